@@ -1,0 +1,10 @@
+"""HTTP API under ``/api/v1`` plus ``/health``. ``ROUTE_HANDLERS`` lists every controller
+once; nothing imports this package except ``trustfund.app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trustfund.api.health import HealthController
+
+ROUTE_HANDLERS: list[Any] = [HealthController]

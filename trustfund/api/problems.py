@@ -1,0 +1,113 @@
+"""The one place where errors become HTTP responses: RFC 9457 problem details.
+
+Every 4xx names what was wrong; bad input lists each field and the reason in ``errors``.
+A 5xx is a bug: it is logged with its traceback and the body says nothing internal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from trustfund.errors import TrustfundError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://trustfund.invalid/problems/"
+
+log = structlog.get_logger("trustfund.api")
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    slug: str,
+    instance: str,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_from_litestar(item: dict[str, Any]) -> dict[str, str]:
+    key = str(item.get("key") or item.get("source") or "body")
+    return {"field": key, "reason": str(item.get("message", "invalid value"))}
+
+
+def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
+    return problem(
+        exc.status_code,
+        exc.title,
+        exc.detail,
+        slug=exc.type_slug,
+        instance=request.url.path,
+        errors=[e.as_dict() for e in exc.errors],
+        extra=exc.extra,
+    )
+
+
+def validation_exception_handler(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [_field_from_litestar(e) for e in extra if isinstance(e, dict)]
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors) or str(exc.detail)
+    return problem(
+        422, "Invalid input", detail, slug="validation", instance=request.url.path, errors=errors
+    )
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, NotFoundException):
+        return problem(
+            404, "Not found", "No such resource.", slug="not-found", instance=request.url.path
+        )
+    return problem(
+        status,
+        exc.__class__.__name__,
+        str(exc.detail),
+        slug=f"http-{status}",
+        instance=request.url.path,
+    )
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", path=request.url.path, method=request.method)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "An unexpected error occurred; nothing was saved. It has been logged.",
+        slug="internal",
+        instance=request.url.path,
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    TrustfundError: trustfund_error_handler,
+    ValidationException: validation_exception_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]

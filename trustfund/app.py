@@ -1,0 +1,132 @@
+"""The Litestar application: wiring only. Routes live in ``trustfund.api`` and
+``trustfund.web``; behaviour lives in the domain services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.logging.config import StructLoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy import Engine
+
+from trustfund.api import ROUTE_HANDLERS
+from trustfund.api.access import access_guard, public
+from trustfund.api.deps import DEPENDENCIES
+from trustfund.api.middleware import PrincipalMiddleware
+from trustfund.api.problems import EXCEPTION_HANDLERS
+from trustfund.db.session import make_engine, make_session_factory
+from trustfund.settings import Settings, get_settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VENDOR = "/static/api/vendor"
+
+#: Cookies and headers that must never appear in request logs.
+SECRET_FIELDS = {"tf_session", "csrftoken", "tf_csrf", "authorization", "cookie", "x-csrf-token"}
+
+OPENAPI_DESCRIPTION = """\
+Fund and fee accounting for trust-model (信托制) residential estates.
+
+Errors are RFC 9457 problem details (`application/problem+json`); bad input lists every
+field and reason under `errors`. Money is a string with two decimals (`"200.00"`, CNY).
+Requests that move money accept an `Idempotency-Key` header: a replay returns the first
+result, the same key with a different body answers 409.
+
+Authenticate with a browser session (cookie + `X-CSRF-Token` header on writes) or an
+API token (`Authorization: Bearer tf_...`).
+"""
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
+    """Build the app. Pass ``engine`` to share one (tests); otherwise one is made from
+    ``settings.database_url`` at start-up and disposed at shutdown."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        db_engine = engine or make_engine(settings.database_url)
+        app.state.engine = db_engine
+        app.state.session_factory = make_session_factory(db_engine)
+        try:
+            yield
+        finally:
+            if owns_engine:
+                db_engine.dispose()
+
+    openapi = OpenAPIConfig(
+        title="trustfund",
+        version="1",
+        description=OPENAPI_DESCRIPTION,
+        path="/schema",
+        openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/swagger",
+                js_url=f"{VENDOR}/swagger-ui-bundle.js",
+                css_url=f"{VENDOR}/swagger-ui.css",
+                standalone_preset_js_url=f"{VENDOR}/swagger-ui-standalone-preset.js",
+                favicon="",
+            )
+        ],
+        components=Components(
+            security_schemes={
+                "token": SecurityScheme(type="http", scheme="bearer", description="API token"),
+                "session": SecurityScheme(
+                    type="apiKey", name="tf_session", security_scheme_in="cookie"
+                ),
+            }
+        ),
+        security=[{"token": []}, {"session": []}],
+    )
+
+    static = [
+        create_static_files_router(
+            path="/static/api",
+            directories=[PACKAGE_DIR / "api" / "static"],
+            opt=public(),
+            name="api-static",
+        ),
+        create_static_files_router(
+            path="/static/web",
+            directories=[PACKAGE_DIR / "web" / "static"],
+            opt=public(),
+            name="web-static",
+        ),
+    ]
+
+    return Litestar(
+        route_handlers=[*ROUTE_HANDLERS, *static],
+        dependencies=DEPENDENCIES,
+        guards=[access_guard],
+        middleware=[
+            PrincipalMiddleware(),
+            LoggingMiddlewareConfig(
+                request_cookies_to_obfuscate=SECRET_FIELDS,
+                request_headers_to_obfuscate=SECRET_FIELDS,
+                response_cookies_to_obfuscate=SECRET_FIELDS,
+                response_headers_to_obfuscate=SECRET_FIELDS | {"set-cookie"},
+                request_log_fields=["method", "path", "query"],
+                response_log_fields=["status_code"],
+            ).middleware,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi,
+        template_config=TemplateConfig(
+            directory=[PACKAGE_DIR / "web" / "templates", PACKAGE_DIR / "disclosure" / "templates"],
+            engine=JinjaTemplateEngine,
+        ),
+        logging_config=StructLoggingConfig(log_exceptions="never"),
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        debug=settings.debug,
+    )

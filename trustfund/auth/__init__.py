@@ -1,0 +1,1 @@
+"""People and access: users, memberships and roles, sessions, API tokens, audit log."""

@@ -1,0 +1,43 @@
+"""What every command shares: settings, and an engine made only when a command needs one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from trustfund.db.session import make_engine, make_session_factory
+from trustfund.errors import TrustfundError
+from trustfund.settings import Settings, get_settings
+
+
+class CliContext:
+    @cached_property
+    def settings(self) -> Settings:
+        return get_settings()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose uncommitted work is rolled back; application errors become a
+        clean message and exit code 1 instead of a traceback."""
+        factory = make_session_factory(self.engine)
+        with factory() as session:
+            try:
+                yield session
+            except TrustfundError as exc:
+                session.rollback()
+                message = exc.detail
+                for error in exc.errors:
+                    message += f"\n  {error.field}: {error.reason}"
+                raise click.ClickException(message) from exc
+
+
+pass_cli = click.make_pass_decorator(CliContext)

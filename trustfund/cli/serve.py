@@ -1,0 +1,37 @@
+"""``trustfund serve``: run the web service with uvicorn."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from trustfund.cli.context import CliContext, pass_cli
+from trustfund.db.migrate import upgrade
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Worker processes (state lives in the database, so any number is safe).",
+)
+@click.option("--no-upgrade", is_flag=True, help="Do not migrate the schema before starting.")
+@pass_cli
+def serve(cli: CliContext, host: str, port: int, workers: int, no_upgrade: bool) -> None:
+    """Serve the API, the staff pages and the public pages."""
+    if not no_upgrade:
+        upgrade(cli.engine)
+    cli.settings.resolved_secret_key()  # create it once, before workers race for it
+    uvicorn.run(
+        "trustfund.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        access_log=False,
+    )

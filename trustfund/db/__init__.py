@@ -1,0 +1,1 @@
+"""Database layer: SQLAlchemy models (``db.models``), engine and sessions, Alembic migrations."""

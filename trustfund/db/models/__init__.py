@@ -1,0 +1,7 @@
+"""All tables. Each module holds one domain's tables; importing this package registers
+every table on ``Base.metadata`` (Alembic and the test schema rely on that)."""
+
+from trustfund.db.base import Base
+from trustfund.db.models import auth, estates, journal
+
+__all__ = ["Base", "auth", "estates", "journal"]

@@ -1,0 +1,118 @@
+"""Estates, their sites and buildings, and households with their occupancy history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trustfund.db.base import Base, UTCDateTime, utcnow
+
+
+class Occupancy(enum.StrEnum):
+    OCCUPIED = "occupied"
+    VACANT = "vacant"
+
+
+class Estate(Base):
+    """小区 / 零星住宅: the unit that keeps one ledger and one disclosure."""
+
+    __tablename__ = "estates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    community: Mapped[str] = mapped_column(String(100), default="", index=True)
+    street_office: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(back_populates="estate", order_by="Site.code")
+
+
+class Site(Base):
+    """One site of an estate (the reference estate has 14)."""
+
+    __tablename__ = "sites"
+    __table_args__ = (UniqueConstraint("estate_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+
+    estate: Mapped[Estate] = relationship(back_populates="sites")
+    buildings: Mapped[list[Building]] = relationship(back_populates="site")
+
+
+class Building(Base):
+    """幢. ``number`` is what residents call it ("3幢" → "3"); unique within the estate."""
+
+    __tablename__ = "buildings"
+    __table_args__ = (UniqueConstraint("estate_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+
+    site: Mapped[Site] = relationship(back_populates="buildings")
+
+
+class Household(Base):
+    """户: the fee-paying unit. The ledger names it only by ``code`` (opaque, random);
+    ``owner_name`` and ``phone`` are personal data that only staff may see."""
+
+    __tablename__ = "households"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "code"),
+        UniqueConstraint("building_id", "entrance", "room"),
+        CheckConstraint("area_m2 IS NULL OR area_m2 > 0", name="area_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    entrance: Mapped[str] = mapped_column(String(10))
+    room: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20))
+    owner_name: Mapped[str | None] = mapped_column(String(50), default=None)
+    phone: Mapped[str | None] = mapped_column(String(30), default=None)
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    building: Mapped[Building] = relationship()
+    occupancies: Mapped[list[HouseholdOccupancy]] = relationship(
+        back_populates="household", order_by="HouseholdOccupancy.effective_from"
+    )
+
+
+class HouseholdOccupancy(Base):
+    """Occupancy from ``effective_from`` until the next row's date (空户 pays the vacancy fee)."""
+
+    __tablename__ = "household_occupancies"
+    __table_args__ = (UniqueConstraint("household_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    status: Mapped[Occupancy] = mapped_column(
+        Enum(
+            Occupancy, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    effective_from: Mapped[date] = mapped_column(Date)
+
+    household: Mapped[Household] = relationship(back_populates="occupancies")

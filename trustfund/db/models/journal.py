@@ -1,0 +1,1 @@
+"""Journal tables: entries, postings, accounts, period locks, idempotency (issue 3)."""
