@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from trustfund.api import auth, estates, fees, ledger, public
 from trustfund.api.health import HealthController
 
-ROUTE_HANDLERS: list[Any] = [HealthController]
+ROUTE_HANDLERS: list[Any] = [
+    HealthController,
+    *auth.CONTROLLERS,
+    *estates.CONTROLLERS,
+    *ledger.CONTROLLERS,
+    *fees.CONTROLLERS,
+    *public.CONTROLLERS,
+]

@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Action, Principal
-from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
+from trustfund.db.models.estates import Estate
+from trustfund.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 
 
 def public() -> dict[str, Any]:
@@ -57,3 +63,24 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     if access == "admin" and principal.is_admin:
         return
     raise PermissionDeniedError("This route is not open to you.")
+
+
+def provide_estate(
+    estate_slug: FromPath[str],
+    request: Request[Any, Any, Any],
+    db_session: NamedDependency[Session],
+) -> Estate:
+    """The estate named in the path, if the caller may do the route's declared action there.
+
+    No role in the estate (or no such estate) → 404; a role without the action → 403.
+    """
+    action = request.route_handler.opt.get("estate_action")
+    principal = current_principal(request)
+    if action is None or principal is None:
+        raise PermissionDeniedError("This route is not open to you.")
+    estate = db_session.scalar(select(Estate).where(Estate.slug == estate_slug))
+    if estate is None or not principal.roles_for(estate.id, estate.community):
+        raise NotFoundError(f"No estate {estate_slug!r}.")
+    if not principal.may(Action(action), estate.id, estate.community):
+        raise PermissionDeniedError(f"Your role in {estate_slug!r} does not allow {action}.")
+    return estate

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy.orm import Session
 
+from trustfund.api.access import provide_estate
 from trustfund.settings import Settings
 
 
@@ -31,4 +32,5 @@ def provide_settings(state: State) -> Settings:
 DEPENDENCIES: dict[str, Any] = {
     "db_session": Provide(provide_db_session),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "estate": Provide(provide_estate, sync_to_thread=True),
 }

@@ -1,11 +1,11 @@
-"""The ``trustfund`` command line. Each domain adds its commands in its own module here;
-``main`` only assembles the groups."""
+"""The ``trustfund`` command line. Each domain adds its commands in its own module here
+(``COMMANDS``); ``main`` only assembles them."""
 
 from __future__ import annotations
 
 import click
 
-from trustfund.cli import db, serve
+from trustfund.cli import db, demo, estates, fees, ledger, serve, users
 from trustfund.cli.context import CliContext
 
 
@@ -19,5 +19,13 @@ def main(ctx: click.Context) -> None:
     ctx.obj = CliContext()
 
 
-main.add_command(serve.serve)
-main.add_command(db.db)
+for command in (
+    serve.serve,
+    db.db,
+    *users.COMMANDS,
+    *estates.COMMANDS,
+    *ledger.COMMANDS,
+    *fees.COMMANDS,
+    *demo.COMMANDS,
+):
+    main.add_command(command)

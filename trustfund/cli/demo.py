@@ -1,0 +1,25 @@
+"""``trustfund demo``: build the demo estate youhe (游河小区), step by step."""
+
+from __future__ import annotations
+
+import click
+
+from trustfund.cli.context import CliContext, pass_cli
+from trustfund.db.migrate import upgrade
+from trustfund.demo import STEPS
+
+
+@click.command()
+@pass_cli
+def demo(cli: CliContext) -> None:
+    """Create or complete the demo estate youhe (游河小区). Safe to run twice: each step
+    checks what exists and adds only what is missing."""
+    upgrade(cli.engine)
+    for step in STEPS:
+        with cli.session() as session:
+            summary = step.run(session, cli.settings)
+            session.commit()
+        click.echo(f"demo: {step.__name__.rsplit('.', 1)[-1]}: {summary}")
+
+
+COMMANDS: list[click.Command] = [demo]

@@ -1,0 +1,1 @@
+"""Fee schedules, charges, payments, receipts (issue 4)."""
