@@ -1,4 +1,4 @@
-"""HTTP API under ``/api/v1`` plus ``/health``. ``ROUTE_HANDLERS`` lists every controller
+"""HTTP API under ``/api/v1``, ``/health`` and the web pages. ``ROUTE_HANDLERS`` lists every controller
 once; nothing imports this package except ``trustfund.app``."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from typing import Any
 
 from trustfund.api import auth, estates, fees, ledger, public
 from trustfund.api.health import HealthController
+from trustfund.web import pages
 
 ROUTE_HANDLERS: list[Any] = [
     HealthController,
@@ -15,4 +16,5 @@ ROUTE_HANDLERS: list[Any] = [
     *ledger.CONTROLLERS,
     *fees.CONTROLLERS,
     *public.CONTROLLERS,
+    *pages.CONTROLLERS,
 ]
