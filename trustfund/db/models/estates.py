@@ -101,7 +101,11 @@ class Household(Base):
 
 
 class HouseholdOccupancy(Base):
-    """Occupancy from ``effective_from`` until the next row's date (空户 pays the vacancy fee)."""
+    """Occupancy from ``effective_from`` until the next row's date (空户 pays the vacancy fee).
+
+    Append-only history: a change adds a row with a later ``effective_from``; rows are never
+    updated, so fees charged for a past date can always be explained. ``recorded_at`` says
+    when the change was entered (it may be later than the date it takes effect)."""
 
     __tablename__ = "household_occupancies"
     __table_args__ = (UniqueConstraint("household_id", "effective_from"),)
@@ -114,5 +118,6 @@ class HouseholdOccupancy(Base):
         )
     )
     effective_from: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="occupancies")

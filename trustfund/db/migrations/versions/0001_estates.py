@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("recorded_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["household_id"],
             ["households.id"],

@@ -1,0 +1,476 @@
+"""Households: cleaning their fields, placing them in sites and buildings, occupancy changes.
+
+One household is added by ``add_household`` (flush only, composable) or ``create_household``
+(commits); many by the importer, which uses the same ``clean_household`` and ``AddressBook``
+so that a row of a file and a form on the page are judged by the same rules.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from trustfund.db.models.estates import (
+    Building,
+    Estate,
+    Household,
+    HouseholdOccupancy,
+    Occupancy,
+    Site,
+)
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.estates import rules, schemas
+from trustfund.estates.occupancy import occupancy_on
+from trustfund.estates.service import today_in
+
+#: Field → its Chinese header; reasons name both ("室 (room) is required").
+LABELS: dict[str, str] = {
+    "site": "小区片区",
+    "building": "幢",
+    "entrance": "单元",
+    "room": "室",
+    "occupancy": "状态",
+    "since": "起始日期",
+    "owner_name": "业主",
+    "phone": "电话",
+    "area_m2": "面积",
+}
+
+#: Occupancy words stewards write, mapped to the two statuses.
+OCCUPANCY_WORDS: dict[str, Occupancy] = {
+    "occupied": Occupancy.OCCUPIED,
+    "vacant": Occupancy.VACANT,
+    "自住": Occupancy.OCCUPIED,
+    "出租": Occupancy.OCCUPIED,
+    "已入住": Occupancy.OCCUPIED,
+    "入住": Occupancy.OCCUPIED,
+    "空户": Occupancy.VACANT,
+    "空置": Occupancy.VACANT,
+}
+
+BAD_ENCODING = "\ufffd"
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def label(field: str) -> str:
+    return f"{LABELS[field]} ({field})" if field in LABELS else field
+
+
+@dataclass(frozen=True)
+class CleanHousehold:
+    building: str
+    entrance: str
+    room: str
+    site: str | None
+    status: Occupancy
+    since: date
+    owner_name: str | None
+    phone: str | None
+    area_m2: Decimal | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.building, self.entrance, self.room)
+
+    @property
+    def address(self) -> str:
+        return f"{self.building}幢{self.entrance}单元{self.room}室"
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text: spreadsheet numbers 101 and 101.0 both read as ``"101"``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def parse_occupancy(value: Any) -> Occupancy:
+    if isinstance(value, Occupancy):
+        return value
+    text = _text(value)
+    if text is None:
+        raise ValueError("is required (occupied/vacant, 自住/出租/已入住 or 空户/空置)")
+    status = OCCUPANCY_WORDS.get(text.lower())
+    if status is None:
+        raise ValueError(
+            f"{text!r} is not an occupancy: write occupied or vacant "
+            "(自住, 出租, 已入住 → occupied; 空户, 空置 → vacant)"
+        )
+    return status
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        result = value.date()
+    elif isinstance(value, date):
+        result = value
+    else:
+        text = _text(value) or ""
+        match = DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+        if match is None:
+            raise ValueError(f"{text!r} is not a date (write 2026-03-01)")
+        try:
+            result = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real calendar date") from None
+    if not EARLIEST_DATE <= result <= LATEST_DATE:
+        raise ValueError(f"{result.isoformat()} is outside {EARLIEST_DATE.year}–{LATEST_DATE.year}")
+    return result
+
+
+def clean_household(
+    raw: Mapping[str, Any], *, today: date
+) -> tuple[CleanHousehold | None, list[tuple[str, str]]]:
+    """Check every field of one household; returns the clean value or ``(field, reason)``
+    pairs for every bad field (all of them, not just the first)."""
+    errors: list[tuple[str, str]] = []
+    out: dict[str, Any] = {}
+
+    def check(field: str, fn: Any) -> None:
+        value = raw.get(field)
+        if isinstance(value, str) and BAD_ENCODING in value:
+            errors.append(
+                (
+                    field,
+                    f"{label(field)} has characters that are not valid text in the file's "
+                    "encoding; save the file as UTF-8 (or GB18030) and import it again",
+                )
+            )
+            return
+        try:
+            out[field] = fn(value)
+        except ValueError as exc:
+            errors.append((field, f"{label(field)} {exc}"))
+
+    check("building", lambda v: rules.clean_building(_text(v)))
+    check("entrance", lambda v: rules.clean_entrance(_text(v)))
+    check("room", lambda v: rules.clean_room(_text(v)))
+    check("site", lambda v: rules.clean_optional_text(_text(v), 40) or None)
+    check("occupancy", parse_occupancy)
+    check("since", lambda v: today if _text(v) is None else parse_date(v))
+    check("owner_name", lambda v: rules.clean_optional_text(_text(v), 50) or None)
+    check("phone", lambda v: rules.clean_phone(_text(v)))
+    check("area_m2", lambda v: rules.clean_area(v if isinstance(v, float) else _text(v)))
+    if errors:
+        return None, errors
+    return (
+        CleanHousehold(
+            building=out["building"],
+            entrance=out["entrance"],
+            room=out["room"],
+            site=out["site"],
+            status=out["occupancy"],
+            since=out["since"],
+            owner_name=out["owner_name"],
+            phone=out["phone"],
+            area_m2=out["area_m2"],
+        ),
+        [],
+    )
+
+
+def differences(existing: Household, row: CleanHousehold) -> list[str]:
+    """How an existing household differs from ``row`` (empty: they agree)."""
+    found = []
+    on_since = occupancy_on(existing, row.since)
+    if on_since != row.status:
+        found.append(f"{label('occupancy')} is {on_since.value} on {row.since}, not {row.status}")
+    if (existing.owner_name or None) != row.owner_name:
+        found.append(f"{label('owner_name')} differs")
+    if (existing.phone or None) != row.phone:
+        found.append(f"{label('phone')} differs")
+    if existing.area_m2 != row.area_m2:
+        found.append(f"{label('area_m2')} is {existing.area_m2}, not {row.area_m2}")
+    return found
+
+
+class AddressBook:
+    """An estate's sites, buildings and households, loaded once, to place new households
+    and to find conflicts before anything is written."""
+
+    def __init__(self, session: Session, estate: Estate) -> None:
+        self.session = session
+        self.estate = estate
+        self.sites: list[Site] = list(
+            session.scalars(select(Site).where(Site.estate_id == estate.id))
+        )
+        self.buildings: dict[str, Building] = {
+            b.number: b
+            for b in session.scalars(select(Building).where(Building.estate_id == estate.id))
+        }
+        households = session.scalars(
+            select(Household)
+            .where(Household.estate_id == estate.id)
+            .options(selectinload(Household.occupancies), selectinload(Household.building))
+        )
+        self.households: dict[tuple[str, str, str], Household] = {
+            (h.building.number, h.entrance, h.room): h for h in households
+        }
+        self.codes: set[str] = {h.code for h in self.households.values()}
+        self.sites_created = 0
+        self.buildings_created = 0
+
+    def find_site(self, value: str) -> Site | None:
+        for site in self.sites:
+            if site.code == value:
+                return site
+        for site in self.sites:
+            if site.name == value:
+                return site
+        return None
+
+    def site_problem(self, building: str, site: str | None) -> str | None:
+        """Why ``building`` cannot be placed in ``site``, or None."""
+        existing = self.buildings.get(building)
+        if existing is not None:
+            if site is not None and self.find_site(site) is not existing.site:
+                return (
+                    f"{label('site')}: building {building} is in site "
+                    f"{existing.site.code!r} ({existing.site.name}), not {site!r}"
+                )
+            return None
+        if site is None and len(self.sites) > 1:
+            return (
+                f"{label('site')} is required: building {building} is new and the estate has "
+                f"{len(self.sites)} sites ({', '.join(sorted(s.code for s in self.sites))})"
+            )
+        return None
+
+    def _site(self, value: str | None) -> Site:
+        if value is None:
+            if len(self.sites) == 1:
+                return self.sites[0]
+            value = "main"
+        site = self.find_site(value)
+        if site is None:
+            name = self.estate.name if value == "main" else value
+            site = Site(estate_id=self.estate.id, code=value, name=name)
+            self.session.add(site)
+            self.sites.append(site)
+            self.sites_created += 1
+        return site
+
+    def building(self, number: str, site: str | None) -> Building:
+        existing = self.buildings.get(number)
+        if existing is not None:
+            return existing
+        site_row = self._site(site)
+        building = Building(estate_id=self.estate.id, site=site_row, number=number)
+        self.session.add(building)
+        self.buildings[number] = building
+        self.buildings_created += 1
+        return building
+
+    def add(self, row: CleanHousehold, rng: random.Random | None = None) -> Household:
+        """Add the household (not flushed). The caller has checked ``site_problem`` and
+        that the address is free."""
+        code = rules.new_household_code(self.codes, rng)
+        self.codes.add(code)
+        household = Household(
+            estate_id=self.estate.id,
+            building=self.building(row.building, row.site),
+            entrance=row.entrance,
+            room=row.room,
+            code=code,
+            owner_name=row.owner_name,
+            phone=row.phone,
+            area_m2=row.area_m2,
+        )
+        household.occupancies.append(
+            HouseholdOccupancy(status=row.status, effective_from=row.since)
+        )
+        self.session.add(household)
+        self.households[row.key] = household
+        return household
+
+
+def add_household(session: Session, estate: Estate, data: schemas.HouseholdCreate) -> Household:
+    """Add one household with its first occupancy row; flushes, does not commit.
+
+    Raises ``ValidationError`` (every bad field) and ``ConflictError`` (the address exists).
+    """
+    raw = data.model_dump()
+    raw["occupancy"] = data.occupancy
+    clean, problems = clean_household(raw, today=today_in(estate))
+    if clean is None:
+        raise ValidationError(
+            "The household has invalid fields.", errors=[FieldError(f, r) for f, r in problems]
+        )
+    book = AddressBook(session, estate)
+    if clean.key in book.households:
+        raise ConflictError(
+            f"{clean.address} already exists (household {book.households[clean.key].code}).",
+            errors=[FieldError("room", f"{clean.address} already exists")],
+        )
+    problem = book.site_problem(clean.building, clean.site)
+    if problem:
+        raise ValidationError(problem, errors=[FieldError("site", problem)])
+    household = book.add(clean)
+    session.flush()
+    return household
+
+
+def _view(household: Household, on: date) -> schemas.Household:
+    history = sorted(household.occupancies, key=lambda r: r.effective_from)
+    return schemas.Household(
+        code=household.code,
+        building=household.building.number,
+        entrance=household.entrance,
+        room=household.room,
+        site_code=household.building.site.code,
+        occupancy=occupancy_on(household, on),
+        occupancy_on=on,
+        occupancy_history=[
+            schemas.OccupancyRow(
+                status=r.status, effective_from=r.effective_from, recorded_at=r.recorded_at
+            )
+            for r in history
+        ],
+        owner_name=household.owner_name,
+        phone=household.phone,
+        area_m2=household.area_m2,
+    )
+
+
+def create_household(
+    session: Session, estate: Estate, data: schemas.HouseholdCreate
+) -> schemas.Household:
+    """``add_household`` and commit. Raises what ``add_household`` raises."""
+    household = add_household(session, estate, data)
+    session.commit()
+    return _view(household, today_in(estate))
+
+
+def _find(session: Session, estate: Estate, code: str) -> Household:
+    household = session.scalar(
+        select(Household)
+        .where(Household.estate_id == estate.id, Household.code == code)
+        .options(selectinload(Household.occupancies))
+    )
+    if household is None:
+        raise NotFoundError(f"No household {code!r} in {estate.slug!r}.")
+    return household
+
+
+def get_household(session: Session, estate: Estate, code: str) -> schemas.Household:
+    """Raises ``NotFoundError``."""
+    return _view(_find(session, estate, code), today_in(estate))
+
+
+def change_occupancy(
+    session: Session, estate: Estate, code: str, change: schemas.OccupancyChange
+) -> schemas.Household:
+    """Record that the household is ``change.status`` from ``change.effective_from`` on, by
+    adding a history row (earlier rows are never changed), and commit.
+
+    Raises ``NotFoundError``; ``ConflictError`` when the date is not after the latest row
+    (history is not rewritten); ``ValidationError`` when the status would not change.
+    """
+    household = _find(session, estate, code)
+    history = sorted(household.occupancies, key=lambda r: r.effective_from)
+    latest = history[-1]
+    if change.effective_from <= latest.effective_from:
+        reason = (
+            f"must be after {latest.effective_from.isoformat()}, the date of the latest "
+            "occupancy change; earlier history is never rewritten"
+        )
+        raise ConflictError(
+            f"effective_from {reason}", errors=[FieldError("effective_from", reason)]
+        )
+    if latest.status == change.status:
+        reason = f"the household is already {change.status.value} since {latest.effective_from}"
+        raise ValidationError(reason, errors=[FieldError("status", reason)])
+    household.occupancies.append(
+        HouseholdOccupancy(status=change.status, effective_from=change.effective_from)
+    )
+    session.commit()
+    return _view(household, today_in(estate))
+
+
+def list_households(
+    session: Session,
+    estate: Estate,
+    *,
+    building: str | None = None,
+    room: str | None = None,
+    occupancy: Occupancy | None = None,
+    on: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> schemas.HouseholdPage:
+    """Households in address order, filtered by building number, a room substring and the
+    occupancy on ``on`` (default today in the estate's zone). Raises ``ValidationError``
+    for a page or page size out of range."""
+    errors = []
+    if page < 1:
+        errors.append(FieldError("page", "page must be 1 or more"))
+    if not 1 <= per_page <= 500:
+        errors.append(FieldError("per_page", "per_page must be between 1 and 500"))
+    if errors:
+        raise ValidationError("Invalid paging.", errors=errors)
+    on = on or today_in(estate)
+    h = Household
+    latest = (
+        select(HouseholdOccupancy.status)
+        .where(HouseholdOccupancy.household_id == h.id, HouseholdOccupancy.effective_from <= on)
+        .order_by(HouseholdOccupancy.effective_from.desc())
+        .limit(1)
+        .correlate(h)
+        .scalar_subquery()
+    )
+    first = (
+        select(HouseholdOccupancy.status)
+        .where(HouseholdOccupancy.household_id == h.id)
+        .order_by(HouseholdOccupancy.effective_from)
+        .limit(1)
+        .correlate(h)
+        .scalar_subquery()
+    )
+    query = select(h).join(Building, Building.id == h.building_id).where(h.estate_id == estate.id)
+    if building:
+        try:
+            query = query.where(Building.number == rules.clean_building(building))
+        except ValueError as exc:
+            raise ValidationError.field("building", f"building {exc}") from None
+    if room:
+        query = query.where(h.room.contains(room.strip(), autoescape=True))
+    if occupancy is not None:
+        query = query.where(func.coalesce(latest, first) == occupancy.value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(
+            selectinload(h.occupancies), selectinload(h.building).selectinload(Building.site)
+        )
+        .order_by(
+            func.length(Building.number),
+            Building.number,
+            func.length(h.entrance),
+            h.entrance,
+            func.length(h.room),
+            h.room,
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return schemas.HouseholdPage(
+        items=[_view(x, on) for x in rows], total=total, page=page, per_page=per_page
+    )

@@ -1,0 +1,318 @@
+"""Import households from a CSV or XLSX file — all of it, or nothing.
+
+The file is checked whole before anything is written. If any row is bad, nothing is
+imported and the ``ValidationError`` lists every bad cell as ``rows[N].field`` with a reason
+naming the column's Chinese header. ``N`` is the row number the spreadsheet shows (the
+header is row 1, so the first household is row 2).
+
+Columns (English or Chinese header, any order, unknown columns ignored and reported)::
+
+    site/小区片区 (optional)  building/幢  entrance/单元  room/室
+    occupancy/状态  since/起始日期 (optional, default today)
+    owner/业主 (optional)  phone/电话 (optional)  area/面积 (optional, m²)
+
+Occupancy: occupied/vacant; 自住, 出租, 已入住 → occupied; 空户, 空置 → vacant.
+CSV may be UTF-8 (with or without BOM) or GB18030 (what Excel saves on Chinese Windows).
+
+Re-importing is idempotent: a row whose address already exists with the same occupancy
+(on its date), owner, phone and area counts as ``unchanged``; one that differs is an error
+(change an existing household through its page, not by import). So a steward can add rows
+to the same sheet and import it again.
+
+Missing sites and buildings are created.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate
+from trustfund.errors import FieldError, ValidationError
+from trustfund.estates.households import (
+    BAD_ENCODING,
+    AddressBook,
+    CleanHousehold,
+    clean_household,
+    differences,
+    label,
+)
+from trustfund.estates.schemas import ImportResult
+from trustfund.estates.service import today_in
+
+#: Header (lower-cased, spaces removed) → field.
+HEADERS: dict[str, str] = {
+    "site": "site",
+    "小区片区": "site",
+    "片区": "site",
+    "building": "building",
+    "幢": "building",
+    "楼幢": "building",
+    "幢号": "building",
+    "楼栋": "building",
+    "entrance": "entrance",
+    "单元": "entrance",
+    "room": "room",
+    "室": "room",
+    "室号": "room",
+    "房号": "room",
+    "occupancy": "occupancy",
+    "状态": "occupancy",
+    "入住状态": "occupancy",
+    "since": "since",
+    "起始日期": "since",
+    "owner": "owner_name",
+    "业主": "owner_name",
+    "业主姓名": "owner_name",
+    "phone": "phone",
+    "电话": "phone",
+    "联系电话": "phone",
+    "area": "area_m2",
+    "面积": "area_m2",
+    "面积(m²)": "area_m2",
+    "面积(㎡)": "area_m2",
+}
+REQUIRED = ("building", "entrance", "room", "occupancy")
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file read into cells: header and ``(row number, cells)`` for each non-empty row."""
+
+    header: list[Any]
+    rows: list[tuple[int, list[Any]]]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) or GB18030. A UTF-8 file with a few lines in another encoding is
+    decoded with U+FFFD in those cells, which the row checks then name one by one."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf8_lines = 0
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8_lines += 1
+            except UnicodeDecodeError:
+                pass
+    if utf8_lines == 0:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    return data.decode("utf-8", errors="replace")
+
+
+def read_csv(data: bytes) -> Table:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ValidationError.field("file", f"the CSV file cannot be read: {exc}") from None
+    if not records:
+        raise ValidationError.field("file", "the file is empty")
+    rows = [
+        (number, cells)
+        for number, cells in enumerate(records[1:], start=2)
+        if any(c.strip() for c in cells)
+    ]
+    return Table(header=list(records[0]), rows=rows)
+
+
+def read_xlsx(data: bytes) -> Table:
+    """The first worksheet; cell values as openpyxl gives them (numbers, dates, text)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError.field("file", f"not a readable XLSX workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        records = [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not records:
+        raise ValidationError.field("file", "the first worksheet is empty")
+    rows = [
+        (number, cells)
+        for number, cells in enumerate(records[1:], start=2)
+        if any(c is not None and str(c).strip() for c in cells)
+    ]
+    return Table(header=records[0], rows=rows)
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Read CSV or XLSX, told apart by content (an XLSX is a zip file)."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError.field("file", f"the file is larger than {MAX_BYTES // 2**20} MB")
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ValidationError.field(
+            "file", "old Excel .xls files are not supported: save it as .xlsx or CSV"
+        )
+    if filename.lower().endswith(".xlsx"):
+        raise ValidationError.field("file", "the file is named .xlsx but is not an XLSX workbook")
+    return read_csv(data)
+
+
+def map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
+    """Column index → field, and the ignored column names. Raises ``ValidationError`` for
+    missing or repeated required columns."""
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
+    errors: list[FieldError] = []
+    for index, cell in enumerate(header):
+        name = "" if cell is None else str(cell).strip()
+        key = "".join(name.split()).lower().replace("（", "(").replace("）", ")")
+        field = HEADERS.get(key)
+        if field is None:
+            if name:
+                ignored.append(name)
+            continue
+        if field in columns.values():
+            errors.append(FieldError("columns", f"{label(field)} appears twice in the header"))
+            continue
+        columns[index] = field
+    for field in REQUIRED:
+        if field not in columns.values():
+            errors.append(
+                FieldError(f"columns.{field}", f"the header has no {label(field)} column")
+            )
+    if errors:
+        raise ValidationError(
+            "The header row is missing required columns: "
+            + ", ".join(label(f) for f in REQUIRED if f not in columns.values()),
+            errors=errors,
+        )
+    return columns, ignored
+
+
+def check_rows(
+    book: AddressBook, table: Table, columns: dict[int, str], *, today: date
+) -> tuple[list[CleanHousehold], int, list[FieldError]]:
+    """Every check, over every row: cells, duplicates in the file and against the estate,
+    sites of buildings. Returns the rows to create, the count of unchanged rows and errors."""
+    errors: list[FieldError] = []
+    cleaned: list[tuple[int, CleanHousehold]] = []
+    for number, cells in table.rows:
+        raw: dict[str, Any] = {}
+        for index, field in columns.items():
+            value = cells[index] if index < len(cells) else None
+            raw[field] = value.strip() if isinstance(value, str) else value
+        clean, problems = clean_household(raw, today=today)
+        errors.extend(FieldError(f"rows[{number}].{f}", reason) for f, reason in problems)
+        if clean is not None:
+            cleaned.append((number, clean))
+
+    # A new building takes the site named in its first row that names one.
+    new_building_site: dict[str, tuple[str, int]] = {}
+    for number, clean in cleaned:
+        if clean.building not in book.buildings and clean.site is not None:
+            new_building_site.setdefault(clean.building, (clean.site, number))
+
+    to_create: list[CleanHousehold] = []
+    unchanged = 0
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, clean in cleaned:
+        where = f"rows[{number}]"
+        if clean.key in seen:
+            errors.append(
+                FieldError(
+                    f"{where}.room",
+                    f"{label('room')}: {clean.address} is already in row {seen[clean.key]} "
+                    "of this file",
+                )
+            )
+            continue
+        seen[clean.key] = number
+        row = clean
+        problem = None
+        if clean.building in new_building_site:
+            site, first = new_building_site[clean.building]
+            if clean.site is None:
+                row = replace(clean, site=site)
+            elif clean.site != site:
+                problem = (
+                    f"{label('site')}: building {clean.building} is given site {site!r} "
+                    f"in row {first} and {clean.site!r} here"
+                )
+        problem = problem or book.site_problem(row.building, row.site)
+        if problem:
+            errors.append(FieldError(f"{where}.site", problem))
+            continue
+        existing = book.households.get(row.key)
+        if existing is None:
+            to_create.append(row)
+            continue
+        diff = differences(existing, row)
+        if diff:
+            errors.append(
+                FieldError(
+                    f"{where}.room",
+                    f"{label('room')}: {row.address} already exists as household "
+                    f"{existing.code} and differs ({'; '.join(diff)}); change it on the "
+                    "household's page, not by import",
+                )
+            )
+        else:
+            unchanged += 1
+    return to_create, unchanged, errors
+
+
+def import_households(
+    session: Session, estate: Estate, data: bytes, filename: str = ""
+) -> ImportResult:
+    """Check the whole file, then create every new household (and missing sites and
+    buildings) in one transaction, and commit.
+
+    Raises ``ValidationError`` listing every bad row, field and reason (nothing written).
+    """
+    table = read_table(data, filename)
+    if len(table.rows) > MAX_ROWS:
+        raise ValidationError.field("file", f"more than {MAX_ROWS} rows; split the file")
+    if any(isinstance(c, str) and BAD_ENCODING in c for c in table.header):
+        raise ValidationError.field(
+            "file", "the header is not valid UTF-8 or GB18030 text; save the file as UTF-8"
+        )
+    columns, ignored = map_header(table.header)
+    book = AddressBook(session, estate)
+    to_create, unchanged, errors = check_rows(book, table, columns, today=today_in(estate))
+    if errors:
+        bad_rows = sorted(
+            {e.field.split("]")[0] + "]" for e in errors if e.field.startswith("rows[")}
+        )
+        raise ValidationError(
+            f"{len(bad_rows)} of {len(table.rows)} rows have errors; nothing was imported. "
+            "Rows are numbered as in the spreadsheet (the header is row 1).",
+            errors=errors,
+        )
+    for row in to_create:
+        book.add(row)
+    session.flush()
+    session.commit()
+    return ImportResult(
+        rows=len(table.rows),
+        created=len(to_create),
+        unchanged=unchanged,
+        sites_created=book.sites_created,
+        buildings_created=book.buildings_created,
+        ignored_columns=ignored,
+    )

@@ -1,0 +1,113 @@
+"""Request and response shapes for estates, buildings and households.
+
+Validation of values (slug, phone, address parts) happens in the services, so the API, the
+CLI and the importer reject the same things with the same reasons.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trustfund.db.models.estates import Occupancy
+
+
+class EstateCreate(BaseModel):
+    slug: str = Field(description="lowercase ASCII letters, digits and hyphens, 2–40 (`youhe`)")
+    name: str = Field(description="Chinese name (`游河小区`)")
+    address: str = ""
+    community: str = Field("", description="社区; supervisors of this community see the estate")
+    street_office: str = Field("", description="街道")
+    timezone: str | None = Field(None, description="IANA zone; default TRUSTFUND_TIMEZONE")
+
+
+class Estate(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    name: str
+    address: str
+    community: str
+    street_office: str
+    timezone: str
+
+
+class MyEstate(Estate):
+    """An estate in the caller's list, with the roles the caller holds there."""
+
+    roles: list[str]
+
+
+class Site(BaseModel):
+    code: str
+    name: str
+    buildings: int
+
+
+class Building(BaseModel):
+    number: str
+    site_code: str
+    site_name: str
+    households: int
+
+
+class OccupancyRow(BaseModel):
+    status: Occupancy
+    effective_from: date
+    recorded_at: datetime
+
+
+class Household(BaseModel):
+    """A household as staff see it: with owner name and phone (personal data)."""
+
+    code: str = Field(description="opaque household code, the only name the ledger uses")
+    building: str
+    entrance: str
+    room: str
+    site_code: str
+    occupancy: Occupancy = Field(description="occupancy on `occupancy_on`")
+    occupancy_on: date
+    occupancy_history: list[OccupancyRow]
+    owner_name: str | None
+    phone: str | None
+    area_m2: Decimal | None
+
+
+class HouseholdCreate(BaseModel):
+    building: str = Field(description="幢, e.g. `3` or `3幢`")
+    entrance: str = Field(description="单元, e.g. `1`")
+    room: str = Field(description="室, e.g. `101`")
+    site: str | None = Field(
+        None, description="site code or name; needed only when the building is new"
+    )
+    occupancy: Occupancy
+    since: date | None = Field(None, description="default: today in the estate's time zone")
+    owner_name: str | None = None
+    phone: str | None = None
+    area_m2: Decimal | None = None
+
+
+class OccupancyChange(BaseModel):
+    status: Occupancy
+    effective_from: date
+
+
+class HouseholdPage(BaseModel):
+    items: list[Household]
+    total: int
+    page: int
+    per_page: int
+
+
+class ImportResult(BaseModel):
+    """What an import did. Re-importing the same file creates nothing: rows that match an
+    existing household exactly count as ``unchanged``."""
+
+    rows: int
+    created: int
+    unchanged: int
+    sites_created: int
+    buildings_created: int
+    ignored_columns: list[str]

@@ -1,0 +1,128 @@
+"""Estates, their sites and buildings.
+
+Entry points (``create_estate``) commit; readers only read. Errors raised are listed in
+each docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.principal import Principal
+from trustfund.db.models.estates import Building, Estate, Household, Site
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.estates import rules, schemas
+
+
+def today_in(estate: Estate) -> date:
+    """Today's date where the estate is (entries and occupancy use local dates)."""
+    return datetime.now(ZoneInfo(estate.timezone)).date()
+
+
+def create_estate(session: Session, data: schemas.EstateCreate, *, default_timezone: str) -> Estate:
+    """Create an estate and commit.
+
+    Raises ``ValidationError`` (every bad field: slug, name, lengths, timezone) and
+    ``ConflictError`` when the slug is taken.
+    """
+    errors: list[FieldError] = []
+    values: dict[str, str] = {}
+    checks: list[tuple[str, Callable[[], str]]] = [
+        ("slug", lambda: rules.clean_slug(data.slug)),
+        ("name", lambda: rules.clean_required_text(data.name, 100)),
+        ("address", lambda: rules.clean_optional_text(data.address, 200)),
+        ("community", lambda: rules.clean_optional_text(data.community, 100)),
+        ("street_office", lambda: rules.clean_optional_text(data.street_office, 100)),
+    ]
+    for field, check in checks:
+        try:
+            values[field] = check()
+        except ValueError as exc:
+            errors.append(FieldError(field, f"{field} {exc}"))
+    if "name" in values and not any("\u4e00" <= ch <= "\u9fff" for ch in values["name"]):
+        errors.append(FieldError("name", "name must be the estate's Chinese name (e.g. 游河小区)"))
+    timezone = (data.timezone or default_timezone).strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(FieldError("timezone", f"{timezone!r} is not a known IANA time zone"))
+    if errors:
+        raise ValidationError("The estate has invalid fields.", errors=errors)
+    if session.scalar(select(Estate.id).where(Estate.slug == values["slug"])) is not None:
+        raise ConflictError(
+            f"An estate with slug {values['slug']!r} already exists.",
+            errors=[FieldError("slug", "is already taken")],
+        )
+    estate = Estate(timezone=timezone, **values)
+    session.add(estate)
+    session.commit()
+    return estate
+
+
+def get_estate(session: Session, slug: str) -> Estate:
+    """Raises ``NotFoundError``."""
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise NotFoundError(f"No estate {slug!r}.")
+    return estate
+
+
+def list_estates(session: Session) -> list[Estate]:
+    return list(session.scalars(select(Estate).order_by(Estate.slug)))
+
+
+def estates_of(session: Session, principal: Principal) -> list[schemas.MyEstate]:
+    """The estates in which ``principal`` holds a role (all of them for an admin)."""
+    result = []
+    for estate in list_estates(session):
+        roles = principal.roles_for(estate.id, estate.community)
+        if roles:
+            result.append(
+                schemas.MyEstate(
+                    **schemas.Estate.model_validate(estate).model_dump(),
+                    roles=sorted(r.value for r in roles),
+                )
+            )
+    return result
+
+
+def list_sites(session: Session, estate: Estate) -> list[schemas.Site]:
+    counts = (
+        select(Building.site_id, func.count(Building.id).label("n"))
+        .where(Building.estate_id == estate.id)
+        .group_by(Building.site_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Site.code, Site.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.site_id == Site.id)
+        .where(Site.estate_id == estate.id)
+        .order_by(Site.code)
+    )
+    return [schemas.Site(code=code, name=name, buildings=n) for code, name, n in rows]
+
+
+def list_buildings(session: Session, estate: Estate) -> list[schemas.Building]:
+    """Buildings in natural order (2 before 10), with their site and household count."""
+    counts = (
+        select(Household.building_id, func.count(Household.id).label("n"))
+        .where(Household.estate_id == estate.id)
+        .group_by(Household.building_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Building.number, Site.code, Site.name, func.coalesce(counts.c.n, 0))
+        .join(Site, Site.id == Building.site_id)
+        .outerjoin(counts, counts.c.building_id == Building.id)
+        .where(Building.estate_id == estate.id)
+        .order_by(func.length(Building.number), Building.number)
+    )
+    return [
+        schemas.Building(number=number, site_code=code, site_name=name, households=n)
+        for number, code, name, n in rows
+    ]
