@@ -1,0 +1,55 @@
+"""Small helpers shared by the fee services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate, Household
+from trustfund.errors import FieldError, NotFoundError, ValidationError
+from trustfund.ledger.money import to_money
+
+
+def get_estate(session: Session, estate_id: int) -> Estate:
+    estate = session.get(Estate, estate_id)
+    if estate is None:
+        raise NotFoundError(f"No estate {estate_id}.")
+    return estate
+
+
+def local_today(estate: Estate) -> date:
+    """Today in the estate's time zone (a payment at 00:30 Beijing time belongs to that day)."""
+    return datetime.now(ZoneInfo(estate.timezone)).date()
+
+
+def parse_money(value: str | None, field: str, errors: list[FieldError]) -> Decimal | None:
+    """``value`` as money, or ``None`` with a FieldError appended."""
+    if value is None:
+        errors.append(FieldError(field, "required"))
+        return None
+    try:
+        return to_money(str(value).strip())
+    except (ValueError, ArithmeticError):
+        errors.append(
+            FieldError(field, f"not an amount in yuan with at most 2 decimals: {value!r}")
+        )
+        return None
+
+
+def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
+    if errors:
+        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
+        raise ValidationError(f"{detail} {summary}", errors=errors)
+
+
+def households_by_code(session: Session, estate_id: int, codes: set[str]) -> dict[str, Household]:
+    if not codes:
+        return {}
+    rows = session.scalars(
+        select(Household).where(Household.estate_id == estate_id, Household.code.in_(codes))
+    )
+    return {h.code: h for h in rows}

@@ -1,0 +1,824 @@
+"""Payments (实收), receipts (收据), voids, refunds, cash deposits and prepaid recognition.
+
+**One payer, several households.** A payment is the money handed over once (one method,
+one date). It is allocated to one or more ``(household, fee year)`` pairs; each allocation
+gets **its own receipt** with its own number and its own journal entry. So a receipt always
+names exactly one household (what the public verification page shows), and voiding one
+household's receipt reverses exactly that household's money.
+
+**Ledger entries** (cash debits ``CASH``; WeChat, Alipay and bank transfers debit ``BANK``)::
+
+    2026-03-02 * "2026年度综合服务费 收据2026-000001"
+      household: "H-7K2Q9D"
+      receipt: "2026-000001"
+      fee-year: "2026"
+      Assets:Cash:Steward          200.00 CNY
+      Income:Fees:Electricity      -50.00 CNY
+      Income:Fees:Maintenance      -90.00 CNY
+      Income:Fees:Garbage          -60.00 CNY
+
+Money for a fee year that has not started is credited to ``Liabilities:Prepaid:Fees``
+instead, and ``recognise_prepaid`` moves it to income when the year opens. A partial payment
+is split over the components in proportion to what is still outstanding on each
+(``split_exact``), so paying the rest later pays every component exactly.
+
+Receipt numbers ``YYYY-NNNNNN`` are gapless per estate and calendar year of the payment date:
+the counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions are
+``BEGIN IMMEDIATE``) before anything is checked, so concurrent payments queue, and the number
+is taken in the same transaction as the entry — a failed payment rolls its number back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Building, Household
+from trustfund.db.models.fees import (
+    CashDeposit,
+    FeeCharge,
+    FeeChargeLine,
+    FeePayment,
+    FeeReceipt,
+    FeeReceiptCounter,
+    FeeReceiptLine,
+    FeeRefund,
+    FeeRefundLine,
+    PaymentMethod,
+    ReceiptStatus,
+)
+from trustfund.db.session import is_postgres
+from trustfund.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    ValidationError,
+)
+from trustfund.fees.common import (
+    get_estate,
+    households_by_code,
+    local_today,
+    parse_money,
+    raise_if,
+)
+from trustfund.fees.rules import allocate, fee_year_start, format_receipt_no, mask_household
+from trustfund.fees.schemas import DepositIn, PaymentIn, RefundIn
+from trustfund.journal.idempotency import run_idempotent
+from trustfund.journal.service import account_balances, post_entry, reverse_entry
+from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
+from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import ZERO
+
+METHOD_NAMES_ZH = {
+    PaymentMethod.CASH: "现金",
+    PaymentMethod.WECHAT: "微信支付",
+    PaymentMethod.ALIPAY: "支付宝",
+    PaymentMethod.BANK_TRANSFER: "银行转账",
+}
+
+
+def money_account(method: PaymentMethod) -> str:
+    """Where the money lands: the steward's cash, or the committee's bank account."""
+    return CASH if method == PaymentMethod.CASH else BANK
+
+
+# --- what a household owes and has paid --------------------------------------------------
+
+
+def charged_by_fund(session: Session, household_id: int, fee_year: int) -> dict[str, Decimal]:
+    rows = session.execute(
+        select(FeeChargeLine.fund, FeeChargeLine.amount)
+        .join(FeeCharge, FeeCharge.id == FeeChargeLine.charge_id)
+        .where(FeeCharge.household_id == household_id, FeeCharge.fee_year == fee_year)
+    )
+    return {fund: amount for fund, amount in rows}
+
+
+def paid_by_fund(session: Session, household_id: int, fee_year: int) -> dict[str, Decimal]:
+    """Net money kept per fund: valid receipts minus refunds."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for fund, amount in session.execute(
+        select(FeeReceiptLine.fund, func.sum(FeeReceiptLine.amount))
+        .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+        .where(
+            FeeReceipt.household_id == household_id,
+            FeeReceipt.fee_year == fee_year,
+            FeeReceipt.status == ReceiptStatus.VALID,
+        )
+        .group_by(FeeReceiptLine.fund)
+    ):
+        paid[fund] += Decimal(amount)
+    for fund, amount in session.execute(
+        select(FeeRefundLine.fund, func.sum(FeeRefundLine.amount))
+        .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
+        .where(FeeRefund.household_id == household_id, FeeRefund.fee_year == fee_year)
+        .group_by(FeeRefundLine.fund)
+    ):
+        paid[fund] -= Decimal(amount)
+    return {f: a.quantize(Decimal("0.01")) for f, a in paid.items()}
+
+
+def outstanding_by_fund(
+    session: Session, household_id: int, fee_year: int
+) -> dict[str, Decimal] | None:
+    """``None`` if the household has no charge for the year."""
+    charged = charged_by_fund(session, household_id, fee_year)
+    if not charged:
+        has_charge = session.scalar(
+            select(FeeCharge.id).where(
+                FeeCharge.household_id == household_id, FeeCharge.fee_year == fee_year
+            )
+        )
+        return {} if has_charge else None
+    paid = paid_by_fund(session, household_id, fee_year)
+    return {f: charged[f] - paid.get(f, ZERO) for f in charged}
+
+
+# --- receipt numbers -----------------------------------------------------------------------
+
+
+def next_receipt_number(session: Session, estate_id: int, year: int) -> int:
+    """Lock the estate's counter for ``year`` (creating it) and return the next number.
+    The increment is part of the caller's transaction: a rollback gives the number back."""
+    lock_counter(session, estate_id, year)
+    counter = session.get(FeeReceiptCounter, (estate_id, year))
+    assert counter is not None
+    counter.last_number += 1
+    session.flush()
+    return counter.last_number
+
+
+def lock_counter(session: Session, estate_id: int, year: int) -> None:
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(
+        insert(FeeReceiptCounter)
+        .values(estate_id=estate_id, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+    session.execute(
+        select(FeeReceiptCounter)
+        .where(FeeReceiptCounter.estate_id == estate_id, FeeReceiptCounter.year == year)
+        .with_for_update()
+    ).scalar_one()
+
+
+# --- payments ------------------------------------------------------------------------------
+
+
+def record_payment(
+    session: Session,
+    estate_id: int,
+    data: PaymentIn,
+    *,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Record a payment (request entry point; idempotent by ``idempotency_key``). Commits.
+    Returns ``(payment view, replayed)``.
+
+    Raises ValidationError (bad input, unknown household, no charge, overpayment — naming
+    the household and what is outstanding), IdempotencyConflictError, PeriodLockedError.
+    """
+    result, replayed = run_idempotent(
+        session,
+        scope=f"fees.payment:{estate_id}",
+        key=idempotency_key,
+        fingerprint=data.model_dump(mode="json"),
+        action=lambda: pay(session, estate_id, data, actor_user_id=actor_user_id),
+    )
+    session.commit()
+    return result, replayed
+
+
+def pay(
+    session: Session, estate_id: int, data: PaymentIn, *, actor_user_id: int | None
+) -> dict[str, Any]:
+    """The building block behind ``record_payment``: validates, numbers, posts and flushes
+    (never commits). See ``record_payment`` for the errors."""
+    estate = get_estate(session, estate_id)
+    errors: list[FieldError] = []
+    method = PaymentMethod(data.method)
+    total = parse_money(data.amount, "amount", errors)
+    today = local_today(estate)
+    paid_on = data.paid_on or today
+    if paid_on > today:
+        errors.append(FieldError("paid_on", f"is in the future (today is {today})"))
+    households = households_by_code(
+        session, estate_id, {a.household_code.strip() for a in data.allocations}
+    )
+    parsed: list[tuple[int, Household, int, Decimal]] = []
+    seen: set[tuple[str, int]] = set()
+    for i, alloc in enumerate(data.allocations):
+        where = f"allocations[{i}]"
+        code = alloc.household_code.strip()
+        amount = parse_money(alloc.amount, f"{where}.amount", errors)
+        if amount is not None and amount <= 0:
+            errors.append(FieldError(f"{where}.amount", "must be positive"))
+            amount = None
+        household = households.get(code)
+        if household is None:
+            errors.append(FieldError(f"{where}.household_code", f"no household {code!r}"))
+        if (code, alloc.fee_year) in seen:
+            errors.append(
+                FieldError(f"{where}.household_code", "the same household and year twice")
+            )
+        seen.add((code, alloc.fee_year))
+        if household is not None and amount is not None:
+            parsed.append((i, household, alloc.fee_year, amount))
+    if total is not None and not errors:
+        allocated = sum((p[3] for p in parsed), ZERO)
+        if allocated != total:
+            errors.append(
+                FieldError("amount", f"is {total} but the allocations add up to {allocated}")
+            )
+    raise_if(errors, "The payment is not valid.")
+    assert total is not None
+
+    # Lock the counter first: concurrent payments queue here, so the outstanding amounts
+    # checked below cannot change before this payment is posted.
+    year = paid_on.year
+    lock_counter(session, estate_id, year)
+    splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]] = []
+    for i, household, fee_year, amount in parsed:
+        where = f"allocations[{i}]"
+        outstanding = outstanding_by_fund(session, household.id, fee_year)
+        if outstanding is None:
+            errors.append(
+                FieldError(
+                    f"{where}.fee_year",
+                    f"household {household.code} has no charge for {fee_year}; "
+                    "charges are issued from the approved schedule first",
+                )
+            )
+            continue
+        left = sum(outstanding.values(), ZERO)
+        if amount > left:
+            errors.append(
+                FieldError(
+                    f"{where}.amount",
+                    f"overpayment: household {household.code} owes {left} for {fee_year}, "
+                    f"not {amount}",
+                )
+            )
+            continue
+        splits.append((household, fee_year, amount, allocate(amount, outstanding)))
+    if errors:
+        raise ValidationError(
+            "The payment is more than what is outstanding. "
+            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            errors=errors,
+        )
+
+    payment = FeePayment(
+        estate_id=estate_id,
+        method=method,
+        amount=total,
+        paid_on=paid_on,
+        payer=data.payer.strip(),
+        reference=data.reference.strip(),
+        recorded_by_user_id=actor_user_id,
+    )
+    session.add(payment)
+    session.flush()
+    for household, fee_year, amount, lines in splits:
+        number = next_receipt_number(session, estate_id, year)
+        receipt_no = format_receipt_no(year, number)
+        prepaid = paid_on < fee_year_start(fee_year)
+        credit_legs = (
+            [Leg(PREPAID_FEES, -amount)]
+            if prepaid
+            else [Leg(fee_income_account(Fund(f)), -a) for f, a in lines.items()]
+        )
+        narration = f"{fee_year}年度综合服务费{'(预收)' if prepaid else ''} 收据{receipt_no}"
+        entry = post_entry(
+            session,
+            estate_id,
+            EntryDraft(
+                date=paid_on,
+                narration=narration,
+                legs=(Leg(money_account(method), amount), *credit_legs),
+                meta={
+                    "household": household.code,
+                    "receipt": receipt_no,
+                    "fee-year": str(fee_year),
+                    "method": method.value,
+                },
+                kind="fee_payment",
+            ),
+            idempotency_key=f"fees.receipt:{estate_id}:{receipt_no}",
+            actor_user_id=actor_user_id,
+        )
+        receipt = FeeReceipt(
+            estate_id=estate_id,
+            payment_id=payment.id,
+            household_id=household.id,
+            fee_year=fee_year,
+            year=year,
+            number=number,
+            receipt_no=receipt_no,
+            amount=amount,
+            paid_on=paid_on,
+            method=method,
+            prepaid=prepaid,
+            entry_seq=entry.seq,
+            status=ReceiptStatus.VALID,
+            lines=[FeeReceiptLine(fund=f, amount=a) for f, a in lines.items()],
+        )
+        session.add(receipt)
+    session.flush()
+    return payment_view(session, payment)
+
+
+def payment_view(session: Session, payment: FeePayment) -> dict[str, Any]:
+    receipts = session.scalars(
+        select(FeeReceipt).where(FeeReceipt.payment_id == payment.id).order_by(FeeReceipt.number)
+    ).all()
+    return {
+        "id": payment.id,
+        "method": payment.method.value,
+        "amount": str(payment.amount),
+        "paid_on": payment.paid_on.isoformat(),
+        "receipts": [receipt_view(session, r) for r in receipts],
+    }
+
+
+def receipt_view(session: Session, receipt: FeeReceipt) -> dict[str, Any]:
+    """Staff view of a receipt (household code, no names)."""
+    household = session.get(Household, receipt.household_id)
+    assert household is not None
+    return {
+        "receipt_no": receipt.receipt_no,
+        "household_code": household.code,
+        "fee_year": receipt.fee_year,
+        "amount": str(receipt.amount),
+        "paid_on": receipt.paid_on.isoformat(),
+        "method": receipt.method.value,
+        "prepaid": receipt.prepaid,
+        "status": receipt.status.value,
+        "void_reason": receipt.void_reason,
+        "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,
+        "entry_seq": receipt.entry_seq,
+        "void_entry_seq": receipt.void_entry_seq,
+        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in receipt.lines],
+    }
+
+
+def get_receipt(session: Session, estate_id: int, receipt_no: str) -> FeeReceipt:
+    """Raises NotFoundError."""
+    receipt = session.scalar(
+        select(FeeReceipt).where(
+            FeeReceipt.estate_id == estate_id, FeeReceipt.receipt_no == receipt_no
+        )
+    )
+    if receipt is None:
+        raise NotFoundError(f"No receipt {receipt_no}.")
+    return receipt
+
+
+def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> dict[str, Any]:
+    """What anyone may see of a receipt: amount, date, fee year, masked household, status.
+    No owner name, phone, payer or void reason (free text a steward typed).
+
+    Raises NotFoundError.
+    """
+    from trustfund.db.models.estates import Estate
+
+    estate = session.scalar(select(Estate).where(Estate.slug == estate_slug))
+    if estate is None:
+        raise NotFoundError(f"No receipt {receipt_no}.")
+    receipt = get_receipt(session, estate.id, receipt_no)
+    row = session.execute(
+        select(Household.code, Household.entrance, Household.room, Building.number)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.id == receipt.household_id)
+    ).one()
+    code, entrance, room, building = row
+    return {
+        "estate": estate.slug,
+        "estate_name": estate.name,
+        "receipt_no": receipt.receipt_no,
+        "amount": str(receipt.amount),
+        "paid_on": receipt.paid_on.isoformat(),
+        "fee_year": receipt.fee_year,
+        "household": mask_household(building, entrance, room),
+        "household_code": code,
+        "status": receipt.status.value,
+        "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,
+        "prepaid": receipt.prepaid,
+        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in receipt.lines],
+        "entry_seq": receipt.entry_seq,
+    }
+
+
+# --- voids -----------------------------------------------------------------------------------
+
+
+def void_receipt(
+    session: Session,
+    estate_id: int,
+    receipt_no: str,
+    *,
+    reason: str,
+    voided_on: date | None,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Void a receipt by reversing its journal entry. The number stays, marked void with the
+    reason. Commits.
+
+    Raises NotFoundError, ConflictError (already void; money for that year already refunded
+    beyond what would remain; prepaid money already recognised as income — refund instead),
+    ValidationError (reason empty), PeriodLockedError.
+    """
+
+    def action() -> dict[str, Any]:
+        receipt = get_receipt(session, estate_id, receipt_no)
+        estate = get_estate(session, estate_id)
+        if not reason.strip():
+            raise ValidationError.field("reason", "must not be empty")
+        if receipt.status == ReceiptStatus.VOID:
+            raise ConflictError(f"Receipt {receipt_no} is already void.")
+        if receipt.recognised_entry_seq is not None:
+            raise ConflictError(
+                f"Receipt {receipt_no} was prepaid and is already that year's income; "
+                "record a refund instead."
+            )
+        lock_counter(session, estate_id, receipt.year)
+        paid = paid_by_fund(session, receipt.household_id, receipt.fee_year)
+        for line in receipt.lines:
+            if paid.get(line.fund, ZERO) < line.amount:
+                raise ConflictError(
+                    f"Part of this money was refunded already; voiding receipt {receipt_no} "
+                    "would refund it twice."
+                )
+        on = voided_on or local_today(estate)
+        entry = reverse_entry(
+            session,
+            estate_id,
+            receipt.entry_seq,
+            on=on,
+            reason=f"作废收据{receipt_no}: {reason.strip()}",
+            idempotency_key=f"fees.void:{estate_id}:{receipt_no}",
+            actor_user_id=actor_user_id,
+        )
+        receipt.status = ReceiptStatus.VOID
+        receipt.void_reason = reason.strip()
+        receipt.voided_on = on
+        receipt.void_entry_seq = entry.seq
+        session.flush()
+        return receipt_view(session, receipt)
+
+    result, replayed = run_idempotent(
+        session,
+        scope=f"fees.void:{estate_id}",
+        key=idempotency_key,
+        fingerprint={
+            "receipt_no": receipt_no,
+            "reason": reason,
+            "voided_on": voided_on.isoformat() if voided_on else None,
+        },
+        action=action,
+    )
+    session.commit()
+    return result, replayed
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+
+def refund(
+    session: Session,
+    estate_id: int,
+    data: RefundIn,
+    *,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Pay money back to a household for one fee year. Commits.
+
+    The refund is split over the funds in proportion to what the household paid into each
+    (net of earlier refunds) with ``split_exact``; it debits the income accounts — or
+    ``PREPAID_FEES`` when the fee year has not started yet — and credits cash or bank.
+
+    Raises ValidationError (more than was paid, more cash than the steward holds, bad
+    input), ConflictError (prepaid money for an opened year not yet recognised),
+    InsufficientFundsError (a fund has already spent the money), PeriodLockedError.
+    """
+    result, replayed = run_idempotent(
+        session,
+        scope=f"fees.refund:{estate_id}",
+        key=idempotency_key,
+        fingerprint=data.model_dump(mode="json"),
+        action=lambda: make_refund(session, estate_id, data, actor_user_id=actor_user_id),
+    )
+    session.commit()
+    return result, replayed
+
+
+def make_refund(
+    session: Session, estate_id: int, data: RefundIn, *, actor_user_id: int | None
+) -> dict[str, Any]:
+    """Building block behind ``refund`` (flushes, never commits)."""
+    estate = get_estate(session, estate_id)
+    errors: list[FieldError] = []
+    amount = parse_money(data.amount, "amount", errors)
+    if amount is not None and amount <= 0:
+        errors.append(FieldError("amount", "must be positive"))
+    code = data.household_code.strip()
+    household = households_by_code(session, estate_id, {code}).get(code)
+    if household is None:
+        errors.append(FieldError("household_code", f"no household {code!r}"))
+    on = data.refunded_on or local_today(estate)
+    raise_if(errors, "The refund is not valid.")
+    assert amount is not None and household is not None
+    method = PaymentMethod(data.method)
+    lock_counter(session, estate_id, on.year)
+    paid = {f: a for f, a in paid_by_fund(session, household.id, data.fee_year).items() if a > 0}
+    kept = sum(paid.values(), ZERO)
+    if amount > kept:
+        raise ValidationError.field(
+            "amount",
+            f"refund {amount} exceeds what household {household.code} paid for "
+            f"{data.fee_year} ({kept})",
+        )
+    if method == PaymentMethod.CASH:
+        held = cash_balance(session, estate_id)
+        if amount > held:
+            raise ValidationError.field(
+                "amount", f"the steward holds only {held} in cash; refund by bank transfer"
+            )
+    from_prepaid = on < fee_year_start(data.fee_year)
+    if not from_prepaid and unrecognised_prepaid(session, estate_id, data.fee_year, household.id):
+        raise ConflictError(
+            f"Prepaid money for {data.fee_year} is not yet recognised as income; "
+            "run recognise-prepaid first."
+        )
+    lines = allocate(amount, paid)
+    debit_legs = (
+        [Leg(PREPAID_FEES, amount)]
+        if from_prepaid
+        else [Leg(fee_income_account(Fund(f)), a) for f, a in lines.items()]
+    )
+    entry = post_entry(
+        session,
+        estate_id,
+        EntryDraft(
+            date=on,
+            narration=f"退还{data.fee_year}年度综合服务费",
+            legs=(*debit_legs, Leg(money_account(method), -amount)),
+            meta={"household": household.code, "fee-year": str(data.fee_year)},
+            kind="refund",
+        ),
+        idempotency_key=f"fees.refund:{estate_id}:{household.code}:{data.fee_year}:{kept}:{amount}",
+        actor_user_id=actor_user_id,
+    )
+    row = FeeRefund(
+        estate_id=estate_id,
+        household_id=household.id,
+        fee_year=data.fee_year,
+        amount=amount,
+        method=method,
+        refunded_on=on,
+        from_prepaid=from_prepaid,
+        reason=data.reason.strip(),
+        entry_seq=entry.seq,
+        recorded_by_user_id=actor_user_id,
+        lines=[FeeRefundLine(fund=f, amount=a) for f, a in lines.items()],
+    )
+    session.add(row)
+    session.flush()
+    return {
+        "id": row.id,
+        "household_code": household.code,
+        "fee_year": row.fee_year,
+        "amount": str(amount),
+        "method": method.value,
+        "refunded_on": on.isoformat(),
+        "from_prepaid": from_prepaid,
+        "entry_seq": entry.seq,
+        "lines": [{"fund": f, "amount": str(a)} for f, a in lines.items()],
+    }
+
+
+def unrecognised_prepaid(
+    session: Session, estate_id: int, fee_year: int, household_id: int | None = None
+) -> bool:
+    query = select(FeeReceipt.id).where(
+        FeeReceipt.estate_id == estate_id,
+        FeeReceipt.fee_year == fee_year,
+        FeeReceipt.prepaid.is_(True),
+        FeeReceipt.status == ReceiptStatus.VALID,
+        FeeReceipt.recognised_entry_seq.is_(None),
+    )
+    if household_id is not None:
+        query = query.where(FeeReceipt.household_id == household_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+# --- prepaid recognition ---------------------------------------------------------------------
+
+
+def recognise_prepaid(
+    session: Session,
+    estate_id: int,
+    fee_year: int,
+    *,
+    on: date | None = None,
+    actor_user_id: int | None = None,
+) -> dict[str, Any]:
+    """When ``fee_year`` opens, move the money received for it in advance from
+    ``PREPAID_FEES`` to each fund's income (one transfer entry, dated ``on``, default
+    1 January of the year). Safe to run again: only money not yet recognised moves. Commits.
+
+    Raises ValidationError (the year has not started on ``on``), PeriodLockedError.
+    """
+    estate = get_estate(session, estate_id)
+    start = fee_year_start(fee_year)
+    on = on or start
+    if on < start or start > local_today(estate):
+        raise ValidationError.field("on", f"fee year {fee_year} has not started")
+    lock_counter(session, estate_id, on.year)
+    receipts = session.scalars(
+        select(FeeReceipt).where(
+            FeeReceipt.estate_id == estate_id,
+            FeeReceipt.fee_year == fee_year,
+            FeeReceipt.prepaid.is_(True),
+            FeeReceipt.status == ReceiptStatus.VALID,
+            FeeReceipt.recognised_entry_seq.is_(None),
+        )
+    ).all()
+    refunds = session.scalars(
+        select(FeeRefund).where(
+            FeeRefund.estate_id == estate_id,
+            FeeRefund.fee_year == fee_year,
+            FeeRefund.from_prepaid.is_(True),
+            FeeRefund.recognised_entry_seq.is_(None),
+        )
+    ).all()
+    per_fund: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for receipt in receipts:
+        for line in receipt.lines:
+            per_fund[line.fund] += line.amount
+    for row in refunds:
+        for rline in row.lines:
+            per_fund[rline.fund] -= rline.amount
+    total = sum(per_fund.values(), ZERO)
+    result: dict[str, Any] = {
+        "fee_year": fee_year,
+        "receipts": len(receipts),
+        "refunds": len(refunds),
+        "amount": str(total),
+        "entry_seq": None,
+        "by_fund": {f: str(a) for f, a in sorted(per_fund.items())},
+    }
+    if not any(per_fund.values()):
+        # Nothing left to move (no money, or all of it refunded): mark the rows as done
+        # with seq 0 so later runs do not look at them again.
+        for receipt in receipts:
+            receipt.recognised_entry_seq = 0
+        for row in refunds:
+            row.recognised_entry_seq = 0
+        session.commit()
+        return result
+    legs = [Leg(PREPAID_FEES, total)] + [
+        Leg(fee_income_account(Fund(f)), -a) for f, a in sorted(per_fund.items()) if a != 0
+    ]
+    first = min([r.id for r in receipts] + [0])
+    entry = post_entry(
+        session,
+        estate_id,
+        EntryDraft(
+            date=on,
+            narration=f"预收{fee_year}年度综合服务费转入当年收入",
+            legs=tuple(legs),
+            meta={"fee-year": str(fee_year)},
+            kind="prepaid_recognition",
+        ),
+        idempotency_key=f"fees.recognise:{estate_id}:{fee_year}:{first}:{len(receipts)}:{len(refunds)}",
+        actor_user_id=actor_user_id,
+    )
+    for receipt in receipts:
+        receipt.recognised_entry_seq = entry.seq
+    for row in refunds:
+        row.recognised_entry_seq = entry.seq
+    result["entry_seq"] = entry.seq
+    session.commit()
+    return result
+
+
+# --- cash and deposits -----------------------------------------------------------------------
+
+
+def cash_balance(session: Session, estate_id: int) -> Decimal:
+    return account_balances(session, estate_id).get(CASH, ZERO)
+
+
+def cash_on_hand(session: Session, estate_id: int) -> dict[str, Any]:
+    """How much cash the steward holds and since when: the date of the oldest cash receipt
+    not yet covered by what left the cash box (deposits, cash refunds), first in first out."""
+    held = cash_balance(session, estate_id)
+    rows = session.execute(
+        select(FeeReceipt.paid_on, FeeReceipt.amount)
+        .where(
+            FeeReceipt.estate_id == estate_id,
+            FeeReceipt.method == PaymentMethod.CASH,
+            FeeReceipt.status == ReceiptStatus.VALID,
+        )
+        .order_by(FeeReceipt.paid_on, FeeReceipt.id)
+    ).all()
+    return {"cash": str(held), "since": _oldest_undeposited(rows, held)}
+
+
+def _oldest_undeposited(rows: Iterable[tuple[date, Decimal]], held: Decimal) -> str | None:
+    received = [(d, Decimal(a)) for d, a in rows]
+    gone = sum((a for _, a in received), ZERO) - held
+    if held <= 0:
+        return None
+    for day, amount in received:
+        if gone < amount:
+            return day.isoformat()
+        gone -= amount
+    return None
+
+
+def deposit_cash(
+    session: Session,
+    estate_id: int,
+    data: DepositIn,
+    *,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """The steward pays cash into the committee bank account (its own entry). Commits.
+
+    Raises ValidationError (more than the steward holds, bad amount or date),
+    IdempotencyConflictError, PeriodLockedError.
+    """
+
+    def action() -> dict[str, Any]:
+        estate = get_estate(session, estate_id)
+        errors: list[FieldError] = []
+        amount = parse_money(data.amount, "amount", errors)
+        if amount is not None and amount <= 0:
+            errors.append(FieldError("amount", "must be positive"))
+        today = local_today(estate)
+        on = data.deposited_on or today
+        if on > today:
+            errors.append(FieldError("deposited_on", f"is in the future (today is {today})"))
+        raise_if(errors, "The deposit is not valid.")
+        assert amount is not None
+        lock_counter(session, estate_id, on.year)
+        held = cash_balance(session, estate_id)
+        if amount > held:
+            raise ValidationError.field("amount", f"the steward holds only {held} in cash")
+        n = session.scalar(
+            select(func.count(CashDeposit.id)).where(CashDeposit.estate_id == estate_id)
+        )
+        entry = post_entry(
+            session,
+            estate_id,
+            EntryDraft(
+                date=on,
+                narration="管家现金存入业委会银行账户",
+                legs=(Leg(BANK, amount), Leg(CASH, -amount)),
+                meta={"deposit": str((n or 0) + 1)},
+                kind="deposit",
+            ),
+            idempotency_key=f"fees.deposit:{estate_id}:{(n or 0) + 1}",
+            actor_user_id=actor_user_id,
+        )
+        row = CashDeposit(
+            estate_id=estate_id,
+            amount=amount,
+            deposited_on=on,
+            reference=data.reference.strip(),
+            entry_seq=entry.seq,
+            recorded_by_user_id=actor_user_id,
+        )
+        session.add(row)
+        session.flush()
+        return {
+            "id": row.id,
+            "amount": str(amount),
+            "deposited_on": on.isoformat(),
+            "entry_seq": entry.seq,
+            **cash_on_hand(session, estate_id),
+        }
+
+    result, replayed = run_idempotent(
+        session,
+        scope=f"fees.deposit:{estate_id}",
+        key=idempotency_key,
+        fingerprint=data.model_dump(mode="json"),
+        action=action,
+    )
+    session.commit()
+    return result, replayed
