@@ -1,1 +1,140 @@
-"""Journal tables: entries, postings, accounts, period locks, idempotency (issue 3)."""
+"""Journal tables (issue 3): the chart per estate, the append-only entries and postings,
+the per-estate chain head, period locks and request idempotency records.
+
+``journal_entries`` and ``journal_postings`` are append-only: no code updates or deletes
+them, and on PostgreSQL triggers (migration 0003) refuse it. ``ledger_heads`` is the one
+mutable row per estate: the last sequence number and hash, locked while posting.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trustfund.db.base import Base, Money, UTCDateTime, utcnow
+
+
+class LedgerAccount(Base):
+    """An account opened in one estate's books (its ``open`` directive)."""
+
+    __tablename__ = "ledger_accounts"
+    __table_args__ = (UniqueConstraint("estate_id", "account"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    account: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(100))  # Chinese display name
+    fund: Mapped[str | None] = mapped_column(String(60), default=None)
+    opened_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LedgerHead(Base):
+    """The end of an estate's hash chain; ``SELECT … FOR UPDATE`` on it serialises writers."""
+
+    __tablename__ = "ledger_heads"
+
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class JournalEntry(Base):
+    """One posted entry: its canonical beancount ``text`` and its place in the hash chain."""
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "seq"),
+        UniqueConstraint("estate_id", "idempotency_key"),
+        UniqueConstraint("estate_id", "reverses_seq"),
+        CheckConstraint("seq > 0", name="seq_positive"),
+        Index("ix_journal_entries_estate_id_date", "estate_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    payee: Mapped[str | None] = mapped_column(String(500), default=None)
+    narration: Mapped[str] = mapped_column(String(500))
+    meta: Mapped[str] = mapped_column(Text, default="{}")  # the draft's metadata, JSON
+    text: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the draft's content
+    reverses_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    postings: Mapped[list[JournalPosting]] = relationship(
+        back_populates="entry", order_by="JournalPosting.position", lazy="selectin"
+    )
+
+
+class JournalPosting(Base):
+    """One leg of an entry. ``estate_id``, ``date`` and ``fund`` repeat the entry's so that
+    balances are one indexed ``GROUP BY`` over this table."""
+
+    __tablename__ = "journal_postings"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "position"),
+        CheckConstraint("amount <> 0", name="amount_nonzero"),
+        Index("ix_journal_postings_estate_id_date", "estate_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    date: Mapped[date] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(200))
+    fund: Mapped[str | None] = mapped_column(String(60), default=None)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    entry: Mapped[JournalEntry] = relationship(back_populates="postings")
+
+
+class PeriodLock(Base):
+    """A period [start, end] (both inclusive) that refuses new entries dated inside it."""
+
+    __tablename__ = "period_locks"
+    __table_args__ = (
+        CheckConstraint('start <= "end"', name="start_before_end"),
+        Index("ix_period_locks_estate_id_start", "estate_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_by: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class IdempotencyRecord(Base):
+    """The stored result of one idempotent request (``journal.idempotency.run_idempotent``)."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,132 @@
+"""Independent checks of an estate's journal.
+
+``verify_journal`` walks the stored rows in sequence order and recomputes the hash chain,
+also comparing each entry's postings rows with the legs written in its text, so that a
+changed row anywhere (text, hash, amount, account, date) names the first bad entry.
+``check_estate`` additionally loads the export with beancount (parse, booking, validation)
+and compares every account and fund balance beancount computes with the SQL sums.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.journal import JournalEntry, JournalPosting, LedgerHead
+from trustfund.journal import service
+from trustfund.journal.mirror import export_text
+from trustfund.ledger import bean
+from trustfund.ledger.chain import Verification, entry_hash, verify_text
+from trustfund.ledger.money import to_money
+from trustfund.ledger.text import GENESIS, without_hash
+
+_LEG = re.compile(r"^  ([A-Z][A-Za-z0-9:-]*) (-?\d+\.\d{2}) CNY$", re.MULTILINE)
+
+
+def verify_journal(session: Session, estate_id: int) -> Verification:
+    """Recompute the chain from the database rows; stop at the first bad entry."""
+    result = Verification()
+    postings: dict[int, list[tuple[str, Decimal, object]]] = {}
+    for entry_id, account, amount, on in session.execute(
+        select(
+            JournalPosting.entry_id,
+            JournalPosting.account,
+            JournalPosting.amount,
+            JournalPosting.date,
+        )
+        .where(JournalPosting.estate_id == estate_id)
+        .order_by(JournalPosting.entry_id, JournalPosting.position)
+    ).tuples():
+        postings.setdefault(entry_id, []).append((account, to_money(amount), on))
+    prev = GENESIS
+    rows = session.execute(
+        select(
+            JournalEntry.id,
+            JournalEntry.seq,
+            JournalEntry.date,
+            JournalEntry.text,
+            JournalEntry.hash,
+            JournalEntry.prev_hash,
+        )
+        .where(JournalEntry.estate_id == estate_id)
+        .order_by(JournalEntry.seq)
+    ).tuples()
+    for expected, (entry_id, seq, on, text, stored_hash, prev_hash) in enumerate(rows, start=1):
+        result.first_bad_seq = seq
+        canonical, text_hash = without_hash(text)
+        legs = [(a, Decimal(n)) for a, n in _LEG.findall(text)]
+        rows_legs = postings.get(entry_id, [])
+        problem = None
+        if seq != expected:
+            problem = f"entry {expected} is missing (next stored entry is {seq})"
+            result.first_bad_seq = expected
+        elif prev_hash != prev:
+            problem = f"entry {seq}: prev_hash does not match the hash of entry {seq - 1}"
+        elif text_hash != stored_hash or entry_hash(prev, canonical) != stored_hash:
+            problem = f"entry {seq}: text does not match its hash"
+        elif not text.startswith(f"{on.isoformat()} "):
+            problem = f"entry {seq}: date column differs from its text"
+        elif legs != [(a, n) for a, n, _ in rows_legs] or any(d != on for *_, d in rows_legs):
+            problem = f"entry {seq}: postings rows differ from its text"
+        if problem:
+            result.problem = problem
+            return result
+        prev = stored_hash
+        result.entries = seq
+    head = session.get(LedgerHead, estate_id)
+    if head is not None and (head.last_seq != result.entries or head.last_hash != prev):
+        result.first_bad_seq = result.entries + 1
+        result.problem = (
+            f"ledger head says {head.last_seq} entries, the journal has {result.entries}"
+        )
+        return result
+    result.first_bad_seq = None
+    result.head_hash = prev
+    return result
+
+
+@dataclass
+class CheckReport:
+    entries: int = 0
+    head_hash: str = GENESIS
+    accounts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_estate(session: Session, estate_id: int) -> CheckReport:
+    """Everything ``trustfund ledger check`` reports: the stored chain, the exported file's
+    chain, beancount's own errors, and every account and fund balance, beancount vs SQL."""
+    report = CheckReport()
+    stored = verify_journal(session, estate_id)
+    if not stored.ok:
+        report.problems.append(f"database: {stored.problem}")
+    text = export_text(session, estate_id)
+    exported = verify_text(text)
+    report.entries, report.head_hash = exported.entries, exported.head_hash
+    if not exported.ok:
+        report.problems.append(f"export: {exported.problem}")
+    ledger = bean.load(text)
+    report.problems += [f"beancount: {m}" for m in bean.error_messages(ledger.errors)]
+    by_beancount = bean.account_balances(ledger)
+    by_sql = service.account_balances(session, estate_id)
+    report.accounts = len(set(by_beancount) | set(by_sql))
+    for account in sorted(set(by_beancount) | set(by_sql)):
+        a, b = by_sql.get(account), by_beancount.get(account)
+        if a != b:
+            report.problems.append(f"balance of {account}: SQL {a}, beancount {b}")
+    sql_funds = {f: v for f, v in service.fund_balances(session, estate_id).items() if v}
+    bean_funds = bean.fund_balances(by_beancount)
+    for fund in sorted(set(sql_funds) | set(bean_funds)):
+        if sql_funds.get(fund) != bean_funds.get(fund):
+            report.problems.append(
+                f"fund {fund}: SQL {sql_funds.get(fund)}, beancount {bean_funds.get(fund)}"
+            )
+    return report

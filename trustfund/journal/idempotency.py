@@ -1,0 +1,87 @@
+"""Request-level idempotency for any endpoint that moves money.
+
+The first request with a key stores its result (as JSON) in the same transaction as its
+writes; a replay with the same fingerprint gets the stored result; a different fingerprint
+is a conflict. Concurrent replays on PostgreSQL: the record is inserted *before* the action
+runs, so a second request with the same key waits on the unique index until the first
+commits, then reads its result instead of running the action again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.journal import IdempotencyRecord
+from trustfund.errors import ConflictError, IdempotencyConflictError, ValidationError
+
+MAX_KEY = 200
+
+
+def _fingerprint(fingerprint: Mapping[str, Any]) -> str:
+    raw = json.dumps(fingerprint, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _lookup(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
+    return session.scalars(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _replay(record: IdempotencyRecord, digest: str, key: str) -> tuple[dict[str, Any], bool]:
+    if record.fingerprint != digest:
+        raise IdempotencyConflictError(
+            f"Idempotency-Key {key!r} was already used with a different request."
+        )
+    if not record.result:
+        raise ConflictError(f"A request with Idempotency-Key {key!r} is still in progress.")
+    result: dict[str, Any] = json.loads(record.result)
+    return result, True
+
+
+def run_idempotent(
+    session: Session,
+    *,
+    scope: str,
+    key: str | None,
+    fingerprint: Mapping[str, Any],
+    action: Callable[[], dict[str, Any]],
+) -> tuple[dict[str, Any], bool]:
+    """``(result, replayed)``. ``key`` None → just run ``action``. Flushes, never commits.
+
+    Raises ``IdempotencyConflictError`` (same key, different fingerprint), ``ValidationError``
+    (key too long or empty) and whatever ``action`` raises."""
+    if key is None:
+        return action(), False
+    if not key.strip() or len(key) > MAX_KEY:
+        raise ValidationError.field("Idempotency-Key", f"must be 1–{MAX_KEY} characters")
+    digest = _fingerprint(fingerprint)
+    record = _lookup(session, scope, key)
+    if record is not None:
+        return _replay(record, digest, key)
+    try:
+        with session.begin_nested():
+            record = IdempotencyRecord(scope=scope, key=key, fingerprint=digest, result="")
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        # Another request with this key got there first and has committed by now.
+        winner = _lookup(session, scope, key)
+        if winner is None:
+            raise ConflictError(
+                f"A request with Idempotency-Key {key!r} is in progress; retry."
+            ) from None
+        return _replay(winner, digest, key)
+    result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))
+    record.result = json.dumps(result, ensure_ascii=False, sort_keys=True)
+    session.flush()
+    return result, False

@@ -1,0 +1,588 @@
+"""The posting service: the only way money enters the journal.
+
+``post_entry`` checks a draft (balanced to the fen, accounts open on its date, period not
+locked, no fund below zero, no personal data), appends it to the estate's hash chain under
+the next gapless sequence number and stores its text and postings. Like every building
+block it only flushes: the caller commits, together with its own workflow rows.
+
+Writers of one estate are serialised on its ``ledger_heads`` row (``SELECT … FOR UPDATE``
+on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises every writer).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trustfund.db.models.estates import Estate, Household
+from trustfund.db.models.journal import (
+    JournalEntry,
+    JournalPosting,
+    LedgerAccount,
+    LedgerHead,
+    PeriodLock,
+)
+from trustfund.errors import (
+    ConflictError,
+    FieldError,
+    IdempotencyConflictError,
+    InsufficientFundsError,
+    NotFoundError,
+    PeriodLockedError,
+    ValidationError,
+)
+from trustfund.ledger import bean
+from trustfund.ledger.accounts import (
+    BANK,
+    AccountSpec,
+    Fund,
+    check_account,
+    fund_of,
+    opening_equity_account,
+    project_chart,
+    standard_chart,
+)
+from trustfund.ledger.chain import entry_hash
+from trustfund.ledger.entries import (
+    EntryDraft,
+    Leg,
+    check_draft,
+    fingerprint,
+    fund_deltas,
+    normalised_legs,
+    text_problem,
+)
+from trustfund.ledger.money import ZERO, to_money
+from trustfund.ledger.text import GENESIS, canonical_text, with_hash
+
+#: Mainland mobile numbers, also written with spaces or dashes between the digits.
+MOBILE = re.compile(r"(?<!\d)1[3-9](?:[ -]?\d){9}(?!\d)")
+PERSONAL_DATA_REASON = (
+    "looks like personal data (an owner's name or a phone number); "
+    "the ledger is public — name households by their code"
+)
+
+
+# --- chart ------------------------------------------------------------------------------
+
+
+def open_accounts(
+    session: Session, estate_id: int, specs: Sequence[AccountSpec], *, on: date
+) -> int:
+    """Open ``specs`` in the estate's books on ``on`` (accounts already open are kept as they
+    are). Returns how many were opened. Raises ``ValidationError`` for a bad account name."""
+    existing = set(
+        session.scalars(select(LedgerAccount.account).where(LedgerAccount.estate_id == estate_id))
+    )
+    opened = 0
+    for spec in specs:
+        if spec.account in existing:
+            continue
+        if why := check_account(spec.account):
+            raise ValidationError.field("account", f"{spec.account}: {why}")
+        if why := text_problem(spec.name):
+            raise ValidationError.field("name", why)
+        session.add(
+            LedgerAccount(
+                estate_id=estate_id,
+                account=spec.account,
+                name=spec.name,
+                fund=fund_of(spec.account),
+                opened_on=on,
+            )
+        )
+        existing.add(spec.account)
+        opened += 1
+    _ensure_head(session, estate_id)
+    session.flush()
+    return opened
+
+
+def open_project_fund(session: Session, estate_id: int, code: str, name: str, *, on: date) -> str:
+    """Open the sub-fund of a restricted autonomy project; returns its fund ``autonomy:<code>``.
+    Raises ``ValidationError`` for a bad code."""
+    try:
+        specs = project_chart(code, name)
+    except ValueError as exc:
+        raise ValidationError.field("code", str(exc)) from exc
+    open_accounts(session, estate_id, specs, on=on)
+    return f"autonomy:{code}"
+
+
+def open_books(
+    session: Session,
+    estate_id: int,
+    *,
+    on: date,
+    opening_balances: Mapping[str, Decimal] | None = None,
+) -> None:
+    """Open the standard chart for the estate (idempotent) and post the opening balances, one
+    amount per fund held in the committee's bank account, as one entry::
+
+        2026-01-01 * "期初余额" ^tf-1
+          kind: "opening"
+          Assets:Bank:Committee 22910.50 CNY
+          Equity:Opening:Electricity -3120.50 CNY
+          ...
+
+    Running it again with the same balances changes nothing; with different balances it
+    raises ``IdempotencyConflictError``. Also raises ``ValidationError``.
+    """
+    if session.get(Estate, estate_id) is None:
+        raise NotFoundError(f"No estate with id {estate_id}.")
+    open_accounts(session, estate_id, standard_chart(), on=on)
+    balances = {k: to_money(v) for k, v in (opening_balances or {}).items() if to_money(v) != ZERO}
+    if not balances:
+        return
+    for fund in balances:
+        if fund not in set(Fund) and not fund.startswith("autonomy:"):
+            raise ValidationError.field(f"opening_balances.{fund}", "unknown fund")
+    legs = [Leg(BANK, sum(balances.values(), ZERO))]
+    legs += [Leg(opening_equity_account(f), -amount) for f, amount in sorted(balances.items())]
+    draft = EntryDraft(date=on, narration="期初余额", legs=tuple(legs), kind="opening")
+    post_entry(session, estate_id, draft, idempotency_key=f"opening-balances:{estate_id}")
+
+
+# --- posting ----------------------------------------------------------------------------
+
+
+def _ensure_head(session: Session, estate_id: int) -> None:
+    values = {"estate_id": estate_id, "last_seq": 0, "last_hash": GENESIS}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(LedgerHead).values(**values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite.insert(LedgerHead).values(**values).on_conflict_do_nothing())
+
+
+def _lock_head(session: Session, estate_id: int) -> LedgerHead:
+    """The estate's chain head, locked until the transaction ends (fresh from the database)."""
+    stmt = (
+        select(LedgerHead)
+        .where(LedgerHead.estate_id == estate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    head = session.scalars(stmt).one_or_none()
+    if head is None:
+        if session.get(Estate, estate_id) is None:
+            raise NotFoundError(f"No estate with id {estate_id}.")
+        _ensure_head(session, estate_id)
+        head = session.scalars(stmt).one()
+    return head
+
+
+def post_entry(
+    session: Session,
+    estate_id: int,
+    draft: EntryDraft,
+    *,
+    idempotency_key: str,
+    actor_user_id: int | None = None,
+) -> JournalEntry:
+    """Append ``draft`` to the estate's journal and return the stored entry (flushed only).
+
+    Same key + same content → the existing entry; same key + different content →
+    ``IdempotencyConflictError``. Raises ``ValidationError`` (unbalanced, bad or unopened
+    accounts, personal data, bad texts), ``PeriodLockedError``, ``InsufficientFundsError``.
+    """
+    return _post(session, estate_id, draft, idempotency_key, actor_user_id, reverses_seq=None)
+
+
+def reverse_entry(
+    session: Session,
+    estate_id: int,
+    seq: int,
+    *,
+    on: date,
+    reason: str,
+    idempotency_key: str,
+    actor_user_id: int | None = None,
+) -> JournalEntry:
+    """Post the reversal of entry ``seq`` dated ``on`` (every leg negated, linked by
+    ``reverses``). An entry is reversed at most once and a reversal is never reversed
+    (``ConflictError``); a replay with the same key returns the first reversal.
+    Raises ``NotFoundError``, ``ConflictError``, ``ValidationError``, ``PeriodLockedError``,
+    ``InsufficientFundsError``, ``IdempotencyConflictError``."""
+    original = get_entry(session, estate_id, seq)
+    if not reason.strip():
+        raise ValidationError.field("reason", "must not be empty")
+    draft = EntryDraft(
+        date=on,
+        narration=f"冲销第{seq}笔：{reason.strip()}",
+        legs=tuple(Leg(p.account, -p.amount) for p in original.postings),
+        payee=original.payee,
+        kind="reversal",
+    )
+    return _post(session, estate_id, draft, idempotency_key, actor_user_id, reverses_seq=seq)
+
+
+def _raise_problems(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        detail = "; ".join(f"{f}: {r}" for f, r in problems)
+        raise ValidationError(detail, errors=[FieldError(f, r) for f, r in problems])
+
+
+def _post(
+    session: Session,
+    estate_id: int,
+    draft: EntryDraft,
+    idempotency_key: str,
+    actor_user_id: int | None,
+    *,
+    reverses_seq: int | None,
+) -> JournalEntry:
+    problems = check_draft(draft)
+    if not idempotency_key or len(idempotency_key) > 200:
+        problems.append(("idempotency_key", "must be 1–200 characters"))
+    _raise_problems(problems)
+    legs = normalised_legs(draft)
+    if bean.residual(bean.to_transaction(draft)) != ZERO:  # beancount's own check
+        _raise_problems([("legs", "beancount finds the legs unbalanced")])
+    print_ = fingerprint(draft, reverses_seq)
+
+    head = _lock_head(session, estate_id)
+    existing = session.scalars(
+        select(JournalEntry).where(
+            JournalEntry.estate_id == estate_id,
+            JournalEntry.idempotency_key == idempotency_key,
+        )
+    ).one_or_none()
+    if existing is not None:
+        if existing.fingerprint != print_:
+            raise IdempotencyConflictError(
+                f"Idempotency key {idempotency_key!r} was used for a different entry "
+                f"(seq {existing.seq}).",
+                extra={"seq": existing.seq},
+            )
+        return existing
+
+    if reverses_seq is not None:
+        _check_reversible(session, estate_id, reverses_seq)
+    _check_accounts_open(session, estate_id, draft.date, legs)
+    _check_personal_data(session, estate_id, draft)
+    _check_period_open(session, estate_id, draft.date)
+    _check_funds(session, estate_id, draft.date, legs)
+
+    seq = head.last_seq + 1
+    canonical = canonical_text(
+        seq=seq,
+        prev=head.last_hash,
+        on=draft.date,
+        narration=draft.narration,
+        legs=legs,
+        payee=draft.payee,
+        kind=draft.kind,
+        meta=draft.meta,
+        reverses_seq=reverses_seq,
+    )
+    digest = entry_hash(head.last_hash, canonical)
+    entry = JournalEntry(
+        estate_id=estate_id,
+        seq=seq,
+        date=draft.date,
+        kind=draft.kind,
+        payee=draft.payee,
+        narration=draft.narration,
+        meta=json.dumps(dict(sorted(draft.meta.items())), ensure_ascii=False),
+        text=with_hash(canonical, digest),
+        hash=digest,
+        prev_hash=head.last_hash,
+        idempotency_key=idempotency_key,
+        fingerprint=print_,
+        reverses_seq=reverses_seq,
+        actor_user_id=actor_user_id,
+    )
+    entry.postings = [
+        JournalPosting(
+            estate_id=estate_id,
+            date=draft.date,
+            position=i,
+            account=leg.account,
+            fund=fund_of(leg.account),
+            amount=leg.amount,
+        )
+        for i, leg in enumerate(legs)
+    ]
+    session.add(entry)
+    head.last_seq = seq
+    head.last_hash = digest
+    session.flush()
+    return entry
+
+
+def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
+    original = get_entry(session, estate_id, seq)
+    if original.reverses_seq is not None:
+        raise ConflictError(
+            f"Entry {seq} is itself a reversal (of entry {original.reverses_seq}); "
+            "post a new entry instead of reversing it."
+        )
+    already = session.scalar(
+        select(JournalEntry.seq).where(
+            JournalEntry.estate_id == estate_id, JournalEntry.reverses_seq == seq
+        )
+    )
+    if already is not None:
+        raise ConflictError(f"Entry {seq} was already reversed by entry {already}.")
+
+
+def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
+    accounts = {leg.account for leg in legs}
+    opened = dict(
+        session.execute(
+            select(LedgerAccount.account, LedgerAccount.opened_on).where(
+                LedgerAccount.estate_id == estate_id, LedgerAccount.account.in_(accounts)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    problems = []
+    for i, leg in enumerate(legs):
+        opened_on = opened.get(leg.account)
+        if opened_on is None:
+            problems.append((f"legs[{i}].account", f"{leg.account} is not open in this estate"))
+        elif opened_on > on:
+            problems.append((f"legs[{i}].account", f"{leg.account} opens only on {opened_on}"))
+    _raise_problems(problems)
+
+
+def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) -> None:
+    fields: list[tuple[str, str]] = [("narration", draft.narration)]
+    if draft.payee is not None:
+        fields.append(("payee", draft.payee))
+    fields += [(f"meta.{k}", v) for k, v in sorted(draft.meta.items())]
+    rows = session.execute(
+        select(Household.owner_name, Household.phone).where(Household.estate_id == estate_id)
+    ).tuples()
+    names: set[str] = set()
+    phones: set[str] = set()
+    for name, phone in rows:
+        if name and len(name.strip()) >= 2:
+            names.add(name.strip())
+        digits = re.sub(r"\D", "", phone or "")
+        if len(digits) >= 7:
+            phones.add(digits)
+    problems = []
+    for field_name, value in fields:
+        squeezed = re.sub(r"[\s()+-]", "", value)
+        if (
+            MOBILE.search(value)
+            or any(n in value for n in names)
+            or any(p in squeezed for p in phones)
+        ):
+            problems.append((field_name, PERSONAL_DATA_REASON))
+    _raise_problems(problems)
+
+
+def _check_period_open(session: Session, estate_id: int, on: date) -> None:
+    lock = session.scalars(
+        select(PeriodLock)
+        .where(PeriodLock.estate_id == estate_id, PeriodLock.start <= on, PeriodLock.end >= on)
+        .order_by(PeriodLock.start)
+        .limit(1)
+    ).first()
+    if lock is not None:
+        raise PeriodLockedError(
+            f"{on} lies in the locked period {lock.start} – {lock.end} ({lock.reason}); "
+            "post corrections into an open period.",
+            errors=[FieldError("date", f"inside locked period {lock.start} – {lock.end}")],
+            extra={"period": {"start": lock.start.isoformat(), "end": lock.end.isoformat()}},
+        )
+
+
+def _check_funds(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
+    """No fund the entry takes money out of may end below zero, neither as of the entry's
+    date nor over everything posted so far (which may include later-dated entries)."""
+    takes = {f: d for f, d in fund_deltas(tuple(legs)).items() if d < ZERO}
+    if not takes:
+        return
+    for label, as_of in (("on", on), ("after all entries", None)):
+        balances = fund_balances(session, estate_id, as_of=as_of)
+        for fund, delta in sorted(takes.items()):
+            after = balances.get(fund, ZERO) + delta
+            if after < ZERO:
+                when = f"on {on}" if as_of is not None else "after the entries already posted"
+                raise InsufficientFundsError(
+                    f"Fund {fund} holds {balances.get(fund, ZERO)} CNY {when}; "
+                    f"this entry takes {-delta} CNY, short by {-after} CNY.",
+                    extra={"fund": fund, "shortfall": str(-after), "check": label},
+                )
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_entry(session: Session, estate_id: int, seq: int) -> JournalEntry:
+    """Raises ``NotFoundError``."""
+    entry = session.scalars(
+        select(JournalEntry).where(JournalEntry.estate_id == estate_id, JournalEntry.seq == seq)
+    ).one_or_none()
+    if entry is None:
+        raise NotFoundError(f"No journal entry {seq} in this estate.")
+    return entry
+
+
+def list_entries(
+    session: Session, estate_id: int, *, page: int = 1, per_page: int = 50
+) -> tuple[list[JournalEntry], int]:
+    """One page of entries, newest first, and the total count."""
+    total = session.scalar(
+        select(func.count()).select_from(JournalEntry).where(JournalEntry.estate_id == estate_id)
+    )
+    rows = session.scalars(
+        select(JournalEntry)
+        .where(JournalEntry.estate_id == estate_id)
+        .order_by(JournalEntry.seq.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), int(total or 0)
+
+
+def reversed_by(session: Session, estate_id: int, seqs: Sequence[int]) -> dict[int, int]:
+    """``{original seq: reversal seq}`` for those of ``seqs`` that were reversed."""
+    if not seqs:
+        return {}
+    rows = session.execute(
+        select(JournalEntry.reverses_seq, JournalEntry.seq).where(
+            JournalEntry.estate_id == estate_id, JournalEntry.reverses_seq.in_(seqs)
+        )
+    ).tuples()
+    return {int(orig): int(rev) for orig, rev in rows if orig is not None}
+
+
+def _sum_amount(session: Session) -> ColumnElement[Any]:
+    """SUM of posting amounts, exact on both backends. SQLite keeps NUMERIC as binary
+    floating point, so there each amount is summed as whole fen (an exact integer)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.sum(cast(func.round(JournalPosting.amount * 100), Integer))
+    return func.sum(JournalPosting.amount)
+
+
+def _to_money(session: Session, value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    if session.get_bind().dialect.name == "sqlite":
+        return to_money(Decimal(int(value)) / 100)
+    return to_money(Decimal(value))
+
+
+def _date_filter(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if start is not None:
+        clauses.append(JournalPosting.date >= start)
+    if end is not None:
+        clauses.append(JournalPosting.date <= end)
+    return clauses
+
+
+def account_balances(
+    session: Session, estate_id: int, *, start: date | None = None, end: date | None = None
+) -> dict[str, Decimal]:
+    """Per-account sums of postings dated in [start, end] (both inclusive; open-ended when
+    omitted), computed in SQL. With only ``end`` this is each account's balance as of ``end``.
+    Accounts that sum to zero are left out. Debits positive, credits negative."""
+    rows = session.execute(
+        select(JournalPosting.account, _sum_amount(session))
+        .where(JournalPosting.estate_id == estate_id, *_date_filter(start, end))
+        .group_by(JournalPosting.account)
+    ).tuples()
+    result = {account: _to_money(session, total) for account, total in rows}
+    return {a: v for a, v in sorted(result.items()) if v != ZERO}
+
+
+def fund_balances(
+    session: Session, estate_id: int, *, as_of: date | None = None
+) -> dict[str, Decimal]:
+    """Each fund's balance as of ``as_of`` (inclusive; everything when omitted), in SQL:
+    -(sum of its postings). Every fund with an account in the chart is listed, zero or not."""
+    return fund_changes(session, estate_id, end=as_of)
+
+
+def fund_changes(
+    session: Session, estate_id: int, *, start: date | None = None, end: date | None = None
+) -> dict[str, Decimal]:
+    """How much each fund grew (+) or shrank (−) over [start, end] (both inclusive)."""
+    funds = dict.fromkeys(
+        session.scalars(
+            select(LedgerAccount.fund)
+            .where(LedgerAccount.estate_id == estate_id, LedgerAccount.fund.is_not(None))
+            .distinct()
+        ),
+        ZERO,
+    )
+    rows = session.execute(
+        select(JournalPosting.fund, _sum_amount(session))
+        .where(
+            JournalPosting.estate_id == estate_id,
+            JournalPosting.fund.is_not(None),
+            *_date_filter(start, end),
+        )
+        .group_by(JournalPosting.fund)
+    ).tuples()
+    for fund, total in rows:
+        if fund is not None:
+            funds[fund] = -_to_money(session, total)
+    return {str(f): v + ZERO for f, v in sorted(funds.items()) if f is not None}
+
+
+def chart(session: Session, estate_id: int) -> list[LedgerAccount]:
+    return list(
+        session.scalars(
+            select(LedgerAccount)
+            .where(LedgerAccount.estate_id == estate_id)
+            .order_by(LedgerAccount.opened_on, LedgerAccount.account)
+        )
+    )
+
+
+# --- period locks -----------------------------------------------------------------------
+
+
+def lock_period(
+    session: Session,
+    estate_id: int,
+    *,
+    start: date,
+    end: date,
+    reason: str,
+    locked_by: int | None = None,
+) -> PeriodLock:
+    """Lock [start, end] (both inclusive): no entry dated inside it can be posted any more.
+    Locks may overlap; a lock is never lifted. Raises ``ValidationError``."""
+    problems = []
+    if start > end:
+        problems.append(("end", "must not be before start"))
+    if not reason.strip():
+        problems.append(("reason", "must not be empty"))
+    elif why := text_problem(reason):
+        problems.append(("reason", why))
+    _raise_problems(problems)
+    _lock_head(session, estate_id)  # serialise with writers posting into the period
+    lock = PeriodLock(
+        estate_id=estate_id, start=start, end=end, reason=reason.strip(), locked_by=locked_by
+    )
+    session.add(lock)
+    session.flush()
+    return lock
+
+
+def period_locks(session: Session, estate_id: int) -> list[PeriodLock]:
+    return list(
+        session.scalars(
+            select(PeriodLock)
+            .where(PeriodLock.estate_id == estate_id)
+            .order_by(PeriodLock.start, PeriodLock.id)
+        )
+    )

@@ -1,0 +1,207 @@
+"""The standard chart of accounts and the funds. Pure; the same names in every estate.
+
+Account names are beancount names (ASCII components); the Chinese display name of each
+account travels in its ``open`` directive's ``name`` metadata.
+
+Every Income, Expenses and Equity account belongs to exactly one fund, read from its name:
+the first component after the root that names a fund (``Electricity``, ``Maintenance``,
+``Garbage``, ``Autonomy``), and for a restricted autonomy project ``Autonomy:Project:<CODE>``
+(fund ``autonomy:<CODE>``). Assets and Liabilities belong to no fund: the bank account holds
+the money of every fund at once.
+
+A fund's balance = -(sum of its Income and Equity postings) - (sum of its Expenses postings)
+= -(sum of all postings on its accounts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Fund(StrEnum):
+    ELECTRICITY = "electricity"  # 公共电费
+    MAINTENANCE = "maintenance"  # 公共设施维护
+    GARBAGE = "garbage"  # 生活垃圾清运费
+    AUTONOMY = "autonomy"  # 自治基金
+
+
+FUND_NAMES_ZH: dict[str, str] = {
+    Fund.ELECTRICITY: "公共电费",
+    Fund.MAINTENANCE: "公共设施维护",
+    Fund.GARBAGE: "生活垃圾清运费",
+    Fund.AUTONOMY: "自治基金",
+}
+
+#: The fee funds: the three parts of the yearly service fee (综合服务费).
+FEE_FUNDS: tuple[Fund, ...] = (Fund.ELECTRICITY, Fund.MAINTENANCE, Fund.GARBAGE)
+
+BANK = "Assets:Bank:Committee"  # 业委会银行账户
+CASH = "Assets:Cash:Steward"  # 管家现金
+GOODS = "Assets:Goods"  # 实物 (donated or bought goods, at value)
+PREPAID_FEES = "Liabilities:Prepaid:Fees"  # 预收下年度服务费
+PAYABLE = "Liabilities:Payable:Contractors"  # 应付承揽方款项
+
+ROOTS = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
+FUND_ROOTS = ("Equity", "Income", "Expenses")
+
+_COMPONENT = re.compile(r"^[A-Z0-9][A-Za-z0-9-]*$")
+_PROJECT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,30}$")
+_FUND_COMPONENT = {f.value.capitalize(): f.value for f in Fund}
+
+#: Sources of the autonomy fund (自治基金来源), each an income account under the fund.
+AUTONOMY_SOURCES: dict[str, str] = {
+    "Government": "财政支持",
+    "Community": "社区建设经费",
+    "Venture": "公益创投资金",
+    "Sponsorship": "单位及个人赞助",
+    "PublicRevenue": "小区公共收益",
+    "Crowdfunding": "居民众筹",
+    "InKind": "实物捐赠",
+}
+
+#: Standard expense items per fund.
+EXPENSE_ITEMS: dict[str, dict[str, str]] = {
+    Fund.ELECTRICITY: {"Bills": "公共电费支出"},
+    Fund.MAINTENANCE: {"Repairs": "维修费用", "Materials": "维修材料"},
+    Fund.GARBAGE: {"Removal": "垃圾清运费用"},
+    Fund.AUTONOMY: {"Projects": "自治项目支出"},
+}
+
+
+def fund_component(fund: str) -> str:
+    """``"electricity"`` → ``"Electricity"``; ``"autonomy:P01"`` → ``"Autonomy:Project:P01"``."""
+    if fund.startswith("autonomy:"):
+        code = fund.split(":", 1)[1]
+        if not _PROJECT_CODE.match(code):
+            raise ValueError(
+                f"project code {code!r} must be 1–31 upper-case letters, digits or dashes"
+            )
+        return f"Autonomy:Project:{code}"
+    try:
+        return Fund(fund).value.capitalize()
+    except ValueError:
+        raise ValueError(f"unknown fund {fund!r}") from None
+
+
+def project_fund(code: str) -> str:
+    """The fund string of a restricted autonomy project: ``"autonomy:<CODE>"``."""
+    fund = f"autonomy:{code}"
+    fund_component(fund)
+    return fund
+
+
+def fee_income_account(fund: Fund) -> str:
+    """``Income:Fees:Electricity`` etc. — only the fee funds take service fees."""
+    if Fund(fund) not in FEE_FUNDS:
+        raise ValueError(f"{fund!r} is not a fee fund")
+    return f"Income:Fees:{fund_component(fund)}"
+
+
+def autonomy_income_account(source: str, fund: str = Fund.AUTONOMY) -> str:
+    """``Income:Autonomy:Sponsorship``, or ``Income:Autonomy:Project:P01:Crowdfunding``."""
+    if source not in AUTONOMY_SOURCES:
+        raise ValueError(f"unknown autonomy source {source!r}")
+    if fund != Fund.AUTONOMY and not fund.startswith("autonomy:"):
+        raise ValueError(f"{fund!r} is not the autonomy fund or one of its projects")
+    return f"Income:{fund_component(fund)}:{source}"
+
+
+def expense_account(fund: str, item: str) -> str:
+    """``expense_account("maintenance", "Repairs")`` → ``Expenses:Maintenance:Repairs``.
+
+    ``item`` is one account component (ASCII, a leading lower-case letter is capitalised).
+    """
+    item = item[:1].upper() + item[1:]
+    if not _COMPONENT.match(item):
+        raise ValueError(f"expense item {item!r} must be letters, digits or dashes")
+    return f"Expenses:{fund_component(fund)}:{item}"
+
+
+def opening_equity_account(fund: str) -> str:
+    """``Equity:Opening:Electricity``: where a fund's opening balance comes from."""
+    return f"Equity:Opening:{fund_component(fund)}"
+
+
+def transfer_equity_account(fund: str) -> str:
+    """``Equity:Transfers:Electricity``: moving money between funds (its own approved entry)."""
+    return f"Equity:Transfers:{fund_component(fund)}"
+
+
+def fund_of(account: str) -> str | None:
+    """The fund of an Income/Expenses/Equity account; ``None`` for Assets/Liabilities and for
+    names that do not name exactly one fund (``check_account`` refuses those)."""
+    parts = account.split(":")
+    if parts[0] not in FUND_ROOTS:
+        return None
+    found: list[str] = []
+    i = 1
+    while i < len(parts):
+        fund = _FUND_COMPONENT.get(parts[i])
+        if fund is not None:
+            if fund == Fund.AUTONOMY and i + 2 < len(parts) and parts[i + 1] == "Project":
+                found.append(f"autonomy:{parts[i + 2]}")
+                i += 3
+                continue
+            found.append(fund)
+        i += 1
+    return found[0] if len(found) == 1 else None
+
+
+def check_account(account: str) -> str | None:
+    """Why ``account`` is not a usable account name, or ``None`` if it is."""
+    parts = account.split(":")
+    if len(parts) < 2 or parts[0] not in ROOTS:
+        return f"must start with one of {', '.join(ROOTS)} and have at least two components"
+    if len(account) > 200:
+        return "longer than 200 characters"
+    for part in parts[1:]:
+        if not _COMPONENT.match(part):
+            return f"component {part!r} must start with A-Z or 0-9 and hold only A-Z, a-z, 0-9, -"
+    if parts[0] in FUND_ROOTS and fund_of(account) is None:
+        return "an Income, Expenses or Equity account must name exactly one fund"
+    return None
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """One account of the chart: its name and Chinese display name."""
+
+    account: str
+    name: str
+
+
+def standard_chart() -> list[AccountSpec]:
+    """The accounts every estate opens (``open_books``)."""
+    specs = [
+        AccountSpec(BANK, "业委会银行账户"),
+        AccountSpec(CASH, "管家现金"),
+        AccountSpec(GOODS, "实物资产"),
+        AccountSpec(PREPAID_FEES, "预收下年度服务费"),
+        AccountSpec(PAYABLE, "应付承揽方款项"),
+    ]
+    for fund in Fund:
+        zh = FUND_NAMES_ZH[fund]
+        if fund in FEE_FUNDS:
+            specs.append(AccountSpec(fee_income_account(fund), f"服务费收入·{zh}"))
+        specs.append(AccountSpec(opening_equity_account(fund), f"期初余额·{zh}"))
+        specs.append(AccountSpec(transfer_equity_account(fund), f"基金调拨·{zh}"))
+        for item, item_zh in EXPENSE_ITEMS[fund].items():
+            specs.append(AccountSpec(expense_account(fund, item), f"{item_zh}·{zh}"))
+    for source, source_zh in AUTONOMY_SOURCES.items():
+        specs.append(AccountSpec(autonomy_income_account(source), f"{source_zh}·自治基金"))
+    return specs
+
+
+def project_chart(code: str, name: str) -> list[AccountSpec]:
+    """The accounts of one restricted autonomy project (its own sub-fund)."""
+    fund = project_fund(code)
+    specs = [
+        AccountSpec(opening_equity_account(fund), f"期初余额·{name}"),
+        AccountSpec(transfer_equity_account(fund), f"基金调拨·{name}"),
+        AccountSpec(expense_account(fund, "Projects"), f"项目支出·{name}"),
+    ]
+    for source, source_zh in AUTONOMY_SOURCES.items():
+        specs.append(AccountSpec(autonomy_income_account(source, fund), f"{source_zh}·{name}"))
+    return specs

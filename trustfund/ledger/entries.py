@@ -1,0 +1,126 @@
+"""Entry drafts: what a caller wants posted, before it has a sequence number or a hash.
+Pure; ``check_draft`` returns problems as data (field, reason), the service raises them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from trustfund.ledger.accounts import check_account, fund_of
+from trustfund.ledger.money import ZERO, to_money
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: str
+    amount: Decimal  # positive = debit, negative = credit (beancount sign convention)
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    date: date  # the estate's local date
+    narration: str  # Chinese allowed; escaped when rendered
+    legs: tuple[Leg, ...]
+    payee: str | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)  # {"household": "H-7K2Q9D"}
+    kind: str = "general"  # "fee_payment", "refund", "deposit", "payout", "reversal", ...
+
+
+#: Metadata keys the ledger writes itself; a draft may not set them.
+RESERVED_META = frozenset({"hash", "seq", "prev", "kind", "reverses", "filename", "lineno"})
+META_KEY = re.compile(r"^[a-z][a-zA-Z0-9_-]{1,39}$")
+KIND = re.compile(r"^[a-z][a-z_]{0,19}$")
+MAX_TEXT = 500
+#: Control characters other than tab, newline, carriage return and form feed (which the
+#: renderer escapes) cannot be written safely into beancount text.
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_LEGS = 200
+
+
+def text_problem(value: str) -> str | None:
+    if len(value) > MAX_TEXT:
+        return f"longer than {MAX_TEXT} characters"
+    if _BAD_CONTROL.search(value):
+        return "contains a control character"
+    return None
+
+
+def check_draft(draft: EntryDraft) -> list[tuple[str, str]]:
+    """Everything wrong with ``draft`` on its own (no database): ``[(field, reason), ...]``.
+
+    Checks amounts (to the fen, non-zero), balance (to the fen), account names and their
+    funds, texts (length, control characters), metadata keys and the kind."""
+    problems: list[tuple[str, str]] = []
+    if not draft.narration.strip():
+        problems.append(("narration", "must not be empty"))
+    for name, value in (("narration", draft.narration), ("payee", draft.payee)):
+        if value is not None and (why := text_problem(value)):
+            problems.append((name, why))
+    if not KIND.match(draft.kind):
+        problems.append(("kind", "must be 1–20 lower-case letters or underscores"))
+    for key, value in draft.meta.items():
+        if not isinstance(key, str) or not META_KEY.match(key):
+            problems.append(
+                (f"meta.{key}", "key must be 2–40 characters: a-z first, then a-z A-Z 0-9 _ -")
+            )
+        elif key in RESERVED_META:
+            problems.append((f"meta.{key}", "is written by the ledger itself"))
+        if not isinstance(value, str):
+            problems.append((f"meta.{key}", "value must be a string"))
+        elif why := text_problem(value):
+            problems.append((f"meta.{key}", why))
+    if len(draft.legs) < 2:
+        problems.append(("legs", "an entry needs at least two legs"))
+    if len(draft.legs) > MAX_LEGS:
+        problems.append(("legs", f"more than {MAX_LEGS} legs"))
+    total = ZERO
+    for i, leg in enumerate(draft.legs):
+        if why := check_account(leg.account):
+            problems.append((f"legs[{i}].account", why))
+        try:
+            amount = to_money(leg.amount)
+        except ValueError as exc:
+            problems.append((f"legs[{i}].amount", str(exc)))
+            continue
+        if amount == ZERO:
+            problems.append((f"legs[{i}].amount", "must not be zero"))
+        if abs(amount) >= Decimal("1000000000000"):
+            problems.append((f"legs[{i}].amount", "too large"))
+        total += amount
+    if not problems and total != ZERO:
+        problems.append(("legs", f"legs do not balance: they sum to {total} CNY, not 0.00"))
+    return problems
+
+
+def normalised_legs(draft: EntryDraft) -> tuple[Leg, ...]:
+    return tuple(Leg(leg.account, to_money(leg.amount)) for leg in draft.legs)
+
+
+def fund_deltas(legs: tuple[Leg, ...]) -> dict[str, Decimal]:
+    """How much each fund's balance changes by these legs (+ = the fund grows)."""
+    deltas: dict[str, Decimal] = {}
+    for leg in legs:
+        fund = fund_of(leg.account)
+        if fund is not None:
+            deltas[fund] = deltas.get(fund, ZERO) - to_money(leg.amount)
+    return deltas
+
+
+def fingerprint(draft: EntryDraft, reverses_seq: int | None = None) -> str:
+    """sha256 of the draft's content: the same idempotency key must come with the same one."""
+    content = {
+        "date": draft.date.isoformat(),
+        "narration": draft.narration,
+        "payee": draft.payee,
+        "kind": draft.kind,
+        "meta": sorted(draft.meta.items()),
+        "legs": [[leg.account, str(to_money(leg.amount))] for leg in draft.legs],
+        "reverses": reverses_seq,
+    }
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
