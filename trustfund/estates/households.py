@@ -87,7 +87,7 @@ class CleanHousehold:
         return f"{self.building}幢{self.entrance}单元{self.room}室"
 
 
-def _text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
     """A cell as text: spreadsheet numbers 101 and 101.0 both read as ``"101"``."""
     if value is None:
         return None
@@ -106,7 +106,7 @@ def _text(value: Any) -> str | None:
 def parse_occupancy(value: Any) -> Occupancy:
     if isinstance(value, Occupancy):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if text is None:
         raise ValueError("is required (occupied/vacant, 自住/出租/已入住 or 空户/空置)")
     status = OCCUPANCY_WORDS.get(text.lower())
@@ -124,7 +124,7 @@ def parse_date(value: Any) -> date:
     elif isinstance(value, date):
         result = value
     else:
-        text = _text(value) or ""
+        text = cell_text(value) or ""
         match = DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
         if match is None:
             raise ValueError(f"{text!r} is not a date (write 2026-03-01)")
@@ -161,15 +161,15 @@ def clean_household(
         except ValueError as exc:
             errors.append((field, f"{label(field)} {exc}"))
 
-    check("building", lambda v: rules.clean_building(_text(v)))
-    check("entrance", lambda v: rules.clean_entrance(_text(v)))
-    check("room", lambda v: rules.clean_room(_text(v)))
-    check("site", lambda v: rules.clean_optional_text(_text(v), 40) or None)
+    check("building", lambda v: rules.clean_building(cell_text(v)))
+    check("entrance", lambda v: rules.clean_entrance(cell_text(v)))
+    check("room", lambda v: rules.clean_room(cell_text(v)))
+    check("site", lambda v: rules.clean_optional_text(cell_text(v), 40) or None)
     check("occupancy", parse_occupancy)
-    check("since", lambda v: today if _text(v) is None else parse_date(v))
-    check("owner_name", lambda v: rules.clean_optional_text(_text(v), 50) or None)
-    check("phone", lambda v: rules.clean_phone(_text(v)))
-    check("area_m2", lambda v: rules.clean_area(v if isinstance(v, float) else _text(v)))
+    check("since", lambda v: today if cell_text(v) is None else parse_date(v))
+    check("owner_name", lambda v: rules.clean_optional_text(cell_text(v), 50) or None)
+    check("phone", lambda v: rules.clean_phone(cell_text(v)))
+    check("area_m2", lambda v: rules.clean_area(v if isinstance(v, float) else cell_text(v)))
     if errors:
         return None, errors
     return (
@@ -255,15 +255,17 @@ class AddressBook:
             )
         return None
 
-    def _site(self, value: str | None) -> Site:
+    def site(self, value: str | None, name: str | None = None) -> Site:
+        """The site with code or name ``value``, created (as code ``value`` named ``name``)
+        if missing. ``None``: the estate's only site, or a site ``main`` named after the
+        estate."""
         if value is None:
             if len(self.sites) == 1:
                 return self.sites[0]
-            value = "main"
+            value, name = "main", self.estate.name
         site = self.find_site(value)
         if site is None:
-            name = self.estate.name if value == "main" else value
-            site = Site(estate_id=self.estate.id, code=value, name=name)
+            site = Site(estate_id=self.estate.id, code=value, name=name or value)
             self.session.add(site)
             self.sites.append(site)
             self.sites_created += 1
@@ -273,7 +275,7 @@ class AddressBook:
         existing = self.buildings.get(number)
         if existing is not None:
             return existing
-        site_row = self._site(site)
+        site_row = self.site(site)
         building = Building(estate_id=self.estate.id, site=site_row, number=number)
         self.session.add(building)
         self.buildings[number] = building

@@ -35,10 +35,12 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError, ValidationError
+from trustfund.estates import rules
 from trustfund.estates.households import (
     BAD_ENCODING,
     AddressBook,
     CleanHousehold,
+    cell_text,
     clean_household,
     differences,
     label,
@@ -205,6 +207,19 @@ def map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
     return columns, ignored
 
 
+def address_key(raw: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The row's address if its three parts are valid (to find duplicates in rows that have
+    other errors too)."""
+    try:
+        return (
+            rules.clean_building(cell_text(raw.get("building"))),
+            rules.clean_entrance(cell_text(raw.get("entrance"))),
+            rules.clean_room(cell_text(raw.get("room"))),
+        )
+    except ValueError:
+        return None
+
+
 def check_rows(
     book: AddressBook, table: Table, columns: dict[int, str], *, today: date
 ) -> tuple[list[CleanHousehold], int, list[FieldError]]:
@@ -212,6 +227,7 @@ def check_rows(
     sites of buildings. Returns the rows to create, the count of unchanged rows and errors."""
     errors: list[FieldError] = []
     cleaned: list[tuple[int, CleanHousehold]] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for number, cells in table.rows:
         raw: dict[str, Any] = {}
         for index, field in columns.items():
@@ -219,6 +235,18 @@ def check_rows(
             raw[field] = value.strip() if isinstance(value, str) else value
         clean, problems = clean_household(raw, today=today)
         errors.extend(FieldError(f"rows[{number}].{f}", reason) for f, reason in problems)
+        key = clean.key if clean is not None else address_key(raw)
+        if key is not None and key in seen:
+            errors.append(
+                FieldError(
+                    f"rows[{number}].room",
+                    f"{label('room')}: {key[0]}幢{key[1]}单元{key[2]}室 is already in row "
+                    f"{seen[key]} of this file",
+                )
+            )
+            continue
+        if key is not None:
+            seen[key] = number
         if clean is not None:
             cleaned.append((number, clean))
 
@@ -230,19 +258,8 @@ def check_rows(
 
     to_create: list[CleanHousehold] = []
     unchanged = 0
-    seen: dict[tuple[str, str, str], int] = {}
     for number, clean in cleaned:
         where = f"rows[{number}]"
-        if clean.key in seen:
-            errors.append(
-                FieldError(
-                    f"{where}.room",
-                    f"{label('room')}: {clean.address} is already in row {seen[clean.key]} "
-                    "of this file",
-                )
-            )
-            continue
-        seen[clean.key] = number
         row = clean
         problem = None
         if clean.building in new_building_site:
