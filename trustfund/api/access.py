@@ -4,18 +4,23 @@ A route is reachable only if it says who may call it, in its ``opt``:
 
 - ``opt=public()`` — anyone (resident pages, health, public ledger);
 - ``opt=signed_in()`` — any signed-in user (their own profile, the list of their estates);
-- ``opt=estate_action(Action.X)`` — the route has an ``{estate_slug:str}`` path parameter and
-  asks for the ``estate`` dependency, which resolves the slug and checks the caller's role.
+- ``opt=estate_action(Action.X)`` — the route has an ``{estate_slug:str}`` path parameter;
+  the global guard resolves the slug and checks the caller's role before anything else
+  runs, and the ``estate`` dependency hands the checked estate to the handler.
 - ``opt=admin_only()`` — installation administrators.
 
 A route that declares none of these refuses everyone. An estate the caller has no role in
-answers 404 (its existence is not revealed); a role without the needed action answers 403.
+answers 404 (its existence is not revealed) — for every route, every method; a role without
+the needed action answers 403. Every refusal is written to the audit log (see
+``trustfund.api.middleware``), with the estate when one was named.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
+import anyio.to_thread
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
@@ -26,7 +31,17 @@ from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
+from trustfund.errors import (
+    NotAuthenticatedError,
+    NotFoundError,
+    PermissionDeniedError,
+    TrustfundError,
+)
+
+#: Scope keys set by ``PrincipalMiddleware``.
+PRINCIPAL_KEY = "principal"
+AUDIT_KEY = "tf_audit"
+CREDENTIALS_KEY = "tf_credentials"
 
 
 def public() -> dict[str, Any]:
@@ -45,24 +60,149 @@ def estate_action(action: Action) -> dict[str, Any]:
     return {"access": "estate", "estate_action": action}
 
 
+@dataclass
+class RequestAudit:
+    """What the audit log should say about the current request; filled as it goes."""
+
+    client_addr: str = ""
+    user_agent: str = ""
+    #: The estate the request is about, once access control has resolved it.
+    estate_id: int | None = None
+    #: Set when access control (or CSRF) refused the request: why.
+    denied: dict[str, Any] | None = None
+    #: The actor when it is not the principal (a sign-in names the user signing in).
+    user_id: int | None = None
+    username: str | None = None
+    #: Extra facts for the record (kept small).
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
 def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    principal = connection.scope.get("principal")  # type: ignore[typeddict-item]
+    principal = connection.scope.get(PRINCIPAL_KEY)  # type: ignore[call-overload]
     return principal if isinstance(principal, Principal) else None
 
 
-def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+def request_audit(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestAudit | None:
+    audit = connection.scope.get(AUDIT_KEY)  # type: ignore[call-overload]
+    return audit if isinstance(audit, RequestAudit) else None
+
+
+def current_csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The CSRF token of the caller's browser session (pages put it in their forms as
+    ``csrf_token`` or send it as ``X-CSRF-Token``); None without a browser session."""
+    credentials = connection.scope.get(CREDENTIALS_KEY)  # type: ignore[call-overload]
+    token = getattr(credentials, "csrf_token", None)
+    return token if isinstance(token, str) else None
+
+
+def note_audit(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    *,
+    user_id: int | None = None,
+    username: str | None = None,
+    **detail: Any,
+) -> None:
+    """Add facts to the request's audit record (e.g. who a sign-in was for)."""
+    audit = request_audit(connection)
+    if audit is None:
+        return
+    if user_id is not None:
+        audit.user_id = user_id
+    if username is not None:
+        audit.username = username
+    audit.detail.update(detail)
+
+
+def deny(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    error: TrustfundError,
+    *,
+    estate_id: int | None = None,
+    **detail: Any,
+) -> NoReturn:
+    """Refuse the request: mark it for the audit log, then raise ``error``."""
+    audit = request_audit(connection)
+    if audit is not None:
+        audit.denied = {"reason": error.detail, **detail}
+        if estate_id is not None:
+            audit.estate_id = estate_id
+    raise error
+
+
+@dataclass(frozen=True)
+class _EstateRef:
+    id: int
+    community: str
+
+
+def _lookup_estate(connection: ASGIConnection[Any, Any, Any, Any], slug: str) -> _EstateRef | None:
+    with connection.app.state.session_factory() as session:
+        row = session.execute(
+            select(Estate.id, Estate.community).where(Estate.slug == slug)
+        ).first()
+        return _EstateRef(row.id, row.community) if row else None
+
+
+def _check_estate(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    principal: Principal,
+    slug: str,
+    estate: _EstateRef | None,
+    action: Action,
+) -> None:
+    if estate is None:
+        deny(connection, NotFoundError(f"No estate {slug!r}."), estate=slug)
+    if not principal.roles_for(estate.id, estate.community):
+        deny(connection, NotFoundError(f"No estate {slug!r}."), estate_id=estate.id, estate=slug)
+    if not principal.may(action, estate.id, estate.community):
+        deny(
+            connection,
+            PermissionDeniedError(f"Your role in {slug!r} does not allow {action.value}."),
+            estate_id=estate.id,
+            required=action.value,
+        )
+    audit = request_audit(connection)
+    if audit is not None:
+        audit.estate_id = estate.id
+
+
+def _estate_action(handler: BaseRouteHandler) -> Action | None:
+    declared = handler.opt.get("estate_action")
+    try:
+        return Action(declared) if isinstance(declared, str) else None
+    except ValueError:
+        return None
+
+
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """Global guard: checks the route's declared access before any handler runs."""
     access = handler.opt.get("access")
     if access == "public":
         return
     principal = current_principal(connection)
     if principal is None:
-        raise NotAuthenticatedError("Sign in first.")
-    if access in ("signed_in", "estate"):
-        return  # estate routes are checked by the ``estate`` dependency
-    if access == "admin" and principal.is_admin:
+        deny(connection, NotAuthenticatedError("Sign in first."), required=str(access))
+    if access == "signed_in":
         return
-    raise PermissionDeniedError("This route is not open to you.")
+    if access == "admin":
+        if principal.is_admin:
+            return
+        deny(connection, PermissionDeniedError("Administrators only."), required="admin")
+    if access == "estate":
+        action = _estate_action(handler)
+        slug = connection.path_params.get("estate_slug")
+        if action is None or not isinstance(slug, str):
+            deny(
+                connection,
+                PermissionDeniedError("This route is not open to you."),
+                misdeclared="estate route without estate_slug or action",
+            )
+        estate = await anyio.to_thread.run_sync(_lookup_estate, connection, slug)
+        _check_estate(connection, principal, slug, estate, action)
+        return
+    deny(connection, PermissionDeniedError("This route is not open to you."), undeclared=True)
 
 
 def provide_estate(
@@ -70,17 +210,17 @@ def provide_estate(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[Session],
 ) -> Estate:
-    """The estate named in the path, if the caller may do the route's declared action there.
+    """The estate named in the path, if the caller may do the route's declared action there
+    (checked again here, on the request's own session).
 
     No role in the estate (or no such estate) → 404; a role without the action → 403.
     """
-    action = request.route_handler.opt.get("estate_action")
+    action = _estate_action(request.route_handler)
     principal = current_principal(request)
     if action is None or principal is None:
-        raise PermissionDeniedError("This route is not open to you.")
+        deny(request, PermissionDeniedError("This route is not open to you."))
     estate = db_session.scalar(select(Estate).where(Estate.slug == estate_slug))
-    if estate is None or not principal.roles_for(estate.id, estate.community):
-        raise NotFoundError(f"No estate {estate_slug!r}.")
-    if not principal.may(Action(action), estate.id, estate.community):
-        raise PermissionDeniedError(f"Your role in {estate_slug!r} does not allow {action}.")
+    ref = _EstateRef(estate.id, estate.community) if estate is not None else None
+    _check_estate(request, principal, estate_slug, ref, action)
+    assert estate is not None
     return estate

@@ -1,15 +1,199 @@
-"""Who is asking: sets ``scope["principal"]`` from a session cookie or an API token.
+"""Who is asking, CSRF, and the audit log — for every HTTP request.
 
-Placeholder until the auth service lands: every request is anonymous.
+- Sets ``scope["principal"]`` from ``Authorization: Bearer tf_...`` (an API token) or the
+  ``tf_session`` cookie (a browser session). An unknown or revoked bearer token is refused
+  (401); a stale cookie just leaves the request anonymous.
+- Cookie-authenticated writes (POST/PUT/PATCH/DELETE) must carry the session's CSRF token in
+  the ``X-CSRF-Token`` header or a ``csrf_token`` form field; token-authenticated requests
+  need none (a browser never adds the header by itself). Routes with ``opt["csrf_exempt"]``
+  (sign-in) skip the check.
+- Writes to the audit log, each in its own transaction, before the response is complete:
+  every successful write (unsafe method, status below 400) and every refusal (marked by
+  access control, or any 401/403/429).
 """
 
 from __future__ import annotations
 
+import hmac
+import json
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+import structlog
+from litestar import Request
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.helpers import get_name
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import (
+    AUDIT_KEY,
+    CREDENTIALS_KEY,
+    PRINCIPAL_KEY,
+    RequestAudit,
+    deny,
+)
+from trustfund.auth import audit as audit_log
+from trustfund.auth.identity import Credentials, authenticate
+from trustfund.auth.principal import Principal
+from trustfund.auth.sessions import COOKIE_NAME
+from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REFUSAL_STATUSES = frozenset({401, 403, 429})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_CAPTURED_BODY = 4096
+
+log = structlog.get_logger("trustfund.audit")
+
+
+def _bearer(headers: Headers) -> str | None:
+    value = headers.get("authorization")
+    if not value:
+        return None
+    scheme, _, credentials = value.partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else None
+
+
+def _cookie(headers: Headers, name: str) -> str | None:
+    for part in headers.get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def _action(scope: Scope) -> str:
+    handler = scope.get("route_handler")
+    if handler is None:
+        return f"{scope.get('method', '')} {scope.get('path', '')}"
+    name = handler.opt.get("audit_action")
+    if isinstance(name, str):
+        return name
+    fn = getattr(handler, "fn", None)
+    module = (getattr(fn, "__module__", "") or "").rsplit(".", 1)[-1]
+    return f"{module}.{get_name(fn)}" if fn is not None else str(handler)
 
 
 class PrincipalMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        scope["principal"] = None  # type: ignore[typeddict-unknown-key]
-        await next_app(scope, receive, send)
+        headers = Headers.from_scope(scope)
+        client = scope.get("client")
+        audit = RequestAudit(
+            client_addr=client[0] if client else "",
+            user_agent=headers.get("user-agent", ""),
+        )
+        scope[AUDIT_KEY] = audit  # type: ignore[literal-required]
+        scope[PRINCIPAL_KEY] = None  # type: ignore[literal-required]
+        scope[CREDENTIALS_KEY] = None  # type: ignore[literal-required]
+        session_factory: Callable[[], Session] = scope["app"].state.session_factory
+        method = str(scope.get("method", "GET"))
+        request = Request[Any, Any, Any](scope, receive)
+
+        def write(status: int, outcome: str, detail: dict[str, Any]) -> None:
+            principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
+            try:
+                audit_log.record_audit(
+                    session_factory,
+                    action=_action(scope),
+                    method=method,
+                    path=scope.get("path", ""),
+                    outcome=outcome,
+                    status_code=status,
+                    principal=None if audit.user_id is not None else principal,
+                    user_id=audit.user_id,
+                    username=audit.username,
+                    estate_id=audit.estate_id,
+                    client_addr=audit.client_addr,
+                    user_agent=audit.user_agent,
+                    detail={**audit.detail, **detail},
+                )
+            except Exception:  # the response must still go out; the failure is logged
+                log.exception("audit record not written", path=scope.get("path"))
+
+        try:
+            credentials = await anyio.to_thread.run_sync(
+                lambda: authenticate(
+                    session_factory,
+                    bearer=_bearer(headers),
+                    session_token=_cookie(headers, COOKIE_NAME),
+                )
+            )
+        except NotAuthenticatedError as error:
+            audit.denied = {"reason": error.detail}
+            await anyio.to_thread.run_sync(write, 401, audit_log.DENIED, audit.denied)
+            raise
+        scope[PRINCIPAL_KEY] = credentials.principal if credentials else None  # type: ignore[literal-required]
+        scope[CREDENTIALS_KEY] = credentials  # type: ignore[literal-required]
+
+        if method in UNSAFE_METHODS and credentials is not None and credentials.kind == "session":
+            handler = scope.get("route_handler")
+            exempt = handler is not None and handler.opt.get("csrf_exempt") is True
+            if not exempt and not await self._csrf_ok(request, headers, credentials):
+                try:
+                    deny(request, PermissionDeniedError("CSRF token missing or wrong."), csrf=True)
+                except PermissionDeniedError:
+                    await anyio.to_thread.run_sync(write, 403, audit_log.DENIED, audit.denied or {})
+                    raise
+
+        status = 0
+        outcome: str | None = None
+        captured = bytearray()
+
+        async def send_and_audit(message: Message) -> None:
+            nonlocal status, outcome
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if audit.denied is not None:
+                    outcome = audit_log.DENIED
+                elif status in REFUSAL_STATUSES:
+                    outcome = audit_log.REFUSED
+                elif method in UNSAFE_METHODS and status < 400:
+                    outcome = audit_log.OK
+            elif message["type"] == "http.response.body" and outcome is not None:
+                if outcome != audit_log.OK and len(captured) < MAX_CAPTURED_BODY:
+                    captured.extend(message.get("body", b"")[: MAX_CAPTURED_BODY - len(captured)])
+                if not message.get("more_body", False):
+                    detail = dict(audit.denied or {})
+                    if outcome == audit_log.REFUSED:
+                        detail.update(_problem_summary(bytes(captured)))
+                    await anyio.to_thread.run_sync(write, status, outcome, detail)
+                    outcome = None
+            await send(message)
+
+        await next_app(scope, receive, send_and_audit)
+
+    @staticmethod
+    async def _csrf_ok(
+        request: Request[Any, Any, Any], headers: Headers, credentials: Credentials
+    ) -> bool:
+        expected = credentials.csrf_token
+        if not expected:
+            return False
+        supplied = headers.get(CSRF_HEADER)
+        if supplied is None and headers.get("content-type", "").startswith(FORM_TYPES):
+            # Litestar keeps the parsed form on the scope: the handler reads it again.
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            supplied = value if isinstance(value, str) else None
+        if not supplied:
+            return False
+        return hmac.compare_digest(supplied.encode(), expected.encode())
+
+
+def _problem_summary(body: bytes) -> dict[str, Any]:
+    """The title and detail of a problem document, for the audit record."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    return {k: document[k] for k in ("title", "detail") if isinstance(document.get(k), str)}

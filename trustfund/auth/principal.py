@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 
 class Role(enum.StrEnum):
+    """Roles held in estates. ``ADMIN`` is not granted per estate: administrators are users
+    flagged ``is_admin`` and hold it everywhere."""
+
     STEWARD = "steward"  # 红色管家: records households, payments, claims; prepares disclosures
     COMMITTEE = "committee"  # 业委会: approves payouts, schedules, disclosures
     COUNCIL = "council"  # 理事会 (7+X): decides autonomy-fund projects
@@ -22,13 +25,14 @@ class Action(enum.StrEnum):
     APPROVE = "approve"  # committee/council decisions
     SIGN_OFF = "sign_off"  # supervisor's sign-off
     ADMINISTER = "administer"  # estate settings, memberships, imports
+    AUDIT = "audit"  # reading the estate's audit log (overseers, not the steward overseen)
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.STEWARD: frozenset({Action.READ, Action.RECORD}),
-    Role.COMMITTEE: frozenset({Action.READ, Action.APPROVE}),
-    Role.COUNCIL: frozenset({Action.READ, Action.APPROVE}),
-    Role.SUPERVISOR: frozenset({Action.READ, Action.SIGN_OFF}),
+    Role.COMMITTEE: frozenset({Action.READ, Action.APPROVE, Action.AUDIT}),
+    Role.COUNCIL: frozenset({Action.READ, Action.APPROVE, Action.AUDIT}),
+    Role.SUPERVISOR: frozenset({Action.READ, Action.SIGN_OFF, Action.AUDIT}),
     Role.ADMIN: frozenset(Action),
 }
 

@@ -1,0 +1,100 @@
+"""The audit log: every write that succeeded and every access that was refused.
+
+``record_audit`` writes in its own short transaction, on a session of its own, so a refusal
+is recorded even though the request's own transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.principal import Principal
+from trustfund.db.base import utcnow
+from trustfund.db.models.auth import AuditRecord
+
+ANONYMOUS = "anonymous"
+
+#: Outcomes: a write that happened; a request refused by access control (or CSRF);
+#: any other refusal (wrong password, rate limit, a business rule answering 401/403).
+OK = "ok"
+DENIED = "denied"
+REFUSED = "refused"
+
+MAX_DETAIL_CHARS = 2000
+
+
+def _clip(value: str, length: int) -> str:
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def _small(detail: dict[str, Any] | None) -> dict[str, Any]:
+    if not detail:
+        return {}
+    text = json.dumps(detail, ensure_ascii=False, default=str)
+    if len(text) <= MAX_DETAIL_CHARS:
+        loaded: dict[str, Any] = json.loads(text)
+        return loaded
+    return {"truncated": text[:MAX_DETAIL_CHARS]}
+
+
+def record_audit(
+    session_factory: Callable[[], Session],
+    *,
+    action: str,
+    method: str,
+    path: str,
+    outcome: str,
+    status_code: int,
+    principal: Principal | None = None,
+    user_id: int | None = None,
+    username: str | None = None,
+    estate_id: int | None = None,
+    client_addr: str = "",
+    user_agent: str = "",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Write one audit record and commit it at once; returns its id.
+
+    The actor is ``principal`` if given, else ``user_id``/``username``, else anonymous.
+    """
+    if principal is not None:
+        user_id, username = principal.user_id, principal.username
+    record = AuditRecord(
+        occurred_at=utcnow(),
+        user_id=user_id,
+        username=_clip(username or ANONYMOUS, 64),
+        action=_clip(action, 200),
+        method=_clip(method, 10),
+        path=_clip(path, 500),
+        estate_id=estate_id,
+        outcome=outcome,
+        status_code=status_code,
+        client_addr=_clip(client_addr, 64),
+        user_agent=_clip(user_agent, 300),
+        detail=_small(detail),
+    )
+    with session_factory() as session:
+        session.add(record)
+        session.commit()
+        return record.id
+
+
+def list_audit(
+    session: Session,
+    *,
+    estate_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[AuditRecord]:
+    """Newest first; ``before_id`` pages back. ``estate_id`` keeps one estate's records."""
+    query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+    if estate_id is not None:
+        query = query.where(AuditRecord.estate_id == estate_id)
+    if before_id is not None:
+        query = query.where(AuditRecord.id < before_id)
+    return list(session.scalars(query))

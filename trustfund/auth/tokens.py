@@ -1,0 +1,98 @@
+"""API tokens for scripts: ``Authorization: Bearer tf_...``.
+
+The token is shown once, when issued; the database keeps its sha256 and its first
+characters (to tell tokens apart in a list). A revoked token is refused from then on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.digest import TOKEN_PREFIX, new_secret, sha256_hex
+from trustfund.auth.schemas import TokenCreated, TokenOut
+from trustfund.db.base import utcnow
+from trustfund.db.models.auth import ApiToken, User
+from trustfund.errors import NotFoundError, ValidationError
+
+#: ``last_used_at`` is written at most this often per token (a write per request is waste).
+TOUCH_INTERVAL = timedelta(minutes=1)
+PREFIX_CHARS = 8
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    #: The token itself; nowhere else after this.
+    plain: str
+
+
+def issue_token(session: Session, user: User, name: str) -> IssuedToken:
+    """A new token for ``user`` (flush only). Raises ``ValidationError`` (empty name)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError.field("name", "must not be empty")
+    if len(name) > 100:
+        raise ValidationError.field("name", "must be at most 100 characters")
+    plain = new_secret(TOKEN_PREFIX)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=sha256_hex(plain),
+        prefix=plain[:PREFIX_CHARS],
+        created_at=utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(token=token, plain=plain)
+
+
+def find_token(session: Session, plain: str, *, now: datetime | None = None) -> ApiToken | None:
+    """The live token whose digest matches ``plain`` (None: unknown or revoked); records
+    when it was last used (flush only)."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(plain)))
+    if token is None or token.revoked_at is not None:
+        return None
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+        token.last_used_at = now
+        session.flush()
+    return token
+
+
+# --- entry points --------------------------------------------------------------------
+
+
+def create_token(session: Session, user_id: int, name: str) -> TokenCreated:
+    """Issue a token for the user and commit. Raises ``ValidationError``, ``NotFoundError``."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"No user {user_id}.")
+    issued = issue_token(session, user, name)
+    session.commit()
+    return TokenCreated(**TokenOut.model_validate(issued.token).model_dump(), token=issued.plain)
+
+
+def list_tokens(session: Session, user_id: int) -> list[TokenOut]:
+    """The user's tokens, newest first, without secrets."""
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+    )
+    return [TokenOut.model_validate(t) for t in tokens]
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> TokenOut:
+    """Revoke one of the user's own tokens (again: no change). Raises ``NotFoundError``
+    (no such token of this user)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFoundError(f"You have no token {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    session.commit()
+    return TokenOut.model_validate(token)
