@@ -1,7 +1,164 @@
-"""Controllers for ledger (to be filled by the ledger work)."""
+"""Staff routes of an estate's journal: entries, balances, reversals, period locks.
+Every other money movement is posted by its own workflow (fees, settlements, grants)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-CONTROLLERS: list[Any] = []
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import current_principal, estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.journal import operations, schemas
+from trustfund.settings import Settings
+
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
+
+
+def _actor(request: Request[Any, Any, Any]) -> int | None:
+    principal = current_principal(request)
+    return principal.user_id if principal else None
+
+
+class LedgerController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/ledger"
+    tags = ["ledger"]
+
+    @get(
+        "/entries",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Journal entries, newest first",
+    )
+    def list_entries(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = 50,
+    ) -> schemas.EntryPage:
+        return operations.list_entries(db_session, estate, page, per_page)
+
+    @get(
+        "/entries/{seq:int}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="One journal entry",
+    )
+    def get_entry(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        seq: FromPath[int],
+    ) -> schemas.Entry:
+        return operations.get_entry(db_session, estate, seq)
+
+    @post(
+        "/entries",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Post a general entry",
+        description="Needs an Idempotency-Key header. 422 names every bad field; 409 for "
+        "a locked period, an overdrawn fund or a key reused with a different body.",
+    )
+    def record_entry(
+        self,
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.EntryCreate],
+        idempotency_key: IdempotencyKey = None,
+    ) -> schemas.Entry:
+        return operations.record_entry(
+            db_session, settings, estate, data, idempotency_key, _actor(request)
+        )
+
+    @post(
+        "/entries/{seq:int}/reversal",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Reverse an entry",
+        description="Posts the opposite entry on the given date. 409 if the entry was already "
+        "reversed or is itself a reversal. Needs an Idempotency-Key header.",
+    )
+    def reverse_entry(
+        self,
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        seq: FromPath[int],
+        data: JSONBody[schemas.ReversalCreate],
+        idempotency_key: IdempotencyKey = None,
+    ) -> schemas.Entry:
+        return operations.reverse_entry(
+            db_session, settings, estate, seq, data, idempotency_key, _actor(request)
+        )
+
+    @get(
+        "/balances",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Account balances (as_of) or sums over a period (start, end; inclusive)",
+    )
+    def account_balances(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        start: FromQuery[date | None] = None,
+        end: FromQuery[date | None] = None,
+        as_of: FromQuery[date | None] = None,
+    ) -> schemas.AccountBalances:
+        return operations.account_balances(db_session, estate, start, end, as_of)
+
+    @get(
+        "/funds",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Fund balances (as_of) or their change over a period (start, end)",
+    )
+    def fund_balances(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        start: FromQuery[date | None] = None,
+        end: FromQuery[date | None] = None,
+        as_of: FromQuery[date | None] = None,
+    ) -> schemas.FundBalances:
+        return operations.fund_balances(db_session, estate, start, end, as_of)
+
+    @post(
+        "/period-locks",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        summary="Lock a period",
+        description="Entries dated inside it are refused from now on.",
+    )
+    def lock_period(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.PeriodLockCreate],
+    ) -> schemas.PeriodLock:
+        return operations.lock_period(db_session, estate, data, _actor(request))
+
+    @get(
+        "/period-locks",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Locked periods",
+    )
+    def period_locks(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[schemas.PeriodLock]:
+        return operations.period_locks(db_session, estate)
+
+
+CONTROLLERS: list[Any] = [LedgerController]

@@ -1,7 +1,114 @@
-"""``trustfund`` commands for ledger (to be filled by the ledger work)."""
+"""``trustfund ledger``: export, check, verify and sync the per-estate beancount journals."""
 
 from __future__ import annotations
 
-import click
+import os
+import sys
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.cli.context import CliContext, pass_cli
+from trustfund.db.models.estates import Estate
+from trustfund.journal.check import check_estate
+from trustfund.journal.mirror import estates_with_books, iter_export, sync_mirror
+from trustfund.ledger.chain import verify_text
+
+
+def _estate(session: Session, slug: str) -> Estate:
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise click.ClickException(f"No estate {slug!r}.")
+    return estate
+
+
+@click.group()
+def ledger() -> None:
+    """The estate journals as beancount files: export, check, verify, sync."""
+
+
+@ledger.command()
+@click.argument("estate_slug")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@pass_cli
+def export(cli: CliContext, estate_slug: str, output: Path | None) -> None:
+    """Print (or write) the estate's journal as beancount text, exactly as the mirror holds it."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        data = "".join(iter_export(session, estate.id)).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+@ledger.command()
+@click.argument("estate_slug")
+@pass_cli
+def check(cli: CliContext, estate_slug: str) -> None:
+    """Load the export with beancount (parse, booking, validation), recompute both hash chains
+    (database rows and file) and compare every account and fund balance with SQL.
+    Exits 1 on any difference or error."""
+    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        report = check_estate(session, estate.id)
+    click.echo(f"estate:   {estate_slug}")
+    click.echo(f"entries:  {report.entries}")
+    click.echo(f"accounts: {report.accounts} with postings, balances compared with SQL")
+    click.echo(f"head:     {report.head_hash}")
+    if report.ok:
+        click.echo("result:   OK — beancount and SQL agree, hash chain intact")
+        return
+    for problem in report.problems:
+        click.echo(f"problem:  {problem}", err=True)
+    raise SystemExit(1)
+
+
+@ledger.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(file: Path) -> None:
+    """Recompute the hash chain of an exported FILE alone (no database). Prints the head
+    hash and the number of entries; names the first bad entry and exits 1 if any."""
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        click.echo(f"{file}: not UTF-8 text at byte {exc.start}", err=True)
+        raise SystemExit(1) from exc
+    result = verify_text(text)
+    if result.ok:
+        click.echo(f"entries: {result.entries}")
+        click.echo(f"head:    {result.head_hash}")
+        click.echo("result:  OK — every entry chains to the one before it")
+        return
+    click.echo(f"entries verified: {result.entries}")
+    click.echo(f"first bad entry: {result.first_bad_seq}", err=True)
+    click.echo(f"problem: {result.problem}", err=True)
+    raise SystemExit(1)
+
+
+@ledger.command()
+@click.argument("estate_slug", required=False)
+@pass_cli
+def sync(cli: CliContext, estate_slug: str | None) -> None:
+    """Rewrite ``<ledger_dir>/<estate>.beancount`` where it differs from the database
+    (every estate with books, or just ESTATE_SLUG)."""
+    with cli.session() as session:
+        estates = [_estate(session, estate_slug)] if estate_slug else estates_with_books(session)
+        for estate in estates:
+            changed = sync_mirror(session, cli.settings, estate)
+            state = "updated" if changed else "up to date"
+            click.echo(f"{cli.settings.ledger_dir / (estate.slug + '.beancount')}: {state}")
+
+
+COMMANDS: list[click.Command] = [ledger]

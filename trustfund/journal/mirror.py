@@ -100,6 +100,16 @@ def sync_mirror(session: Session, settings: Settings, estate: Estate) -> bool:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def after_commit(session: Session, settings: Settings, estate: Estate) -> None:
+    """``sync_mirror`` for request handlers, after their commit: a failed file write is
+    logged, not raised — the entry is committed, and start-up or ``trustfund ledger sync``
+    repairs the file."""
+    try:
+        sync_mirror(session, settings, estate)
+    except (OSError, ValueError):
+        log.exception("ledger mirror write failed", estate=estate.slug)
+
+
 def estates_with_books(session: Session) -> list[Estate]:
     return list(
         session.scalars(

@@ -1,0 +1,204 @@
+"""What the ledger API does, one function per route: each takes the request's session,
+does its unit of work, commits, then brings the estate's mirror file up to date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.journal import JournalEntry
+from trustfund.db.models.journal import PeriodLock as PeriodLockRow
+from trustfund.errors import FieldError, ValidationError
+from trustfund.journal import schemas, service
+from trustfund.journal.mirror import after_commit
+from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import to_money
+from trustfund.settings import Settings
+
+RESERVED_KINDS = frozenset({"opening", "reversal"})
+
+
+def entry_schema(entry: JournalEntry, reversed_by_seq: int | None) -> schemas.Entry:
+    return schemas.Entry(
+        seq=entry.seq,
+        date=entry.date,
+        kind=entry.kind,
+        payee=entry.payee,
+        narration=entry.narration,
+        meta=json.loads(entry.meta),
+        hash=entry.hash,
+        prev_hash=entry.prev_hash,
+        reverses_seq=entry.reverses_seq,
+        reversed_by_seq=reversed_by_seq,
+        created_at=entry.created_at,
+        postings=[
+            schemas.Posting(account=p.account, fund=p.fund, amount=f"{p.amount:.2f}")
+            for p in entry.postings
+        ],
+        text=entry.text,
+    )
+
+
+def list_entries(session: Session, estate: Estate, page: int, per_page: int) -> schemas.EntryPage:
+    if page < 1 or not 1 <= per_page <= 500:
+        raise ValidationError.field("page", "page ≥ 1 and 1 ≤ per_page ≤ 500")
+    rows, total = service.list_entries(session, estate.id, page=page, per_page=per_page)
+    reversed_by = service.reversed_by(session, estate.id, [e.seq for e in rows])
+    return schemas.EntryPage(
+        items=[entry_schema(e, reversed_by.get(e.seq)) for e in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def get_entry(session: Session, estate: Estate, seq: int) -> schemas.Entry:
+    entry = service.get_entry(session, estate.id, seq)
+    return entry_schema(entry, service.reversed_by(session, estate.id, [seq]).get(seq))
+
+
+def _key(idempotency_key: str | None) -> str:
+    if idempotency_key is None or not idempotency_key.strip():
+        raise ValidationError.field("Idempotency-Key", "header required for posting")
+    return idempotency_key.strip()
+
+
+def record_entry(
+    session: Session,
+    settings: Settings,
+    estate: Estate,
+    data: schemas.EntryCreate,
+    idempotency_key: str | None,
+    actor_user_id: int | None,
+) -> schemas.Entry:
+    """Post a general entry, commit, sync the mirror. Raises what ``post_entry`` raises."""
+    key = _key(idempotency_key)
+    errors: list[FieldError] = []
+    legs: list[Leg] = []
+    for i, leg in enumerate(data.legs):
+        try:
+            legs.append(Leg(leg.account, to_money(leg.amount)))
+        except ValueError as exc:
+            errors.append(FieldError(f"legs[{i}].amount", str(exc)))
+    if data.kind in RESERVED_KINDS:
+        errors.append(FieldError("kind", f"{data.kind!r} entries are posted by the ledger itself"))
+    if errors:
+        raise ValidationError("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
+    draft = EntryDraft(
+        date=data.date,
+        narration=data.narration,
+        legs=tuple(legs),
+        payee=data.payee,
+        meta=data.meta,
+        kind=data.kind,
+    )
+    entry = service.post_entry(
+        session, estate.id, draft, idempotency_key=f"api:{key}", actor_user_id=actor_user_id
+    )
+    result = entry_schema(entry, None)
+    session.commit()
+    after_commit(session, settings, estate)
+    return result
+
+
+def reverse_entry(
+    session: Session,
+    settings: Settings,
+    estate: Estate,
+    seq: int,
+    data: schemas.ReversalCreate,
+    idempotency_key: str | None,
+    actor_user_id: int | None,
+) -> schemas.Entry:
+    """Reverse entry ``seq``, commit, sync the mirror. Raises what ``reverse_entry`` raises."""
+    entry = service.reverse_entry(
+        session,
+        estate.id,
+        seq,
+        on=data.date,
+        reason=data.reason,
+        idempotency_key=f"api-reversal:{_key(idempotency_key)}",
+        actor_user_id=actor_user_id,
+    )
+    result = entry_schema(entry, None)
+    session.commit()
+    after_commit(session, settings, estate)
+    return result
+
+
+def account_balances(
+    session: Session, estate: Estate, start: date | None, end: date | None, as_of: date | None
+) -> schemas.AccountBalances:
+    """Sums over [start, end]; ``as_of`` alone means everything up to that date."""
+    if as_of is not None:
+        if start is not None or end is not None:
+            raise ValidationError.field("as_of", "give either as_of or start/end, not both")
+        end = as_of
+    if start and end and start > end:
+        raise ValidationError.field("end", "must not be before start")
+    sums = service.account_balances(session, estate.id, start=start, end=end)
+    return schemas.AccountBalances(
+        start=start,
+        end=end,
+        accounts=[
+            schemas.AccountBalance(
+                account=a.account,
+                name=a.name,
+                fund=a.fund,
+                balance=f"{sums.get(a.account, 0):.2f}",
+            )
+            for a in service.chart(session, estate.id)
+        ],
+    )
+
+
+def fund_balances(
+    session: Session, estate: Estate, start: date | None, end: date | None, as_of: date | None
+) -> schemas.FundBalances:
+    """Balances as of ``as_of`` (or ``end``); with ``start``, the change over the period."""
+    if as_of is not None:
+        if start is not None or end is not None:
+            raise ValidationError.field("as_of", "give either as_of or start/end, not both")
+        end = as_of
+    if start and end and start > end:
+        raise ValidationError.field("end", "must not be before start")
+    funds = service.fund_changes(session, estate.id, start=start, end=end)
+    return schemas.FundBalances(
+        start=start,
+        end=end,
+        funds=[schemas.FundBalance(fund=f, balance=f"{v:.2f}") for f, v in funds.items()],
+    )
+
+
+def _lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
+    return schemas.PeriodLock(
+        id=lock.id,
+        start=lock.start,
+        end=lock.end,
+        reason=lock.reason,
+        locked_at=lock.locked_at,
+        locked_by=lock.locked_by,
+    )
+
+
+def lock_period(
+    session: Session, estate: Estate, data: schemas.PeriodLockCreate, actor_user_id: int | None
+) -> schemas.PeriodLock:
+    lock = service.lock_period(
+        session,
+        estate.id,
+        start=data.start,
+        end=data.end,
+        reason=data.reason,
+        locked_by=actor_user_id,
+    )
+    result = _lock_schema(lock)
+    session.commit()
+    return result
+
+
+def period_locks(session: Session, estate: Estate) -> list[schemas.PeriodLock]:
+    return [_lock_schema(lock) for lock in service.period_locks(session, estate.id)]

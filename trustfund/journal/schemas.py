@@ -1,0 +1,97 @@
+"""API shapes of the journal. Money is a string with two decimals (``"200.00"``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class Posting(BaseModel):
+    account: str
+    fund: str | None
+    amount: str
+
+
+class Entry(BaseModel):
+    seq: int
+    date: dt.date
+    kind: str
+    payee: str | None
+    narration: str
+    meta: dict[str, str]
+    hash: str
+    prev_hash: str
+    reverses_seq: int | None
+    reversed_by_seq: int | None
+    created_at: dt.datetime
+    postings: list[Posting]
+    text: str
+
+
+class EntryPage(BaseModel):
+    items: list[Entry]
+    total: int
+    page: int
+    per_page: int
+
+
+class LegCreate(BaseModel):
+    account: str = Field(max_length=200)
+    amount: str = Field(max_length=20, description='Debit positive, credit negative: "-50.00"')
+
+
+class EntryCreate(BaseModel):
+    """A general entry (e.g. a transfer between funds). Every other money movement is posted
+    by its own workflow (fees, settlements, grants)."""
+
+    date: dt.date
+    narration: str = Field(max_length=500)
+    payee: str | None = Field(default=None, max_length=500)
+    meta: dict[str, str] = Field(default_factory=dict)
+    legs: list[LegCreate] = Field(min_length=2, max_length=200)
+    kind: str = Field(default="general", max_length=20)
+
+
+class ReversalCreate(BaseModel):
+    date: dt.date = Field(description="Date of the reversal (an open period)")
+    reason: str = Field(min_length=1, max_length=400)
+
+
+class AccountBalance(BaseModel):
+    account: str
+    name: str
+    fund: str | None
+    balance: str
+
+
+class AccountBalances(BaseModel):
+    start: dt.date | None
+    end: dt.date | None
+    accounts: list[AccountBalance]
+
+
+class FundBalance(BaseModel):
+    fund: str
+    balance: str
+
+
+class FundBalances(BaseModel):
+    start: dt.date | None
+    end: dt.date | None
+    funds: list[FundBalance]
+
+
+class PeriodLockCreate(BaseModel):
+    start: dt.date
+    end: dt.date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PeriodLock(BaseModel):
+    id: int
+    start: dt.date
+    end: dt.date
+    reason: str
+    locked_at: dt.datetime
+    locked_by: int | None
