@@ -452,6 +452,13 @@ def void_receipt(
                 "record a refund instead."
             )
         lock_counter(session, estate_id, receipt.year)
+        if receipt.method == PaymentMethod.CASH:
+            held = cash_balance(session, estate_id)
+            if held < receipt.amount:
+                raise ConflictError(
+                    f"Receipt {receipt_no} was cash, but the steward holds only {held} in cash "
+                    "(the rest was deposited); record a refund by bank transfer instead."
+                )
         paid = paid_by_fund(session, receipt.household_id, receipt.fee_year)
         for line in receipt.lines:
             if paid.get(line.fund, ZERO) < line.amount:

@@ -1,0 +1,368 @@
+"""Arrears (欠费) and collection rates (收缴率), as SQL aggregates.
+
+For fee year Y as of day D a household's *paid* amount is the sum of its receipts for Y
+dated on or before D that were not void on D (a receipt voided later still counted then),
+minus its refunds for Y dated on or before D. Arrears = charged − paid. A household is
+*paid* when it paid its whole charge, *partial* when it paid something, *unpaid* otherwise.
+Two rates: by households (paid in full ÷ charged) and by amount (paid ÷ charged).
+
+Sums are taken over whole fen (integers) so they are exact on SQLite too, where NUMERIC is
+kept as binary floating point.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trustfund.db.models.estates import Building, Household
+from trustfund.db.models.fees import (
+    FeeCharge,
+    FeeChargeLine,
+    FeeReceipt,
+    FeeReceiptLine,
+    FeeRefund,
+    FeeRefundLine,
+    ReceiptStatus,
+)
+from trustfund.fees.common import get_estate, local_today
+from trustfund.fees.rules import fee_year_end
+from trustfund.ledger.accounts import FUND_NAMES_ZH
+
+
+def fen(column: Any) -> ColumnElement[int]:
+    return cast(func.round(column * 100), Integer)
+
+
+def yuan(value: int | None) -> Decimal:
+    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def _counted(as_of: date) -> ColumnElement[bool]:
+    return or_(
+        FeeReceipt.status == ReceiptStatus.VALID,
+        and_(FeeReceipt.voided_on.is_not(None), FeeReceipt.voided_on > as_of),
+    )
+
+
+def _household_rows(session: Session, estate_id: int, fee_year: int, as_of: date) -> Any:
+    """A subquery: one row per charged household with charged and net paid (in fen)."""
+    paid = (
+        select(FeeReceipt.household_id.label("hid"), func.sum(fen(FeeReceipt.amount)).label("v"))
+        .where(
+            FeeReceipt.estate_id == estate_id,
+            FeeReceipt.fee_year == fee_year,
+            FeeReceipt.paid_on <= as_of,
+            _counted(as_of),
+        )
+        .group_by(FeeReceipt.household_id)
+        .subquery()
+    )
+    refunded = (
+        select(FeeRefund.household_id.label("hid"), func.sum(fen(FeeRefund.amount)).label("v"))
+        .where(
+            FeeRefund.estate_id == estate_id,
+            FeeRefund.fee_year == fee_year,
+            FeeRefund.refunded_on <= as_of,
+        )
+        .group_by(FeeRefund.household_id)
+        .subquery()
+    )
+    return (
+        select(
+            FeeCharge.household_id.label("household_id"),
+            FeeCharge.vacant.label("vacant"),
+            Building.number.label("building"),
+            fen(FeeCharge.amount).label("charged"),
+            (func.coalesce(paid.c.v, 0) - func.coalesce(refunded.c.v, 0)).label("paid"),
+        )
+        .join(Household, Household.id == FeeCharge.household_id)
+        .join(Building, Building.id == Household.building_id)
+        .outerjoin(paid, paid.c.hid == FeeCharge.household_id)
+        .outerjoin(refunded, refunded.c.hid == FeeCharge.household_id)
+        .where(FeeCharge.estate_id == estate_id, FeeCharge.fee_year == fee_year)
+        .subquery()
+    )
+
+
+def _stats(households: int, charged: int, paid: int, full: int, partial: int) -> dict[str, Any]:
+    def rate(a: int, b: int) -> str | None:
+        return None if b == 0 else str((Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01")))
+
+    return {
+        "households": households,
+        "paid_in_full": full,
+        "partial": partial,
+        "unpaid": households - full - partial,
+        "charged": str(yuan(charged)),
+        "paid": str(yuan(paid)),
+        "arrears": str(yuan(charged - paid)),
+        "household_rate": rate(full, households),
+        "amount_rate": rate(paid, charged),
+    }
+
+
+def _grouped(session: Session, rows: Any, key: Any | None) -> list[tuple[Any, dict[str, Any]]]:
+    columns = [
+        func.count(),
+        func.coalesce(func.sum(rows.c.charged), 0),
+        func.coalesce(func.sum(rows.c.paid), 0),
+        func.coalesce(func.sum(case((rows.c.paid >= rows.c.charged, 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(case((and_(rows.c.paid > 0, rows.c.paid < rows.c.charged), 1), else_=0)), 0
+        ),
+    ]
+    if key is None:
+        n, charged, paid, full, partial = session.execute(select(*columns)).one()
+        return [(None, _stats(int(n), int(charged), int(paid), int(full), int(partial)))]
+    result = session.execute(select(key, *columns).group_by(key).order_by(key)).all()
+    return [
+        (k, _stats(int(n), int(charged), int(paid), int(full), int(partial)))
+        for k, n, charged, paid, full, partial in result
+    ]
+
+
+def _by_component(
+    session: Session, estate_id: int, fee_year: int, as_of: date
+) -> list[dict[str, Any]]:
+    charged = dict(
+        session.execute(
+            select(FeeChargeLine.fund, func.sum(fen(FeeChargeLine.amount)))
+            .join(FeeCharge, FeeCharge.id == FeeChargeLine.charge_id)
+            .where(FeeCharge.estate_id == estate_id, FeeCharge.fee_year == fee_year)
+            .group_by(FeeChargeLine.fund)
+        ).tuples()
+    )
+    paid = dict(
+        session.execute(
+            select(FeeReceiptLine.fund, func.sum(fen(FeeReceiptLine.amount)))
+            .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+            .where(
+                FeeReceipt.estate_id == estate_id,
+                FeeReceipt.fee_year == fee_year,
+                FeeReceipt.paid_on <= as_of,
+                _counted(as_of),
+            )
+            .group_by(FeeReceiptLine.fund)
+        ).tuples()
+    )
+    refunded = dict(
+        session.execute(
+            select(FeeRefundLine.fund, func.sum(fen(FeeRefundLine.amount)))
+            .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
+            .where(
+                FeeRefund.estate_id == estate_id,
+                FeeRefund.fee_year == fee_year,
+                FeeRefund.refunded_on <= as_of,
+            )
+            .group_by(FeeRefundLine.fund)
+        ).tuples()
+    )
+    out = []
+    for fund in sorted(charged):
+        c = int(charged[fund] or 0)
+        p = int(paid.get(fund) or 0) - int(refunded.get(fund) or 0)
+        out.append(
+            {
+                "fund": fund,
+                "name": FUND_NAMES_ZH.get(fund, fund),
+                "charged": str(yuan(c)),
+                "paid": str(yuan(p)),
+                "arrears": str(yuan(c - p)),
+                "amount_rate": None
+                if c == 0
+                else str((Decimal(p) * 100 / c).quantize(Decimal("0.01"))),
+            }
+        )
+    return out
+
+
+def fee_years(session: Session, estate_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(FeeCharge.fee_year)
+            .where(FeeCharge.estate_id == estate_id)
+            .distinct()
+            .order_by(FeeCharge.fee_year)
+        )
+    )
+
+
+def collection_report(
+    session: Session, estate_id: int, fee_year: int, *, as_of: date | None = None
+) -> dict[str, Any]:
+    """Arrears and collection rates for ``fee_year`` as of ``as_of`` (default today, local):
+    overall, occupied vs vacant, by building, by component, and the trend over every fee
+    year with charges (each as of the end of that year, or ``as_of`` if earlier)."""
+    estate = get_estate(session, estate_id)
+    as_of = as_of or local_today(estate)
+    rows = _household_rows(session, estate_id, fee_year, as_of)
+    overall = _grouped(session, rows, None)[0][1]
+    occupancy = {
+        ("vacant" if k else "occupied"): s for k, s in _grouped(session, rows, rows.c.vacant)
+    }
+    buildings = [{"building": k, **s} for k, s in _grouped(session, rows, rows.c.building)]
+    trend = []
+    for year in fee_years(session, estate_id):
+        year_as_of = min(as_of, fee_year_end(year))
+        year_rows = _household_rows(session, estate_id, year, year_as_of)
+        trend.append(
+            {
+                "fee_year": year,
+                "as_of": year_as_of.isoformat(),
+                **_grouped(session, year_rows, None)[0][1],
+            }
+        )
+    return {
+        "fee_year": fee_year,
+        "as_of": as_of.isoformat(),
+        "overall": overall,
+        "by_occupancy": occupancy,
+        "by_building": buildings,
+        "by_component": _by_component(session, estate_id, fee_year, as_of),
+        "trend": trend,
+    }
+
+
+def arrears_list(
+    session: Session, estate_id: int, fee_year: int, *, as_of: date
+) -> list[dict[str, Any]]:
+    """Households with arrears, by address (staff only: includes owner name and phone)."""
+    rows = _household_rows(session, estate_id, fee_year, as_of)
+    result = session.execute(
+        select(
+            Household.code,
+            rows.c.building,
+            Household.entrance,
+            Household.room,
+            Household.owner_name,
+            Household.phone,
+            rows.c.vacant,
+            rows.c.charged,
+            rows.c.paid,
+        )
+        .join(rows, rows.c.household_id == Household.id)
+        .where(rows.c.paid < rows.c.charged)
+        .order_by(rows.c.building, Household.entrance, Household.room)
+    ).all()
+    return [
+        {
+            "household_code": code,
+            "building": building,
+            "entrance": entrance,
+            "room": room,
+            "owner_name": owner or "",
+            "phone": phone or "",
+            "vacant": bool(vacant),
+            "charged": str(yuan(charged)),
+            "paid": str(yuan(paid)),
+            "arrears": str(yuan(charged - paid)),
+        }
+        for code, building, entrance, room, owner, phone, vacant, charged, paid in result
+    ]
+
+
+def export_xlsx(
+    session: Session, estate_id: int, fee_year: int, *, as_of: date | None = None
+) -> bytes:
+    """The report as a workbook: 概览, 按楼栋, 按项目, 历年趋势, 欠费明细 (amounts as numbers
+    with two decimals, so the steward's own spreadsheet sums still work)."""
+    from openpyxl import Workbook
+
+    report = collection_report(session, estate_id, fee_year, as_of=as_of)
+    as_of_day = date.fromisoformat(report["as_of"])
+    wb = Workbook()
+    stat_head = [
+        "户数",
+        "已缴清",
+        "部分缴纳",
+        "未缴",
+        "应收",
+        "实收",
+        "欠费",
+        "户数收缴率%",
+        "金额收缴率%",
+    ]
+    stat_keys = [
+        "households",
+        "paid_in_full",
+        "partial",
+        "unpaid",
+        "charged",
+        "paid",
+        "arrears",
+        "household_rate",
+        "amount_rate",
+    ]
+    money_keys = {"charged", "paid", "arrears"}
+
+    def cells(stats: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
+        for k in stat_keys:
+            v = stats[k]
+            out.append(
+                Decimal(v) if (k in money_keys or k.endswith("rate")) and v is not None else v
+            )
+        return out
+
+    ws = wb.active
+    assert ws is not None
+    ws.title = "概览"
+    ws.append([f"{fee_year}年度 综合服务费收缴情况（截至 {report['as_of']}）"])
+    ws.append(["类别", *stat_head])
+    ws.append(["全部", *cells(report["overall"])])
+    for key, label in (("occupied", "在住户"), ("vacant", "空户")):
+        if key in report["by_occupancy"]:
+            ws.append([label, *cells(report["by_occupancy"][key])])
+    ws = wb.create_sheet("按楼栋")
+    ws.append(["楼栋", *stat_head])
+    for b in report["by_building"]:
+        ws.append([f"{b['building']}幢", *cells(b)])
+    ws = wb.create_sheet("按项目")
+    ws.append(["项目", "基金", "应收", "实收", "欠费", "金额收缴率%"])
+    for c in report["by_component"]:
+        ws.append(
+            [
+                c["name"],
+                c["fund"],
+                Decimal(c["charged"]),
+                Decimal(c["paid"]),
+                Decimal(c["arrears"]),
+                None if c["amount_rate"] is None else Decimal(c["amount_rate"]),
+            ]
+        )
+    ws = wb.create_sheet("历年趋势")
+    ws.append(["费用年度", "截至", *stat_head])
+    for t in report["trend"]:
+        ws.append([t["fee_year"], t["as_of"], *cells(t)])
+    ws = wb.create_sheet("欠费明细")
+    ws.append(["户号", "楼栋", "单元", "室", "业主", "电话", "空户", "应收", "实收", "欠费"])
+    for r in arrears_list(session, estate_id, fee_year, as_of=as_of_day):
+        ws.append(
+            [
+                r["household_code"],
+                r["building"],
+                r["entrance"],
+                r["room"],
+                r["owner_name"],
+                r["phone"],
+                "是" if r["vacant"] else "否",
+                Decimal(r["charged"]),
+                Decimal(r["paid"]),
+                Decimal(r["arrears"]),
+            ]
+        )
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "0.00"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
