@@ -153,7 +153,7 @@ def test_partial_payments_overpayment_and_receipts(session: Session) -> None:
     a, b, vac = _codes(session, estate.id)
     p1 = _pay(session, estate.id, (a, 2026, "33.33"))
     assert p1["receipts"][0]["receipt_no"] == "2026-000001"
-    assert {l["fund"]: l["amount"] for l in p1["receipts"][0]["lines"]} == {
+    assert {x["fund"]: x["amount"] for x in p1["receipts"][0]["lines"]} == {
         "electricity": "8.33",
         "maintenance": "15.00",
         "garbage": "10.00",
@@ -266,7 +266,7 @@ def test_void_refund_deposit_keep_funds_exact(session: Session) -> None:
         actor_user_id=STEWARD,
         idempotency_key="ref-1",
     )
-    assert sum(D(l["amount"]) for l in r["lines"]) == D("100.01")
+    assert sum(D(x["amount"]) for x in r["lines"]) == D("100.01")
     funds = fund_balances(session, estate.id)
     assert funds["electricity"] + funds["maintenance"] + funds["garbage"] == D("99.99")
     # per component: a paid 50/90/60 and got back 25.00/45.01/30.00 (largest remainder)
