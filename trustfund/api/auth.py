@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter, URLEncodedBody
+from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
@@ -197,8 +197,8 @@ class UsersController(Controller):
         users.remove_membership(db_session, user_id, membership_id)
 
 
-Limit = Annotated[int, Parameter(ge=1, le=500, description="How many records (at most 500)")]
-Before = Annotated[int | None, Parameter(ge=1, description="Only records with a smaller id")]
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="How many records (at most 500)")]
+Before = Annotated[int | None, QueryParameter(ge=1, description="Only records with a smaller id")]
 
 
 class AuditController(Controller):
@@ -263,7 +263,7 @@ class LoginPagesController(Controller):
 
     @get("/login", opt=public(), sync_to_thread=False)
     def login_page(
-        self, next_url: Annotated[str | None, Parameter(query="next")] = None
+        self, next_url: Annotated[str | None, QueryParameter(name="next")] = None
     ) -> Template:
         return _login_page(next_url or "/")
 

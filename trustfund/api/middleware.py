@@ -26,7 +26,6 @@ from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from litestar.utils.helpers import get_name
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import (
@@ -69,15 +68,17 @@ def _cookie(headers: Headers, name: str) -> str | None:
 
 
 def _action(scope: Scope) -> str:
+    """``<api module>.<handler>`` (``auth.login``), or the route's ``opt["audit_action"]``."""
     handler = scope.get("route_handler")
     if handler is None:
         return f"{scope.get('method', '')} {scope.get('path', '')}"
     name = handler.opt.get("audit_action")
     if isinstance(name, str):
         return name
-    fn = getattr(handler, "fn", None)
+    fn = handler.fn
+    fn = getattr(fn, "func", fn)  # sync handlers are wrapped for the thread pool
     module = (getattr(fn, "__module__", "") or "").rsplit(".", 1)[-1]
-    return f"{module}.{get_name(fn)}" if fn is not None else str(handler)
+    return f"{module}.{getattr(fn, '__name__', handler.handler_name)}"
 
 
 class PrincipalMiddleware(ASGIMiddleware):

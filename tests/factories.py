@@ -1,0 +1,134 @@
+"""Factories for tests: build rows directly, commit, return them.
+
+Every factory commits, so the test's session holds no transaction (and, on SQLite, no lock)
+when the test then calls the app. After reading with the test's session, end the read with
+``session.rollback()`` before the next request.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.principal import Role
+from trustfund.auth.tokens import issue_token
+from trustfund.auth.users import create_user, grant_membership
+from trustfund.db.models.auth import User
+from trustfund.db.models.estates import (
+    Building,
+    Estate,
+    Household,
+    HouseholdOccupancy,
+    Occupancy,
+    Site,
+)
+
+#: The password every factory-made user has.
+PASSWORD = "correct horse battery"
+
+_serial = itertools.count(1)
+
+
+def make_estate(
+    session: Session, slug: str = "a", community: str = "c", name: str | None = None
+) -> Estate:
+    """An estate row (no ledger, no households)."""
+    estate = Estate(
+        slug=slug,
+        name=name or f"测试小区{slug}",
+        address=f"测试路{next(_serial)}号",
+        community=community,
+        street_office="测试街道",
+    )
+    session.add(estate)
+    session.commit()
+    return estate
+
+
+def make_user(
+    session: Session,
+    role: Role | str | None = None,
+    estate: Estate | None = None,
+    community: str | None = None,
+    admin: bool = False,
+    *,
+    username: str | None = None,
+    password: str = PASSWORD,
+    display_name: str | None = None,
+) -> tuple[User, str]:
+    """A user, optionally with one role (in ``estate``, or in ``community`` for supervisors),
+    and a fresh API token for it: ``(user, token)``. Use ``auth_headers(token)``."""
+    n = next(_serial)
+    username = username or f"{Role(role).value if role else 'admin' if admin else 'user'}{n}"
+    user = create_user(session, username, password, display_name or f"测试用户{n}", is_admin=admin)
+    if role is not None:
+        grant_membership(
+            session,
+            user,
+            role,
+            estate_id=estate.id if estate is not None and community is None else None,
+            community=community,
+        )
+    issued = issue_token(session, user, "tests")
+    session.commit()
+    return user, issued.plain
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    """Headers that authenticate a request with an API token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def make_household(
+    session: Session,
+    estate: Estate,
+    *,
+    building: str = "1",
+    entrance: str = "1",
+    room: str = "101",
+    code: str | None = None,
+    occupancy: Occupancy = Occupancy.OCCUPIED,
+    since: date = date(2024, 1, 1),
+) -> Household:
+    """A household (with its site and building, made when missing) and its occupancy."""
+    found = session.scalar(
+        select(Building).where(Building.estate_id == estate.id, Building.number == building)
+    )
+    if found is None:
+        site = session.scalar(select(Site).where(Site.estate_id == estate.id))
+        if site is None:
+            site = Site(estate_id=estate.id, code="S1", name="一区")
+            session.add(site)
+            session.flush()
+        found = Building(estate_id=estate.id, site_id=site.id, number=building)
+        session.add(found)
+        session.flush()
+    household = Household(
+        estate_id=estate.id,
+        building_id=found.id,
+        entrance=entrance,
+        room=room,
+        code=code or f"H{estate.slug.upper()}{next(_serial):05d}",
+    )
+    session.add(household)
+    session.flush()
+    session.add(
+        HouseholdOccupancy(household_id=household.id, status=occupancy, effective_from=since)
+    )
+    session.commit()
+    return household
+
+
+def seed_households(session: Session, estate: Estate) -> None:
+    make_household(session, estate, room="101")
+    make_household(session, estate, room="102", occupancy=Occupancy.VACANT)
+
+
+#: What the access-control matrix creates in each of its two estates so that routes with
+#: ids or codes in their paths reach real rows of either estate. Add a seeder for the
+#: objects your routes name (one of each is enough).
+MATRIX_SEEDERS: list[Callable[[Session, Estate], None]] = [seed_households]
