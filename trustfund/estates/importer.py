@@ -119,6 +119,12 @@ def _decode(data: bytes) -> str:
 
 
 def read_csv(data: bytes) -> Table:
+    if b"\x00" in data:
+        raise ValidationError.field(
+            "file",
+            "the file is not UTF-8 or GB18030 text (it looks like UTF-16): save it as "
+            '"CSV UTF-8" or as an .xlsx workbook',
+        )
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","

@@ -14,7 +14,7 @@ from collections.abc import Container
 from decimal import Decimal, InvalidOperation
 
 #: Estate slugs appear in URLs and ledger file names.
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 
 #: Household codes: ``H-`` + 6 characters from an alphabet without look-alikes (no 0/O, 1/I).
 #: 32⁶ ≈ 1.07 billion codes, so a random draw in an estate of a few thousand households
@@ -92,7 +92,7 @@ def _address_part(value: str | None, suffixes: tuple[str, ...], max_length: int)
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
             break
-    if not text:
+    if not text or text in suffixes:
         raise ValueError("is required")
     if len(text) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
