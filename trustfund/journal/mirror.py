@@ -1,9 +1,9 @@
 """The ``ledgers/<estate-slug>.beancount`` mirror: the journal as one beancount file,
 reproducible byte for byte from the database.
 
-File layout: the fixed header (``option "title"``, ``option "operating_currency" "CNY"``),
-the ``open`` directives of the chart (by date, then name), a blank line, then every entry's
-stored text in sequence order, separated by blank lines.
+File layout: the fixed header (two comment lines, ``option "title"``,
+``option "operating_currency" "CNY"``), then every entry's stored text in sequence order
+(account openings included), each preceded by a blank line.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
-from trustfund.db.models.journal import JournalEntry, LedgerAccount, LedgerHead
+from trustfund.db.models.journal import JournalEntry, LedgerHead
 from trustfund.errors import NotFoundError
-from trustfund.ledger.text import header, open_directive
+from trustfund.ledger.text import header
 from trustfund.settings import Settings
 
 log = structlog.get_logger("trustfund.journal.mirror")
@@ -30,20 +30,11 @@ _SAFE_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 def iter_export(session: Session, estate_id: int) -> Iterator[str]:
-    """The export in pieces (header, opens, entries), streamed from the database."""
+    """The export in pieces (header, then entries), streamed from the database."""
     estate = session.get(Estate, estate_id)
     if estate is None:
         raise NotFoundError(f"No estate with id {estate_id}.")
     yield header(estate.name)
-    accounts = session.execute(
-        select(
-            LedgerAccount.opened_on, LedgerAccount.account, LedgerAccount.name, LedgerAccount.fund
-        )
-        .where(LedgerAccount.estate_id == estate_id)
-        .order_by(LedgerAccount.opened_on, LedgerAccount.account)
-    ).tuples()
-    for opened_on, account, name, fund in accounts:
-        yield open_directive(opened_on, account, name, fund)
     texts = session.scalars(
         select(JournalEntry.text)
         .where(JournalEntry.estate_id == estate_id)

@@ -11,6 +11,7 @@ on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises every writer).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -62,7 +63,7 @@ from trustfund.ledger.entries import (
     text_problem,
 )
 from trustfund.ledger.money import ZERO, to_money
-from trustfund.ledger.text import GENESIS, canonical_text, with_hash
+from trustfund.ledger.text import GENESIS, canonical_text, open_canonical, with_hash
 
 #: Mainland mobile numbers, also written with spaces or dashes between the digits.
 MOBILE = re.compile(r"(?<!\d)1[3-9](?:[ -]?\d){9}(?!\d)")
@@ -76,35 +77,63 @@ PERSONAL_DATA_REASON = (
 
 
 def open_accounts(
-    session: Session, estate_id: int, specs: Sequence[AccountSpec], *, on: date
+    session: Session,
+    estate_id: int,
+    specs: Sequence[AccountSpec],
+    *,
+    on: date,
+    actor_user_id: int | None = None,
 ) -> int:
     """Open ``specs`` in the estate's books on ``on`` (accounts already open are kept as they
-    are). Returns how many were opened. Raises ``ValidationError`` for a bad account name."""
+    are). Each opening is a chained journal entry (an ``open`` directive), so the exported
+    file is covered by the hash chain from its first directive on. Returns how many were
+    opened. Raises ``ValidationError`` for a bad account or display name."""
     existing = set(
         session.scalars(select(LedgerAccount.account).where(LedgerAccount.estate_id == estate_id))
     )
-    opened = 0
-    for spec in specs:
-        if spec.account in existing:
-            continue
+    todo = [spec for spec in specs if spec.account not in existing]
+    problems = []
+    for spec in todo:
         if why := check_account(spec.account):
-            raise ValidationError.field("account", f"{spec.account}: {why}")
-        if why := text_problem(spec.name):
-            raise ValidationError.field("name", why)
+            problems.append(("account", f"{spec.account}: {why}"))
+        if why := text_problem(spec.name) or ("" if spec.name.strip() else "must not be empty"):
+            problems.append(("name", why))
+    _raise_problems(problems)
+    if not todo:
+        return 0
+    head = _lock_head(session, estate_id)
+    for spec in todo:
+        fund = fund_of(spec.account)
+        seq = head.last_seq + 1
+        canonical = open_canonical(
+            seq=seq, prev=head.last_hash, on=on, account=spec.account, name=spec.name, fund=fund
+        )
+        digest = entry_hash(head.last_hash, canonical)
         session.add(
             LedgerAccount(
-                estate_id=estate_id,
-                account=spec.account,
-                name=spec.name,
-                fund=fund_of(spec.account),
-                opened_on=on,
+                estate_id=estate_id, account=spec.account, name=spec.name, fund=fund, opened_on=on
             )
         )
-        existing.add(spec.account)
-        opened += 1
-    _ensure_head(session, estate_id)
+        session.add(
+            JournalEntry(
+                estate_id=estate_id,
+                seq=seq,
+                date=on,
+                kind="open",
+                payee=None,
+                narration=spec.name,
+                meta=json.dumps({"account": spec.account}),
+                text=with_hash(canonical, digest),
+                hash=digest,
+                prev_hash=head.last_hash,
+                idempotency_key=f"open:{spec.account}",
+                fingerprint=hashlib.sha256(canonical.split("\n", 1)[0].encode()).hexdigest(),
+                actor_user_id=actor_user_id,
+            )
+        )
+        head.last_seq, head.last_hash = seq, digest
     session.flush()
-    return opened
+    return len(todo)
 
 
 def open_project_fund(session: Session, estate_id: int, code: str, name: str, *, on: date) -> str:
@@ -214,6 +243,8 @@ def reverse_entry(
     Raises ``NotFoundError``, ``ConflictError``, ``ValidationError``, ``PeriodLockedError``,
     ``InsufficientFundsError``, ``IdempotencyConflictError``."""
     original = get_entry(session, estate_id, seq)
+    if original.kind == "open":
+        raise ConflictError(f"Entry {seq} opens an account; it moves no money to reverse.")
     if not reason.strip():
         raise ValidationError.field("reason", "must not be empty")
     draft = EntryDraft(

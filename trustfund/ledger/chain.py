@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from trustfund.ledger.text import GENESIS, LINK_PREFIX, without_hash
+from trustfund.ledger.text import GENESIS, LINK_PREFIX, header, without_hash
 
 
 def entry_hash(prev: str, canonical: str) -> str:
@@ -15,12 +15,9 @@ def entry_hash(prev: str, canonical: str) -> str:
     return hashlib.sha256((prev + canonical).encode("utf-8")).hexdigest()
 
 
-_TXN_HEAD = re.compile(r"^\d{4}-\d{2}-\d{2} [*!] ")
-_HEADER_LINE = re.compile(
-    r'^(;.*|option "title" "([^"\\]|\\.)*"|option "operating_currency" "CNY"'
-    r"|\d{4}-\d{2}-\d{2} open [A-Z][A-Za-z0-9:-]* CNY"
-    r'|  [a-z][a-zA-Z0-9_-]+: "([^"\\]|\\.)*")$'
-)
+_TXN_HEAD = re.compile(r"^\d{4}-\d{2}-\d{2} (?:[*!] |open )")
+_TRANSACTION = re.compile(r"^\d{4}-\d{2}-\d{2} [*!] ")
+_TITLE = re.compile(r'^option "title" ("(?:[^"\\]|\\.)*")$', re.MULTILINE)
 _SEQ = re.compile(r'^  seq: "(\d+)"$', re.MULTILINE)
 _PREV = re.compile(r'^  prev: "([0-9a-f]{64})"$', re.MULTILINE)
 _LINK = re.compile(r"\^" + re.escape(LINK_PREFIX) + r"(\d+)\n")
@@ -86,12 +83,17 @@ def verify_text(text: str) -> Verification:
     ``hash`` equals sha256(prev + canonical text). Stops at the first bad entry.
     """
     result = Verification()
-    header, blocks = split_file(text)
-    for number, line in header:
-        if line and not _HEADER_LINE.match(line):
-            result.problem = f"line {number}: not allowed before the first entry: {line[:60]!r}"
-            result.line = number
-            return result
+    head_lines, blocks = split_file(text)
+    head_text = "".join(line + "\n" for _, line in head_lines).rstrip("\n") + "\n"
+    title = _TITLE.search(head_text)
+    expected = header(_unquote(title.group(1))) if title else None
+    if head_text.strip() and expected != head_text:
+        result.problem = (
+            "the header differs from the fixed trustfund header (comments, title, currency): "
+            "no plugin, include or other option may precede the entries"
+        )
+        result.line = 1
+        return result
     prev = GENESIS
     for expected_seq, (number, block) in enumerate(blocks, start=1):
         result.line = number
@@ -110,7 +112,7 @@ def verify_text(text: str) -> Verification:
             result.first_bad_seq = expected_seq
             return result
         link = _LINK.search(block.split("\n", 1)[0] + "\n")
-        if link is None or int(link.group(1)) != seq:
+        if _TRANSACTION.match(block) and (link is None or int(link.group(1)) != seq):
             result.problem = f"entry {seq}: its link is not ^{LINK_PREFIX}{seq}"
             return result
         prev_match = _PREV.search(block)
@@ -128,3 +130,9 @@ def verify_text(text: str) -> Verification:
     result.first_bad_seq = None
     result.line = None
     return result
+
+
+def _unquote(literal: str) -> str:
+    """Inverse of ``text.quote`` for a title string literal."""
+    escapes = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\r": "\r", "\\f": "\f"}
+    return re.sub(r"\\.", lambda m: escapes.get(m.group(0), m.group(0)[1]), literal[1:-1])

@@ -17,6 +17,9 @@ Without a payee the header line has just the narration. Every string is escaped 
 ``\\\\``, ``"`` → ``\\"``, newline → ``\\n``, tab, CR, form feed likewise), so no input can
 end a string or start a new line, hence cannot add a directive.
 
+Account openings are chained entries too (``open`` directives with the same ``hash``,
+``seq``, ``prev`` and ``kind`` metadata), so every line after the header is covered.
+
 The **canonical text** of an entry is its text without the ``hash:`` line (the second line);
 ``hash = sha256(prev + canonical text)`` over UTF-8, ``prev`` being the previous entry's hash
 (64 zeros before the first entry).
@@ -108,12 +111,27 @@ def header(title: str) -> str:
         "; Check it: bean-check FILE; verify its hash chain: trustfund ledger verify FILE\n"
         f'option "title" {quote(title)}\n'
         f'option "operating_currency" "{CNY}"\n'
-        "\n"
     )
 
 
-def open_directive(on: date, account: str, name: str, fund: str | None) -> str:
-    text = f"{on.isoformat()} open {account} {CNY}\n  name: {quote(name)}\n"
+def open_canonical(
+    *, seq: int, prev: str, on: date, account: str, name: str, fund: str | None
+) -> str:
+    """The canonical text of an account opening, chained like any entry::
+
+    2026-01-01 open Assets:Bank:Committee CNY
+      seq: "1"
+      prev: "0000…"
+      kind: "open"
+      name: "业委会银行账户"
+    """
+    lines = [
+        f"{on.isoformat()} open {account} {CNY}\n",
+        f'  seq: "{seq}"\n',
+        f"  prev: {quote(prev)}\n",
+        '  kind: "open"\n',
+        f"  name: {quote(name)}\n",
+    ]
     if fund is not None:
-        text += f"  fund: {quote(fund)}\n"
-    return text
+        lines.append(f"  fund: {quote(fund)}\n")
+    return "".join(lines)

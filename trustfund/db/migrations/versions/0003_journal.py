@@ -31,6 +31,13 @@ PG_UP = [
     BEGIN
         SELECT coalesce(sum(amount), 0), count(*) INTO total, legs
             FROM journal_postings WHERE entry_id = NEW.id;
+        IF NEW.kind = 'open' THEN
+            IF legs <> 0 THEN
+                RAISE EXCEPTION 'account opening seq % of estate % has postings',
+                    NEW.seq, NEW.estate_id USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NULL;
+        END IF;
         IF legs < 2 OR total <> 0 THEN
             RAISE EXCEPTION 'journal entry seq % of estate % is unbalanced: % legs sum to %',
                 NEW.seq, NEW.estate_id, legs, total USING ERRCODE = 'check_violation';
