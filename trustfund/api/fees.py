@@ -1,7 +1,417 @@
-"""Controllers for fees (to be filled by the fees work)."""
+"""Fee collection: schedules, charges, payments, receipts, refunds, deposits, reports.
+
+Staff routes live under ``/api/v1/estates/{estate_slug}/fees``; the receipt verification
+(``/api/v1/public/estates/{estate_slug}/receipts/{receipt_no}`` and the page ``/r/…`` that the
+QR code on a printed receipt opens) is public and shows no personal data. Every route that
+moves money takes an ``Idempotency-Key`` header; a replay answers with the first result and
+``Idempotent-Replayed: true``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-CONTROLLERS: list[Any] = []
+from litestar import Controller, MediaType, Request, Response, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import current_principal, estate_action, public
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
+from trustfund.fees.schemas import (
+    DepositIn,
+    PaymentIn,
+    RecogniseIn,
+    RefundIn,
+    ScheduleApproval,
+    ScheduleIn,
+    VoidIn,
+)
+from trustfund.settings import Settings
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        required=False,
+        description="Any unique string; a replay returns the first result.",
+    ),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _actor(request: Request[Any, Any, Any]) -> int | None:
+    principal = current_principal(request)
+    return principal.user_id if principal else None
+
+
+def _answer(result: tuple[dict[str, Any], bool], status: int = 201) -> Response[dict[str, Any]]:
+    body, replayed = result
+    return Response(
+        body,
+        status_code=status,
+        headers={"Idempotent-Replayed": "true"} if replayed else None,
+    )
+
+
+class FeesController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/fees"
+    tags = ["fees"]
+
+    # --- schedules ------------------------------------------------------------------------
+
+    @get("/schedules/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def get_schedule(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+    ) -> dict[str, Any]:
+        """The fee schedule of a fee year, with each component's vacancy fee."""
+        return schedule.schedule_view(schedule.get_schedule(db_session, estate.id, fee_year))
+
+    @put(
+        "/schedules/{fee_year:int}",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="Create or replace the draft; an edit voids an approval. 409 once charged.",
+    )
+    def save_schedule(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        fee_year: FromPath[int],
+        data: JSONBody[ScheduleIn],
+    ) -> dict[str, Any]:
+        """Submit a fee schedule (the steward)."""
+        return schedule.schedule_view(
+            schedule.save_schedule(
+                db_session, estate.id, fee_year, data, actor_user_id=_actor(request)
+            )
+        )
+
+    @post(
+        "/schedules/{fee_year:int}/approve",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        status_code=200,
+        description="Quote the content_hash you reviewed. 403 for the submitter; 409 if it changed.",
+    )
+    def approve_schedule(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        fee_year: FromPath[int],
+        data: JSONBody[ScheduleApproval],
+    ) -> dict[str, Any]:
+        """The committee approves the schedule (four eyes)."""
+        return schedule.schedule_view(
+            schedule.approve_schedule(
+                db_session,
+                estate.id,
+                fee_year,
+                content_hash=data.content_hash,
+                actor_user_id=_actor(request),
+            )
+        )
+
+    @get("/proposals/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def propose(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+        years: FromQuery[int] = 3,
+    ) -> dict[str, Any]:
+        """A proposed schedule priced from the last years' actual spend, with the calculation."""
+        return proposal.propose(db_session, estate.id, fee_year, years=years)
+
+    # --- charges ---------------------------------------------------------------------------
+
+    @post(
+        "/charges/{fee_year:int}",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+        description="Charges every household not yet charged (safe to repeat). 409 unless approved.",
+    )
+    def issue_charges(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+    ) -> dict[str, int]:
+        """Issue the year's charges (应收) from the approved schedule."""
+        return charges.issue_charges(db_session, estate.id, fee_year).as_dict()
+
+    @get(
+        "/households/{code:str}/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True
+    )
+    def household_balance(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        fee_year: FromPath[int],
+    ) -> dict[str, Any]:
+        """What a household was charged, has paid and still owes per component."""
+        return payments.household_account(db_session, estate.id, code, fee_year)
+
+    # --- payments and receipts ---------------------------------------------------------
+
+    @post(
+        "/payments",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="422 names the household and what it owes on overpayment.",
+    )
+    def record_payment(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[PaymentIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Record a payment for one or several households (one receipt each)."""
+        return _answer(
+            payments.record_payment(
+                db_session,
+                estate.id,
+                data,
+                actor_user_id=_actor(request),
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @post(
+        "/payments/import",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="CSV or XLSX, all rows or none; 422 lists rows[N].field.",
+    )
+    def import_payments(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: MultipartBody[UploadFile],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Import payments from a spreadsheet."""
+        return _answer(
+            imports.import_payments(
+                db_session,
+                estate.id,
+                data.file.read(),
+                data.filename or "",
+                actor_user_id=_actor(request),
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @get("/receipts/{receipt_no:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def get_receipt(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        receipt_no: FromPath[str],
+    ) -> dict[str, Any]:
+        """One receipt (a void receipt keeps its number and shows the reason)."""
+        return payments.receipt_view(
+            db_session, payments.get_receipt(db_session, estate.id, receipt_no)
+        )
+
+    @get(
+        "/receipts/{receipt_no:str}/pdf",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type="application/pdf",
+    )
+    def receipt_pdf(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        receipt_no: FromPath[str],
+    ) -> Response[bytes]:
+        """The printable receipt (PDF, Chinese fonts embedded, QR code to the public page)."""
+        pdf = receipts.render_receipt_pdf(
+            db_session, estate.id, receipt_no, public_url=settings.public_url
+        )
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="receipt-{receipt_no}.pdf"'},
+        )
+
+    @post("/receipts/{receipt_no:str}/void", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def void_receipt(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        receipt_no: FromPath[str],
+        data: JSONBody[VoidIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Void a receipt: its entry is reversed, the number stays visible as void."""
+        return _answer(
+            payments.void_receipt(
+                db_session,
+                estate.id,
+                receipt_no,
+                reason=data.reason,
+                voided_on=data.voided_on,
+                actor_user_id=_actor(request),
+                idempotency_key=idempotency_key,
+            ),
+            status=200,
+        )
+
+    @post("/refunds", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def refund(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefundIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Refund money to a household, split over funds like what it paid."""
+        return _answer(
+            payments.refund(
+                db_session,
+                estate.id,
+                data,
+                actor_user_id=_actor(request),
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @post("/deposits", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def deposit(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[DepositIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """The steward deposits cash into the committee bank account."""
+        return _answer(
+            payments.deposit_cash(
+                db_session,
+                estate.id,
+                data,
+                actor_user_id=_actor(request),
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
+    def cash(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> dict[str, Any]:
+        """Cash the steward holds and the date of the oldest cash not yet deposited."""
+        return payments.cash_on_hand(db_session, estate.id)
+
+    @post(
+        "/prepaid/{fee_year:int}/recognise",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def recognise_prepaid(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        fee_year: FromPath[int],
+        data: JSONBody[RecogniseIn],
+    ) -> dict[str, Any]:
+        """Move money received in advance for the year into its income (safe to repeat)."""
+        return payments.recognise_prepaid(
+            db_session, estate.id, fee_year, on=data.on, actor_user_id=_actor(request)
+        )
+
+    # --- reports ------------------------------------------------------------------------
+
+    @get("/collection/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def collection(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+        as_of: FromQuery[date | None] = None,
+    ) -> dict[str, Any]:
+        """Arrears and collection rates: overall, occupied/vacant, by building and component, trend."""
+        return reports.collection_report(db_session, estate.id, fee_year, as_of=as_of)
+
+    @get(
+        "/collection/{fee_year:int}/xlsx",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type=XLSX,
+    )
+    def collection_xlsx(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+        as_of: FromQuery[date | None] = None,
+    ) -> Response[bytes]:
+        """The same report as a workbook, with the list of households in arrears."""
+        data = reports.export_xlsx(db_session, estate.id, fee_year, as_of=as_of)
+        return Response(
+            data,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="arrears-{estate.slug}-{fee_year}.xlsx"'
+            },
+        )
+
+
+class PublicReceiptController(Controller):
+    """Anyone holding a receipt can check it; no personal data is shown."""
+
+    tags = ["public"]
+
+    @get(
+        "/api/v1/public/estates/{estate_slug:str}/receipts/{receipt_no:str}",
+        opt=public(),
+        sync_to_thread=True,
+    )
+    def public_receipt(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        receipt_no: FromPath[str],
+    ) -> dict[str, Any]:
+        """Amount, date, fee year, masked household and status (valid/void) of a receipt."""
+        return payments.public_receipt(db_session, estate_slug, receipt_no)
+
+    @get(
+        "/r/{estate_slug:str}/{receipt_no:str}",
+        opt=public(),
+        sync_to_thread=True,
+        media_type=MediaType.HTML,
+        include_in_schema=False,
+    )
+    def public_receipt_page(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        receipt_no: FromPath[str],
+    ) -> str:
+        """The page the QR code on a printed receipt opens."""
+        return receipts.render_public_receipt_page(db_session, estate_slug, receipt_no)
+
+
+CONTROLLERS: list[Any] = [FeesController, PublicReceiptController]

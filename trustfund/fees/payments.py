@@ -142,6 +142,41 @@ def outstanding_by_fund(
     return {f: charged[f] - paid.get(f, ZERO) for f in charged}
 
 
+def household_account(session: Session, estate_id: int, code: str, fee_year: int) -> dict[str, Any]:
+    """Charged, paid and outstanding per component for one household and fee year, with its
+    receipts. Raises NotFoundError (no such household, or no charge for the year)."""
+    household = households_by_code(session, estate_id, {code}).get(code)
+    if household is None:
+        raise NotFoundError(f"No household {code!r}.")
+    charged = charged_by_fund(session, household.id, fee_year)
+    outstanding = outstanding_by_fund(session, household.id, fee_year)
+    if outstanding is None:
+        raise NotFoundError(f"Household {code} has no charge for {fee_year}.")
+    paid = paid_by_fund(session, household.id, fee_year)
+    found = session.scalars(
+        select(FeeReceipt)
+        .where(FeeReceipt.household_id == household.id, FeeReceipt.fee_year == fee_year)
+        .order_by(FeeReceipt.year, FeeReceipt.number)
+    ).all()
+    return {
+        "household_code": code,
+        "fee_year": fee_year,
+        "components": [
+            {
+                "fund": f,
+                "charged": str(charged[f]),
+                "paid": str(paid.get(f, ZERO)),
+                "outstanding": str(outstanding[f]),
+            }
+            for f in charged
+        ],
+        "charged": str(sum(charged.values(), ZERO)),
+        "paid": str(sum(paid.values(), ZERO)),
+        "outstanding": str(sum(outstanding.values(), ZERO)),
+        "receipts": [receipt_view(session, r) for r in found],
+    }
+
+
 # --- receipt numbers -----------------------------------------------------------------------
 
 

@@ -131,15 +131,15 @@ def _grouped(session: Session, rows: Any, key: Any | None) -> list[tuple[Any, di
 def _by_component(
     session: Session, estate_id: int, fee_year: int, as_of: date
 ) -> list[dict[str, Any]]:
-    charged = dict(
+    charged = _pairs(
         session.execute(
             select(FeeChargeLine.fund, func.sum(fen(FeeChargeLine.amount)))
             .join(FeeCharge, FeeCharge.id == FeeChargeLine.charge_id)
             .where(FeeCharge.estate_id == estate_id, FeeCharge.fee_year == fee_year)
             .group_by(FeeChargeLine.fund)
-        ).tuples()
+        )
     )
-    paid = dict(
+    paid = _pairs(
         session.execute(
             select(FeeReceiptLine.fund, func.sum(fen(FeeReceiptLine.amount)))
             .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
@@ -150,9 +150,9 @@ def _by_component(
                 _counted(as_of),
             )
             .group_by(FeeReceiptLine.fund)
-        ).tuples()
+        )
     )
-    refunded = dict(
+    refunded = _pairs(
         session.execute(
             select(FeeRefundLine.fund, func.sum(fen(FeeRefundLine.amount)))
             .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
@@ -162,7 +162,7 @@ def _by_component(
                 FeeRefund.refunded_on <= as_of,
             )
             .group_by(FeeRefundLine.fund)
-        ).tuples()
+        )
     )
     out = []
     for fund in sorted(charged):
@@ -181,6 +181,10 @@ def _by_component(
             }
         )
     return out
+
+
+def _pairs(result: Any) -> dict[str, int]:
+    return {str(k): int(v or 0) for k, v in result}
 
 
 def fee_years(session: Session, estate_id: int) -> list[int]:
