@@ -93,6 +93,8 @@ def verify_text(text: str) -> Verification:
             "no plugin, include or other option may precede the entries"
         )
         result.line = 1
+        if expected is not None and head_text.startswith(expected):
+            result.first_bad_seq = 1  # the header is intact: what follows it is not an entry
         return result
     prev = GENESIS
     for expected_seq, (number, block) in enumerate(blocks, start=1):
