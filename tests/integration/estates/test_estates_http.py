@@ -159,3 +159,11 @@ def test_steward_adds_one_household(
     bad = client.post(url, json=body | {"room": "102", "phone": "555"}, headers=steward)
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["phone"]
+
+
+def test_openapi_documents_the_estate_routes(client: TestClient[Litestar]) -> None:
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    assert "/api/v1/estates/{estate_slug}/households/import" in paths
+    upload = paths["/api/v1/estates/{estate_slug}/households/import"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"get", "post"} <= set(paths["/api/v1/estates"])

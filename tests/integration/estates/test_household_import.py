@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -197,3 +198,14 @@ def test_a_file_in_no_known_encoding_is_refused(session: Session, estate: Estate
         import_households(session, estate, data, "h.csv")
     assert caught.value.errors[0].field == "file"
     assert "UTF-16" in caught.value.errors[0].reason
+
+
+def test_the_committed_sample_files(session: Session, estate: Estate) -> None:
+    data_dir = Path(__file__).resolve().parents[2] / "data"
+    bad = (data_dir / "households_1000_bad_row_618.csv").read_bytes()
+    with pytest.raises(ValidationError) as caught:
+        import_households(session, estate, bad, "bad.csv")
+    assert [e.field for e in caught.value.errors] == ["rows[618].occupancy"]
+    session.rollback()
+    good = (data_dir / "households_1000.csv").read_bytes()
+    assert import_households(session, estate, good, "good.csv").created == 1000
