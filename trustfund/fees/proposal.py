@@ -87,25 +87,28 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
         amount_rate = report["overall"]["amount_rate"]
         if amount_rate is not None and Decimal(amount_rate) > 0:
             rate = Decimal(amount_rate) / 100
+    current = {c.fund: c.amount for c in components_of(last)} if last is not None else {}
     components = []
     for fund in FEE_FUNDS:
         spends = [Decimal(h["spend"].get(fund.value, "0")) for h in counted]
         average = (sum(spends, Decimal("0")) / len(spends)) if spends else Decimal("0")
-        per_household = (
-            (average / (payers * rate)).quantize(ONE, rounding=ROUND_CEILING)
-            if payers > 0 and average > 0
-            else Decimal("0")
-        )
+        if payers > 0 and average > 0:
+            per_household = (average / (payers * rate)).quantize(ONE, rounding=ROUND_CEILING)
+            calculation = (
+                f"{average.quantize(Decimal('0.01'))} ÷ ({payers.quantize(Decimal('0.01'))} "
+                f"× {(rate * 100).quantize(Decimal('0.01'))}%) → {per_household} 元"
+            )
+        else:
+            # no spending recorded yet: keep this year's amount rather than propose zero
+            per_household = current.get(fund.value, Decimal("0"))
+            calculation = f"无支出记录，沿用{fee_year - 1}年度标准 {per_household} 元"
         components.append(
             {
                 "fund": fund.value,
                 "name": FUND_NAMES_ZH[fund],
                 "average_spend": str(average.quantize(Decimal("0.01"))),
                 "amount": str(per_household.quantize(Decimal("0.01"))),
-                "calculation": (
-                    f"{average.quantize(Decimal('0.01'))} ÷ ({payers.quantize(Decimal('0.01'))} "
-                    f"× {(rate * 100).quantize(Decimal('0.01'))}%) → {per_household} 元"
-                ),
+                "calculation": calculation,
             }
         )
     total = sum((Decimal(c["amount"]) for c in components), Decimal("0.00"))
