@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from trustfund.db.models.estates import (
@@ -327,7 +328,14 @@ def add_household(session: Session, estate: Estate, data: schemas.HouseholdCreat
     if problem:
         raise ValidationError(problem, errors=[FieldError("site", problem)])
     household = book.add(clean)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            f"{clean.address} was added by someone else at the same time.",
+            errors=[FieldError("room", f"{clean.address} already exists")],
+        ) from None
     return household
 
 

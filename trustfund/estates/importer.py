@@ -31,10 +31,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
-from trustfund.errors import FieldError, ValidationError
+from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import rules
 from trustfund.estates.households import (
     BAD_ENCODING,
@@ -306,7 +307,8 @@ def import_households(
     """Check the whole file, then create every new household (and missing sites and
     buildings) in one transaction, and commit.
 
-    Raises ``ValidationError`` listing every bad row, field and reason (nothing written).
+    Raises ``ValidationError`` listing every bad row, field and reason (nothing written);
+    ``ConflictError`` if a concurrent change took an address or code first (nothing written).
     """
     table = read_table(data, filename)
     if len(table.rows) > MAX_ROWS:
@@ -329,7 +331,14 @@ def import_households(
         )
     for row in to_create:
         book.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            "Households of this estate were changed by someone else during the import; "
+            "nothing was imported. Import the file again."
+        ) from None
     session.commit()
     return ImportResult(
         rows=len(table.rows),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Membership, Principal, Role
 from trustfund.db.models.estates import Estate, HouseholdOccupancy, Occupancy
+from trustfund.db.session import make_session_factory
 from trustfund.errors import ConflictError, NotFoundError, ValidationError
 from trustfund.estates import households, schemas, service
 from trustfund.estates.occupancy import occupancies_on
@@ -175,3 +177,28 @@ def test_list_households_filters_and_pages(session: Session, estate: Estate) -> 
     assert early.total == 2  # before the first row: the first row's status
     statuses = occupancies_on(session, estate.id, date(2026, 1, 1))
     assert sorted(s.value for s in statuses.values()).count("vacant") == 2
+
+
+@pytest.mark.postgres_only
+def test_two_stewards_adding_the_same_address_at_once_get_a_conflict(
+    engine: Engine, estate: Estate
+) -> None:
+    factory = make_session_factory(engine)
+    outcome: list[BaseException | None] = []
+    with factory() as first:
+        households.add_household(first, first.merge(estate), new_household())
+
+        def second() -> None:
+            with factory() as other:
+                try:
+                    households.create_household(other, other.merge(estate), new_household())
+                    outcome.append(None)
+                except BaseException as exc:
+                    outcome.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)  # blocked on the unique index until the first commits
+        first.commit()
+        thread.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
