@@ -30,7 +30,7 @@ class PublicLedgerController(Controller):
     ) -> Response[bytes]:
         return Response(
             public_ledger_text(db_session, estate_slug).encode("utf-8"),
-            media_type="text/plain; charset=utf-8",
+            media_type="text/plain",
             headers={"Content-Disposition": f'inline; filename="{estate_slug}.beancount"'},
         )
 

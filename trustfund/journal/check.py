@@ -40,7 +40,7 @@ def verify_journal(session: Session, estate_id: int) -> Verification:
         )
         .where(JournalPosting.estate_id == estate_id)
         .order_by(JournalPosting.entry_id, JournalPosting.position)
-    ).tuples():
+    ):
         postings.setdefault(entry_id, []).append((account, to_money(amount), on))
     prev = GENESIS
     rows = session.execute(
@@ -54,7 +54,7 @@ def verify_journal(session: Session, estate_id: int) -> Verification:
         )
         .where(JournalEntry.estate_id == estate_id)
         .order_by(JournalEntry.seq)
-    ).tuples()
+    )
     for expected, (entry_id, seq, on, text, stored_hash, prev_hash) in enumerate(rows, start=1):
         result.first_bad_seq = seq
         canonical, text_hash = without_hash(text)

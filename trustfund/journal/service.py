@@ -374,9 +374,7 @@ def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Seque
             select(LedgerAccount.account, LedgerAccount.opened_on).where(
                 LedgerAccount.estate_id == estate_id, LedgerAccount.account.in_(accounts)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     problems = []
     for i, leg in enumerate(legs):
@@ -395,7 +393,7 @@ def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) ->
     fields += [(f"meta.{k}", v) for k, v in sorted(draft.meta.items())]
     rows = session.execute(
         select(Household.owner_name, Household.phone).where(Household.estate_id == estate_id)
-    ).tuples()
+    )
     names: set[str] = set()
     phones: set[str] = set()
     for name, phone in rows:
@@ -489,7 +487,7 @@ def reversed_by(session: Session, estate_id: int, seqs: Sequence[int]) -> dict[i
         select(JournalEntry.reverses_seq, JournalEntry.seq).where(
             JournalEntry.estate_id == estate_id, JournalEntry.reverses_seq.in_(seqs)
         )
-    ).tuples()
+    )
     return {int(orig): int(rev) for orig, rev in rows if orig is not None}
 
 
@@ -528,7 +526,7 @@ def account_balances(
         select(JournalPosting.account, _sum_amount(session))
         .where(JournalPosting.estate_id == estate_id, *_date_filter(start, end))
         .group_by(JournalPosting.account)
-    ).tuples()
+    )
     result = {account: _to_money(session, total) for account, total in rows}
     return {a: v for a, v in sorted(result.items()) if v != ZERO}
 
@@ -561,7 +559,7 @@ def fund_changes(
             *_date_filter(start, end),
         )
         .group_by(JournalPosting.fund)
-    ).tuples()
+    )
     for fund, total in rows:
         if fund is not None:
             funds[fund] = -_to_money(session, total)
