@@ -49,10 +49,13 @@ def spend_by_fund(session: Session, estate_id: int, year: int) -> dict[str, Deci
 
 def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) -> dict[str, Any]:
     """A proposed schedule for ``fee_year`` with its calculation (see the module docstring)."""
-    history = []
+    history: list[dict[str, Any]] = []
+    spends_by_year: list[dict[str, Decimal]] = []
     for year in range(fee_year - years, fee_year):
         spend = spend_by_fund(session, estate_id, year)
         history.append({"year": year, "spend": {f: str(a) for f, a in sorted(spend.items())}})
+        if spend:
+            spends_by_year.append(spend)
     counted = [h for h in history if h["spend"]]
     last = find_schedule(session, estate_id, fee_year - 1)
     fraction = Decimal("0.5")
@@ -90,7 +93,7 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
     current = {c.fund: c.amount for c in components_of(last)} if last is not None else {}
     components = []
     for fund in FEE_FUNDS:
-        spends = [Decimal(h["spend"].get(fund.value, "0")) for h in counted]
+        spends = [spend.get(fund.value, Decimal("0")) for spend in spends_by_year]
         average = (sum(spends, Decimal("0")) / len(spends)) if spends else Decimal("0")
         if payers > 0 and average > 0:
             per_household = (average / (payers * rate)).quantize(ONE, rounding=ROUND_CEILING)

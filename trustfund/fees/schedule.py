@@ -79,11 +79,9 @@ def _parse(fee_year: int, data: ScheduleIn) -> tuple[list[Component], Decimal | 
     if data.vacancy_rule == "percent":
         try:
             percent = Decimal(str(data.vacancy_percent))
-            if (
-                not percent.is_finite()
-                or not 0 <= percent <= 100
-                or -percent.as_tuple().exponent > 2
-            ):  # type: ignore[operator]
+            if not percent.is_finite() or not 0 <= percent <= 100:
+                raise InvalidOperation
+            if percent.quantize(Decimal("0.01")) != percent:
                 raise InvalidOperation
             percent = percent.quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
