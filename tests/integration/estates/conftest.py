@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.orm import Session
 
-from trustfund.auth import tokens, users
+from tests.factories import auth_headers, make_user
 from trustfund.db.models.estates import Estate
 from trustfund.estates import schemas, service
 from trustfund.settings import Settings
@@ -26,18 +26,21 @@ def estate(session: Session, settings: Settings) -> Estate:
 
 @pytest.fixture
 def person(session: Session) -> Callable[..., Headers]:
-    """``person("steward", steward=estate)`` → bearer headers of a new user holding the given
-    roles (``role=estate``; ``supervisor="community name"``; ``admin=True``)."""
+    """``person("steward", steward=estate)`` → bearer headers of a new user named
+    ``username`` holding at most one role (``role=estate``; ``supervisor="community"``;
+    ``admin=True``), made with ``tests.factories.make_user``."""
 
     def make(username: str, *, admin: bool = False, **roles: Estate | str) -> Headers:
-        user = users.create_user(session, username, "password-123", username, is_admin=admin)
-        for role, where in roles.items():
-            if isinstance(where, str):
-                users.grant_membership(session, user, role, community=where)
-            else:
-                users.grant_membership(session, user, role, estate_id=where.id)
-        issued = tokens.issue_token(session, user, "tests")
-        session.commit()
-        return {"Authorization": f"Bearer {issued.plain}"}
+        assert len(roles) <= 1, "one role per person"
+        role, where = next(iter(roles.items()), (None, None))
+        _, token = make_user(
+            session,
+            role,
+            estate=where if isinstance(where, Estate) else None,
+            community=where if isinstance(where, str) else None,
+            admin=admin,
+            username=username,
+        )
+        return auth_headers(token)
 
     return make
