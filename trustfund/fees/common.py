@@ -53,3 +53,14 @@ def households_by_code(session: Session, estate_id: int, codes: set[str]) -> dic
         select(Household).where(Household.estate_id == estate_id, Household.code.in_(codes))
     )
     return {h.code: h for h in rows}
+
+
+MIN_FEE_YEAR, MAX_FEE_YEAR = 2000, 2100
+
+
+def check_fee_year(fee_year: int, field: str = "fee_year") -> None:
+    """Raises ValidationError unless ``fee_year`` is a plausible year."""
+    if not MIN_FEE_YEAR <= fee_year <= MAX_FEE_YEAR:
+        raise ValidationError.field(
+            field, f"must be a year between {MIN_FEE_YEAR} and {MAX_FEE_YEAR}"
+        )

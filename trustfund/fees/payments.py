@@ -63,6 +63,9 @@ from trustfund.errors import (
     ValidationError,
 )
 from trustfund.fees.common import (
+    MAX_FEE_YEAR,
+    MIN_FEE_YEAR,
+    check_fee_year,
     get_estate,
     households_by_code,
     local_today,
@@ -261,6 +264,8 @@ def pay(
         household = households.get(code)
         if household is None:
             errors.append(FieldError(f"{where}.household_code", f"no household {code!r}"))
+        if not MIN_FEE_YEAR <= alloc.fee_year <= MAX_FEE_YEAR:
+            errors.append(FieldError(f"{where}.fee_year", "not a plausible fee year"))
         if (code, alloc.fee_year) in seen:
             errors.append(
                 FieldError(f"{where}.household_code", "the same household and year twice")
@@ -579,6 +584,8 @@ def make_refund(
     if household is None:
         errors.append(FieldError("household_code", f"no household {code!r}"))
     on = data.refunded_on or local_today(estate)
+    if not MIN_FEE_YEAR <= data.fee_year <= MAX_FEE_YEAR:
+        errors.append(FieldError("fee_year", "not a plausible fee year"))
     raise_if(errors, "The refund is not valid.")
     assert amount is not None and household is not None
     method = PaymentMethod(data.method)
@@ -682,6 +689,7 @@ def recognise_prepaid(
 
     Raises ValidationError (the year has not started on ``on``), PeriodLockedError.
     """
+    check_fee_year(fee_year)
     estate = get_estate(session, estate_id)
     start = fee_year_start(fee_year)
     on = on or start

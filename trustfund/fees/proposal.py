@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Household, Occupancy
 from trustfund.db.models.fees import FeeCharge
+from trustfund.errors import ValidationError
 from trustfund.estates.occupancy import occupancies_on
+from trustfund.fees.common import check_fee_year
 from trustfund.fees.reports import collection_report
 from trustfund.fees.rules import fee_year_end, fee_year_start, vacant_amounts
 from trustfund.fees.schedule import components_of, find_schedule
@@ -48,7 +50,12 @@ def spend_by_fund(session: Session, estate_id: int, year: int) -> dict[str, Deci
 
 
 def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) -> dict[str, Any]:
-    """A proposed schedule for ``fee_year`` with its calculation (see the module docstring)."""
+    """A proposed schedule for ``fee_year`` with its calculation (see the module docstring).
+
+    Raises ValidationError (implausible year or number of years)."""
+    check_fee_year(fee_year)
+    if not 1 <= years <= 10:
+        raise ValidationError.field("years", "must be between 1 and 10")
     history: list[dict[str, Any]] = []
     spends_by_year: list[dict[str, Decimal]] = []
     for year in range(fee_year - years, fee_year):

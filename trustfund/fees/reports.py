@@ -31,7 +31,7 @@ from trustfund.db.models.fees import (
     FeeRefundLine,
     ReceiptStatus,
 )
-from trustfund.fees.common import get_estate, local_today
+from trustfund.fees.common import check_fee_year, get_estate, local_today
 from trustfund.fees.rules import fee_year_end
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 
@@ -204,6 +204,7 @@ def collection_report(
     """Arrears and collection rates for ``fee_year`` as of ``as_of`` (default today, local):
     overall, occupied vs vacant, by building, by component, and the trend over every fee
     year with charges (each as of the end of that year, or ``as_of`` if earlier)."""
+    check_fee_year(fee_year)
     estate = get_estate(session, estate_id)
     as_of = as_of or local_today(estate)
     rows = _household_rows(session, estate_id, fee_year, as_of)
