@@ -183,29 +183,29 @@ def household_account(session: Session, estate_id: int, code: str, fee_year: int
 # --- receipt numbers -----------------------------------------------------------------------
 
 
-def next_receipt_number(session: Session, estate_id: int, year: int) -> int:
-    """Lock the estate's counter for ``year`` (creating it) and return the next number.
-    The increment is part of the caller's transaction: a rollback gives the number back."""
-    lock_counter(session, estate_id, year)
-    counter = session.get(FeeReceiptCounter, (estate_id, year))
-    assert counter is not None
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
-
-
-def lock_counter(session: Session, estate_id: int, year: int) -> None:
+def lock_counter(session: Session, estate_id: int, year: int) -> FeeReceiptCounter:
+    """Lock (creating it if needed) the estate's receipt counter for ``year`` until the
+    transaction ends. Every fee write takes this lock first, so fee writes of one estate and
+    year are serialised and the outstanding amounts they check cannot change under them."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(
         insert(FeeReceiptCounter)
         .values(estate_id=estate_id, year=year, last_number=0)
         .on_conflict_do_nothing()
     )
-    session.execute(
+    return session.execute(
         select(FeeReceiptCounter)
         .where(FeeReceiptCounter.estate_id == estate_id, FeeReceiptCounter.year == year)
         .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one()
+
+
+def take_number(counter: FeeReceiptCounter) -> int:
+    """The next receipt number from a counter locked by ``lock_counter``. The increment is
+    part of the caller's transaction: a rollback gives the number back."""
+    counter.last_number += 1
+    return counter.last_number
 
 
 # --- payments ------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def pay(
     # Lock the counter first: concurrent payments queue here, so the outstanding amounts
     # checked below cannot change before this payment is posted.
     year = paid_on.year
-    lock_counter(session, estate_id, year)
+    counter = lock_counter(session, estate_id, year)
     splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]] = []
     for i, household, fee_year, amount in parsed:
         where = f"allocations[{i}]"
@@ -329,7 +329,7 @@ def pay(
     session.add(payment)
     session.flush()
     for household, fee_year, amount, lines in splits:
-        number = next_receipt_number(session, estate_id, year)
+        number = take_number(counter)
         receipt_no = format_receipt_no(year, number)
         prepaid = paid_on < fee_year_start(fee_year)
         credit_legs = (

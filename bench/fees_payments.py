@@ -1,0 +1,304 @@
+"""Fee payments through the HTTP API: C concurrent clients, each POSTing payments (one
+household each, with an Idempotency-Key) to a real uvicorn server; then the receipt numbers
+are checked (gapless, unique), and on PostgreSQL ``pgbench -N`` on the same server gives the
+ceiling. Also times importing P payments from one XLSX file (service call, one transaction).
+
+    python bench/fees_payments.py postgres postgresql+psycopg://postgres@127.0.0.1/postgres
+    python bench/fees_payments.py sqlite /tmp/fees-bench
+    options: --clients 16 --payments 2000 --workers 2 --import-rows 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from trustfund.auth.principal import Role
+from trustfund.auth.tokens import issue_token
+from trustfund.auth.users import create_user, grant_membership
+from trustfund.db.migrate import upgrade
+from trustfund.db.models.estates import (
+    Building,
+    Estate,
+    Household,
+    HouseholdOccupancy,
+    Occupancy,
+    Site,
+)
+from trustfund.db.models.fees import FeeReceipt
+from trustfund.db.session import make_engine, make_session_factory
+from trustfund.fees.charges import issue_charges
+from trustfund.fees.imports import import_payments
+from trustfund.fees.schedule import approve_schedule, save_schedule
+from trustfund.fees.schemas import ComponentIn, ScheduleIn
+from trustfund.journal.service import open_books
+
+SCHEDULE = ScheduleIn(
+    components=[
+        ComponentIn(fund="electricity", name="公共电费", amount="50.00"),
+        ComponentIn(fund="maintenance", name="公共设施维护", amount="90.00"),
+        ComponentIn(fund="garbage", name="生活垃圾清运费", amount="60.00"),
+    ],
+    vacancy_rule="percent",
+    vacancy_percent="50",
+)
+
+
+def seed(engine: Engine, slug: str, households: int) -> tuple[int, list[str], str]:
+    """An estate with ``households`` households charged for 2026 and a steward token."""
+    factory = make_session_factory(engine)
+    with factory() as s:
+        estate = Estate(slug=slug, name="压测小区", community="bench", street_office="")
+        s.add(estate)
+        s.flush()
+        site = Site(estate_id=estate.id, code="S1", name="一区")
+        s.add(site)
+        s.flush()
+        codes: list[str] = []
+        per_building = 100
+        for b in range((households + per_building - 1) // per_building):
+            building = Building(estate_id=estate.id, site_id=site.id, number=str(b + 1))
+            s.add(building)
+            s.flush()
+            for i in range(min(per_building, households - b * per_building)):
+                code = f"H-{b:03d}{i:03d}"
+                h = Household(
+                    estate_id=estate.id,
+                    building_id=building.id,
+                    entrance="1",
+                    room=str(101 + i),
+                    code=code,
+                )
+                s.add(h)
+                s.flush()
+                s.add(
+                    HouseholdOccupancy(
+                        household_id=h.id,
+                        status=Occupancy.OCCUPIED,
+                        effective_from=date(2025, 1, 1),
+                    )
+                )
+                codes.append(code)
+        open_books(s, estate.id, on=date(2025, 1, 1))
+        steward = create_user(s, f"steward-{slug}", "bench password 123", "管家")
+        grant_membership(s, steward, Role.STEWARD, estate_id=estate.id)
+        committee = create_user(s, f"committee-{slug}", "bench password 123", "业委会")
+        token = issue_token(s, steward, "bench").plain
+        s.commit()
+        saved = save_schedule(s, estate.id, 2026, SCHEDULE, actor_user_id=steward.id)
+        approve_schedule(
+            s, estate.id, 2026, content_hash=saved.content_hash, actor_user_id=committee.id
+        )
+        issue_charges(s, estate.id, 2026)
+        return estate.id, codes, token
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(url: str, workers: int, var_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "TRUSTFUND_DATABASE_URL": url,
+        "TRUSTFUND_VAR_DIR": str(var_dir),
+        "TRUSTFUND_LEDGER_DIR": str(var_dir / "ledgers"),
+        "TRUSTFUND_SECRET_KEY": "bench-secret",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "trustfund.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc, port
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def run_clients(
+    port: int, slug: str, token: str, codes: list[str], clients: int
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+    chunks = [codes[i::clients] for i in range(clients)]
+    url = f"http://127.0.0.1:{port}/api/v1/estates/{slug}/fees/payments"
+
+    def client(mine: list[str]) -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            barrier.wait()
+            for code in mine:
+                body = {
+                    "method": "wechat",
+                    "amount": "200.00",
+                    "paid_on": "2026-03-01",
+                    "allocations": [{"household_code": code, "fee_year": 2026, "amount": "200.00"}],
+                }
+                t = time.perf_counter()
+                r = http.post(url, json=body, headers={"Idempotency-Key": f"bench-{code}"})
+                dt = time.perf_counter() - t
+                with lock:
+                    latencies.append(dt)
+                    if r.status_code != 201:
+                        errors.append(f"{r.status_code} {r.text[:200]}")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(client, chunks))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    if errors:
+        print("errors:", len(errors), errors[:3])
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def check_receipts(engine: Engine, estate_id: int, expected: int) -> str:
+    with make_session_factory(engine)() as s:
+        numbers = sorted(
+            s.scalars(select(FeeReceipt.number).where(FeeReceipt.estate_id == estate_id))
+        )
+    ok = numbers == list(range(1, expected + 1))
+    return f"{len(numbers)} receipts, numbers 1..{expected} gapless and unique: {ok}"
+
+
+def time_import(engine: Engine, rows: int) -> str:
+    from openpyxl import Workbook
+
+    estate_id, codes, _ = seed(engine, f"imp{uuid.uuid4().hex[:6]}", rows)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["户号", "年度", "金额", "方式", "日期"])
+    for i, code in enumerate(codes):
+        ws.append([code, 2026, 200, ("现金", "微信", "支付宝", "银行转账")[i % 4], "2026-03-01"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    with make_session_factory(engine)() as s:
+        t = time.perf_counter()
+        result, _ = import_payments(
+            s, estate_id, data, "p.xlsx", actor_user_id=None, idempotency_key=None
+        )
+        dt = time.perf_counter() - t
+    return f"import {result['payments']} payments from XLSX ({len(data)} bytes): {dt:.1f} s"
+
+
+def pgbench(server: str, clients: int) -> str:
+    name = f"tf_pgbench_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    u = make_url(server)
+    args = ["-h", u.host or "127.0.0.1", "-U", u.username or "postgres", name]
+    subprocess.run(["pgbench", "-i", "-q", "-s", "1", *args], check=True, capture_output=True)
+    out = subprocess.run(
+        ["pgbench", "-N", "-c", str(clients), "-j", "2", "-T", "10", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    tps = re.search(r"tps = ([\d.]+)", out)
+    lat = re.search(r"latency average = ([\d.]+) ms", out)
+    return f"pgbench -N -c {clients} -j 2 -T 10: {tps.group(1) if tps else '?'} tps, latency average {lat.group(1) if lat else '?'} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("backend", choices=["postgres", "sqlite"])
+    parser.add_argument("target", help="PostgreSQL server URL, or a directory for SQLite")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--payments", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--import-rows", type=int, default=5000)
+    args = parser.parse_args()
+    if args.backend == "postgres":
+        name = f"tf_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.target, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(args.target).set(database=name).render_as_string(hide_password=False)
+        var_dir = Path(f"/tmp/{name}")
+    else:
+        var_dir = Path(args.target)
+        shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True)
+        url = f"sqlite:///{var_dir / 'bench.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    estate_id, codes, token = seed(engine, "bench", args.payments)
+    proc, port = serve(url, args.workers, var_dir)
+    try:
+        stats = run_clients(port, "bench", token, codes, args.clients)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(
+        f"{args.backend}: {stats['requests']} payments by {args.clients} clients "
+        f"({args.workers} uvicorn workers) in {stats['seconds']:.1f} s: "
+        f"{stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.0f} ms, p99 {stats['p99_ms']:.0f} ms, "
+        f"errors {stats['errors']}"
+    )
+    print(check_receipts(engine, estate_id, args.payments))
+    if args.import_rows:
+        print(time_import(engine, args.import_rows))
+    if args.backend == "postgres":
+        print(pgbench(args.target, args.clients))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
