@@ -119,13 +119,16 @@ class PrincipalMiddleware(ASGIMiddleware):
             except Exception:  # the response must still go out; the failure is logged
                 log.exception("audit record not written", path=scope.get("path"))
 
+        bearer, session_token = _bearer(headers), _cookie(headers, COOKIE_NAME)
         try:
-            credentials = await anyio.to_thread.run_sync(
-                lambda: authenticate(
-                    session_factory,
-                    bearer=_bearer(headers),
-                    session_token=_cookie(headers, COOKIE_NAME),
+            credentials = (
+                await anyio.to_thread.run_sync(
+                    lambda: authenticate(
+                        session_factory, bearer=bearer, session_token=session_token
+                    )
                 )
+                if bearer is not None or session_token is not None
+                else None
             )
         except NotAuthenticatedError as error:
             audit.denied = {"reason": error.detail}

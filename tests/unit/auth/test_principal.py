@@ -34,3 +34,15 @@ def test_admin_may_everything_everywhere() -> None:
 def test_overseers_read_the_audit_log_the_steward_does_not() -> None:
     readers = {role for role, actions in ROLE_ACTIONS.items() if Action.AUDIT in actions}
     assert readers == {Role.COMMITTEE, Role.COUNCIL, Role.SUPERVISOR, Role.ADMIN}
+
+
+def test_the_policy_table() -> None:
+    """Who may do what, spelled out: changing the policy must change this test too."""
+    table = {role: {a.value for a in actions} for role, actions in ROLE_ACTIONS.items()}
+    assert table == {
+        Role.STEWARD: {"read", "record"},
+        Role.COMMITTEE: {"read", "approve", "audit"},
+        Role.COUNCIL: {"read", "approve", "audit"},
+        Role.SUPERVISOR: {"read", "sign_off", "audit"},
+        Role.ADMIN: {a.value for a in Action},
+    }
