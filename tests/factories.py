@@ -10,13 +10,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.auth.passwords import hash_password
 from trustfund.auth.principal import Role
 from trustfund.auth.tokens import issue_token
-from trustfund.auth.users import create_user, grant_membership
+from trustfund.auth.users import grant_membership
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import (
     Building,
@@ -64,7 +66,15 @@ def make_user(
     and a fresh API token for it: ``(user, token)``. Use ``auth_headers(token)``."""
     n = next(_serial)
     username = username or f"{Role(role).value if role else 'admin' if admin else 'user'}{n}"
-    user = create_user(session, username, password, display_name or f"测试用户{n}", is_admin=admin)
+    user = User(
+        username=username.lower(),
+        display_name=display_name or f"测试用户{n}",
+        password_hash=_hash(password),  # argon2 is slow on purpose: hash each password once
+        is_admin=admin,
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
     if role is not None:
         grant_membership(
             session,
@@ -76,6 +86,11 @@ def make_user(
     issued = issue_token(session, user, "tests")
     session.commit()
     return user, issued.plain
+
+
+@cache
+def _hash(password: str) -> str:
+    return hash_password(password)
 
 
 def auth_headers(token: str) -> dict[str, str]:
