@@ -6,6 +6,7 @@ is recorded even though the request's own transaction is rolled back.
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable
 from typing import Any
@@ -98,3 +99,24 @@ def list_audit(
     if before_id is not None:
         query = query.where(AuditRecord.id < before_id)
     return list(session.scalars(query))
+
+
+def record_command(
+    session_factory: Callable[[], Session], command: str, detail: dict[str, Any] | None = None
+) -> int:
+    """Audit a write made from the command line (``trustfund user add ...``): the actor is
+    ``cli:<operating-system user>``, the method ``CLI`` and the status 0 (no HTTP)."""
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):
+        operator = "unknown"
+    return record_audit(
+        session_factory,
+        action=f"cli.{command.replace(' ', '_')}",
+        method="CLI",
+        path=f"trustfund {command}",
+        outcome=OK,
+        status_code=0,
+        username=f"cli:{operator}",
+        detail=detail,
+    )

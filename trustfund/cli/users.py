@@ -5,11 +5,17 @@ from __future__ import annotations
 import click
 
 from trustfund.auth import tokens, users
+from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Role
 from trustfund.auth.schemas import MembershipCreate, UserCreate
 from trustfund.cli.context import CliContext, pass_cli
+from trustfund.db.session import make_session_factory
 
 ESTATE_ROLES = [r.value for r in Role if r is not Role.ADMIN]
+
+
+def _audit(cli: CliContext, command: str, detail: dict[str, object]) -> None:
+    record_command(make_session_factory(cli.engine), command, detail)
 
 
 @click.group("user")
@@ -38,6 +44,9 @@ def user_add(cli: CliContext, username: str, display_name: str, password: str, a
                 username=username, display_name=display_name, password=password, is_admin=admin
             ),
         )
+    _audit(
+        cli, "user add", {"user_id": created.id, "username": created.username, "is_admin": admin}
+    )
     kind = "administrator" if created.is_admin else "user"
     click.echo(f"{kind} {created.username} ({created.display_name}) created, id {created.id}")
 
@@ -61,6 +70,11 @@ def user_grant(
             found.id,
             MembershipCreate(role=Role(role), estate=estate_slug, community=community),
         )
+    _audit(
+        cli,
+        "user grant",
+        {"username": found.username, "role": role, "estate": estate_slug, "community": community},
+    )
     where = f"estate {membership.estate}" if membership.estate else f"community {community}"
     click.echo(f"{found.username} is {membership.role.value} in {where}")
 
@@ -74,6 +88,7 @@ def user_token(cli: CliContext, username: str, name: str) -> None:
     with cli.session() as session:
         found = users.get_user_by_username(session, username)
         created = tokens.create_token(session, found.id, name)
+    _audit(cli, "user token", {"username": found.username, "token_id": created.id, "name": name})
     click.echo(created.token)
     click.echo(
         f"token {created.id} ({created.name}) for {found.username}: store it now, "

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tests.factories import auth_headers, make_estate
 from trustfund.auth.digest import sha256_hex
 from trustfund.cli import main
-from trustfund.db.models.auth import ApiToken
+from trustfund.db.models.auth import ApiToken, AuditRecord
 
 
 @pytest.fixture
@@ -52,6 +52,17 @@ def test_add_grant_and_token(
     assert token.startswith("tf_")
     with Session(engine) as s:
         assert s.scalars(select(ApiToken.token_hash)).one() == sha256_hex(token)
+    with Session(engine) as s:
+        records = list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+    assert [(r.action, r.method, r.outcome) for r in records] == [
+        ("cli.user_add", "CLI", "ok"),
+        ("cli.user_grant", "CLI", "ok"),
+        ("cli.user_add", "CLI", "ok"),
+        ("cli.user_grant", "CLI", "ok"),
+        ("cli.user_token", "CLI", "ok"),
+    ]
+    assert all(r.username.startswith("cli:") for r in records)
+    assert records[1].detail["estate"] == "youhe"
     me = client.get("/api/v1/auth/me", headers=auth_headers(token)).json()
     assert me["display_name"] == "李管家"
     assert [(m["role"], m["estate"]) for m in me["memberships"]] == [("steward", "youhe")]
