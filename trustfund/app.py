@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.logging.config import StructLoggingConfig
@@ -25,6 +26,7 @@ from trustfund.api.deps import DEPENDENCIES
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.problems import EXCEPTION_HANDLERS
 from trustfund.db.session import make_engine, make_session_factory
+from trustfund.journal.mirror import catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         db_engine = engine or make_engine(settings.database_url)
         app.state.engine = db_engine
         app.state.session_factory = make_session_factory(db_engine)
+        install_mirror_hook(app.state.session_factory, settings)
+        await anyio.to_thread.run_sync(catch_up_all_mirrors, app.state.session_factory, settings)
         try:
             yield
         finally:

@@ -8,10 +8,11 @@ from functools import cached_property
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.errors import TrustfundError
+from trustfund.journal.mirror import install_mirror_hook
 from trustfund.settings import Settings, get_settings
 
 
@@ -24,12 +25,18 @@ class CliContext:
     def engine(self) -> Engine:
         return make_engine(self.settings.database_url)
 
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Sessions whose commits also append new entries to the ledger mirrors."""
+        factory = make_session_factory(self.engine)
+        install_mirror_hook(factory, self.settings)
+        return factory
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose uncommitted work is rolled back; application errors become a
         clean message and exit code 1 instead of a traceback."""
-        factory = make_session_factory(self.engine)
-        with factory() as session:
+        with self.session_factory() as session:
             try:
                 yield session
             except TrustfundError as exc:

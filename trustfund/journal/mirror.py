@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import structlog
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, LedgerHead
 from trustfund.errors import NotFoundError
+from trustfund.journal.service import CHAINED_ESTATES
 from trustfund.ledger.text import header
 from trustfund.settings import Settings
 
@@ -91,14 +92,86 @@ def sync_mirror(session: Session, settings: Settings, estate: Estate) -> bool:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def after_commit(session: Session, settings: Settings, estate: Estate) -> None:
-    """``sync_mirror`` for request handlers, after their commit: a failed file write is
-    logged, not raised — the entry is committed, and start-up or ``trustfund ledger sync``
-    repairs the file."""
-    try:
+_LAST_SEQ = re.compile(rb'\n  seq: "(\d+)"\n')
+_TAIL_BYTES = 256 * 1024
+
+
+def _last_seq_in_file(path: Path) -> int | None:
+    """The seq of the file's last entry, read from its tail (None if not found)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = handle.read()
+    found = _LAST_SEQ.findall(tail)
+    return int(found[-1]) if found else None
+
+
+def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
+    """Bring the mirror up to date by appending the entries committed since the file's last
+    one — O(new entries), cheap enough for every request. The journal is append-only, so
+    the file only ever grows; anything unexpected (no file, no seq found, a file ahead of
+    the database) falls back to a full ``sync_mirror``."""
+    path = mirror_path(settings, estate)
+    if not path.exists():
         sync_mirror(session, settings, estate)
-    except (OSError, ValueError):
-        log.exception("ledger mirror write failed", estate=estate.slug)
+        return
+    lock_path = path.parent / f".{path.name}.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            last = _last_seq_in_file(path)
+            session.rollback()
+            head = session.scalar(
+                select(LedgerHead.last_seq).where(LedgerHead.estate_id == estate.id)
+            )
+            if last is None or head is None or last > head:
+                needs_full_sync = True
+            else:
+                needs_full_sync = False
+                texts = session.scalars(
+                    select(JournalEntry.text)
+                    .where(JournalEntry.estate_id == estate.id, JournalEntry.seq > last)
+                    .order_by(JournalEntry.seq)
+                )
+                data = "".join("\n" + text for text in texts).encode("utf-8")
+                if data:
+                    with open(path, "ab") as handle:
+                        handle.write(data)
+                        handle.flush()
+                        os.fsync(handle.fileno())
+            session.rollback()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    if needs_full_sync:
+        sync_mirror(session, settings, estate)
+
+
+def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settings) -> None:
+    """After every commit of a session from ``session_factory`` that extended an estate's
+    chain, append the new entries to that estate's mirror. One place for the API, the CLI
+    and the demo. A failed write is logged, not raised: the entries are committed, and
+    start-up or ``trustfund ledger sync`` repairs the file."""
+
+    def _after_commit(session: Session) -> None:
+        estate_ids = session.info.pop(CHAINED_ESTATES, None)
+        if not estate_ids:
+            return
+        with session_factory() as mirror_session:
+            for estate_id in sorted(estate_ids):
+                estate = mirror_session.get(Estate, estate_id)
+                if estate is None:
+                    continue
+                try:
+                    append_mirror(mirror_session, settings, estate)
+                except (OSError, ValueError):
+                    log.exception("ledger mirror write failed", estate=estate.slug)
+
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(CHAINED_ESTATES, None)
+
+    event.listen(session_factory, "after_commit", _after_commit)
+    event.listen(session_factory, "after_rollback", _after_rollback)
 
 
 def estates_with_books(session: Session) -> list[Estate]:
@@ -107,6 +180,17 @@ def estates_with_books(session: Session) -> list[Estate]:
             select(Estate).join(LedgerHead, LedgerHead.estate_id == Estate.id).order_by(Estate.slug)
         )
     )
+
+
+def catch_up_all_mirrors(session_factory: Callable[[], Session], settings: Settings) -> None:
+    """At start-up: append to every estate's mirror what was committed but not written
+    (a crash between commit and file write). Cheap; ``sync_all_mirrors`` rewrites fully."""
+    with session_factory() as session:
+        for estate in estates_with_books(session):
+            try:
+                append_mirror(session, settings, estate)
+            except (OSError, ValueError):
+                log.exception("ledger mirror catch-up failed", estate=estate.slug)
 
 
 def sync_all_mirrors(session_factory: Callable[[], Session], settings: Settings) -> int:

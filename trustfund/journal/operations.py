@@ -13,7 +13,6 @@ from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.journal import PeriodLock as PeriodLockRow
 from trustfund.errors import FieldError, ValidationError
 from trustfund.journal import schemas, service
-from trustfund.journal.mirror import after_commit
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import to_money
 from trustfund.settings import Settings
@@ -100,7 +99,6 @@ def record_entry(
     )
     result = entry_schema(entry, None)
     session.commit()
-    after_commit(session, settings, estate)
     return result
 
 
@@ -125,7 +123,6 @@ def reverse_entry(
     )
     result = entry_schema(entry, None)
     session.commit()
-    after_commit(session, settings, estate)
     return result
 
 

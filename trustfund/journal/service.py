@@ -76,6 +76,10 @@ PERSONAL_DATA_REASON = (
 # --- chart ------------------------------------------------------------------------------
 
 
+#: ``session.info`` key: ids of estates whose chain this transaction may have extended.
+CHAINED_ESTATES = "trustfund.chained_estates"
+
+
 def open_accounts(
     session: Session,
     estate_id: int,
@@ -207,6 +211,8 @@ def _lock_head(session: Session, estate_id: int) -> LedgerHead:
             raise NotFoundError(f"No estate with id {estate_id}.")
         _ensure_head(session, estate_id)
         head = session.scalars(stmt).one()
+    # Whoever locks the head may append to the chain: the mirror hook appends after commit.
+    session.info.setdefault(CHAINED_ESTATES, set()).add(estate_id)
     return head
 
 
