@@ -154,6 +154,8 @@ def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settin
     start-up or ``trustfund ledger sync`` repairs the file."""
 
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a SAVEPOINT released: the outer transaction is still open
         estate_ids = session.info.pop(CHAINED_ESTATES, None)
         if not estate_ids:
             return

@@ -60,3 +60,19 @@ def test_catch_up_repairs_a_file_left_behind_by_a_crash(
     session.rollback()
     catch_up_all_mirrors(hooked, settings)
     assert path.read_text(encoding="utf-8") == export_text(session, estate.id)
+
+
+def test_a_released_savepoint_does_not_write_the_mirror_early(
+    engine: Engine, estate: Estate, settings: Settings
+) -> None:
+    factory = make_session_factory(engine)
+    install_mirror_hook(factory, settings)
+    path = mirror_path(settings, estate)
+    with factory() as session:
+        with session.begin_nested():
+            service.post_entry(
+                session, estate.id, fee_payment(date(2026, 2, 1)), idempotency_key="n"
+            )
+        assert not path.exists()
+        session.commit()
+        assert path.read_text(encoding="utf-8") == export_text(session, estate.id)
