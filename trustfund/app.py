@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import Engine
 
+from trustfund import web
 from trustfund.api import ROUTE_HANDLERS
 from trustfund.api.access import access_guard, public
 from trustfund.api.deps import DEPENDENCIES
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     ]
 
     return Litestar(
-        route_handlers=[*ROUTE_HANDLERS, *static],
+        route_handlers=[*ROUTE_HANDLERS, *web.CONTROLLERS, *static],
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[

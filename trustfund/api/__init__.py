@@ -1,13 +1,12 @@
-"""HTTP API under ``/api/v1``, ``/health`` and the web pages. ``ROUTE_HANDLERS`` lists every controller
+"""HTTP API under ``/api/v1`` plus ``/health``. ``ROUTE_HANDLERS`` lists every controller
 once; nothing imports this package except ``trustfund.app``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from trustfund.api import auth, estates, fees, ledger, public
+from trustfund.api import auth, disclosures, estates, fees, ledger, public, settlements
 from trustfund.api.health import HealthController
-from trustfund.web import pages
 
 ROUTE_HANDLERS: list[Any] = [
     HealthController,
@@ -15,6 +14,7 @@ ROUTE_HANDLERS: list[Any] = [
     *estates.CONTROLLERS,
     *ledger.CONTROLLERS,
     *fees.CONTROLLERS,
+    *settlements.CONTROLLERS,
+    *disclosures.CONTROLLERS,
     *public.CONTROLLERS,
-    *pages.CONTROLLERS,
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from trustfund.cli import db, demo, estates, fees, ledger, serve, users
+from trustfund.cli import db, demo, disclosures, estates, fees, ledger, serve, settlements, users
 from trustfund.cli.context import CliContext
 
 
@@ -26,6 +26,8 @@ for command in (
     *estates.COMMANDS,
     *ledger.COMMANDS,
     *fees.COMMANDS,
+    *settlements.COMMANDS,
+    *disclosures.COMMANDS,
     *demo.COMMANDS,
 ):
     main.add_command(command)

@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from trustfund.demo import estate, fees, ledger
+from trustfund.demo import disclosure, estate, fees, ledger, settlements
 
-STEPS: tuple[ModuleType, ...] = (estate, ledger, fees)
+STEPS: tuple[ModuleType, ...] = (estate, ledger, fees, settlements, disclosure)

@@ -1,0 +1,1 @@
+"""Disclosures: versions, submissions, approvals, published snapshots (issue 7)."""
