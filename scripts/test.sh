@@ -10,4 +10,4 @@ echo "== ruff" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy" && .venv/bin/mypy
 echo "== pytest"
 # pytest exits 5 when no tests ran: set -e makes that a failure too.
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
