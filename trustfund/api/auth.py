@@ -265,7 +265,7 @@ class LoginPagesController(Controller):
     def login_page(
         self, next_url: Annotated[str | None, QueryParameter(name="next")] = None
     ) -> Template:
-        return _login_page(next_url or "/")
+        return _login_page(next_url or "/staff")
 
     @post("/login", opt=LOGIN_OPT, sync_to_thread=True, status_code=HTTP_303_SEE_OTHER)
     def login_form(

@@ -6,5 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from trustfund.web import pages
+from trustfund.web.staff import ROUTER as STAFF_ROUTER
 
-CONTROLLERS: list[Any] = [*pages.CONTROLLERS]
+CONTROLLERS: list[Any] = [*pages.CONTROLLERS, STAFF_ROUTER]

@@ -1,0 +1,16 @@
+"""Staff pages for stewards, committees, supervisors and administrators (Chinese,
+phone-first). One router holds them so that application errors render as HTML pages here,
+not as problem JSON: ``ROUTER``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Router
+
+from trustfund.web.staff import admin, fees, home
+from trustfund.web.staff.common import EXCEPTION_HANDLERS
+
+HANDLERS: list[Any] = [*home.CONTROLLERS, *fees.CONTROLLERS, *admin.CONTROLLERS]
+
+ROUTER = Router(path="/", route_handlers=HANDLERS, exception_handlers=EXCEPTION_HANDLERS)

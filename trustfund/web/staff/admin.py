@@ -1,0 +1,327 @@
+"""Administrators' pages: estates, users, memberships, and household imports whose row
+errors are shown in a table (nothing is imported while any row is bad)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from pydantic import ValidationError as PydanticError
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import admin_only, estate_action
+from trustfund.auth import users
+from trustfund.auth.principal import Action, Role
+from trustfund.auth.schemas import MembershipCreate, UserCreate
+from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
+from trustfund.estates import importer, schemas, service
+from trustfund.settings import Settings
+from trustfund.web.staff import zh
+from trustfund.web.staff.common import field_errors, keep_unknown, page
+
+ESTATE_FIELDS = {"slug", "name", "address", "community", "street_office"}
+USER_FIELDS = {"username", "display_name", "password"}
+MEMBERSHIP_FIELDS = {"role", "estate", "community"}
+GRANTABLE = [r for r in Role if r is not Role.ADMIN]
+
+
+class EstateForm(BaseModel):
+    slug: str = Field(default="", max_length=40)
+    name: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=200)
+    community: str = Field(default="", max_length=100)
+    street_office: str = Field(default="", max_length=100)
+
+
+class UserForm(BaseModel):
+    username: str = Field(default="", max_length=64)
+    display_name: str = Field(default="", max_length=100)
+    password: str = Field(default="", max_length=1024)
+    is_admin: str = Field(default="", max_length=5)
+
+
+class MembershipForm(BaseModel):
+    role: str = Field(default="", max_length=20)
+    estate: str = Field(default="", max_length=40)
+    community: str = Field(default="", max_length=100)
+
+
+@dataclass
+class ImportForm:
+    file: UploadFile | None = None
+
+
+class AdminPagesController(Controller):
+    include_in_schema = False
+    path = "/admin"
+    opt = admin_only()
+
+    # --- estates ----------------------------------------------------------------------------
+
+    @get("/estates", sync_to_thread=True)
+    def estates_page(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Template:
+        return self._estates(request, db_session, EstateForm())
+
+    def _estates(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        form: EstateForm,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/admin_estates.html",
+            status=status,
+            estates=service.list_estates(session),
+            form=form,
+            errors=errors or {},
+        )
+
+    @post(
+        "/estates",
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+        opt={"audit_action": "web.create_estate"},
+    )
+    def create_estate(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        data: URLEncodedBody[EstateForm],
+    ) -> Response[Any]:
+        try:
+            service.create_estate(
+                db_session,
+                schemas.EstateCreate(**data.model_dump()),
+                default_timezone=settings.timezone,
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            errors = keep_unknown(field_errors(exc), ESTATE_FIELDS)
+            return self._estates(request, db_session, data, errors, status=exc.status_code)
+        return Redirect("/admin/estates", status_code=HTTP_303_SEE_OTHER)
+
+    # --- users ------------------------------------------------------------------------------
+
+    @get("/users", sync_to_thread=True)
+    def users_page(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Template:
+        return self._users(request, db_session, UserForm())
+
+    def _users(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        form: UserForm,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/admin_users.html",
+            status=status,
+            users=users.list_users(session),
+            form=form,
+            errors=errors or {},
+        )
+
+    @post(
+        "/users",
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+        opt={"audit_action": "web.create_user"},
+    )
+    def create_user(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        data: URLEncodedBody[UserForm],
+    ) -> Response[Any]:
+        try:
+            created = users.register_user(
+                db_session,
+                UserCreate(
+                    username=data.username,
+                    display_name=data.display_name,
+                    password=data.password,
+                    is_admin=data.is_admin == "on",
+                ),
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            errors = keep_unknown(field_errors(exc), USER_FIELDS)
+            data.password = ""  # never sent back to the browser
+            return self._users(request, db_session, data, errors, status=exc.status_code)
+        return Redirect(f"/admin/users/{created.id}", status_code=HTTP_303_SEE_OTHER)
+
+    @get("/users/{user_id:int}", sync_to_thread=True)
+    def user_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        user_id: FromPath[int],
+    ) -> Template:
+        return self._user(request, db_session, user_id, MembershipForm())
+
+    def _user(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        user_id: int,
+        form: MembershipForm,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/admin_user.html",
+            status=status,
+            user=users.show_user(session, user_id),
+            estates=service.list_estates(session),
+            roles=GRANTABLE,
+            form=form,
+            errors=errors or {},
+        )
+
+    @post(
+        "/users/{user_id:int}/memberships",
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+        opt={"audit_action": "web.add_membership"},
+    )
+    def add_membership(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        user_id: FromPath[int],
+        data: URLEncodedBody[MembershipForm],
+    ) -> Response[Any]:
+        users.get_user(db_session, user_id)  # 404 before anything else
+        errors: dict[str, str] = {}
+        try:
+            body = MembershipCreate(
+                role=data.role,  # type: ignore[arg-type]  # pydantic checks it
+                estate=data.estate.strip() or None,
+                community=data.community.strip() or None,
+            )
+        except PydanticError:
+            errors["role"] = "请选择角色"
+        else:
+            try:
+                users.add_membership(db_session, user_id, body)
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), MEMBERSHIP_FIELDS)
+        if errors:
+            return self._user(request, db_session, user_id, data, errors, status=422)
+        return Redirect(f"/admin/users/{user_id}", status_code=HTTP_303_SEE_OTHER)
+
+    @post(
+        "/users/{user_id:int}/memberships/{membership_id:int}/remove",
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+        opt={"audit_action": "web.remove_membership"},
+    )
+    def remove_membership(
+        self,
+        db_session: NamedDependency[Session],
+        user_id: FromPath[int],
+        membership_id: FromPath[int],
+    ) -> Redirect:
+        users.remove_membership(db_session, user_id, membership_id)
+        return Redirect(f"/admin/users/{user_id}", status_code=HTTP_303_SEE_OTHER)
+
+
+class ImportPagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/import"
+
+    @get("/", opt=estate_action(Action.ADMINISTER), sync_to_thread=False)
+    def import_page(
+        self, request: Request[Any, Any, Any], estate: NamedDependency[Estate]
+    ) -> Template:
+        return page(request, "staff/import.html", estate=estate, result=None, rows=[], error=None)
+
+    @post(
+        "/",
+        opt={**estate_action(Action.ADMINISTER), "audit_action": "web.import_households"},
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: MultipartBody[ImportForm],
+    ) -> Template:
+        """All rows or none: a bad file answers 422 with a table of row, column and reason."""
+        upload = data.file
+        if upload is None or not upload.filename:
+            return page(
+                request,
+                "staff/import.html",
+                status=422,
+                estate=estate,
+                result=None,
+                rows=[],
+                error="请选择要导入的 CSV 或 Excel 文件。",
+            )
+        try:
+            result = importer.import_households(
+                db_session, estate, upload.file.read(), upload.filename
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            rows = [_row_error(e.field, e.reason) for e in exc.errors]
+            rows.sort(key=lambda r: (r["row"] or 0, r["column"]))
+            bad_rows = len({r["row"] for r in rows if r["row"] is not None})
+            message = (
+                f"{bad_rows} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。"
+                if bad_rows
+                else "文件无法导入。"
+            )
+            return page(
+                request,
+                "staff/import.html",
+                status=exc.status_code,
+                estate=estate,
+                result=None,
+                rows=rows,
+                error=message,
+                filename=upload.filename,
+            )
+        return page(
+            request,
+            "staff/import.html",
+            estate=estate,
+            result=result,
+            rows=[],
+            error=None,
+            filename=upload.filename,
+        )
+
+
+def _row_error(field: str, reason: str) -> dict[str, Any]:
+    """``rows[618].occupancy`` → row 618, column 状态, the reason in Chinese."""
+    row: int | None = None
+    if field.startswith("rows["):
+        row = int(field[5 : field.index("]")])
+    return {"row": row, "column": zh.label(field), "reason": zh.reason_zh(reason)}
+
+
+CONTROLLERS: list[Any] = [AdminPagesController, ImportPagesController]

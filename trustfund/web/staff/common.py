@@ -1,0 +1,162 @@
+"""What every staff page shares: rendering with the signed-in person and the CSRF token,
+money formatting, field errors in Chinese, and HTML error pages instead of problem JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.response import Template
+
+from trustfund.api.access import current_csrf_token, current_principal
+from trustfund.auth.principal import Action, Principal
+from trustfund.db.models.estates import Estate
+from trustfund.errors import NotAuthenticatedError, TrustfundError
+from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.web.staff import zh
+
+
+def yuan(value: Any) -> str:
+    """Money for people: ``1234.5`` → ``1,234.50``. The one place staff pages format it."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f}"
+
+
+def fund_name(fund: str) -> str:
+    return FUND_NAMES_ZH.get(fund, fund)
+
+
+HELPERS: dict[str, Any] = {
+    "yuan": yuan,
+    "fund_name": fund_name,
+    "role_name": lambda r: zh.ROLE_NAMES.get(str(r), str(r)),
+    "method_name": lambda m: zh.METHOD_NAMES.get(str(m), str(m)),
+    "occupancy_name": lambda o: zh.OCCUPANCY_NAMES.get(str(o), str(o)),
+    "label": zh.label,
+}
+
+
+def principal_of(request: Request[Any, Any, Any]) -> Principal:
+    principal = current_principal(request)
+    if principal is None:  # the guard refuses anonymous callers first
+        raise NotAuthenticatedError("Sign in first.")
+    return principal
+
+
+def may(request: Request[Any, Any, Any], action: Action, estate: Estate) -> bool:
+    principal = current_principal(request)
+    return principal is not None and principal.may(action, estate.id, estate.community)
+
+
+def page(
+    request: Request[Any, Any, Any], name: str, *, status: int = 200, **context: Any
+) -> Template:
+    """Render a staff template with what ``base.html`` needs (the person, the CSRF token)."""
+    return Template(
+        name,
+        context={
+            **HELPERS,
+            "principal": current_principal(request),
+            "csrf_token": current_csrf_token(request) or "",
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def new_key() -> str:
+    """An idempotency key for a form that moves money: a double tap records it once."""
+    return uuid.uuid4().hex
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def field_errors(error: TrustfundError, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The error's field errors as ``{form field: Chinese reason}``. ``aliases`` maps a
+    service field (indexes removed: ``allocations.amount``) to the form's field; errors
+    that match no form field are collected under ``_form`` (shown above the form)."""
+    aliases = aliases or {}
+    found: dict[str, list[str]] = {}
+    for item in error.errors:
+        key = _INDEX.sub("", item.field)
+        key = aliases.get(key, key)
+        found.setdefault(key, []).append(zh.reason_zh(item.reason))
+    if not error.errors:
+        found["_form"] = [error_message(error)]
+    return {k: "；".join(v) for k, v in found.items()}
+
+
+def error_message(error: TrustfundError) -> str:
+    """A Chinese sentence for an error without field errors."""
+    title = zh.STATUS_TITLES.get(error.status_code, "出错了")
+    detail = zh.reason_zh(error.detail)
+    return f"{title}：{detail}" if detail != error.detail else f"{title}（{error.detail}）"
+
+
+def keep_unknown(errors: dict[str, str], known: set[str]) -> dict[str, str]:
+    """Move errors of fields the form does not show into ``_form``."""
+    out = {k: v for k, v in errors.items() if k in known or k == "_form"}
+    stray = [f"{zh.label(k)}：{v}" for k, v in errors.items() if k not in known and k != "_form"]
+    if stray:
+        out["_form"] = "；".join(
+            [*(out.get("_form", "").split("；") if "_form" in out else []), *stray]
+        )
+    return out
+
+
+# --- error pages ----------------------------------------------------------------------
+
+
+def _error_page(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    rows: list[tuple[str, str]] | None = None,
+) -> Response[Any]:
+    next_url = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return page(
+        request,
+        "staff/error.html",
+        status=status,
+        title=zh.STATUS_TITLES.get(status, "出错了"),
+        status_code=status,
+        detail=detail,
+        rows=rows or [],
+        login_url=f"/login?next={next_url}",
+    )
+
+
+def trustfund_error_page(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
+    rows = [(zh.label(e.field), zh.reason_zh(e.reason)) for e in exc.errors]
+    texts = {
+        401: "这个页面需要工作人员登录。",
+        403: "您在这个小区的角色不能做这件事。",
+        404: "没有这个页面或记录，或者您在这个小区没有角色。",
+    }
+    return _error_page(request, exc.status_code, texts.get(exc.status_code, exc.detail), rows)
+
+
+def http_error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotFoundException):
+        return _error_page(request, 404, "没有这个页面或记录。")
+    return _error_page(request, exc.status_code, "请求无法处理，请返回重试。")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    TrustfundError: trustfund_error_page,
+    HTTPException: http_error_page,
+}

@@ -1,0 +1,367 @@
+"""The steward's pages: find a household (building → room), its charges, payments and
+receipts; record a payment and hand over the receipt; arrears by building; cash on hand and
+deposits. Every number comes from the estates and fees services."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.errors import NotFoundError, TrustfundError
+from trustfund.estates import households, service
+from trustfund.fees import payments, reports
+from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
+from trustfund.settings import Settings
+from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
+from trustfund.web.staff.zh import METHOD_NAMES
+
+BASE = "/staff/{estate_slug:str}"
+PAYMENT_FIELDS = {"fee_year", "amount", "method", "payer", "reference"}
+PAYMENT_ALIASES = {
+    "allocations.amount": "amount",
+    "allocations.fee_year": "fee_year",
+    "allocations.household_code": "_form",
+    "allocations": "_form",
+}
+
+
+class PaymentForm(BaseModel):
+    fee_year: str = Field(default="", max_length=10)
+    amount: str = Field(default="", max_length=20)
+    method: str = Field(default="", max_length=20)
+    payer: str = Field(default="", max_length=50)
+    reference: str = Field(default="", max_length=80)
+    key: str = Field(default="", max_length=64)
+
+
+class DepositForm(BaseModel):
+    amount: str = Field(default="", max_length=20)
+    deposited_on: str = Field(default="", max_length=20)
+    reference: str = Field(default="", max_length=80)
+    key: str = Field(default="", max_length=64)
+
+
+def _accounts(session: Session, estate: Estate, code: str) -> list[dict[str, Any]]:
+    """The household's account for every fee year the estate has charged (newest first)."""
+    found = []
+    for year in reversed(reports.fee_years(session, estate.id)):
+        try:
+            found.append(payments.household_account(session, estate.id, code, year))
+        except NotFoundError:
+            continue
+    return found
+
+
+def _default_payment(accounts: list[dict[str, Any]]) -> PaymentForm:
+    """Prefill: the oldest year still owing, its outstanding amount, cash."""
+    owing = [a for a in accounts if Decimal(a["outstanding"]) > 0]
+    chosen = owing[-1] if owing else (accounts[0] if accounts else None)
+    return PaymentForm(
+        fee_year=str(chosen["fee_year"]) if chosen else "",
+        amount=chosen["outstanding"] if chosen and owing else "",
+        method="cash",
+        key=new_key(),
+    )
+
+
+def _latest_year(session: Session, estate: Estate) -> int | None:
+    years = reports.fee_years(session, estate.id)
+    return years[-1] if years else None
+
+
+class StewardPagesController(Controller):
+    include_in_schema = False
+    path = BASE
+
+    # --- households ---------------------------------------------------------------------
+
+    @get("/households", opt=estate_action(Action.READ), sync_to_thread=True)
+    def households_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        building: FromQuery[str | None] = None,
+        room: FromQuery[str | None] = None,
+    ) -> Template:
+        """Tap a building, then a room; or type a room number."""
+        buildings = service.list_buildings(db_session, estate)
+        building = (building or "").strip() or None
+        room = (room or "").strip() or None
+        found: list[Any] = []
+        error = None
+        if building or room:
+            try:
+                found = households.list_households(
+                    db_session, estate, building=building, room=room, per_page=500
+                ).items
+            except TrustfundError as exc:
+                error = field_errors(exc).popitem()[1]
+        year = _latest_year(db_session, estate)
+        owing: dict[str, str] = {}
+        if year is not None and found:
+            today = service.today_in(estate)
+            owing = {
+                r["household_code"]: r["arrears"]
+                for r in reports.arrears_list(db_session, estate.id, year, as_of=today)
+            }
+        return page(
+            request,
+            "staff/households.html",
+            estate=estate,
+            buildings=buildings,
+            building=building,
+            room=room or "",
+            found=found,
+            owing=owing,
+            fee_year=year,
+            error=error,
+            can_import=may(request, Action.ADMINISTER, estate),
+        )
+
+    @get("/households/{code:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def household_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+    ) -> Template:
+        household = households.get_household(db_session, estate, code)
+        accounts = _accounts(db_session, estate, code)
+        return self._household(request, estate, household, accounts, _default_payment(accounts))
+
+    def _household(
+        self,
+        request: Request[Any, Any, Any],
+        estate: Estate,
+        household: Any,
+        accounts: list[dict[str, Any]],
+        form: PaymentForm,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/household.html",
+            status=status,
+            estate=estate,
+            household=household,
+            accounts=accounts,
+            form=form,
+            errors=errors or {},
+            methods=METHOD_NAMES,
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @post(
+        "/households/{code:str}/payments",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.record_payment"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def record_payment(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: URLEncodedBody[PaymentForm],
+    ) -> Response[Any]:
+        """Record the payment (one receipt), then show the receipt to print or share."""
+        household = households.get_household(db_session, estate, code)
+        errors: dict[str, str] = {}
+        if data.method not in METHOD_NAMES:
+            errors["method"] = "请选择付款方式"
+        try:
+            fee_year = int(data.fee_year)
+        except ValueError:
+            errors["fee_year"] = "请选择费用年度"
+            fee_year = 0
+        if not errors:
+            body = PaymentIn(
+                method=data.method,  # type: ignore[arg-type]  # checked above
+                amount=data.amount,
+                allocations=[
+                    AllocationIn(household_code=code, fee_year=fee_year, amount=data.amount)
+                ],
+                payer=data.payer,
+                reference=data.reference,
+            )
+            try:
+                result, _ = payments.record_payment(
+                    db_session,
+                    estate.id,
+                    body,
+                    actor_user_id=principal_of(request).user_id,
+                    idempotency_key=f"web:{data.key}" if data.key else None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc, PAYMENT_ALIASES), PAYMENT_FIELDS)
+            else:
+                receipt_no = result["receipts"][0]["receipt_no"]
+                return Redirect(
+                    f"/staff/{estate.slug}/receipts/{receipt_no}?new=1",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        accounts = _accounts(db_session, estate, code)
+        return self._household(request, estate, household, accounts, data, errors, status=422)
+
+    # --- receipts ---------------------------------------------------------------------------
+
+    @get("/receipts/{receipt_no:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def receipt_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        receipt_no: FromPath[str],
+        new: FromQuery[int] = 0,
+    ) -> Template:
+        """The receipt just recorded: print the PDF, or share the public check link."""
+        receipt = payments.receipt_view(
+            db_session, payments.get_receipt(db_session, estate.id, receipt_no)
+        )
+        household = households.get_household(db_session, estate, receipt["household_code"])
+        check_path = f"/r/{estate.slug}/{receipt_no}"
+        return page(
+            request,
+            "staff/receipt.html",
+            estate=estate,
+            receipt=receipt,
+            household=household,
+            new=bool(new),
+            pdf_url=f"/api/v1/estates/{estate.slug}/fees/receipts/{receipt_no}/pdf",
+            check_path=check_path,
+            check_url=settings.public_url.rstrip("/") + check_path,
+        )
+
+    # --- arrears ----------------------------------------------------------------------------
+
+    @get("/arrears", opt=estate_action(Action.READ), sync_to_thread=True)
+    def arrears_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromQuery[int | None] = None,
+        building: FromQuery[str | None] = None,
+    ) -> Template:
+        years = reports.fee_years(db_session, estate.id)
+        year = fee_year or (years[-1] if years else None)
+        report = None
+        rows: list[dict[str, Any]] = []
+        if year is not None and (year in years or fee_year is not None):
+            report = reports.collection_report(db_session, estate.id, year)
+            as_of = date.fromisoformat(report["as_of"])
+            rows = reports.arrears_list(db_session, estate.id, year, as_of=as_of)
+            if building:
+                rows = [r for r in rows if r["building"] == building]
+        return page(
+            request,
+            "staff/arrears.html",
+            estate=estate,
+            years=years,
+            fee_year=year,
+            building=building,
+            report=report,
+            rows=rows,
+        )
+
+    # --- cash -------------------------------------------------------------------------------
+
+    @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
+    def cash_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        cash = payments.cash_on_hand(db_session, estate.id)
+        form = DepositForm(
+            amount=cash["cash"] if Decimal(cash["cash"]) > 0 else "",
+            deposited_on=service.today_in(estate).isoformat(),
+            key=new_key(),
+        )
+        return self._cash(request, estate, cash, form, done=done)
+
+    def _cash(
+        self,
+        request: Request[Any, Any, Any],
+        estate: Estate,
+        cash: dict[str, Any],
+        form: DepositForm,
+        errors: dict[str, str] | None = None,
+        done: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/cash.html",
+            status=status,
+            estate=estate,
+            cash=cash,
+            form=form,
+            errors=errors or {},
+            done=done,
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @post(
+        "/cash",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.deposit_cash"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def deposit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[DepositForm],
+    ) -> Response[Any]:
+        """Record cash paid into the committee's bank account."""
+        errors: dict[str, str] = {}
+        on: date | None = None
+        if data.deposited_on.strip():
+            try:
+                on = date.fromisoformat(data.deposited_on.strip())
+            except ValueError:
+                errors["deposited_on"] = "不是日期（请写成 2026-03-01）"
+        if not errors:
+            try:
+                result, _ = payments.deposit_cash(
+                    db_session,
+                    estate.id,
+                    DepositIn(amount=data.amount, deposited_on=on, reference=data.reference),
+                    actor_user_id=principal_of(request).user_id,
+                    idempotency_key=f"web:{data.key}" if data.key else None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), {"amount", "deposited_on", "reference"})
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/cash?done={result['amount']}",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        cash = payments.cash_on_hand(db_session, estate.id)
+        return self._cash(request, estate, cash, data, errors, status=422)
+
+
+CONTROLLERS: list[Any] = [StewardPagesController]

@@ -1,0 +1,50 @@
+"""The staff home: the signed-in person's estates, roles and what they can do there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import signed_in
+from trustfund.auth.principal import ROLE_ACTIONS, Action, Role
+from trustfund.estates import service
+from trustfund.web.staff.common import page, principal_of
+
+
+def has_route(request: Request[Any, Any, Any], path: str) -> bool:
+    """Whether the app serves ``path`` (pages of packages still being built appear when
+    their routes exist)."""
+    return any(route.path == path for route in request.app.routes)
+
+
+class StaffHomeController(Controller):
+    include_in_schema = False
+
+    @get("/staff", opt=signed_in(), sync_to_thread=True)
+    def home(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Template:
+        principal = principal_of(request)
+        estates = []
+        for estate in service.estates_of(db_session, principal):
+            actions: set[Action] = set()
+            for role in estate.roles:
+                actions |= ROLE_ACTIONS[Role(role)]
+            estates.append({"estate": estate, "actions": {a.value for a in actions}})
+        return page(
+            request,
+            "staff/home.html",
+            estates=estates,
+            is_admin=principal.is_admin,
+            has_supervisor_page=has_route(request, "/supervisor"),
+            has_approvals=has_route(request, "/staff/{estate_slug:str}/approvals"),
+            has_claims=has_route(request, "/staff/{estate_slug:str}/claims"),
+            has_disclosures=has_route(request, "/staff/{estate_slug:str}/disclosures"),
+        )
+
+
+CONTROLLERS: list[Any] = [StaffHomeController]

@@ -1,0 +1,186 @@
+"""Chinese words for staff pages: field labels, roles, methods, and the reasons services
+give in English turned into Chinese for the person at the form.
+
+Services name fields and reasons in English (the API speaks to programs); a steward reads
+Chinese. ``reason_zh`` knows the reasons the services raise today; anything it does not
+know is shown as the service wrote it, so no error is ever hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from trustfund.auth.principal import Role
+from trustfund.estates.households import LABELS as HOUSEHOLD_LABELS
+
+ROLE_NAMES: dict[str, str] = {
+    Role.STEWARD: "红色管家",
+    Role.COMMITTEE: "业委会",
+    Role.COUNCIL: "理事会",
+    Role.SUPERVISOR: "社区监督",
+    Role.ADMIN: "系统管理员",
+}
+
+METHOD_NAMES: dict[str, str] = {
+    "cash": "现金",
+    "wechat": "微信支付",
+    "alipay": "支付宝",
+    "bank_transfer": "银行转账",
+}
+
+OCCUPANCY_NAMES: dict[str, str] = {"occupied": "在住", "vacant": "空户"}
+
+FIELD_LABELS: dict[str, str] = {
+    **HOUSEHOLD_LABELS,
+    "amount": "金额",
+    "method": "付款方式",
+    "fee_year": "费用年度",
+    "paid_on": "付款日期",
+    "payer": "交款人",
+    "reference": "备注/流水号",
+    "deposited_on": "存入日期",
+    "username": "用户名",
+    "password": "密码",
+    "display_name": "姓名",
+    "slug": "代号",
+    "name": "名称",
+    "address": "地址",
+    "community": "社区",
+    "street_office": "街道",
+    "timezone": "时区",
+    "role": "角色",
+    "estate": "小区",
+    "file": "文件",
+    "columns": "表头",
+    "reason": "理由",
+}
+
+STATUS_TITLES: dict[int, str] = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "找不到",
+    409: "与现有记录冲突",
+    422: "填写有误",
+    429: "尝试次数过多",
+}
+
+_MONEY = r"-?\d+(?:\.\d+)?"
+
+#: (pattern, Chinese) — the pattern matches a whole English reason; groups feed the Chinese.
+_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"required|is required"), lambda m: "必填"),
+    (re.compile(r"must be positive"), lambda m: "必须大于零"),
+    (
+        re.compile(r"not an amount in yuan with at most 2 decimals: .*"),
+        lambda m: "不是有效金额（以元为单位，最多两位小数）",
+    ),
+    (re.compile(r"is in the future \(today is (.+)\)"), lambda m: f"不能晚于今天（{m[1]}）"),
+    (
+        re.compile(rf"overpayment: household (\S+) owes ({_MONEY}) for (\d+), not ({_MONEY})"),
+        lambda m: f"超过欠费：该户 {m[3]} 年度尚欠 {m[2]} 元，不能收 {m[4]} 元",
+    ),
+    (
+        re.compile(r"household (\S+) has no charge for (\d+).*"),
+        lambda m: f"该户 {m[2]} 年度没有应收费用（收费标准批准后先开具应收）",
+    ),
+    (
+        re.compile(rf"is ({_MONEY}) but the allocations add up to ({_MONEY})"),
+        lambda m: f"合计 {m[1]} 元与分配金额 {m[2]} 元不符",
+    ),
+    (
+        re.compile(rf"the steward holds only ({_MONEY}) in cash"),
+        lambda m: f"管家手头现金只有 {m[1]} 元",
+    ),
+    (re.compile(r"not a plausible fee year"), lambda m: "不是有效的费用年度"),
+    (re.compile(r"no household '(.+)'"), lambda m: f"没有住户 {m[1]}"),
+    (re.compile(r"already taken|is already taken"), lambda m: "已被占用"),
+    (re.compile(r"must not be empty"), lambda m: "不能为空"),
+    (re.compile(r"must not be only spaces"), lambda m: "不能只有空格"),
+    (re.compile(r"must be at least (\d+) characters"), lambda m: f"至少 {m[1]} 个字符"),
+    (re.compile(r"must be at most (\d+) characters"), lambda m: f"最多 {m[1]} 个字符"),
+    (
+        re.compile(r"must be 2–64 characters: .*"),
+        lambda m: "2–64 个字符：小写字母、数字、_ . -，以字母或数字开头",
+    ),
+    (
+        re.compile(r"name must be the estate's Chinese name.*"),
+        lambda m: "请填写小区的中文名称（如 游河小区）",
+    ),
+    (re.compile(r"give exactly one of estate or community"), lambda m: "请选择小区或填写社区之一"),
+    (
+        re.compile(r"only supervisors hold a role in a whole community"),
+        lambda m: "只有社区监督人员可以按社区授权",
+    ),
+    (re.compile(r"no estate '(.+)'"), lambda m: f"没有小区 {m[1]}"),
+    (re.compile(r"must be one of .*"), lambda m: "请选择列表中的一项"),
+    (re.compile(r"the file is empty"), lambda m: "文件是空的"),
+    (re.compile(r"more than (\d+) rows; split the file"), lambda m: f"超过 {m[1]} 行，请拆分文件"),
+    (re.compile(r"\w+ is required"), lambda m: "必填"),
+    (re.compile(r"(?:\w+ )?is longer than (\d+) characters"), lambda m: f"最多 {m[1]} 个字符"),
+    (
+        re.compile(r"slug must be 2–40 characters of lowercase ASCII letters.*"),
+        lambda m: "2–40 个小写英文字母、数字或 -，不以 - 开头或结尾（如 youhe）",
+    ),
+    (
+        re.compile(r"小区片区 \(site\): building (\S+) is in site '(.*)' \((.*)\), not '(.*)'"),
+        lambda m: f"{m[1]}幢属于片区 {m[2]}（{m[3]}），不是“{m[4]}”",
+    ),
+    (
+        re.compile(r"小区片区 \(site\) is required: building (\S+) is new and the estate has .*"),
+        lambda m: f"{m[1]}幢是新楼栋，本小区有多个片区，请填写片区",
+    ),
+    (
+        re.compile(
+            r"小区片区 \(site\): building (\S+) is given site '(.*)' in row (\d+) and '(.*)' here"
+        ),
+        lambda m: f"{m[1]}幢在第 {m[3]} 行写的片区是“{m[2]}”，这里却是“{m[4]}”",
+    ),
+    (re.compile(r"(.+) \((\w+)\) is required.*"), lambda m: f"{m[1]}必填"),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' is not an occupancy.*"),
+        lambda m: f"{m[1]}“{m[3]}”无法识别：请填 自住、出租、已入住（在住）或 空户、空置",
+    ),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' is not a date.*"),
+        lambda m: f"{m[1]}“{m[3]}”不是日期（请写成 2026-03-01）",
+    ),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' is not a mainland mobile number.*"),
+        lambda m: f"{m[1]}“{m[3]}”不是有效的手机号码（11 位，13–19 开头）",
+    ),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' is not a number of square metres"),
+        lambda m: f"{m[1]}“{m[3]}”不是平方米数",
+    ),
+    (
+        re.compile(r"室 \(room\): (\S+) is already in row (\d+) of this file"),
+        lambda m: f"{m[1]} 与本文件第 {m[2]} 行重复",
+    ),
+    (
+        re.compile(r"室 \(room\): (\S+) already exists as household (\S+) and differs.*"),
+        lambda m: f"{m[1]} 已存在（户号 {m[2]}）且内容不同：请在住户页面修改，不要用导入",
+    ),
+    (
+        re.compile(r"the header has no (.+) \((\w+)\) column"),
+        lambda m: f"表头缺少“{m[1]}”列",
+    ),
+]
+
+
+def label(field: str) -> str:
+    """The Chinese label of a field path's last part (``rows[618].occupancy`` → 状态)."""
+    last = field.rsplit(".", 1)[-1]
+    last = re.sub(r"\[\d+\]$", "", last)
+    return FIELD_LABELS.get(last, last)
+
+
+def reason_zh(reason: str) -> str:
+    """The reason in Chinese when it is one the services are known to give."""
+    text = reason.strip()
+    for pattern, make in _REASONS:
+        match = pattern.fullmatch(text)
+        if match:
+            return make(match)
+    return text
