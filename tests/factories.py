@@ -147,3 +147,25 @@ def seed_households(session: Session, estate: Estate) -> None:
 #: ids or codes in their paths reach real rows of either estate. Add a seeder for the
 #: objects your routes name (one of each is enough).
 MATRIX_SEEDERS: list[Callable[[Session, Estate], None]] = [seed_households]
+
+
+def seed_approvals(session: Session, estate: Estate) -> None:
+    """Approval rules for claims and one pending request, submitted by a steward."""
+    from decimal import Decimal
+
+    from trustfund import approvals
+
+    submitter, _ = make_user(session, Role.STEWARD, estate)
+    approvals.submit(
+        session,
+        estate.id,
+        subject_kind="claim",
+        subject_id=0,
+        content={"seeded": True},
+        amount=Decimal("100.00"),
+        submitted_by=submitter.id,
+    )
+    session.commit()
+
+
+MATRIX_SEEDERS.append(seed_approvals)
