@@ -1,7 +1,216 @@
-"""Controllers for disclosures (to be filled by the disclosures work)."""
+"""Routes of disclosures (公示): the staff workflow (draft preview, submit, decide, publish,
+versions), the public JSON and files of published versions, and the supervisor overview.
+
+Who publishes: the steward (Action.RECORD), after the committee approved — publishing is
+refused unless the approval holds for the figures exactly as they are at that moment, so
+the four eyes are kept while the person who keeps the notice board puts it up.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-CONTROLLERS: list[Any] = []
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import current_principal, estate_action, public, signed_in
+from trustfund.auth.principal import Action, Principal
+from trustfund.db.models.estates import Estate
+from trustfund.disclosure import exports, operations, schemas, supervision
+from trustfund.disclosure import public as public_reads
+from trustfund.errors import NotAuthenticatedError, NotFoundError
+from trustfund.settings import Settings
+
+DOCUMENT = re.compile(r"^(\d{1,12})(?:\.(pdf|csv|xlsx|json))?$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = current_principal(request)
+    if principal is None:  # the guard already refused anonymous callers
+        raise NotAuthenticatedError("Sign in first.")
+    return principal
+
+
+class DisclosureController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/disclosures"
+    tags = ["disclosures"]
+
+    @get(
+        "/draft",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Draft statement of any period from live figures",
+        description="period: 2026, 2026Q1, 2026-03 or 2026-01-01..2026-03-31 (422 otherwise).",
+    )
+    def draft(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        period: FromQuery[str],
+    ) -> schemas.Draft:
+        return operations.draft(db_session, estate, period)
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True, summary="All versions")
+    def list_versions(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[schemas.Version]:
+        return operations.list_versions(db_session, estate)
+
+    @get(
+        "/{version_id:int}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="One version",
+    )
+    def get_version(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        version_id: FromPath[int],
+    ) -> schemas.Version:
+        return operations.get_version(db_session, estate, version_id)
+
+    @post(
+        "/",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Submit a period for the committee's approval",
+        description="Creates a version from the live figures and an approval request bound "
+        "to them. A published period takes only a correction (supersedes_id + "
+        "correction_reason). 409 if a version of the period is waiting.",
+    )
+    def submit(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.DisclosureCreate],
+    ) -> schemas.Version:
+        return operations.submit(db_session, estate, data, _principal(request).user_id)
+
+    @post(
+        "/{version_id:int}/submit",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Submit a waiting version again with the current figures",
+    )
+    def resubmit(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        version_id: FromPath[int],
+    ) -> schemas.Version:
+        return operations.resubmit(db_session, estate, version_id, _principal(request).user_id)
+
+    @post(
+        "/{version_id:int}/decision",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        summary="Approve or reject a submitted version (committee)",
+        description="403 for the submitter; 409 when the figures changed since submission "
+        "(the request becomes void) or the request is no longer pending.",
+    )
+    def decide(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        version_id: FromPath[int],
+        data: JSONBody[schemas.DecisionIn],
+    ) -> schemas.Version:
+        return operations.decide(db_session, estate, version_id, data, _principal(request))
+
+    @post(
+        "/{version_id:int}/publish",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Publish an approved version (steward)",
+        description="Locks the period, stores the write-once snapshot (JSON, HTML, PDF, "
+        "sha256 of each, ledger head). 409 unless approved for exactly the current figures.",
+    )
+    def publish(
+        self,
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        version_id: FromPath[int],
+    ) -> schemas.Version:
+        return operations.publish(
+            db_session, settings, estate, version_id, _principal(request).user_id
+        )
+
+
+class PublicDisclosureController(Controller):
+    path = "/api/v1/public/estates/{estate_slug:str}/disclosures"
+    tags = ["public"]
+
+    @get("/", opt=public(), sync_to_thread=True, summary="Published disclosures of an estate")
+    def list_published(
+        self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
+    ) -> dict[str, Any]:
+        return public_reads.list_published(db_session, estate_slug)
+
+    @get(
+        "/{document:str}",
+        opt=public(),
+        sync_to_thread=True,
+        summary="One published disclosure: {id} (JSON), {id}.pdf, {id}.csv or {id}.xlsx",
+        description="JSON: the statement, the publication facts (version, what it supersedes "
+        "and why, ledger head hash and sequence number, signatures as roles and dates) and the "
+        "sha256 of the stored JSON, HTML and PDF. The PDF is the stored bytes; CSV and XLSX "
+        "list every line of the stored statement.",
+    )
+    def published(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        document: FromPath[str],
+    ) -> Response[Any]:
+        match = DOCUMENT.match(document)
+        if match is None:
+            raise NotFoundError(f"No published disclosure {document!r} for {estate_slug!r}.")
+        version_id, suffix = int(match[1]), match[2] or "json"
+        if suffix == "json":
+            return Response(public_reads.published_document(db_session, estate_slug, version_id))
+        item = public_reads.get_published(db_session, estate_slug, version_id)
+        name = f"{estate_slug}-{item.version.period}-v{item.version.number}.{suffix}"
+        if suffix == "pdf":
+            body, media, disposition = item.snapshot.pdf, "application/pdf", "inline"
+        elif suffix == "csv":
+            body = exports.to_csv(item.statement, item.publication)
+            media, disposition = "text/csv; charset=utf-8", "attachment"
+        else:
+            body = exports.to_xlsx(item.statement, item.publication)
+            media, disposition = XLSX, "attachment"
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
+        )
+
+
+class SupervisorController(Controller):
+    path = "/api/v1/supervisor"
+    tags = ["supervisor"]
+
+    @get(
+        "/overview",
+        opt=signed_in(),
+        sync_to_thread=True,
+        summary="Every estate you supervise: collection, funds, last publication, overdue",
+        description="Admins see every estate; supervisors the estates of their community; "
+        "anyone else an empty list.",
+    )
+    def overview(
+        self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
+    ) -> dict[str, Any]:
+        return supervision.overview(db_session, _principal(request))
+
+
+CONTROLLERS: list[Any] = [DisclosureController, PublicDisclosureController, SupervisorController]

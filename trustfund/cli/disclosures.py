@@ -1,7 +1,171 @@
-"""``trustfund`` commands for disclosures (to be filled by the disclosures work)."""
+"""``trustfund disclosure``: render a statement (draft or published) and walk the
+publication workflow from the command line (submit, decide, publish, versions)."""
 
 from __future__ import annotations
 
-import click
+import json
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.audit import record_command
+from trustfund.auth.identity import load_principal
+from trustfund.auth.principal import Principal
+from trustfund.auth.users import find_user
+from trustfund.cli.context import CliContext, pass_cli
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.journal import LedgerHead
+from trustfund.disclosure import publication, render
+from trustfund.disclosure.periods import parse_period
+from trustfund.disclosure.statements import build_statement, canonical_json
+
+
+def _estate(session: Session, slug: str) -> Estate:
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise click.ClickException(f"No estate {slug!r}.")
+    return estate
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = find_user(session, username)
+    principal = load_principal(session, user.id) if user is not None else None
+    if principal is None:
+        raise click.ClickException(f"No active user {username!r}.")
+    return principal
+
+
+@click.group()
+def disclosure() -> None:
+    """Disclosures (公示): render statements, submit, approve and publish them."""
+
+
+@disclosure.command("render")
+@click.argument("estate_slug")
+@click.argument("period")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json"]), default="html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_cli
+def render_command(cli: CliContext, estate_slug: str, period: str, fmt: str, output: Path) -> None:
+    """Render the draft statement of PERIOD (2026, 2026Q1, 2026-03 or
+    2026-01-01..2026-03-31) from the live figures, marked as a draft."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        statement = build_statement(session, estate, parse_period(period))
+        head = session.get(LedgerHead, estate.id)
+        draft_head = (head.last_seq, head.last_hash) if head else (0, "")
+    if fmt == "json":
+        data = canonical_json(statement)
+    elif fmt == "html":
+        data = render.statement_html(
+            statement, None, base_url=cli.settings.public_url, draft_head=draft_head
+        ).encode()
+    else:
+        html = render.statement_html(
+            statement, None, for_pdf=True, base_url=cli.settings.public_url, draft_head=draft_head
+        )
+        data = render.pdf_bytes(html)
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@pass_cli
+def versions(cli: CliContext, estate_slug: str) -> None:
+    """List the estate's disclosure versions."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        for v in publication.list_versions(session, estate):
+            snap = v.snapshot
+            extra = f" ledger {snap.ledger_seq} {snap.ledger_hash[:16]}…" if snap else ""
+            sup = f" supersedes {v.supersedes_id}" if v.supersedes_id else ""
+            click.echo(f"{v.id}\t{v.period}\tv{v.number}\t{v.status.value}{sup}{extra}")
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@click.argument("period")
+@click.option("--user", "username", required=True, help="The steward submitting it.")
+@click.option("--note", default="")
+@click.option("--supersedes", "supersedes_id", type=int, default=None)
+@click.option("--reason", default=None, help="Why a correction was needed.")
+@pass_cli
+def submit(
+    cli: CliContext,
+    estate_slug: str,
+    period: str,
+    username: str,
+    note: str,
+    supersedes_id: int | None,
+    reason: str | None,
+) -> None:
+    """Submit PERIOD for the committee's approval."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        user = _principal(session, username)
+        version = publication.submit(
+            session,
+            estate,
+            period=period,
+            submitted_by=user.user_id,
+            note=note,
+            supersedes_id=supersedes_id,
+            correction_reason=reason,
+        )
+        session.commit()
+        click.echo(json.dumps({"version_id": version.id, "number": version.number}))
+    record_command(
+        cli.session_factory, "disclosure submit", {"estate": estate_slug, "period": period}
+    )
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@click.argument("version_id", type=int)
+@click.option("--user", "username", required=True, help="The committee member deciding.")
+@click.option("--reject", "reason", default=None, help="Reject, with this reason.")
+@pass_cli
+def decide(
+    cli: CliContext, estate_slug: str, version_id: int, username: str, reason: str | None
+) -> None:
+    """Approve a submitted version (or reject it with --reject REASON)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        request = publication.decide(
+            session,
+            estate,
+            version_id,
+            principal=_principal(session, username),
+            decision="reject" if reason else "approve",
+            reason=reason,
+        )
+        session.commit()
+        click.echo(f"request {request.id}: {request.status.value}")
+    record_command(cli.session_factory, "disclosure decide", {"version_id": version_id})
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@click.argument("version_id", type=int)
+@click.option("--user", "username", required=True, help="The steward publishing it.")
+@pass_cli
+def publish(cli: CliContext, estate_slug: str, version_id: int, username: str) -> None:
+    """Publish an approved version: lock its period and store the snapshot."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        snap = publication.publish(
+            session,
+            cli.settings,
+            estate,
+            version_id,
+            published_by=_principal(session, username).user_id,
+        )
+        session.commit()
+        click.echo(f"published {version_id}: ledger {snap.ledger_seq} {snap.ledger_hash}")
+    record_command(cli.session_factory, "disclosure publish", {"version_id": version_id})
+
+
+COMMANDS: list[click.Command] = [disclosure]

@@ -1,0 +1,124 @@
+"""Public pages for residents (no sign-in, Chinese, phone-first; no scripts: charts are
+inline SVG drawn on the server) and the supervisor's page.
+
+- ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace);
+- ``/e/{slug}/d/{version_id}``: one disclosure, rendered from its stored snapshot, with its
+  PDF, CSV, XLSX and the public ledger file;
+- ``/e/{slug}/verify``: how to check it yourself (hash chain, bean-check, totals), the head
+  hash and sequence number of every publication, and a receipt check by number (it hands
+  over to the fees package's ``/r/{slug}/{receipt_no}`` page);
+- ``/supervisor``: signed in; the estates the caller supervises.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.enums import MediaType
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import current_csrf_token, current_principal, public, signed_in
+from trustfund.disclosure import public as reads
+from trustfund.disclosure import render, supervision
+from trustfund.errors import NotAuthenticatedError, ValidationError
+
+RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+
+
+def _html(body: str) -> Response[str]:
+    return Response(
+        body, media_type=MediaType.HTML, headers={"Cache-Control": "public, max-age=60"}
+    )
+
+
+def _page(template: str, **ctx: Any) -> Response[str]:
+    return _html(render.page_html(template, principal=None, csrf_token=None, **ctx))
+
+
+class DisclosurePagesController(Controller):
+    include_in_schema = False
+
+    @get("/e/{estate_slug:str}", opt=public(), sync_to_thread=True)
+    def estate(
+        self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
+    ) -> Response[str]:
+        estate = reads.estate_by_slug(db_session, estate_slug)
+        items = reads.published_versions(db_session, estate)
+        sup = reads.superseded_by(items)
+        return _page(
+            "disclosure_list.html",
+            estate=estate,
+            items=[reads.summary(i, sup) for i in items],
+        )
+
+    @get("/e/{estate_slug:str}/d/{version_id:int}", opt=public(), sync_to_thread=True)
+    def disclosure(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        version_id: FromPath[int],
+    ) -> Response[str]:
+        estate = reads.estate_by_slug(db_session, estate_slug)
+        item = reads.get_published(db_session, estate_slug, version_id)
+        sup = reads.superseded_by(reads.published_versions(db_session, estate))
+        ctx = render.context(item.statement, item.publication)
+        return _page(
+            "disclosure_page.html",
+            estate=estate,
+            meta=reads.summary(item, sup),
+            **ctx,
+        )
+
+    @get("/e/{estate_slug:str}/verify", opt=public(), sync_to_thread=True)
+    def verify(
+        self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
+    ) -> Response[str]:
+        estate = reads.estate_by_slug(db_session, estate_slug)
+        items = reads.published_versions(db_session, estate)
+        sup = reads.superseded_by(items)
+        return _page(
+            "disclosure_verify.html",
+            estate=estate,
+            items=[
+                {**reads.summary(i, sup), "funds_total": i.statement["funds_total"]} for i in items
+            ],
+        )
+
+    @get("/e/{estate_slug:str}/receipt", opt=public(), sync_to_thread=True)
+    def receipt(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        no: FromQuery[str] = "",
+    ) -> Redirect:
+        """The receipt form's target: hands over to the receipt page of the fees package."""
+        reads.estate_by_slug(db_session, estate_slug)
+        number = no.strip()
+        if not RECEIPT_NO.match(number):
+            raise ValidationError.field("no", "a receipt number: letters, digits and dashes")
+        return Redirect(f"/r/{quote(estate_slug)}/{quote(number)}")
+
+    @get("/supervisor", opt=signed_in(), sync_to_thread=True)
+    def supervisor(
+        self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
+    ) -> Response[str]:
+        principal = current_principal(request)
+        if principal is None:
+            raise NotAuthenticatedError("Sign in first.")
+        data = supervision.overview(db_session, principal)
+        body = render.page_html(
+            "disclosure_supervisor.html",
+            principal=principal,
+            csrf_token=current_csrf_token(request),
+            data=data,
+        )
+        return Response(body, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
+
+
+CONTROLLERS: list[Any] = [DisclosurePagesController]

@@ -1,0 +1,108 @@
+"""The supervisor's view (社区/街道): every estate they oversee — collection rates, fund
+balances, last publication, and whether a disclosure is overdue.
+
+Overdue rule: an estate is overdue when no published version covers the last finished
+quarter (a quarter, or a year or range containing it), counted from today in the estate's
+time zone. An estate whose books opened after that quarter ended is not overdue.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trustfund.auth.principal import Principal, Role
+from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.journal import JournalEntry
+from trustfund.disclosure.periods import last_finished_quarter
+from trustfund.disclosure.statements import fund_names, money
+from trustfund.fees import reports as fee_reports
+from trustfund.fees.common import local_today
+from trustfund.journal import service
+
+
+def supervised_estates(session: Session, principal: Principal) -> list[Estate]:
+    """Admins see every estate; a supervisor the estates of their communities (or estates
+    they hold the supervisor role in directly). Nobody else sees any."""
+    estates = list(session.scalars(select(Estate).order_by(Estate.community, Estate.slug)))
+    if principal.is_admin:
+        return estates
+    return [e for e in estates if Role.SUPERVISOR in principal.roles_for(e.id, e.community)]
+
+
+def estate_overview(session: Session, estate: Estate, today: date | None = None) -> dict[str, Any]:
+    today = today or local_today(estate)
+    quarter = last_finished_quarter(today)
+    balances = service.fund_balances(session, estate.id)
+    names = fund_names(session, estate.id)
+    collection = None
+    if today.year in fee_reports.fee_years(session, estate.id):
+        report = fee_reports.collection_report(session, estate.id, today.year, as_of=today)
+        overall = report["overall"]
+        collection = {
+            "fee_year": today.year,
+            "as_of": report["as_of"],
+            "households": overall["households"],
+            "paid_in_full": overall["paid_in_full"],
+            "partial": overall["partial"],
+            "unpaid": overall["unpaid"],
+            "household_rate": overall["household_rate"],
+            "amount_rate": overall["amount_rate"],
+        }
+    rows = session.execute(
+        select(DisclosureVersion, DisclosureSnapshot.published_at)
+        .join(DisclosureSnapshot, DisclosureSnapshot.version_id == DisclosureVersion.id)
+        .where(
+            DisclosureVersion.estate_id == estate.id,
+            DisclosureVersion.status == VersionStatus.PUBLISHED,
+        )
+        .order_by(DisclosureSnapshot.published_at.desc())
+    ).all()
+    last = None
+    if rows:
+        version, when = rows[0]
+        last = {
+            "version_id": version.id,
+            "period": version.period,
+            "number": version.number,
+            "published_at": when.isoformat(),
+        }
+    covered = any(v.start <= quarter.start and v.end >= quarter.end for v, _ in rows)
+    first_entry = session.scalar(
+        select(func.min(JournalEntry.date)).where(JournalEntry.estate_id == estate.id)
+    )
+    books_before = first_entry is not None and first_entry <= quarter.end
+    return {
+        "slug": estate.slug,
+        "name": estate.name,
+        "community": estate.community,
+        "today": today.isoformat(),
+        "collection": collection,
+        "funds": [
+            {"fund": f, "name": names.get(f, f), "balance": money(v)} for f, v in balances.items()
+        ],
+        "funds_total": money(sum(balances.values(), start=money_zero())),
+        "last_publication": last,
+        "published_count": len(rows),
+        "due_period": quarter.label,
+        "overdue": books_before and not covered,
+    }
+
+
+def money_zero() -> Any:
+    from trustfund.ledger.money import ZERO
+
+    return ZERO
+
+
+def overview(session: Session, principal: Principal) -> dict[str, Any]:
+    estates = supervised_estates(session, principal)
+    items = [estate_overview(session, e) for e in estates]
+    return {
+        "estates": items,
+        "overdue": [i["slug"] for i in items if i["overdue"]],
+    }
