@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trustfund.api import auth, disclosures, estates, fees, ledger, public, settlements
+from trustfund.api import auth, disclosures, estates, fees, grants, ledger, public, settlements
 from trustfund.api.health import HealthController
 
 ROUTE_HANDLERS: list[Any] = [
@@ -15,6 +15,7 @@ ROUTE_HANDLERS: list[Any] = [
     *ledger.CONTROLLERS,
     *fees.CONTROLLERS,
     *settlements.CONTROLLERS,
+    *grants.CONTROLLERS,
     *disclosures.CONTROLLERS,
     *public.CONTROLLERS,
 ]

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import click
 
-from trustfund.cli import db, demo, disclosures, estates, fees, ledger, serve, settlements, users
+from trustfund.cli import (
+    db,
+    demo,
+    disclosures,
+    estates,
+    fees,
+    grants,
+    ledger,
+    serve,
+    settlements,
+    users,
+)
 from trustfund.cli.context import CliContext
 
 
@@ -27,6 +38,7 @@ for command in (
     *ledger.COMMANDS,
     *fees.COMMANDS,
     *settlements.COMMANDS,
+    *grants.COMMANDS,
     *disclosures.COMMANDS,
     *demo.COMMANDS,
 ):

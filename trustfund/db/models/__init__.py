@@ -2,6 +2,6 @@
 every table on ``Base.metadata`` (Alembic and the test schema rely on that)."""
 
 from trustfund.db.base import Base
-from trustfund.db.models import auth, disclosure, estates, fees, journal, settlements
+from trustfund.db.models import auth, disclosure, estates, fees, grants, journal, settlements
 
-__all__ = ["Base", "auth", "disclosure", "estates", "fees", "journal", "settlements"]
+__all__ = ["Base", "auth", "disclosure", "estates", "fees", "grants", "journal", "settlements"]

@@ -1,0 +1,1 @@
+"""Autonomy fund: sources and donors, gifts (money and in kind), projects and budgets (issue 6)."""
