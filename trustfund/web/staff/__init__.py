@@ -8,9 +8,14 @@ from typing import Any
 
 from litestar import Router
 
-from trustfund.web.staff import admin, fees, home
+from trustfund.web.staff import admin, approvals, fees, home
 from trustfund.web.staff.common import EXCEPTION_HANDLERS
 
-HANDLERS: list[Any] = [*home.CONTROLLERS, *fees.CONTROLLERS, *admin.CONTROLLERS]
+HANDLERS: list[Any] = [
+    *home.CONTROLLERS,
+    *fees.CONTROLLERS,
+    *approvals.CONTROLLERS,
+    *admin.CONTROLLERS,
+]
 
 ROUTER = Router(path="/", route_handlers=HANDLERS, exception_handlers=EXCEPTION_HANDLERS)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
@@ -34,6 +36,16 @@ def yuan(value: Any) -> str:
     return f"{amount:,.2f}"
 
 
+def local_time(value: str | datetime | None, zone: str) -> str:
+    """A stored UTC timestamp as the estate's local time: ``2026-03-02 08:30``."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
 def fund_name(fund: str) -> str:
     return FUND_NAMES_ZH.get(fund, fund)
 
@@ -41,6 +53,7 @@ def fund_name(fund: str) -> str:
 HELPERS: dict[str, Any] = {
     "yuan": yuan,
     "fund_name": fund_name,
+    "local_time": local_time,
     "role_name": lambda r: zh.ROLE_NAMES.get(str(r), str(r)),
     "method_name": lambda m: zh.METHOD_NAMES.get(str(m), str(m)),
     "occupancy_name": lambda o: zh.OCCUPANCY_NAMES.get(str(o), str(o)),

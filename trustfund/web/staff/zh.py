@@ -54,6 +54,22 @@ FIELD_LABELS: dict[str, str] = {
     "file": "文件",
     "columns": "表头",
     "reason": "理由",
+    "payee": "收款方",
+    "fund": "基金",
+    "expense_item": "支出项目",
+    "work_date": "施工日期",
+    "description": "说明",
+    "contractor_id": "承揽方",
+    "period": "期间",
+    "start": "起",
+    "end": "止",
+    "version": "版本",
+    "note": "备注",
+    "figures_sha256": "数字指纹",
+    "expenditure_total": "支出合计",
+    "supersedes_id": "更正的版本",
+    "correction_reason": "更正原因",
+    "funds_closing": "各基金期末余额",
 }
 
 STATUS_TITLES: dict[int, str] = {
@@ -136,6 +152,27 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             r"小区片区 \(site\): building (\S+) is given site '(.*)' in row (\d+) and '(.*)' here"
         ),
         lambda m: f"{m[1]}幢在第 {m[3]} 行写的片区是“{m[2]}”，这里却是“{m[4]}”",
+    ),
+    (
+        re.compile(r"Four eyes: whoever submitted this cannot approve or reject it\."),
+        lambda m: "四眼原则：提交人不能审批自己提交的事项",
+    ),
+    (
+        re.compile(r"You have already decided on this request\."),
+        lambda m: "您已经对这一事项做过决定",
+    ),
+    (
+        re.compile(r"Only a (.+) member of this estate can decide this\."),
+        lambda m: "您的角色不能审批这一事项",
+    ),
+    (re.compile(r"The request is (\w+), not pending\."), lambda m: "这一事项已不在待审批状态"),
+    (
+        re.compile(r"The (\w+) changed after it was submitted.*"),
+        lambda m: "提交后内容已被修改，本次审批已作废，须重新提交",
+    ),
+    (
+        re.compile(r"What you reviewed is not what was submitted.*"),
+        lambda m: "您审阅的内容与提交的不一致，请刷新后重新审阅",
     ),
     (re.compile(r"(.+) \((\w+)\) is required.*"), lambda m: f"{m[1]}必填"),
     (

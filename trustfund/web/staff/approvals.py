@@ -1,0 +1,202 @@
+"""The committee's and council's approval inbox: everything needed to decide on one page
+(what was submitted, its lines and reference prices, vouchers, the fund after payment, who
+submitted), then approve, or reject with a reason. Decisions go through
+``approvals.decide_request``, bound to the content hash the person reviewed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.auth import User
+from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
+from trustfund.journal.service import fund_balances
+from trustfund.web.staff import details
+from trustfund.web.staff.common import error_message, field_errors, page, principal_of
+
+KIND_NAMES: dict[str, str] = {
+    "claim": "报销",
+    "contract": "合同",
+    "disclosure": "财务公示",
+    "fee_schedule": "收费标准",
+    "project": "自治项目",
+    "budget": "预算",
+    "transfer": "基金调拨",
+}
+STATUS_NAMES: dict[str, str] = {
+    "pending": "待审批",
+    "approved": "已批准",
+    "rejected": "已驳回",
+    "void": "已作废",
+}
+
+
+class DecisionForm(BaseModel):
+    decision: str = Field(default="", max_length=10)
+    reason: str = Field(default="", max_length=500)
+    content_hash: str = Field(default="", max_length=128)
+
+
+def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {uid: name for uid, name in rows}
+
+
+def _card(session: Session, estate: Estate, request: approvals.ApprovalRequest) -> dict[str, Any]:
+    """The request as the inbox shows it, with names and the fund after payment."""
+    view = approvals.request_view(request)
+    content = view["content"]
+    people = {view["submitted_by"], *(d["user_id"] for d in view["decisions"])}
+    names = _names(session, people)
+    fund = content.get("fund") if isinstance(content, dict) else None
+    fund_after: dict[str, Any] | None = None
+    if isinstance(fund, str) and request.subject_kind in ("claim", "transfer", "project"):
+        balance = fund_balances(session, estate.id).get(fund, Decimal("0.00"))
+        after = balance - Decimal(view["amount"])
+        fund_after = {"fund": fund, "balance": balance, "after": after, "short": after < 0}
+    return {
+        **view,
+        "kind_name": KIND_NAMES.get(request.subject_kind, request.subject_kind),
+        "status_name": STATUS_NAMES.get(view["status"], view["status"]),
+        "submitted_by_name": names.get(view["submitted_by"], "—"),
+        "decisions": [{**d, "name": names.get(d["user_id"], "—")} for d in view["decisions"]],
+        "fund_after": fund_after,
+        "details": details.for_request(session, estate, request),
+        "content_rows": _rows(content),
+    }
+
+
+def _rows(content: Any) -> list[tuple[str, Any]]:
+    """Simple fields of the content (lists are shown as tables by the subject's details)."""
+    if not isinstance(content, dict):
+        return []
+    return [
+        (key, value if not isinstance(value, dict) else json.dumps(value, ensure_ascii=False))
+        for key, value in content.items()
+        if not isinstance(value, list)
+    ]
+
+
+class ApprovalPagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/approvals"
+
+    @get("/", opt=estate_action(Action.APPROVE), sync_to_thread=True)
+    def inbox(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        """What waits for this person's decision (not their own, not decided by them yet)."""
+        waiting = approvals.inbox(db_session, estate.id, principal_of(request))
+        return page(
+            request,
+            "staff/approvals.html",
+            estate=estate,
+            cards=[_card(db_session, estate, r) for r in waiting],
+            done=STATUS_NAMES.get(done or ""),
+        )
+
+    @get("/{request_id:int}", opt=estate_action(Action.APPROVE), sync_to_thread=True)
+    def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request_id: FromPath[int],
+    ) -> Template:
+        return self._show(request, db_session, estate, request_id, DecisionForm(), {})
+
+    def _show(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        request_id: int,
+        form: DecisionForm,
+        errors: dict[str, str],
+        status: int = 200,
+    ) -> Template:
+        found = approvals.get_request(session, estate.id, request_id)
+        principal = principal_of(request)
+        mine = found.submitted_by == principal.user_id
+        decided = any(d.user_id == principal.user_id for d in found.decisions)
+        return page(
+            request,
+            "staff/approval.html",
+            status=status,
+            estate=estate,
+            card=_card(session, estate, found),
+            can_decide=found.status == approvals.RequestStatus.PENDING and not mine and not decided,
+            mine=mine,
+            decided=decided,
+            form=form,
+            errors=errors,
+        )
+
+    @post(
+        "/{request_id:int}/decision",
+        opt={**estate_action(Action.APPROVE), "audit_action": "web.decide_approval"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def decide(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request_id: FromPath[int],
+        data: URLEncodedBody[DecisionForm],
+    ) -> Response[Any]:
+        """Approve, or reject with a reason, exactly what was reviewed (its content hash)."""
+        approvals.get_request(db_session, estate.id, request_id)  # 404 before anything else
+        errors: dict[str, str] = {}
+        if data.decision not in ("approve", "reject"):
+            errors["decision"] = "请选择批准或驳回"
+        elif data.decision == "reject" and not data.reason.strip():
+            errors["reason"] = "驳回须写明理由"
+        if not errors:
+            try:
+                decided = approvals.decide_request(
+                    db_session,
+                    estate.id,
+                    request_id,
+                    principal=principal_of(request),
+                    decision=approvals.Decision(data.decision),
+                    reason=data.reason.strip() or None,
+                    reviewed_hash=data.content_hash or None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = field_errors(exc)
+                if exc.status_code in (403, 409):
+                    errors = {"_form": error_message(exc)}
+                return self._show(
+                    request, db_session, estate, request_id, data, errors, exc.status_code
+                )
+            return Redirect(
+                f"/staff/{estate.slug}/approvals?done={decided.status.value}",
+                status_code=HTTP_303_SEE_OTHER,
+            )
+        return self._show(request, db_session, estate, request_id, data, errors, 422)
+
+
+CONTROLLERS: list[Any] = [ApprovalPagesController]

@@ -1,0 +1,25 @@
+"""Subject-specific details on an approval page, read from the package that owns the subject
+(claims: lines with reference prices and vouchers; disclosures: the period and figures).
+A kind without details here is shown from the content bound to the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.db.models.estates import Estate
+
+
+def for_request(
+    session: Session, estate: Estate, request: approvals.ApprovalRequest
+) -> dict[str, Any] | None:
+    """``{"template": ..., ...}`` for the approval page, or None."""
+    content = approvals.request_view(request)["content"]
+    if request.subject_kind == "disclosure":
+        return {"template": "staff/_detail_disclosure.html", "content": content}
+    lines = content.get("lines") if isinstance(content, dict) else None
+    if isinstance(lines, list):
+        return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}
+    return None
