@@ -143,10 +143,19 @@ def seed_households(session: Session, estate: Estate) -> None:
     make_household(session, estate, room="102", occupancy=Occupancy.VACANT)
 
 
+def seed_disclosure(session: Session, estate: Estate) -> None:
+    """A submitted disclosure version (its id fills ``{version_id}`` in disclosure routes)."""
+    from trustfund.disclosure.publication import submit
+
+    user, _ = make_user(session, Role.STEWARD, estate)
+    submit(session, estate, period="2026Q1", submitted_by=user.id)
+    session.commit()
+
+
 #: What the access-control matrix creates in each of its two estates so that routes with
 #: ids or codes in their paths reach real rows of either estate. Add a seeder for the
 #: objects your routes name (one of each is enough).
-MATRIX_SEEDERS: list[Callable[[Session, Estate], None]] = [seed_households]
+MATRIX_SEEDERS: list[Callable[[Session, Estate], None]] = [seed_households, seed_disclosure]
 
 
 def seed_approvals(session: Session, estate: Estate) -> None:
