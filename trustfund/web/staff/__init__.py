@@ -8,13 +8,14 @@ from typing import Any
 
 from litestar import Router
 
-from trustfund.web.staff import admin, approvals, fees, home
+from trustfund.web.staff import admin, approvals, disclosures, fees, home
 from trustfund.web.staff.common import EXCEPTION_HANDLERS
 
 HANDLERS: list[Any] = [
     *home.CONTROLLERS,
     *fees.CONTROLLERS,
     *approvals.CONTROLLERS,
+    *disclosures.CONTROLLERS,
     *admin.CONTROLLERS,
 ]
 

@@ -1,0 +1,192 @@
+"""Preparing a disclosure (steward): pick a period, read the draft built from live figures,
+submit it to the committee; publish it once approved. The committee signs it off in the
+approval inbox. Everything goes through ``trustfund.disclosure.operations``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.disclosure import operations, render
+from trustfund.disclosure.schemas import DisclosureCreate
+from trustfund.errors import TrustfundError
+from trustfund.settings import Settings
+from trustfund.web.staff.common import error_message, field_errors, may, page, principal_of
+
+STATUS_NAMES = {
+    "submitted": "待业委会审核",
+    "approved": "已批准，待发布",
+    "rejected": "已驳回",
+    "published": "已发布",
+    "superseded": "已被更正",
+    "void": "已作废",
+}
+
+
+class SubmitForm(BaseModel):
+    period: str = Field(default="", max_length=40)
+    note: str = Field(default="", max_length=1000)
+
+
+class DisclosurePagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/disclosures"
+
+    def _list(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        *,
+        period: str = "",
+        errors: dict[str, str] | None = None,
+        done: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/disclosures.html",
+            status=status,
+            estate=estate,
+            versions=list(reversed(operations.list_versions(session, estate))),
+            status_names=STATUS_NAMES,
+            period=period,
+            errors=errors or {},
+            done=done,
+            can_record=may(request, Action.RECORD, estate),
+            can_approve=may(request, Action.APPROVE, estate),
+        )
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def versions(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return self._list(request, db_session, estate, done=done)
+
+    @get("/preview", opt=estate_action(Action.READ), sync_to_thread=True)
+    def preview(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        period: FromQuery[str] = "",
+    ) -> Template:
+        """The draft of a period from live figures, and the form that submits it."""
+        try:
+            draft = operations.draft(db_session, estate, period)
+        except TrustfundError as exc:
+            errors = field_errors(exc)
+            return self._list(request, db_session, estate, period=period, errors=errors, status=422)
+        return page(
+            request,
+            "staff/disclosure_preview.html",
+            estate=estate,
+            draft=draft,
+            form=SubmitForm(period=period),
+            errors={},
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get(
+        "/preview.html",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type=MediaType.HTML,
+    )
+    def preview_document(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        period: FromQuery[str] = "",
+    ) -> Response[str]:
+        """The draft statement as the disclosure package renders it (marked as a draft)."""
+        draft = operations.draft(db_session, estate, period)
+        html = render.statement_html(
+            draft.statement,
+            None,
+            base_url=settings.public_url,
+            draft_head=(draft.ledger_seq, draft.ledger_hash),
+        )
+        return Response(html, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
+
+    @post(
+        "/",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_disclosure"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def submit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[SubmitForm],
+    ) -> Response[Any]:
+        try:
+            operations.submit(
+                db_session,
+                estate,
+                DisclosureCreate(period=data.period, note=data.note),
+                principal_of(request).user_id,
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            errors = field_errors(exc)
+            if "period" not in errors and "_form" not in errors:
+                errors = {"_form": error_message(exc)}
+            return self._list(
+                request, db_session, estate, period=data.period, errors=errors, status=422
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/disclosures?done=submitted", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post(
+        "/{version_id:int}/publish",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.publish_disclosure"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def publish(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        version_id: FromPath[int],
+    ) -> Response[Any]:
+        operations.get_version(db_session, estate, version_id)  # 404 before anything else
+        try:
+            operations.publish(
+                db_session, settings, estate, version_id, principal_of(request).user_id
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            return self._list(
+                request,
+                db_session,
+                estate,
+                errors={"_form": error_message(exc)},
+                status=exc.status_code,
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/disclosures?done=published", status_code=HTTP_303_SEE_OTHER
+        )
+
+
+CONTROLLERS: list[Any] = [DisclosurePagesController]
