@@ -11,18 +11,42 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.api.access import current_principal, estate_action
+from trustfund.api.access import current_principal, estate_action, public
 from trustfund.approvals import rules as approval_rules
 from trustfund.approvals.schemas import DecisionIn, OwnersVoteIn, RulesIn
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError
+from trustfund.errors import NotAuthenticatedError, NotFoundError, ValidationError
+from trustfund.settings import Settings
+from trustfund.settlements import (
+    claims,
+    contracts,
+    expenses,
+    goods,
+    payouts,
+    prices,
+    service,
+    vouchers,
+    workorders,
+)
+from trustfund.settlements.schemas import (
+    ClaimIn,
+    ContractIn,
+    ContractorIn,
+    GoodsSlipIn,
+    PayIn,
+    VoucherPublicIn,
+    WorkOrderIn,
+    WorkOrderStepIn,
+)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -162,4 +186,527 @@ class ApprovalsController(Controller):
         )
 
 
-CONTROLLERS: list[Any] = [ApprovalsController]
+def _answer(result: tuple[dict[str, Any], bool], status: int = 200) -> Response[dict[str, Any]]:
+    body, replayed = result
+    return Response(
+        body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None
+    )
+
+
+class SettlementsController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}"
+    tags = ["settlements"]
+
+    # --- contractors and contracts ------------------------------------------------------
+
+    @get("/contractors", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_contractors(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        """Contractors (承揽方) of the estate."""
+        return contracts.list_contractors(db_session, estate.id)
+
+    @post("/contractors", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def add_contractor(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: JSONBody[ContractorIn],
+    ) -> dict[str, Any]:
+        """Add a contractor. 409 if the name exists."""
+        return service.add_contractor(db_session, estate.id, data)
+
+    @get("/contracts", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_contracts(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        """Repair contracts (维修承揽合同) with their approval status."""
+        return contracts.list_contracts(db_session, estate.id)
+
+    @post("/contracts", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def add_contract(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ContractIn],
+    ) -> dict[str, Any]:
+        """A draft one-year repair contract."""
+        return service.add_contract(db_session, estate.id, data, _principal(request).user_id)
+
+    @put("/contracts/{contract_id:int}", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def update_contract(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        contract_id: FromPath[int],
+        data: JSONBody[ContractIn],
+    ) -> dict[str, Any]:
+        """Edit a contract; any approval becomes void."""
+        return service.update_contract(db_session, estate.id, contract_id, data)
+
+    @post(
+        "/contracts/{contract_id:int}/submit",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+    )
+    def submit_contract(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        contract_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Ask the committee to approve the contract; answers the approval request."""
+        return service.submit_contract(
+            db_session, estate.id, contract_id, _principal(request).user_id
+        )
+
+    # --- reference prices ---------------------------------------------------------------
+
+    @get("/prices", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_prices(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        on: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        """Every version, and (with ``on``) the prices in force on that date."""
+        when = service.parse_date(on, "on")
+        return {
+            "versions": prices.list_price_lists(db_session, estate.id),
+            "in_force": prices.prices_on(db_session, estate.id, when) if when else None,
+        }
+
+    @post(
+        "/prices/import",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="CSV or XLSX (编码, 名称, 单位, 单价), all rows or none; 422 lists "
+        "rows[N].field; 409 if a version with that effective date exists.",
+    )
+    def import_prices(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: MultipartBody[UploadFile],
+        effective_from: FromQuery[str],
+        source: FromQuery[str] = "",
+    ) -> dict[str, Any]:
+        """Import a reference price list version."""
+        when = service.parse_date(effective_from, "effective_from")
+        if when is None:
+            raise ValidationError.field("effective_from", "required (YYYY-MM-DD)")
+        return prices.import_prices(
+            db_session,
+            estate.id,
+            data.file.read(),
+            data.filename or "",
+            effective_from=when,
+            source=source,
+            actor_user_id=_principal(request).user_id,
+        )
+
+    # --- repair register ----------------------------------------------------------------
+
+    @get("/work-orders", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_work_orders(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        status: FromQuery[str | None] = None,
+    ) -> list[dict[str, Any]]:
+        """The repair register (工程维修登记表)."""
+        return workorders.register(db_session, estate.id, status=status)
+
+    @post("/work-orders", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def report_work(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[WorkOrderIn],
+    ) -> dict[str, Any]:
+        """Register a reported problem."""
+        return service.report_work(db_session, estate.id, data, _principal(request).user_id)
+
+    @post(
+        "/work-orders/{order_id:int}/status",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+        description="reported → assigned (contractor_id) → done → settled (claim_id); 409 "
+        "for any other transition.",
+    )
+    def advance_work(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        order_id: FromPath[int],
+        data: JSONBody[WorkOrderStepIn],
+    ) -> dict[str, Any]:
+        """Move a work order one step forward."""
+        return service.advance_work(db_session, estate.id, order_id, data)
+
+    @post(
+        "/work-orders/{order_id:int}/photos", opt=estate_action(Action.RECORD), sync_to_thread=True
+    )
+    def add_photo(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        request: Request[Any, Any, Any],
+        order_id: FromPath[int],
+        data: MultipartBody[UploadFile],
+    ) -> dict[str, Any]:
+        """Attach a photo (JPEG or PNG) to a work order."""
+        return service.add_photo(
+            db_session,
+            settings.var_dir,
+            estate.id,
+            order_id,
+            data.file.read(),
+            data.filename or "",
+            _principal(request).user_id,
+        )
+
+    # --- claims and payouts -------------------------------------------------------------
+
+    @get("/claims", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_claims(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        status: FromQuery[str | None] = None,
+    ) -> list[dict[str, Any]]:
+        """Claims, by work date."""
+        return claims.list_claims(db_session, estate.id, status=status)
+
+    @post(
+        "/claims",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="Line amount = quantity × unit price, to the fen, half up. A line above "
+        "the reference price in force on the work date needs over_reason (422 names the line).",
+    )
+    def create_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ClaimIn],
+    ) -> dict[str, Any]:
+        """A draft claim."""
+        return service.create_claim(db_session, estate.id, data, _principal(request).user_id)
+
+    @get("/claims/{claim_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def show_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """One claim with its lines, approval and entries."""
+        return claims.claim_view(db_session, claims.get_claim(db_session, estate.id, claim_id))
+
+    @put(
+        "/claims/{claim_id:int}",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="Voids any approval: the claim returns to draft. 409 once payable.",
+    )
+    def update_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+        data: JSONBody[ClaimIn],
+    ) -> dict[str, Any]:
+        """Edit a claim."""
+        return service.update_claim(db_session, estate.id, claim_id, data)
+
+    @post(
+        "/claims/{claim_id:int}/submit",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def submit_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        claim_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Submit for approval (the rule of the claim's amount applies)."""
+        return service.submit_claim(db_session, estate.id, claim_id, _principal(request).user_id)
+
+    @post(
+        "/claims/{claim_id:int}/void",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def void_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Withdraw a claim that is not payable yet."""
+        return service.void_claim(db_session, estate.id, claim_id)
+
+    @post(
+        "/claims/{claim_id:int}/payable",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+        description="Posts Expenses:<fund>:<item> / Liabilities:Payable:Contractors on the "
+        "work date. 409 insufficient-funds names the fund and the shortfall.",
+    )
+    def make_payable(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        claim_id: FromPath[int],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """An approved claim becomes payable."""
+        return _answer(
+            payouts.payable_request(
+                db_session,
+                estate.id,
+                claim_id,
+                actor_user_id=_principal(request).user_id,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @post(
+        "/claims/{claim_id:int}/pay",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+        description="Pays from the committee bank account (making an approved claim payable "
+        "first). A claim is never paid twice (409).",
+    )
+    def pay_claim(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        claim_id: FromPath[int],
+        data: JSONBody[PayIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Pay an approved claim."""
+        return _answer(
+            payouts.pay_request(
+                db_session,
+                estate.id,
+                claim_id,
+                paid_on=data.paid_on,
+                actor_user_id=_principal(request).user_id,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    @post("/claims/{claim_id:int}/vouchers", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def add_voucher(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        request: Request[Any, Any, Any],
+        claim_id: FromPath[int],
+        data: MultipartBody[UploadFile],
+    ) -> dict[str, Any]:
+        """Attach a voucher (JPEG, PNG or PDF, at most 10 MB), stored by its sha256."""
+        return service.add_claim_voucher(
+            db_session,
+            settings.var_dir,
+            estate.id,
+            claim_id,
+            data.file.read(),
+            data.filename or "",
+            _principal(request).user_id,
+        )
+
+    # --- vouchers -----------------------------------------------------------------------
+
+    @get("/vouchers/{voucher_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def download_voucher(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        voucher_id: FromPath[int],
+    ) -> Response[bytes]:
+        """The original file (staff only), checked against its hash."""
+        voucher = vouchers.get_voucher(db_session, estate.id, voucher_id)
+        return Response(
+            vouchers.read_original(settings.var_dir, voucher),
+            media_type=voucher.content_type,
+            headers={
+                "Content-Disposition": f'inline; filename="{voucher.number}"',
+                "X-Content-SHA256": voucher.sha256,
+            },
+        )
+
+    @put(
+        "/vouchers/{voucher_id:int}/public",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        description="Mark a voucher free of personal data (the public then sees a thumbnail "
+        "without EXIF, or the PDF) or withdraw that.",
+    )
+    def mark_voucher(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        voucher_id: FromPath[int],
+        data: JSONBody[VoucherPublicIn],
+    ) -> dict[str, Any]:
+        """Decide whether the public may see a voucher."""
+        return service.mark_voucher(db_session, estate.id, voucher_id, data.public)
+
+    # --- goods --------------------------------------------------------------------------
+
+    @get("/goods", opt=estate_action(Action.READ), sync_to_thread=True)
+    def goods_stock(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        """Stock per item: received, issued, in stock."""
+        return goods.stock(db_session, estate.id)
+
+    @get("/goods/slips", opt=estate_action(Action.READ), sync_to_thread=True)
+    def goods_slips(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        """Goods in/out slips (物品出入单)."""
+        return goods.list_slips(db_session, estate.id)
+
+    @post(
+        "/goods/slips",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="purchase / donation (in), issue (out); issuing more than in stock is a "
+        "422 on quantity.",
+    )
+    def record_slip(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[GoodsSlipIn],
+    ) -> dict[str, Any]:
+        """Record a goods slip."""
+        return service.record_slip(db_session, estate.id, data, _principal(request).user_id)
+
+    # --- expense detail table -----------------------------------------------------------
+
+    @get("/expenses", opt=estate_action(Action.READ), sync_to_thread=True)
+    def expense_table(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        """费用支出明细表: every payout with vouchers and approvers (names)."""
+        return expenses.expense_table(
+            db_session,
+            estate.id,
+            start=service.parse_date(start, "start"),
+            end=service.parse_date(end, "end"),
+        )
+
+    @get(
+        "/expenses/xlsx",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type=XLSX,
+    )
+    def expense_xlsx(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The expense detail table as XLSX."""
+        data = expenses.expense_xlsx(
+            db_session,
+            estate.id,
+            start=service.parse_date(start, "start"),
+            end=service.parse_date(end, "end"),
+        )
+        return Response(
+            data,
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="expenses-{estate.slug}.xlsx"'},
+        )
+
+
+def _public_estate(session: Session, slug: str) -> Estate:
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise NotFoundError(f"No estate {slug}.")
+    return estate
+
+
+class PublicSettlementsController(Controller):
+    path = "/api/v1/public/estates/{estate_slug:str}"
+    tags = ["public"]
+
+    @get("/expenses", opt=public(), sync_to_thread=True)
+    def expenses(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        """The expense detail table for residents: approvers by role, not by name."""
+        estate = _public_estate(db_session, estate_slug)
+        return expenses.expense_table(
+            db_session,
+            estate.id,
+            start=service.parse_date(start, "start"),
+            end=service.parse_date(end, "end"),
+            public=True,
+        )
+
+    @get("/vouchers/{voucher_id:int}", opt=public(), sync_to_thread=True)
+    def voucher(
+        self,
+        db_session: NamedDependency[Session],
+        estate_slug: FromPath[str],
+        voucher_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """A voucher's number, hash, type and size (verify a copy by its sha256)."""
+        estate = _public_estate(db_session, estate_slug)
+        return vouchers.voucher_view(
+            vouchers.get_voucher(db_session, estate.id, voucher_id), staff=False
+        )
+
+    @get("/vouchers/{voucher_id:int}/file", opt=public(), sync_to_thread=True)
+    def voucher_file(
+        self,
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate_slug: FromPath[str],
+        voucher_id: FromPath[int],
+    ) -> Response[bytes]:
+        """A placeholder while the voucher may contain personal data; once staff marked it
+        public, a thumbnail without EXIF (images) or the PDF."""
+        estate = _public_estate(db_session, estate_slug)
+        voucher = vouchers.get_voucher(db_session, estate.id, voucher_id)
+        data, media_type = vouchers.public_file(settings.var_dir, voucher)
+        return Response(data, media_type=media_type)
+
+
+CONTROLLERS: list[Any] = [ApprovalsController, SettlementsController, PublicSettlementsController]

@@ -32,6 +32,8 @@ from trustfund.db.base import Base, Money, UTCDateTime, utcnow
 
 #: Quantities (3 decimals: 2.5 m², 0.125 t).
 Quantity = Numeric(12, 3, asdecimal=True)
+#: Unit prices: up to 4 decimals (electricity is 0.538 yuan/kWh); line amounts are money.
+UnitPrice = Numeric(14, 4, asdecimal=True)
 #: Floor area in m² for owners' votes.
 Area = Numeric(12, 2, asdecimal=True)
 
@@ -222,7 +224,7 @@ class PriceItem(Base):
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(20))
-    unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice)
 
     price_list: Mapped[PriceList] = relationship(back_populates="items")
 
@@ -338,9 +340,9 @@ class ClaimLine(Base):
     description: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(20))
-    unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice)
     amount: Mapped[Decimal] = mapped_column(Money)
-    reference_price: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    reference_price: Mapped[Decimal | None] = mapped_column(UnitPrice, default=None)
     #: How much the line costs more than at the reference price (NULL = not above it).
     over_reference: Mapped[Decimal | None] = mapped_column(Money, default=None)
     over_reason: Mapped[str | None] = mapped_column(String(500), default=None)

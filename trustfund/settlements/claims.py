@@ -1,0 +1,359 @@
+"""Claims (结算 and other expenses): payee, fund, expense item, lines checked against the
+reference prices, and the committee's approval (subject kind ``claim``).
+
+Status machine::
+
+    draft → submitted → approved → payable → paid
+              ↘ rejected (with a reason)      draft/submitted/approved/rejected → void
+
+Editing a claim (draft, submitted, approved or rejected) voids its approval requests and
+returns it to draft: a new submission is needed. The approval is bound to
+``claim_content`` — payee, contractor, fund, expense item, work date, description, amount
+and every line — so nothing that matters can change under an approval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.db.base import ZERO, utcnow
+from trustfund.db.models.journal import LedgerAccount
+from trustfund.db.models.settlements import (
+    ApprovalRequest,
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+    RequestStatus,
+    WorkOrder,
+)
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.ledger.accounts import expense_account
+from trustfund.settlements.common import price_text, quantity, raise_if, text
+from trustfund.settlements.common import unit_price as unit_price_of
+from trustfund.settlements.contracts import get_contractor
+from trustfund.settlements.lines import price_line
+from trustfund.settlements.prices import price_in_force
+from trustfund.settlements.schemas import ClaimIn
+
+EDITABLE = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.REJECTED)
+MAX_LINES = 100
+
+
+def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> str:
+    try:
+        account = expense_account(fund, item)
+    except ValueError as exc:
+        field = "fund" if "fund" in str(exc) or "project" in str(exc) else "expense_item"
+        raise ValidationError.field(field, str(exc)) from exc
+    opened = session.scalar(
+        select(LedgerAccount.id).where(
+            LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
+        )
+    )
+    if opened is None:
+        raise ValidationError.field(
+            "expense_item", f"{account} is not an open account of this estate"
+        )
+    return account
+
+
+def _build_lines(
+    session: Session, estate_id: int, data: ClaimIn, errors: list[FieldError]
+) -> list[ClaimLine]:
+    if not data.lines:
+        errors.append(FieldError("lines", "at least one line is required"))
+    if len(data.lines) > MAX_LINES:
+        errors.append(FieldError("lines", f"at most {MAX_LINES} lines"))
+    built: list[ClaimLine] = []
+    for i, raw in enumerate(data.lines):
+        where = f"lines[{i}]"
+        qty = quantity(raw.quantity, f"{where}.quantity", errors)
+        unit_price = unit_price_of(raw.unit_price, f"{where}.unit_price", errors)
+        reference = None
+        code = (raw.item_code or "").strip() or None
+        if code is not None:
+            reference = price_in_force(session, estate_id, code, data.work_date)
+            if reference is None:
+                errors.append(
+                    FieldError(
+                        f"{where}.item_code",
+                        f"no reference price {code} in force on {data.work_date}",
+                    )
+                )
+        description = text(
+            raw.description or (reference.name if reference else ""),
+            f"{where}.description",
+            errors,
+            limit=200,
+        )
+        unit = text(
+            raw.unit or (reference.unit if reference else ""), f"{where}.unit", errors, limit=20
+        )
+        if reference is not None and unit != reference.unit:
+            errors.append(
+                FieldError(
+                    f"{where}.unit", f"the reference price of {code} is per {reference.unit}"
+                )
+            )
+        priced = price_line(qty, unit_price, reference.unit_price if reference else None)
+        reason = text(raw.over_reason, f"{where}.over_reason", errors, limit=500, required=False)
+        if priced.over_reference is not None and not reason:
+            errors.append(
+                FieldError(
+                    f"{where}.over_reason",
+                    f"unit price {price_text(unit_price)} is above the reference price "
+                    f"{price_text(priced.reference_price or unit_price)} per {unit} (the line "
+                    f"costs {priced.over_reference} more): a written reason is required",
+                )
+            )
+        built.append(
+            ClaimLine(
+                position=i,
+                item_code=code,
+                description=description,
+                quantity=qty,
+                unit=unit,
+                unit_price=unit_price,
+                amount=priced.amount,
+                reference_price=priced.reference_price,
+                over_reference=priced.over_reference,
+                over_reason=reason or None,
+            )
+        )
+    return built
+
+
+def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> None:
+    errors: list[FieldError] = []
+    payee = text(data.payee, "payee", errors, limit=100)
+    description = text(data.description, "description", errors, limit=300)
+    contractor_id = None
+    if data.contractor_id is not None:
+        contractor_id = get_contractor(session, estate_id, data.contractor_id).id
+    if data.work_order_id is not None:
+        order = session.get(WorkOrder, data.work_order_id)
+        if order is None or order.estate_id != estate_id:
+            errors.append(FieldError("work_order_id", "no such work order in this estate"))
+    try:
+        _expense_account(session, estate_id, data.fund.strip(), data.expense_item.strip())
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+    lines = _build_lines(session, estate_id, data, errors)
+    raise_if(errors, "The claim is not valid.")
+    claim.payee, claim.description = payee, description
+    claim.contractor_id = contractor_id
+    claim.fund = data.fund.strip()
+    claim.expense_item = data.expense_item.strip()[:1].upper() + data.expense_item.strip()[1:]
+    claim.work_date = data.work_date
+    claim.work_order_id = data.work_order_id
+    claim.lines.clear()
+    session.flush()
+    claim.lines.extend(lines)
+    claim.amount = sum((line.amount for line in lines), ZERO)
+
+
+def create_claim(
+    session: Session, estate_id: int, data: ClaimIn, *, actor_user_id: int | None
+) -> Claim:
+    """A draft claim. Flushes. Raises ValidationError naming each bad field or line
+    (``lines[N].over_reason`` for a line above the reference price without a reason)."""
+    claim = Claim(estate_id=estate_id, status=ClaimStatus.DRAFT, created_by=actor_user_id)
+    _apply(session, estate_id, claim, data)
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def get_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.estate_id != estate_id:
+        raise NotFoundError(f"No claim {claim_id} in this estate.")
+    return claim
+
+
+def lock_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
+    """The claim row, locked until the transaction ends (``FOR UPDATE`` on PostgreSQL) and
+    fresh from the database."""
+    claim = session.scalars(
+        select(Claim)
+        .where(Claim.id == claim_id, Claim.estate_id == estate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if claim is None:
+        raise NotFoundError(f"No claim {claim_id} in this estate.")
+    return claim
+
+
+def update_claim(session: Session, estate_id: int, claim_id: int, data: ClaimIn) -> Claim:
+    """Edit a claim; its approvals become void and it returns to draft. Flushes.
+    Raises NotFoundError, ConflictError (payable, paid or void), ValidationError."""
+    claim = lock_claim(session, estate_id, claim_id)
+    if claim.status not in EDITABLE:
+        raise ConflictError(f"Claim {claim.id} is {claim.status.value}; it can no longer change.")
+    _apply(session, estate_id, claim, data)
+    approvals.void_for_subject(session, "claim", claim.id, reason="the claim was edited")
+    claim.status = ClaimStatus.DRAFT
+    claim.revision += 1
+    claim.approved_at = None
+    claim.rejected_reason = None
+    session.flush()
+    return claim
+
+
+def claim_content(claim: Claim) -> dict[str, Any]:
+    """What an approval of the claim is bound to."""
+    return {
+        "payee": claim.payee,
+        "contractor_id": claim.contractor_id,
+        "fund": claim.fund,
+        "expense_item": claim.expense_item,
+        "work_date": claim.work_date,
+        "description": claim.description,
+        "amount": claim.amount,
+        "lines": [
+            {
+                "item_code": line.item_code,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit": line.unit,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+                "over_reason": line.over_reason,
+            }
+            for line in claim.lines
+        ],
+    }
+
+
+def submit_claim(
+    session: Session, estate_id: int, claim_id: int, *, actor_user_id: int
+) -> ApprovalRequest:
+    """Submit a draft (or rejected) claim for approval. Flushes. Raises ConflictError."""
+    claim = lock_claim(session, estate_id, claim_id)
+    if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.REJECTED):
+        raise ConflictError(
+            f"Claim {claim.id} is {claim.status.value}; only a draft or rejected claim can be "
+            "submitted (edit it first)."
+        )
+    request = approvals.submit(
+        session,
+        estate_id,
+        subject_kind="claim",
+        subject_id=claim.id,
+        content=claim_content(claim),
+        amount=claim.amount,
+        submitted_by=actor_user_id,
+    )
+    claim.status = ClaimStatus.SUBMITTED
+    claim.submitted_by = actor_user_id
+    claim.submitted_at = utcnow()
+    claim.rejected_reason = None
+    session.flush()
+    return request
+
+
+def void_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
+    """Withdraw a claim that was not made payable. Flushes. Raises ConflictError."""
+    claim = lock_claim(session, estate_id, claim_id)
+    if claim.status not in EDITABLE:
+        raise ConflictError(f"Claim {claim.id} is {claim.status.value}; it cannot be voided.")
+    approvals.void_for_subject(session, "claim", claim.id, reason="the claim was withdrawn")
+    claim.status = ClaimStatus.VOID
+    session.flush()
+    return claim
+
+
+def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
+    request = approvals.current_request(session, "claim", claim.id)
+    over = [line for line in claim.lines if line.over_reference is not None]
+    return {
+        "id": claim.id,
+        "status": claim.status.value,
+        "revision": claim.revision,
+        "payee": claim.payee,
+        "contractor_id": claim.contractor_id,
+        "fund": claim.fund,
+        "expense_item": claim.expense_item,
+        "account": expense_account(claim.fund, claim.expense_item),
+        "description": claim.description,
+        "work_date": claim.work_date.isoformat(),
+        "work_order_id": claim.work_order_id,
+        "amount": str(claim.amount),
+        "above_reference": str(sum((line.over_reference or ZERO for line in over), ZERO)),
+        "lines": [
+            {
+                "item_code": line.item_code,
+                "description": line.description,
+                "quantity": str(line.quantity.normalize())
+                if line.quantity == line.quantity.to_integral()
+                else str(line.quantity),
+                "unit": line.unit,
+                "unit_price": price_text(line.unit_price),
+                "amount": str(line.amount),
+                "reference_price": None
+                if line.reference_price is None
+                else price_text(line.reference_price),
+                "above_reference": line.over_reference is not None,
+                "over_reference": None if line.over_reference is None else str(line.over_reference),
+                "over_reason": line.over_reason,
+            }
+            for line in claim.lines
+        ],
+        "approval": None
+        if request is None
+        else {
+            "request_id": request.id,
+            "status": request.status.value,
+            "rule": request.rule_label,
+            "approvals_needed": request.approvals_needed,
+            "content_hash": request.content_hash,
+        },
+        "rejected_reason": claim.rejected_reason,
+        "payable_on": claim.payable_on.isoformat() if claim.payable_on else None,
+        "payable_entry_seq": claim.payable_entry_seq,
+        "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
+        "paid_entry_seq": claim.paid_entry_seq,
+        "vouchers": [{"id": v.id, "number": v.number} for v in claim.vouchers],
+    }
+
+
+def list_claims(
+    session: Session, estate_id: int, *, status: str | None = None
+) -> list[dict[str, Any]]:
+    stmt = select(Claim).where(Claim.estate_id == estate_id)
+    if status:
+        try:
+            stmt = stmt.where(Claim.status == ClaimStatus(status))
+        except ValueError:
+            raise ValidationError.field(
+                "status", "one of " + ", ".join(s.value for s in ClaimStatus)
+            ) from None
+    rows = session.scalars(stmt.order_by(Claim.work_date, Claim.id))
+    return [claim_view(session, c) for c in rows]
+
+
+def _content(session: Session, claim_id: int) -> Mapping[str, Any]:
+    claim = session.get(Claim, claim_id)
+    return claim_content(claim) if claim is not None else {}
+
+
+def _after(session: Session, request: ApprovalRequest) -> None:
+    claim = session.get(Claim, request.subject_id)
+    if claim is None or claim.status != ClaimStatus.SUBMITTED:
+        return
+    if request.status == RequestStatus.APPROVED:
+        claim.status = ClaimStatus.APPROVED
+        claim.approved_at = request.decided_at
+    elif request.status == RequestStatus.REJECTED:
+        reasons = [d.reason for d in request.decisions if d.reason]
+        claim.status = ClaimStatus.REJECTED
+        claim.rejected_reason = (reasons[-1] if reasons else "the owners' vote did not pass")[:500]
+
+
+approvals.register_subject("claim", content=_content, after_decision=_after)

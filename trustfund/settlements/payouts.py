@@ -1,0 +1,209 @@
+"""Payout of an approved claim: approved → payable → paid, each step one journal entry.
+
+Payable (dated the claim's work date — the cost arises when the work is done; the approval
+may come later)::
+
+    2026-03-12 * "维修公司" "结算：更换声控灯（申请单 12）"
+      kind: "payable"
+      claim: "12"
+      Expenses:Maintenance:Repairs        860.00 CNY
+      Liabilities:Payable:Contractors    -860.00 CNY
+
+Paid (dated the payment day, not before the payable day) from the committee's bank account::
+
+    2026-03-20 * "维修公司" "付款：更换声控灯（申请单 12）"
+      kind: "payout"
+      claim: "12"
+      Liabilities:Payable:Contractors     860.00 CNY
+      Assets:Bank:Committee              -860.00 CNY
+
+The payable entry takes the money out of the fund; ``post_entry`` refuses it when the fund
+would go below zero, and this module turns that into a message naming the fund and the
+shortfall. A claim is never paid twice: the claim row is locked (``FOR UPDATE``), the status
+machine only moves forward, each entry has a fixed idempotency key (``claim:<id>:payable``,
+``claim:<id>:paid``), and the HTTP routes take an ``Idempotency-Key`` (``run_idempotent``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.db.models.settlements import Claim, ClaimStatus
+from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
+from trustfund.journal.idempotency import run_idempotent
+from trustfund.journal.service import post_entry
+from trustfund.ledger.accounts import BANK, FUND_NAMES_ZH, PAYABLE, expense_account
+from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import format_money
+from trustfund.settlements.claims import claim_content, claim_view, lock_claim
+from trustfund.settlements.common import get_estate, local_today
+
+
+def fund_label(fund: str) -> str:
+    """``maintenance`` → ``公共设施维护 (maintenance)``; ``autonomy:P01`` → ``自治项目 P01 …``."""
+    if fund.startswith("autonomy:"):
+        return f"自治项目 {fund.split(':', 1)[1]} ({fund})"
+    return f"{FUND_NAMES_ZH.get(fund, fund)} ({fund})"
+
+
+def _narration(prefix: str, claim: Claim) -> str:
+    return f"{prefix}：{claim.description}（申请单 {claim.id}）"[:500]
+
+
+def _make_payable(session: Session, claim: Claim, actor_user_id: int | None) -> None:
+    if not approvals.is_approved(session, "claim", claim.id, claim_content(claim)):
+        raise ConflictError(
+            f"Claim {claim.id} has no approval for its current content; submit it again."
+        )
+    draft = EntryDraft(
+        date=claim.work_date,
+        narration=_narration("结算", claim),
+        payee=claim.payee,
+        legs=(
+            Leg(expense_account(claim.fund, claim.expense_item), claim.amount),
+            Leg(PAYABLE, -claim.amount),
+        ),
+        meta={"claim": str(claim.id)},
+        kind="payable",
+    )
+    try:
+        entry = post_entry(
+            session,
+            claim.estate_id,
+            draft,
+            idempotency_key=f"claim:{claim.id}:payable",
+            actor_user_id=actor_user_id,
+        )
+    except InsufficientFundsError as exc:
+        shortfall = Decimal(str(exc.extra.get("shortfall", "0")))
+        fund = str(exc.extra.get("fund", claim.fund))
+        held = claim.amount - shortfall
+        raise InsufficientFundsError(
+            f"The {fund_label(fund)} fund holds {format_money(held)} CNY on {claim.work_date}, "
+            f"but claim {claim.id} needs {format_money(claim.amount)} CNY: it is short by "
+            f"{format_money(shortfall)} CNY. Nothing was paid; the fund must first receive "
+            "income or an approved transfer.",
+            extra={"fund": fund, "shortfall": str(shortfall), "claim_id": claim.id},
+        ) from exc
+    claim.status = ClaimStatus.PAYABLE
+    claim.payable_on = claim.work_date
+    claim.payable_entry_seq = entry.seq
+
+
+def make_payable(
+    session: Session, estate_id: int, claim_id: int, *, actor_user_id: int | None
+) -> Claim:
+    """approved → payable. Flushes. Raises NotFoundError, ConflictError (not approved, or
+    already payable/paid), InsufficientFundsError (fund and shortfall named),
+    PeriodLockedError, ValidationError."""
+    claim = lock_claim(session, estate_id, claim_id)
+    if claim.status != ClaimStatus.APPROVED:
+        raise ConflictError(
+            f"Claim {claim.id} is {claim.status.value}; only an approved claim becomes payable."
+        )
+    _make_payable(session, claim, actor_user_id)
+    session.flush()
+    return claim
+
+
+def pay_claim(
+    session: Session,
+    estate_id: int,
+    claim_id: int,
+    *,
+    paid_on: dt.date | None = None,
+    actor_user_id: int | None,
+) -> Claim:
+    """Pay an approved or payable claim from the committee's bank account (an approved one is
+    made payable first). Flushes. Raises NotFoundError, ConflictError (already paid, not
+    approved), InsufficientFundsError, PeriodLockedError, ValidationError (paid before the
+    work date)."""
+    claim = lock_claim(session, estate_id, claim_id)
+    if claim.status == ClaimStatus.PAID:
+        raise ConflictError(
+            f"Claim {claim.id} was paid on {claim.paid_on} (entry {claim.paid_entry_seq}); "
+            "it is never paid twice."
+        )
+    if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAYABLE):
+        raise ConflictError(
+            f"Claim {claim.id} is {claim.status.value}; only an approved claim can be paid."
+        )
+    on = paid_on or local_today(get_estate(session, estate_id))
+    if on < claim.work_date:
+        raise ValidationError.field(
+            "paid_on", f"must not be before the work date {claim.work_date}"
+        )
+    if claim.status == ClaimStatus.APPROVED:
+        _make_payable(session, claim, actor_user_id)
+    draft = EntryDraft(
+        date=on,
+        narration=_narration("付款", claim),
+        payee=claim.payee,
+        legs=(Leg(PAYABLE, claim.amount), Leg(BANK, -claim.amount)),
+        meta={"claim": str(claim.id)},
+        kind="payout",
+    )
+    entry = post_entry(
+        session,
+        estate_id,
+        draft,
+        idempotency_key=f"claim:{claim.id}:paid",
+        actor_user_id=actor_user_id,
+    )
+    claim.status = ClaimStatus.PAID
+    claim.paid_on = on
+    claim.paid_entry_seq = entry.seq
+    session.flush()
+    return claim
+
+
+def payable_request(
+    session: Session,
+    estate_id: int,
+    claim_id: int,
+    *,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Entry point (commits) of ``make_payable`` with request idempotency."""
+    result = run_idempotent(
+        session,
+        scope=f"settlements.payable:{estate_id}",
+        key=idempotency_key,
+        fingerprint={"claim_id": claim_id},
+        action=lambda: claim_view(
+            session, make_payable(session, estate_id, claim_id, actor_user_id=actor_user_id)
+        ),
+    )
+    session.commit()
+    return result
+
+
+def pay_request(
+    session: Session,
+    estate_id: int,
+    claim_id: int,
+    *,
+    paid_on: dt.date | None,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Entry point (commits) of ``pay_claim`` with request idempotency: a replay of the same
+    key and body answers the first result; the same key with another body is a 409."""
+    result = run_idempotent(
+        session,
+        scope=f"settlements.pay:{estate_id}",
+        key=idempotency_key,
+        fingerprint={"claim_id": claim_id, "paid_on": paid_on},
+        action=lambda: claim_view(
+            session,
+            pay_claim(session, estate_id, claim_id, paid_on=paid_on, actor_user_id=actor_user_id),
+        ),
+    )
+    session.commit()
+    return result

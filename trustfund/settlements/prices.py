@@ -1,0 +1,216 @@
+"""Government reference price lists (政府参考价格), versioned by effective date.
+
+An import is one complete version: item code, name, unit, unit price, in force from its
+``effective_from`` until a later version. All rows or none: any bad row makes a 422 naming
+every bad cell as ``rows[N].field`` (N = spreadsheet row, header is row 1). A version is
+never changed once imported (claims were compared against it); a second import for the same
+date is a 409. The price in force on a date is taken from the latest version effective on
+or before that date that lists the item.
+
+Columns (Chinese or English headers): 编码/code, 名称/name, 单位/unit, 单价/unit_price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.settlements import PriceItem, PriceList
+from trustfund.errors import ConflictError, FieldError, ValidationError
+from trustfund.estates.importer import read_table
+from trustfund.settlements.common import (
+    cell_amount,
+    cell_text,
+    price_text,
+    raise_if,
+    text,
+    unit_price,
+)
+
+HEADERS = {
+    "编码": "code",
+    "项目编码": "code",
+    "code": "code",
+    "item_code": "code",
+    "名称": "name",
+    "项目名称": "name",
+    "name": "name",
+    "单位": "unit",
+    "unit": "unit",
+    "单价": "unit_price",
+    "参考价": "unit_price",
+    "参考单价": "unit_price",
+    "unit_price": "unit_price",
+    "price": "unit_price",
+}
+REQUIRED = ("code", "name", "unit", "unit_price")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
+
+
+def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
+    """The rows of a price file as dicts; raises ValidationError naming every bad cell."""
+    table = read_table(data, filename)
+    columns: dict[int, str] = {}
+    for i, name in enumerate(table.header):
+        key = "".join(cell_text(name).split())
+        field = HEADERS.get(key) or HEADERS.get(key.lower())
+        if field and field not in columns.values():
+            columns[i] = field
+    missing = [f for f in REQUIRED if f not in columns.values()]
+    if missing:
+        raise ValidationError(
+            "The file lacks required columns: " + ", ".join(missing),
+            errors=[FieldError(f"header.{f}", "column missing") for f in missing],
+        )
+    errors: list[FieldError] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, cells in table.rows:
+        raw = {f: cells[i] if i < len(cells) else None for i, f in columns.items()}
+        where = f"rows[{number}]"
+        code = cell_text(raw["code"])
+        if not CODE.match(code):
+            errors.append(FieldError(f"{where}.code", "1–30 letters, digits, dots or dashes"))
+        elif code in seen:
+            errors.append(FieldError(f"{where}.code", f"appears twice (also row {seen[code]})"))
+        seen.setdefault(code, number)
+        name = text(cell_text(raw["name"]), f"{where}.name", errors, limit=100)
+        unit = text(cell_text(raw["unit"]), f"{where}.unit", errors, limit=20)
+        price = unit_price(
+            cell_amount(raw["unit_price"]), f"{where}.unit_price", errors, positive=True
+        )
+        rows.append({"code": code, "name": name, "unit": unit, "unit_price": price})
+    if not rows:
+        errors.append(FieldError("file", "no price rows"))
+    if errors:
+        raise ValidationError(
+            f"{len({e.field.split('.')[0] for e in errors})} rows are not valid; nothing was "
+            "imported. " + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+            errors=errors,
+        )
+    return rows
+
+
+def add_price_list(
+    session: Session,
+    estate_id: int,
+    rows: list[dict[str, Any]],
+    *,
+    effective_from: dt.date,
+    source: str = "",
+    actor_user_id: int | None = None,
+) -> PriceList:
+    """Store one version from parsed rows. Flushes. Raises ValidationError (source),
+    ConflictError (a version with that date exists)."""
+    errors: list[FieldError] = []
+    source = text(source, "source", errors, limit=200, required=False)
+    raise_if(errors)
+    exists = session.scalar(
+        select(PriceList.id).where(
+            PriceList.estate_id == estate_id, PriceList.effective_from == effective_from
+        )
+    )
+    if exists is not None:
+        raise ConflictError(
+            f"A price list effective from {effective_from} exists already; versions never "
+            "change — import the new prices with a later effective date."
+        )
+    price_list = PriceList(
+        estate_id=estate_id,
+        effective_from=effective_from,
+        source=source,
+        imported_by=actor_user_id,
+        items=[PriceItem(**row) for row in rows],
+    )
+    session.add(price_list)
+    session.flush()
+    return price_list
+
+
+def import_prices(
+    session: Session,
+    estate_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    effective_from: dt.date,
+    source: str = "",
+    actor_user_id: int | None = None,
+) -> dict[str, Any]:
+    """Import one version from CSV or XLSX. Commits. Raises ValidationError
+    (``rows[N].field``), ConflictError (a version with that date exists)."""
+    rows = parse_price_rows(data, filename)
+    price_list = add_price_list(
+        session,
+        estate_id,
+        rows,
+        effective_from=effective_from,
+        source=source,
+        actor_user_id=actor_user_id,
+    )
+    view = price_list_view(price_list)
+    session.commit()
+    return view
+
+
+def price_list_view(price_list: PriceList) -> dict[str, Any]:
+    return {
+        "id": price_list.id,
+        "effective_from": price_list.effective_from.isoformat(),
+        "source": price_list.source,
+        "items": [
+            {"code": i.code, "name": i.name, "unit": i.unit, "unit_price": price_text(i.unit_price)}
+            for i in price_list.items
+        ],
+    }
+
+
+def list_price_lists(session: Session, estate_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(PriceList)
+        .where(PriceList.estate_id == estate_id)
+        .order_by(PriceList.effective_from.desc())
+    )
+    return [price_list_view(p) for p in rows]
+
+
+def price_in_force(session: Session, estate_id: int, code: str, on: dt.date) -> PriceItem | None:
+    """The item from the latest version effective on or before ``on`` that lists it."""
+    return session.scalars(
+        select(PriceItem)
+        .join(PriceList, PriceList.id == PriceItem.price_list_id)
+        .where(
+            PriceList.estate_id == estate_id,
+            PriceList.effective_from <= on,
+            PriceItem.code == code,
+        )
+        .order_by(PriceList.effective_from.desc())
+        .limit(1)
+    ).first()
+
+
+def prices_on(session: Session, estate_id: int, on: dt.date) -> list[dict[str, Any]]:
+    """Every item's price in force on ``on``, by code."""
+    rows = session.execute(
+        select(PriceItem, PriceList.effective_from)
+        .join(PriceList, PriceList.id == PriceItem.price_list_id)
+        .where(PriceList.estate_id == estate_id, PriceList.effective_from <= on)
+        .order_by(PriceItem.code, PriceList.effective_from.desc())
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for item, since in rows:
+        out.setdefault(
+            item.code,
+            {
+                "code": item.code,
+                "name": item.name,
+                "unit": item.unit,
+                "unit_price": price_text(item.unit_price),
+                "effective_from": since.isoformat(),
+            },
+        )
+    return list(out.values())

@@ -1,0 +1,143 @@
+"""The repair register (工程维修登记表): work orders reported → assigned → done → settled.
+
+Each step has its date (never before the previous step's). Steps go forward one at a time;
+anything else is a 409. Settling needs an approved (or payable, or paid) claim for the work
+order. ``reporter`` is staff-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.settlements import Claim, ClaimStatus, WorkOrder, WorkOrderStatus
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.settlements.common import get_estate, local_today, raise_if, text
+from trustfund.settlements.contracts import get_contractor
+from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
+
+NEXT: dict[WorkOrderStatus, WorkOrderStatus] = {
+    WorkOrderStatus.REPORTED: WorkOrderStatus.ASSIGNED,
+    WorkOrderStatus.ASSIGNED: WorkOrderStatus.DONE,
+    WorkOrderStatus.DONE: WorkOrderStatus.SETTLED,
+}
+SETTLING_CLAIMS = (ClaimStatus.APPROVED, ClaimStatus.PAYABLE, ClaimStatus.PAID)
+
+
+def report(
+    session: Session, estate_id: int, data: WorkOrderIn, *, actor_user_id: int | None
+) -> WorkOrder:
+    """Register a problem. Flushes. Raises ValidationError."""
+    errors: list[FieldError] = []
+    order = WorkOrder(
+        estate_id=estate_id,
+        building=text(data.building, "building", errors, limit=20),
+        entrance=text(data.entrance, "entrance", errors, limit=10, required=False),
+        location=text(data.location, "location", errors, limit=200, required=False),
+        problem=text(data.problem, "problem", errors, limit=500),
+        reporter=text(data.reporter, "reporter", errors, limit=100, required=False),
+        status=WorkOrderStatus.REPORTED,
+        reported_on=data.reported_on or local_today(get_estate(session, estate_id)),
+        created_by=actor_user_id,
+    )
+    raise_if(errors, "The work order is not valid.")
+    session.add(order)
+    session.flush()
+    return order
+
+
+def get_order(session: Session, estate_id: int, order_id: int) -> WorkOrder:
+    order = session.get(WorkOrder, order_id)
+    if order is None or order.estate_id != estate_id:
+        raise NotFoundError(f"No work order {order_id} in this estate.")
+    return order
+
+
+def _last_date(order: WorkOrder) -> dt.date:
+    return order.settled_on or order.done_on or order.assigned_on or order.reported_on
+
+
+def advance(session: Session, estate_id: int, order_id: int, step: WorkOrderStepIn) -> WorkOrder:
+    """Move the work order one step forward. Flushes. Raises NotFoundError, ConflictError
+    (not the next step, no settling claim), ValidationError (date before the previous step,
+    missing contractor or claim)."""
+    order = session.scalars(
+        select(WorkOrder)
+        .where(WorkOrder.id == order_id, WorkOrder.estate_id == estate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if order is None:
+        raise NotFoundError(f"No work order {order_id} in this estate.")
+    target = WorkOrderStatus(step.status)
+    if NEXT.get(order.status) != target:
+        raise ConflictError(
+            f"Work order {order.id} is {order.status.value}; it cannot become {target.value} "
+            f"(the register goes reported → assigned → done → settled)."
+        )
+    on = step.on or local_today(get_estate(session, estate_id))
+    if on < _last_date(order):
+        raise ValidationError.field("on", f"must not be before {_last_date(order)}")
+    if target == WorkOrderStatus.ASSIGNED:
+        if step.contractor_id is None:
+            raise ValidationError.field("contractor_id", "required when assigning")
+        order.contractor_id = get_contractor(session, estate_id, step.contractor_id).id
+        order.assigned_on = on
+    elif target == WorkOrderStatus.DONE:
+        order.done_on = on
+    else:
+        if step.claim_id is None:
+            raise ValidationError.field("claim_id", "required when settling")
+        claim = session.get(Claim, step.claim_id)
+        if claim is None or claim.estate_id != estate_id:
+            raise NotFoundError(f"No claim {step.claim_id} in this estate.")
+        if claim.work_order_id != order.id:
+            raise ValidationError.field("claim_id", "the claim is not for this work order")
+        if claim.status not in SETTLING_CLAIMS:
+            raise ConflictError(
+                f"Claim {claim.id} is {claim.status.value}; a work order is settled by an "
+                "approved claim."
+            )
+        order.claim_id = claim.id
+        order.settled_on = on
+    order.status = target
+    session.flush()
+    return order
+
+
+def order_view(order: WorkOrder, *, photos: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "building": order.building,
+        "entrance": order.entrance,
+        "location": order.location,
+        "problem": order.problem,
+        "reporter": order.reporter,
+        "status": order.status.value,
+        "contractor": order.contractor.name if order.contractor else None,
+        "reported_on": order.reported_on.isoformat(),
+        "assigned_on": order.assigned_on.isoformat() if order.assigned_on else None,
+        "done_on": order.done_on.isoformat() if order.done_on else None,
+        "settled_on": order.settled_on.isoformat() if order.settled_on else None,
+        "claim_id": order.claim_id,
+        "photos": photos or [],
+    }
+
+
+def register(
+    session: Session, estate_id: int, *, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The repair register, oldest first (optionally one status)."""
+    stmt = select(WorkOrder).where(WorkOrder.estate_id == estate_id)
+    if status:
+        try:
+            stmt = stmt.where(WorkOrder.status == WorkOrderStatus(status))
+        except ValueError:
+            raise ValidationError.field(
+                "status", "one of reported, assigned, done, settled"
+            ) from None
+    rows = session.scalars(stmt.order_by(WorkOrder.reported_on, WorkOrder.id))
+    return [order_view(o) for o in rows]
