@@ -3,19 +3,21 @@
 Payable (dated the claim's work date — the cost arises when the work is done; the approval
 may come later)::
 
-    2026-03-12 * "维修公司" "结算：更换声控灯（申请单 12）"
+    2026-03-12 * "甬安维修公司" "结算：更换声控灯（申请单 12）" ^tf-30
+      hash: "3bfd…"
       kind: "payable"
       claim: "12"
-      Expenses:Maintenance:Repairs        860.00 CNY
-      Liabilities:Payable:Contractors    -860.00 CNY
+      Expenses:Maintenance:Repairs 860.00 CNY
+      Liabilities:Payable:Contractors -860.00 CNY
 
 Paid (dated the payment day, not before the payable day) from the committee's bank account::
 
-    2026-03-20 * "维修公司" "付款：更换声控灯（申请单 12）"
+    2026-03-20 * "甬安维修公司" "付款：更换声控灯（申请单 12）" ^tf-31
+      hash: "91c0…"
       kind: "payout"
       claim: "12"
-      Liabilities:Payable:Contractors     860.00 CNY
-      Assets:Bank:Committee              -860.00 CNY
+      Liabilities:Payable:Contractors 860.00 CNY
+      Assets:Bank:Committee -860.00 CNY
 
 The payable entry takes the money out of the fund; ``post_entry`` refuses it when the fund
 would go below zero, and this module turns that into a message naming the fund and the
