@@ -150,30 +150,36 @@ def _reconciliation(closing_acc: dict[str, Decimal], funds_total: Decimal) -> di
     }
 
 
-def _daily_fund_changes(
+def _fen(column: Any) -> Any:
+    """A money column as whole fen (an exact integer on both backends)."""
+    return cast(func.round(column * 100), Integer)
+
+
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def _daily_account_sums(
     session: Session, estate_id: int, start: date, end: date
 ) -> list[tuple[date, str, Decimal]]:
-    """``(date, fund, sum of postings)`` per day and fund in [start, end], exact to the fen."""
-    if session.get_bind().dialect.name == "sqlite":
-        total: Any = func.sum(cast(func.round(JournalPosting.amount * 100), Integer))
-    else:
-        total = func.sum(JournalPosting.amount)
+    """``(date, account, sum of postings)`` per day and account in [start, end]: one indexed
+    ``GROUP BY`` from which the period's account sums and the chart's series both follow."""
     rows = session.execute(
-        select(JournalPosting.date, JournalPosting.fund, total)
+        select(JournalPosting.date, JournalPosting.account, func.sum(_fen(JournalPosting.amount)))
         .where(
             JournalPosting.estate_id == estate_id,
-            JournalPosting.fund.is_not(None),
             JournalPosting.date >= start,
             JournalPosting.date <= end,
         )
-        .group_by(JournalPosting.date, JournalPosting.fund)
+        .group_by(JournalPosting.date, JournalPosting.account)
     )
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    out = []
-    for day, fund, value in rows:
-        amount = Decimal(int(value)) / 100 if sqlite else Decimal(value)
-        out.append((day, str(fund), to_money(amount)))
-    return out
+    return [(day, str(account), _yuan(int(value))) for day, account, value in rows]
+
+
+def _fen_text(fen: int) -> str:
+    """Whole fen as ``"-12.30"`` (fast: no Decimal per line)."""
+    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
 def _month_ends(start: date, end: date) -> list[date]:
@@ -190,14 +196,17 @@ def _month_ends(start: date, end: date) -> list[date]:
 
 
 def _fund_series(
-    session: Session,
-    estate_id: int,
+    daily: list[tuple[date, str, Decimal]],
     period: Period,
     opening: dict[str, Decimal],
     funds: list[str],
 ) -> list[dict[str, Any]]:
     """Fund balances at the period's opening and at each month end (for the chart)."""
-    changes = sorted(_daily_fund_changes(session, estate_id, period.start, period.end))
+    changes = sorted(
+        (day, fund, amount)
+        for day, account, amount in daily
+        if (fund := fund_of(account)) is not None
+    )
     balances = {f: opening.get(f, ZERO) for f in funds}
     series = [
         {
@@ -362,7 +371,7 @@ def _expenditure(
             JournalEntry.meta,
             JournalPosting.account,
             JournalPosting.fund,
-            JournalPosting.amount,
+            _fen(JournalPosting.amount),
         )
         .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
         .where(
@@ -374,8 +383,9 @@ def _expenditure(
         .order_by(JournalEntry.date, JournalEntry.seq, JournalPosting.position)
     )
     lines = []
-    total = ZERO
-    by_fund: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    total = 0
+    by_fund: dict[str, int] = defaultdict(int)
+    fund_label = dict(names)
     for seq, day, payee, narration, meta, account, fund, amount in rows:
         extra = json.loads(meta) if meta and meta != "{}" else {}
         note = notes.get(seq)
@@ -383,9 +393,8 @@ def _expenditure(
         roles = list(note.approver_roles) if note and note.approver_roles else []
         if not roles and extra.get("approved-by"):
             roles = [r for r in str(extra["approved-by"]).split(",") if r]
-        value = to_money(amount)
-        total += value
-        by_fund[fund or ""] += value
+        total += amount
+        by_fund[fund or ""] += amount
         lines.append(
             {
                 "seq": seq,
@@ -394,8 +403,8 @@ def _expenditure(
                 "category": account_names.get(account, account),
                 "payee": payee or "",
                 "fund": fund or "",
-                "fund_name": names.get(fund or "", fund or ""),
-                "amount": money(value),
+                "fund_name": fund_label.get(fund or "", fund or ""),
+                "amount": _fen_text(amount),
                 "voucher": voucher,
                 "approver_roles": roles,
                 "flag": (note.reference_price_flag if note else None) or "",
@@ -404,9 +413,9 @@ def _expenditure(
     return {
         "lines": lines,
         "count": len(lines),
-        "total": money(total),
+        "total": _fen_text(total),
         "by_fund": [
-            {"fund": f, "name": names.get(f, f), "amount": money(v)}
+            {"fund": f, "name": names.get(f, f), "amount": _fen_text(v)}
             for f, v in sorted(by_fund.items(), key=lambda kv: _fund_key(kv[0]))
         ],
     }
@@ -415,11 +424,15 @@ def _expenditure(
 def build_statement(session: Session, estate: Estate, period: Period) -> dict[str, Any]:
     """The statement of ``estate`` for ``period`` from live figures (reads only)."""
     opening_acc = service.account_balances(session, estate.id, end=period.start - timedelta(days=1))
-    closing_acc = service.account_balances(session, estate.id, end=period.end)
-    period_acc = {
+    daily = _daily_account_sums(session, estate.id, period.start, period.end)
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for _day, account, amount in daily:
+        sums[account] += amount
+    period_acc = {a: v for a, v in sorted(sums.items()) if v != ZERO}
+    closing_acc = {
         a: v
-        for a in sorted(set(opening_acc) | set(closing_acc))
-        if (v := closing_acc.get(a, ZERO) - opening_acc.get(a, ZERO)) != ZERO
+        for a in sorted(set(opening_acc) | set(period_acc))
+        if (v := opening_acc.get(a, ZERO) + period_acc.get(a, ZERO)) != ZERO
     }
     chart = service.chart(session, estate.id)
     account_names = {a.account: a.name for a in chart}
@@ -448,9 +461,7 @@ def build_statement(session: Session, estate: Estate, period: Period) -> dict[st
         "period": period.as_dict(),
         "funds": funds,
         "funds_total": funds_total,
-        "fund_series": _fund_series(
-            session, estate.id, period, opening_funds, [r["fund"] for r in funds]
-        ),
+        "fund_series": _fund_series(daily, period, opening_funds, [r["fund"] for r in funds]),
         "reconciliation": _reconciliation(closing_acc, Decimal(funds_total["closing"])),
         "collection": _collection(session, estate, period),
         "income": _income(session, estate.id, period, period_acc, names),
