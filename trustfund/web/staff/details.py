@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.db.models.estates import Estate
+from trustfund.errors import NotFoundError
+from trustfund.settlements import claims
 
 
 def for_request(
@@ -19,6 +21,25 @@ def for_request(
     content = approvals.request_view(request)["content"]
     if request.subject_kind == "disclosure":
         return {"template": "staff/_detail_disclosure.html", "content": content}
+    if request.subject_kind == "claim":
+        try:
+            claim = claims.claim_view(
+                session, claims.get_claim(session, estate.id, request.subject_id)
+            )
+        except NotFoundError:
+            claim = None
+        if claim is not None:
+            return {
+                "template": "staff/_detail_lines.html",
+                "lines": claim["lines"],
+                "vouchers": [
+                    {
+                        "number": v["number"],
+                        "url": f"/api/v1/estates/{estate.slug}/vouchers/{v['id']}",
+                    }
+                    for v in claim["vouchers"]
+                ],
+            }
     lines = content.get("lines") if isinstance(content, dict) else None
     if isinstance(lines, list):
         return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}
