@@ -83,7 +83,7 @@ def record_slip(
         stock = _stock(session, item.id)
         if qty > stock:
             raise ValidationError.field(
-                "quantity", f"only {stock.normalize()} {item.unit} of {name} in stock"
+                "quantity", f"only {_qty(stock)} {item.unit} of {name} in stock"
             )
     slip = GoodsSlip(
         estate_id=estate_id,
