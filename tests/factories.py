@@ -178,3 +178,107 @@ def seed_approvals(session: Session, estate: Estate) -> None:
 
 
 MATRIX_SEEDERS.append(seed_approvals)
+
+
+def seed_settlements(session: Session, estate: Estate) -> None:
+    """One of each settlement object: contractor, contract, price list, work order, claim
+    (submitted), voucher row (no file) and goods item with a slip."""
+    from decimal import Decimal
+
+    from trustfund.db.models.settlements import (
+        Claim,
+        ClaimLine,
+        ClaimStatus,
+        Contractor,
+        ContractStatus,
+        GoodsItem,
+        GoodsSlip,
+        PriceItem,
+        PriceList,
+        RepairContract,
+        SlipKind,
+        Voucher,
+        WorkOrder,
+        WorkOrderStatus,
+    )
+
+    contractor = Contractor(estate_id=estate.id, name=f"维修公司{estate.slug}")
+    session.add(contractor)
+    session.flush()
+    session.add(
+        RepairContract(
+            estate_id=estate.id,
+            contractor_id=contractor.id,
+            title="维修合同",
+            scope="公共设施",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            status=ContractStatus.DRAFT,
+        )
+    )
+    session.add(
+        PriceList(
+            estate_id=estate.id,
+            effective_from=date(2026, 1, 1),
+            items=[PriceItem(code="WX-001", name="更换声控灯", unit="个", unit_price=35)],
+        )
+    )
+    order = WorkOrder(
+        estate_id=estate.id,
+        building="1",
+        problem="灯不亮",
+        status=WorkOrderStatus.REPORTED,
+        reported_on=date(2026, 3, 1),
+    )
+    session.add(order)
+    session.flush()
+    claim = Claim(
+        estate_id=estate.id,
+        payee=contractor.name,
+        contractor_id=contractor.id,
+        fund="maintenance",
+        expense_item="Repairs",
+        description="换灯",
+        work_date=date(2026, 3, 2),
+        work_order_id=order.id,
+        amount=Decimal("35.00"),
+        status=ClaimStatus.DRAFT,
+        lines=[
+            ClaimLine(
+                position=0,
+                description="更换声控灯",
+                quantity=Decimal("1"),
+                unit="个",
+                unit_price=Decimal("35"),
+                amount=Decimal("35.00"),
+            )
+        ],
+    )
+    session.add(claim)
+    session.flush()
+    session.add(
+        Voucher(
+            estate_id=estate.id,
+            number=f"PZ-{estate.slug}",
+            sha256="0" * 64,
+            content_type="application/pdf",
+            size=1,
+            claim_id=claim.id,
+        )
+    )
+    item = GoodsItem(estate_id=estate.id, name="灯泡", unit="个")
+    session.add(item)
+    session.flush()
+    session.add(
+        GoodsSlip(
+            estate_id=estate.id,
+            item_id=item.id,
+            kind=SlipKind.PURCHASE,
+            quantity=Decimal("5"),
+            slip_date=date(2026, 3, 1),
+        )
+    )
+    session.commit()
+
+
+MATRIX_SEEDERS.append(seed_settlements)
