@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.Column("submitted_by", sa.Integer(), nullable=False),
         sa.Column("submitted_at", UTCDateTime(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.CheckConstraint(
-            'start <= "end"', name=op.f("ck_disclosure_versions_start_before_end")
-        ),
+        sa.CheckConstraint('start <= "end"', name=op.f("ck_disclosure_versions_start_before_end")),
         sa.CheckConstraint("number >= 1", name=op.f("ck_disclosure_versions_number_positive")),
         sa.ForeignKeyConstraint(
             ["estate_id"], ["estates.id"], name="fk_disclosure_versions_estate_id_estates"
