@@ -1,0 +1,171 @@
+"""Small helpers shared by the grants services: source kinds and their ledger accounts,
+public names of donors, project funds and the status history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.base import utcnow
+from trustfund.db.models.grants import (
+    GrantProject,
+    GrantSource,
+    ProjectEvent,
+    ProjectStatus,
+    SourceKind,
+)
+from trustfund.errors import FieldError, NotFoundError, ValidationError
+from trustfund.ledger.accounts import Fund, project_fund
+from trustfund.ledger.entries import text_problem
+from trustfund.ledger.money import to_money
+
+#: What the ledger and every public output say instead of an anonymous donor's name.
+ANONYMOUS = "匿名"
+
+#: Source kind → the income account component (``Income:Autonomy[:Project:<CODE>]:<X>``).
+SOURCE_ACCOUNTS: dict[SourceKind, str] = {
+    SourceKind.GOVERNMENT: "Government",
+    SourceKind.COMMUNITY: "Community",
+    SourceKind.VENTURE: "Venture",
+    SourceKind.SPONSORSHIP: "Sponsorship",
+    SourceKind.PUBLIC_REVENUE: "PublicRevenue",
+    SourceKind.CROWDFUNDING: "Crowdfunding",
+}
+SOURCE_NAMES_ZH: dict[SourceKind, str] = {
+    SourceKind.GOVERNMENT: "财政支持",
+    SourceKind.COMMUNITY: "社区建设经费",
+    SourceKind.VENTURE: "公益创投资金",
+    SourceKind.SPONSORSHIP: "单位及个人赞助",
+    SourceKind.PUBLIC_REVENUE: "小区公共收益",
+    SourceKind.CROWDFUNDING: "居民众筹",
+}
+IN_KIND = "InKind"
+STATUS_ZH: dict[ProjectStatus, str] = {
+    ProjectStatus.DRAFT: "申请草稿",
+    ProjectStatus.SUBMITTED: "待理事会决定",
+    ProjectStatus.APPROVED: "已批准",
+    ProjectStatus.REJECTED: "未获批准",
+    ProjectStatus.IMPLEMENTING: "实施中",
+    ProjectStatus.SETTLED: "已结算",
+    ProjectStatus.CLOSED: "已结项",
+}
+#: Statuses in which a project may receive money and spend against its budget.
+ACTIVE = (ProjectStatus.APPROVED, ProjectStatus.IMPLEMENTING)
+
+
+def public_name(source: GrantSource) -> str:
+    """The donor's name as the public may see it."""
+    return ANONYMOUS if source.anonymous else source.donor_name
+
+
+def fund_of_project(project: GrantProject | None) -> str:
+    """``autonomy:<CODE>`` for a project, ``autonomy`` (unrestricted) for none."""
+    return project_fund(project.code) if project is not None else Fund.AUTONOMY.value
+
+
+def get_source(session: Session, estate_id: int, source_id: int) -> GrantSource:
+    source = session.get(GrantSource, source_id)
+    if source is None or source.estate_id != estate_id:
+        raise NotFoundError(f"No source {source_id} in this estate.")
+    return source
+
+
+def get_project(session: Session, estate_id: int, project_id: int) -> GrantProject:
+    project = session.get(GrantProject, project_id)
+    if project is None or project.estate_id != estate_id:
+        raise NotFoundError(f"No project {project_id} in this estate.")
+    return project
+
+
+def lock_project(session: Session, estate_id: int, project_id: int) -> GrantProject:
+    """The project row locked until the transaction ends (``FOR UPDATE`` on PostgreSQL)."""
+    project = session.scalars(
+        select(GrantProject)
+        .where(GrantProject.id == project_id, GrantProject.estate_id == estate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if project is None:
+        raise NotFoundError(f"No project {project_id} in this estate.")
+    return project
+
+
+def project_by_code(session: Session, estate_id: int, code: str) -> GrantProject | None:
+    return session.scalar(
+        select(GrantProject).where(GrantProject.estate_id == estate_id, GrantProject.code == code)
+    )
+
+
+def move(
+    session: Session,
+    project: GrantProject,
+    to: ProjectStatus,
+    *,
+    by: int | None,
+    reason: str = "",
+) -> None:
+    """Change the project's status and keep the transition in its history."""
+    session.add(
+        ProjectEvent(
+            project_id=project.id,
+            from_status=project.status.value if project.status is not None else None,
+            to_status=to.value,
+            at=utcnow(),
+            by_user_id=by,
+            reason=reason[:500],
+        )
+    )
+    project.status = to
+
+
+def note(session: Session, project: GrantProject, *, by: int | None, reason: str) -> None:
+    """A history record without a status change (a budget revision, a transfer)."""
+    session.add(
+        ProjectEvent(
+            project_id=project.id,
+            from_status=project.status.value,
+            to_status=project.status.value,
+            at=utcnow(),
+            by_user_id=by,
+            reason=reason[:500],
+        )
+    )
+
+
+def raise_if(errors: list[FieldError], detail: str) -> None:
+    if errors:
+        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
+        raise ValidationError(f"{detail} {summary}", errors=errors)
+
+
+def money(value: object, field: str, errors: list[FieldError], *, positive: bool = True) -> Decimal:
+    """``value`` (a string or Decimal, never a float) as money; a FieldError otherwise."""
+    try:
+        if isinstance(value, (float, bool)) or value is None:
+            raise ValueError("pass amounts as strings")
+        amount = to_money(value if isinstance(value, Decimal) else str(value).strip())
+    except (ValueError, ArithmeticError):
+        errors.append(
+            FieldError(field, f"not an amount in yuan with at most 2 decimals: {value!r}")
+        )
+        return Decimal("0.00")
+    if amount < 0 or (positive and amount == 0):
+        errors.append(FieldError(field, "must be positive" if positive else "must not be negative"))
+    elif amount >= Decimal("1000000000"):
+        errors.append(FieldError(field, "too large"))
+    return amount
+
+
+def text(
+    value: str | None, field: str, errors: list[FieldError], *, limit: int, required: bool = True
+) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        errors.append(FieldError(field, "must not be empty"))
+    elif len(cleaned) > limit:
+        errors.append(FieldError(field, f"longer than {limit} characters"))
+    elif why := text_problem(cleaned):
+        errors.append(FieldError(field, why))
+    return cleaned

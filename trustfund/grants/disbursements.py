@@ -1,0 +1,231 @@
+"""Disbursements: a project pays through a settlements claim (with its vouchers and the
+committee's approval) on the project's own sub-fund, charged to one budget line.
+
+Two guards keep spending inside the approved budget:
+
+1. ``disburse`` refuses a claim that would take a line beyond its approved amount
+   (``BudgetExceededError``, 409): the council must first approve a budget revision.
+2. Whatever path a claim takes (the settlements API, the CLI, a later edit of its amount),
+   it cannot become payable — the moment money leaves the fund — unless it is linked to a
+   line of an active project and the line's claims stay within the approved amount. A
+   ``before_flush`` hook on every session checks this for claims on a project sub-fund
+   ``autonomy:<CODE>`` that belongs to a project here.
+
+Restricted money cannot be spent elsewhere because each project has its own fund and
+``post_entry`` refuses to take any fund below zero; unrestricted autonomy money reaches a
+project only through an approved transfer (``trustfund.grants.transfers``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from trustfund.db.base import ZERO
+from trustfund.db.models.grants import BudgetLine, Disbursement, GrantProject, ProjectStatus
+from trustfund.db.models.settlements import Claim, ClaimStatus
+from trustfund.errors import ConflictError, ValidationError
+from trustfund.grants.common import ACTIVE, fund_of_project, lock_project, move
+from trustfund.grants.schemas import DisbursementIn
+from trustfund.settlements import claims
+from trustfund.settlements.schemas import ClaimIn
+
+#: Claims that no longer take money from a line.
+RELEASED = (ClaimStatus.VOID, ClaimStatus.REJECTED)
+#: Claims whose cost is in the ledger.
+BOOKED = (ClaimStatus.PAYABLE, ClaimStatus.PAID)
+EXPENSE_ITEM = "Projects"
+
+
+class BudgetExceededError(ConflictError):
+    """A claim would take a budget line beyond its approved amount."""
+
+    title = "Beyond the approved budget"
+    type_slug = "budget-exceeded"
+
+
+def committed_on_line(
+    session: Session, line_id: int, *, exclude_claim_id: int | None = None
+) -> Decimal:
+    stmt = (
+        select(Claim.amount)
+        .join(Disbursement, Disbursement.claim_id == Claim.id)
+        .where(Disbursement.budget_line_id == line_id, Claim.status.not_in(RELEASED))
+    )
+    if exclude_claim_id is not None:
+        stmt = stmt.where(Claim.id != exclude_claim_id)
+    return sum(session.scalars(stmt), ZERO)
+
+
+def committed_by_line(session: Session, project_id: int) -> dict[int, Decimal]:
+    rows = session.execute(
+        select(Disbursement.budget_line_id, Claim.amount)
+        .join(Claim, Claim.id == Disbursement.claim_id)
+        .where(Disbursement.project_id == project_id, Claim.status.not_in(RELEASED))
+    )
+    out: dict[int, Decimal] = {}
+    for line_id, amount in rows:
+        out[line_id] = out.get(line_id, ZERO) + amount
+    return out
+
+
+def _check_line(line: BudgetLine, taken: Decimal, amount: Decimal, what: str) -> None:
+    limit = line.approved_amount
+    if limit is None:
+        raise BudgetExceededError(
+            f"Budget line {line.description!r} has no approved amount yet.",
+            extra={"budget_line_id": line.id},
+        )
+    if taken + amount > limit:
+        raise BudgetExceededError(
+            f"{what} of {amount} CNY would take budget line {line.description!r} to "
+            f"{taken + amount} CNY, beyond its approved {limit} CNY (short by "
+            f"{taken + amount - limit} CNY). Nothing was changed: ask the council to approve a "
+            "budget revision first.",
+            extra={
+                "budget_line_id": line.id,
+                "approved": str(limit),
+                "committed": str(taken),
+                "requested": str(amount),
+            },
+        )
+
+
+def disburse(
+    session: Session,
+    estate_id: int,
+    project_id: int,
+    data: DisbursementIn,
+    *,
+    actor_user_id: int,
+) -> Disbursement:
+    """Create the claim for a project payment, charged to a budget line, and (by default)
+    submit it for approval. Flushes. Raises NotFoundError, ConflictError (project not
+    approved or already settled), BudgetExceededError, ValidationError (bad claim fields,
+    field ``budget_line_id``)."""
+    project = lock_project(session, estate_id, project_id)
+    if project.status not in ACTIVE:
+        raise ConflictError(
+            f"Project {project.code} is {project.status.value}; it spends only after the "
+            "council's approval and before its settlement."
+        )
+    line = session.scalars(
+        select(BudgetLine)
+        .where(BudgetLine.id == data.budget_line_id, BudgetLine.project_id == project.id)
+        .with_for_update()
+    ).one_or_none()
+    if line is None:
+        raise ValidationError.field("budget_line_id", "no such budget line in this project")
+    claim = claims.create_claim(
+        session,
+        estate_id,
+        ClaimIn(
+            payee=data.payee,
+            contractor_id=data.contractor_id,
+            fund=fund_of_project(project),
+            expense_item=EXPENSE_ITEM,
+            description=data.description,
+            work_date=data.work_date,
+            lines=data.lines,
+        ),
+        actor_user_id=actor_user_id,
+    )
+    _check_line(line, committed_on_line(session, line.id), claim.amount, f"Claim {claim.id}")
+    link = Disbursement(
+        estate_id=estate_id,
+        project_id=project.id,
+        budget_line_id=line.id,
+        claim_id=claim.id,
+        created_by=actor_user_id,
+    )
+    session.add(link)
+    if project.status == ProjectStatus.APPROVED:
+        move(
+            session,
+            project,
+            ProjectStatus.IMPLEMENTING,
+            by=actor_user_id,
+            reason=f"开始实施：第一笔支出申请 {claim.id}",
+        )
+    session.flush()
+    if data.submit:
+        claims.submit_claim(session, estate_id, claim.id, actor_user_id=actor_user_id)
+    return link
+
+
+def disbursement_view(session: Session, link: Disbursement) -> dict[str, Any]:
+    claim = session.get(Claim, link.claim_id)
+    assert claim is not None
+    return {
+        "id": link.id,
+        "project_id": link.project_id,
+        "budget_line_id": link.budget_line_id,
+        "claim": claims.claim_view(session, claim),
+    }
+
+
+def list_disbursements(session: Session, project_id: int) -> list[Disbursement]:
+    return list(
+        session.scalars(
+            select(Disbursement)
+            .where(Disbursement.project_id == project_id)
+            .order_by(Disbursement.id)
+        )
+    )
+
+
+# --- the guard ------------------------------------------------------------------------
+
+
+def _guard_claim(session: Session, claim: Claim) -> None:
+    code = claim.fund.split(":", 1)[1]
+    project = session.scalar(
+        select(GrantProject).where(
+            GrantProject.estate_id == claim.estate_id, GrantProject.code == code
+        )
+    )
+    if project is None:
+        return  # a sub-fund not managed as a project here
+    link = session.scalar(select(Disbursement).where(Disbursement.claim_id == claim.id))
+    if link is None:
+        raise ConflictError(
+            f"Claim {claim.id} spends from project {project.code}'s restricted fund but is "
+            "not charged to one of its budget lines; record it as a project disbursement."
+        )
+    if project.status not in ACTIVE:
+        raise ConflictError(
+            f"Project {project.code} is {project.status.value}; it spends nothing more."
+        )
+    line = session.get(BudgetLine, link.budget_line_id)
+    assert line is not None
+    taken = committed_on_line(session, line.id, exclude_claim_id=claim.id)
+    _check_line(line, taken, claim.amount, f"Claim {claim.id}")
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.new):
+        if not isinstance(obj, Claim) or not (obj.fund or "").startswith("autonomy:"):
+            continue
+        history = inspect(obj).attrs.status.history
+        if obj.status == ClaimStatus.PAYABLE and history.has_changes():
+            with session.no_autoflush:
+                _guard_claim(session, obj)
+
+
+def line_actuals(session: Session, project_id: int) -> dict[int, Decimal]:
+    """Per line: the amounts of claims whose cost is booked (payable or paid)."""
+    rows = session.execute(
+        select(Disbursement.budget_line_id, Claim.amount)
+        .join(Claim, Claim.id == Disbursement.claim_id)
+        .where(Disbursement.project_id == project_id, Claim.status.in_(BOOKED))
+    )
+    out: dict[int, Decimal] = {}
+    for line_id, amount in rows:
+        out[line_id] = out.get(line_id, ZERO) + amount
+    return out
+
+
+event.listen(Session, "before_flush", _before_flush)
