@@ -1,7 +1,421 @@
-"""Controllers for the autonomy fund (to be filled by the grants work)."""
+"""The autonomy fund (自治基金): sources and gifts, in-kind gifts, projects from application
+to closing, budget revisions, disbursements (settlements claims), transfers and refunds,
+funder reports.
+
+Staff routes under ``/api/v1/estates/{estate_slug}/grants``: the steward records
+(Action.RECORD), the council decides (Action.APPROVE, four eyes through
+``trustfund.approvals``), staff read (Action.READ). Routes that move money take an
+``Idempotency-Key``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-CONTROLLERS: list[Any] = []
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import current_principal, estate_action
+from trustfund.auth.principal import Action, Principal
+from trustfund.db.models.estates import Estate
+from trustfund.errors import NotAuthenticatedError
+from trustfund.grants import projects, reports, service, transfers
+from trustfund.grants.schemas import (
+    BudgetRevisionIn,
+    DecisionIn,
+    DisbursementIn,
+    GiftIn,
+    InKindIn,
+    ProjectIn,
+    SettleIn,
+    SourceIn,
+    TransferIn,
+)
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        required=False,
+        description="Any unique string; a replay returns the first result.",
+    ),
+]
+ReportFormat = Literal["json", "html", "pdf"]
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = current_principal(request)
+    if principal is None:  # access control already refused anonymous callers
+        raise NotAuthenticatedError("Sign in first.")
+    return principal
+
+
+def _answer(result: tuple[dict[str, Any], bool], status: int = 201) -> Response[dict[str, Any]]:
+    body, replayed = result
+    return Response(
+        body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None
+    )
+
+
+def _report(report: dict[str, Any], fmt: str, name: str) -> Response[Any]:
+    if fmt == "pdf":
+        return Response(
+            reports.report_pdf(report),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+        )
+    if fmt == "html":
+        return Response(reports.report_html(report), media_type="text/html; charset=utf-8")
+    return Response(report)
+
+
+class GrantsController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/grants"
+    tags = ["autonomy fund"]
+
+    # --- sources and gifts ----------------------------------------------------------------
+
+    @get("/sources", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_sources(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        """Funders and donors (real names: staff only)."""
+        return service.list_sources(db_session, estate.id)
+
+    @post("/sources", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def add_source(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[SourceIn],
+    ) -> dict[str, Any]:
+        """Record a source: its kind, its name, whether it stays anonymous in public."""
+        return service.add_source(db_session, estate.id, data, _principal(request).user_id)
+
+    @get("/sources/{source_id:int}/report", opt=estate_action(Action.READ), sync_to_thread=True)
+    def source_report(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source_id: FromPath[int],
+        format: FromQuery[ReportFormat] = "json",
+    ) -> Response[Any]:
+        """Funder report of a source: received, spent on what, what remains (json/html/pdf)."""
+        report = service.report(db_session, estate, source_id=source_id)
+        return _report(report, format, f"{estate.slug}-source-{source_id}")
+
+    @get("/gifts", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_gifts(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        return service.list_gifts(db_session, estate.id)
+
+    @post("/gifts", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def record_gift(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[GiftIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Book money received: unrestricted, or restricted to a project's sub-fund."""
+        return _answer(
+            service.record_gift(
+                db_session, estate.id, data, _principal(request).user_id, idempotency_key
+            )
+        )
+
+    @get("/in-kind", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_in_kind(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        return service.list_in_kind(db_session, estate.id)
+
+    @post("/in-kind", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def record_in_kind(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[InKindIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Record goods or work given in kind (booked only with an estimated value)."""
+        return _answer(
+            service.record_in_kind(
+                db_session, estate.id, data, _principal(request).user_id, idempotency_key
+            )
+        )
+
+    # --- projects -------------------------------------------------------------------------
+
+    @get("/projects", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_projects(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        return service.list_projects(db_session, estate.id)
+
+    @post("/projects", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def create_project(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ProjectIn],
+    ) -> dict[str, Any]:
+        """Record an application (draft): budget lines and funding plan by source."""
+        return service.create_project(db_session, estate.id, data, _principal(request).user_id)
+
+    @get("/projects/{project_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def show_project(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        project_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """A project with its lines (approved and committed), revisions and status history."""
+        return service.show_project(db_session, estate.id, project_id)
+
+    @put("/projects/{project_id:int}", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def update_project(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+        data: JSONBody[ProjectIn],
+    ) -> dict[str, Any]:
+        """Edit an application not yet approved (voids its approval request)."""
+        return service.update_project(
+            db_session, estate.id, project_id, data, _principal(request).user_id
+        )
+
+    @post(
+        "/projects/{project_id:int}/submit",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def submit_project(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Submit the application to the council (approval subject kind ``project``)."""
+        return service.submit_project(
+            db_session, estate.id, project_id, _principal(request).user_id
+        )
+
+    @post(
+        "/projects/{project_id:int}/decision",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        status_code=200,
+        description="Council members only; 403 for the submitter or a second decision; 409 "
+        "when the application changed since it was submitted.",
+    )
+    def decide_project(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+    ) -> dict[str, Any]:
+        """Approve or reject the application."""
+        return service.decide(
+            db_session,
+            estate.id,
+            projects.PROJECT,
+            project_id,
+            _principal(request),
+            data.decision,
+            data.reason,
+        )
+
+    @post(
+        "/projects/{project_id:int}/budget-revisions",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+    )
+    def propose_budget(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+        data: JSONBody[BudgetRevisionIn],
+    ) -> dict[str, Any]:
+        """Propose a new budget (approval subject kind ``budget``)."""
+        return service.propose_budget(
+            db_session, estate.id, project_id, data, _principal(request).user_id
+        )
+
+    @post(
+        "/budget-revisions/{revision_id:int}/decision",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def decide_budget(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        revision_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+    ) -> dict[str, Any]:
+        """Approve or reject a budget revision."""
+        return service.decide(
+            db_session,
+            estate.id,
+            projects.BUDGET,
+            revision_id,
+            _principal(request),
+            data.decision,
+            data.reason,
+        )
+
+    @post(
+        "/projects/{project_id:int}/disbursements",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        description="409 (budget-exceeded) when the claim would take the line beyond its "
+        "approved amount: the council must approve a budget revision first.",
+    )
+    def disburse(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+        data: JSONBody[DisbursementIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """A project payment: a claim on the project's sub-fund charged to a budget line."""
+        return _answer(
+            service.disburse(
+                db_session,
+                estate.id,
+                project_id,
+                data,
+                _principal(request).user_id,
+                idempotency_key,
+            )
+        )
+
+    @post(
+        "/projects/{project_id:int}/settle",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def settle(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        project_id: FromPath[int],
+        data: JSONBody[SettleIn],
+    ) -> dict[str, Any]:
+        """End implementation: actual against budget per line, the ledger's figures."""
+        return service.settle(db_session, estate.id, project_id, data, _principal(request).user_id)
+
+    @get(
+        "/projects/{project_id:int}/settlement", opt=estate_action(Action.READ), sync_to_thread=True
+    )
+    def show_settlement(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        project_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Actual against budget per line and the sub-fund's ledger figures (live)."""
+        return service.show_settlement(db_session, estate.id, project_id)
+
+    @get("/projects/{project_id:int}/report", opt=estate_action(Action.READ), sync_to_thread=True)
+    def project_report(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        project_id: FromPath[int],
+        format: FromQuery[ReportFormat] = "json",
+    ) -> Response[Any]:
+        """Funder report of a project (json/html/pdf)."""
+        report = service.report(db_session, estate, project_id=project_id)
+        return _report(report, format, f"{estate.slug}-project-{project_id}")
+
+    # --- transfers and refunds ------------------------------------------------------------
+
+    @get("/transfers", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_transfers(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        return service.list_transfers(db_session, estate.id)
+
+    @post("/transfers", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def propose_transfer(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[TransferIn],
+    ) -> dict[str, Any]:
+        """Propose a transfer between autonomy funds or a refund of a restricted gift."""
+        return service.propose_transfer(db_session, estate.id, data, _principal(request).user_id)
+
+    @post(
+        "/transfers/{transfer_id:int}/decision",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def decide_transfer(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        transfer_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+    ) -> dict[str, Any]:
+        """Approve or reject a transfer or refund (council)."""
+        return service.decide(
+            db_session,
+            estate.id,
+            transfers.TRANSFER,
+            transfer_id,
+            _principal(request),
+            data.decision,
+            data.reason,
+        )
+
+    @post(
+        "/transfers/{transfer_id:int}/post",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def post_transfer(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        transfer_id: FromPath[int],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        """Post an approved transfer or refund to the ledger (once)."""
+        return _answer(
+            service.post_transfer(
+                db_session, estate.id, transfer_id, _principal(request).user_id, idempotency_key
+            ),
+            status=200,
+        )
+
+
+CONTROLLERS: list[Any] = [GrantsController]
