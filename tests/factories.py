@@ -282,3 +282,62 @@ def seed_settlements(session: Session, estate: Estate) -> None:
 
 
 MATRIX_SEEDERS.append(seed_settlements)
+
+
+def seed_grants(session: Session, estate: Estate) -> None:
+    """An autonomy-fund source, a submitted project with one budget line, a pending budget
+    revision and a pending transfer (ids for ``/grants/...`` routes)."""
+    from decimal import Decimal
+
+    from trustfund.db.models.grants import (
+        BudgetLine,
+        BudgetRevision,
+        FundTransfer,
+        GrantProject,
+        GrantSource,
+        ProjectStatus,
+        RevisionStatus,
+        SourceKind,
+        TransferKind,
+        TransferStatus,
+    )
+
+    source = GrantSource(estate_id=estate.id, kind=SourceKind.CROWDFUNDING, donor_name="居民众筹")
+    project = GrantProject(
+        estate_id=estate.id,
+        code="SEED",
+        title="种子项目",
+        purpose="测试",
+        applicant="理事会",
+        status=ProjectStatus.SUBMITTED,
+        applied_on=date(2026, 7, 1),
+    )
+    project.lines.append(BudgetLine(position=0, description="材料", amount=Decimal("100.00")))
+    session.add_all([source, project])
+    session.flush()
+    session.add(
+        BudgetRevision(
+            estate_id=estate.id,
+            project_id=project.id,
+            reason="测试",
+            lines_json="[]",
+            total=Decimal("100.00"),
+            status=RevisionStatus.PENDING,
+        )
+    )
+    session.add(
+        FundTransfer(
+            estate_id=estate.id,
+            kind=TransferKind.TRANSFER,
+            from_fund="autonomy",
+            to_fund="autonomy:SEED",
+            amount=Decimal("10.00"),
+            moved_on=date(2026, 7, 2),
+            reason="测试",
+            status=TransferStatus.PENDING,
+        )
+    )
+    session.commit()
+
+
+MATRIX_SEEDERS.append(seed_grants)

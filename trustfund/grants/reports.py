@@ -231,11 +231,12 @@ def source_report(session: Session, estate: Estate, source: GrantSource) -> dict
         figures = settlement(session, project)
         ledger = figures["ledger"]
         net = given - refunds[project_id]
-        received = ledger["received"]
-        used = ledger["spent"] + ledger["in_kind_used"]
-        weights = [net, max(received - net, ZERO)]
-        share_spent = split_exact(used, weights)[0] if received > ZERO else ZERO
-        share_left = split_exact(ledger["remaining"], weights)[0] if received > ZERO else ZERO
+        cash = ledger["received"] - ledger["received_by_source"].get("InKind", ZERO)
+        weights = [net, max(cash - net, ZERO)]
+
+        def share(amount: Decimal, weights: list[Decimal] = weights) -> Decimal:
+            return split_exact(amount, weights)[0] if sum(weights, ZERO) > ZERO else ZERO
+
         projects.append(
             {
                 "code": project.code,
@@ -244,13 +245,14 @@ def source_report(session: Session, estate: Estate, source: GrantSource) -> dict
                 "given": given,
                 "returned": refunds[project_id],
                 "net": net,
-                "project_received": received,
-                "share": f"{(net * 100 / received):.1f}%" if received > ZERO else "—",
+                "project_received": cash,
+                "share": f"{(net * 100 / cash):.1f}%" if cash > ZERO else "—",
                 "project_spent": ledger["spent"],
                 "project_in_kind": ledger["in_kind_used"],
                 "project_remaining": ledger["remaining"],
-                "share_spent": share_spent,
-                "share_remaining": share_left,
+                "share_spent": share(ledger["spent"]),
+                "share_moved": share(ledger["transfers"]),
+                "share_remaining": share(ledger["remaining"]),
                 "lines": _spending(session, project),
             }
         )
