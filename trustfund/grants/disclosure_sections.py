@@ -4,8 +4,10 @@
 - ``autonomy_projects`` (自治基金项目：预算与实际支出): every project applied for by the end of
   the period, line by line: approved budget and actual spending booked by the period's end,
   then the sub-fund's figures from the ledger as of that day.
-- ``autonomy_in_kind`` (自治基金实物捐赠): goods and work given in kind during the period,
-  with the estimated value or "未估值". Donors by public name ("匿名" when they asked).
+  After each project's lines come the goods and work given to it in kind by the period's
+  end (实物捐赠: item, quantity, donor by public name — "匿名" when they asked — and the
+  estimated value or "未估值"); in-kind gifts to the unrestricted fund close the table. They
+  share this section rather than adding one, so the statement keeps its agreed sections.
 """
 
 from __future__ import annotations
@@ -52,6 +54,36 @@ def _actual_by_line(session: Session, project_id: int, period: Period) -> dict[i
     return out
 
 
+def _in_kind_rows(
+    session: Session,
+    estate: Estate,
+    project_id: int | None,
+    label: str,
+    status: str,
+    period: Period,
+) -> list[dict[str, str]]:
+    stmt = select(InKindGift).where(
+        InKindGift.estate_id == estate.id, InKindGift.received_on <= period.end
+    )
+    stmt = stmt.where(
+        InKindGift.project_id.is_(None)
+        if project_id is None
+        else InKindGift.project_id == project_id
+    )
+    return [
+        {
+            "project": label,
+            "status": status,
+            "line": f"实物捐赠：{g.item} {qty_text(g.quantity)}{g.unit}（{public_name(g.source)}，"
+            f"{g.received_on.isoformat()}）",
+            "budget": "—",
+            "actual": _m(g.estimated_value) if g.estimated_value else "未估值",
+            "left": "—",
+        }
+        for g in session.scalars(stmt.order_by(InKindGift.received_on, InKindGift.id))
+    ]
+
+
 @register_section("autonomy_projects")
 def projects_section(session: Session, estate: Estate, period: Period) -> SectionData | None:
     projects = list(
@@ -65,7 +97,8 @@ def projects_section(session: Session, estate: Estate, period: Period) -> Sectio
             .order_by(GrantProject.applied_on, GrantProject.id)
         )
     )
-    if not projects:
+    loose = _in_kind_rows(session, estate, None, "自治基金（非限定用途）", "—", period)
+    if not projects and not loose:
         return None
     rows: list[dict[str, str]] = []
     notes: list[str] = []
@@ -84,12 +117,15 @@ def projects_section(session: Session, estate: Estate, period: Period) -> Sectio
                     "left": _m(budget - spent),
                 }
             )
+        label = f"{project.title}（{project.code}）"
+        rows += _in_kind_rows(session, estate, project.id, label, STATUS_ZH[project.status], period)
         f = ledger_figures(session, project, end=period.end)
         notes.append(
             f"{project.title}：到位资金 {_m(f['received'])} 元，现金支出 {_m(f['spent'])} 元，"
             f"实物投入 {_m(f['in_kind_used'])} 元，调拨 {_m(f['transfers'])} 元，"
             f"期末结余 {_m(f['remaining'])} 元"
         )
+    rows += loose
     return SectionData(
         columns=(
             ("project", "项目"),
@@ -100,50 +136,8 @@ def projects_section(session: Session, estate: Estate, period: Period) -> Sectio
             ("left", "预算余额"),
         ),
         rows=rows,
-        note="；".join(notes) + "。项目资金为限定用途，单独核算。",
-    )
-
-
-@register_section("autonomy_in_kind", title="自治基金实物捐赠", order=25)
-def in_kind_section(session: Session, estate: Estate, period: Period) -> SectionData | None:
-    gifts = list(
-        session.scalars(
-            select(InKindGift)
-            .where(
-                InKindGift.estate_id == estate.id,
-                InKindGift.received_on >= period.start,
-                InKindGift.received_on <= period.end,
-            )
-            .order_by(InKindGift.received_on, InKindGift.id)
-        )
-    )
-    if not gifts:
-        return None
-    rows = []
-    total = ZERO
-    for gift in gifts:
-        project = session.get(GrantProject, gift.project_id) if gift.project_id else None
-        total += gift.estimated_value or ZERO
-        rows.append(
-            {
-                "date": gift.received_on.isoformat(),
-                "donor": public_name(gift.source),
-                "item": gift.item,
-                "quantity": f"{qty_text(gift.quantity)}{gift.unit}",
-                "value": _m(gift.estimated_value) if gift.estimated_value else "未估值",
-                "use": project.title if project else "自治基金",
-            }
-        )
-    return SectionData(
-        columns=(
-            ("date", "日期"),
-            ("donor", "捐赠人"),
-            ("item", "物品"),
-            ("quantity", "数量"),
-            ("value", "估值（元）"),
-            ("use", "用于"),
-        ),
-        rows=rows,
-        note="估值的实物捐赠按估值记入收入并同日计入使用；未估值的只登记不入账。",
-        totals={"value": _m(total)},
+        note="；".join(notes)
+        + ("。" if notes else "")
+        + "项目资金为限定用途，单独核算。估值的实物捐赠按估值记入收入并同日计入使用；"
+        "未估值的只登记不入账。",
     )

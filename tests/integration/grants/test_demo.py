@@ -89,11 +89,14 @@ def test_demo_grants(session: Session, settings: Settings) -> None:
     statement = build_statement(session, estate, quarter(2026, 3))
     sections = {s["key"]: s for s in statement["sections"]}
     assert sections["autonomy_projects"]["status"] == "ok"
-    assert any(
-        r["item"].startswith("蜡梅树") and r["donor"] == "匿名"
-        for r in sections["autonomy_in_kind"]["rows"]
+    rows = sections["autonomy_projects"]["rows"]
+    tree = [r for r in rows if r["line"].startswith("实物捐赠：蜡梅树")]
+    assert len(tree) == 1 and "匿名" in tree[0]["line"] and tree[0]["actual"] == "2800.00"
+    assert any(r["line"].startswith("实物捐赠：志愿劳动") and r["actual"] == "未估值" for r in rows)
+    nursery = next(
+        r for r in rows if r["project"].startswith("快鹿公园") and r["line"] == "苗木花草"
     )
-    assert any(r["value"] == "未估值" for r in sections["autonomy_in_kind"]["rows"])
+    assert (nursery["budget"], nursery["actual"]) == ("3600.00", "3520.00")
 
     entries = session.scalar(select(func.count()).select_from(JournalEntry))
     assert demo_grants.run(session, settings) == "projects KLGY and GXCF already there"
