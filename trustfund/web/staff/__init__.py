@@ -8,13 +8,29 @@ from typing import Any
 
 from litestar import Router
 
-from trustfund.web.staff import admin, approvals, disclosures, fees, home
+from trustfund.web.staff import (
+    admin,
+    approvals,
+    claims,
+    disclosures,
+    expenses,
+    fees,
+    goods,
+    home,
+    schedules,
+    workorders,
+)
 from trustfund.web.staff.common import EXCEPTION_HANDLERS
 
 HANDLERS: list[Any] = [
     *home.CONTROLLERS,
     *fees.CONTROLLERS,
+    *claims.CONTROLLERS,
+    *workorders.CONTROLLERS,
+    *goods.CONTROLLERS,
+    *expenses.CONTROLLERS,
     *approvals.CONTROLLERS,
+    *schedules.CONTROLLERS,
     *disclosures.CONTROLLERS,
     *admin.CONTROLLERS,
 ]

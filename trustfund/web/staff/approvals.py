@@ -15,18 +15,27 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
-from trustfund.db.models.auth import User
-from trustfund.db.models.estates import Estate
+from trustfund.db.models.estates import Estate, Household
 from trustfund.errors import TrustfundError
+from trustfund.estates.service import today_in
 from trustfund.journal.service import fund_balances
 from trustfund.web.staff import details
-from trustfund.web.staff.common import error_message, field_errors, page, principal_of
+from trustfund.web.staff.common import (
+    error_message,
+    field_errors,
+    keep_unknown,
+    page,
+    people,
+    principal_of,
+)
+from trustfund.web.staff.forms import parse_day
+from trustfund.web.staff.schedules import waiting_schedules
 
 KIND_NAMES: dict[str, str] = {
     "claim": "报销",
@@ -45,25 +54,46 @@ STATUS_NAMES: dict[str, str] = {
 }
 
 
+class VoteForm(BaseModel):
+    households_total: str = Field(default="", max_length=12)
+    households_voted: str = Field(default="", max_length=12)
+    households_for: str = Field(default="", max_length=12)
+    area_total: str = Field(default="", max_length=20)
+    area_voted: str = Field(default="", max_length=20)
+    area_for: str = Field(default="", max_length=20)
+    held_on: str = Field(default="", max_length=20)
+
+
+VOTE_FIELDS = set(VoteForm.model_fields)
+VOTE_COUNTS = ("households_total", "households_voted", "households_for")
+
+
+def _vote_defaults(session: Session, estate: Estate) -> VoteForm:
+    """The estate's households and floor area, as the vote's totals."""
+    count, area = session.execute(
+        select(func.count(Household.id), func.sum(Household.area_m2)).where(
+            Household.estate_id == estate.id
+        )
+    ).one()
+    return VoteForm(
+        households_total=str(count or ""),
+        area_total=str(area) if area else "",
+        held_on=today_in(estate).isoformat(),
+    )
+
+
 class DecisionForm(BaseModel):
     decision: str = Field(default="", max_length=10)
     reason: str = Field(default="", max_length=500)
     content_hash: str = Field(default="", max_length=128)
 
 
-def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return {uid: name for uid, name in rows}
-
-
 def _card(session: Session, estate: Estate, request: approvals.ApprovalRequest) -> dict[str, Any]:
     """The request as the inbox shows it, with names and the fund after payment."""
     view = approvals.request_view(request)
     content = view["content"]
-    people = {view["submitted_by"], *(d["user_id"] for d in view["decisions"])}
-    names = _names(session, people)
+    involved = {view["submitted_by"], *(d["user_id"] for d in view["decisions"])}
+    names = people(session, involved)
     fund = content.get("fund") if isinstance(content, dict) else None
     fund_after: dict[str, Any] | None = None
     if isinstance(fund, str) and request.subject_kind in ("claim", "transfer", "project"):
@@ -89,7 +119,7 @@ def _rows(content: Any) -> list[tuple[str, Any]]:
     return [
         (key, value if not isinstance(value, dict) else json.dumps(value, ensure_ascii=False))
         for key, value in content.items()
-        if not isinstance(value, list)
+        if not isinstance(value, list) and not key.endswith("_id")
     ]
 
 
@@ -106,12 +136,14 @@ class ApprovalPagesController(Controller):
         done: FromQuery[str | None] = None,
     ) -> Template:
         """What waits for this person's decision (not their own, not decided by them yet)."""
-        waiting = approvals.inbox(db_session, estate.id, principal_of(request))
+        principal = principal_of(request)
+        waiting = approvals.inbox(db_session, estate.id, principal)
         return page(
             request,
             "staff/approvals.html",
             estate=estate,
             cards=[_card(db_session, estate, r) for r in waiting],
+            schedules=waiting_schedules(db_session, estate.id, principal.user_id),
             done=STATUS_NAMES.get(done or ""),
         )
 
@@ -122,8 +154,11 @@ class ApprovalPagesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request_id: FromPath[int],
+        vote: FromQuery[str | None] = None,
     ) -> Template:
-        return self._show(request, db_session, estate, request_id, DecisionForm(), {})
+        return self._show(
+            request, db_session, estate, request_id, DecisionForm(), {}, vote_done=vote
+        )
 
     def _show(
         self,
@@ -134,11 +169,15 @@ class ApprovalPagesController(Controller):
         form: DecisionForm,
         errors: dict[str, str],
         status: int = 200,
+        vote: VoteForm | None = None,
+        vote_done: str | None = None,
     ) -> Template:
         found = approvals.get_request(session, estate.id, request_id)
         principal = principal_of(request)
         mine = found.submitted_by == principal.user_id
         decided = any(d.user_id == principal.user_id for d in found.decisions)
+        pending = found.status == approvals.RequestStatus.PENDING
+        needs_vote = found.owners_vote_required and found.vote_passed is None
         return page(
             request,
             "staff/approval.html",
@@ -150,6 +189,9 @@ class ApprovalPagesController(Controller):
             decided=decided,
             form=form,
             errors=errors,
+            can_vote=pending and needs_vote and not mine,
+            vote=vote or _vote_defaults(session, estate),
+            vote_done=STATUS_NAMES.get(vote_done or ""),
         )
 
     @post(
@@ -197,6 +239,60 @@ class ApprovalPagesController(Controller):
                 status_code=HTTP_303_SEE_OTHER,
             )
         return self._show(request, db_session, estate, request_id, data, errors, 422)
+
+    @post(
+        "/{request_id:int}/owners-vote",
+        opt={**estate_action(Action.APPROVE), "audit_action": "web.record_owners_vote"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def owners_vote(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request_id: FromPath[int],
+        data: URLEncodedBody[VoteForm],
+    ) -> Response[Any]:
+        """Record the owners' vote (双过半) a large amount needs; a failed vote rejects it."""
+        approvals.get_request(db_session, estate.id, request_id)  # 404 before anything else
+        errors: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for name in VOTE_COUNTS:
+            try:
+                counts[name] = int(getattr(data, name).strip())
+            except ValueError:
+                errors[name] = "请填写户数（整数）"
+        held_on = parse_day(data.held_on, "held_on", errors)
+        if held_on is None and "held_on" not in errors:
+            errors["held_on"] = "必填"
+        if not errors:
+            assert held_on is not None
+            try:
+                decided = approvals.record_vote_request(
+                    db_session,
+                    estate.id,
+                    request_id,
+                    recorded_by=principal_of(request).user_id,
+                    area_total=data.area_total.strip(),
+                    area_voted=data.area_voted.strip(),
+                    area_for=data.area_for.strip(),
+                    held_on=held_on,
+                    **counts,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), VOTE_FIELDS)
+                if exc.status_code in (403, 409):
+                    errors = {"_form": error_message(exc)}
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/approvals/{request_id}?vote={decided.status.value}",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        return self._show(
+            request, db_session, estate, request_id, DecisionForm(), errors, 422, vote=data
+        )
 
 
 CONTROLLERS: list[Any] = [ApprovalPagesController]

@@ -16,12 +16,15 @@ from zoneinfo import ZoneInfo
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_csrf_token, current_principal
 from trustfund.auth.principal import Action, Principal
+from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError, TrustfundError
-from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
 from trustfund.web.staff import zh
 
 
@@ -50,7 +53,14 @@ def fund_name(fund: str) -> str:
     return FUND_NAMES_ZH.get(fund, fund)
 
 
+def expense_item_name(fund: Any, item: str) -> str:
+    """``("maintenance", "Repairs")`` → 维修费用."""
+    base = str(fund or "").split(":", 1)[0]
+    return EXPENSE_ITEMS.get(base, {}).get(item, item)
+
+
 HELPERS: dict[str, Any] = {
+    "expense_item_name": expense_item_name,
     "yuan": yuan,
     "fund_name": fund_name,
     "local_time": local_time,
@@ -88,6 +98,14 @@ def page(
         },
         status_code=status,
     )
+
+
+def people(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """Display names by user id (staff pages name people; the API gives ids)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {uid: name for uid, name in rows}
 
 
 def new_key() -> str:

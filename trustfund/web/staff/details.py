@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
-from trustfund.settlements import claims
+from trustfund.settlements import claims, vouchers
 
 
 def for_request(
@@ -23,21 +23,21 @@ def for_request(
         return {"template": "staff/_detail_disclosure.html", "content": content}
     if request.subject_kind == "claim":
         try:
-            claim = claims.claim_view(
-                session, claims.get_claim(session, estate.id, request.subject_id)
-            )
+            found = claims.get_claim(session, estate.id, request.subject_id)
         except NotFoundError:
-            claim = None
-        if claim is not None:
+            found = None
+        if found is not None:
+            claim = claims.claim_view(session, found)
             return {
                 "template": "staff/_detail_lines.html",
                 "lines": claim["lines"],
                 "vouchers": [
                     {
-                        "number": v["number"],
-                        "url": f"/api/v1/estates/{estate.slug}/vouchers/{v['id']}",
+                        "number": v.number,
+                        "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
+                        "image": v.content_type in vouchers.IMAGE_TYPES,
                     }
-                    for v in claim["vouchers"]
+                    for v in found.vouchers
                 ],
             }
     lines = content.get("lines") if isinstance(content, dict) else None

@@ -70,6 +70,34 @@ FIELD_LABELS: dict[str, str] = {
     "supersedes_id": "更正的版本",
     "correction_reason": "更正原因",
     "funds_closing": "各基金期末余额",
+    "spending": "支出项目",
+    "lines": "明细",
+    "item_code": "参考价项目",
+    "quantity": "数量",
+    "unit": "单位",
+    "unit_price": "单价",
+    "over_reason": "高于参考价的理由",
+    "work_order_id": "维修工单",
+    "claim_id": "报销单",
+    "item": "物品",
+    "kind": "类别",
+    "slip_date": "日期",
+    "donor": "捐赠人",
+    "estimated_value": "估值",
+    "building": "楼栋",
+    "entrance": "单元",
+    "location": "位置",
+    "problem": "问题",
+    "reporter": "报修人",
+    "reported_on": "报修日期",
+    "on": "日期",
+    "households_total": "总户数",
+    "households_voted": "参加户数",
+    "households_for": "赞成户数",
+    "area_total": "总面积",
+    "area_voted": "参加面积",
+    "area_for": "赞成面积",
+    "held_on": "表决日期",
 }
 
 STATUS_TITLES: dict[int, str] = {
@@ -82,7 +110,16 @@ STATUS_TITLES: dict[int, str] = {
     429: "尝试次数过多",
 }
 
-_MONEY = r"-?\d+(?:\.\d+)?"
+_MONEY = r"-?[\d,]+(?:\.\d+)?"
+_CLAIM_STATES = {
+    "draft": "还是草稿",
+    "submitted": "正在审批",
+    "approved": "已批准",
+    "payable": "已入账待付款",
+    "paid": "已付款",
+    "rejected": "已被驳回",
+    "void": "已作废",
+}
 
 #: (pattern, Chinese) — the pattern matches a whole English reason; groups feed the Chinese.
 _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
@@ -173,6 +210,126 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"What you reviewed is not what was submitted.*"),
         lambda m: "您审阅的内容与提交的不一致，请刷新后重新审阅",
+    ),
+    # --- settlements: claims, payouts, vouchers, work orders, goods, owners' votes ---------
+    (
+        re.compile(
+            rf"unit price ({_MONEY}) is above the reference price ({_MONEY}) per (\S+) "
+            rf"\(the line costs ({_MONEY}) more\): a written reason is required"
+        ),
+        lambda m: f"单价 {m[1]} 元高于参考价 {m[2]} 元/{m[3]}（本行多 {m[4]} 元）：须写明理由",
+    ),
+    (
+        re.compile(r"no reference price (\S+) in force on (\S+)"),
+        lambda m: f"{m[2]} 没有有效的参考价 {m[1]}",
+    ),
+    (
+        re.compile(r"the reference price of (\S+) is per (.+)"),
+        lambda m: f"参考价 {m[1]} 的单位是“{m[2]}”",
+    ),
+    (re.compile(r"a number with at most 3 decimals: .*"), lambda m: "不是有效数量（最多三位小数）"),
+    (
+        re.compile(r"a price in yuan with at most 4 decimals: .*"),
+        lambda m: "不是有效单价（以元为单位，最多四位小数）",
+    ),
+    (re.compile(r"longer than (\d+) characters"), lambda m: f"最多 {m[1]} 个字符"),
+    (re.compile(r"must not be negative"), lambda m: "不能是负数"),
+    (re.compile(r"too large"), lambda m: "数值太大"),
+    (re.compile(r"at least one line is required"), lambda m: "至少填写一行明细"),
+    (re.compile(r"at most (\d+) lines"), lambda m: f"最多 {m[1]} 行"),
+    (
+        re.compile(r"(\S+) is not an open account of this estate"),
+        lambda m: "本小区没有这个支出科目",
+    ),
+    (re.compile(r"unknown fund .*"), lambda m: "没有这个基金"),
+    (re.compile(r"no such work order in this estate"), lambda m: "本小区没有这张工单"),
+    (re.compile(r"no such claim in this estate"), lambda m: "本小区没有这张报销单"),
+    (re.compile(r"a date YYYY-MM-DD"), lambda m: "不是日期（请写成 2026-03-01）"),
+    (re.compile(r"must not be before the work date (\S+)"), lambda m: f"不能早于施工日期 {m[1]}"),
+    (re.compile(r"must not be before (\S+)"), lambda m: f"不能早于 {m[1]}"),
+    (re.compile(r"required when assigning"), lambda m: "派工须选择承揽方"),
+    (re.compile(r"required when settling"), lambda m: "结算须选择已批准的报销"),
+    (re.compile(r"the claim is not for this work order"), lambda m: "这张报销单不属于这张工单"),
+    (
+        re.compile(r"not a JPEG, PNG or PDF file \(checked by its content\)"),
+        lambda m: "不是 JPEG、PNG 照片或 PDF 文件",
+    ),
+    (
+        re.compile(r"not a JPEG or PNG file \(checked by its content\)"),
+        lambda m: "不是 JPEG 或 PNG 照片",
+    ),
+    (re.compile(r"larger than (\d+) MB"), lambda m: f"文件超过 {m[1]} MB"),
+    (re.compile(r"(.+): none in stock"), lambda m: f"{m[1]}没有库存"),
+    (
+        re.compile(r"only (\S+) (\S+) of (.+) in stock"),
+        lambda m: f"{m[3]}只有 {m[1]} {m[2]} 库存",
+    ),
+    (re.compile(r"(.+) is counted in (.+)"), lambda m: f"{m[1]}的单位是“{m[2]}”"),
+    (re.compile(r"who donated the goods \(may be 匿名\)"), lambda m: "请填写捐赠人（可写匿名）"),
+    (re.compile(r"only for donated goods"), lambda m: "只有捐赠物品才填估值"),
+    (re.compile(r"must be between 0 and (\w+)"), lambda m: f"须在 0 和{label(m[1])}之间"),
+    (
+        re.compile(r"m² with at most 2 decimals: .*"),
+        lambda m: "不是有效面积（平方米，最多两位小数）",
+    ),
+    (
+        re.compile(
+            rf"The (.+) fund holds ({_MONEY}) CNY on (\S+), but claim (\d+) needs ({_MONEY}) "
+            rf"CNY: it is short by ({_MONEY}) CNY\..*"
+        ),
+        lambda m: (
+            f"{m[1]}基金在 {m[3]} 只有 {m[2]} 元，这笔报销需要 {m[5]} 元，"
+            f"还差 {m[6]} 元。没有付款；须先有收入或经批准的基金调拨。"
+        ),
+    ),
+    (
+        re.compile(r"Claim (\d+) was paid on (\S+) \(entry (\d+)\); it is never paid twice\."),
+        lambda m: f"这笔报销已于 {m[2]} 付款（记账第 {m[3]} 笔），不会重复付款",
+    ),
+    (
+        re.compile(r"Claim (\d+) is (\w+); only an approved claim can be paid\."),
+        lambda m: f"这笔报销{_CLAIM_STATES.get(m[2], m[2])}，只有已批准的报销才能付款",
+    ),
+    (
+        re.compile(r"Claim (\d+) is (\w+); only a draft or rejected claim can be submitted.*"),
+        lambda m: f"这笔报销{_CLAIM_STATES.get(m[2], m[2])}，只有草稿或被驳回的报销才能提交",
+    ),
+    (
+        re.compile(r"Claim (\d+) has no approval for its current content; submit it again\."),
+        lambda m: "这笔报销的当前内容没有获得批准，请重新提交",
+    ),
+    (
+        re.compile(r"Work order (\d+) is (\w+); it cannot become (\w+).*"),
+        lambda m: "工单须按 登记 → 派工 → 完工 → 结算 的顺序办理",
+    ),
+    (
+        re.compile(r"Claim (\d+) is (\w+); a work order is settled by an approved claim\."),
+        lambda m: "工单须用已批准的报销结算",
+    ),
+    (
+        re.compile(r"Four eyes: whoever submitted this cannot record its vote\."),
+        lambda m: "四眼原则：提交人不能记录自己事项的业主表决",
+    ),
+    (re.compile(r"The owners' vote is already recorded\."), lambda m: "业主表决已经记录过"),
+    (
+        re.compile(r"This request does not need an owners' vote\."),
+        lambda m: "这一事项不需要业主表决",
+    ),
+    (
+        re.compile(r"Four eyes: whoever submitted the schedule cannot approve it\."),
+        lambda m: "四眼原则：提交人不能批准自己提交的收费标准",
+    ),
+    (
+        re.compile(r"The (\d+) schedule is already approved\."),
+        lambda m: f"{m[1]} 年度收费标准已经批准",
+    ),
+    (
+        re.compile(r"The schedule changed since you reviewed it; review it again\."),
+        lambda m: "收费标准在您审阅后被修改，请刷新后重新审阅",
+    ),
+    (
+        re.compile(r"The period (\S+) is locked.*"),
+        lambda m: f"{m[1]} 期间已公示并锁定，不能再记账",
     ),
     (re.compile(r"(.+) \((\w+)\) is required.*"), lambda m: f"{m[1]}必填"),
     (

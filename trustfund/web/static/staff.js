@@ -22,6 +22,81 @@
       }
     });
   });
+  // Claim lines: the reference price in force, the line amount, the difference, and the
+  // reason field when the unit price is above the reference (the server checks it again).
+  function cents(text) {
+    var t = (text || "").trim();
+    if (!/^\d+(\.\d+)?$/.test(t)) { return null; }
+    return parseFloat(t);
+  }
+  function money(n) { return (Math.round(n * 100) / 100).toFixed(2); }
+  function check(line) {
+    var select = line.querySelector("[data-item]");
+    var option = select && select.options[select.selectedIndex];
+    var ref = option ? option.getAttribute("data-price") : null;
+    var unit = option ? option.getAttribute("data-unit") : null;
+    var qty = cents(line.querySelector("[data-quantity]").value);
+    var price = cents(line.querySelector("[data-unit-price]").value);
+    var unitInput = line.querySelector("input[data-unit]");
+    if (unit && unitInput && !unitInput.value) { unitInput.value = unit; }
+    var text = ref ? "参考价 " + ref + " 元/" + unit : "无参考价";
+    var over = 0;
+    if (qty !== null && price !== null) {
+      text += " · 本行 " + money(qty * price) + " 元";
+      if (ref && price > parseFloat(ref)) {
+        over = qty * price - qty * parseFloat(ref);
+        text += " · 高于参考价 " + money(over) + " 元";
+      }
+    }
+    var out = line.querySelector("[data-check]");
+    out.textContent = text;
+    out.classList.toggle("owes", over > 0);
+    var reason = line.querySelector("[data-reason]");
+    if (over > 0 || reason.querySelector("textarea").value) { reason.hidden = false; }
+    return qty !== null && price !== null ? qty * price : 0;
+  }
+  function total() {
+    var sum = 0;
+    document.querySelectorAll("[data-line]").forEach(function (line) { sum += check(line); });
+    var out = document.querySelector("[data-total]");
+    if (out) { out.textContent = sum ? money(sum) : "—"; }
+  }
+  var lines = document.getElementById("lines");
+  if (lines) {
+    lines.addEventListener("input", total);
+    lines.addEventListener("change", total);
+    total();
+    var add = document.querySelector("[data-add-line]");
+    add.addEventListener("click", function () {
+      var all = lines.querySelectorAll("[data-line]");
+      var copy = all[all.length - 1].cloneNode(true);
+      var n = all.length;
+      copy.classList.remove("invalid");
+      copy.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+      copy.querySelectorAll(".invalid").forEach(function (e) { e.classList.remove("invalid"); });
+      copy.querySelectorAll("input, textarea").forEach(function (e) { e.value = ""; e.removeAttribute("aria-invalid"); });
+      copy.querySelectorAll("select").forEach(function (e) { e.selectedIndex = 0; });
+      copy.querySelectorAll("[id]").forEach(function (e) { e.id = e.id.replace(/-\d+$/, "-" + n); });
+      copy.querySelectorAll("label[for]").forEach(function (e) {
+        e.setAttribute("for", e.getAttribute("for").replace(/-\d+$/, "-" + n));
+      });
+      copy.querySelector("[data-n]").textContent = n + 1;
+      copy.querySelector("[data-reason]").hidden = true;
+      lines.appendChild(copy);
+      total();
+    });
+  }
+  // Goods slips: show only the fields of the chosen kind (bought, donated, issued).
+  document.querySelectorAll("form.slip").forEach(function (form) {
+    function show() {
+      var chosen = form.querySelector("input[name=kind]:checked");
+      form.querySelectorAll("[data-for-kind]").forEach(function (field) {
+        field.hidden = !chosen || field.getAttribute("data-for-kind") !== chosen.value;
+      });
+    }
+    form.addEventListener("change", show);
+    show();
+  });
   // A form that moves money is sent once, however often it is tapped.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -1,0 +1,483 @@
+"""Claims (报销 / 结算) on the steward's phone: fill in the lines against the reference prices,
+photograph the vouchers, submit for approval, and pay once approved. Every step is one call
+into ``trustfund.settlements`` (the same services the API calls)."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.settlements import Claim
+from trustfund.errors import TrustfundError
+from trustfund.estates.service import today_in
+from trustfund.journal.service import fund_balances
+from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
+from trustfund.settings import Settings
+from trustfund.settlements import claims, contracts, payouts, prices, service, vouchers, workorders
+from trustfund.settlements.common import PRICE, QTY
+from trustfund.settlements.lines import price_line
+from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
+from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
+from trustfund.web.staff.forms import Repeated, parse_day, row_errors, uploads
+from trustfund.web.staff.zh import reason_zh
+
+BASE = "/staff/{estate_slug:str}/claims"
+STATUS_NAMES: dict[str, str] = {
+    "draft": "草稿",
+    "submitted": "待审批",
+    "approved": "已批准，待付款",
+    "payable": "已入账，待付款",
+    "paid": "已付款",
+    "rejected": "已驳回",
+    "void": "已作废",
+}
+#: What a claim may be spent on: ``fund:item`` → 基金 · 项目 (autonomy-fund projects are
+#: paid through the autonomy fund's own pages).
+SPENDING: dict[str, str] = {
+    f"{fund}:{item}": f"{FUND_NAMES_ZH.get(fund, fund)} · {name}"
+    for fund, items in EXPENSE_ITEMS.items()
+    if fund != "autonomy"
+    for item, name in items.items()
+}
+LINE_FIELDS = ("item_code", "description", "quantity", "unit", "unit_price", "over_reason")
+CLAIM_FIELDS = {"payee", "spending", "work_date", "description", "work_order_id", "lines"}
+ALIASES = {"fund": "spending", "expense_item": "spending"}
+
+
+class ClaimForm(BaseModel):
+    payee: str = Field(default="", max_length=100)
+    spending: str = Field(default="", max_length=60)
+    work_date: str = Field(default="", max_length=20)
+    description: str = Field(default="", max_length=300)
+    work_order_id: str = Field(default="", max_length=12)
+    item_code: Repeated = Field(default_factory=list)
+    line_description: Repeated = Field(default_factory=list)
+    quantity: Repeated = Field(default_factory=list)
+    unit: Repeated = Field(default_factory=list)
+    unit_price: Repeated = Field(default_factory=list)
+    over_reason: Repeated = Field(default_factory=list)
+
+    def rows(self) -> list[dict[str, str]]:
+        """The line rows as the form sent them (every column has one value per row)."""
+        columns = (
+            self.item_code,
+            self.line_description,
+            self.quantity,
+            self.unit,
+            self.unit_price,
+            self.over_reason,
+        )
+        count = max((len(c) for c in columns), default=0)
+        return [
+            {
+                name: (col[i] if i < len(col) else "")[:500]
+                for name, col in zip(LINE_FIELDS, columns, strict=True)
+            }
+            for i in range(count)
+        ]
+
+
+class PayForm(BaseModel):
+    key: str = Field(default="", max_length=64)
+    paid_on: str = Field(default="", max_length=20)
+
+
+def _blank(row: dict[str, str]) -> bool:
+    return not any(row[k].strip() for k in ("item_code", "description", "quantity", "unit_price"))
+
+
+def _priced(row: dict[str, str], reference: dict[str, Any] | None) -> dict[str, Any]:
+    """The row with what the page shows next to it: reference price, amount, difference."""
+    shown: dict[str, Any] = {**row, "reference": reference, "amount": None, "over": None}
+    try:
+        qty = Decimal(row["quantity"].strip()).quantize(QTY)
+        unit_price = Decimal(row["unit_price"].strip()).quantize(PRICE)
+    except ArithmeticError:
+        return shown
+    if not (qty.is_finite() and unit_price.is_finite()) or qty <= 0 or unit_price < 0:
+        return shown
+    priced = price_line(qty, unit_price, Decimal(reference["unit_price"]) if reference else None)
+    shown["amount"] = priced.amount
+    shown["over"] = priced.over_reference
+    return shown
+
+
+def _spending_of(claim: dict[str, Any]) -> str:
+    return SPENDING.get(f"{claim['fund']}:{claim['expense_item']}", str(claim["account"]))
+
+
+class ClaimPagesController(Controller):
+    include_in_schema = False
+    path = BASE
+
+    # --- list ---------------------------------------------------------------------------
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        status: FromQuery[str | None] = None,
+    ) -> Template:
+        """Claims, newest work first, optionally of one status."""
+        chosen = status if status in STATUS_NAMES else None
+        rows = list(reversed(claims.list_claims(db_session, estate.id, status=chosen)))
+        return page(
+            request,
+            "staff/claims.html",
+            estate=estate,
+            rows=rows,
+            chosen=chosen,
+            status_names=STATUS_NAMES,
+            spending_of=_spending_of,
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    # --- new claim ----------------------------------------------------------------------
+
+    def _form(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        form: ClaimForm,
+        errors: dict[str, str] | None = None,
+        line_errors: dict[int, dict[str, str]] | None = None,
+        status: int = 200,
+    ) -> Template:
+        on = today_in(estate)
+        if form.work_date.strip():
+            with contextlib.suppress(TrustfundError):
+                on = service.parse_date(form.work_date, "work_date") or on
+        items = prices.prices_on(session, estate.id, on)
+        by_code = {i["code"]: i for i in items}
+        rows = form.rows() or [dict.fromkeys(LINE_FIELDS, "")]
+        shown = [_priced(r, by_code.get(r["item_code"].strip())) for r in rows]
+        for i, row in enumerate(shown):
+            row["errors"] = (line_errors or {}).get(i, {})
+        return page(
+            request,
+            "staff/claim_form.html",
+            status=status,
+            estate=estate,
+            form=form,
+            rows=shown,
+            items=items,
+            prices_on=on,
+            spending=SPENDING,
+            contractors=contracts.list_contractors(session, estate.id),
+            orders=[o for o in workorders.register(session, estate.id) if o["status"] != "settled"],
+            errors=errors or {},
+        )
+
+    @get("/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def new_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        work_order: FromQuery[int | None] = None,
+    ) -> Template:
+        form = ClaimForm(
+            spending="maintenance:Repairs",
+            work_date=today_in(estate).isoformat(),
+            work_order_id=str(work_order) if work_order else "",
+        )
+        return self._form(request, db_session, estate, form)
+
+    @post(
+        "/",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.create_claim"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def create(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[ClaimForm],
+    ) -> Response[Any]:
+        """Save the claim as a draft (lines checked against the reference prices), then go
+        to its page to photograph the vouchers and submit it."""
+        errors: dict[str, str] = {}
+        fund, _, item = data.spending.partition(":")
+        if data.spending not in SPENDING:
+            errors["spending"] = "请选择支出项目"
+        work_date = parse_day(data.work_date, "work_date", errors)
+        if work_date is None and "work_date" not in errors:
+            errors["work_date"] = "必填"
+        order_id: int | None = None
+        if data.work_order_id.strip():
+            try:
+                order_id = int(data.work_order_id)
+            except ValueError:
+                errors["work_order_id"] = "请选择列表中的一项"
+        sent = [i for i, row in enumerate(data.rows()) if not _blank(row)]
+        if not sent:
+            errors["lines"] = "至少填写一行明细"
+        if errors:
+            return self._form(request, db_session, estate, data, errors, status=422)
+        assert work_date is not None
+        names = {c["name"]: c["id"] for c in contracts.list_contractors(db_session, estate.id)}
+        rows = data.rows()
+        body = ClaimIn(
+            payee=data.payee,
+            contractor_id=names.get(data.payee.strip()),
+            fund=fund,
+            expense_item=item,
+            description=data.description,
+            work_date=work_date,
+            work_order_id=order_id,
+            lines=[
+                ClaimLineIn(
+                    item_code=rows[i]["item_code"] or None,
+                    description=rows[i]["description"] or None,
+                    quantity=rows[i]["quantity"],
+                    unit=rows[i]["unit"] or None,
+                    unit_price=rows[i]["unit_price"],
+                    over_reason=rows[i]["over_reason"] or None,
+                )
+                for i in sent
+            ],
+        )
+        try:
+            created = service.create_claim(
+                db_session, estate.id, body, principal_of(request).user_id
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            form_errors, line_errors = row_errors(exc, sent, ALIASES)
+            stray = {k: v for k, v in form_errors.items() if k not in CLAIM_FIELDS | {"_form"}}
+            if stray:
+                form_errors = {k: v for k, v in form_errors.items() if k not in stray}
+                form_errors["_form"] = "；".join(
+                    filter(None, [form_errors.get("_form"), *stray.values()])
+                )
+            return self._form(
+                request, db_session, estate, data, form_errors, line_errors, status=422
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/claims/{created['id']}?done=created",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    # --- one claim ----------------------------------------------------------------------
+
+    def _detail(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        claim_id: int,
+        *,
+        errors: dict[str, str] | None = None,
+        done: str | None = None,
+        pay: PayForm | None = None,
+        status: int = 200,
+    ) -> Template:
+        claim = claims.get_claim(session, estate.id, claim_id)
+        view = claims.claim_view(session, claim)
+        request_row = approvals.current_request(session, "claim", claim.id)
+        approval: dict[str, Any] | None = None
+        if request_row is not None:
+            names = people(
+                session, {request_row.submitted_by, *(d.user_id for d in request_row.decisions)}
+            )
+            approval = {
+                **approvals.request_view(request_row),
+                "submitted_by_name": names.get(request_row.submitted_by, "—"),
+                "decisions": [
+                    {
+                        "name": names.get(d.user_id, "—"),
+                        "decision": d.decision.value,
+                        "reason": d.reason,
+                    }
+                    for d in request_row.decisions
+                ],
+            }
+        balance = fund_balances(session, estate.id).get(claim.fund, Decimal("0.00"))
+        return page(
+            request,
+            "staff/claim.html",
+            status=status,
+            estate=estate,
+            claim=view,
+            spending=_spending_of(view),
+            status_name=STATUS_NAMES.get(view["status"], view["status"]),
+            approval=approval,
+            vouchers=_vouchers(estate, claim),
+            balance=balance,
+            after=balance - claim.amount,
+            errors=errors or {},
+            done=done,
+            pay=pay or PayForm(key=new_key(), paid_on=today_in(estate).isoformat()),
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get("/{claim_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def detail(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return self._detail(request, db_session, estate, claim_id, done=done)
+
+    @post(
+        "/{claim_id:int}/vouchers",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.add_claim_voucher"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def add_vouchers(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[Any]:
+        """Photos straight from the camera, or PDFs; each stored by its sha256."""
+        claims.get_claim(db_session, estate.id, claim_id)  # 404 before anything else
+        files = uploads(data.get("file"))
+        if not files:
+            errors = {"file": "请拍照或选择文件"}
+            return self._detail(request, db_session, estate, claim_id, errors=errors, status=422)
+        for added, upload in enumerate(files):
+            try:
+                service.add_claim_voucher(
+                    db_session,
+                    settings.var_dir,
+                    estate.id,
+                    claim_id,
+                    upload.file.read(),
+                    upload.filename,
+                    principal_of(request).user_id,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                reason = "；".join(e.reason for e in exc.errors) or exc.detail
+                errors = {"file": f"{upload.filename}：{reason_zh(reason)}"}
+                if added:
+                    errors["file"] += f"（此前的 {added} 个文件已保存）"
+                return self._detail(
+                    request, db_session, estate, claim_id, errors=errors, status=exc.status_code
+                )
+        return Redirect(
+            f"/staff/{estate.slug}/claims/{claim_id}?done=vouchers", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post(
+        "/{claim_id:int}/submit",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_claim"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def submit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+    ) -> Response[Any]:
+        """Ask the committee to approve it (the estate's rule for the amount applies)."""
+        claims.get_claim(db_session, estate.id, claim_id)
+        try:
+            service.submit_claim(db_session, estate.id, claim_id, principal_of(request).user_id)
+        except TrustfundError as exc:
+            db_session.rollback()
+            return self._detail(
+                request,
+                db_session,
+                estate,
+                claim_id,
+                errors={"_form": error_message(exc)},
+                status=exc.status_code,
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/claims/{claim_id}?done=submitted",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    @post(
+        "/{claim_id:int}/pay",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.pay_claim"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def pay(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+        data: URLEncodedBody[PayForm],
+    ) -> Response[Any]:
+        """Pay an approved claim from the committee's account. The form's key makes a double
+        tap pay once (the second request answers the first result)."""
+        claims.get_claim(db_session, estate.id, claim_id)
+        errors: dict[str, str] = {}
+        paid_on = parse_day(data.paid_on, "paid_on", errors)
+        if not errors:
+            try:
+                payouts.pay_request(
+                    db_session,
+                    estate.id,
+                    claim_id,
+                    paid_on=paid_on,
+                    actor_user_id=principal_of(request).user_id,
+                    idempotency_key=f"web:{data.key}" if data.key else None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors, _ = row_errors(exc, [])
+                if "paid_on" not in errors:
+                    errors = {"_form": error_message(exc)}
+                return self._detail(
+                    request,
+                    db_session,
+                    estate,
+                    claim_id,
+                    errors=errors,
+                    pay=data,
+                    status=exc.status_code,
+                )
+            return Redirect(
+                f"/staff/{estate.slug}/claims/{claim_id}?done=paid",
+                status_code=HTTP_303_SEE_OTHER,
+            )
+        return self._detail(
+            request, db_session, estate, claim_id, errors=errors, pay=data, status=422
+        )
+
+
+def _vouchers(estate: Estate, claim: Claim) -> list[dict[str, Any]]:
+    return [
+        {
+            **vouchers.voucher_view(v, staff=True),
+            "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
+            "image": v.content_type in vouchers.IMAGE_TYPES,
+        }
+        for v in claim.vouchers
+    ]
+
+
+CONTROLLERS: list[Any] = [ClaimPagesController]

@@ -1,0 +1,75 @@
+"""Form plumbing shared by the settlement pages: repeated fields, uploaded files, dates,
+and service errors of repeated rows (``lines[2].over_reason``) mapped back to form rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from litestar.datastructures import UploadFile
+from pydantic import BeforeValidator
+
+from trustfund.errors import TrustfundError
+from trustfund.web.staff import zh
+from trustfund.web.staff.common import error_message
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A form sends one value as a string and several as a list: always a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+Repeated = Annotated[list[str], BeforeValidator(_as_list)]
+"""A form field that may appear several times (one per claim line)."""
+
+
+def uploads(value: Any) -> list[UploadFile]:
+    """The files of a multipart field (none chosen → an empty list)."""
+    return [f for f in _as_list(value) if isinstance(f, UploadFile) and f.filename]
+
+
+def form_text(data: dict[str, Any], name: str, limit: int = 500) -> str:
+    value = data.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def parse_day(value: str, field: str, errors: dict[str, str]) -> dt.date | None:
+    """``2026-03-02`` → a date; anything else adds a Chinese error under ``field``."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors[field] = "不是日期（请写成 2026-03-01）"
+        return None
+
+
+_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def row_errors(
+    exc: TrustfundError, rows: list[int], aliases: dict[str, str] | None = None
+) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+    """The error's field errors split into ``(form errors, {form row: {field: reason}})``.
+    ``rows[i]`` is the form row of the service's row ``i`` (blank form rows are not sent)."""
+    aliases = aliases or {}
+    form: dict[str, str] = {}
+    per_row: dict[int, dict[str, str]] = {}
+    for item in exc.errors:
+        reason = zh.reason_zh(item.reason)
+        match = _ROW.match(item.field)
+        if match and int(match[2]) < len(rows):
+            cells = per_row.setdefault(rows[int(match[2])], {})
+            cells[match[3]] = "；".join(filter(None, [cells.get(match[3]), reason]))
+            continue
+        key = aliases.get(item.field, item.field)
+        form[key] = "；".join(filter(None, [form.get(key), reason]))
+    if not exc.errors:
+        form["_form"] = error_message(exc)
+    return form, per_row

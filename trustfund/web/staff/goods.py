@@ -1,0 +1,163 @@
+"""Goods in/out slips (物品出入单): goods received (bought or donated) and issued to a work
+order, with the stock per item. One call into ``trustfund.settlements`` per step."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
+from trustfund.estates.service import today_in
+from trustfund.settlements import claims, goods, service, workorders
+from trustfund.settlements.schemas import GoodsSlipIn
+from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
+from trustfund.web.staff.forms import parse_day
+
+KIND_NAMES: dict[str, str] = {"purchase": "购入", "donation": "捐赠", "issue": "领用"}
+SLIP_FIELDS = {
+    "kind",
+    "item",
+    "unit",
+    "quantity",
+    "slip_date",
+    "work_order_id",
+    "claim_id",
+    "donor",
+    "estimated_value",
+    "note",
+}
+
+
+class SlipForm(BaseModel):
+    kind: str = Field(default="", max_length=10)
+    item: str = Field(default="", max_length=100)
+    unit: str = Field(default="", max_length=20)
+    quantity: str = Field(default="", max_length=20)
+    slip_date: str = Field(default="", max_length=20)
+    work_order_id: str = Field(default="", max_length=12)
+    claim_id: str = Field(default="", max_length=12)
+    donor: str = Field(default="", max_length=100)
+    estimated_value: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=200)
+
+
+def _id(value: str, field: str, errors: dict[str, str]) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors[field] = "请选择列表中的一项"
+        return None
+
+
+class GoodsPagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/goods"
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        *,
+        form: SlipForm | None = None,
+        errors: dict[str, str] | None = None,
+        done: str | None = None,
+        code: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/goods.html",
+            status=code,
+            estate=estate,
+            stock=goods.stock(session, estate.id),
+            slips=list(reversed(goods.list_slips(session, estate.id))),
+            kind_names=KIND_NAMES,
+            orders=[o for o in workorders.register(session, estate.id) if o["status"] != "settled"],
+            claims=[c for c in claims.list_claims(session, estate.id) if c["status"] != "void"],
+            form=form or SlipForm(kind="purchase", slip_date=today_in(estate).isoformat()),
+            errors=errors or {},
+            done=KIND_NAMES.get(done or ""),
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def goods_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        """Stock per item, the slip form, and every slip (newest first)."""
+        return self._page(request, db_session, estate, done=done)
+
+    @post(
+        "/",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.record_slip"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def record(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[SlipForm],
+    ) -> Response[Any]:
+        errors: dict[str, str] = {}
+        if data.kind not in KIND_NAMES:
+            errors["kind"] = "请选择购入、捐赠或领用"
+        slip_date = parse_day(data.slip_date, "slip_date", errors)
+        if slip_date is None and "slip_date" not in errors:
+            errors["slip_date"] = "必填"
+        order_id = _id(data.work_order_id, "work_order_id", errors)
+        claim_id = _id(data.claim_id, "claim_id", errors)
+        if data.kind == "issue" and order_id is None and "work_order_id" not in errors:
+            errors["work_order_id"] = "领用须选择维修工单"
+        if not errors:
+            assert slip_date is not None
+            kind: Literal["purchase", "donation", "issue"] = data.kind  # type: ignore[assignment]
+            donation = kind == "donation"
+            try:
+                service.record_slip(
+                    db_session,
+                    estate.id,
+                    GoodsSlipIn(
+                        item=data.item,
+                        unit=data.unit,
+                        kind=kind,
+                        quantity=data.quantity,
+                        slip_date=slip_date,
+                        claim_id=claim_id if kind == "purchase" else None,
+                        work_order_id=order_id if kind == "issue" else None,
+                        donor=data.donor if donation else "",
+                        estimated_value=(data.estimated_value.strip() or None)
+                        if donation
+                        else None,
+                        note=data.note,
+                    ),
+                    principal_of(request).user_id,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), SLIP_FIELDS)
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/goods?done={kind}", status_code=HTTP_303_SEE_OTHER
+                )
+        return self._page(request, db_session, estate, form=data, errors=errors, code=422)
+
+
+CONTROLLERS: list[Any] = [GoodsPagesController]

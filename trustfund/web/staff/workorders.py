@@ -1,0 +1,311 @@
+"""The repair register (工程维修登记表) on the phone: report a problem where it is, photograph
+it, assign the contractor, mark it done, and settle it with its approved claim. Each step is
+one call into ``trustfund.settlements``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.settlements import Voucher
+from trustfund.errors import TrustfundError
+from trustfund.estates import service as estates
+from trustfund.settings import Settings
+from trustfund.settlements import claims, contracts, service, vouchers, workorders
+from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
+from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
+from trustfund.web.staff.common import (
+    error_message,
+    field_errors,
+    keep_unknown,
+    may,
+    page,
+    principal_of,
+)
+from trustfund.web.staff.forms import parse_day, uploads
+from trustfund.web.staff.zh import reason_zh
+
+STATUS_NAMES: dict[str, str] = {
+    "reported": "已登记",
+    "assigned": "已派工",
+    "done": "已完工",
+    "settled": "已结算",
+}
+ORDER_FIELDS = {"building", "entrance", "location", "problem", "reporter", "reported_on"}
+STEP_FIELDS = {"status", "on", "contractor_id", "claim_id"}
+
+
+class OrderForm(BaseModel):
+    building: str = Field(default="", max_length=20)
+    entrance: str = Field(default="", max_length=10)
+    location: str = Field(default="", max_length=200)
+    problem: str = Field(default="", max_length=500)
+    reporter: str = Field(default="", max_length=100)
+    reported_on: str = Field(default="", max_length=20)
+
+
+class StepForm(BaseModel):
+    status: str = Field(default="", max_length=10)
+    on: str = Field(default="", max_length=20)
+    contractor_id: str = Field(default="", max_length=12)
+    claim_id: str = Field(default="", max_length=12)
+
+
+def _int(value: str, field: str, errors: dict[str, str]) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors[field] = "请选择列表中的一项"
+        return None
+
+
+class WorkOrderPagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/work-orders"
+
+    def _list(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        *,
+        status: str | None = None,
+        form: OrderForm | None = None,
+        errors: dict[str, str] | None = None,
+        code: int = 200,
+    ) -> Template:
+        chosen = status if status in STATUS_NAMES else None
+        rows = list(reversed(workorders.register(session, estate.id, status=chosen)))
+        return page(
+            request,
+            "staff/work_orders.html",
+            status=code,
+            estate=estate,
+            rows=rows,
+            chosen=chosen,
+            status_names=STATUS_NAMES,
+            buildings=estates.list_buildings(session, estate),
+            form=form or OrderForm(reported_on=estates.today_in(estate).isoformat()),
+            errors=errors or {},
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def list_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        status: FromQuery[str | None] = None,
+    ) -> Template:
+        """The register, newest first, with a status filter and the report form."""
+        return self._list(request, db_session, estate, status=status)
+
+    @post(
+        "/",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.report_work"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def report(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[OrderForm],
+    ) -> Response[Any]:
+        """Register the problem, then photograph it on the work order's page."""
+        errors: dict[str, str] = {}
+        reported_on = parse_day(data.reported_on, "reported_on", errors)
+        if not errors:
+            try:
+                created = service.report_work(
+                    db_session,
+                    estate.id,
+                    WorkOrderIn(
+                        building=data.building,
+                        entrance=data.entrance,
+                        location=data.location,
+                        problem=data.problem,
+                        reporter=data.reporter,
+                        reported_on=reported_on,
+                    ),
+                    principal_of(request).user_id,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), ORDER_FIELDS)
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/work-orders/{created['id']}?done=reported",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        return self._list(request, db_session, estate, form=data, errors=errors, code=422)
+
+    def _detail(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        order_id: int,
+        *,
+        step: StepForm | None = None,
+        errors: dict[str, str] | None = None,
+        done: str | None = None,
+        code: int = 200,
+    ) -> Template:
+        order = workorders.get_order(session, estate.id, order_id)
+        photos = [
+            {
+                **vouchers.voucher_view(v, staff=True),
+                "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
+            }
+            for v in session.scalars(
+                select(Voucher).where(Voucher.work_order_id == order.id).order_by(Voucher.id)
+            )
+        ]
+        view = workorders.order_view(order, photos=photos)
+        order_claims = [
+            c
+            for c in claims.list_claims(session, estate.id)
+            if c["work_order_id"] == order.id and c["status"] != "void"
+        ]
+        return page(
+            request,
+            "staff/work_order.html",
+            status=code,
+            estate=estate,
+            order=view,
+            status_name=STATUS_NAMES.get(view["status"], view["status"]),
+            status_names=STATUS_NAMES,
+            claims=order_claims,
+            settling=[c for c in order_claims if c["status"] in workorders.SETTLING_CLAIMS],
+            claim_status_names=CLAIM_STATUS_NAMES,
+            contractors=contracts.list_contractors(session, estate.id),
+            step=step or StepForm(on=estates.today_in(estate).isoformat()),
+            errors=errors or {},
+            done=done,
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get("/{order_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def detail(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        order_id: FromPath[int],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return self._detail(request, db_session, estate, order_id, done=done)
+
+    @post(
+        "/{order_id:int}/photos",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.add_work_photo"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def add_photos(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        estate: NamedDependency[Estate],
+        order_id: FromPath[int],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[Any]:
+        """Photos of the problem (JPEG or PNG), straight from the camera."""
+        workorders.get_order(db_session, estate.id, order_id)
+        files = uploads(data.get("file"))
+        if not files:
+            errors = {"file": "请拍照或选择照片"}
+            return self._detail(request, db_session, estate, order_id, errors=errors, code=422)
+        for upload in files:
+            try:
+                service.add_photo(
+                    db_session,
+                    settings.var_dir,
+                    estate.id,
+                    order_id,
+                    upload.file.read(),
+                    upload.filename,
+                    principal_of(request).user_id,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                reason = "；".join(reason_zh(e.reason) for e in exc.errors) or exc.detail
+                errors = {"file": f"{upload.filename}：{reason}"}
+                return self._detail(
+                    request, db_session, estate, order_id, errors=errors, code=exc.status_code
+                )
+        return Redirect(
+            f"/staff/{estate.slug}/work-orders/{order_id}?done=photos",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    @post(
+        "/{order_id:int}/status",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.advance_work"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def advance(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        order_id: FromPath[int],
+        data: URLEncodedBody[StepForm],
+    ) -> Response[Any]:
+        """One step forward: assigned (a contractor), done, settled (an approved claim)."""
+        workorders.get_order(db_session, estate.id, order_id)
+        errors: dict[str, str] = {}
+        if data.status not in ("assigned", "done", "settled"):
+            errors["_form"] = "请选择下一步"
+        on = parse_day(data.on, "on", errors)
+        contractor_id = _int(data.contractor_id, "contractor_id", errors)
+        claim_id = _int(data.claim_id, "claim_id", errors)
+        if data.status == "assigned" and contractor_id is None and "contractor_id" not in errors:
+            errors["contractor_id"] = "请选择承揽方"
+        if data.status == "settled" and claim_id is None and "claim_id" not in errors:
+            errors["claim_id"] = "请选择已批准的报销"
+        if not errors:
+            target: Literal["assigned", "done", "settled"] = data.status  # type: ignore[assignment]
+            try:
+                service.advance_work(
+                    db_session,
+                    estate.id,
+                    order_id,
+                    WorkOrderStepIn(
+                        status=target, on=on, contractor_id=contractor_id, claim_id=claim_id
+                    ),
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), STEP_FIELDS)
+                if not errors or exc.status_code in (404, 409):
+                    errors = {"_form": error_message(exc)}
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/work-orders/{order_id}?done={data.status}",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        return self._detail(
+            request, db_session, estate, order_id, step=data, errors=errors, code=422
+        )
+
+
+CONTROLLERS: list[Any] = [WorkOrderPagesController]
