@@ -97,6 +97,13 @@
     form.addEventListener("change", show);
     show();
   });
+  // The camera button says how many photos were taken before they are uploaded.
+  document.querySelectorAll("input[data-files]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var label = document.querySelector("label[for='" + input.id + "'] [data-chosen]");
+      if (label && input.files.length) { label.textContent = "已选 " + input.files.length + " 个文件，点“上传”"; }
+    });
+  });
   // A form that moves money is sent once, however often it is tapped.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
     form.addEventListener("submit", function () {
