@@ -170,7 +170,7 @@ def run_clients(
     url = f"http://127.0.0.1:{port}/api/v1/estates/{slug}/fees/payments"
 
     def client(mine: list[str]) -> None:
-        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
             barrier.wait()
             for code in mine:
                 body = {
