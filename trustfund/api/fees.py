@@ -13,12 +13,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_principal, estate_action, public
+from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
@@ -201,7 +201,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[dict[str, Any]],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Import payments from a spreadsheet."""
@@ -209,8 +209,7 @@ class FeesController(Controller):
             imports.import_payments(
                 db_session,
                 estate.id,
-                data.file.read(),
-                data.filename or "",
+                *form_file(data),
                 actor_user_id=_actor(request),
                 idempotency_key=idempotency_key,
             )
@@ -251,7 +250,12 @@ class FeesController(Controller):
             headers={"Content-Disposition": f'inline; filename="receipt-{receipt_no}.pdf"'},
         )
 
-    @post("/receipts/{receipt_no:str}/void", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @post(
+        "/receipts/{receipt_no:str}/void",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+    )
     def void_receipt(
         self,
         db_session: NamedDependency[Session],

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth_headers, make_household, make_user
@@ -191,3 +192,22 @@ def test_import_is_all_or_nothing(session: Session, client: TestClient[Litestar]
         "first_receipt": "2026-000001",
         "last_receipt": "2026-000002",
     }
+
+
+def test_printed_receipt_is_one_page_with_qr_and_chinese(
+    session: Session, client: TestClient[Litestar]
+) -> None:
+    from weasyprint import HTML
+
+    from trustfund.fees.receipts import render_receipt_html
+
+    h = _setup(session, client)
+    r = client.post(f"{BASE}/payments", json=_payment("H-AAAAA3", "100.00"), headers=h["steward"])
+    assert r.status_code == 201
+    estate_id = session.scalar(select(Estate.id).where(Estate.slug == "youhe-t"))
+    html = render_receipt_html(session, estate_id, "2026-000001", public_url="https://tf.example")
+    session.rollback()
+    assert '<html lang="zh-CN">' in html and "Noto Sans CJK SC" in html
+    assert "<svg" in html and "https://tf.example/r/youhe-t/2026-000001" in html
+    assert "壹佰元整" in html and "3幢1单元403室" in html
+    assert len(HTML(string=html).render().pages) == 1
