@@ -413,3 +413,67 @@ def test_committee_records_an_owners_vote_and_approves_a_fee_schedule(
     assert response is not None and response.status == 403
     phone.goto(f"{server.url}/staff/{world.slug}/fee-schedules/2026")
     expect(phone.locator("button:has-text('批准这份收费标准')")).to_have_count(0)
+
+
+def test_a_rejected_claim_is_corrected_and_submitted_again(
+    live_server: LiveServer, phone: Page
+) -> None:
+    server = live_server
+    world = _world(server)
+    steward = _user_id(server, "steward")
+    with server.session() as s:
+        claim = claims.create_claim(
+            s,
+            world.estate_id,
+            ClaimIn(
+                payee="甬安维修公司",
+                fund="maintenance",
+                expense_item="Repairs",
+                description="更换水泵密封件",
+                work_date=dt.date(2026, 3, 2),
+                lines=[
+                    ClaimLineIn(
+                        item_code="WX-002", quantity="1", unit_price="320", over_reason="含上门费"
+                    )
+                ],
+            ),
+            actor_user_id=steward,
+        )
+        claims.submit_claim(s, world.estate_id, claim.id, actor_user_id=steward)
+        s.commit()
+        claim_id = claim.id
+    sign_in(phone, server, "committee1")
+    phone.goto(f"{server.url}/staff/{world.slug}/approvals")
+    phone.click("a.approval-card")
+    phone.fill("#f-reason", "上门费不应另计，请按参考价")
+    phone.click("button[value=reject]")
+    expect(phone.locator("[role=status]")).to_contain_text("已驳回")
+    _sign_out(phone)
+
+    sign_in(phone, server, "steward")
+    phone.goto(f"{server.url}/staff/{world.slug}/claims?status=rejected")
+    phone.click(f"a[href='/staff/{world.slug}/claims/{claim_id}']")
+    expect(phone.locator("main")).to_contain_text("上门费不应另计，请按参考价")
+    phone.click("a:has-text('修改')")
+    expect(phone.locator("#f-item_code-0")).to_have_value("WX-002")
+    expect(phone.locator("#f-unit_price-0")).to_have_value("320.00")
+    expect(phone.locator("#f-over_reason-0")).to_have_value("含上门费")
+    phone.fill("#f-unit_price-0", "280")
+    phone.fill("#f-over_reason-0", "")
+    phone.click("button:has-text('保存修改')")
+    expect(phone.locator("[role=status]")).to_contain_text("已保存修改")
+    expect(phone.locator("h1")).to_contain_text("280.00 元")
+    expect(phone.locator("h1")).to_contain_text("草稿")
+    phone.click("button:has-text('提交审批')")
+    expect(phone.locator("h1")).to_contain_text("待审批")
+    with server.session() as s:
+        found = s.get(Claim, claim_id)
+        assert found is not None
+        assert (found.status, found.amount, found.revision) == (
+            ClaimStatus.SUBMITTED,
+            Decimal("280.00"),
+            2,
+        )
+        assert [ln.over_reference for ln in found.lines] == [None]
+        request = approvals.current_request(s, "claim", claim_id)
+        assert request is not None and request.status == RequestStatus.PENDING

@@ -158,6 +158,7 @@ class ClaimPagesController(Controller):
         errors: dict[str, str] | None = None,
         line_errors: dict[int, dict[str, str]] | None = None,
         status: int = 200,
+        claim_id: int | None = None,
     ) -> Template:
         on = today_in(estate)
         if form.work_date.strip():
@@ -182,6 +183,8 @@ class ClaimPagesController(Controller):
             contractors=contracts.list_contractors(session, estate.id),
             orders=[o for o in workorders.register(session, estate.id) if o["status"] != "settled"],
             errors=errors or {},
+            claim_id=claim_id,
+            action=f"/staff/{estate.slug}/claims/" + (f"{claim_id}/edit" if claim_id else ""),
         )
 
     @get("/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -214,6 +217,59 @@ class ClaimPagesController(Controller):
     ) -> Response[Any]:
         """Save the claim as a draft (lines checked against the reference prices), then go
         to its page to photograph the vouchers and submit it."""
+        return self._save(request, db_session, estate, data, None)
+
+    @get("/{claim_id:int}/edit", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def edit_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+    ) -> Template:
+        """The claim in its form again (a rejected claim is corrected here)."""
+        view = claims.claim_view(db_session, claims.get_claim(db_session, estate.id, claim_id))
+        form = ClaimForm(
+            payee=view["payee"],
+            spending=f"{view['fund']}:{view['expense_item']}",
+            work_date=view["work_date"],
+            description=view["description"],
+            work_order_id=str(view["work_order_id"] or ""),
+            item_code=[ln["item_code"] or "" for ln in view["lines"]],
+            line_description=[ln["description"] for ln in view["lines"]],
+            quantity=[ln["quantity"] for ln in view["lines"]],
+            unit=[ln["unit"] for ln in view["lines"]],
+            unit_price=[ln["unit_price"] for ln in view["lines"]],
+            over_reason=[ln["over_reason"] or "" for ln in view["lines"]],
+        )
+        return self._form(request, db_session, estate, form, claim_id=claim_id)
+
+    @post(
+        "/{claim_id:int}/edit",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.update_claim"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def update(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+        data: URLEncodedBody[ClaimForm],
+    ) -> Response[Any]:
+        """Save the changes: any approval becomes void and the claim is a draft again."""
+        claims.get_claim(db_session, estate.id, claim_id)  # 404 before anything else
+        return self._save(request, db_session, estate, data, claim_id)
+
+    def _save(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        data: ClaimForm,
+        claim_id: int | None,
+    ) -> Response[Any]:
         errors: dict[str, str] = {}
         fund, _, item = data.spending.partition(":")
         if data.spending not in SPENDING:
@@ -227,14 +283,13 @@ class ClaimPagesController(Controller):
                 order_id = int(data.work_order_id)
             except ValueError:
                 errors["work_order_id"] = "请选择列表中的一项"
-        sent = [i for i, row in enumerate(data.rows()) if not _blank(row)]
+        rows = data.rows()
+        sent = [i for i, row in enumerate(rows) if not _blank(row)]
         if not sent:
             errors["lines"] = "至少填写一行明细"
-        if errors:
-            return self._form(request, db_session, estate, data, errors, status=422)
-        assert work_date is not None
-        names = {c["name"]: c["id"] for c in contracts.list_contractors(db_session, estate.id)}
-        rows = data.rows()
+        if errors or work_date is None:
+            return self._form(request, session, estate, data, errors, status=422, claim_id=claim_id)
+        names = {c["name"]: c["id"] for c in contracts.list_contractors(session, estate.id)}
         body = ClaimIn(
             payee=data.payee,
             contractor_id=names.get(data.payee.strip()),
@@ -256,11 +311,14 @@ class ClaimPagesController(Controller):
             ],
         )
         try:
-            created = service.create_claim(
-                db_session, estate.id, body, principal_of(request).user_id
-            )
+            if claim_id is None:
+                saved = service.create_claim(
+                    session, estate.id, body, principal_of(request).user_id
+                )
+            else:
+                saved = service.update_claim(session, estate.id, claim_id, body)
         except TrustfundError as exc:
-            db_session.rollback()
+            session.rollback()
             form_errors, line_errors = row_errors(exc, sent, ALIASES)
             stray = {k: v for k, v in form_errors.items() if k not in CLAIM_FIELDS | {"_form"}}
             if stray:
@@ -269,11 +327,50 @@ class ClaimPagesController(Controller):
                     filter(None, [form_errors.get("_form"), *stray.values()])
                 )
             return self._form(
-                request, db_session, estate, data, form_errors, line_errors, status=422
+                request,
+                session,
+                estate,
+                data,
+                form_errors,
+                line_errors,
+                status=422 if exc.status_code == 422 else exc.status_code,
+                claim_id=claim_id,
+            )
+        done = "created" if claim_id is None else "edited"
+        return Redirect(
+            f"/staff/{estate.slug}/claims/{saved['id']}?done={done}",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    @post(
+        "/{claim_id:int}/void",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.void_claim"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def void(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        claim_id: FromPath[int],
+    ) -> Response[Any]:
+        """Withdraw a claim that was not paid (its approval becomes void)."""
+        claims.get_claim(db_session, estate.id, claim_id)
+        try:
+            service.void_claim(db_session, estate.id, claim_id)
+        except TrustfundError as exc:
+            db_session.rollback()
+            return self._detail(
+                request,
+                db_session,
+                estate,
+                claim_id,
+                errors={"_form": error_message(exc)},
+                status=exc.status_code,
             )
         return Redirect(
-            f"/staff/{estate.slug}/claims/{created['id']}?done=created",
-            status_code=HTTP_303_SEE_OTHER,
+            f"/staff/{estate.slug}/claims/{claim_id}?done=void", status_code=HTTP_303_SEE_OTHER
         )
 
     # --- one claim ----------------------------------------------------------------------

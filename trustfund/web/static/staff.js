@@ -104,9 +104,16 @@
       if (label && input.files.length) { label.textContent = "已选 " + input.files.length + " 个文件，点“上传”"; }
     });
   });
+  // Irreversible steps ask first.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
   // A form that moves money is sent once, however often it is tapped.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }
       var button = form.querySelector("button[type=submit]");
       if (button) { setTimeout(function () { button.disabled = true; }, 0); }
     });
