@@ -41,9 +41,14 @@ class SectionData:
 
 @dataclass(frozen=True)
 class ExpenseNote:
+    """What the owner of an expense knows about its line. ``approver_roles`` are roles in
+    Chinese, never names; ``payee``, when given, replaces the entry's payee (settlements
+    gives the contractor's registered name)."""
+
     voucher: str | None = None
     approver_roles: tuple[str, ...] = ()
     reference_price_flag: str | None = None
+    payee: str | None = None
 
 
 SectionProvider = Callable[[Session, Estate, Period], SectionData | None]
@@ -93,6 +98,12 @@ def register_section(
         return fn
 
     return decorate
+
+
+def provider_of(key: str) -> SectionProvider | None:
+    """The provider registered for ``key`` (tests put it back after replacing it)."""
+    _load_providers()
+    return _providers.get(key)
 
 
 def unregister_section(key: str) -> None:

@@ -25,18 +25,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household
-from trustfund.db.models.journal import JournalEntry, JournalPosting
+from trustfund.db.models.journal import JournalEntry, JournalPosting, LedgerAccount, LedgerHead
 from trustfund.disclosure.periods import Period
-from trustfund.disclosure.sections import build_sections, expense_notes
+from trustfund.disclosure.sections import ExpenseNote, build_sections, expense_notes
 from trustfund.errors import NotFoundError
 from trustfund.fees import reports as fee_reports
 from trustfund.journal import service
@@ -73,10 +75,12 @@ def _fund_key(fund: str) -> tuple[int, str]:
     return (FUND_ORDER.get(fund, len(FUND_ORDER)), fund)
 
 
-def fund_names(session: Session, estate_id: int) -> dict[str, str]:
+def fund_names(
+    session: Session, estate_id: int, chart: list[LedgerAccount] | None = None
+) -> dict[str, str]:
     """Chinese names of the estate's funds; a project fund is named by its accounts."""
     names: dict[str, str] = {}
-    for account in service.chart(session, estate_id):
+    for account in chart if chart is not None else service.chart(session, estate_id):
         if account.fund is None or account.fund in names:
             continue
         if account.fund in FUND_NAMES_ZH:
@@ -159,12 +163,22 @@ def _yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
+def _date_text(session: Session, column: Any) -> Any:
+    """A date column as ``YYYY-MM-DD`` text straight from the database (no date object and
+    no parsing per row: the statement only prints dates)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(column, String)  # SQLite stores dates as ISO text
+    return type_coerce(func.to_char(column, "YYYY-MM-DD"), String)
+
+
 def _daily_account_sums(
     session: Session, estate_id: int, start: date, end: date
-) -> list[tuple[date, str, Decimal]]:
-    """``(date, account, sum of postings)`` per day and account in [start, end]: one indexed
-    ``GROUP BY`` from which the period's account sums and the chart's series both follow."""
-    rows = session.execute(
+) -> list[tuple[date, str, int]]:
+    """``(date, account, sum in fen)`` per day and account in [start, end]: one indexed
+    ``GROUP BY`` from which the period's account sums and the chart's series both follow.
+    (Grouping by date alone with one filtered sum per chart account was tried for SQLite: it
+    wins with 6 accounts and loses with the 28 of a real chart.)"""
+    rows = session.connection().execute(
         select(JournalPosting.date, JournalPosting.account, func.sum(_fen(JournalPosting.amount)))
         .where(
             JournalPosting.estate_id == estate_id,
@@ -173,7 +187,7 @@ def _daily_account_sums(
         )
         .group_by(JournalPosting.date, JournalPosting.account)
     )
-    return [(day, str(account), _yuan(int(value))) for day, account, value in rows]
+    return [(day, str(account), int(value)) for day, account, value in rows if value]
 
 
 def _fen_text(fen: int) -> str:
@@ -196,15 +210,15 @@ def _month_ends(start: date, end: date) -> list[date]:
 
 
 def _fund_series(
-    daily: list[tuple[date, str, Decimal]],
+    daily: list[tuple[date, str, int]],
     period: Period,
     opening: dict[str, Decimal],
     funds: list[str],
 ) -> list[dict[str, Any]]:
     """Fund balances at the period's opening and at each month end (for the chart)."""
     changes = sorted(
-        (day, fund, amount)
-        for day, account, amount in daily
+        (day, fund, _yuan(fen))
+        for day, account, fen in daily
         if (fund := fund_of(account)) is not None
     )
     balances = {f: opening.get(f, ZERO) for f in funds}
@@ -274,10 +288,36 @@ def _collection(session: Session, estate: Estate, period: Period) -> dict[str, A
     }
 
 
+def _donor_rows(
+    session: Session, estate_id: int, period: Period, donor_accounts: list[str]
+) -> list[tuple[Any, ...]]:
+    if not donor_accounts:
+        return []
+    rows = session.connection().execute(
+        select(
+            JournalEntry.seq,
+            _date_text(session, JournalEntry.date),
+            JournalEntry.payee,
+            JournalEntry.narration,
+            JournalEntry.meta,
+            JournalPosting.account,
+            JournalPosting.fund,
+            _fen(JournalPosting.amount),
+        )
+        .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
+        .where(
+            JournalPosting.estate_id == estate_id,
+            JournalPosting.account.in_(donor_accounts),
+            JournalPosting.date >= period.start,
+            JournalPosting.date <= period.end,
+        )
+        .order_by(JournalEntry.date, JournalEntry.seq, JournalPosting.position)
+    )
+    return [tuple(r) for r in rows]
+
+
 def _income(
-    session: Session,
-    estate_id: int,
-    period: Period,
+    figures: JournalFigures,
     period_acc: dict[str, Decimal],
     names: dict[str, str],
 ) -> dict[str, Any]:
@@ -301,47 +341,23 @@ def _income(
                 }
             )
     fees.sort(key=lambda r: _fund_key(r["fund"]))
-    donor_accounts = [
-        a for a in period_acc if a.startswith("Income:") and a.rsplit(":", 1)[-1] in DONOR_SOURCES
-    ]
     donors = []
-    if donor_accounts:
-        rows = session.execute(
-            select(
-                JournalEntry.seq,
-                JournalEntry.date,
-                JournalEntry.payee,
-                JournalEntry.narration,
-                JournalEntry.meta,
-                JournalPosting.account,
-                JournalPosting.fund,
-                JournalPosting.amount,
-            )
-            .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
-            .where(
-                JournalPosting.estate_id == estate_id,
-                JournalPosting.account.in_(donor_accounts),
-                JournalPosting.date >= period.start,
-                JournalPosting.date <= period.end,
-            )
-            .order_by(JournalEntry.date, JournalEntry.seq, JournalPosting.position)
+    for seq, day, payee, narration, meta, account, d_fund, fen in figures.donor_rows:
+        extra = json.loads(meta or "{}")
+        anonymous = str(extra.get("anonymous", "")).lower() in ANONYMOUS_VALUES
+        donor = extra.get("donor") or payee
+        donors.append(
+            {
+                "seq": seq,
+                "date": day,
+                "donor": "匿名" if anonymous or not donor else donor,
+                "kind": AUTONOMY_SOURCES.get(account.rsplit(":", 1)[-1], ""),
+                "item": narration,
+                "fund": d_fund or "",
+                "fund_name": names.get(d_fund or "", d_fund or ""),
+                "amount": _fen_text(-fen),
+            }
         )
-        for seq, day, payee, narration, meta, account, d_fund, amount in rows:
-            extra = json.loads(meta or "{}")
-            anonymous = str(extra.get("anonymous", "")).lower() in ANONYMOUS_VALUES
-            donor = extra.get("donor") or payee
-            donors.append(
-                {
-                    "seq": seq,
-                    "date": day.isoformat(),
-                    "donor": "匿名" if anonymous or not donor else donor,
-                    "kind": AUTONOMY_SOURCES.get(account.rsplit(":", 1)[-1], ""),
-                    "item": narration,
-                    "fund": d_fund or "",
-                    "fund_name": names.get(d_fund or "", d_fund or ""),
-                    "amount": money(-to_money(amount)),
-                }
-            )
     total_fees = sum((Decimal(r["amount"]) for r in fees), ZERO)
     total_other = sum((Decimal(r["amount"]) for r in other), ZERO)
     return {
@@ -354,56 +370,63 @@ def _income(
     }
 
 
-def _expenditure(
-    session: Session,
-    estate: Estate,
-    period: Period,
-    names: dict[str, str],
-    account_names: dict[str, str],
-) -> dict[str, Any]:
-    notes = expense_notes(session, estate, period)
-    rows = session.execute(
+def _expense_rows(session: Session, estate_id: int, period: Period) -> list[tuple[Any, ...]]:
+    """The period's expense postings as plain tuples ``(seq, date text, payee, narration,
+    meta or None, account, fund, fen)`` in entry order: a Core select (no ORM rows, no date
+    objects); the metadata only where there is some."""
+    rows = session.connection().execute(
         select(
             JournalEntry.seq,
-            JournalEntry.date,
+            _date_text(session, JournalPosting.date),
             JournalEntry.payee,
             JournalEntry.narration,
-            JournalEntry.meta,
+            func.nullif(JournalEntry.meta, "{}"),
             JournalPosting.account,
             JournalPosting.fund,
             _fen(JournalPosting.amount),
         )
         .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
         .where(
-            JournalPosting.estate_id == estate.id,
+            JournalPosting.estate_id == estate_id,
             JournalPosting.account.like("Expenses:%"),
             JournalPosting.date >= period.start,
             JournalPosting.date <= period.end,
         )
-        .order_by(JournalEntry.date, JournalEntry.seq, JournalPosting.position)
+        .order_by(JournalPosting.date, JournalEntry.seq, JournalPosting.position)
     )
+    return [tuple(r) for r in rows]
+
+
+def _expenditure(
+    figures: JournalFigures,
+    notes: dict[int, ExpenseNote],
+    names: dict[str, str],
+    account_names: dict[str, str],
+) -> dict[str, Any]:
     lines = []
     total = 0
     by_fund: dict[str, int] = defaultdict(int)
-    fund_label = dict(names)
-    for seq, day, payee, narration, meta, account, fund, amount in rows:
-        extra = json.loads(meta) if meta and meta != "{}" else {}
+    for seq, day, payee, narration, meta, account, fund, amount in figures.expense_rows:
+        fund = fund or ""
         note = notes.get(seq)
-        voucher = (note.voucher if note else None) or extra.get("voucher") or ""
+        voucher = note.voucher if note and note.voucher else ""
         roles = list(note.approver_roles) if note and note.approver_roles else []
-        if not roles and extra.get("approved-by"):
-            roles = [r for r in str(extra["approved-by"]).split(",") if r]
+        if meta and (not voucher or not roles) and ('"voucher"' in meta or "approved-by" in meta):
+            extra = json.loads(meta)
+            voucher = voucher or extra.get("voucher") or ""
+            if not roles and extra.get("approved-by"):
+                roles = [r for r in str(extra["approved-by"]).split(",") if r]
         total += amount
-        by_fund[fund or ""] += amount
+        by_fund[fund] += amount
         lines.append(
             {
                 "seq": seq,
-                "date": day.isoformat(),
+                "date": day,
                 "item": narration,
                 "category": account_names.get(account, account),
-                "payee": payee or "",
-                "fund": fund or "",
-                "fund_name": fund_label.get(fund or "", fund or ""),
+                "payee": (note.payee if note and note.payee else None) or payee or "",
+                "fund": fund,
+                "fund_name": names.get(fund, fund),
                 "amount": _fen_text(amount),
                 "voucher": voucher,
                 "approver_roles": roles,
@@ -421,35 +444,116 @@ def _expenditure(
     }
 
 
+@dataclass(frozen=True)
+class JournalFigures:
+    """Everything a statement reads from the journal for one period. It is a function of the
+    estate's entries alone, and the journal is append-only and hash-chained, so it can be
+    kept under the ledger head ``(seq, hash)``: any new entry moves the head and misses."""
+
+    opening: dict[str, Decimal]
+    daily: list[tuple[date, str, int]]
+    expense_rows: list[tuple[Any, ...]]
+    donor_rows: list[tuple[Any, ...]]
+    entries_in_period: int
+    last_seq_in_period: int | None
+
+    @property
+    def period_accounts(self) -> dict[str, Decimal]:
+        sums: dict[str, int] = defaultdict(int)
+        for _day, account, fen in self.daily:
+            sums[account] += fen
+        return {a: _yuan(v) for a, v in sorted(sums.items()) if v}
+
+
+def _read_journal(session: Session, estate_id: int, period: Period) -> JournalFigures:
+    daily = _daily_account_sums(session, estate_id, period.start, period.end)
+    donor_accounts = sorted(
+        {
+            a
+            for _d, a, _v in daily
+            if a.startswith("Income:") and a.rsplit(":", 1)[-1] in DONOR_SOURCES
+        }
+    )
+    count, last = session.execute(
+        select(func.count(JournalEntry.id), func.max(JournalEntry.seq)).where(
+            JournalEntry.estate_id == estate_id,
+            JournalEntry.date >= period.start,
+            JournalEntry.date <= period.end,
+        )
+    ).one()
+    return JournalFigures(
+        opening=service.account_balances(session, estate_id, end=period.start - timedelta(days=1)),
+        daily=daily,
+        expense_rows=_expense_rows(session, estate_id, period),
+        donor_rows=_donor_rows(session, estate_id, period, donor_accounts),
+        entries_in_period=int(count or 0),
+        last_seq_in_period=last,
+    )
+
+
+#: Journal figures by (estate id, start, end, head seq, head hash); a few periods are kept.
+_figures_cache: OrderedDict[tuple[Any, ...], JournalFigures] = OrderedDict()
+_figures_lock = threading.Lock()
+FIGURES_CACHE_SIZE = 8
+
+
+def clear_figures_cache() -> None:
+    with _figures_lock:
+        _figures_cache.clear()
+
+
+def _head(session: Session, estate_id: int) -> tuple[int, str]:
+    row = session.execute(
+        select(LedgerHead.last_seq, LedgerHead.last_hash).where(LedgerHead.estate_id == estate_id)
+    ).first()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def journal_figures(session: Session, estate_id: int, period: Period) -> JournalFigures:
+    """The period's journal figures, from the cache when the ledger head has not moved.
+
+    The head is read before and after the queries, and the result is kept only when both
+    reads agree, so a writer committing in between (PostgreSQL, read committed) can never
+    leave figures under a head they do not belong to. The key holds the head's hash: two
+    databases (tests) with equal keys have equal journals."""
+    before = _head(session, estate_id)
+    key = (estate_id, period.start, period.end, *before)
+    with _figures_lock:
+        hit = _figures_cache.get(key)
+        if hit is not None:
+            _figures_cache.move_to_end(key)
+            return hit
+    figures = _read_journal(session, estate_id, period)
+    if _head(session, estate_id) == before:
+        with _figures_lock:
+            _figures_cache[key] = figures
+            while len(_figures_cache) > FIGURES_CACHE_SIZE:
+                _figures_cache.popitem(last=False)
+    return figures
+
+
 def build_statement(session: Session, estate: Estate, period: Period) -> dict[str, Any]:
-    """The statement of ``estate`` for ``period`` from live figures (reads only)."""
-    opening_acc = service.account_balances(session, estate.id, end=period.start - timedelta(days=1))
-    daily = _daily_account_sums(session, estate.id, period.start, period.end)
-    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for _day, account, amount in daily:
-        sums[account] += amount
-    period_acc = {a: v for a, v in sorted(sums.items()) if v != ZERO}
+    """The statement of ``estate`` for ``period`` from live figures (reads only). The journal
+    part comes from :func:`journal_figures`; the collection, the sections and the notes on
+    expense lines (vouchers, approvers' roles) are read afresh every time, since they live
+    outside the journal."""
+    chart = service.chart(session, estate.id)
+    account_names = {a.account: a.name for a in chart}
+    figures = journal_figures(session, estate.id, period)
+    opening_acc = figures.opening
+    period_acc = figures.period_accounts
     closing_acc = {
         a: v
         for a in sorted(set(opening_acc) | set(period_acc))
         if (v := opening_acc.get(a, ZERO) + period_acc.get(a, ZERO)) != ZERO
     }
-    chart = service.chart(session, estate.id)
-    account_names = {a.account: a.name for a in chart}
-    names = fund_names(session, estate.id)
+    names = fund_names(session, estate.id, chart)
     funds = _fund_rows(opening_acc, period_acc, names)
     funds_total = {
         k: money(sum((Decimal(r[k]) for r in funds), ZERO))
         for k in ("opening", "income", "expenditure", "other", "closing")
     }
     opening_funds = {r["fund"]: Decimal(r["opening"]) for r in funds}
-    entries_in_period = session.execute(
-        select(func.count(JournalEntry.id), func.max(JournalEntry.seq)).where(
-            JournalEntry.estate_id == estate.id,
-            JournalEntry.date >= period.start,
-            JournalEntry.date <= period.end,
-        )
-    ).one()
     return {
         "statement_version": STATEMENT_VERSION,
         "estate": {
@@ -461,15 +565,19 @@ def build_statement(session: Session, estate: Estate, period: Period) -> dict[st
         "period": period.as_dict(),
         "funds": funds,
         "funds_total": funds_total,
-        "fund_series": _fund_series(daily, period, opening_funds, [r["fund"] for r in funds]),
+        "fund_series": _fund_series(
+            figures.daily, period, opening_funds, [r["fund"] for r in funds]
+        ),
         "reconciliation": _reconciliation(closing_acc, Decimal(funds_total["closing"])),
         "collection": _collection(session, estate, period),
-        "income": _income(session, estate.id, period, period_acc, names),
-        "expenditure": _expenditure(session, estate, period, names, account_names),
+        "income": _income(figures, period_acc, names),
+        "expenditure": _expenditure(
+            figures, expense_notes(session, estate, period), names, account_names
+        ),
         "sections": build_sections(session, estate, period),
         "ledger": {
-            "entries_in_period": int(entries_in_period[0] or 0),
-            "last_seq_in_period": entries_in_period[1],
+            "entries_in_period": figures.entries_in_period,
+            "last_seq_in_period": figures.last_seq_in_period,
         },
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from trustfund.fees.schemas import AllocationIn, ComponentIn, PaymentIn, Schedul
 from trustfund.journal import service
 from trustfund.ledger.accounts import BANK, autonomy_income_account, expense_account
 from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.settings import Settings
 
 OPENING = {
     "electricity": Decimal("3120.50"),
@@ -178,3 +180,175 @@ def build_world(session: Session, slug: str = "youhe", community: str = "游河�
 @pytest.fixture
 def world(session: Session) -> World:
     return build_world(session)
+
+
+# --- settlements in the books (issue 5 data for the statement's sections) ---------------
+
+#: A reason written by staff that names an owner and a phone: masked in anything public.
+OVER_REASON = "原厂配件；李秀英家楼上漏水，夜间抢修（电话 13912345678）"
+#: The work order's reporter and the voucher's file name are staff-only.
+REPORTER = "张伟明 13800138001"
+VOUCHER_FILENAME = "张伟明-维修发票.jpg"
+PRICE_CSV = (
+    "编码,名称,单位,单价\n"
+    "WX-001,更换声控灯,个,35.00\n"
+    "WX-002,更换水泵密封件,套,280.00\n"
+    "WX-005,墙面修补,m²,45.00\n"
+).encode()
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+@dataclass
+class Settled:
+    world: World
+    claim_id: int
+    payable_seq: int
+    voucher_number: str
+    contractor: str
+
+
+def add_settlements(session: Session, world: World, var_dir: Path) -> Settled:
+    """A contractor's claim for a reported repair, one line above the reference price with a
+    reason, a voucher (marked personal, as every upload is), approved by both committee
+    members and paid in April 2026; goods bought for it and donated in May."""
+    from trustfund import approvals
+    from trustfund.auth.identity import load_principal
+    from trustfund.settlements import (
+        claims,
+        contracts,
+        goods,
+        payouts,
+        prices,
+        vouchers,
+        workorders,
+    )
+    from trustfund.settlements.schemas import (
+        ClaimIn,
+        ClaimLineIn,
+        ContractorIn,
+        GoodsSlipIn,
+        WorkOrderIn,
+    )
+
+    estate_id = world.estate.id
+    steward_id = world.steward[0]
+    contractor = contracts.add_contractor(
+        session, estate_id, ContractorIn(name="甬安维修有限公司", contact="王师傅 13511112222")
+    )
+    prices.import_prices(session, estate_id, PRICE_CSV, "p.csv", effective_from=date(2026, 1, 1))
+    order = workorders.report(
+        session,
+        estate_id,
+        WorkOrderIn(
+            building="1",
+            location="三楼楼道",
+            problem="水泵漏水",
+            reporter=REPORTER,
+            reported_on=date(2026, 4, 10),
+        ),
+        actor_user_id=steward_id,
+    )
+    claim = claims.create_claim(
+        session,
+        estate_id,
+        ClaimIn(
+            payee="甬安维修有限公司",
+            contractor_id=contractor.id,
+            fund="maintenance",
+            expense_item="Repairs",
+            description="1幢水泵及楼道维修",
+            work_date=date(2026, 4, 15),
+            work_order_id=order.id,
+            lines=[
+                ClaimLineIn(item_code="WX-001", quantity="4", unit_price="35.00"),
+                ClaimLineIn(
+                    item_code="WX-002", quantity="1", unit_price="320.00", over_reason=OVER_REASON
+                ),
+                ClaimLineIn(item_code="WX-005", quantity="2", unit_price="45.00"),
+            ],
+        ),
+        actor_user_id=steward_id,
+    )
+    voucher = vouchers.add_voucher(
+        session,
+        var_dir,
+        estate_id,
+        _jpeg(),
+        VOUCHER_FILENAME,
+        claim_id=claim.id,
+        actor_user_id=steward_id,
+    )
+    assert voucher.contains_personal_data
+    claims.submit_claim(session, estate_id, claim.id, actor_user_id=steward_id)
+    session.commit()
+    request = approvals.current_request(session, "claim", claim.id)
+    assert request is not None
+    for user_id in (world.committee1[0], world.committee2[0]):
+        principal = load_principal(session, user_id)
+        assert principal is not None
+        approvals.decide(
+            session,
+            request.id,
+            principal=principal,
+            decision=approvals.Decision.APPROVE,
+            reason=None,
+            content=claims.claim_content(claim),
+        )
+    session.commit()
+    payouts.pay_claim(
+        session, estate_id, claim.id, paid_on=date(2026, 4, 20), actor_user_id=steward_id
+    )
+    for slip in (
+        GoodsSlipIn(
+            item="声控灯泡",
+            unit="个",
+            kind="purchase",
+            quantity="4",
+            slip_date=date(2026, 4, 15),
+            claim_id=claim.id,
+        ),
+        GoodsSlipIn(
+            item="声控灯泡",
+            unit="个",
+            kind="issue",
+            quantity="4",
+            slip_date=date(2026, 4, 15),
+            work_order_id=order.id,
+        ),
+        GoodsSlipIn(
+            item="分类垃圾桶",
+            unit="只",
+            kind="donation",
+            quantity="6",
+            slip_date=date(2026, 5, 10),
+            donor="宁波市某某物业咨询有限公司",
+            estimated_value="480.00",
+        ),
+        GoodsSlipIn(
+            item="纸巾",
+            unit="箱",
+            kind="donation",
+            quantity="2",
+            slip_date=date(2026, 5, 11),
+            donor="赵丽华",
+            note="赵丽华 13700001111 送来",
+        ),
+    ):
+        goods.record_slip(session, estate_id, slip, actor_user_id=steward_id)
+    session.commit()
+    assert claim.payable_entry_seq is not None
+    return Settled(world, claim.id, claim.payable_entry_seq, voucher.number, contractor.name)
+
+
+@pytest.fixture
+def settled(session: Session, world: World, settings: Settings) -> Settled:
+    return add_settlements(session, world, settings.var_dir)

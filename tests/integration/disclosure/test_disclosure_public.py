@@ -13,7 +13,13 @@ from litestar.testing import TestClient
 from openpyxl import load_workbook
 
 from tests.factories import auth_headers, make_user
-from tests.integration.disclosure.conftest import OWNERS, World
+from tests.integration.disclosure.conftest import (
+    OWNERS,
+    REPORTER,
+    VOUCHER_FILENAME,
+    Settled,
+    World,
+)
 from trustfund.cli import main
 from trustfund.settings import Settings
 
@@ -70,20 +76,35 @@ def _texts(client: TestClient[Litestar], vid: int, tmp_path: Path) -> dict[str, 
 
 
 def test_no_owner_name_or_phone_in_anything_public(
-    client: TestClient[Litestar], world: World, tmp_path: Path
+    client: TestClient[Litestar], settled: Settled, tmp_path: Path
 ) -> None:
+    """With settlements in the books too: a claim whose voucher is marked personal (file name
+    with an owner's name), a work order whose reporter is an owner with a phone, a reason and
+    a donated-goods slip naming owners. The sections reach every public output — and none of
+    the personal data does."""
+    world = settled.world
     vids = [_publish(client, world, p) for p in ("2026Q1", "2026Q2", "2026-07")]
+    staff_only = [REPORTER, VOUCHER_FILENAME, "王师傅", "13511112222", "业主本人"]
     scanned = 0
+    texts = {vid: _texts(client, vid, tmp_path) for vid in vids}
     for vid in vids:
-        for where, body in _texts(client, vid, tmp_path).items():
+        for where, body in texts[vid].items():
             squeezed = re.sub(r"[\s-]", "", body)
             for name, phone in OWNERS:
                 assert name not in body, (where, name)
                 assert re.sub(r"\D", "", phone) not in squeezed, (where, phone)
+            for secret in staff_only:
+                assert secret not in body, (where, secret)
             scanned += 1
     assert scanned == 30
-    # the payer note recorded with a payment ("业主本人") is staff-only too
-    assert "业主本人" not in _texts(client, vids[0], tmp_path)["pdf"]
+    # the settlement sections did reach the public Q2 outputs (so the scan above means something)
+    q2 = texts[vids[1]]
+    for where in (f"/e/youhe/d/{vids[1]}", "pdf", f"{PUBLIC}/{vids[1]}"):
+        body = re.sub(r"\s", "", q2[where])  # the PDF wraps table cells
+        assert settled.voucher_number in body, where
+        assert "业委会委员" in body and "甬安维修" in body, where
+        assert "原厂配件" in body and "分类垃圾桶" in body, where
+    assert "40.00" in q2[f"/e/youhe/d/{vids[1]}"]
 
 
 def test_supervisor_overview(client: TestClient[Litestar], world: World, session) -> None:  # type: ignore[no-untyped-def]

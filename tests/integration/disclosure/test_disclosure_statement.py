@@ -133,11 +133,14 @@ def test_sections_without_data_say_none_and_registered_ones_fill_in(
     session: Session, world: World
 ) -> None:
     s = build_statement(session, world.estate, parse_period("2026Q1"))
-    assert [(x["key"], x["status"], x["note"]) for x in s["sections"]] == [
-        ("reference_price_flags", "none", "暂无"),
-        ("autonomy_projects", "none", "暂无"),
-        ("goods_received", "none", "暂无"),
-    ]
+    shown = {x["key"]: (x["status"], x["note"]) for x in s["sections"]}
+    # no claims, goods or projects in these books: every section (also those of packages
+    # registering more) says "暂无" instead of inventing figures
+    for key in ("reference_price_flags", "autonomy_projects", "goods_received"):
+        assert shown[key] == ("none", "暂无"), key
+    assert all(status == "none" for status, _ in shown.values())
+    keys = [x["key"] for x in s["sections"]]
+    assert keys.index("reference_price_flags") < keys.index("goods_received")
 
     def goods(session: Session, estate: object, period: Period) -> SectionData:
         return SectionData(
@@ -155,12 +158,15 @@ def test_sections_without_data_say_none_and_registered_ones_fill_in(
             )
         }
 
+    before = sections.provider_of("goods_received")
     sections.register_section("goods_received")(goods)  # type: ignore[arg-type]
     sections.register_expense_annotator(notes)  # type: ignore[arg-type]
     try:
         s2 = build_statement(session, world.estate, parse_period("2026Q1"))
     finally:
         sections.unregister_section("goods_received")
+        if before is not None:
+            sections.register_section("goods_received")(before)
         sections.unregister_expense_annotator(notes)  # type: ignore[arg-type]
     goods_section = next(x for x in s2["sections"] if x["key"] == "goods_received")
     assert goods_section["status"] == "ok" and goods_section["rows"][0]["item"] == "垃圾桶"
@@ -170,3 +176,7 @@ def test_sections_without_data_say_none_and_registered_ones_fill_in(
         ["业委会委员"],
         "高于参考价：夜间抢修",
     )
+    # the provider is back: without settlement data it says "暂无" again
+    s3 = build_statement(session, world.estate, parse_period("2026Q1"))
+    assert next(x for x in s3["sections"] if x["key"] == "goods_received")["note"] == "暂无"
+    assert sections.provider_of("goods_received") is before
