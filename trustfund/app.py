@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from litestar import Litestar, Router
@@ -14,7 +15,7 @@ from litestar.logging.config import StructLoggingConfig
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPI, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -49,6 +50,74 @@ API token (`Authorization: Bearer tf_...`).
 """
 
 
+#: Client-error statuses any operation may answer, each as a problem-details document
+#: (``trustfund.api.problems``); documented on every operation so that clients (and the
+#: schemathesis fuzz tests) can rely on the schema for errors too.
+PROBLEM_STATUSES = {
+    "400": "Malformed request",
+    "401": "Not signed in",
+    "403": "Signed in, but the role lacks this action",
+    "404": "No such resource (or an estate the caller holds no role in)",
+    "405": "Method not allowed",
+    "409": "Conflict: idempotency key reused with another body, insufficient funds, period locked",
+    "413": "Request body too large",
+    "422": "Invalid input: every bad field and the reason under `errors`",
+    "429": "Too many attempts",
+}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document the problem-details errors on every operation of an OpenAPI document,
+    replacing Litestar's generic 400 (which describes a body this app never sends)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in ("get", "put", "post", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            if "204" in responses:
+                responses["204"].pop("content", None)  # a 204 has no body
+            for status, description in PROBLEM_STATUSES.items():
+                if status == "400" or status not in responses:
+                    responses[status] = {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": ref}},
+                    }
+    return schema
+
+
+class _ProblemDocumentedOpenAPI(OpenAPI):
+    def to_schema(self) -> dict[str, Any]:
+        return document_problems(super().to_schema())
+
+
+class _OpenAPIConfig(OpenAPIConfig):
+    def to_openapi_schema(self) -> OpenAPI:
+        base = super().to_openapi_schema()
+        return _ProblemDocumentedOpenAPI(**vars(base))
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
     """Build the app. Pass ``engine`` to share one (tests); otherwise one is made from
     ``settings.database_url`` at start-up and disposed at shutdown."""
@@ -68,7 +137,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             if owns_engine:
                 db_engine.dispose()
 
-    openapi = OpenAPIConfig(
+    openapi = _OpenAPIConfig(
         title="trustfund",
         version="1",
         description=OPENAPI_DESCRIPTION,

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import admin_only, current_principal, estate_action, signed_in
+from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import NotAuthenticatedError
@@ -143,9 +143,9 @@ class HouseholdsController(Controller):
         self,
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[dict[str, Any]],
     ) -> schemas.ImportResult:
-        return importer.import_households(db_session, estate, data.file.read(), data.filename or "")
+        return importer.import_households(db_session, estate, *form_file(data))
 
     @get(
         "/{code:str}",

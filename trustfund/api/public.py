@@ -21,6 +21,7 @@ class PublicLedgerController(Controller):
         "/{estate_slug:str}/ledger.beancount",
         opt=public(),
         sync_to_thread=True,
+        media_type="text/plain",
         summary="The estate's journal as a beancount file",
         description="The same bytes as `trustfund ledger export`: check it with `bean-check` "
         "and recompute its hash chain with `trustfund ledger verify`. No personal data.",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.api.access import current_principal, estate_action, public
+from trustfund.api.uploads import form_file
 from trustfund.approvals import rules as approval_rules
 from trustfund.approvals.schemas import DecisionIn, OwnersVoteIn, RulesIn
 from trustfund.auth.principal import Action, Principal
@@ -290,7 +290,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[dict[str, Any]],
         effective_from: FromQuery[str],
         source: FromQuery[str] = "",
     ) -> dict[str, Any]:
@@ -301,8 +301,7 @@ class SettlementsController(Controller):
         return prices.import_prices(
             db_session,
             estate.id,
-            data.file.read(),
-            data.filename or "",
+            *form_file(data),
             effective_from=when,
             source=source,
             actor_user_id=_principal(request).user_id,
@@ -359,7 +358,7 @@ class SettlementsController(Controller):
         settings: NamedDependency[Settings],
         request: Request[Any, Any, Any],
         order_id: FromPath[int],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[dict[str, Any]],
     ) -> dict[str, Any]:
         """Attach a photo (JPEG or PNG) to a work order."""
         return service.add_photo(
@@ -367,8 +366,7 @@ class SettlementsController(Controller):
             settings.var_dir,
             estate.id,
             order_id,
-            data.file.read(),
-            data.filename or "",
+            *form_file(data),
             _principal(request).user_id,
         )
 
@@ -522,7 +520,7 @@ class SettlementsController(Controller):
         settings: NamedDependency[Settings],
         request: Request[Any, Any, Any],
         claim_id: FromPath[int],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[dict[str, Any]],
     ) -> dict[str, Any]:
         """Attach a voucher (JPEG, PNG or PDF, at most 10 MB), stored by its sha256."""
         return service.add_claim_voucher(
@@ -530,14 +528,18 @@ class SettlementsController(Controller):
             settings.var_dir,
             estate.id,
             claim_id,
-            data.file.read(),
-            data.filename or "",
+            *form_file(data),
             _principal(request).user_id,
         )
 
     # --- vouchers -----------------------------------------------------------------------
 
-    @get("/vouchers/{voucher_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @get(
+        "/vouchers/{voucher_id:int}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type="*/*",  # the file's own type: image/jpeg, image/png or application/pdf
+    )
     def download_voucher(
         self,
         db_session: NamedDependency[Session],
@@ -693,7 +695,12 @@ class PublicSettlementsController(Controller):
             vouchers.get_voucher(db_session, estate.id, voucher_id), staff=False
         )
 
-    @get("/vouchers/{voucher_id:int}/file", opt=public(), sync_to_thread=True)
+    @get(
+        "/vouchers/{voucher_id:int}/file",
+        opt=public(),
+        sync_to_thread=True,
+        media_type="*/*",  # image/png (placeholder or thumbnail) or application/pdf
+    )
     def voucher_file(
         self,
         db_session: NamedDependency[Session],

@@ -1,0 +1,27 @@
+"""Multipart uploads: the one file of a form.
+
+Litestar's ``MultipartBody[UploadFile]`` answers a form that holds no file with a 500 (its
+extractor lets a ``StopIteration`` escape), so upload handlers take the form as a dict and
+ask for its file here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.datastructures import UploadFile
+
+from trustfund.errors import ValidationError
+
+
+def form_file(form: dict[str, Any] | None) -> tuple[bytes, str]:
+    """The first file of a multipart form (under any field name, usually ``file``), as
+    ``(content, filename)``.
+
+    Raises ValidationError naming ``file`` when the form holds no file.
+    """
+    for value in (form or {}).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, UploadFile):
+                return item.file.read(), item.filename or ""
+    raise ValidationError.field("file", "required: a multipart form with one file")
