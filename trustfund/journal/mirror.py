@@ -136,10 +136,11 @@ def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
                 )
                 data = "".join("\n" + text for text in texts).encode("utf-8")
                 if data:
+                    # No fsync: the file is derived from the database, and start-up catches
+                    # up whatever a crash lost; an fsync per request would cost more than
+                    # the posting itself.
                     with open(path, "ab") as handle:
                         handle.write(data)
-                        handle.flush()
-                        os.fsync(handle.fileno())
             session.rollback()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, and_, cast, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -393,31 +393,48 @@ def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Seque
 
 
 def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) -> None:
+    """Refuse owner names and phone numbers of the estate's households (and anything that
+    looks like a mobile number) in the entry's texts. The comparison runs in the database,
+    so a posting never loads the households table into Python."""
     fields: list[tuple[str, str]] = [("narration", draft.narration)]
     if draft.payee is not None:
         fields.append(("payee", draft.payee))
     fields += [(f"meta.{k}", v) for k, v in sorted(draft.meta.items())]
-    rows = session.execute(
-        select(Household.owner_name, Household.phone).where(Household.estate_id == estate_id)
-    )
-    names: set[str] = set()
-    phones: set[str] = set()
-    for name, phone in rows:
-        if name and len(name.strip()) >= 2:
-            names.add(name.strip())
-        digits = re.sub(r"\D", "", phone or "")
-        if len(digits) >= 7:
-            phones.add(digits)
-    problems = []
-    for field_name, value in fields:
-        squeezed = re.sub(r"[\s()+-]", "", value)
-        if (
-            MOBILE.search(value)
-            or any(n in value for n in names)
-            or any(p in squeezed for p in phones)
-        ):
-            problems.append((field_name, PERSONAL_DATA_REASON))
+    problems = [(name, PERSONAL_DATA_REASON) for name, value in fields if MOBILE.search(value)]
+    candidates = [
+        (name, value) for name, value in fields if (name, PERSONAL_DATA_REASON) not in problems
+    ]
+    if candidates and _mentions_household_person(session, estate_id, candidates):
+        problems += [
+            (name, PERSONAL_DATA_REASON)
+            for name, value in candidates
+            if _mentions_household_person(session, estate_id, [(name, value)])
+        ]
     _raise_problems(problems)
+
+
+def _mentions_household_person(
+    session: Session, estate_id: int, fields: list[tuple[str, str]]
+) -> bool:
+    """Whether any text contains an owner name (2+ characters) or phone digits (7+) of the
+    estate's households."""
+    text = "\n".join(value for _, value in fields)
+    squeezed = "\n".join(re.sub(r"[\s()+-]", "", value) for _, value in fields)
+    position = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+    name = func.trim(Household.owner_name)
+    digits = func.replace(func.replace(func.replace(Household.phone, "-", ""), " ", ""), "+", "")
+    hit = session.scalar(
+        select(Household.id)
+        .where(
+            Household.estate_id == estate_id,
+            or_(
+                and_(func.length(name) >= 2, position(literal(text), name) > 0),
+                and_(func.length(digits) >= 7, position(literal(squeezed), digits) > 0),
+            ),
+        )
+        .limit(1)
+    )
+    return hit is not None
 
 
 def _check_period_open(session: Session, estate_id: int, on: date) -> None:
