@@ -16,6 +16,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
 from trustfund.errors import TrustfundError
 
@@ -92,6 +93,30 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     )
 
 
+def unstorable_value_handler(
+    request: Request[Any, Any, Any], exc: DataError | OverflowError
+) -> Response[Any]:
+    """The database refused a value no check caught: a number beyond its column's range
+    (an id like 10**30 in a path or body; SQLite raises ``OverflowError``, PostgreSQL a
+    ``DataError``) or text PostgreSQL cannot store (a NUL character). Bad input, not a
+    bug in the request's effects: the session is rolled back, so nothing was saved."""
+    log.warning(
+        "value refused by the database",
+        path=request.url.path,
+        method=request.method,
+        error=str(exc).splitlines()[0][:200],
+    )
+    reason = "a number is out of range or a text holds a character that cannot be stored"
+    return problem(
+        422,
+        "Invalid input",
+        f"A value cannot be stored: {reason}. Nothing was saved.",
+        slug="validation",
+        instance=request.url.path,
+        errors=[{"field": "request", "reason": reason}],
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", path=request.url.path, method=request.method)
     return problem(
@@ -107,6 +132,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     TrustfundError: trustfund_error_handler,
     ValidationException: validation_exception_handler,
     HTTPException: http_exception_handler,
+    DataError: unstorable_value_handler,
+    OverflowError: unstorable_value_handler,
     Exception: internal_error_handler,
 }
 
