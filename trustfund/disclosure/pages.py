@@ -7,7 +7,8 @@ inline SVG drawn on the server) and the supervisor's page.
 - ``/e/{slug}/verify``: how to check it yourself (hash chain, bean-check, totals), the head
   hash and sequence number of every publication, and a receipt check by number (it hands
   over to the fees package's ``/r/{slug}/{receipt_no}`` page);
-- ``/supervisor``: signed in; the estates the caller supervises.
+- ``/supervisor``: signed in; the estates the caller supervises (a signed-out browser is
+  sent to ``/login?next=/supervisor``; API clients get the 401 problem).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from litestar.di import NamedDependency
 from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_csrf_token, current_principal, public, signed_in
+from trustfund.api.problems import trustfund_error_handler
 from trustfund.disclosure import public as reads
 from trustfund.disclosure import render, supervision
 from trustfund.errors import NotAuthenticatedError, ValidationError
@@ -39,6 +42,21 @@ def _html(body: str) -> Response[str]:
 
 def _page(template: str, **ctx: Any) -> Response[str]:
     return _html(render.page_html(template, principal=None, csrf_token=None, **ctx))
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    """A browser asking for a page (``Accept`` prefers ``text/html``); API clients and
+    ``*/*`` keep the problem document."""
+    accepted = request.accept.best_match(["application/json", "text/html"], "application/json")
+    return accepted == "text/html"
+
+
+def _sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticatedError) -> Response[Any]:
+    """A signed-out browser is sent to the sign-in page and comes back; everyone else gets
+    the 401 problem document (the refusal was audited by the access guard either way)."""
+    if _wants_html(request):
+        return Redirect(f"/login?next={quote(request.url.path)}", status_code=HTTP_303_SEE_OTHER)
+    return trustfund_error_handler(request, exc)
 
 
 class DisclosurePagesController(Controller):
@@ -104,7 +122,12 @@ class DisclosurePagesController(Controller):
             raise ValidationError.field("no", "a receipt number: letters, digits and dashes")
         return Redirect(f"/r/{quote(estate_slug)}/{quote(number)}")
 
-    @get("/supervisor", opt=signed_in(), sync_to_thread=True)
+    @get(
+        "/supervisor",
+        opt=signed_in(),
+        sync_to_thread=True,
+        exception_handlers={NotAuthenticatedError: _sign_in_first},
+    )
     def supervisor(
         self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
     ) -> Response[str]:

@@ -30,7 +30,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -187,7 +187,7 @@ def _daily_account_sums(
         )
         .group_by(JournalPosting.date, JournalPosting.account)
     )
-    return [(day, str(account), int(value)) for day, account, value in rows if value]
+    return [(day, str(account), int(value)) for day, account, value in rows.all() if value]
 
 
 def _fen_text(fen: int) -> str:
@@ -313,7 +313,7 @@ def _donor_rows(
         )
         .order_by(JournalEntry.date, JournalEntry.seq, JournalPosting.position)
     )
-    return [tuple(r) for r in rows]
+    return [tuple(r) for r in rows.all()]
 
 
 def _income(
@@ -370,31 +370,57 @@ def _income(
     }
 
 
-def _expense_rows(session: Session, estate_id: int, period: Period) -> list[tuple[Any, ...]]:
-    """The period's expense postings as plain tuples ``(seq, date text, payee, narration,
-    meta or None, account, fund, fen)`` in entry order: a Core select (no ORM rows, no date
-    objects); the metadata only where there is some."""
-    rows = session.connection().execute(
-        select(
-            JournalEntry.seq,
-            _date_text(session, JournalPosting.date),
-            JournalEntry.payee,
-            JournalEntry.narration,
-            func.nullif(JournalEntry.meta, "{}"),
-            JournalPosting.account,
-            JournalPosting.fund,
-            _fen(JournalPosting.amount),
+def _expense_rows(session: Session, estate_id: int, period: Period) -> list[ExpenseRow]:
+    """The period's expense postings in entry order, ready to print: a Core select returning
+    tuples (no ORM rows, no date objects; fetched at once), the metadata parsed only where
+    it holds a voucher or approvers."""
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                JournalEntry.seq,
+                _date_text(session, JournalPosting.date),
+                JournalEntry.payee,
+                JournalEntry.narration,
+                func.nullif(JournalEntry.meta, "{}"),
+                JournalPosting.account,
+                JournalPosting.fund,
+                _fen(JournalPosting.amount),
+            )
+            .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
+            .where(
+                JournalPosting.estate_id == estate_id,
+                JournalPosting.account.like("Expenses:%"),
+                JournalPosting.date >= period.start,
+                JournalPosting.date <= period.end,
+            )
+            .order_by(JournalPosting.date, JournalEntry.seq, JournalPosting.position)
         )
-        .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
-        .where(
-            JournalPosting.estate_id == estate_id,
-            JournalPosting.account.like("Expenses:%"),
-            JournalPosting.date >= period.start,
-            JournalPosting.date <= period.end,
-        )
-        .order_by(JournalPosting.date, JournalEntry.seq, JournalPosting.position)
+        .all()
     )
-    return [tuple(r) for r in rows]
+    out: list[ExpenseRow] = []
+    for seq, day, payee, narration, meta, account, fund, fen in rows:
+        voucher = ""
+        roles: tuple[str, ...] = ()
+        if meta and ('"voucher"' in meta or '"approved-by"' in meta):
+            extra = json.loads(meta)
+            voucher = str(extra.get("voucher") or "")
+            roles = tuple(r for r in str(extra.get("approved-by") or "").split(",") if r)
+        out.append(
+            ExpenseRow(
+                seq,
+                day,
+                payee or "",
+                narration,
+                account,
+                fund or "",
+                fen,
+                _fen_text(fen),
+                voucher,
+                roles,
+            )
+        )
+    return out
 
 
 def _expenditure(
@@ -403,34 +429,36 @@ def _expenditure(
     names: dict[str, str],
     account_names: dict[str, str],
 ) -> dict[str, Any]:
+    """Expense lines with what their owners know (vouchers, approvers' roles, flags) on top
+    of what the entries say."""
     lines = []
     total = 0
     by_fund: dict[str, int] = defaultdict(int)
-    for seq, day, payee, narration, meta, account, fund, amount in figures.expense_rows:
-        fund = fund or ""
-        note = notes.get(seq)
-        voucher = note.voucher if note and note.voucher else ""
-        roles = list(note.approver_roles) if note and note.approver_roles else []
-        if meta and (not voucher or not roles) and ('"voucher"' in meta or "approved-by" in meta):
-            extra = json.loads(meta)
-            voucher = voucher or extra.get("voucher") or ""
-            if not roles and extra.get("approved-by"):
-                roles = [r for r in str(extra["approved-by"]).split(",") if r]
-        total += amount
-        by_fund[fund] += amount
+    category = {a: account_names.get(a, a) for a in {r.account for r in figures.expense_rows}}
+    fund_label = {f: names.get(f, f) for f in {r.fund for r in figures.expense_rows}}
+    for row in figures.expense_rows:
+        voucher, roles, payee, flag = row.voucher, row.roles, row.payee, ""
+        note = notes.get(row.seq) if notes else None
+        if note is not None:
+            voucher = note.voucher or voucher
+            roles = note.approver_roles or roles
+            payee = note.payee or payee
+            flag = note.reference_price_flag or ""
+        total += row.fen
+        by_fund[row.fund] += row.fen
         lines.append(
             {
-                "seq": seq,
-                "date": day,
-                "item": narration,
-                "category": account_names.get(account, account),
-                "payee": (note.payee if note and note.payee else None) or payee or "",
-                "fund": fund,
-                "fund_name": names.get(fund, fund),
-                "amount": _fen_text(amount),
+                "seq": row.seq,
+                "date": row.date,
+                "item": row.narration,
+                "category": category[row.account],
+                "payee": payee,
+                "fund": row.fund,
+                "fund_name": fund_label[row.fund],
+                "amount": row.amount,
                 "voucher": voucher,
-                "approver_roles": roles,
-                "flag": (note.reference_price_flag if note else None) or "",
+                "approver_roles": list(roles),
+                "flag": flag,
             }
         )
     return {
@@ -444,6 +472,21 @@ def _expenditure(
     }
 
 
+class ExpenseRow(NamedTuple):
+    """One expense posting as the journal says it (money already as text)."""
+
+    seq: int
+    date: str
+    payee: str
+    narration: str
+    account: str
+    fund: str
+    fen: int
+    amount: str
+    voucher: str
+    roles: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class JournalFigures:
     """Everything a statement reads from the journal for one period. It is a function of the
@@ -452,7 +495,7 @@ class JournalFigures:
 
     opening: dict[str, Decimal]
     daily: list[tuple[date, str, int]]
-    expense_rows: list[tuple[Any, ...]]
+    expense_rows: list[ExpenseRow]
     donor_rows: list[tuple[Any, ...]]
     entries_in_period: int
     last_seq_in_period: int | None

@@ -145,6 +145,23 @@ def test_supervisor_overview(client: TestClient[Litestar], world: World, session
     assert page.status_code == 200 and "监督总览" in page.text and "游河小区" in page.text
 
 
+def test_signed_out_browser_is_sent_to_sign_in(client: TestClient[Litestar], world: World) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    r = client.get("/supervisor", headers=browser, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/supervisor"
+    login = client.get(r.headers["location"])
+    assert login.status_code == 200 and 'value="/supervisor"' in login.text
+    # API clients (and */*) keep the 401 problem document
+    for accept in ("application/json", "*/*"):
+        r = client.get("/supervisor", headers={"Accept": accept}, follow_redirects=False)
+        assert r.status_code == 401, accept
+        assert r.headers["content-type"].startswith("application/problem+json")
+    # signed in, the page itself
+    page = client.get("/supervisor", headers={**browser, **auth_headers(world.supervisor[1])})
+    assert page.status_code == 200 and "监督总览" in page.text
+
+
 def test_cli_render_and_publish(world: World, settings: Settings, tmp_path: Path, session) -> None:  # type: ignore[no-untyped-def]
     env = {
         "TRUSTFUND_DATABASE_URL": settings.database_url,

@@ -171,3 +171,45 @@ def test_an_owner_is_never_a_payee_of_an_expense_line(session: Session, settled:
     assert OVER_REASON not in canonical_json(s).decode()
     users = session.scalars(select(User.display_name)).all()
     assert users and not any(u and u in canonical_json(s).decode() for u in users)
+
+
+def test_live_data_outside_the_journal_is_never_stale(
+    session: Session, settled: Settled, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """A voucher or a goods slip added later changes the statement although the ledger head
+    (the key of the cached journal figures) did not move."""
+    from trustfund.settlements import goods, vouchers
+    from trustfund.settlements.schemas import GoodsSlipIn
+
+    world = settled.world
+    period = parse_period("2026Q2")
+    before = build_statement(session, world.estate, period)
+    second = vouchers.add_voucher(
+        session,
+        settings.var_dir,
+        world.estate.id,
+        b"%PDF-1.4 receipt",
+        "收据.pdf",
+        claim_id=settled.claim_id,
+        actor_user_id=world.steward[0],
+    )
+    goods.record_slip(
+        session,
+        world.estate.id,
+        GoodsSlipIn(
+            item="绿植",
+            unit="盆",
+            kind="donation",
+            quantity="3",
+            slip_date=date(2026, 6, 1),
+            donor="匿名",
+        ),
+        actor_user_id=world.steward[0],
+    )
+    session.commit()
+    after = build_statement(session, world.estate, period)
+    assert after["ledger"] == before["ledger"]
+    line = next(x for x in after["expenditure"]["lines"] if x["seq"] == settled.payable_seq)
+    assert line["voucher"] == f"{settled.voucher_number}、{second.number}"
+    assert _section(after, "goods_received")["rows"][-1]["item"] == "绿植"
+    assert _section(after, "goods_received")["rows"][-1]["source"] == "匿名"

@@ -180,3 +180,57 @@ def test_sections_without_data_say_none_and_registered_ones_fill_in(
     s3 = build_statement(session, world.estate, parse_period("2026Q1"))
     assert next(x for x in s3["sections"] if x["key"] == "goods_received")["note"] == "暂无"
     assert sections.provider_of("goods_received") is before
+
+
+def test_journal_figures_follow_the_ledger_head(
+    session: Session, world: World, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Figures are kept under the ledger head (seq, hash): a new entry moves the head, so the
+    next statement is computed afresh; data outside the journal is always read live."""
+    from trustfund.disclosure import statements
+    from trustfund.journal import service
+    from trustfund.ledger.accounts import BANK, expense_account
+    from trustfund.ledger.entries import EntryDraft, Leg
+
+    period = parse_period("2026Q1")
+    statements.clear_figures_cache()
+    first = build_statement(session, world.estate, period)
+    again = build_statement(session, world.estate, period)
+    assert again == first
+    assert len(statements._figures_cache) == 1
+
+    def draft(on: date, amount: str, n: int) -> EntryDraft:
+        value = Decimal(amount)
+        return EntryDraft(
+            date=on,
+            narration=f"更换灯泡{n}",
+            payee="城东水电维修部",
+            legs=(Leg(expense_account("maintenance", "Repairs"), value), Leg(BANK, -value)),
+            kind="payout",
+        )
+
+    service.post_entry(
+        session, world.estate.id, draft(date(2026, 3, 20), "12.30", 1), idempotency_key="c1"
+    )
+    session.commit()
+    moved = build_statement(session, world.estate, period)
+    assert moved["expenditure"]["total"] == "1642.70"  # 1630.40 + 12.30
+    assert moved["ledger"]["entries_in_period"] == first["ledger"]["entries_in_period"] + 1
+
+    # a writer extending the chain while the figures are read: they are used, never kept
+    real = statements._read_journal
+
+    def racing(session: Session, estate_id: int, period: Period):  # type: ignore[no-untyped-def]
+        figures = real(session, estate_id, period)
+        service.post_entry(
+            session, estate_id, draft(date(2026, 3, 21), "1.00", 2), idempotency_key="c2"
+        )
+        return figures
+
+    statements.clear_figures_cache()
+    monkeypatch.setattr(statements, "_read_journal", racing)
+    build_statement(session, world.estate, period)
+    assert len(statements._figures_cache) == 0
+    monkeypatch.setattr(statements, "_read_journal", real)
+    session.commit()
+    assert build_statement(session, world.estate, period)["expenditure"]["total"] == "1643.70"
