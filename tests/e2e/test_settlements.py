@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from tests.e2e.conftest import LiveServer, shoot, sign_in
 from tests.e2e.seed import World, seed_estate, seed_people
 from trustfund import approvals
+from trustfund.auth.identity import load_principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.settlements import (
@@ -224,6 +225,38 @@ def test_steward_files_a_claim_committee_approves_steward_pays_once(
     assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
 
 
+def _approved_claim_for(server: LiveServer, world: World, order_id: int) -> None:
+    steward = _user_id(server, "steward")
+    committee1 = _user_id(server, "committee1")
+    with server.session() as s:
+        claim = claims.create_claim(
+            s,
+            world.estate_id,
+            ClaimIn(
+                payee="甬安维修公司",
+                fund="maintenance",
+                expense_item="Repairs",
+                description="灯泡更换",
+                work_date=dt.date(2026, 3, 2),
+                work_order_id=order_id,
+                lines=[ClaimLineIn(item_code="WX-001", quantity="3", unit_price="35")],
+            ),
+            actor_user_id=steward,
+        )
+        request = claims.submit_claim(s, world.estate_id, claim.id, actor_user_id=steward)
+        committee = load_principal(s, committee1)
+        assert committee is not None
+        approvals.decide(
+            s,
+            request.id,
+            principal=committee,
+            decision=approvals.Decision.APPROVE,
+            reason=None,
+            content=claims.claim_content(claim),
+        )
+        s.commit()
+
+
 def test_repair_register_and_goods_slips(
     live_server: LiveServer, phone: Page, tmp_path: Path
 ) -> None:
@@ -270,13 +303,6 @@ def test_repair_register_and_goods_slips(
             == 1
         )
 
-    phone.goto(f"{server.url}/staff/{world.slug}/work-orders?status=done")
-    expect(phone.locator("a.order-row")).to_have_count(1)
-    phone.goto(f"{server.url}/staff/{world.slug}/work-orders?status=settled")
-    expect(phone.locator("a.order-row")).to_have_count(0)
-    phone.goto(f"{server.url}/staff/{world.slug}/work-orders")
-    shoot(phone, server, "work-orders")
-
     # goods: bought, issued to the work order (not more than in stock), donated
     phone.goto(f"{server.url}/staff/{world.slug}/goods")
     phone.fill("#f-item", "声控灯泡")
@@ -316,6 +342,25 @@ def test_repair_register_and_goods_slips(
             ("issue", Decimal("4"), order_id),
             ("donation", Decimal("2"), None),
         ]
+
+    # settled by its approved claim (filed and approved elsewhere)
+    _approved_claim_for(server, world, order_id)
+    phone.goto(f"{server.url}/staff/{world.slug}/work-orders/{order_id}")
+    phone.select_option("#f-claim_id", label="#1 灯泡更换 105.00 元")
+    phone.click("button:has-text('结算')")
+    expect(phone.locator("h1")).to_contain_text("已结算")
+    expect(phone.locator("main")).to_contain_text("报销 #1")
+    with server.session() as s:
+        settled = s.get(WorkOrder, order_id)
+        assert settled is not None and settled.status == WorkOrderStatus.SETTLED
+        assert settled.claim_id == 1
+
+    phone.goto(f"{server.url}/staff/{world.slug}/work-orders?status=settled")
+    expect(phone.locator("a.order-row")).to_have_count(1)
+    phone.goto(f"{server.url}/staff/{world.slug}/work-orders?status=done")
+    expect(phone.locator("a.order-row")).to_have_count(0)
+    phone.goto(f"{server.url}/staff/{world.slug}/work-orders")
+    shoot(phone, server, "work-orders")
 
 
 def test_committee_records_an_owners_vote_and_approves_a_fee_schedule(
