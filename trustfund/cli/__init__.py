@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from trustfund.cli import (
+    backup,
     db,
     demo,
     disclosures,
@@ -41,5 +42,6 @@ for command in (
     *grants.COMMANDS,
     *disclosures.COMMANDS,
     *demo.COMMANDS,
+    *backup.COMMANDS,
 ):
     main.add_command(command)
