@@ -381,6 +381,10 @@ def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[s
             f"  stored: {len(receipts)} receipts ({len(unacknowledged)} whose answer was lost in "
             f"a crash), {len(entries)} journal entries"
         )
+    exported = run_cli(env, "ledger", "export", SLUG)
+    mirror = Path(env["TRUSTFUND_LEDGER_DIR"]) / f"{SLUG}.beancount"
+    if exported.returncode != 0 or mirror.read_bytes() != exported.stdout:
+        problems.append("the mirror differs from `trustfund ledger export` at the end")
     check = run_cli(env, "ledger", "check", SLUG)
     if check.returncode != 0:
         problems.append(
