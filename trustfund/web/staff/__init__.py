@@ -11,6 +11,7 @@ from litestar import Router
 from trustfund.web.staff import (
     admin,
     approvals,
+    autonomy,
     claims,
     disclosures,
     expenses,
@@ -30,6 +31,7 @@ HANDLERS: list[Any] = [
     *goods.CONTROLLERS,
     *expenses.CONTROLLERS,
     *approvals.CONTROLLERS,
+    *autonomy.CONTROLLERS,
     *schedules.CONTROLLERS,
     *disclosures.CONTROLLERS,
     *admin.CONTROLLERS,

@@ -45,6 +45,7 @@ KIND_NAMES: dict[str, str] = {
     "project": "自治项目",
     "budget": "预算",
     "transfer": "基金调拨",
+    "grant_transfer": "自治基金调拨",
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": "待审批",

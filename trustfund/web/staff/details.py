@@ -12,6 +12,7 @@ from trustfund import approvals
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
 from trustfund.settlements import claims, vouchers
+from trustfund.web.staff import grant_details
 
 
 def for_request(
@@ -40,6 +41,8 @@ def for_request(
                     for v in found.vouchers
                 ],
             }
+    if request.subject_kind in grant_details.KINDS and isinstance(content, dict):
+        return grant_details.for_request(session, estate, request.subject_kind, content)
     lines = content.get("lines") if isinstance(content, dict) else None
     if isinstance(lines, list):
         return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}

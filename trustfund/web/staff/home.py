@@ -44,6 +44,7 @@ class StaffHomeController(Controller):
             has_approvals=has_route(request, "/staff/{estate_slug:str}/approvals"),
             has_claims=has_route(request, "/staff/{estate_slug:str}/claims"),
             has_disclosures=has_route(request, "/staff/{estate_slug:str}/disclosures"),
+            has_autonomy=has_route(request, "/staff/{estate_slug:str}/autonomy"),
         )
 
 

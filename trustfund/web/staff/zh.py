@@ -98,6 +98,19 @@ FIELD_LABELS: dict[str, str] = {
     "area_voted": "参加面积",
     "area_for": "赞成面积",
     "held_on": "表决日期",
+    "code": "代号",
+    "title": "名称",
+    "purpose": "目的与内容",
+    "applicant": "申请人",
+    "applied_on": "申请日期",
+    "total": "合计",
+    "moved_on": "日期",
+    "from_fund": "调出",
+    "to_fund": "调入",
+    "donor_name": "捐赠人",
+    "received_on": "收到日期",
+    "settled_on": "结算日期",
+    "budget_line_id": "预算行",
 }
 
 STATUS_TITLES: dict[int, str] = {
