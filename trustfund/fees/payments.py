@@ -23,9 +23,12 @@ is split over the components in proportion to what is still outstanding on each
 (``split_exact``), so paying the rest later pays every component exactly.
 
 Receipt numbers ``YYYY-NNNNNN`` are gapless per estate and calendar year of the payment date:
-the counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions are
-``BEGIN IMMEDIATE``) before anything is checked, so concurrent payments queue, and the number
-is taken in the same transaction as the entry — a failed payment rolls its number back.
+a payment is checked first (what each household owes is read with its charge rows locked, so
+two payments of one household queue there), and only then are the estate's locks taken, always
+in the same order: the receipt counter (``UPDATE … RETURNING`` on its row), then the ledger
+head (``post_entry``). The number is taken in the same transaction as the entry — a failed
+payment rolls its number back, and a refused one never takes one. (SQLite transactions are
+``BEGIN IMMEDIATE``, which serialises every writer anyway.)
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, and_, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -145,6 +148,74 @@ def outstanding_by_fund(
     return {f: charged[f] - paid.get(f, ZERO) for f in charged}
 
 
+def outstanding_many(
+    session: Session, pairs: Iterable[tuple[int, int]], *, lock: bool = False
+) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """``outstanding_by_fund`` for several ``(household id, fee year)`` pairs in two
+    statements; pairs without a charge are missing from the answer. ``lock`` locks the
+    pairs' charge rows (``FOR UPDATE`` on PostgreSQL, in id order) before the money paid is
+    read, so two payments of one household and year cannot both pass the overpayment check."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    charged: dict[tuple[int, int], dict[str, Decimal]] = {}
+    query = (
+        select(FeeCharge.household_id, FeeCharge.fee_year, FeeChargeLine.fund, FeeChargeLine.amount)
+        .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
+        .where(or_(*(and_(FeeCharge.household_id == h, FeeCharge.fee_year == y) for h, y in pairs)))
+        .order_by(FeeCharge.id, FeeChargeLine.id)
+    )
+    if lock:
+        query = query.with_for_update(of=FeeCharge)
+    for household_id, fee_year, fund, amount in session.execute(query):
+        lines = charged.setdefault((household_id, fee_year), {})
+        if fund is not None:
+            lines[fund] = amount
+    if not any(charged.values()):
+        return charged
+    wanted = [p for p in pairs if charged.get(p)]
+    receipts = (
+        select(
+            FeeReceipt.household_id,
+            FeeReceipt.fee_year,
+            FeeReceiptLine.fund,
+            func.sum(FeeReceiptLine.amount),
+            literal(1),
+        )
+        .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+        .where(
+            or_(*(and_(FeeReceipt.household_id == h, FeeReceipt.fee_year == y) for h, y in wanted)),
+            FeeReceipt.status == ReceiptStatus.VALID,
+        )
+        .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund)
+    )
+    refunds = (
+        select(
+            FeeRefund.household_id,
+            FeeRefund.fee_year,
+            FeeRefundLine.fund,
+            func.sum(FeeRefundLine.amount),
+            literal(-1),
+        )
+        .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
+        .where(
+            or_(*(and_(FeeRefund.household_id == h, FeeRefund.fee_year == y) for h, y in wanted))
+        )
+        .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund)
+    )
+    paid: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for household_id, fee_year, fund, amount, sign in session.execute(union_all(receipts, refunds)):
+        kept = paid[(household_id, fee_year)]
+        kept[fund] = kept.get(fund, ZERO) + sign * Decimal(amount)
+    return {
+        pair: {
+            f: a - paid[pair].get(f, ZERO).quantize(Decimal("0.01")) if pair in paid else a
+            for f, a in lines.items()
+        }
+        for pair, lines in charged.items()
+    }
+
+
 def household_account(session: Session, estate_id: int, code: str, fee_year: int) -> dict[str, Any]:
     """Charged, paid and outstanding per component for one household and fee year, with its
     receipts. Raises NotFoundError (no such household, or no charge for the year)."""
@@ -185,8 +256,9 @@ def household_account(session: Session, estate_id: int, code: str, fee_year: int
 
 def lock_counter(session: Session, estate_id: int, year: int) -> FeeReceiptCounter:
     """Lock (creating it if needed) the estate's receipt counter for ``year`` until the
-    transaction ends. Every fee write takes this lock first, so fee writes of one estate and
-    year are serialised and the outstanding amounts they check cannot change under them."""
+    transaction ends. Voids, refunds, deposits and prepaid recognition take it before they
+    check what was paid, so they are serialised with each other and with payments (which
+    take it, through ``take_numbers``, only once their own checks are done)."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(
         insert(FeeReceiptCounter)
@@ -201,11 +273,27 @@ def lock_counter(session: Session, estate_id: int, year: int) -> FeeReceiptCount
     ).scalar_one()
 
 
-def take_number(counter: FeeReceiptCounter) -> int:
-    """The next receipt number from a counter locked by ``lock_counter``. The increment is
-    part of the caller's transaction: a rollback gives the number back."""
-    counter.last_number += 1
-    return counter.last_number
+def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int:
+    """Take ``count`` consecutive receipt numbers and return the first. One statement
+    (``UPDATE … RETURNING``) increments the counter and locks its row until the transaction
+    ends, so numbers are gapless and unique; a rollback gives them back."""
+    table = cast(Table, FeeReceiptCounter.__table__)
+    bump = (
+        update(table)
+        .where(table.c.estate_id == estate_id, table.c.year == year)
+        .values(last_number=table.c.last_number + count)
+        .returning(table.c.last_number)
+    )
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:  # the year's first receipt
+        insert = pg_insert if is_postgres(session) else sqlite_insert
+        session.execute(
+            insert(table)
+            .values(estate_id=estate_id, year=year, last_number=0)
+            .on_conflict_do_nothing()
+        )
+        last = session.execute(bump).scalar_one()
+    return int(last) - count + 1
 
 
 # --- payments ------------------------------------------------------------------------------
@@ -282,14 +370,14 @@ def pay(
     raise_if(errors, "The payment is not valid.")
     assert total is not None
 
-    # Lock the counter first: concurrent payments queue here, so the outstanding amounts
-    # checked below cannot change before this payment is posted.
-    year = paid_on.year
-    counter = lock_counter(session, estate_id, year)
+    # Everything that needs no estate-wide lock first: what each household still owes (its
+    # charge rows locked, so a concurrent payment of the same household waits here; voids
+    # and refunds only ever raise what is outstanding).
+    owed = outstanding_many(session, [(h.id, fy) for _, h, fy, _ in parsed], lock=True)
     splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]] = []
     for i, household, fee_year, amount in parsed:
         where = f"allocations[{i}]"
-        outstanding = outstanding_by_fund(session, household.id, fee_year)
+        outstanding = owed.get((household.id, fee_year))
         if outstanding is None:
             errors.append(
                 FieldError(
@@ -328,8 +416,13 @@ def pay(
     )
     session.add(payment)
     session.flush()
-    for household, fee_year, amount, lines in splits:
-        number = take_number(counter)
+    # Only now the estate's locks, always in this order: receipt counter, then ledger head
+    # (``post_entry``). Numbers are taken after every check, so a refused payment takes none.
+    year = paid_on.year
+    first = take_numbers(session, estate_id, year, len(splits)) if splits else 0
+    receipts: list[FeeReceipt] = []
+    for offset, (household, fee_year, amount, lines) in enumerate(splits):
+        number = first + offset
         receipt_no = format_receipt_no(year, number)
         prepaid = paid_on < fee_year_start(fee_year)
         credit_legs = (
@@ -369,12 +462,23 @@ def pay(
             method=method,
             prepaid=prepaid,
             entry_seq=entry.seq,
+            recognised_entry_seq=None,
             status=ReceiptStatus.VALID,
+            void_reason=None,
+            voided_on=None,
+            void_entry_seq=None,
             lines=[FeeReceiptLine(fund=f, amount=a) for f, a in lines.items()],
         )
         session.add(receipt)
+        receipts.append(receipt)
     session.flush()
-    return payment_view(session, payment)
+    return {
+        "id": payment.id,
+        "method": payment.method.value,
+        "amount": str(payment.amount),
+        "paid_on": payment.paid_on.isoformat(),
+        "receipts": [receipt_view(session, r) for r in receipts],
+    }
 
 
 def payment_view(session: Session, payment: FeePayment) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 The first request with a key stores its result (as JSON) in the same transaction as its
 writes; a replay with the same fingerprint gets the stored result; a different fingerprint
 is a conflict. Concurrent replays on PostgreSQL: the record is inserted *before* the action
-runs, so a second request with the same key waits on the unique index until the first
-commits, then reads its result instead of running the action again.
+runs (``INSERT … ON CONFLICT DO NOTHING``, one round trip), so a second request with the same
+key waits on the unique index until the first commits, then reads its result instead of
+running the action again.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.journal import IdempotencyRecord
@@ -65,23 +67,25 @@ def run_idempotent(
     if not key.strip() or len(key) > MAX_KEY:
         raise ValidationError.field("Idempotency-Key", f"must be 1–{MAX_KEY} characters")
     digest = _fingerprint(fingerprint)
-    record = _lookup(session, scope, key)
-    if record is not None:
-        return _replay(record, digest, key)
-    try:
-        with session.begin_nested():
-            record = IdempotencyRecord(scope=scope, key=key, fingerprint=digest, result="")
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        # Another request with this key got there first and has committed by now.
+    table = cast(Table, IdempotencyRecord.__table__)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # One statement claims the key: ON CONFLICT DO NOTHING waits (PostgreSQL) for a
+    # concurrent request with the same key to end, then inserts nothing if it committed.
+    record_id = session.execute(
+        insert(table)
+        .values(scope=scope, key=key, fingerprint=digest, result="")
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    ).scalar_one_or_none()
+    if record_id is None:
         winner = _lookup(session, scope, key)
         if winner is None:
-            raise ConflictError(
-                f"A request with Idempotency-Key {key!r} is in progress; retry."
-            ) from None
+            raise ConflictError(f"A request with Idempotency-Key {key!r} is in progress; retry.")
         return _replay(winner, digest, key)
     result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))
-    record.result = json.dumps(result, ensure_ascii=False, sort_keys=True)
-    session.flush()
+    session.execute(
+        update(table)
+        .where(table.c.id == record_id)
+        .values(result=json.dumps(result, ensure_ascii=False, sort_keys=True))
+    )
     return result, False

@@ -6,7 +6,9 @@ the next gapless sequence number and stores its text and postings. Like every bu
 block it only flushes: the caller commits, together with its own workflow rows.
 
 Writers of one estate are serialised on its ``ledger_heads`` row (``SELECT … FOR UPDATE``
-on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises every writer).
+on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises every writer). Checks that
+need no lock (balance, texts, accounts open, personal data) run before the head is locked;
+under it run only the idempotency key, period locks, fund balances, seq and hash.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, literal, or_, select
+from sqlalchemy import Integer, and_, cast, event, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -287,27 +289,49 @@ def _post(
         _raise_problems([("legs", "beancount finds the legs unbalanced")])
     print_ = fingerprint(draft, reverses_seq)
 
-    head = _lock_head(session, estate_id)
-    existing = session.scalars(
-        select(JournalEntry).where(
-            JournalEntry.estate_id == estate_id,
-            JournalEntry.idempotency_key == idempotency_key,
-        )
-    ).one_or_none()
-    if existing is not None:
-        if existing.fingerprint != print_:
-            raise IdempotencyConflictError(
-                f"Idempotency key {idempotency_key!r} was used for a different entry "
-                f"(seq {existing.seq}).",
-                extra={"seq": existing.seq},
-            )
-        return existing
+    # Checks that need no lock run first, so the head stays locked only for what does
+    # (period locks, the key, funds, seq and hash): accounts only ever open, and the texts
+    # are the draft's own.
+    try:
+        _check_accounts_open(session, estate_id, draft.date, legs)
+        _check_personal_data(session, estate_id, draft)
+    except ValidationError:
+        # A replay of an entry posted before still answers with that entry (the key was
+        # looked up first when every check ran under the lock).
+        replayed = _entry_by_key(session, estate_id, idempotency_key)
+        if replayed is None:
+            raise
+        return _replay(replayed, idempotency_key, print_)
 
+    head = _lock_head(session, estate_id)
+    existing_id, period_lock_id = session.execute(
+        select(
+            select(JournalEntry.id)
+            .where(
+                JournalEntry.estate_id == estate_id,
+                JournalEntry.idempotency_key == idempotency_key,
+            )
+            .scalar_subquery(),
+            select(PeriodLock.id)
+            .where(
+                PeriodLock.estate_id == estate_id,
+                PeriodLock.start <= draft.date,
+                PeriodLock.end >= draft.date,
+            )
+            .limit(1)
+            .scalar_subquery(),
+        )
+    ).one()
+    if existing_id is not None:
+        existing = session.get(JournalEntry, existing_id)
+        assert existing is not None
+        return _replay(existing, idempotency_key, print_)
+    if period_lock_id is not None:
+        _check_period_open(session, estate_id, draft.date)  # raises PeriodLockedError
+    # (one statement for the key and the period: it runs after the lock, so it sees every
+    # entry and period lock committed before this writer got the head)
     if reverses_seq is not None:
         _check_reversible(session, estate_id, reverses_seq)
-    _check_accounts_open(session, estate_id, draft.date, legs)
-    _check_personal_data(session, estate_id, draft)
-    _check_period_open(session, estate_id, draft.date)
     _check_funds(session, estate_id, draft.date, legs)
 
     seq = head.last_seq + 1
@@ -357,6 +381,24 @@ def _post(
     return entry
 
 
+def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | None:
+    return session.scalars(
+        select(JournalEntry).where(
+            JournalEntry.estate_id == estate_id, JournalEntry.idempotency_key == key
+        )
+    ).one_or_none()
+
+
+def _replay(existing: JournalEntry, idempotency_key: str, print_: str) -> JournalEntry:
+    if existing.fingerprint != print_:
+        raise IdempotencyConflictError(
+            f"Idempotency key {idempotency_key!r} was used for a different entry "
+            f"(seq {existing.seq}).",
+            extra={"seq": existing.seq},
+        )
+    return existing
+
+
 def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
     original = get_entry(session, estate_id, seq)
     if original.reverses_seq is not None:
@@ -373,15 +415,27 @@ def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
         raise ConflictError(f"Entry {seq} was already reversed by entry {already}.")
 
 
+#: ``session.info`` key: ``{estate_id: {account: opened_on}}`` seen in this session. Accounts
+#: are never closed, so what was open stays open; any rollback forgets it.
+OPENED_ACCOUNTS = "trustfund.opened_accounts"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_opened_accounts(session: Session, _previous: Any) -> None:
+    session.info.pop(OPENED_ACCOUNTS, None)
+
+
 def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
     accounts = {leg.account for leg in legs}
-    opened = dict(
-        session.execute(
+    known: dict[str, date] = session.info.setdefault(OPENED_ACCOUNTS, {}).setdefault(estate_id, {})
+    if missing := accounts - known.keys():
+        rows = session.execute(
             select(LedgerAccount.account, LedgerAccount.opened_on).where(
-                LedgerAccount.estate_id == estate_id, LedgerAccount.account.in_(accounts)
+                LedgerAccount.estate_id == estate_id, LedgerAccount.account.in_(missing)
             )
-        ).all()
-    )
+        )
+        known.update((account, opened_on) for account, opened_on in rows)
+    opened = known
     problems = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)
