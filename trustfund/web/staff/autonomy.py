@@ -113,6 +113,34 @@ def _reindex(errors: dict[str, str], name: str, rows: list[int]) -> dict[str, st
     return out
 
 
+_RULE = re.compile(
+    r"\w+ (?P<span>any amount|> [\d,.]+ and ≤ [\d,.]+|[>≤] [\d,.]+): "
+    r"(?:(?P<n>\d+) (?P<role>\w+) approvers?|a (?P<mrole>\w+) majority \((?P<m>\d+) of \d+\))"
+    r"(?P<vote> and an owners' vote \(double majority\))?"
+)
+_ROLE_ZH = {"council": "理事", "committee": "业委会委员"}
+
+
+def rule_zh(text: str) -> str:
+    """An approval rule label (``project ≤ 500.00: 1 council approver``) in Chinese, also
+    inside a longer sentence; anything else unchanged."""
+
+    def one(m: re.Match[str]) -> str:
+        span = m["span"]
+        amount = (
+            "任何金额"
+            if span == "any amount"
+            else span.replace("and", "且").replace("≤", "不超过").replace(">", "超过") + " 元"
+        )
+        if m["n"]:
+            who = f"需 {m['n']} 位{_ROLE_ZH.get(m['role'], m['role'])}批准"
+        else:
+            who = f"需{_ROLE_ZH.get(m['mrole'], m['mrole'])}过半数（{m['m']} 人）批准"
+        return f"{amount}，{who}" + ("，并须业主表决" if m["vote"] else "")
+
+    return _RULE.sub(one, text)
+
+
 def _budget_message(exc: BudgetExceededError) -> str:
     extra = exc.extra
     if "approved" not in extra:
@@ -636,10 +664,12 @@ class AutonomyPagesController(Controller):
         ]
         request_id = view["approval"]["request_id"] if view["approval"] else None
         pending_approval = bool(view["approval"]) and view["approval"]["status"] == "pending"
+        view["history"] = [{**h, "reason": rule_zh(h["reason"] or "")} for h in view["history"]]
         return page(
             request,
             "staff/autonomy_project.html",
             status=status,
+            rule_zh=rule_zh,
             estate=estate,
             p=view,
             lines=lines,
