@@ -148,6 +148,17 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     expect(phone.locator("main")).to_contain_text("预算行：苗木")
     shoot(phone, server, "autonomy-project")
 
+    # --- a budget revision goes to the council ---------------------------------------
+    phone.click("#budget summary")
+    phone.fill("#budget input[name=amount] >> nth=1", "200")
+    phone.click("#budget button[type=submit]")
+    expect(phone.locator("#f-reason ~ .field-error")).to_contain_text("必填")
+    expect(phone.locator("#budget input[name=amount] >> nth=1")).to_have_value("200")
+    phone.fill("#f-reason", "工具涨价")
+    phone.click("#budget button[type=submit]")
+    expect(phone.locator("[role=status]")).to_contain_text("预算调整已提交理事会")
+    expect(phone.locator("main")).to_contain_text("待理事会决定 合计 500.00 元：工具涨价")
+
     # --- the database agrees ---------------------------------------------------------
     with server.session() as s:
         project = s.scalars(select(GrantProject)).one()
