@@ -159,16 +159,62 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     expect(phone.locator("[role=status]")).to_contain_text("预算调整已提交理事会")
     expect(phone.locator("main")).to_contain_text("待理事会决定 合计 500.00 元：工具涨价")
 
+    # --- the council approves the revision, the committee the claim --------------------
+    phone.click("button:has-text('退出')")
+    sign_in(phone, server, "council1")
+    phone.goto(f"{server.url}/staff/{world.slug}/approvals")
+    phone.click(".approval-card:has-text('工具涨价')")
+    revision = phone.locator(".grant-detail")
+    expect(revision).to_contain_text("快鹿公园微改造")
+    expect(revision).to_contain_text("200.00")
+    expect(revision).to_contain_text("300.00")  # 苗木: approved and taken
+    phone.click("button[value=approve]")
+    phone.click("button:has-text('退出')")
+    sign_in(phone, server, "committee1")
+    phone.goto(f"{server.url}/staff/{world.slug}/approvals")
+    phone.click(".approval-card:has-text('鄞州花木场')")
+    expect(phone.locator(".fund-after")).to_contain_text("自治基金·KLGY")
+    phone.click("button[value=approve]")
+
+    # --- paid, settled, the money left goes back to the crowd -----------------------
+    phone.click("button:has-text('退出')")
+    sign_in(phone, server, "steward")
+    phone.goto(project_url)
+    expect(phone.locator("table.budget")).to_contain_text("200.00")
+    phone.click("a:has-text('蜡梅苗木')")
+    phone.click(".pay button[type=submit]")
+    expect(phone.locator("h1")).to_contain_text("已付款")
+    phone.goto(project_url)
+    phone.click("#settle summary")
+    phone.click("#settle button[type=submit]")
+    expect(phone.locator("h1")).to_contain_text("已结算")
+    expect(phone.locator("main")).to_contain_text("结余 100.00")
+    phone.select_option("#f-kind", "refund")
+    phone.select_option("#f-gift_id", index=1)
+    phone.fill("#f-amount", "100")
+    phone.fill("#f-reason", "结余退还众筹居民")
+    phone.click("#leftover button[type=submit]")
+    expect(phone.locator("[role=status]")).to_contain_text("结余处理已提交理事会")
+    phone.click("button:has-text('退出')")
+    sign_in(phone, server, "council1")
+    phone.goto(f"{server.url}/staff/{world.slug}/approvals")
+    phone.click(".approval-card:has-text('结余退还众筹居民')")
+    refund = phone.locator(".grant-detail")
+    expect(refund).to_contain_text("退还捐款 · 100.00 元")
+    expect(refund).to_contain_text("快鹿公园居民众筹")
+    expect(refund).to_contain_text("0.00")
+    shoot(phone, server, "autonomy-refund-approval")
+
     # --- the database agrees ---------------------------------------------------------
     with server.session() as s:
         project = s.scalars(select(GrantProject)).one()
-        assert project.status == ProjectStatus.IMPLEMENTING
+        assert project.status == ProjectStatus.SETTLED
         assert [(x.description, x.approved_amount) for x in project.lines] == [
             ("苗木", Decimal("300.00")),
-            ("工具", Decimal("150.00")),
+            ("工具", Decimal("200.00")),
         ]
         balances_now = fund_balances(s, world.estate_id)
-        assert balances_now["autonomy:KLGY"] == Decimal("400.00")
+        assert balances_now["autonomy:KLGY"] == Decimal("100.00")
         assert balances_now["autonomy"] == Decimal("0.00")
         link = s.scalars(select(Disbursement)).one()
         claim = s.get(Claim, link.claim_id)
@@ -176,7 +222,7 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
         assert (claim.amount, claim.fund, claim.status) == (
             Decimal("300.00"),
             "autonomy:KLGY",
-            ClaimStatus.SUBMITTED,
+            ClaimStatus.PAID,
         )
         assert link.budget_line_id == project.lines[0].id
         donor = s.scalars(select(GrantSource).where(GrantSource.anonymous)).one()

@@ -50,6 +50,9 @@ def local_time(value: str | datetime | None, zone: str) -> str:
 
 
 def fund_name(fund: str) -> str:
+    """``maintenance`` → 维修; a project's sub-fund ``autonomy:KLGY`` → 自治基金·KLGY."""
+    if fund.startswith("autonomy:"):
+        return f"{FUND_NAMES_ZH.get('autonomy', '自治基金')}·{fund.split(':', 1)[1]}"
     return FUND_NAMES_ZH.get(fund, fund)
 
 
