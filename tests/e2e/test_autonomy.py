@@ -78,8 +78,12 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     phone.click("text=登记捐款")
     phone.select_option("#f-kind", "crowdfunding")
     phone.fill("#f-donor_name", "快鹿公园居民众筹")
-    phone.fill("#f-amount", "400")
     phone.select_option("#f-project_id", label="限定用于：快鹿公园微改造")
+    phone.click("main button[type=submit]")  # no amount: refused next to the field
+    expect(phone.locator("#e-amount")).to_contain_text("必填")
+    expect(phone.locator("#f-donor_name")).to_have_value("快鹿公园居民众筹")
+    expect(phone.locator("#f-project_id option:checked")).to_have_text("限定用于：快鹿公园微改造")
+    phone.fill("#f-amount", "400")
     shoot(phone, server, "autonomy-gift")
     phone.click("main button[type=submit]")
     expect(phone.locator("[role=status]")).to_contain_text("已登记捐款")

@@ -400,6 +400,8 @@ class AutonomyPagesController(Controller):
             errors["project_id"] = "请选择列表中的一项"
         if not data.donor_name.strip():
             errors["donor_name"] = "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）"
+        if not data.amount.strip():
+            errors["amount"] = "必填"
         if errors or received_on is None:
             return self._gift_page(request, db_session, estate, data, errors, 422)
         actor = principal_of(request).user_id
