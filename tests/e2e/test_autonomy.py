@@ -72,6 +72,16 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     expect(phone.locator("[role=status]")).to_contain_text("已提交理事会决定")
     expect(phone.locator("h1")).to_contain_text("待理事会决定")
     project_url = phone.url.split("?")[0]
+    # corrected before the council decides: back to draft, submitted anew
+    phone.click("text=修改申请")
+    expect(phone.locator("#f-code")).to_have_value("KLGY")
+    expect(phone.locator("#f-line_amount-1")).to_have_value("150.00")
+    phone.fill("#f-purpose", "在快鹿公园种植蜡梅、添置工具，居民共建共管，认养到户。")
+    phone.click("button[value=save]")
+    expect(phone.locator("[role=status]")).to_contain_text("现为草稿")
+    expect(phone.locator("main")).to_contain_text("认养到户")
+    phone.click("main button:has-text('提交理事会决定')")
+    expect(phone.locator("h1")).to_contain_text("待理事会决定")
 
     # --- a crowdfunding gift restricted to the project ------------------------------
     phone.goto(base)

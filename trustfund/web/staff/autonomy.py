@@ -27,6 +27,7 @@ from trustfund.grants import disbursements, gifts, service
 from trustfund.grants.common import SOURCE_NAMES_ZH, STATUS_ZH
 from trustfund.grants.disbursements import BudgetExceededError
 from trustfund.grants.schemas import (
+    BudgetLineIn,
     BudgetRevisionIn,
     DisbursementIn,
     GiftIn,
@@ -197,14 +198,14 @@ class ProjectForm(BaseModel):
     plan_amount: Repeated = Field(default_factory=list)
 
     def lines(self) -> list[dict[str, str]]:
-        n = max(len(self.line_description), len(self.line_amount), 1)
-        return [
-            {
-                "description": _at(self.line_description, i),
-                "amount": _at(self.line_amount, i),
-            }
-            for i in range(max(n, 3))
+        """The budget rows as sent, then one blank row (at least three rows)."""
+        rows = [
+            {"description": _at(self.line_description, i), "amount": _at(self.line_amount, i)}
+            for i in range(max(len(self.line_description), len(self.line_amount)))
         ]
+        while len(rows) < 3 or any(rows[-1].values()):
+            rows.append({"description": "", "amount": ""})
+        return rows
 
     def plan(self) -> list[dict[str, str]]:
         n = max(len(self.plan_source), len(self.plan_amount), 2)
@@ -511,6 +512,7 @@ class AutonomyPagesController(Controller):
         form: ProjectForm,
         errors: dict[str, str] | None = None,
         status: int = 200,
+        project_id: int | None = None,
     ) -> Template:
         sources = service.list_sources(session, estate.id)
         return page(
@@ -518,6 +520,9 @@ class AutonomyPagesController(Controller):
             "staff/autonomy_project_form.html",
             status=status,
             estate=estate,
+            project_id=project_id,
+            action=f"/staff/{estate.slug}/autonomy/projects"
+            + (f"/{project_id}/edit" if project_id else ""),
             form=form,
             lines=form.lines(),
             plan=form.plan(),
@@ -551,6 +556,60 @@ class AutonomyPagesController(Controller):
     ) -> Response[Any]:
         """Save the application (its sub-fund is opened) and, when asked, submit it to the
         council at once."""
+        return self._save(request, db_session, estate, data, None)
+
+    @get("/projects/{project_id:int}/edit", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def edit_project(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        project_id: FromPath[int],
+    ) -> Template:
+        """An application not yet approved, in its form again (a rejected one is corrected
+        here and submitted anew)."""
+        view = service.show_project(db_session, estate.id, project_id)
+        form = ProjectForm(
+            code=view["code"],
+            title=view["title"],
+            purpose=view["purpose"],
+            applicant=view["applicant"],
+            applied_on=view["applied_on"],
+            line_description=[x["description"] for x in view["lines"]],
+            line_amount=[x["amount"] for x in view["lines"]],
+            plan_source=[str(x["source_id"]) for x in view["plan"]],
+            plan_amount=[x["amount"] for x in view["plan"]],
+        )
+        return self._project_form(request, db_session, estate, form, project_id=project_id)
+
+    @post(
+        "/projects/{project_id:int}/edit",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.update_project"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def update_project(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        project_id: FromPath[int],
+        data: URLEncodedBody[ProjectForm],
+    ) -> Response[Any]:
+        """Save the changes: a pending decision becomes void and the application is a draft
+        again (submitted anew when asked)."""
+        view = service.show_project(db_session, estate.id, project_id)  # 404 first
+        data.code = view["code"]
+        return self._save(request, db_session, estate, data, project_id)
+
+    def _save(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        estate: Estate,
+        data: ProjectForm,
+        project_id: int | None,
+    ) -> Response[Any]:
         errors: dict[str, str] = {}
         applied_on = parse_day(data.applied_on, "applied_on", errors)
         if applied_on is None and "applied_on" not in errors:
@@ -572,7 +631,9 @@ class AutonomyPagesController(Controller):
             plan_sent.append(i)
             plan.append(PlanItemIn(source_id=source_id, amount=item["amount"]))
         if errors or applied_on is None:
-            return self._project_form(request, db_session, estate, data, errors, 422)
+            return self._project_form(
+                request, db_session, estate, data, errors, 422, project_id=project_id
+            )
         actor = principal_of(request).user_id
         body = ProjectIn(
             code=data.code.strip().upper(),
@@ -581,18 +642,23 @@ class AutonomyPagesController(Controller):
             applicant=data.applicant,
             applied_on=applied_on,
             lines=[
-                {"description": rows[i]["description"], "amount": rows[i]["amount"]}  # type: ignore[misc]
+                BudgetLineIn(description=rows[i]["description"], amount=rows[i]["amount"])
                 for i in sent
             ],
             plan=plan,
         )
         try:
-            created = service.create_project(db_session, estate.id, body, actor)
+            if project_id is None:
+                created = service.create_project(db_session, estate.id, body, actor)
+            else:
+                created = service.update_project(db_session, estate.id, project_id, body, actor)
         except TrustfundError as exc:
             db_session.rollback()
             errs = _errors(exc, set(ProjectForm.model_fields) | {"lines"})
             errs = _reindex(_reindex(errs, "lines", sent), "plan", plan_sent)
-            return self._project_form(request, db_session, estate, data, errs, exc.status_code)
+            return self._project_form(
+                request, db_session, estate, data, errs, exc.status_code, project_id=project_id
+            )
         url = f"/staff/{estate.slug}/autonomy/projects/{created['id']}"
         if data.action == "submit":
             try:
@@ -608,7 +674,8 @@ class AutonomyPagesController(Controller):
                     status=exc.status_code,
                 )
             return Redirect(f"{url}?done=submitted", status_code=HTTP_303_SEE_OTHER)
-        return Redirect(f"{url}?done=created", status_code=HTTP_303_SEE_OTHER)
+        done = "created" if project_id is None else "edited"
+        return Redirect(f"{url}?done={done}", status_code=HTTP_303_SEE_OTHER)
 
     # --- one project ----------------------------------------------------------------
 
