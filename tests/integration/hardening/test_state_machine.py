@@ -127,7 +127,8 @@ class DomainMachine(RuleBasedStateMachine):
         self.eid = self.w.estate.id
         self.slug = self.w.estate.slug
         self.today = date(2025, 1, 6)
-        self.locked_through: date | None = None
+        self.locked_through: date | None = None  # end of the latest published month
+        self.locked: list[tuple[date, date]] = []  # published months (earlier ones may be open)
         self.paid: dict[int, Decimal] = {h.id: ZERO for h in self.w.households}
         self.cash = ZERO
         self.claims: dict[int, tuple[str, Decimal, date]] = {}  # id -> fund, amount, work date
@@ -178,7 +179,7 @@ class DomainMachine(RuleBasedStateMachine):
         return fund_balances(self.session, self.eid, as_of=as_of)
 
     def in_locked(self, day: date) -> bool:
-        return self.locked_through is not None and day <= self.locked_through
+        return any(start <= day <= end for start, end in self.locked)
 
     # --- time ---------------------------------------------------------------------------
 
@@ -507,12 +508,13 @@ class DomainMachine(RuleBasedStateMachine):
         assert version_id is not None
         self.published.append(version_id)
         self.locked_through = _month_end(month)
+        self.locked.append((month, self.locked_through))
 
     @precondition(lambda self: self.locked_through is not None)
     @rule(offset=st.integers(0, 400), what=st.sampled_from(["gift", "pay", "deposit"]))
     def post_into_locked(self, offset: int, what: str) -> None:
-        assert self.locked_through is not None
-        day = max(date(2025, 1, 1), self.locked_through - timedelta(days=offset))
+        start, end = self.locked[offset % len(self.locked)]
+        day = start + timedelta(days=offset % ((end - start).days + 1))
         h = self.w.households[0]
         steward = self.w.steward.id
         action: Callable[[], Any]
