@@ -12,6 +12,7 @@ import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
+    InternalServerException,
     NotFoundException,
     ValidationException,
 )
@@ -78,8 +79,40 @@ def validation_exception_handler(
     )
 
 
+def _misfiled_input_errors(exc: HTTPException) -> list[dict[str, str]]:
+    """Field errors of a request body that Litestar reported as a 500.
+
+    Litestar files a validation error under a dependency's failure (``InternalServerException``)
+    when the failing body field has the name of a dependency in scope — ``estate`` in a
+    membership body, since every handler has the ``estate`` dependency. Our dependencies are
+    built by our own providers and never fail validation, so such errors are the caller's."""
+    if not isinstance(exc, InternalServerException):
+        return []
+    raw = getattr(exc.__cause__, "errors", None)
+    if not isinstance(raw, list):
+        return []
+    return [
+        {
+            "field": ".".join(str(p) for p in item.get("loc", ()) if p != "data") or "body",
+            "reason": str(item.get("msg", "invalid value")).split(" - ", 1)[0],
+        }
+        for item in raw
+        if isinstance(item, dict)
+    ]
+
+
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    if errors := _misfiled_input_errors(exc):
+        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+        return problem(
+            422,
+            "Invalid input",
+            detail,
+            slug="validation",
+            instance=request.url.path,
+            errors=errors,
+        )
     if isinstance(exc, NotFoundException):
         return problem(
             404, "Not found", "No such resource.", slug="not-found", instance=request.url.path

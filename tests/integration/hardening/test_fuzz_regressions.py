@@ -108,3 +108,23 @@ def test_openapi_documents_what_the_operations_answer(client: TestClient[Litesta
         "status",
         "detail",
     ]
+
+
+@pytest.mark.parametrize("estate", [{}, [], 5])
+def test_a_bad_body_field_named_like_a_dependency_is_a_422_naming_it(
+    session: Session, client: TestClient[Litestar], estate: Any
+) -> None:
+    """Litestar filed the error of body field ``estate`` (also the name of a dependency)
+    as a dependency failure: 500."""
+    tokens = _steward(session)
+    user, _ = make_user(session)
+    session.rollback()
+    response = client.post(
+        f"/api/v1/users/{user.id}/memberships",
+        json={"role": "council", "estate": estate},
+        headers=auth_headers(tokens["admin"]),
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "estate", "reason": "Input should be a valid string"}
+    ]
