@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from sqlalchemy.orm import Session
@@ -67,7 +67,7 @@ def _report(report: dict[str, Any], fmt: str, name: str) -> Response[Any]:
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
     if fmt == "html":
-        return Response(reports.report_html(report), media_type="text/html; charset=utf-8")
+        return Response(reports.report_html(report), media_type=MediaType.HTML)
     return Response(report)
 
 
@@ -95,7 +95,12 @@ class GrantsController(Controller):
         """Record a source: its kind, its name, whether it stays anonymous in public."""
         return service.add_source(db_session, estate.id, data, _principal(request).user_id)
 
-    @get("/sources/{source_id:int}/report", opt=estate_action(Action.READ), sync_to_thread=True)
+    @get(
+        "/sources/{source_id:int}/report",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type="*/*",  # JSON, HTML or PDF by ?format=
+    )
     def source_report(
         self,
         db_session: NamedDependency[Session],
@@ -339,7 +344,12 @@ class GrantsController(Controller):
         """Actual against budget per line and the sub-fund's ledger figures (live)."""
         return service.show_settlement(db_session, estate.id, project_id)
 
-    @get("/projects/{project_id:int}/report", opt=estate_action(Action.READ), sync_to_thread=True)
+    @get(
+        "/projects/{project_id:int}/report",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type="*/*",  # JSON, HTML or PDF by ?format=
+    )
     def project_report(
         self,
         db_session: NamedDependency[Session],

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth_headers, make_estate, make_user
 from trustfund.auth.principal import Role
+from trustfund.db.models.estates import Estate
 
 UPLOADS = [
     "/api/v1/estates/own/households/import",
@@ -128,3 +130,30 @@ def test_a_bad_body_field_named_like_a_dependency_is_a_422_naming_it(
     assert response.json()["errors"] == [
         {"field": "estate", "reason": "Input should be a valid string"}
     ]
+
+
+def test_funder_reports_say_their_content_type_once(
+    session: Session, client: TestClient[Litestar]
+) -> None:
+    """The HTML report answered ``text/html; charset=utf-8; charset=utf-8``, and the
+    OpenAPI document promised JSON only."""
+    from tests.factories import seed_grants
+    from trustfund.db.models.grants import GrantProject, GrantSource
+
+    tokens = _steward(session)
+    estate_id = session.scalar(select(Estate.id).where(Estate.slug == "own"))
+    estate = session.get(Estate, estate_id)
+    assert estate is not None
+    seed_grants(session, estate)
+    source = session.scalar(select(GrantSource.id).where(GrantSource.estate_id == estate_id))
+    project = session.scalar(select(GrantProject.id).where(GrantProject.estate_id == estate_id))
+    session.rollback()
+    spec = client.get("/schema/openapi.json").json()["paths"]
+    for path in (f"sources/{source}/report", f"projects/{project}/report"):
+        url = f"/api/v1/estates/own/grants/{path}"
+        html = client.get(url, params={"format": "html"}, headers=auth_headers(tokens["steward"]))
+        assert html.status_code == 200, html.text
+        assert html.headers["content-type"] == "text/html; charset=utf-8"
+        template = "/api/v1/estates/{estate_slug}/grants/" + path.split("/")[0]
+        template += "/{source_id}/report" if path.startswith("sources") else "/{project_id}/report"
+        assert list(spec[template]["get"]["responses"]["200"]["content"]) == ["*/*"]
