@@ -5,6 +5,10 @@ write exactly the same way and nothing is half-written.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +16,55 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+#: SQLite: transactions begun in this context only read (``BEGIN DEFERRED``, no write lock).
+_READS_ONLY: ContextVar[bool] = ContextVar("trustfund_sqlite_reads_only", default=False)
+_HOLDS_WRITER_LOCK = "trustfund.holds_writer_lock"
+#: How long a writer waits for the in-process queue before it tries SQLite's own lock anyway.
+WRITER_QUEUE_TIMEOUT = 30.0
+
+
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """On SQLite, transactions begun inside run ``BEGIN DEFERRED``: one snapshot for all
+    their reads, no write lock. For sessions that only read (the ledger mirror); a write
+    inside may fail with "database is locked" when another writer committed since its first
+    read. No effect on PostgreSQL."""
+    token = _READS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READS_ONLY.reset(token)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+_PENDING = "trustfund.begin_pending"
+
+
+def _takes_write_lock(statement: str, context: Any) -> bool:
+    """Whether ``statement`` writes (or is a savepoint), or is a ``SELECT … FOR UPDATE``
+    (which the SQLite compiler leaves out of the SQL text, so it is read off the statement)."""
+    if statement.lstrip()[:9].upper().startswith(_WRITES):
+        return True
+    compiled = getattr(context, "compiled", None)
+    target = getattr(compiled, "statement", None)
+    return getattr(target, "_for_update_arg", None) is not None
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``. SQLite gets foreign keys, WAL, a busy timeout and
-    ``BEGIN IMMEDIATE`` transactions (writers queue instead of failing on lock upgrade)."""
+    """An engine for ``url``. SQLite gets foreign keys, WAL and a busy timeout, and writers
+    are serialised the way PostgreSQL's row locks serialise them, as late as possible:
+
+    - A transaction starts without a SQLite transaction: its reads see the last commit, as
+      under PostgreSQL's READ COMMITTED.
+    - Its first write, savepoint or ``SELECT … FOR UPDATE`` takes the write lock
+      (``BEGIN IMMEDIATE``) and keeps it until commit or rollback — so what a service reads
+      after its ``FOR UPDATE`` or first write cannot change under it, on both backends.
+    - Writers of one process queue first on a lock in the process and only then ask SQLite:
+      SQLite's busy handler polls in growing sleeps (up to 100 ms), so under many concurrent
+      writers a waiter could sleep through many commits. Between processes the busy handler
+      still decides.
+
+    ``reads_only()`` gives a transaction one consistent snapshot (``BEGIN DEFERRED``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -31,9 +80,45 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        writers = threading.Lock()
+
+        def _release(info: dict[str, Any]) -> None:
+            info.pop(_PENDING, None)
+            if info.pop(_HOLDS_WRITER_LOCK, False):
+                writers.release()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if _READS_ONLY.get():
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.info[_PENDING] = True
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _sqlite_lock_on_write(
+            conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+        ) -> None:
+            if not conn.info.get(_PENDING) or not _takes_write_lock(statement, context):
+                return
+            conn.info[_PENDING] = False
+            conn.info[_HOLDS_WRITER_LOCK] = writers.acquire(timeout=WRITER_QUEUE_TIMEOUT)
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn.info)
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _sqlite_end(conn: Any) -> None:
+            _release(conn.info)
+
+        @event.listens_for(engine, "checkin")
+        @event.listens_for(engine, "invalidate")
+        @event.listens_for(engine, "close")
+        def _sqlite_gone(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+            if record is not None:
+                _release(record.info)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

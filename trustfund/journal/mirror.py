@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, LedgerHead
+from trustfund.db.session import reads_only
 from trustfund.errors import NotFoundError
 from trustfund.journal.service import CHAINED_ESTATES
 from trustfund.ledger.text import header
@@ -160,7 +161,7 @@ def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settin
         estate_ids = session.info.pop(CHAINED_ESTATES, None)
         if not estate_ids:
             return
-        with session_factory() as mirror_session:
+        with reads_only(), session_factory() as mirror_session:
             for estate_id in sorted(estate_ids):
                 estate = mirror_session.get(Estate, estate_id)
                 if estate is None:
