@@ -11,13 +11,22 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.journal import PeriodLock as PeriodLockRow
-from trustfund.errors import FieldError, ValidationError
+from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.journal import schemas, service
+from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import to_money
 from trustfund.settings import Settings
 
-RESERVED_KINDS = frozenset({"opening", "reversal"})
+#: Kinds the general-entry API posts. Everything else belongs to a domain (fee payments,
+#: claims, gifts, transfers …) and is corrected there (void, refund, new claim), where its
+#: own rules and approvals apply.
+GENERAL_KIND = "general"
+
+FUND_CHANGE_REASON = (
+    "changes the {fund} fund: money enters or leaves a fund only through a fee payment, "
+    "an approved claim, a gift or an approved fund transfer (four eyes)"
+)
 
 
 def entry_schema(entry: JournalEntry, reversed_by_seq: int | None) -> schemas.Entry:
@@ -73,7 +82,11 @@ def record_entry(
     idempotency_key: str | None,
     actor_user_id: int | None,
 ) -> schemas.Entry:
-    """Post a general entry, commit, sync the mirror. Raises what ``post_entry`` raises."""
+    """Post a general entry — one that moves money between asset and liability accounts
+    (bank, cash on hand, payables …) without changing any fund — and commit. One person may
+    record it, so it may not touch Income, Expenses or Equity: that would move trust money
+    without the approvals the domains enforce. Raises ``ValidationError`` (also for a
+    fund-changing leg, naming it) and what ``post_entry`` raises."""
     key = _key(idempotency_key)
     errors: list[FieldError] = []
     legs: list[Leg] = []
@@ -82,8 +95,16 @@ def record_entry(
             legs.append(Leg(leg.account, to_money(leg.amount)))
         except ValueError as exc:
             errors.append(FieldError(f"legs[{i}].amount", str(exc)))
-    if data.kind in RESERVED_KINDS:
-        errors.append(FieldError("kind", f"{data.kind!r} entries are posted by the ledger itself"))
+        fund = fund_of(leg.account)
+        if fund is not None:
+            errors.append(FieldError(f"legs[{i}].account", FUND_CHANGE_REASON.format(fund=fund)))
+    if data.kind != GENERAL_KIND:
+        errors.append(
+            FieldError(
+                "kind",
+                f"must be {GENERAL_KIND!r}; {data.kind!r} entries are posted by their domain",
+            )
+        )
     if errors:
         raise ValidationError("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
     draft = EntryDraft(
@@ -111,7 +132,16 @@ def reverse_entry(
     idempotency_key: str | None,
     actor_user_id: int | None,
 ) -> schemas.Entry:
-    """Reverse entry ``seq``, commit, sync the mirror. Raises what ``reverse_entry`` raises."""
+    """Reverse a general entry ``seq`` and commit. Entries of a domain (fee payments,
+    payouts, gifts …) are corrected in their domain, which keeps its own records (receipts,
+    cash on hand, claims) consistent: reversing them here is a ``ConflictError``. Raises what
+    ``reverse_entry`` raises."""
+    original = service.get_entry(session, estate.id, seq)
+    if original.kind != GENERAL_KIND:
+        raise ConflictError(
+            f"Entry {seq} is a {original.kind!r} entry: correct it where it was made "
+            "(void the receipt, refund, void the claim …), not with a ledger reversal."
+        )
     entry = service.reverse_entry(
         session,
         estate.id,

@@ -137,7 +137,7 @@ def test_full_workflow(
             "date": "2026-03-15",
             "narration": "补记",
             "legs": [
-                {"account": "Expenses:Maintenance:Repairs", "amount": "5.00"},
+                {"account": "Assets:Cash:Steward", "amount": "5.00"},
                 {"account": "Assets:Bank:Committee", "amount": "-5.00"},
             ],
         },
