@@ -213,77 +213,79 @@ def main() -> None:
         path = Path(args.sqlite or Path(tempfile.mkdtemp()) / "memory.db")
         fresh = not path.exists()
         url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    upgrade(engine)
-    gen = generate(engine, args.estates, args.households) if fresh else 0.0
-    with make_session_factory(engine)() as s:
-        slugs = list(
-            s.scalars(select(Estate.slug).where(Estate.slug.like("m%")).order_by(Estate.slug))
-        )
-        total = s.scalar(select(func.count()).select_from(Household)) or 0
-    token = admin_token(engine)
-    engine.dispose()
-    workdir = Path(tempfile.mkdtemp(prefix="tf-memory-"))
-    env = {
-        **os.environ,
-        "TRUSTFUND_DATABASE_URL": url,
-        "TRUSTFUND_LEDGER_DIR": str(workdir / "ledgers"),
-        "TRUSTFUND_VAR_DIR": str(workdir / "var"),
-        "TRUSTFUND_SECRET_KEY": "memory-bench",
-    }
-    port = free_port()
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [TRUSTFUND, "serve", "--no-upgrade", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.perf_counter() - started > 600:
-                raise SystemExit("server did not start")
-            time.sleep(0.2)
-        startup = time.perf_counter() - started
-        at_start = rss_kb(proc.pid)
-        rng = random.Random(6)
-        n1, t1 = exercise(port, token, slugs, args.households, rng)
-        after_one = rss_kb(proc.pid)
-        n2, t2 = exercise(port, token, slugs, args.households, rng)
-        after_two = rss_kb(proc.pid)
+        engine = make_engine(url)
+        upgrade(engine)
+        gen = generate(engine, args.estates, args.households) if fresh else 0.0
+        with make_session_factory(engine)() as s:
+            slugs = list(
+                s.scalars(select(Estate.slug).where(Estate.slug.like("m%")).order_by(Estate.slug))
+            )
+            total = s.scalar(select(func.count()).select_from(Household)) or 0
+        token = admin_token(engine)
+        engine.dispose()
+        workdir = Path(tempfile.mkdtemp(prefix="tf-memory-"))
+        env = {
+            **os.environ,
+            "TRUSTFUND_DATABASE_URL": url,
+            "TRUSTFUND_LEDGER_DIR": str(workdir / "ledgers"),
+            "TRUSTFUND_VAR_DIR": str(workdir / "var"),
+            "TRUSTFUND_SECRET_KEY": "memory-bench",
+        }
+        port = free_port()
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [TRUSTFUND, "serve", "--no-upgrade", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.perf_counter() - started > 600:
+                    raise SystemExit("server did not start")
+                time.sleep(0.2)
+            startup = time.perf_counter() - started
+            at_start = rss_kb(proc.pid)
+            rng = random.Random(6)
+            n1, t1 = exercise(port, token, slugs, args.households, rng)
+            after_one = rss_kb(proc.pid)
+            n2, t2 = exercise(port, token, slugs, args.households, rng)
+            after_two = rss_kb(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        backend = "postgresql" if args.postgres else "sqlite"
+        print(
+            f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cpus, "
+            f"Python {platform.python_version()}, {backend}; load average after: {load}"
+        )
+        print(
+            f"{backend}: {len(slugs)} estates, {total:,} households; generated in {gen:.0f} s; "
+            f"server start-up (incl. writing {len(slugs)} mirrors) {startup:.1f} s"
+        )
+        print(
+            "| backend | estates | households | RSS after start-up | after pass 1 | after pass 2 | peak (VmHWM) | requests/s |"
+        )
+        print(
+            f"| {backend} | {len(slugs)} | {total:,} | {at_start['VmRSS'] / 1024:.0f} MB | "
+            f"{after_one['VmRSS'] / 1024:.0f} MB | {after_two['VmRSS'] / 1024:.0f} MB | "
+            f"{after_two['VmHWM'] / 1024:.0f} MB | {(n1 + n2) / (t1 + t2):.0f} ({n1 + n2} requests) |"
+        )
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    backend = "postgresql" if args.postgres else "sqlite"
-    print(
-        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cpus, "
-        f"Python {platform.python_version()}, {backend}; load average after: {load}"
-    )
-    print(
-        f"{backend}: {len(slugs)} estates, {total:,} households; generated in {gen:.0f} s; "
-        f"server start-up (incl. writing {len(slugs)} mirrors) {startup:.1f} s"
-    )
-    print(
-        "| backend | estates | households | RSS after start-up | after pass 1 | after pass 2 | peak (VmHWM) | requests/s |"
-    )
-    print(
-        f"| {backend} | {len(slugs)} | {total:,} | {at_start['VmRSS'] / 1024:.0f} MB | "
-        f"{after_one['VmRSS'] / 1024:.0f} MB | {after_two['VmRSS'] / 1024:.0f} MB | "
-        f"{after_two['VmHWM'] / 1024:.0f} MB | {(n1 + n2) / (t1 + t2):.0f} ({n1 + n2} requests) |"
-    )
-    if admin is not None:
-        if not args.keep:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        else:
-            print(f"kept database {name} (reuse with --database {name})")
-        admin.dispose()
+        if admin is not None:
+            if not args.keep:
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                print(f"kept database {name} (reuse with --database {name})")
+            admin.dispose()
 
 
 if __name__ == "__main__":
