@@ -34,21 +34,22 @@ fi
 STAMP="$(date +%F-%H%M)"
 OUT="bench/out/$STAMP"
 mkdir -p "$OUT"
+[ -f bench/out/.gitignore ] || echo '*' > bench/out/.gitignore  # outputs are not committed
 FAILED=()
 
 bench() {  # name, command...
     local name="$1"; shift
     echo "== $name: $*"
-    {
+    (
         echo "\$ $*"
         echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-        local start=$SECONDS
+        start=$SECONDS
         "$@" 2>&1
-        local rc=$?
+        rc=$?
         echo "exit $rc after $((SECONDS - start)) s; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-        return $rc
-    } > "$OUT/$name.txt" || FAILED+=("$name")
-    tail -n 4 "$OUT/$name.txt"
+        exit $rc
+    ) > "$OUT/$name.txt" || FAILED+=("$name")
+    grep -v '"event":' "$OUT/$name.txt" | tail -n 4
 }
 
 bench ledger_balances_sqlite python bench/ledger_balances.py --entries "$ENTRIES"
