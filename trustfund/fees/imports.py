@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 
 from trustfund.errors import FieldError, ValidationError
 from trustfund.estates.importer import read_table
-from trustfund.fees.payments import pay
+from trustfund.fees.common import get_estate, households_by_code
+from trustfund.fees.payments import (
+    PaymentPlan,
+    outstanding_many,
+    plan_payment,
+    record_planned,
+)
 from trustfund.fees.schemas import AllocationIn, PaymentIn
 from trustfund.journal.idempotency import run_idempotent
 
@@ -157,20 +163,32 @@ def import_payments(
 
     def action() -> dict[str, Any]:
         rows = parse_rows(data, filename)
+        estate = get_estate(session, estate_id)
+        # One batch: every row checked against what is owed (read once, charge rows
+        # locked), then all payments written with one take of receipt numbers and one
+        # lock of the ledger head.
+        households = households_by_code(
+            session, estate_id, {a.household_code.strip() for _, p in rows for a in p.allocations}
+        )
+        owed = outstanding_many(
+            session,
+            [
+                (households[a.household_code.strip()].id, a.fee_year)
+                for _, p in rows
+                for a in p.allocations
+                if a.household_code.strip() in households
+            ],
+            lock=True,
+        )
         errors: list[FieldError] = []
-        receipts: list[str] = []
-        total = Decimal("0.00")
+        plans: list[PaymentPlan] = []
         for number, payment in rows:
             try:
-                with session.begin_nested():
-                    result = pay(session, estate_id, payment, actor_user_id=actor_user_id)
+                plans.append(plan_payment(session, estate, payment, households, owed=owed))
             except ValidationError as exc:
                 for e in exc.errors:
                     field = e.field.replace("allocations[0].", "")
                     errors.append(FieldError(f"rows[{number}].{field}", e.reason))
-                continue
-            receipts.extend(r["receipt_no"] for r in result["receipts"])
-            total += Decimal(result["amount"])
         if errors:
             session.rollback()
             raise ValidationError(
@@ -178,6 +196,9 @@ def import_payments(
                 + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
                 errors=errors,
             )
+        results = record_planned(session, estate_id, plans, actor_user_id=actor_user_id)
+        receipts = [r["receipt_no"] for result in results for r in result["receipts"]]
+        total = sum((Decimal(result["amount"]) for result in results), Decimal("0.00"))
         return {
             "payments": len(rows),
             "amount": str(total),

@@ -35,16 +35,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, literal, or_, select, union_all, update
+from sqlalchemy import Table, func, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from trustfund.db.models.estates import Building, Household
+from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import (
     CashDeposit,
     FeeCharge,
@@ -78,7 +80,7 @@ from trustfund.fees.common import (
 from trustfund.fees.rules import allocate, fee_year_start, format_receipt_no, mask_household
 from trustfund.fees.schemas import DepositIn, PaymentIn, RefundIn
 from trustfund.journal.idempotency import run_idempotent
-from trustfund.journal.service import account_balances, post_entry, reverse_entry
+from trustfund.journal.service import account_balances, post_entries, post_entry, reverse_entry
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO
@@ -155,19 +157,38 @@ def outstanding_many(
     statements; pairs without a charge are missing from the answer. ``lock`` locks the
     pairs' charge rows (``FOR UPDATE`` on PostgreSQL, in id order) before the money paid is
     read, so two payments of one household and year cannot both pass the overpayment check."""
-    pairs = sorted(set(pairs))
-    if not pairs:
-        return {}
+    wanted = sorted(set(pairs))
+    answer: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for start in range(0, len(wanted), 500):  # bound the statement's parameters
+        answer.update(_outstanding_chunk(session, wanted[start : start + 500], lock=lock))
+    return answer
+
+
+def _pairs_filter(
+    household_id: InstrumentedAttribute[int],
+    fee_year: InstrumentedAttribute[int],
+    pairs: list[tuple[int, int]],
+) -> list[ColumnElement[bool]]:
+    """Rows of these households and years (a superset when several: households × years)."""
+    return [household_id.in_({h for h, _ in pairs}), fee_year.in_({y for _, y in pairs})]
+
+
+def _outstanding_chunk(
+    session: Session, pairs: list[tuple[int, int]], *, lock: bool
+) -> dict[tuple[int, int], dict[str, Decimal]]:
     charged: dict[tuple[int, int], dict[str, Decimal]] = {}
     query = (
         select(FeeCharge.household_id, FeeCharge.fee_year, FeeChargeLine.fund, FeeChargeLine.amount)
         .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
-        .where(or_(*(and_(FeeCharge.household_id == h, FeeCharge.fee_year == y) for h, y in pairs)))
+        .where(*_pairs_filter(FeeCharge.household_id, FeeCharge.fee_year, pairs))
         .order_by(FeeCharge.id, FeeChargeLine.id)
     )
     if lock:
         query = query.with_for_update(of=FeeCharge)
+    asked = set(pairs)
     for household_id, fee_year, fund, amount in session.execute(query):
+        if (household_id, fee_year) not in asked:
+            continue  # the filter is households × years
         lines = charged.setdefault((household_id, fee_year), {})
         if fund is not None:
             lines[fund] = amount
@@ -184,7 +205,7 @@ def outstanding_many(
         )
         .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
         .where(
-            or_(*(and_(FeeReceipt.household_id == h, FeeReceipt.fee_year == y) for h, y in wanted)),
+            *_pairs_filter(FeeReceipt.household_id, FeeReceipt.fee_year, wanted),
             FeeReceipt.status == ReceiptStatus.VALID,
         )
         .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund)
@@ -198,13 +219,13 @@ def outstanding_many(
             literal(-1),
         )
         .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
-        .where(
-            or_(*(and_(FeeRefund.household_id == h, FeeRefund.fee_year == y) for h, y in wanted))
-        )
+        .where(*_pairs_filter(FeeRefund.household_id, FeeRefund.fee_year, wanted))
         .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund)
     )
     paid: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for household_id, fee_year, fund, amount, sign in session.execute(union_all(receipts, refunds)):
+        if (household_id, fee_year) not in asked:
+            continue
         kept = paid[(household_id, fee_year)]
         kept[fund] = kept.get(fund, ZERO) + sign * Decimal(amount)
     return {
@@ -324,12 +345,46 @@ def record_payment(
     return result, replayed
 
 
+@dataclass
+class PaymentPlan:
+    """A payment that passed every check: what ``record_planned`` writes."""
+
+    method: PaymentMethod
+    total: Decimal
+    paid_on: date
+    payer: str
+    reference: str
+    #: ``(household, fee year, amount, amount per fund)``, one receipt each.
+    splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]]
+
+
 def pay(
     session: Session, estate_id: int, data: PaymentIn, *, actor_user_id: int | None
 ) -> dict[str, Any]:
     """The building block behind ``record_payment``: validates, numbers, posts and flushes
     (never commits). See ``record_payment`` for the errors."""
     estate = get_estate(session, estate_id)
+    households = households_by_code(
+        session, estate_id, {a.household_code.strip() for a in data.allocations}
+    )
+    plan = plan_payment(session, estate, data, households, owed=None)
+    return record_planned(session, estate_id, [plan], actor_user_id=actor_user_id)[0]
+
+
+def plan_payment(
+    session: Session,
+    estate: Estate,
+    data: PaymentIn,
+    households: dict[str, Household],
+    *,
+    owed: dict[tuple[int, int], dict[str, Decimal]] | None,
+) -> PaymentPlan:
+    """Check a payment against what its households owe, taking no estate-wide lock.
+    ``owed`` is ``outstanding_many`` of its pairs, read beforehand (a batch): this payment's
+    amounts are subtracted from it, so the next payment of the batch sees them. ``None``
+    reads it here, locking the households' charge rows (a concurrent payment of the same
+    household waits there; voids and refunds only ever raise what is outstanding).
+    Raises ValidationError."""
     errors: list[FieldError] = []
     method = PaymentMethod(data.method)
     total = parse_money(data.amount, "amount", errors)
@@ -337,9 +392,6 @@ def pay(
     paid_on = data.paid_on or today
     if paid_on > today:
         errors.append(FieldError("paid_on", f"is in the future (today is {today})"))
-    households = households_by_code(
-        session, estate_id, {a.household_code.strip() for a in data.allocations}
-    )
     parsed: list[tuple[int, Household, int, Decimal]] = []
     seen: set[tuple[str, int]] = set()
     for i, alloc in enumerate(data.allocations):
@@ -370,10 +422,8 @@ def pay(
     raise_if(errors, "The payment is not valid.")
     assert total is not None
 
-    # Everything that needs no estate-wide lock first: what each household still owes (its
-    # charge rows locked, so a concurrent payment of the same household waits here; voids
-    # and refunds only ever raise what is outstanding).
-    owed = outstanding_many(session, [(h.id, fy) for _, h, fy, _ in parsed], lock=True)
+    if owed is None:
+        owed = outstanding_many(session, [(h.id, fy) for _, h, fy, _ in parsed], lock=True)
     splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]] = []
     for i, household, fee_year, amount in parsed:
         where = f"allocations[{i}]"
@@ -404,62 +454,106 @@ def pay(
             + "; ".join(f"{e.field}: {e.reason}" for e in errors),
             errors=errors,
         )
-
-    payment = FeePayment(
-        estate_id=estate_id,
+    for household, fee_year, _, lines in splits:
+        outstanding = owed[(household.id, fee_year)]
+        for fund, part in lines.items():
+            outstanding[fund] -= part
+    return PaymentPlan(
         method=method,
-        amount=total,
+        total=total,
         paid_on=paid_on,
         payer=data.payer.strip(),
         reference=data.reference.strip(),
-        recorded_by_user_id=actor_user_id,
+        splits=splits,
     )
-    session.add(payment)
-    session.flush()
-    # Only now the estate's locks, always in this order: receipt counter, then ledger head
-    # (``post_entry``). Numbers are taken after every check, so a refused payment takes none.
-    year = paid_on.year
-    first = take_numbers(session, estate_id, year, len(splits)) if splits else 0
-    receipts: list[FeeReceipt] = []
-    for offset, (household, fee_year, amount, lines) in enumerate(splits):
-        number = first + offset
-        receipt_no = format_receipt_no(year, number)
-        prepaid = paid_on < fee_year_start(fee_year)
-        credit_legs = (
-            [Leg(PREPAID_FEES, -amount)]
-            if prepaid
-            else [Leg(fee_income_account(Fund(f)), -a) for f, a in lines.items()]
+
+
+def record_planned(
+    session: Session, estate_id: int, plans: list[PaymentPlan], *, actor_user_id: int | None
+) -> list[dict[str, Any]]:
+    """Write checked payments: their rows first, then — only now — the estate's locks,
+    always in this order: receipt numbers (``take_numbers``, once per year for the whole
+    batch), then the ledger head (``post_entries``, once). Numbers are taken after every
+    check, so a refused payment takes none. Flushes; returns each payment's view."""
+    payments = [
+        FeePayment(
+            estate_id=estate_id,
+            method=plan.method,
+            amount=plan.total,
+            paid_on=plan.paid_on,
+            payer=plan.payer,
+            reference=plan.reference,
+            recorded_by_user_id=actor_user_id,
         )
-        narration = f"{fee_year}年度综合服务费{'(预收)' if prepaid else ''} 收据{receipt_no}"
-        entry = post_entry(
-            session,
-            estate_id,
-            EntryDraft(
-                date=paid_on,
+        for plan in plans
+    ]
+    session.add_all(payments)
+    session.flush()
+    per_year: dict[int, int] = defaultdict(int)
+    for plan in plans:
+        per_year[plan.paid_on.year] += len(plan.splits)
+    next_number = {
+        year: take_numbers(session, estate_id, year, count)
+        for year, count in sorted(per_year.items())
+        if count
+    }
+    drafts: list[tuple[EntryDraft, str]] = []
+    pending: list[
+        tuple[FeePayment, PaymentPlan, Household, int, Decimal, dict[str, Decimal], int, str, bool]
+    ] = []
+    for payment, plan in zip(payments, plans, strict=True):
+        year = plan.paid_on.year
+        for household, fee_year, amount, lines in plan.splits:
+            number = next_number[year]
+            next_number[year] += 1
+            receipt_no = format_receipt_no(year, number)
+            prepaid = plan.paid_on < fee_year_start(fee_year)
+            credit_legs = (
+                [Leg(PREPAID_FEES, -amount)]
+                if prepaid
+                else [Leg(fee_income_account(Fund(f)), -a) for f, a in lines.items()]
+            )
+            narration = f"{fee_year}年度综合服务费{'(预收)' if prepaid else ''} 收据{receipt_no}"
+            draft = EntryDraft(
+                date=plan.paid_on,
                 narration=narration,
-                legs=(Leg(money_account(method), amount), *credit_legs),
+                legs=(Leg(money_account(plan.method), amount), *credit_legs),
                 meta={
                     "household": household.code,
                     "receipt": receipt_no,
                     "fee-year": str(fee_year),
-                    "method": method.value,
+                    "method": plan.method.value,
                 },
                 kind="fee_payment",
-            ),
-            idempotency_key=f"fees.receipt:{estate_id}:{receipt_no}",
-            actor_user_id=actor_user_id,
-        )
+            )
+            drafts.append((draft, f"fees.receipt:{estate_id}:{receipt_no}"))
+            pending.append(
+                (payment, plan, household, fee_year, amount, lines, number, receipt_no, prepaid)
+            )
+    entries = post_entries(session, estate_id, drafts, actor_user_id=actor_user_id)
+    views: dict[int, list[FeeReceipt]] = defaultdict(list)
+    for entry, (
+        payment,
+        plan,
+        household,
+        fee_year,
+        amount,
+        lines,
+        number,
+        receipt_no,
+        prepaid,
+    ) in zip(entries, pending, strict=True):
         receipt = FeeReceipt(
             estate_id=estate_id,
             payment_id=payment.id,
             household_id=household.id,
             fee_year=fee_year,
-            year=year,
+            year=plan.paid_on.year,
             number=number,
             receipt_no=receipt_no,
             amount=amount,
-            paid_on=paid_on,
-            method=method,
+            paid_on=plan.paid_on,
+            method=plan.method,
             prepaid=prepaid,
             entry_seq=entry.seq,
             recognised_entry_seq=None,
@@ -470,15 +564,18 @@ def pay(
             lines=[FeeReceiptLine(fund=f, amount=a) for f, a in lines.items()],
         )
         session.add(receipt)
-        receipts.append(receipt)
+        views[id(payment)].append(receipt)
     session.flush()
-    return {
-        "id": payment.id,
-        "method": payment.method.value,
-        "amount": str(payment.amount),
-        "paid_on": payment.paid_on.isoformat(),
-        "receipts": [receipt_view(session, r) for r in receipts],
-    }
+    return [
+        {
+            "id": payment.id,
+            "method": payment.method.value,
+            "amount": str(payment.amount),
+            "paid_on": payment.paid_on.isoformat(),
+            "receipts": [receipt_view(session, r) for r in views[id(payment)]],
+        }
+        for payment in payments
+    ]
 
 
 def payment_view(session: Session, payment: FeePayment) -> dict[str, Any]:

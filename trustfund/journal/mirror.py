@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import structlog
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, LedgerHead
 from trustfund.db.session import reads_only
 from trustfund.errors import NotFoundError
-from trustfund.journal.service import CHAINED_ESTATES
+from trustfund.journal.service import CHAINED_ESTATES, NEW_ENTRIES
 from trustfund.ledger.text import header
 from trustfund.settings import Settings
 
@@ -94,7 +94,7 @@ def sync_mirror(session: Session, settings: Settings, estate: Estate) -> bool:
 
 
 _LAST_SEQ = re.compile(rb'\n  seq: "(\d+)"\n')
-_TAIL_BYTES = 256 * 1024
+_TAIL_BYTES = (8 * 1024, 256 * 1024)
 
 
 def _last_seq_in_file(path: Path) -> int | None:
@@ -102,10 +102,47 @@ def _last_seq_in_file(path: Path) -> int | None:
     with open(path, "rb") as handle:
         handle.seek(0, os.SEEK_END)
         size = handle.tell()
-        handle.seek(max(0, size - _TAIL_BYTES))
-        tail = handle.read()
-    found = _LAST_SEQ.findall(tail)
-    return int(found[-1]) if found else None
+        for tail_bytes in _TAIL_BYTES:
+            handle.seek(max(0, size - tail_bytes))
+            found = _LAST_SEQ.findall(handle.read())
+            if found:
+                return int(found[-1])
+            if tail_bytes >= size:
+                break
+    return None
+
+
+def append_committed(settings: Settings, estate: Estate, entries: list[tuple[int, str]]) -> bool:
+    """Append ``entries`` (``(seq, text)``, just committed, consecutive) without reading the
+    database, if the file ends right before the first of them. Returns False (nothing
+    written) otherwise: the caller falls back to ``append_mirror``."""
+    path = mirror_path(settings, estate)
+    seqs = [seq for seq, _ in entries]
+    if not entries or seqs != list(range(seqs[0], seqs[0] + len(seqs))) or not path.exists():
+        return False
+    with open(path.parent / f".{path.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if _last_seq_in_file(path) != seqs[0] - 1:
+                return False
+            with open(path, "ab") as handle:  # no fsync: see append_mirror
+                handle.write("".join("\n" + text for _, text in entries).encode("utf-8"))
+            return True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _committed(session: Session, estate_id: int) -> tuple[Estate | None, list[tuple[int, str]]]:
+    """The estate (if loaded in ``session``) and the entries ``session`` just committed."""
+    estate = session.identity_map.get(session.identity_key(Estate, estate_id))
+    if not isinstance(estate, Estate) or "slug" not in inspect(estate).dict:
+        return None, []
+    entries = sorted(
+        (entry.seq, entry.text)
+        for entry in session.info.get(NEW_ENTRIES, [])
+        if entry.estate_id == estate_id and inspect(entry).persistent
+    )
+    return estate, entries
 
 
 def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
@@ -151,7 +188,8 @@ def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
 
 def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settings) -> None:
     """After every commit of a session from ``session_factory`` that extended an estate's
-    chain, append the new entries to that estate's mirror. One place for the API, the CLI
+    chain, append the new entries to that estate's mirror: straight from the committed
+    entries when the file ends right before them, else read from the database. One place for the API, the CLI
     and the demo. A failed write is logged, not raised: the entries are committed, and
     start-up or ``trustfund ledger sync`` repairs the file."""
 
@@ -160,9 +198,21 @@ def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settin
             return  # a SAVEPOINT released: the outer transaction is still open
         estate_ids = session.info.pop(CHAINED_ESTATES, None)
         if not estate_ids:
+            session.info.pop(NEW_ENTRIES, None)
+            return
+        rest = []
+        for estate_id in sorted(estate_ids):
+            estate, entries = _committed(session, estate_id)
+            try:
+                if estate is None or not append_committed(settings, estate, entries):
+                    rest.append(estate_id)
+            except (OSError, ValueError):
+                log.exception("ledger mirror write failed", estate=estate_id)
+        session.info.pop(NEW_ENTRIES, None)
+        if not rest:
             return
         with reads_only(), session_factory() as mirror_session:
-            for estate_id in sorted(estate_ids):
+            for estate_id in rest:
                 estate = mirror_session.get(Estate, estate_id)
                 if estate is None:
                     continue
@@ -173,6 +223,7 @@ def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settin
 
     def _after_rollback(session: Session) -> None:
         session.info.pop(CHAINED_ESTATES, None)
+        session.info.pop(NEW_ENTRIES, None)
 
     event.listen(session_factory, "after_commit", _after_commit)
     event.listen(session_factory, "after_rollback", _after_rollback)

@@ -80,6 +80,10 @@ PERSONAL_DATA_REASON = (
 
 #: ``session.info`` key: ids of estates whose chain this transaction may have extended.
 CHAINED_ESTATES = "trustfund.chained_estates"
+#: ``session.info`` key: the entries this transaction added (the mirror hook appends them
+#: after the commit without reading them back; those of a rolled-back savepoint are no
+#: longer persistent and are left out).
+NEW_ENTRIES = "trustfund.new_entries"
 
 
 def open_accounts(
@@ -120,23 +124,23 @@ def open_accounts(
                 estate_id=estate_id, account=spec.account, name=spec.name, fund=fund, opened_on=on
             )
         )
-        session.add(
-            JournalEntry(
-                estate_id=estate_id,
-                seq=seq,
-                date=on,
-                kind="open",
-                payee=None,
-                narration=spec.name,
-                meta=json.dumps({"account": spec.account}),
-                text=with_hash(canonical, digest),
-                hash=digest,
-                prev_hash=head.last_hash,
-                idempotency_key=f"open:{spec.account}",
-                fingerprint=hashlib.sha256(canonical.split("\n", 1)[0].encode()).hexdigest(),
-                actor_user_id=actor_user_id,
-            )
+        opening = JournalEntry(
+            estate_id=estate_id,
+            seq=seq,
+            date=on,
+            kind="open",
+            payee=None,
+            narration=spec.name,
+            meta=json.dumps({"account": spec.account}),
+            text=with_hash(canonical, digest),
+            hash=digest,
+            prev_hash=head.last_hash,
+            idempotency_key=f"open:{spec.account}",
+            fingerprint=hashlib.sha256(canonical.split("\n", 1)[0].encode()).hexdigest(),
+            actor_user_id=actor_user_id,
         )
+        session.add(opening)
+        session.info.setdefault(NEW_ENTRIES, []).append(opening)
         head.last_seq, head.last_hash = seq, digest
     session.flush()
     return len(todo)
@@ -233,6 +237,91 @@ def post_entry(
     accounts, personal data, bad texts), ``PeriodLockedError``, ``InsufficientFundsError``.
     """
     return _post(session, estate_id, draft, idempotency_key, actor_user_id, reverses_seq=None)
+
+
+def post_entries(
+    session: Session,
+    estate_id: int,
+    items: Sequence[tuple[EntryDraft, str]],
+    *,
+    actor_user_id: int | None = None,
+) -> list[JournalEntry]:
+    """``post_entry`` for several ``(draft, idempotency key)`` in order, as one batch: the
+    checks that need no lock run for all drafts first (personal data in one query per 200
+    drafts), then the head is locked once and keys and period locks are read in one query
+    each. Drafts that take money out of a fund, keys used twice or already used go one by
+    one through ``post_entry``. Flushes once. Raises what ``post_entry`` raises."""
+    if len(items) <= 1:
+        return [
+            post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id)
+            for draft, key in items
+        ]
+    checked: list[tuple[EntryDraft, tuple[Leg, ...], str, str]] = []
+    for index, (draft, key) in enumerate(items):
+        problems = check_draft(draft)
+        if not key or len(key) > 200:
+            problems.append(("idempotency_key", "must be 1–200 characters"))
+        _raise_problems([(f"entries[{index}].{f}", r) for f, r in problems])
+        legs = tuple(normalised_legs(draft))
+        if bean.residual(bean.to_transaction(draft)) != ZERO:
+            _raise_problems([(f"entries[{index}].legs", "beancount finds the legs unbalanced")])
+        checked.append((draft, legs, key, fingerprint(draft, None)))
+    keys = [key for _, key in items]
+    takes = any(d < ZERO for _, legs, _, _ in checked for d in fund_deltas(legs).values())
+    if takes or len(set(keys)) != len(keys):
+        return _one_by_one(session, estate_id, items, actor_user_id)
+    for draft, legs, _, _ in checked:
+        _check_accounts_open(session, estate_id, draft.date, legs)
+    for start in range(0, len(checked), 200):
+        chunk = [draft for draft, _, _, _ in checked[start : start + 200]]
+        fields = [(name, value) for draft in chunk for name, value in _texts(draft)]
+        if any(MOBILE.search(v) for _, v in fields) or _mentions_household_person(
+            session, estate_id, fields
+        ):
+            for draft in chunk:
+                _check_personal_data(session, estate_id, draft)  # raises for the first
+    head = _lock_head(session, estate_id)
+    used: set[str] = set()
+    for start in range(0, len(keys), 500):
+        used.update(
+            session.scalars(
+                select(JournalEntry.idempotency_key).where(
+                    JournalEntry.estate_id == estate_id,
+                    JournalEntry.idempotency_key.in_(keys[start : start + 500]),
+                )
+            )
+        )
+    if used:
+        return _one_by_one(session, estate_id, items, actor_user_id)
+    dates = [draft.date for draft, _, _, _ in checked]
+    locks = session.execute(
+        select(PeriodLock.start, PeriodLock.end).where(
+            PeriodLock.estate_id == estate_id,
+            PeriodLock.start <= max(dates),
+            PeriodLock.end >= min(dates),
+        )
+    ).all()
+    for on in sorted(set(dates)):
+        if any(begin <= on <= end for begin, end in locks):
+            _check_period_open(session, estate_id, on)  # raises PeriodLockedError
+    entries = [
+        _append(session, estate_id, head, draft, legs, key, print_, actor_user_id, None)
+        for draft, legs, key, print_ in checked
+    ]
+    session.flush()
+    return entries
+
+
+def _one_by_one(
+    session: Session,
+    estate_id: int,
+    items: Sequence[tuple[EntryDraft, str]],
+    actor_user_id: int | None,
+) -> list[JournalEntry]:
+    return [
+        post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id)
+        for draft, key in items
+    ]
 
 
 def reverse_entry(
@@ -334,6 +423,25 @@ def _post(
         _check_reversible(session, estate_id, reverses_seq)
     _check_funds(session, estate_id, draft.date, legs)
 
+    entry = _append(
+        session, estate_id, head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq
+    )
+    session.flush()
+    return entry
+
+
+def _append(
+    session: Session,
+    estate_id: int,
+    head: LedgerHead,
+    draft: EntryDraft,
+    legs: Sequence[Leg],
+    idempotency_key: str,
+    print_: str,
+    actor_user_id: int | None,
+    reverses_seq: int | None,
+) -> JournalEntry:
+    """Chain a checked draft onto the locked ``head`` (added, not flushed)."""
     seq = head.last_seq + 1
     canonical = canonical_text(
         seq=seq,
@@ -375,9 +483,9 @@ def _post(
         for i, leg in enumerate(legs)
     ]
     session.add(entry)
+    session.info.setdefault(NEW_ENTRIES, []).append(entry)
     head.last_seq = seq
     head.last_hash = digest
-    session.flush()
     return entry
 
 
@@ -446,14 +554,20 @@ def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Seque
     _raise_problems(problems)
 
 
-def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) -> None:
-    """Refuse owner names and phone numbers of the estate's households (and anything that
-    looks like a mobile number) in the entry's texts. The comparison runs in the database,
-    so a posting never loads the households table into Python."""
+def _texts(draft: EntryDraft) -> list[tuple[str, str]]:
+    """The entry's free texts, named by field: what the personal-data check reads."""
     fields: list[tuple[str, str]] = [("narration", draft.narration)]
     if draft.payee is not None:
         fields.append(("payee", draft.payee))
     fields += [(f"meta.{k}", v) for k, v in sorted(draft.meta.items())]
+    return fields
+
+
+def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) -> None:
+    """Refuse owner names and phone numbers of the estate's households (and anything that
+    looks like a mobile number) in the entry's texts. The comparison runs in the database,
+    so a posting never loads the households table into Python."""
+    fields = _texts(draft)
     problems = [(name, PERSONAL_DATA_REASON) for name, value in fields if MOBILE.search(value)]
     candidates = [
         (name, value) for name, value in fields if (name, PERSONAL_DATA_REASON) not in problems
