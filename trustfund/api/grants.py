@@ -68,7 +68,7 @@ def _report(report: dict[str, Any], fmt: str, name: str) -> Response[Any]:
         )
     if fmt == "html":
         return Response(reports.report_html(report), media_type=MediaType.HTML)
-    return Response(report)
+    return Response(report, media_type=MediaType.JSON)
 
 
 class GrantsController(Controller):

@@ -154,6 +154,9 @@ def test_funder_reports_say_their_content_type_once(
         html = client.get(url, params={"format": "html"}, headers=auth_headers(tokens["steward"]))
         assert html.status_code == 200, html.text
         assert html.headers["content-type"] == "text/html; charset=utf-8"
+        as_json = client.get(url, headers=auth_headers(tokens["steward"]))
+        assert as_json.status_code == 200, as_json.text
+        assert as_json.headers["content-type"] == "application/json"
         template = "/api/v1/estates/{estate_slug}/grants/" + path.split("/")[0]
         template += "/{source_id}/report" if path.startswith("sources") else "/{project_id}/report"
         assert list(spec[template]["get"]["responses"]["200"]["content"]) == ["*/*"]
