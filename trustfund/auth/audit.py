@@ -9,9 +9,9 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Principal
@@ -65,7 +65,7 @@ def record_audit(
     """
     if principal is not None:
         user_id, username = principal.user_id, principal.username
-    record = AuditRecord(
+    values = dict(
         occurred_at=utcnow(),
         user_id=user_id,
         username=_clip(username or ANONYMOUS, 64),
@@ -79,10 +79,11 @@ def record_audit(
         user_agent=_clip(user_agent, 300),
         detail=_small(detail),
     )
-    with session_factory() as session:
-        session.add(record)
+    table = cast(Table, AuditRecord.__table__)
+    with session_factory() as session:  # one INSERT … RETURNING, no unit of work
+        record_id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
         session.commit()
-        return record.id
+        return int(record_id)
 
 
 def list_audit(

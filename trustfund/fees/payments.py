@@ -80,7 +80,13 @@ from trustfund.fees.common import (
 from trustfund.fees.rules import allocate, fee_year_start, format_receipt_no, mask_household
 from trustfund.fees.schemas import DepositIn, PaymentIn, RefundIn
 from trustfund.journal.idempotency import run_idempotent
-from trustfund.journal.service import account_balances, post_entries, post_entry, reverse_entry
+from trustfund.journal.service import (
+    account_balances,
+    opened_accounts,
+    post_entries,
+    post_entry,
+    reverse_entry,
+)
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO
@@ -490,8 +496,16 @@ def record_planned(
     session.add_all(payments)
     session.flush()
     per_year: dict[int, int] = defaultdict(int)
+    accounts: set[str] = set()
     for plan in plans:
         per_year[plan.paid_on.year] += len(plan.splits)
+        accounts.add(money_account(plan.method))
+        for _, fee_year, _, lines in plan.splits:
+            if plan.paid_on < fee_year_start(fee_year):
+                accounts.add(PREPAID_FEES)
+            else:
+                accounts.update(fee_income_account(Fund(f)) for f in lines)
+    opened_accounts(session, estate_id, accounts)  # read now, not under the locks
     next_number = {
         year: take_numbers(session, estate_id, year, count)
         for year, count in sorted(per_year.items())

@@ -533,8 +533,10 @@ def _forget_opened_accounts(session: Session, _previous: Any) -> None:
     session.info.pop(OPENED_ACCOUNTS, None)
 
 
-def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
-    accounts = {leg.account for leg in legs}
+def opened_accounts(session: Session, estate_id: int, accounts: set[str]) -> dict[str, date]:
+    """When each of ``accounts`` was opened (missing: not open), remembered for the session so
+    that a caller may read them before it takes the estate's locks and ``post_entry`` then
+    finds them without a query."""
     known: dict[str, date] = session.info.setdefault(OPENED_ACCOUNTS, {}).setdefault(estate_id, {})
     if missing := accounts - known.keys():
         rows = session.execute(
@@ -543,7 +545,11 @@ def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Seque
             )
         )
         known.update((account, opened_on) for account, opened_on in rows)
-    opened = known
+    return known
+
+
+def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
+    opened = opened_accounts(session, estate_id, {leg.account for leg in legs})
     problems = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)
