@@ -159,6 +159,21 @@ def serve(url: str, workers: int, var_dir: Path) -> tuple[subprocess.Popen[bytes
     raise SystemExit("server did not start")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process and its workers (Linux /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += map(int, Path(f"/proc/{current}/task/{task}/children").read_text().split())
+        except OSError:
+            continue
+    return total
+
+
 def run_clients(
     port: int, slug: str, token: str, codes: list[str], clients: int
 ) -> dict[str, float]:
@@ -282,7 +297,9 @@ def main() -> None:
     estate_id, codes, token = seed(engine, "bench", args.payments)
     proc, port = serve(url, args.workers, var_dir)
     try:
+        cpu = server_cpu_seconds(proc.pid)
         stats = run_clients(port, "bench", token, codes, args.clients)
+        cpu = server_cpu_seconds(proc.pid) - cpu
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -290,7 +307,8 @@ def main() -> None:
         f"{args.backend}: {stats['requests']} payments by {args.clients} clients "
         f"({args.workers} uvicorn workers) in {stats['seconds']:.1f} s: "
         f"{stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.0f} ms, p99 {stats['p99_ms']:.0f} ms, "
-        f"errors {stats['errors']}"
+        f"errors {stats['errors']}; server CPU {cpu * 1000 / max(1, stats['requests']):.1f} ms "
+        f"per payment; load average {os.getloadavg()[0]:.1f}"
     )
     print(check_receipts(engine, estate_id, args.payments))
     if args.import_rows:
