@@ -1,9 +1,10 @@
 """API fuzzing: zero 5xx and zero schema violations as every caller (see ``fuzzing.py``).
 
-Bounded for the suite: 2 examples per operation, caller and mode, and the callers split
-between the backends (anonymous, steward and committee on SQLite; council, supervisor and
-admin on PostgreSQL), about half a minute each. A longer run fuzzes every caller on both
-backends: ``TRUSTFUND_FUZZ_EXAMPLES=25 pytest -m fuzz tests/integration/hardening -s``.
+Bounded for the suite: 2 positive and 1 negative example per operation and caller, the
+callers split between the backends (anonymous, steward and committee on SQLite; council,
+supervisor and admin on PostgreSQL): about 1,100 requests and 30–60 s per backend. A longer
+run fuzzes every caller on both backends (``TRUSTFUND_FUZZ_EXAMPLES=N``: N positive and N/2
+negative examples): ``TRUSTFUND_FUZZ_EXAMPLES=10 pytest -m fuzz tests/integration/hardening -s``.
 """
 
 from __future__ import annotations
