@@ -93,7 +93,10 @@ class JournalPosting(Base):
     __table_args__ = (
         UniqueConstraint("entry_id", "position"),
         CheckConstraint("amount <> 0", name="amount_nonzero"),
-        Index("ix_journal_postings_estate_id_date", "estate_id", "date"),
+        # Period sums group a date range by account: covering, so they never touch the table.
+        Index("ix_journal_postings_period", "estate_id", "date", "account", "amount"),
+        # One account's postings over time (expense detail, statements).
+        Index("ix_journal_postings_account", "estate_id", "account", "date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
