@@ -438,15 +438,17 @@ class DomainMachine(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 10**6))
     def reverse(self, pick: int) -> None:
         entries = self.session.execute(
-            select(JournalEntry.seq, JournalEntry.reverses_seq)
+            select(JournalEntry.seq, JournalEntry.reverses_seq, JournalEntry.kind)
             .where(JournalEntry.estate_id == self.eid, JournalEntry.kind != "open")
             .order_by(JournalEntry.seq)
         ).all()
-        reversed_seqs = {r for _, r in entries if r is not None}
-        seq, reverses = entries[pick % len(entries)]
+        reversed_seqs = {r for _, r, _ in entries if r is not None}
+        seq, reverses, kind = entries[pick % len(entries)]
         cash_before = cash_balance(self.session, self.eid)
         self.session.rollback()
-        conflict = reverses is not None or seq in reversed_seqs
+        # The ledger API reverses only general entries; a domain's entries (fee payments,
+        # payouts, gifts …) are corrected in their domain, so reversing them is a conflict.
+        conflict = reverses is not None or seq in reversed_seqs or kind != "general"
         result = self.attempt(
             "reverse",
             lambda: journal.reverse_entry(
