@@ -10,14 +10,15 @@ moves money takes an ``Idempotency-Key`` header; a replay answers with the first
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action, public
+from trustfund.api.access import estate_action, public
+from trustfund.api.common import IdempotencyKey, actor_id, idempotent_response
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
@@ -33,29 +34,7 @@ from trustfund.fees.schemas import (
 )
 from trustfund.settings import Settings
 
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        required=False,
-        description="Any unique string; a replay returns the first result.",
-    ),
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _actor(request: Request[Any, Any, Any]) -> int | None:
-    principal = current_principal(request)
-    return principal.user_id if principal else None
-
-
-def _answer(result: tuple[dict[str, Any], bool], status: int = 201) -> Response[dict[str, Any]]:
-    body, replayed = result
-    return Response(
-        body,
-        status_code=status,
-        headers={"Idempotent-Replayed": "true"} if replayed else None,
-    )
 
 
 class FeesController(Controller):
@@ -91,7 +70,7 @@ class FeesController(Controller):
         """Submit a fee schedule (the steward)."""
         return schedule.schedule_view(
             schedule.save_schedule(
-                db_session, estate.id, fee_year, data, actor_user_id=_actor(request)
+                db_session, estate.id, fee_year, data, actor_user_id=actor_id(request)
             )
         )
 
@@ -117,7 +96,7 @@ class FeesController(Controller):
                 estate.id,
                 fee_year,
                 content_hash=data.content_hash,
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
             )
         )
 
@@ -180,12 +159,12 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Record a payment for one or several households (one receipt each)."""
-        return _answer(
+        return idempotent_response(
             payments.record_payment(
                 db_session,
                 estate.id,
                 data,
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,
             )
         )
@@ -205,12 +184,12 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Import payments from a spreadsheet."""
-        return _answer(
+        return idempotent_response(
             imports.import_payments(
                 db_session,
                 estate.id,
                 *form_file(data),
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,
             )
         )
@@ -266,14 +245,14 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Void a receipt: its entry is reversed, the number stays visible as void."""
-        return _answer(
+        return idempotent_response(
             payments.void_receipt(
                 db_session,
                 estate.id,
                 receipt_no,
                 reason=data.reason,
                 voided_on=data.voided_on,
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,
             ),
             status=200,
@@ -289,12 +268,12 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Refund money to a household, split over funds like what it paid."""
-        return _answer(
+        return idempotent_response(
             payments.refund(
                 db_session,
                 estate.id,
                 data,
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,
             )
         )
@@ -309,12 +288,12 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """The steward deposits cash into the committee bank account."""
-        return _answer(
+        return idempotent_response(
             payments.deposit_cash(
                 db_session,
                 estate.id,
                 data,
-                actor_user_id=_actor(request),
+                actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,
             )
         )
@@ -342,7 +321,7 @@ class FeesController(Controller):
     ) -> dict[str, Any]:
         """Move money received in advance for the year into its income (safe to repeat)."""
         return payments.recognise_prepaid(
-            db_session, estate.id, fee_year, on=data.on, actor_user_id=_actor(request)
+            db_session, estate.id, fee_year, on=data.on, actor_user_id=actor_id(request)
         )
 
     # --- reports ------------------------------------------------------------------------

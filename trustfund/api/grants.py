@@ -10,17 +10,17 @@ Staff routes under ``/api/v1/estates/{estate_slug}/grants``: the steward records
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action
-from trustfund.auth.principal import Action, Principal
+from trustfund.api.access import estate_action
+from trustfund.api.common import IdempotencyKey, idempotent_response, signed_in_principal
+from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError
 from trustfund.grants import projects, reports, service, transfers
 from trustfund.grants.schemas import (
     BudgetRevisionIn,
@@ -34,29 +34,7 @@ from trustfund.grants.schemas import (
     TransferIn,
 )
 
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        required=False,
-        description="Any unique string; a replay returns the first result.",
-    ),
-]
 ReportFormat = Literal["json", "html", "pdf"]
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = current_principal(request)
-    if principal is None:  # access control already refused anonymous callers
-        raise NotAuthenticatedError("Sign in first.")
-    return principal
-
-
-def _answer(result: tuple[dict[str, Any], bool], status: int = 201) -> Response[dict[str, Any]]:
-    body, replayed = result
-    return Response(
-        body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None
-    )
 
 
 def _report(report: dict[str, Any], fmt: str, name: str) -> Response[Any]:
@@ -93,7 +71,7 @@ class GrantsController(Controller):
         data: JSONBody[SourceIn],
     ) -> dict[str, Any]:
         """Record a source: its kind, its name, whether it stays anonymous in public."""
-        return service.add_source(db_session, estate.id, data, _principal(request).user_id)
+        return service.add_source(db_session, estate.id, data, signed_in_principal(request).user_id)
 
     @get(
         "/sources/{source_id:int}/report",
@@ -128,9 +106,9 @@ class GrantsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Book money received: unrestricted, or restricted to a project's sub-fund."""
-        return _answer(
+        return idempotent_response(
             service.record_gift(
-                db_session, estate.id, data, _principal(request).user_id, idempotency_key
+                db_session, estate.id, data, signed_in_principal(request).user_id, idempotency_key
             )
         )
 
@@ -150,9 +128,9 @@ class GrantsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Record goods or work given in kind (booked only with an estimated value)."""
-        return _answer(
+        return idempotent_response(
             service.record_in_kind(
-                db_session, estate.id, data, _principal(request).user_id, idempotency_key
+                db_session, estate.id, data, signed_in_principal(request).user_id, idempotency_key
             )
         )
 
@@ -173,7 +151,9 @@ class GrantsController(Controller):
         data: JSONBody[ProjectIn],
     ) -> dict[str, Any]:
         """Record an application (draft): budget lines and funding plan by source."""
-        return service.create_project(db_session, estate.id, data, _principal(request).user_id)
+        return service.create_project(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     @get("/projects/{project_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
     def show_project(
@@ -196,7 +176,7 @@ class GrantsController(Controller):
     ) -> dict[str, Any]:
         """Edit an application not yet approved (voids its approval request)."""
         return service.update_project(
-            db_session, estate.id, project_id, data, _principal(request).user_id
+            db_session, estate.id, project_id, data, signed_in_principal(request).user_id
         )
 
     @post(
@@ -214,7 +194,7 @@ class GrantsController(Controller):
     ) -> dict[str, Any]:
         """Submit the application to the council (approval subject kind ``project``)."""
         return service.submit_project(
-            db_session, estate.id, project_id, _principal(request).user_id
+            db_session, estate.id, project_id, signed_in_principal(request).user_id
         )
 
     @post(
@@ -239,7 +219,7 @@ class GrantsController(Controller):
             estate.id,
             projects.PROJECT,
             project_id,
-            _principal(request),
+            signed_in_principal(request),
             data.decision,
             data.reason,
         )
@@ -259,7 +239,7 @@ class GrantsController(Controller):
     ) -> dict[str, Any]:
         """Propose a new budget (approval subject kind ``budget``)."""
         return service.propose_budget(
-            db_session, estate.id, project_id, data, _principal(request).user_id
+            db_session, estate.id, project_id, data, signed_in_principal(request).user_id
         )
 
     @post(
@@ -282,7 +262,7 @@ class GrantsController(Controller):
             estate.id,
             projects.BUDGET,
             revision_id,
-            _principal(request),
+            signed_in_principal(request),
             data.decision,
             data.reason,
         )
@@ -304,13 +284,13 @@ class GrantsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """A project payment: a claim on the project's sub-fund charged to a budget line."""
-        return _answer(
+        return idempotent_response(
             service.disburse(
                 db_session,
                 estate.id,
                 project_id,
                 data,
-                _principal(request).user_id,
+                signed_in_principal(request).user_id,
                 idempotency_key,
             )
         )
@@ -330,7 +310,9 @@ class GrantsController(Controller):
         data: JSONBody[SettleIn],
     ) -> dict[str, Any]:
         """End implementation: actual against budget per line, the ledger's figures."""
-        return service.settle(db_session, estate.id, project_id, data, _principal(request).user_id)
+        return service.settle(
+            db_session, estate.id, project_id, data, signed_in_principal(request).user_id
+        )
 
     @get(
         "/projects/{project_id:int}/settlement", opt=estate_action(Action.READ), sync_to_thread=True
@@ -378,7 +360,9 @@ class GrantsController(Controller):
         data: JSONBody[TransferIn],
     ) -> dict[str, Any]:
         """Propose a transfer between autonomy funds or a refund of a restricted gift."""
-        return service.propose_transfer(db_session, estate.id, data, _principal(request).user_id)
+        return service.propose_transfer(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     @post(
         "/transfers/{transfer_id:int}/decision",
@@ -400,7 +384,7 @@ class GrantsController(Controller):
             estate.id,
             transfers.TRANSFER,
             transfer_id,
-            _principal(request),
+            signed_in_principal(request),
             data.decision,
             data.reason,
         )
@@ -420,9 +404,13 @@ class GrantsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Post an approved transfer or refund to the ledger (once)."""
-        return _answer(
+        return idempotent_response(
             service.post_transfer(
-                db_session, estate.id, transfer_id, _principal(request).user_id, idempotency_key
+                db_session,
+                estate.id,
+                transfer_id,
+                signed_in_principal(request).user_id,
+                idempotency_key,
             ),
             status=200,
         )

@@ -4,25 +4,19 @@ Every other money movement is posted by its own workflow (fees, settlements, gra
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action
+from trustfund.api.access import estate_action
+from trustfund.api.common import IdempotencyKey, actor_id
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.journal import operations, schemas
 from trustfund.settings import Settings
-
-IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
-
-
-def _actor(request: Request[Any, Any, Any]) -> int | None:
-    principal = current_principal(request)
-    return principal.user_id if principal else None
 
 
 class LedgerController(Controller):
@@ -76,7 +70,7 @@ class LedgerController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> schemas.Entry:
         return operations.record_entry(
-            db_session, settings, estate, data, idempotency_key, _actor(request)
+            db_session, settings, estate, data, idempotency_key, actor_id(request)
         )
 
     @post(
@@ -98,7 +92,7 @@ class LedgerController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> schemas.Entry:
         return operations.reverse_entry(
-            db_session, settings, estate, seq, data, idempotency_key, _actor(request)
+            db_session, settings, estate, seq, data, idempotency_key, actor_id(request)
         )
 
     @get(
@@ -147,7 +141,7 @@ class LedgerController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[schemas.PeriodLockCreate],
     ) -> schemas.PeriodLock:
-        return operations.lock_period(db_session, estate, data, _actor(request))
+        return operations.lock_period(db_session, estate, data, actor_id(request))
 
     @get(
         "/period-locks",

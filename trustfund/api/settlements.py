@@ -9,22 +9,23 @@ administered (Action.ADMINISTER). Routes that move money take an ``Idempotency-K
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.api.access import current_principal, estate_action, public
+from trustfund.api.access import estate_action, public
+from trustfund.api.common import IdempotencyKey, idempotent_response, signed_in_principal
 from trustfund.api.uploads import form_file
 from trustfund.approvals import rules as approval_rules
 from trustfund.approvals.schemas import DecisionIn, OwnersVoteIn, RulesIn
-from trustfund.auth.principal import Action, Principal
+from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError, NotFoundError, ValidationError
+from trustfund.errors import NotFoundError, ValidationError
 from trustfund.settings import Settings
 from trustfund.settlements import (
     claims,
@@ -48,22 +49,7 @@ from trustfund.settlements.schemas import (
     WorkOrderStepIn,
 )
 
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        required=False,
-        description="Any unique string; a replay returns the first result.",
-    ),
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = current_principal(request)
-    if principal is None:  # access control already refused anonymous callers
-        raise NotAuthenticatedError("Sign in first.")
-    return principal
 
 
 class ApprovalsController(Controller):
@@ -80,7 +66,7 @@ class ApprovalsController(Controller):
         """Pending requests you may decide (not your own, not decided by you yet)."""
         return [
             approvals.request_view(r)
-            for r in approvals.inbox(db_session, estate.id, _principal(request))
+            for r in approvals.inbox(db_session, estate.id, signed_in_principal(request))
         ]
 
     @get("/{request_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -116,7 +102,7 @@ class ApprovalsController(Controller):
                 db_session,
                 estate.id,
                 request_id,
-                principal=_principal(request),
+                principal=signed_in_principal(request),
                 decision=approvals.Decision(data.decision),
                 reason=data.reason,
                 reviewed_hash=data.content_hash,
@@ -145,7 +131,7 @@ class ApprovalsController(Controller):
                 db_session,
                 estate.id,
                 request_id,
-                recorded_by=_principal(request).user_id,
+                recorded_by=signed_in_principal(request).user_id,
                 households_total=data.households_total,
                 households_voted=data.households_voted,
                 households_for=data.households_for,
@@ -184,13 +170,6 @@ class ApprovalsController(Controller):
         return approval_rules.save_rules(
             db_session, estate.id, subject, [t.model_dump() for t in data.tiers]
         )
-
-
-def _answer(result: tuple[dict[str, Any], bool], status: int = 200) -> Response[dict[str, Any]]:
-    body, replayed = result
-    return Response(
-        body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None
-    )
 
 
 class SettlementsController(Controller):
@@ -232,7 +211,9 @@ class SettlementsController(Controller):
         data: JSONBody[ContractIn],
     ) -> dict[str, Any]:
         """A draft one-year repair contract."""
-        return service.add_contract(db_session, estate.id, data, _principal(request).user_id)
+        return service.add_contract(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     @put("/contracts/{contract_id:int}", opt=estate_action(Action.RECORD), sync_to_thread=True)
     def update_contract(
@@ -259,7 +240,7 @@ class SettlementsController(Controller):
     ) -> dict[str, Any]:
         """Ask the committee to approve the contract; answers the approval request."""
         return service.submit_contract(
-            db_session, estate.id, contract_id, _principal(request).user_id
+            db_session, estate.id, contract_id, signed_in_principal(request).user_id
         )
 
     # --- reference prices ---------------------------------------------------------------
@@ -304,7 +285,7 @@ class SettlementsController(Controller):
             *form_file(data),
             effective_from=when,
             source=source,
-            actor_user_id=_principal(request).user_id,
+            actor_user_id=signed_in_principal(request).user_id,
         )
 
     # --- repair register ----------------------------------------------------------------
@@ -328,7 +309,9 @@ class SettlementsController(Controller):
         data: JSONBody[WorkOrderIn],
     ) -> dict[str, Any]:
         """Register a reported problem."""
-        return service.report_work(db_session, estate.id, data, _principal(request).user_id)
+        return service.report_work(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     @post(
         "/work-orders/{order_id:int}/status",
@@ -367,7 +350,7 @@ class SettlementsController(Controller):
             estate.id,
             order_id,
             *form_file(data),
-            _principal(request).user_id,
+            signed_in_principal(request).user_id,
         )
 
     # --- claims and payouts -------------------------------------------------------------
@@ -397,7 +380,9 @@ class SettlementsController(Controller):
         data: JSONBody[ClaimIn],
     ) -> dict[str, Any]:
         """A draft claim."""
-        return service.create_claim(db_session, estate.id, data, _principal(request).user_id)
+        return service.create_claim(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     @get("/claims/{claim_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
     def show_claim(
@@ -439,7 +424,9 @@ class SettlementsController(Controller):
         claim_id: FromPath[int],
     ) -> dict[str, Any]:
         """Submit for approval (the rule of the claim's amount applies)."""
-        return service.submit_claim(db_session, estate.id, claim_id, _principal(request).user_id)
+        return service.submit_claim(
+            db_session, estate.id, claim_id, signed_in_principal(request).user_id
+        )
 
     @post(
         "/claims/{claim_id:int}/void",
@@ -473,14 +460,15 @@ class SettlementsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """An approved claim becomes payable."""
-        return _answer(
+        return idempotent_response(
             payouts.payable_request(
                 db_session,
                 estate.id,
                 claim_id,
-                actor_user_id=_principal(request).user_id,
+                actor_user_id=signed_in_principal(request).user_id,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            status=200,
         )
 
     @post(
@@ -501,15 +489,16 @@ class SettlementsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
         """Pay an approved claim."""
-        return _answer(
+        return idempotent_response(
             payouts.pay_request(
                 db_session,
                 estate.id,
                 claim_id,
                 paid_on=data.paid_on,
-                actor_user_id=_principal(request).user_id,
+                actor_user_id=signed_in_principal(request).user_id,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            status=200,
         )
 
     @post("/claims/{claim_id:int}/vouchers", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -529,7 +518,7 @@ class SettlementsController(Controller):
             estate.id,
             claim_id,
             *form_file(data),
-            _principal(request).user_id,
+            signed_in_principal(request).user_id,
         )
 
     # --- vouchers -----------------------------------------------------------------------
@@ -606,7 +595,9 @@ class SettlementsController(Controller):
         data: JSONBody[GoodsSlipIn],
     ) -> dict[str, Any]:
         """Record a goods slip."""
-        return service.record_slip(db_session, estate.id, data, _principal(request).user_id)
+        return service.record_slip(
+            db_session, estate.id, data, signed_in_principal(request).user_id
+        )
 
     # --- expense detail table -----------------------------------------------------------
 
