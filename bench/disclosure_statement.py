@@ -14,6 +14,7 @@ live), the statement as canonical JSON, as HTML (page/snapshot document) and as 
 item, the JSON keeps every line). Prints Markdown rows for bench/RESULTS.md.
 
     python bench/disclosure_statement.py --reuse /tmp/tf-bench.db   # keep/reuse the database
+    python bench/disclosure_statement.py --postgres URL --reuse tf_bench_disc   # same, PostgreSQL
 """
 
 from __future__ import annotations
@@ -61,19 +62,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--postgres", default="")
-    parser.add_argument("--reuse", default="", help="SQLite file: generate once, then reuse")
+    parser.add_argument(
+        "--reuse",
+        default="",
+        help="SQLite file, or with --postgres a database name: generate once, then reuse (kept)",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tf-bench-disclosure-"))
     admin = None
     if args.postgres:
-        name = f"tf_bench_{uuid.uuid4().hex[:8]}"
+        name = args.reuse or f"tf_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
+            reuse = bool(
+                args.reuse
+                and c.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first()
+            )
+            if not reuse:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{args.reuse or tmp / 'bench.db'}"
-    reuse = bool(args.reuse) and Path(args.reuse).exists()
+        reuse = bool(args.reuse) and Path(args.reuse).exists()
     engine = make_engine(url)
     factory = make_session_factory(engine)
     if reuse:
@@ -89,7 +101,7 @@ def main() -> None:
             c.commit()
     measure(engine, factory, estate_id, args.entries, gen)
     engine.dispose()
-    if admin is not None:
+    if admin is not None and not args.reuse:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -234,3 +234,59 @@ def test_journal_figures_follow_the_ledger_head(
     monkeypatch.setattr(statements, "_read_journal", real)
     session.commit()
     assert build_statement(session, world.estate, period)["expenditure"]["total"] == "1643.70"
+
+
+def test_expense_lines_of_every_chart_account_even_when_they_cancel_out(
+    session: Session, world: World
+) -> None:
+    """Expense lines are read for the chart's expense accounts (an ``IN`` list, not a
+    ``LIKE``): an account opened later (a project's) is listed, and an expense reversed on its
+    own day shows both lines although the day's sum of the account is zero."""
+    from trustfund.journal import service
+    from trustfund.ledger.accounts import BANK, autonomy_income_account, expense_account
+    from trustfund.ledger.entries import EntryDraft, Leg
+
+    fund = service.open_project_fund(
+        session, world.estate.id, "P7", "楼道扶手", on=date(2026, 1, 1)
+    )
+    spent = Decimal("456.70")
+    service.post_entry(  # the project's money first: a payout never takes a fund below zero
+        session,
+        world.estate.id,
+        EntryDraft(
+            date=date(2026, 3, 1),
+            narration="楼道扶手众筹",
+            legs=(Leg(BANK, spent), Leg(autonomy_income_account("Crowdfunding", fund), -spent)),
+            kind="deposit",
+        ),
+        idempotency_key="p7-0",
+    )
+    entry = service.post_entry(
+        session,
+        world.estate.id,
+        EntryDraft(
+            date=date(2026, 3, 5),
+            narration="楼道扶手材料",
+            payee="城东五金店",
+            legs=(Leg(expense_account(fund, "Projects"), spent), Leg(BANK, -spent)),
+            kind="payout",
+        ),
+        idempotency_key="p7-1",
+    )
+    service.reverse_entry(
+        session,
+        world.estate.id,
+        entry.seq,
+        on=date(2026, 3, 5),
+        reason="重复录入",
+        idempotency_key="p7-1-rev",
+    )
+    session.commit()
+    s = build_statement(session, world.estate, parse_period("2026Q1"))
+    project = [x for x in s["expenditure"]["lines"] if x["fund"] == fund]
+    assert [(x["seq"], x["amount"]) for x in project] == [
+        (entry.seq, "456.70"),
+        (entry.seq + 1, "-456.70"),
+    ]
+    assert s["expenditure"]["total"] == "1630.40"  # unchanged: the two lines cancel
+    assert s["expenditure"]["count"] == 4
