@@ -4,6 +4,8 @@ the per-estate chain head, period locks and request idempotency records.
 ``journal_entries`` and ``journal_postings`` are append-only: no code updates or deletes
 them, and on PostgreSQL triggers (migration 0003) refuse it. ``ledger_heads`` is the one
 mutable row per estate: the last sequence number and hash, locked while posting.
+``journal_daily_totals`` is derived from the postings and kept by the posting service under
+that lock; ``trustfund ledger check`` compares the two.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -60,7 +63,8 @@ class JournalEntry(Base):
         UniqueConstraint("estate_id", "idempotency_key"),
         UniqueConstraint("estate_id", "reverses_seq"),
         CheckConstraint("seq > 0", name="seq_positive"),
-        Index("ix_journal_entries_estate_id_date", "estate_id", "date"),
+        # A period's entry count and last seq from the index alone (migration 0009).
+        Index("ix_journal_entries_period", "estate_id", "date", "seq"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -109,6 +113,26 @@ class JournalPosting(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
+
+
+class JournalDailyTotal(Base):
+    """The sum of one estate's postings to one account on one day, in whole fen.
+
+    Derived data, kept by the posting service (``journal.service``) in the transaction that
+    posts, under the estate's ledger head lock: every new entry's legs are added with one
+    upsert. Opening balances, period sums and the monthly chart of a statement read it instead
+    of the postings — a year of 100,000 entries is about 2,000 rows here against 360,000
+    postings. ``trustfund ledger check`` recomputes it from the postings. Whole fen rather
+    than ``NUMERIC``: SQLite keeps ``NUMERIC`` as binary floating point, and a total updated
+    in place would drift; an integer stays exact on both backends. A day whose postings to an
+    account cancel out keeps its row (with 0)."""
+
+    __tablename__ = "journal_daily_totals"
+
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), primary_key=True)
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fen: Mapped[int] = mapped_column(BigInteger)
 
 
 class PeriodLock(Base):
