@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trustfund.db.models.estates import Estate, Household
 from trustfund.db.models.journal import (
+    JournalDailyTotal,
     JournalEntry,
     JournalPosting,
     LedgerAccount,
@@ -309,6 +311,7 @@ def post_entries(
         for draft, legs, key, print_ in checked
     ]
     session.flush()
+    _add_daily_totals(session, estate_id, entries)
     return entries
 
 
@@ -427,6 +430,7 @@ def _post(
         session, estate_id, head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq
     )
     session.flush()
+    _add_daily_totals(session, estate_id, [entry])
     return entry
 
 
@@ -487,6 +491,29 @@ def _append(
     head.last_seq = seq
     head.last_hash = digest
     return entry
+
+
+def _add_daily_totals(session: Session, estate_id: int, entries: Sequence[JournalEntry]) -> None:
+    """Add the new entries' postings to ``journal_daily_totals`` (whole fen per account and
+    day): one ``INSERT … ON CONFLICT DO UPDATE`` per 500 rows, while the caller still holds
+    the estate's head lock, so no other writer touches these rows."""
+    sums: dict[tuple[date, str], int] = defaultdict(int)
+    for entry in entries:
+        for posting in entry.postings:
+            sums[(posting.date, posting.account)] += int(posting.amount * 100)
+    rows = [
+        {"estate_id": estate_id, "date": on, "account": account, "fen": fen}
+        for (on, account), fen in sorted(sums.items())
+    ]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), 500):
+        stmt = insert(JournalDailyTotal).values(rows[start : start + 500])
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["estate_id", "date", "account"],
+                set_={"fen": JournalDailyTotal.fen + stmt.excluded.fen},
+            )
+        )
 
 
 def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | None:
