@@ -4,7 +4,8 @@
 also comparing each entry's postings rows with the legs written in its text, so that a
 changed row anywhere (text, hash, amount, account, date) names the first bad entry.
 ``check_estate`` additionally loads the export with beancount (parse, booking, validation)
-and compares every account and fund balance beancount computes with the SQL sums.
+and compares every account and fund balance beancount computes with the SQL sums, and the
+daily totals (``journal_daily_totals``) with the postings they are derived from.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
-from trustfund.db.models.journal import JournalEntry, JournalPosting, LedgerHead
+from trustfund.db.models.journal import (
+    JournalDailyTotal,
+    JournalEntry,
+    JournalPosting,
+    LedgerHead,
+)
 from trustfund.journal import service
 from trustfund.journal.mirror import export_text
 from trustfund.ledger import bean
@@ -89,6 +95,45 @@ def verify_journal(session: Session, estate_id: int) -> Verification:
     return result
 
 
+def daily_totals_problems(session: Session, estate_id: int) -> list[str]:
+    """Every (account, day) whose stored daily total differs from the sum of its postings
+    (missing rows and rows without postings included; a stored 0 for a day whose postings
+    cancel out is right)."""
+    by_postings = {
+        (on, account): int(fen)
+        for on, account, fen in session.execute(
+            select(
+                JournalPosting.date,
+                JournalPosting.account,
+                func.sum(cast(func.round(JournalPosting.amount * 100), BigInteger)),
+            )
+            .where(JournalPosting.estate_id == estate_id)
+            .group_by(JournalPosting.date, JournalPosting.account)
+        )
+    }
+    stored = {
+        (on, account): int(fen)
+        for on, account, fen in session.execute(
+            select(JournalDailyTotal.date, JournalDailyTotal.account, JournalDailyTotal.fen).where(
+                JournalDailyTotal.estate_id == estate_id
+            )
+        )
+    }
+    problems = []
+    for on, account in sorted(set(by_postings) | set(stored)):
+        want, got = by_postings.get((on, account)), stored.get((on, account))
+        if want != got:
+            problems.append(
+                f"daily total of {account} on {on.isoformat()}: postings "
+                f"{_fen_text(want)}, stored {_fen_text(got)}"
+            )
+    return problems
+
+
+def _fen_text(fen: int | None) -> str:
+    return "none" if fen is None else f"{Decimal(fen) / 100:.2f}"
+
+
 @dataclass
 class CheckReport:
     entries: int = 0
@@ -129,4 +174,5 @@ def check_estate(session: Session, estate_id: int) -> CheckReport:
             report.problems.append(
                 f"fund {fund}: SQL {sql_funds.get(fund)}, beancount {bean_funds.get(fund)}"
             )
+    report.problems += daily_totals_problems(session, estate_id)
     return report
