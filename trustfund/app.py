@@ -12,7 +12,6 @@ import anyio
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.logging.config import StructLoggingConfig
-from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPI, SecurityScheme
@@ -33,9 +32,6 @@ from trustfund.settings import Settings, get_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VENDOR = "/static/api/vendor"
-
-#: Cookies and headers that must never appear in request logs.
-SECRET_FIELDS = {"tf_session", "csrftoken", "tf_csrf", "authorization", "cookie", "x-csrf-token"}
 
 OPENAPI_DESCRIPTION = """\
 Fund and fee accounting for trust-model (信托制) residential estates.
@@ -183,15 +179,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[
-            PrincipalMiddleware(),
-            LoggingMiddlewareConfig(
-                request_cookies_to_obfuscate=SECRET_FIELDS,
-                request_headers_to_obfuscate=SECRET_FIELDS,
-                response_cookies_to_obfuscate=SECRET_FIELDS,
-                response_headers_to_obfuscate=SECRET_FIELDS | {"set-cookie"},
-                request_log_fields=["method", "path", "query"],
-                response_log_fields=["status_code"],
-            ).middleware,
+            PrincipalMiddleware(),  # also the request log (no headers, no cookies)
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,

@@ -18,7 +18,7 @@ the needed action answers 403. Every refusal is written to the audit log (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import anyio.to_thread
 from litestar import Request
@@ -26,7 +26,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Action, Principal
@@ -42,6 +42,9 @@ from trustfund.errors import (
 PRINCIPAL_KEY = "principal"
 AUDIT_KEY = "tf_audit"
 CREDENTIALS_KEY = "tf_credentials"
+#: ``(slug, EstateRef | None)``: the estate of an estate route, read by ``PrincipalMiddleware``
+#: in the same transaction as the credentials.
+ESTATE_KEY = "tf_estate"
 
 
 def public() -> dict[str, Any]:
@@ -78,19 +81,19 @@ class RequestAudit:
 
 
 def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    principal = connection.scope.get(PRINCIPAL_KEY)  # type: ignore[call-overload]
+    principal = connection.scope.get(PRINCIPAL_KEY)
     return principal if isinstance(principal, Principal) else None
 
 
 def request_audit(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestAudit | None:
-    audit = connection.scope.get(AUDIT_KEY)  # type: ignore[call-overload]
+    audit = connection.scope.get(AUDIT_KEY)
     return audit if isinstance(audit, RequestAudit) else None
 
 
 def current_csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     """The CSRF token of the caller's browser session (pages put it in their forms as
     ``csrf_token`` or send it as ``X-CSRF-Token``); None without a browser session."""
-    credentials = connection.scope.get(CREDENTIALS_KEY)  # type: ignore[call-overload]
+    credentials = connection.scope.get(CREDENTIALS_KEY)
     token = getattr(credentials, "csrf_token", None)
     return token if isinstance(token, str) else None
 
@@ -130,24 +133,39 @@ def deny(
 
 
 @dataclass(frozen=True)
-class _EstateRef:
+class EstateRef:
     id: int
     community: str
 
 
-def _lookup_estate(connection: ASGIConnection[Any, Any, Any, Any], slug: str) -> _EstateRef | None:
+_ESTATE_BY_SLUG = select(Estate.id, Estate.community).where(Estate.slug == bindparam("slug"))
+
+
+def lookup_estate(session: Session, slug: str) -> EstateRef | None:
+    """The estate named ``slug`` (None: no such estate), as much as access control needs."""
+    row = session.connection().execute(_ESTATE_BY_SLUG, {"slug": slug}).first()
+    return EstateRef(row.id, row.community) if row else None
+
+
+def estate_slug(scope: Any) -> str | None:
+    """The ``{estate_slug}`` of an ``estate_action`` route (None for any other route)."""
+    handler = scope.get("route_handler")
+    if handler is None or handler.opt.get("access") != "estate":
+        return None
+    slug = scope.get("path_params", {}).get("estate_slug")
+    return slug if isinstance(slug, str) else None
+
+
+def _lookup_estate(connection: ASGIConnection[Any, Any, Any, Any], slug: str) -> EstateRef | None:
     with connection.app.state.session_factory() as session:
-        row = session.execute(
-            select(Estate.id, Estate.community).where(Estate.slug == slug)
-        ).first()
-        return _EstateRef(row.id, row.community) if row else None
+        return lookup_estate(session, slug)
 
 
 def _check_estate(
     connection: ASGIConnection[Any, Any, Any, Any],
     principal: Principal,
     slug: str,
-    estate: _EstateRef | None,
+    estate: EstateRef | None,
     action: Action,
 ) -> None:
     if estate is None:
@@ -199,7 +217,11 @@ async def access_guard(
                 PermissionDeniedError("This route is not open to you."),
                 misdeclared="estate route without estate_slug or action",
             )
-        estate = await anyio.to_thread.run_sync(_lookup_estate, connection, slug)
+        resolved = connection.scope.get(ESTATE_KEY)
+        if isinstance(resolved, tuple) and resolved[0] == slug:
+            estate = cast(EstateRef | None, resolved[1])  # read with the credentials
+        else:
+            estate = await anyio.to_thread.run_sync(_lookup_estate, connection, slug)
         _check_estate(connection, principal, slug, estate, action)
         return
     deny(connection, PermissionDeniedError("This route is not open to you."), undeclared=True)
@@ -220,7 +242,7 @@ def provide_estate(
     if action is None or principal is None:
         deny(request, PermissionDeniedError("This route is not open to you."))
     estate = db_session.scalar(select(Estate).where(Estate.slug == estate_slug))
-    ref = _EstateRef(estate.id, estate.community) if estate is not None else None
+    ref = EstateRef(estate.id, estate.community) if estate is not None else None
     _check_estate(request, principal, estate_slug, ref, action)
     assert estate is not None
     return estate

@@ -10,12 +10,18 @@
 - Writes to the audit log, each in its own transaction, before the response is complete:
   every successful write (unsafe method, status below 400) and every refusal (marked by
   access control, or any 401/403/429).
+- Logs one line per request (``trustfund.request``: method, path, status, milliseconds,
+  user name) — never headers, cookies or bodies, so no credential can reach the log.
+
+The credentials and, on estate routes, the estate named in the path are read in one short
+transaction on one worker thread (the access guard then needs no database of its own).
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,9 +37,13 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import (
     AUDIT_KEY,
     CREDENTIALS_KEY,
+    ESTATE_KEY,
     PRINCIPAL_KEY,
+    EstateRef,
     RequestAudit,
     deny,
+    estate_slug,
+    lookup_estate,
 )
 from trustfund.auth import audit as audit_log
 from trustfund.auth.identity import Credentials, authenticate
@@ -49,6 +59,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_CAPTURED_BODY = 4096
 
 log = structlog.get_logger("trustfund.audit")
+request_log = structlog.get_logger("trustfund.request")
 
 
 def _bearer(headers: Headers) -> str | None:
@@ -120,15 +131,20 @@ class PrincipalMiddleware(ASGIMiddleware):
                 log.exception("audit record not written", path=scope.get("path"))
 
         bearer, session_token = _bearer(headers), _cookie(headers, COOKIE_NAME)
+        slug = estate_slug(scope)
+
+        def identify() -> tuple[Credentials | None, EstateRef | None]:
+            with session_factory() as session:
+                credentials = authenticate(session, bearer=bearer, session_token=session_token)
+                estate = lookup_estate(session, slug) if credentials and slug else None
+                return credentials, estate
+
+        started = time.perf_counter()
         try:
-            credentials = (
-                await anyio.to_thread.run_sync(
-                    lambda: authenticate(
-                        session_factory, bearer=bearer, session_token=session_token
-                    )
-                )
+            credentials, estate = (
+                await anyio.to_thread.run_sync(identify)
                 if bearer is not None or session_token is not None
-                else None
+                else (None, None)
             )
         except NotAuthenticatedError as error:
             audit.denied = {"reason": error.detail}
@@ -136,6 +152,8 @@ class PrincipalMiddleware(ASGIMiddleware):
             raise
         scope[PRINCIPAL_KEY] = credentials.principal if credentials else None  # type: ignore[literal-required]
         scope[CREDENTIALS_KEY] = credentials  # type: ignore[literal-required]
+        if credentials is not None and slug is not None:
+            scope[ESTATE_KEY] = (slug, estate)  # type: ignore[literal-required]
 
         if method in UNSAFE_METHODS and credentials is not None and credentials.kind == "session":
             handler = scope.get("route_handler")
@@ -155,6 +173,14 @@ class PrincipalMiddleware(ASGIMiddleware):
             nonlocal status, outcome
             if message["type"] == "http.response.start":
                 status = message["status"]
+                request_log.info(
+                    "request",
+                    method=method,
+                    path=scope.get("path", ""),
+                    status=status,
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                    user=credentials.principal.username if credentials else None,
+                )
                 if audit.denied is not None:
                     outcome = audit_log.DENIED
                 elif status in REFUSAL_STATUSES:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from trustfund.auth.digest import TOKEN_PREFIX, sha256_hex
 from trustfund.auth.principal import Membership as Grant
 from trustfund.auth.principal import Principal, Role
-from trustfund.auth.sessions import find_session
-from trustfund.auth.tokens import find_token
+from trustfund.auth.tokens import TOUCH_INTERVAL
 from trustfund.db.base import utcnow
-from trustfund.db.models.auth import Membership, User
+from trustfund.db.models.auth import ApiToken, BrowserSession, Membership, User
 from trustfund.errors import NotAuthenticatedError
 
 
@@ -48,36 +48,98 @@ def load_principal(session: Session, user_id: int, *, via_token: bool = False) -
     )
 
 
+_USERS = cast(Table, User.__table__)
+_MEMBERSHIPS = cast(Table, Membership.__table__)
+_TOKENS = cast(Table, ApiToken.__table__)
+_SESSIONS = cast(Table, BrowserSession.__table__)
+
+
+def _with_principal(credential: Table, *columns: Any) -> Select[Any]:
+    """The credential row whose ``token_hash`` is ``:digest``, joined to its active user and
+    each of the user's memberships (one row per membership; one row with NULLs for none)."""
+    return (
+        select(
+            *columns,
+            _USERS.c.id,
+            _USERS.c.username,
+            _USERS.c.display_name,
+            _USERS.c.is_admin,
+            _MEMBERSHIPS.c.role,
+            _MEMBERSHIPS.c.estate_id,
+            _MEMBERSHIPS.c.community,
+        )
+        .select_from(
+            credential.join(_USERS, _USERS.c.id == credential.c.user_id).outerjoin(
+                _MEMBERSHIPS, _MEMBERSHIPS.c.user_id == _USERS.c.id
+            )
+        )
+        .where(credential.c.token_hash == bindparam("digest"), _USERS.c.is_active.is_(True))
+        .order_by(_MEMBERSHIPS.c.id)
+    )
+
+
+# Built once: every request that carries credentials runs one of them (a single round trip).
+_BY_TOKEN = _with_principal(_TOKENS, _TOKENS.c.id, _TOKENS.c.revoked_at, _TOKENS.c.last_used_at)
+_BY_SESSION = _with_principal(_SESSIONS, _SESSIONS.c.expires_at, _SESSIONS.c.csrf_token)
+_TOUCH_TOKEN = (
+    update(_TOKENS)
+    .where(_TOKENS.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
+def _principal(rows: Sequence[Row[Any]], first: int, *, via_token: bool) -> Principal:
+    """The principal from ``_with_principal`` rows whose user columns start at ``first``."""
+    user_id, username, display_name, is_admin = rows[0][first : first + 4]
+    return Principal(
+        user_id=user_id,
+        username=username,
+        display_name=display_name,
+        is_admin=is_admin,
+        memberships=tuple(
+            Grant(role=Role(role), estate_id=estate_id, community=community)
+            for role, estate_id, community in (row[first + 4 : first + 7] for row in rows)
+            if role is not None
+        ),
+        via_token=via_token,
+    )
+
+
 def authenticate(
-    session_factory: Callable[[], Session],
+    session: Session,
     *,
     bearer: str | None,
     session_token: str | None,
     now: datetime | None = None,
 ) -> Credentials | None:
-    """Credentials for a request, in a short transaction of its own.
+    """Credentials for a request: one query, plus at most one write a minute per token
+    (``last_used_at``). Commits that write; the caller owns ``session``.
 
     A bearer token wins over a cookie. A bearer token that is unknown, revoked or belongs to
     a deactivated user raises ``NotAuthenticatedError``; a stale or unknown cookie is simply
     ignored (the request is anonymous).
     """
     now = now or utcnow()
-    with session_factory() as session:
-        if bearer is not None:
-            token = find_token(session, bearer, now=now)
-            principal = load_principal(session, token.user_id, via_token=True) if token else None
+    connection = session.connection()
+    if bearer is not None:
+        rows = (
+            connection.execute(_BY_TOKEN, {"digest": sha256_hex(bearer)}).all()
+            if bearer.startswith(TOKEN_PREFIX)
+            else []
+        )
+        if not rows or rows[0].revoked_at is not None:
+            raise NotAuthenticatedError("The API token is unknown or revoked.")
+        last_used = rows[0].last_used_at
+        if last_used is None or now - last_used >= TOUCH_INTERVAL:
+            connection.execute(_TOUCH_TOKEN, {"token_id": rows[0][0], "now": now})
             session.commit()
-            if principal is None:
-                raise NotAuthenticatedError("The API token is unknown or revoked.")
-            return Credentials(principal=principal, kind="token")
-        if session_token:
-            browser_session = find_session(session, session_token, now=now)
-            if browser_session is not None:
-                principal = load_principal(session, browser_session.user_id)
-                if principal is not None:
-                    return Credentials(
-                        principal=principal,
-                        kind="session",
-                        csrf_token=browser_session.csrf_token,
-                    )
-        return None
+        return Credentials(principal=_principal(rows, 3, via_token=True), kind="token")
+    if session_token:
+        rows = connection.execute(_BY_SESSION, {"digest": sha256_hex(session_token)}).all()
+        if rows and rows[0].expires_at > now:
+            return Credentials(
+                principal=_principal(rows, 2, via_token=False),
+                kind="session",
+                csrf_token=rows[0].csrf_token,
+            )
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from trustfund.auth.digest import new_secret, sha256_hex
@@ -82,18 +82,6 @@ def sign_in(
         expires_at=browser_session.expires_at,
     )
     return SignIn(token=token, answer=answer)
-
-
-def find_session(
-    session: Session, token: str, *, now: datetime | None = None
-) -> BrowserSession | None:
-    """The unexpired session whose cookie value is ``token``."""
-    found = session.scalar(
-        select(BrowserSession).where(BrowserSession.token_hash == sha256_hex(token))
-    )
-    if found is None or found.expires_at <= (now or utcnow()):
-        return None
-    return found
 
 
 def sign_out(session: Session, token: str | None) -> None:

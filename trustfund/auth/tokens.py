@@ -7,7 +7,7 @@ characters (to tell tokens apart in a list). A revoked token is refused from the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,21 +48,6 @@ def issue_token(session: Session, user: User, name: str) -> IssuedToken:
     session.add(token)
     session.flush()
     return IssuedToken(token=token, plain=plain)
-
-
-def find_token(session: Session, plain: str, *, now: datetime | None = None) -> ApiToken | None:
-    """The live token whose digest matches ``plain`` (None: unknown or revoked); records
-    when it was last used (flush only)."""
-    if not plain.startswith(TOKEN_PREFIX):
-        return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(plain)))
-    if token is None or token.revoked_at is not None:
-        return None
-    now = now or utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
-        token.last_used_at = now
-        session.flush()
-    return token
 
 
 # --- entry points --------------------------------------------------------------------

@@ -93,7 +93,7 @@ def _source(
     return gifts.add_source(
         session,
         estate.id,
-        SourceIn(kind=kind.value, donor_name=name, anonymous=anonymous),  # type: ignore[arg-type]
+        SourceIn(kind=kind.value, donor_name=name, anonymous=anonymous),
         actor_user_id=_user(session, "steward"),
     ).id
 

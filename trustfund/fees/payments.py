@@ -40,7 +40,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, literal, select, union_all, update
+from sqlalchemy import Table, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -171,28 +171,66 @@ def outstanding_many(
 
 
 def _pairs_filter(
-    household_id: InstrumentedAttribute[int],
-    fee_year: InstrumentedAttribute[int],
-    pairs: list[tuple[int, int]],
+    household_id: InstrumentedAttribute[int], fee_year: InstrumentedAttribute[int]
 ) -> list[ColumnElement[bool]]:
-    """Rows of these households and years (a superset when several: households × years)."""
-    return [household_id.in_({h for h, _ in pairs}), fee_year.in_({y for _, y in pairs})]
+    """Rows of the households ``:households`` and years ``:years`` (a superset when several:
+    households × years; the caller keeps the pairs it asked for)."""
+    return [
+        household_id.in_(bindparam("households", expanding=True)),
+        fee_year.in_(bindparam("years", expanding=True)),
+    ]
+
+
+# Built once (expanding parameters): every payment runs them.
+_CHARGED = (
+    select(FeeCharge.household_id, FeeCharge.fee_year, FeeChargeLine.fund, FeeChargeLine.amount)
+    .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
+    .where(*_pairs_filter(FeeCharge.household_id, FeeCharge.fee_year))
+    .order_by(FeeCharge.id, FeeChargeLine.id)
+)
+_CHARGED_LOCKED = _CHARGED.with_for_update(of=FeeCharge)
+_PAID = union_all(
+    select(
+        FeeReceipt.household_id,
+        FeeReceipt.fee_year,
+        FeeReceiptLine.fund,
+        func.sum(FeeReceiptLine.amount),
+        literal(1),
+    )
+    .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+    .where(
+        *_pairs_filter(FeeReceipt.household_id, FeeReceipt.fee_year),
+        FeeReceipt.status == ReceiptStatus.VALID,
+    )
+    .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund),
+    select(
+        FeeRefund.household_id,
+        FeeRefund.fee_year,
+        FeeRefundLine.fund,
+        func.sum(FeeRefundLine.amount),
+        literal(-1),
+    )
+    .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
+    .where(*_pairs_filter(FeeRefund.household_id, FeeRefund.fee_year))
+    .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund),
+)
+
+
+def _pairs_params(pairs: list[tuple[int, int]]) -> dict[str, list[int]]:
+    return {
+        "households": sorted({h for h, _ in pairs}),
+        "years": sorted({y for _, y in pairs}),
+    }
 
 
 def _outstanding_chunk(
     session: Session, pairs: list[tuple[int, int]], *, lock: bool
 ) -> dict[tuple[int, int], dict[str, Decimal]]:
     charged: dict[tuple[int, int], dict[str, Decimal]] = {}
-    query = (
-        select(FeeCharge.household_id, FeeCharge.fee_year, FeeChargeLine.fund, FeeChargeLine.amount)
-        .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
-        .where(*_pairs_filter(FeeCharge.household_id, FeeCharge.fee_year, pairs))
-        .order_by(FeeCharge.id, FeeChargeLine.id)
-    )
-    if lock:
-        query = query.with_for_update(of=FeeCharge)
     asked = set(pairs)
-    for household_id, fee_year, fund, amount in session.execute(query):
+    connection = session.connection()
+    rows = connection.execute(_CHARGED_LOCKED if lock else _CHARGED, _pairs_params(pairs))
+    for household_id, fee_year, fund, amount in rows:
         if (household_id, fee_year) not in asked:
             continue  # the filter is households × years
         lines = charged.setdefault((household_id, fee_year), {})
@@ -201,35 +239,10 @@ def _outstanding_chunk(
     if not any(charged.values()):
         return charged
     wanted = [p for p in pairs if charged.get(p)]
-    receipts = (
-        select(
-            FeeReceipt.household_id,
-            FeeReceipt.fee_year,
-            FeeReceiptLine.fund,
-            func.sum(FeeReceiptLine.amount),
-            literal(1),
-        )
-        .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
-        .where(
-            *_pairs_filter(FeeReceipt.household_id, FeeReceipt.fee_year, wanted),
-            FeeReceipt.status == ReceiptStatus.VALID,
-        )
-        .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund)
-    )
-    refunds = (
-        select(
-            FeeRefund.household_id,
-            FeeRefund.fee_year,
-            FeeRefundLine.fund,
-            func.sum(FeeRefundLine.amount),
-            literal(-1),
-        )
-        .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
-        .where(*_pairs_filter(FeeRefund.household_id, FeeRefund.fee_year, wanted))
-        .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund)
-    )
     paid: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for household_id, fee_year, fund, amount, sign in session.execute(union_all(receipts, refunds)):
+    for household_id, fee_year, fund, amount, sign in connection.execute(
+        _PAID, _pairs_params(wanted)
+    ):
         if (household_id, fee_year) not in asked:
             continue
         kept = paid[(household_id, fee_year)]
@@ -286,9 +299,9 @@ def lock_counter(session: Session, estate_id: int, year: int) -> FeeReceiptCount
     transaction ends. Voids, refunds, deposits and prepaid recognition take it before they
     check what was paid, so they are serialised with each other and with payments (which
     take it, through ``take_numbers``, only once their own checks are done)."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
+    upsert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(
-        insert(FeeReceiptCounter)
+        upsert(FeeReceiptCounter)
         .values(estate_id=estate_id, year=year, last_number=0)
         .on_conflict_do_nothing()
     )
@@ -313,9 +326,9 @@ def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int
     )
     last = session.execute(bump).scalar_one_or_none()
     if last is None:  # the year's first receipt
-        insert = pg_insert if is_postgres(session) else sqlite_insert
+        upsert = pg_insert if is_postgres(session) else sqlite_insert
         session.execute(
-            insert(table)
+            upsert(table)
             .values(estate_id=estate_id, year=year, last_number=0)
             .on_conflict_do_nothing()
         )
@@ -474,27 +487,49 @@ def plan_payment(
     )
 
 
+_PAYMENTS = cast(Table, FeePayment.__table__)
+_RECEIPTS = cast(Table, FeeReceipt.__table__)
+_RECEIPT_LINES = cast(Table, FeeReceiptLine.__table__)
+# Built once: the payment path runs them for every payment (constructing a statement costs
+# more than SQLite takes to run it).
+_INSERT_PAYMENTS = insert(_PAYMENTS).returning(_PAYMENTS.c.id, sort_by_parameter_order=True)
+_INSERT_RECEIPTS = insert(_RECEIPTS).returning(_RECEIPTS.c.id, sort_by_parameter_order=True)
+_INSERT_RECEIPT_LINES = insert(_RECEIPT_LINES)
+
+
+def _insert_ids(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` with ``statement`` (``INSERT … RETURNING id``), ids in row order."""
+    connection = session.connection()
+    if len(rows) == 1:
+        return [connection.execute(statement, rows[0]).scalar_one()]
+    return list(connection.execute(statement, rows).scalars())
+
+
 def record_planned(
     session: Session, estate_id: int, plans: list[PaymentPlan], *, actor_user_id: int | None
 ) -> list[dict[str, Any]]:
     """Write checked payments: their rows first, then — only now — the estate's locks,
     always in this order: receipt numbers (``take_numbers``, once per year for the whole
     batch), then the ledger head (``post_entries``, once). Numbers are taken after every
-    check, so a refused payment takes none. Flushes; returns each payment's view."""
-    payments = [
-        FeePayment(
-            estate_id=estate_id,
-            method=plan.method,
-            amount=plan.total,
-            paid_on=plan.paid_on,
-            payer=plan.payer,
-            reference=plan.reference,
-            recorded_by_user_id=actor_user_id,
-        )
-        for plan in plans
-    ]
-    session.add_all(payments)
-    session.flush()
+    check, so a refused payment takes none. Payment and receipt rows are written with Core
+    ``INSERT``s (no ORM objects: this is the hot path of fee collection). Flushes; returns
+    each payment's view."""
+    payment_ids = _insert_ids(
+        session,
+        _INSERT_PAYMENTS,
+        [
+            {
+                "estate_id": estate_id,
+                "method": plan.method,
+                "amount": plan.total,
+                "paid_on": plan.paid_on,
+                "payer": plan.payer,
+                "reference": plan.reference,
+                "recorded_by_user_id": actor_user_id,
+            }
+            for plan in plans
+        ],
+    )
     per_year: dict[int, int] = defaultdict(int)
     accounts: set[str] = set()
     for plan in plans:
@@ -512,10 +547,9 @@ def record_planned(
         if count
     }
     drafts: list[tuple[EntryDraft, str]] = []
-    pending: list[
-        tuple[FeePayment, PaymentPlan, Household, int, Decimal, dict[str, Decimal], int, str, bool]
-    ] = []
-    for payment, plan in zip(payments, plans, strict=True):
+    receipts: list[dict[str, Any]] = []
+    owners: list[int] = []  # index of the payment each receipt belongs to
+    for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True)):
         year = plan.paid_on.year
         for household, fee_year, amount, lines in plan.splits:
             number = next_number[year]
@@ -541,54 +575,62 @@ def record_planned(
                 kind="fee_payment",
             )
             drafts.append((draft, f"fees.receipt:{estate_id}:{receipt_no}"))
-            pending.append(
-                (payment, plan, household, fee_year, amount, lines, number, receipt_no, prepaid)
+            receipts.append(
+                {
+                    "estate_id": estate_id,
+                    "payment_id": payment_id,
+                    "household_id": household.id,
+                    "household_code": household.code,
+                    "fee_year": fee_year,
+                    "year": year,
+                    "number": number,
+                    "receipt_no": receipt_no,
+                    "amount": amount,
+                    "paid_on": plan.paid_on,
+                    "method": plan.method,
+                    "prepaid": prepaid,
+                    "status": ReceiptStatus.VALID,
+                    "lines": lines,
+                }
             )
+            owners.append(index)
     entries = post_entries(session, estate_id, drafts, actor_user_id=actor_user_id)
-    views: dict[int, list[FeeReceipt]] = defaultdict(list)
-    for entry, (
-        payment,
-        plan,
-        household,
-        fee_year,
-        amount,
-        lines,
-        number,
-        receipt_no,
-        prepaid,
-    ) in zip(entries, pending, strict=True):
-        receipt = FeeReceipt(
-            estate_id=estate_id,
-            payment_id=payment.id,
-            household_id=household.id,
-            fee_year=fee_year,
-            year=plan.paid_on.year,
-            number=number,
-            receipt_no=receipt_no,
-            amount=amount,
-            paid_on=plan.paid_on,
-            method=plan.method,
-            prepaid=prepaid,
-            entry_seq=entry.seq,
-            recognised_entry_seq=None,
-            status=ReceiptStatus.VALID,
-            void_reason=None,
-            voided_on=None,
-            void_entry_seq=None,
-            lines=[FeeReceiptLine(fund=f, amount=a) for f, a in lines.items()],
+    for receipt, entry in zip(receipts, entries, strict=True):
+        receipt["entry_seq"] = entry.seq
+    receipt_ids = _insert_ids(
+        session,
+        _INSERT_RECEIPTS,
+        [
+            {k: v for k, v in receipt.items() if k not in ("household_code", "lines")}
+            for receipt in receipts
+        ],
+    )
+    session.connection().execute(
+        _INSERT_RECEIPT_LINES,
+        [
+            {"receipt_id": receipt_id, "fund": fund, "amount": part}
+            for receipt_id, receipt in zip(receipt_ids, receipts, strict=True)
+            for fund, part in receipt["lines"].items()
+        ],
+    )
+    views: list[list[dict[str, Any]]] = [[] for _ in plans]
+    for owner, receipt in zip(owners, receipts, strict=True):
+        views[owner].append(
+            receipt_document(
+                receipt,
+                household_code=receipt["household_code"],
+                lines=list(receipt["lines"].items()),
+            )
         )
-        session.add(receipt)
-        views[id(payment)].append(receipt)
-    session.flush()
     return [
         {
-            "id": payment.id,
-            "method": payment.method.value,
-            "amount": str(payment.amount),
-            "paid_on": payment.paid_on.isoformat(),
-            "receipts": [receipt_view(session, r) for r in views[id(payment)]],
+            "id": payment_id,
+            "method": plan.method.value,
+            "amount": str(plan.total),
+            "paid_on": plan.paid_on.isoformat(),
+            "receipts": views[index],
         }
-        for payment in payments
+        for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True))
     ]
 
 
@@ -609,20 +651,48 @@ def receipt_view(session: Session, receipt: FeeReceipt) -> dict[str, Any]:
     """Staff view of a receipt (household code, no names)."""
     household = session.get(Household, receipt.household_id)
     assert household is not None
+    return receipt_document(
+        {column: getattr(receipt, column) for column in RECEIPT_FIELDS},
+        household_code=household.code,
+        lines=[(line.fund, line.amount) for line in receipt.lines],
+    )
+
+
+#: The receipt columns its staff view shows.
+RECEIPT_FIELDS = (
+    "receipt_no",
+    "fee_year",
+    "amount",
+    "paid_on",
+    "method",
+    "prepaid",
+    "status",
+    "void_reason",
+    "voided_on",
+    "entry_seq",
+    "void_entry_seq",
+)
+
+
+def receipt_document(
+    receipt: dict[str, Any], *, household_code: str, lines: list[tuple[str, Decimal]]
+) -> dict[str, Any]:
+    """The staff view of a receipt from its column values (missing void columns: not void)."""
+    voided_on = receipt.get("voided_on")
     return {
-        "receipt_no": receipt.receipt_no,
-        "household_code": household.code,
-        "fee_year": receipt.fee_year,
-        "amount": str(receipt.amount),
-        "paid_on": receipt.paid_on.isoformat(),
-        "method": receipt.method.value,
-        "prepaid": receipt.prepaid,
-        "status": receipt.status.value,
-        "void_reason": receipt.void_reason,
-        "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,
-        "entry_seq": receipt.entry_seq,
-        "void_entry_seq": receipt.void_entry_seq,
-        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in receipt.lines],
+        "receipt_no": receipt["receipt_no"],
+        "household_code": household_code,
+        "fee_year": receipt["fee_year"],
+        "amount": str(receipt["amount"]),
+        "paid_on": receipt["paid_on"].isoformat(),
+        "method": receipt["method"].value,
+        "prepaid": receipt["prepaid"],
+        "status": receipt["status"].value,
+        "void_reason": receipt.get("void_reason"),
+        "voided_on": voided_on.isoformat() if voided_on else None,
+        "entry_seq": receipt["entry_seq"],
+        "void_entry_seq": receipt.get("void_entry_seq"),
+        "lines": [{"fund": fund, "amount": str(amount)} for fund, amount in lines],
     }
 
 

@@ -138,9 +138,9 @@ def _committed(session: Session, estate_id: int) -> tuple[Estate | None, list[tu
     if not isinstance(estate, Estate) or "slug" not in inspect(estate).dict:
         return None, []
     entries = sorted(
-        (entry.seq, entry.text)
-        for entry in session.info.get(NEW_ENTRIES, [])
-        if entry.estate_id == estate_id and inspect(entry).persistent
+        (seq, text)
+        for _, entry_estate, seq, text in session.info.get(NEW_ENTRIES, [])
+        if entry_estate == estate_id
     )
     return estate, entries
 

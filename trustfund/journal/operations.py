@@ -29,7 +29,9 @@ FUND_CHANGE_REASON = (
 )
 
 
-def entry_schema(entry: JournalEntry, reversed_by_seq: int | None) -> schemas.Entry:
+def entry_schema(
+    entry: JournalEntry | service.PostedEntry, reversed_by_seq: int | None
+) -> schemas.Entry:
     return schemas.Entry(
         seq=entry.seq,
         date=entry.date,

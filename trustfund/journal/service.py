@@ -16,17 +16,33 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import typing
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, event, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.elements import ColumnElement
 
+from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Estate, Household
 from trustfund.db.models.journal import (
     JournalDailyTotal,
@@ -82,9 +98,9 @@ PERSONAL_DATA_REASON = (
 
 #: ``session.info`` key: ids of estates whose chain this transaction may have extended.
 CHAINED_ESTATES = "trustfund.chained_estates"
-#: ``session.info`` key: the entries this transaction added (the mirror hook appends them
-#: after the commit without reading them back; those of a rolled-back savepoint are no
-#: longer persistent and are left out).
+#: ``session.info`` key: the entries this transaction added, as ``(innermost transaction,
+#: estate id, seq, text)`` (the mirror hook appends them after the commit without reading
+#: them back; those added inside a savepoint that was rolled back are dropped).
 NEW_ENTRIES = "trustfund.new_entries"
 
 
@@ -142,9 +158,10 @@ def open_accounts(
             actor_user_id=actor_user_id,
         )
         session.add(opening)
-        session.info.setdefault(NEW_ENTRIES, []).append(opening)
+        _remember(session, estate_id, seq, opening.text)
         head.last_seq, head.last_hash = seq, digest
     session.flush()
+    _save_head(session, head)
     return len(todo)
 
 
@@ -205,23 +222,57 @@ def _ensure_head(session: Session, estate_id: int) -> None:
         session.execute(sqlite.insert(LedgerHead).values(**values).on_conflict_do_nothing())
 
 
-def _lock_head(session: Session, estate_id: int) -> LedgerHead:
+@dataclass
+class Head:
+    """An estate's chain head as read under its lock; ``_append`` moves it on and
+    ``_save_head`` writes it back."""
+
+    estate_id: int
+    last_seq: int
+    last_hash: str
+
+
+_HEADS = typing.cast(Table, LedgerHead.__table__)
+_ENTRIES = typing.cast(Table, JournalEntry.__table__)
+_POSTINGS = typing.cast(Table, JournalPosting.__table__)
+# Built once: every posting runs them (building a statement costs more than running it).
+_LOCK_HEAD = (
+    select(_HEADS.c.last_seq, _HEADS.c.last_hash)
+    .where(_HEADS.c.estate_id == bindparam("estate_id"))
+    .with_for_update()
+)
+_SAVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.estate_id == bindparam("head_estate_id"))
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+_INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_INSERT_ENTRY_MANY = insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True)
+_INSERT_POSTINGS = insert(_POSTINGS)
+
+
+def _lock_head(session: Session, estate_id: int) -> Head:
     """The estate's chain head, locked until the transaction ends (fresh from the database)."""
-    stmt = (
-        select(LedgerHead)
-        .where(LedgerHead.estate_id == estate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    head = session.scalars(stmt).one_or_none()
-    if head is None:
+    connection = session.connection()
+    row = connection.execute(_LOCK_HEAD, {"estate_id": estate_id}).first()
+    if row is None:
         if session.get(Estate, estate_id) is None:
             raise NotFoundError(f"No estate with id {estate_id}.")
         _ensure_head(session, estate_id)
-        head = session.scalars(stmt).one()
+        row = connection.execute(_LOCK_HEAD, {"estate_id": estate_id}).one()
     # Whoever locks the head may append to the chain: the mirror hook appends after commit.
     session.info.setdefault(CHAINED_ESTATES, set()).add(estate_id)
-    return head
+    return Head(estate_id, row.last_seq, row.last_hash)
+
+
+def _save_head(session: Session, head: Head) -> None:
+    session.connection().execute(
+        _SAVE_HEAD,
+        {"head_estate_id": head.estate_id, "new_seq": head.last_seq, "new_hash": head.last_hash},
+    )
+    loaded = session.identity_map.get(session.identity_key(LedgerHead, head.estate_id))
+    if loaded is not None:
+        session.expire(loaded)  # an ORM copy read earlier in this session is stale now
 
 
 def post_entry(
@@ -231,7 +282,7 @@ def post_entry(
     *,
     idempotency_key: str,
     actor_user_id: int | None = None,
-) -> JournalEntry:
+) -> PostedEntry:
     """Append ``draft`` to the estate's journal and return the stored entry (flushed only).
 
     Same key + same content → the existing entry; same key + different content →
@@ -247,7 +298,7 @@ def post_entries(
     items: Sequence[tuple[EntryDraft, str]],
     *,
     actor_user_id: int | None = None,
-) -> list[JournalEntry]:
+) -> list[PostedEntry]:
     """``post_entry`` for several ``(draft, idempotency key)`` in order, as one batch: the
     checks that need no lock run for all drafts first (personal data in one query per 200
     drafts), then the head is locked once and keys and period locks are read in one query
@@ -306,13 +357,11 @@ def post_entries(
     for on in sorted(set(dates)):
         if any(begin <= on <= end for begin, end in locks):
             _check_period_open(session, estate_id, on)  # raises PeriodLockedError
-    entries = [
-        _append(session, estate_id, head, draft, legs, key, print_, actor_user_id, None)
+    appended = [
+        _append(head, draft, legs, key, print_, actor_user_id, None)
         for draft, legs, key, print_ in checked
     ]
-    session.flush()
-    _add_daily_totals(session, estate_id, entries)
-    return entries
+    return _write_entries(session, head, appended)
 
 
 def _one_by_one(
@@ -320,7 +369,7 @@ def _one_by_one(
     estate_id: int,
     items: Sequence[tuple[EntryDraft, str]],
     actor_user_id: int | None,
-) -> list[JournalEntry]:
+) -> list[PostedEntry]:
     return [
         post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id)
         for draft, key in items
@@ -336,7 +385,7 @@ def reverse_entry(
     reason: str,
     idempotency_key: str,
     actor_user_id: int | None = None,
-) -> JournalEntry:
+) -> PostedEntry:
     """Post the reversal of entry ``seq`` dated ``on`` (every leg negated, linked by
     ``reverses``). An entry is reversed at most once and a reversal is never reversed
     (``ConflictError``); a replay with the same key returns the first reversal.
@@ -371,7 +420,7 @@ def _post(
     actor_user_id: int | None,
     *,
     reverses_seq: int | None,
-) -> JournalEntry:
+) -> PostedEntry:
     problems = check_draft(draft)
     if not idempotency_key or len(idempotency_key) > 200:
         problems.append(("idempotency_key", "must be 1–200 characters"))
@@ -426,26 +475,77 @@ def _post(
         _check_reversible(session, estate_id, reverses_seq)
     _check_funds(session, estate_id, draft.date, legs)
 
-    entry = _append(
-        session, estate_id, head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq
+    appended = _append(head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq)
+    return _write_entries(session, head, [appended])[0]
+
+
+@dataclass(frozen=True)
+class PostedPosting:
+    position: int
+    account: str
+    fund: str | None
+    amount: Decimal
+    date: date
+
+
+@dataclass(frozen=True)
+class PostedEntry:
+    """A journal entry as stored (what ``post_entry`` returns): the columns of
+    ``JournalEntry`` that callers read, and its postings."""
+
+    id: int
+    estate_id: int
+    seq: int
+    date: date
+    kind: str
+    payee: str | None
+    narration: str
+    meta: str
+    text: str
+    hash: str
+    prev_hash: str
+    reverses_seq: int | None
+    created_at: datetime
+    postings: tuple[PostedPosting, ...]
+
+
+def _posted(entry: JournalEntry) -> PostedEntry:
+    return PostedEntry(
+        **{name: getattr(entry, name) for name in _ENTRY_FIELDS},
+        postings=tuple(
+            PostedPosting(p.position, p.account, p.fund, p.amount, p.date) for p in entry.postings
+        ),
     )
-    session.flush()
-    _add_daily_totals(session, estate_id, [entry])
-    return entry
+
+
+_ENTRY_FIELDS = (
+    "id",
+    "estate_id",
+    "seq",
+    "date",
+    "kind",
+    "payee",
+    "narration",
+    "meta",
+    "text",
+    "hash",
+    "prev_hash",
+    "reverses_seq",
+    "created_at",
+)
 
 
 def _append(
-    session: Session,
-    estate_id: int,
-    head: LedgerHead,
+    head: Head,
     draft: EntryDraft,
     legs: Sequence[Leg],
     idempotency_key: str,
     print_: str,
     actor_user_id: int | None,
     reverses_seq: int | None,
-) -> JournalEntry:
-    """Chain a checked draft onto the locked ``head`` (added, not flushed)."""
+) -> tuple[dict[str, Any], tuple[PostedPosting, ...]]:
+    """Chain a checked draft onto the locked ``head``: the entry's row and its postings, for
+    ``_write_entries`` (nothing is written yet)."""
     seq = head.last_seq + 1
     canonical = canonical_text(
         seq=seq,
@@ -459,41 +559,82 @@ def _append(
         reverses_seq=reverses_seq,
     )
     digest = entry_hash(head.last_hash, canonical)
-    entry = JournalEntry(
-        estate_id=estate_id,
-        seq=seq,
-        date=draft.date,
-        kind=draft.kind,
-        payee=draft.payee,
-        narration=draft.narration,
-        meta=json.dumps(dict(sorted(draft.meta.items())), ensure_ascii=False),
-        text=with_hash(canonical, digest),
-        hash=digest,
-        prev_hash=head.last_hash,
-        idempotency_key=idempotency_key,
-        fingerprint=print_,
-        reverses_seq=reverses_seq,
-        actor_user_id=actor_user_id,
-    )
-    entry.postings = [
-        JournalPosting(
-            estate_id=estate_id,
-            date=draft.date,
-            position=i,
-            account=leg.account,
-            fund=fund_of(leg.account),
-            amount=leg.amount,
-        )
+    row = {
+        "estate_id": head.estate_id,
+        "seq": seq,
+        "date": draft.date,
+        "kind": draft.kind,
+        "payee": draft.payee,
+        "narration": draft.narration,
+        "meta": json.dumps(dict(sorted(draft.meta.items())), ensure_ascii=False),
+        "text": with_hash(canonical, digest),
+        "hash": digest,
+        "prev_hash": head.last_hash,
+        "idempotency_key": idempotency_key,
+        "fingerprint": print_,
+        "reverses_seq": reverses_seq,
+        "actor_user_id": actor_user_id,
+        "created_at": utcnow(),
+    }
+    postings = tuple(
+        PostedPosting(i, leg.account, fund_of(leg.account), leg.amount, draft.date)
         for i, leg in enumerate(legs)
-    ]
-    session.add(entry)
-    session.info.setdefault(NEW_ENTRIES, []).append(entry)
+    )
     head.last_seq = seq
     head.last_hash = digest
-    return entry
+    return row, postings
 
 
-def _add_daily_totals(session: Session, estate_id: int, entries: Sequence[JournalEntry]) -> None:
+def _write_entries(
+    session: Session, head: Head, appended: list[tuple[dict[str, Any], tuple[PostedPosting, ...]]]
+) -> list[PostedEntry]:
+    """Store appended entries and their postings and move the stored head (Core ``INSERT``s:
+    this is every posting's path), and add them to the estate's daily totals."""
+    connection = session.connection()
+    rows = [row for row, _ in appended]
+    if len(rows) == 1:
+        ids = [connection.execute(_INSERT_ENTRY, rows[0]).scalar_one()]
+    else:
+        ids = list(connection.execute(_INSERT_ENTRY_MANY, rows).scalars())
+    connection.execute(
+        _INSERT_POSTINGS,
+        [
+            {
+                "entry_id": entry_id,
+                "estate_id": head.estate_id,
+                "date": p.date,
+                "position": p.position,
+                "account": p.account,
+                "fund": p.fund,
+                "amount": p.amount,
+            }
+            for entry_id, (_, postings) in zip(ids, appended, strict=True)
+            for p in postings
+        ],
+    )
+    _save_head(session, head)
+    entries = [
+        PostedEntry(
+            id=entry_id,
+            postings=postings,
+            **{name: row[name] for name in _ENTRY_FIELDS if name != "id"},
+        )
+        for entry_id, (row, postings) in zip(ids, appended, strict=True)
+    ]
+    for entry in entries:
+        _remember(session, entry.estate_id, entry.seq, entry.text)
+    _add_daily_totals(session, head.estate_id, entries)
+    return entries
+
+
+def _remember(session: Session, estate_id: int, seq: int, text: str) -> None:
+    """Note an entry this transaction added, for the mirror hook (``NEW_ENTRIES``), with the
+    innermost transaction it was added in: a savepoint rolled back forgets it."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(NEW_ENTRIES, []).append((transaction, estate_id, seq, text))
+
+
+def _add_daily_totals(session: Session, estate_id: int, entries: Sequence[PostedEntry]) -> None:
     """Add the new entries' postings to ``journal_daily_totals`` (whole fen per account and
     day): one ``INSERT … ON CONFLICT DO UPDATE`` per 500 rows, while the caller still holds
     the estate's head lock, so no other writer touches these rows."""
@@ -524,14 +665,14 @@ def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | 
     ).one_or_none()
 
 
-def _replay(existing: JournalEntry, idempotency_key: str, print_: str) -> JournalEntry:
+def _replay(existing: JournalEntry, idempotency_key: str, print_: str) -> PostedEntry:
     if existing.fingerprint != print_:
         raise IdempotencyConflictError(
             f"Idempotency key {idempotency_key!r} was used for a different entry "
             f"(seq {existing.seq}).",
             extra={"seq": existing.seq},
         )
-    return existing
+    return _posted(existing)
 
 
 def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
@@ -556,8 +697,19 @@ OPENED_ACCOUNTS = "trustfund.opened_accounts"
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_opened_accounts(session: Session, _previous: Any) -> None:
+def _forget_opened_accounts(session: Session, previous: SessionTransaction) -> None:
     session.info.pop(OPENED_ACCOUNTS, None)
+    if previous.nested and (added := session.info.get(NEW_ENTRIES)):
+        # The entries added inside the savepoint (or a savepoint within it) are gone.
+        added[:] = [item for item in added if not _within(item[0], previous)]
+
+
+def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def opened_accounts(session: Session, estate_id: int, accounts: set[str]) -> dict[str, date]:
