@@ -29,6 +29,10 @@ REFUSED = "refused"
 MAX_DETAIL_CHARS = 2000
 
 
+_RECORDS = cast(Table, AuditRecord.__table__)
+_INSERT_RECORD = insert(_RECORDS).returning(_RECORDS.c.id)  # built once: every write runs it
+
+
 def _clip(value: str, length: int) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
 
@@ -79,9 +83,8 @@ def record_audit(
         user_agent=_clip(user_agent, 300),
         detail=_small(detail),
     )
-    table = cast(Table, AuditRecord.__table__)
     with session_factory() as session:  # one INSERT … RETURNING, no unit of work
-        record_id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+        record_id = session.connection().execute(_INSERT_RECORD, values).scalar_one()
         session.commit()
         return int(record_id)
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +24,19 @@ from trustfund.db.models.journal import IdempotencyRecord
 from trustfund.errors import ConflictError, IdempotencyConflictError, ValidationError
 
 MAX_KEY = 200
+
+
+_RECORDS = cast(Table, IdempotencyRecord.__table__)
+#: Per dialect, built once: claim a key (``INSERT … ON CONFLICT DO NOTHING RETURNING id``).
+_CLAIM = {
+    name: dialect_insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.id)
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_STORE_RESULT = (
+    update(_RECORDS)
+    .where(_RECORDS.c.id == bindparam("record_id"))
+    .values(result=bindparam("stored"))
+)
 
 
 def _fingerprint(fingerprint: Mapping[str, Any]) -> str:
@@ -67,15 +80,12 @@ def run_idempotent(
     if not key.strip() or len(key) > MAX_KEY:
         raise ValidationError.field("Idempotency-Key", f"must be 1–{MAX_KEY} characters")
     digest = _fingerprint(fingerprint)
-    table = cast(Table, IdempotencyRecord.__table__)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    connection = session.connection()
     # One statement claims the key: ON CONFLICT DO NOTHING waits (PostgreSQL) for a
     # concurrent request with the same key to end, then inserts nothing if it committed.
-    record_id = session.execute(
-        insert(table)
-        .values(scope=scope, key=key, fingerprint=digest, result="")
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
+    record_id = connection.execute(
+        _CLAIM[connection.dialect.name],
+        {"scope": scope, "key": key, "fingerprint": digest, "result": ""},
     ).scalar_one_or_none()
     if record_id is None:
         winner = _lookup(session, scope, key)
@@ -83,9 +93,8 @@ def run_idempotent(
             raise ConflictError(f"A request with Idempotency-Key {key!r} is in progress; retry.")
         return _replay(winner, digest, key)
     result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))
-    session.execute(
-        update(table)
-        .where(table.c.id == record_id)
-        .values(result=json.dumps(result, ensure_ascii=False, sort_keys=True))
+    connection.execute(
+        _STORE_RESULT,
+        {"record_id": record_id, "stored": json.dumps(result, ensure_ascii=False, sort_keys=True)},
     )
     return result, False

@@ -25,7 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     Integer,
+    Select,
+    String,
     Table,
     and_,
     bindparam,
@@ -33,7 +36,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
@@ -249,6 +251,27 @@ _SAVE_HEAD = (
 _INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
 _INSERT_ENTRY_MANY = insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True)
 _INSERT_POSTINGS = insert(_POSTINGS)
+#: The entry already posted with ``:key`` and a period lock covering ``:on`` (ids or NULL).
+_KEY_AND_PERIOD = select(
+    select(JournalEntry.id)
+    .where(
+        JournalEntry.estate_id == bindparam("estate_id"),
+        JournalEntry.idempotency_key == bindparam("key"),
+    )
+    .scalar_subquery(),
+    select(PeriodLock.id)
+    .where(
+        PeriodLock.estate_id == bindparam("estate_id"),
+        PeriodLock.start <= bindparam("on", type_=Date),
+        PeriodLock.end >= bindparam("on", type_=Date),
+    )
+    .limit(1)
+    .scalar_subquery(),
+)
+_OPENED = select(LedgerAccount.account, LedgerAccount.opened_on).where(
+    LedgerAccount.estate_id == bindparam("estate_id"),
+    LedgerAccount.account.in_(bindparam("accounts", expanding=True)),
+)
 
 
 def _lock_head(session: Session, estate_id: int) -> Head:
@@ -445,24 +468,13 @@ def _post(
         return _replay(replayed, idempotency_key, print_)
 
     head = _lock_head(session, estate_id)
-    existing_id, period_lock_id = session.execute(
-        select(
-            select(JournalEntry.id)
-            .where(
-                JournalEntry.estate_id == estate_id,
-                JournalEntry.idempotency_key == idempotency_key,
-            )
-            .scalar_subquery(),
-            select(PeriodLock.id)
-            .where(
-                PeriodLock.estate_id == estate_id,
-                PeriodLock.start <= draft.date,
-                PeriodLock.end >= draft.date,
-            )
-            .limit(1)
-            .scalar_subquery(),
+    existing_id, period_lock_id = (
+        session.connection()
+        .execute(
+            _KEY_AND_PERIOD, {"estate_id": estate_id, "key": idempotency_key, "on": draft.date}
         )
-    ).one()
+        .one()
+    )
     if existing_id is not None:
         existing = session.get(JournalEntry, existing_id)
         assert existing is not None
@@ -646,15 +658,26 @@ def _add_daily_totals(session: Session, estate_id: int, entries: Sequence[Posted
         {"estate_id": estate_id, "date": on, "account": account, "fen": fen}
         for (on, account), fen in sorted(sums.items())
     ]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    connection = session.connection()
+    statement = _ADD_DAILY_TOTALS[connection.dialect.name]
     for start in range(0, len(rows), 500):
-        stmt = insert(JournalDailyTotal).values(rows[start : start + 500])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["estate_id", "date", "account"],
-                set_={"fen": JournalDailyTotal.fen + stmt.excluded.fen},
-            )
-        )
+        connection.execute(statement, rows[start : start + 500])
+
+
+def _daily_totals_upsert(dialect_insert: Any) -> Any:
+    statement = dialect_insert(_DAILY_TOTALS)
+    return statement.on_conflict_do_update(
+        index_elements=["estate_id", "date", "account"],
+        set_={"fen": _DAILY_TOTALS.c.fen + statement.excluded.fen},
+    )
+
+
+_DAILY_TOTALS = typing.cast(Table, JournalDailyTotal.__table__)
+#: Per dialect, built once: ``INSERT … ON CONFLICT DO UPDATE`` adding to a day's total.
+_ADD_DAILY_TOTALS = {
+    "postgresql": _daily_totals_upsert(postgresql.insert),
+    "sqlite": _daily_totals_upsert(sqlite.insert),
+}
 
 
 def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | None:
@@ -718,10 +741,8 @@ def opened_accounts(session: Session, estate_id: int, accounts: set[str]) -> dic
     finds them without a query."""
     known: dict[str, date] = session.info.setdefault(OPENED_ACCOUNTS, {}).setdefault(estate_id, {})
     if missing := accounts - known.keys():
-        rows = session.execute(
-            select(LedgerAccount.account, LedgerAccount.opened_on).where(
-                LedgerAccount.estate_id == estate_id, LedgerAccount.account.in_(missing)
-            )
+        rows = session.connection().execute(
+            _OPENED, {"estate_id": estate_id, "accounts": sorted(missing)}
         )
         known.update((account, opened_on) for account, opened_on in rows)
     return known
@@ -771,23 +792,44 @@ def _mentions_household_person(
 ) -> bool:
     """Whether any text contains an owner name (2+ characters) or phone digits (7+) of the
     estate's households."""
-    text = "\n".join(value for _, value in fields)
-    squeezed = "\n".join(re.sub(r"[\s()+-]", "", value) for _, value in fields)
-    position = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+    connection = session.connection()
+    hit = connection.execute(
+        _MENTIONS_PERSON[connection.dialect.name],
+        {
+            "estate_id": estate_id,
+            "texts": "\n".join(value for _, value in fields),
+            "squeezed": "\n".join(re.sub(r"[\s()+-]", "", value) for _, value in fields),
+        },
+    ).first()
+    return hit is not None
+
+
+def _mentions_person_query(position: Any) -> Select[Any]:
+    """Households of ``:estate_id`` whose owner name is in ``:texts`` or whose phone digits
+    are in ``:squeezed`` (the texts without spaces, brackets, plus and minus signs);
+    ``position`` is the dialect's substring search (``strpos``/``instr``)."""
     name = func.trim(Household.owner_name)
     digits = func.replace(func.replace(func.replace(Household.phone, "-", ""), " ", ""), "+", "")
-    hit = session.scalar(
+    texts = bindparam("texts", type_=String)
+    squeezed = bindparam("squeezed", type_=String)
+    return (
         select(Household.id)
         .where(
-            Household.estate_id == estate_id,
+            Household.estate_id == bindparam("estate_id"),
             or_(
-                and_(func.length(name) >= 2, position(literal(text), name) > 0),
-                and_(func.length(digits) >= 7, position(literal(squeezed), digits) > 0),
+                and_(func.length(name) >= 2, position(texts, name) > 0),
+                and_(func.length(digits) >= 7, position(squeezed, digits) > 0),
             ),
         )
         .limit(1)
     )
-    return hit is not None
+
+
+#: Per dialect, built once: every posting runs it.
+_MENTIONS_PERSON = {
+    "postgresql": _mentions_person_query(func.strpos),
+    "sqlite": _mentions_person_query(func.instr),
+}
 
 
 def _check_period_open(session: Session, estate_id: int, on: date) -> None:
