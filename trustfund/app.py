@@ -187,7 +187,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             directory=[PACKAGE_DIR / "web" / "templates", PACKAGE_DIR / "disclosure" / "templates"],
             engine=JinjaTemplateEngine,
         ),
-        logging_config=StructLoggingConfig(log_exceptions="never"),
+        logging_config=StructLoggingConfig(
+            log_exceptions="never",
+            # a logger looks up sys.stdout when it logs (tests build several apps, each with
+            # its own captured output)
+            cache_logger_on_first_use=False,
+        ),
         lifespan=[lifespan],
         state=State({"settings": settings}),
         debug=settings.debug,

@@ -140,6 +140,17 @@ class PrincipalMiddleware(ASGIMiddleware):
                 return credentials, estate
 
         started = time.perf_counter()
+
+        def log_request(status: int, credentials: Credentials | None) -> None:
+            request_log.info(
+                "request",
+                method=method,
+                path=scope.get("path", ""),
+                status=status,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+                user=credentials.principal.username if credentials else None,
+            )
+
         try:
             credentials, estate = (
                 await anyio.to_thread.run_sync(identify)
@@ -149,6 +160,7 @@ class PrincipalMiddleware(ASGIMiddleware):
         except NotAuthenticatedError as error:
             audit.denied = {"reason": error.detail}
             await anyio.to_thread.run_sync(write, 401, audit_log.DENIED, audit.denied)
+            log_request(401, None)
             raise
         scope[PRINCIPAL_KEY] = credentials.principal if credentials else None  # type: ignore[literal-required]
         scope[CREDENTIALS_KEY] = credentials  # type: ignore[literal-required]
@@ -163,6 +175,7 @@ class PrincipalMiddleware(ASGIMiddleware):
                     deny(request, PermissionDeniedError("CSRF token missing or wrong."), csrf=True)
                 except PermissionDeniedError:
                     await anyio.to_thread.run_sync(write, 403, audit_log.DENIED, audit.denied or {})
+                    log_request(403, credentials)
                     raise
 
         status = 0
@@ -173,14 +186,7 @@ class PrincipalMiddleware(ASGIMiddleware):
             nonlocal status, outcome
             if message["type"] == "http.response.start":
                 status = message["status"]
-                request_log.info(
-                    "request",
-                    method=method,
-                    path=scope.get("path", ""),
-                    status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
-                    user=credentials.principal.username if credentials else None,
-                )
+                log_request(status, credentials)
                 if audit.denied is not None:
                     outcome = audit_log.DENIED
                 elif status in REFUSAL_STATUSES:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import structlog
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, LedgerHead
@@ -221,12 +221,13 @@ def install_mirror_hook(session_factory: sessionmaker[Session], settings: Settin
                 except (OSError, ValueError):
                     log.exception("ledger mirror write failed", estate=estate.slug)
 
-    def _after_rollback(session: Session) -> None:
-        session.info.pop(CHAINED_ESTATES, None)
-        session.info.pop(NEW_ENTRIES, None)
+    def _after_rollback(session: Session, previous: SessionTransaction) -> None:
+        if previous.parent is None:  # the whole transaction; a savepoint drops only its own
+            session.info.pop(CHAINED_ESTATES, None)  # entries (journal.service)
+            session.info.pop(NEW_ENTRIES, None)
 
     event.listen(session_factory, "after_commit", _after_commit)
-    event.listen(session_factory, "after_rollback", _after_rollback)
+    event.listen(session_factory, "after_soft_rollback", _after_rollback)
 
 
 def estates_with_books(session: Session) -> list[Estate]:

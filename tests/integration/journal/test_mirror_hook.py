@@ -76,3 +76,31 @@ def test_a_released_savepoint_does_not_write_the_mirror_early(
         assert not path.exists()
         session.commit()
         assert path.read_text(encoding="utf-8") == export_text(session, estate.id)
+
+
+def test_entries_of_a_rolled_back_savepoint_never_reach_the_mirror(
+    engine: Engine, estate: Estate, settings: Settings
+) -> None:
+    """Entries are written with Core statements, so the hook cannot ask the ORM whether they
+    survived: a savepoint that rolls back (also one enclosing a released one) drops them."""
+    factory = make_session_factory(engine)
+    install_mirror_hook(factory, settings)
+    path = mirror_path(settings, estate)
+    with factory() as session:
+        service.post_entry(session, estate.id, fee_payment(date(2026, 2, 1)), idempotency_key="a")
+        outer = session.begin_nested()
+        with session.begin_nested():
+            service.post_entry(
+                session, estate.id, fee_payment(date(2026, 2, 2)), idempotency_key="b"
+            )
+        outer.rollback()
+        session.commit()
+        assert path.read_text(encoding="utf-8") == export_text(session, estate.id)
+    # the next commit carries on from the file without a gap or a ghost entry
+    with factory() as session:
+        entry = service.post_entry(
+            session, estate.id, fee_payment(date(2026, 2, 3)), idempotency_key="c"
+        )
+        session.commit()
+        assert path.read_text(encoding="utf-8") == export_text(session, estate.id)
+        assert f"^tf-{entry.seq}" in path.read_text(encoding="utf-8")
