@@ -139,6 +139,7 @@ class EstateRef:
 
 
 _ESTATE_BY_SLUG = select(Estate.id, Estate.community).where(Estate.slug == bindparam("slug"))
+_ESTATE_BY_SLUG_ORM = select(Estate).where(Estate.slug == bindparam("slug"))
 
 
 def lookup_estate(session: Session, slug: str) -> EstateRef | None:
@@ -241,7 +242,7 @@ def provide_estate(
     principal = current_principal(request)
     if action is None or principal is None:
         deny(request, PermissionDeniedError("This route is not open to you."))
-    estate = db_session.scalar(select(Estate).where(Estate.slug == estate_slug))
+    estate = db_session.scalars(_ESTATE_BY_SLUG_ORM, {"slug": estate_slug}).one_or_none()
     ref = EstateRef(estate.id, estate.community) if estate is not None else None
     _check_estate(request, principal, estate_slug, ref, action)
     assert estate is not None

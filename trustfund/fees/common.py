@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household
@@ -46,13 +47,27 @@ def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
         raise ValidationError(f"{detail} {summary}", errors=errors)
 
 
-def households_by_code(session: Session, estate_id: int, codes: set[str]) -> dict[str, Household]:
+@dataclass(frozen=True)
+class HouseholdRef:
+    """A household as fee services name it: its id and public code."""
+
+    id: int
+    code: str
+
+
+_BY_CODE = select(Household.id, Household.code).where(
+    Household.estate_id == bindparam("estate_id"),
+    Household.code.in_(bindparam("codes", expanding=True)),
+)
+
+
+def households_by_code(
+    session: Session, estate_id: int, codes: set[str]
+) -> dict[str, HouseholdRef]:
     if not codes:
         return {}
-    rows = session.scalars(
-        select(Household).where(Household.estate_id == estate_id, Household.code.in_(codes))
-    )
-    return {h.code: h for h in rows}
+    rows = session.connection().execute(_BY_CODE, {"estate_id": estate_id, "codes": sorted(codes)})
+    return {code: HouseholdRef(household_id, code) for household_id, code in rows}
 
 
 MIN_FEE_YEAR, MAX_FEE_YEAR = 2000, 2100

@@ -70,6 +70,7 @@ from trustfund.errors import (
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
     MIN_FEE_YEAR,
+    HouseholdRef,
     check_fee_year,
     get_estate,
     households_by_code,
@@ -317,23 +318,31 @@ def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int
     """Take ``count`` consecutive receipt numbers and return the first. One statement
     (``UPDATE … RETURNING``) increments the counter and locks its row until the transaction
     ends, so numbers are gapless and unique; a rollback gives them back."""
-    table = cast(Table, FeeReceiptCounter.__table__)
-    bump = (
-        update(table)
-        .where(table.c.estate_id == estate_id, table.c.year == year)
-        .values(last_number=table.c.last_number + count)
-        .returning(table.c.last_number)
-    )
-    last = session.execute(bump).scalar_one_or_none()
+    connection = session.connection()
+    bump = {"counter_estate_id": estate_id, "counter_year": year, "count": count}
+    last = connection.execute(_BUMP_COUNTER, bump).scalar_one_or_none()
     if last is None:  # the year's first receipt
+        table = cast(Table, FeeReceiptCounter.__table__)
         upsert = pg_insert if is_postgres(session) else sqlite_insert
         session.execute(
             upsert(table)
             .values(estate_id=estate_id, year=year, last_number=0)
             .on_conflict_do_nothing()
         )
-        last = session.execute(bump).scalar_one()
+        last = connection.execute(_BUMP_COUNTER, bump).scalar_one()
     return int(last) - count + 1
+
+
+_COUNTERS = cast(Table, FeeReceiptCounter.__table__)
+_BUMP_COUNTER = (  # built once: every payment runs it
+    update(_COUNTERS)
+    .where(
+        _COUNTERS.c.estate_id == bindparam("counter_estate_id"),
+        _COUNTERS.c.year == bindparam("counter_year"),
+    )
+    .values(last_number=_COUNTERS.c.last_number + bindparam("count"))
+    .returning(_COUNTERS.c.last_number)
+)
 
 
 # --- payments ------------------------------------------------------------------------------
@@ -374,7 +383,7 @@ class PaymentPlan:
     payer: str
     reference: str
     #: ``(household, fee year, amount, amount per fund)``, one receipt each.
-    splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]]
+    splits: list[tuple[HouseholdRef, int, Decimal, dict[str, Decimal]]]
 
 
 def pay(
@@ -394,7 +403,7 @@ def plan_payment(
     session: Session,
     estate: Estate,
     data: PaymentIn,
-    households: dict[str, Household],
+    households: dict[str, HouseholdRef],
     *,
     owed: dict[tuple[int, int], dict[str, Decimal]] | None,
 ) -> PaymentPlan:
@@ -411,7 +420,7 @@ def plan_payment(
     paid_on = data.paid_on or today
     if paid_on > today:
         errors.append(FieldError("paid_on", f"is in the future (today is {today})"))
-    parsed: list[tuple[int, Household, int, Decimal]] = []
+    parsed: list[tuple[int, HouseholdRef, int, Decimal]] = []
     seen: set[tuple[str, int]] = set()
     for i, alloc in enumerate(data.allocations):
         where = f"allocations[{i}]"
@@ -443,7 +452,7 @@ def plan_payment(
 
     if owed is None:
         owed = outstanding_many(session, [(h.id, fy) for _, h, fy, _ in parsed], lock=True)
-    splits: list[tuple[Household, int, Decimal, dict[str, Decimal]]] = []
+    splits: list[tuple[HouseholdRef, int, Decimal, dict[str, Decimal]]] = []
     for i, household, fee_year, amount in parsed:
         where = f"allocations[{i}]"
         outstanding = owed.get((household.id, fee_year))
