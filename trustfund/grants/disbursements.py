@@ -7,9 +7,10 @@ Two guards keep spending inside the approved budget:
    (``BudgetExceededError``, 409): the council must first approve a budget revision.
 2. Whatever path a claim takes (the settlements API, the CLI, a later edit of its amount),
    it cannot become payable — the moment money leaves the fund — unless it is linked to a
-   line of an active project and the line's claims stay within the approved amount. A
-   ``before_flush`` hook on every session checks this for claims on a project sub-fund
-   ``autonomy:<CODE>`` that belongs to a project here.
+   line of an active project and the line's claims stay within the approved amount: this
+   module registers ``guard_payable`` in ``settlements.payouts.PAYABLE_CHECKS``, which runs
+   before a claim is made payable, for claims on a project sub-fund ``autonomy:<CODE>`` that
+   belongs to a project here.
 
 Restricted money cannot be spent elsewhere because each project has its own fund and
 ``post_entry`` refuses to take any fund below zero; unrestricted autonomy money reaches a
@@ -21,7 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.base import ZERO
@@ -31,6 +32,7 @@ from trustfund.errors import ConflictError, ValidationError
 from trustfund.grants.common import ACTIVE, fund_of_project, lock_project, move
 from trustfund.grants.schemas import DisbursementIn
 from trustfund.settlements import claims
+from trustfund.settlements.payouts import PAYABLE_CHECKS
 from trustfund.settlements.schemas import ClaimIn
 
 #: Claims that no longer take money from a line.
@@ -180,7 +182,12 @@ def list_disbursements(session: Session, project_id: int) -> list[Disbursement]:
 # --- the guard ------------------------------------------------------------------------
 
 
-def _guard_claim(session: Session, claim: Claim) -> None:
+def guard_payable(session: Session, claim: Claim) -> None:
+    """Refuse to make a claim on a project's sub-fund payable unless it is one of the
+    project's disbursements, the project is active and its line stays within budget.
+    Raises ConflictError, BudgetExceededError."""
+    if not (claim.fund or "").startswith("autonomy:"):
+        return
     code = claim.fund.split(":", 1)[1]
     project = session.scalar(
         select(GrantProject).where(
@@ -205,16 +212,6 @@ def _guard_claim(session: Session, claim: Claim) -> None:
     _check_line(line, taken, claim.amount, f"Claim {claim.id}")
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in list(session.dirty) + list(session.new):
-        if not isinstance(obj, Claim) or not (obj.fund or "").startswith("autonomy:"):
-            continue
-        history = inspect(obj).attrs.status.history
-        if obj.status == ClaimStatus.PAYABLE and history.has_changes():
-            with session.no_autoflush:
-                _guard_claim(session, obj)
-
-
 def line_actuals(session: Session, project_id: int) -> dict[int, Decimal]:
     """Per line: the amounts of claims whose cost is booked (payable or paid)."""
     rows = session.execute(
@@ -228,4 +225,4 @@ def line_actuals(session: Session, project_id: int) -> dict[int, Decimal]:
     return out
 
 
-event.listen(Session, "before_flush", _before_flush)
+PAYABLE_CHECKS.append(guard_payable)

@@ -29,6 +29,7 @@ machine only moves forward, each entry has a fixed idempotency key (``claim:<id>
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -57,11 +58,20 @@ def _narration(prefix: str, claim: Claim) -> str:
     return f"{prefix}：{claim.description}（申请单 {claim.id}）"[:500]
 
 
+#: Checks that run whenever a claim is about to become payable — the moment its cost is
+#: booked and money may leave the fund — before anything is posted. Other domains register
+#: theirs at import (the autonomy fund: a claim on a project's sub-fund must be charged to a
+#: line of an active project and stay within it). Each raises to refuse.
+PAYABLE_CHECKS: list[Callable[[Session, Claim], None]] = []
+
+
 def _make_payable(session: Session, claim: Claim, actor_user_id: int | None) -> None:
     if not approvals.is_approved(session, "claim", claim.id, claim_content(claim)):
         raise ConflictError(
             f"Claim {claim.id} has no approval for its current content; submit it again."
         )
+    for check in PAYABLE_CHECKS:
+        check(session, claim)
     draft = EntryDraft(
         date=claim.work_date,
         narration=_narration("结算", claim),
