@@ -6,6 +6,7 @@ revisions, settlement and what happens to the money left. Every step is one call
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -263,6 +264,23 @@ def _int(value: str) -> int | None:
 # --- sources --------------------------------------------------------------------------
 
 
+def _donation_fields(
+    data: GiftForm | InKindForm,
+) -> tuple[dict[str, str], date | None, int | None]:
+    """What a gift and an in-kind form both ask: the day received, the project (optional)
+    and the donor's name. Returns ``(errors, received_on, project_id)``."""
+    errors: dict[str, str] = {}
+    received_on = parse_day(data.received_on, "received_on", errors)
+    if received_on is None and "received_on" not in errors:
+        errors["received_on"] = "必填"
+    project_id = _int(data.project_id) if data.project_id.strip() else None
+    if data.project_id.strip() and project_id is None:
+        errors["project_id"] = "请选择列表中的一项"
+    if not data.donor_name.strip():
+        errors["donor_name"] = "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）"
+    return errors, received_on, project_id
+
+
 def _source(
     session: Session, estate: Estate, kind: str, donor: str, anonymous: bool, actor: int
 ) -> GrantSource:
@@ -392,15 +410,7 @@ class AutonomyPagesController(Controller):
     ) -> Response[Any]:
         """A gift of money: into the fund, or restricted to a project's sub-fund. The form's
         key records a double tap once."""
-        errors: dict[str, str] = {}
-        received_on = parse_day(data.received_on, "received_on", errors)
-        if received_on is None and "received_on" not in errors:
-            errors["received_on"] = "必填"
-        project_id = _int(data.project_id) if data.project_id.strip() else None
-        if data.project_id.strip() and project_id is None:
-            errors["project_id"] = "请选择列表中的一项"
-        if not data.donor_name.strip():
-            errors["donor_name"] = "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）"
+        errors, received_on, project_id = _donation_fields(data)
         if not data.amount.strip():
             errors["amount"] = "必填"
         if errors or received_on is None:
@@ -461,15 +471,7 @@ class AutonomyPagesController(Controller):
     ) -> Response[Any]:
         """Goods or work given in kind; with an estimated value it is booked as received and
         put to use the same day."""
-        errors: dict[str, str] = {}
-        received_on = parse_day(data.received_on, "received_on", errors)
-        if received_on is None and "received_on" not in errors:
-            errors["received_on"] = "必填"
-        project_id = _int(data.project_id) if data.project_id.strip() else None
-        if data.project_id.strip() and project_id is None:
-            errors["project_id"] = "请选择列表中的一项"
-        if not data.donor_name.strip():
-            errors["donor_name"] = "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）"
+        errors, received_on, project_id = _donation_fields(data)
         if errors or received_on is None:
             return self._gift_page(request, db_session, estate, data, errors, 422)
         actor = principal_of(request).user_id
