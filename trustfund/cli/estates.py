@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from trustfund.cli.context import CliContext, pass_cli
+from trustfund.estates import households as household_service
 from trustfund.estates import importer, schemas, service
 
 
@@ -87,6 +88,44 @@ def households_import(cli: CliContext, estate_slug: str, file: Path) -> None:
     )
     if result.ignored_columns:
         click.echo(f"ignored columns: {', '.join(result.ignored_columns)}")
+
+
+@households.command("list")
+@click.argument("estate_slug", metavar="ESTATE")
+@click.option("--building", default=None, help="Only this building (幢), e.g. 2.")
+@click.option("--entrance", default=None, help="Only this entrance (单元), e.g. 1.")
+@click.option("--room", default=None, help="Rooms containing this, e.g. 101.")
+@pass_cli
+def households_list(
+    cli: CliContext,
+    estate_slug: str,
+    building: str | None,
+    entrance: str | None,
+    room: str | None,
+) -> None:
+    """Print each household's code (the name payments use), address and occupancy today.
+
+    Staff data: owner names and phones are not printed.
+    """
+    with cli.session() as session:
+        target = service.get_estate(session, estate_slug)
+        page, shown = 1, 0
+        while True:
+            found = household_service.list_households(
+                session, target, building=building, room=room, page=page, per_page=500
+            )
+            for h in found.items:
+                if entrance is not None and h.entrance != entrance:
+                    continue
+                shown += 1
+                click.echo(
+                    f"{h.code}\t{h.building}幢{h.entrance}单元{h.room}室\t{h.occupancy.value}"
+                )
+            if len(found.items) < 500:
+                break
+            page += 1
+    if not shown:
+        click.echo("no households (trustfund households import ESTATE FILE)", err=True)
 
 
 COMMANDS: list[click.Command] = [estate, households]

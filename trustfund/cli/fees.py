@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.auth.audit import record_command
+from trustfund.auth.identity import load_principal
+from trustfund.auth.principal import Action, Principal
+from trustfund.auth.users import find_user
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.models.estates import Estate
+from trustfund.errors import PermissionDeniedError
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
+from trustfund.fees.schemas import AllocationIn, ComponentIn, Method, PaymentIn, ScheduleIn
 
 
 def _estate(session: Session, slug: str) -> Estate:
@@ -22,6 +28,18 @@ def _estate(session: Session, slug: str) -> Estate:
     if estate is None:
         raise click.ClickException(f"No estate {slug!r}.")
     return estate
+
+
+def _acting(session: Session, username: str, action: Action, estate: Estate) -> Principal:
+    """The user a command acts as, who must hold ``action`` in the estate (the same rule as
+    the API's guard: the command line is no back door past the four eyes)."""
+    user = find_user(session, username)
+    principal = load_principal(session, user.id) if user is not None else None
+    if principal is None:
+        raise click.ClickException(f"No active user {username!r}.")
+    if not principal.may(action, estate.id, estate.community):
+        raise PermissionDeniedError(f"{username} may not {action.value} in estate {estate.slug}.")
+    return principal
 
 
 def _echo(data: Any) -> None:
@@ -49,6 +67,98 @@ def schedule_show(cli: CliContext, estate_slug: str, fee_year: int) -> None:
         _echo(schedule.schedule_view(schedule.get_schedule(session, estate.id, fee_year)))
 
 
+def _component(text: str) -> ComponentIn:
+    parts = text.split(":")
+    if len(parts) not in (3, 4) or not all(parts):
+        raise click.BadParameter(
+            f"{text!r}: write FUND:NAME:AMOUNT or FUND:NAME:AMOUNT:VACANT_AMOUNT",
+            param_hint="--component",
+        )
+    return ComponentIn(
+        fund=parts[0],
+        name=parts[1],
+        amount=parts[2],
+        vacant_amount=parts[3:][0] if parts[3:] else None,
+    )
+
+
+@schedule_group.command("propose")
+@click.argument("estate_slug")
+@click.argument("fee_year", type=int)
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    required=True,
+    help="FUND:NAME:AMOUNT, e.g. electricity:公共电费:50.00 (repeat per component); "
+    "with --vacant-amounts add :VACANT_AMOUNT.",
+)
+@click.option(
+    "--vacancy-percent", default=None, help="Vacant households pay this % of each component."
+)
+@click.option(
+    "--vacant-amounts",
+    is_flag=True,
+    help="Vacant households pay each component's :VACANT_AMOUNT instead of a percentage.",
+)
+@click.option("--user", "username", required=True, help="The steward submitting it.")
+@pass_cli
+def schedule_propose(
+    cli: CliContext,
+    estate_slug: str,
+    fee_year: int,
+    components: tuple[str, ...],
+    vacancy_percent: str | None,
+    vacant_amounts: bool,
+    username: str,
+) -> None:
+    """Submit (or replace) the draft schedule of FEE_YEAR for the committee's approval.
+
+    Prints the schedule with its content_hash, which the approver quotes.
+    """
+    data = ScheduleIn(
+        components=[_component(c) for c in components],
+        vacancy_rule="amounts" if vacant_amounts else "percent",
+        vacancy_percent=None if vacant_amounts else (vacancy_percent or "100"),
+    )
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        actor = _acting(session, username, Action.RECORD, estate)
+        saved = schedule.save_schedule(
+            session, estate.id, fee_year, data, actor_user_id=actor.user_id
+        )
+        _echo(schedule.schedule_view(saved))
+    record_command(
+        cli.session_factory,
+        "fees schedule propose",
+        {"estate": estate_slug, "fee_year": fee_year, "user": username},
+    )
+
+
+@schedule_group.command("approve")
+@click.argument("estate_slug")
+@click.argument("fee_year", type=int)
+@click.option("--hash", "content_hash", required=True, help="The content_hash you reviewed.")
+@click.option("--user", "username", required=True, help="The committee member approving it.")
+@pass_cli
+def schedule_approve(
+    cli: CliContext, estate_slug: str, fee_year: int, content_hash: str, username: str
+) -> None:
+    """Approve the schedule of FEE_YEAR exactly as reviewed (not by its submitter)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        actor = _acting(session, username, Action.APPROVE, estate)
+        approved = schedule.approve_schedule(
+            session, estate.id, fee_year, content_hash=content_hash, actor_user_id=actor.user_id
+        )
+        _echo(schedule.schedule_view(approved))
+    record_command(
+        cli.session_factory,
+        "fees schedule approve",
+        {"estate": estate_slug, "fee_year": fee_year, "user": username},
+    )
+
+
 @fees.group("charges")
 def charges_group() -> None:
     """Charges (应收)."""
@@ -68,6 +178,50 @@ def charges_issue(cli: CliContext, estate_slug: str, fee_year: int) -> None:
 @fees.group("payments")
 def payments_group() -> None:
     """Payments (实收)."""
+
+
+@payments_group.command("record")
+@click.argument("estate_slug")
+@click.argument("household_code")
+@click.argument("fee_year", type=int)
+@click.argument("amount")
+@click.option(
+    "--method", type=click.Choice(list(get_args(Method))), default="cash", show_default=True
+)
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today.")
+@click.option("--reference", default="", help="Transfer reference.")
+@click.option(
+    "--key", "idempotency_key", default=None, help="Idempotency key: a replay records once."
+)
+@click.option("--user", "username", required=True, help="The steward taking the money.")
+@pass_cli
+def payment_record(
+    cli: CliContext,
+    estate_slug: str,
+    household_code: str,
+    fee_year: int,
+    amount: str,
+    method: str,
+    on: Any,
+    reference: str,
+    idempotency_key: str | None,
+    username: str,
+) -> None:
+    """Record AMOUNT paid by HOUSEHOLD_CODE towards FEE_YEAR; prints the receipt number."""
+    data = PaymentIn(
+        method=method,  # type: ignore[arg-type]  # a click.Choice of Method
+        amount=amount,
+        allocations=[AllocationIn(household_code=household_code, fee_year=fee_year, amount=amount)],
+        paid_on=on.date() if on else None,
+        reference=reference,
+    )
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        actor = _acting(session, username, Action.RECORD, estate)
+        result, _ = payments.record_payment(
+            session, estate.id, data, actor_user_id=actor.user_id, idempotency_key=idempotency_key
+        )
+        _echo(result)
 
 
 @payments_group.command("import")

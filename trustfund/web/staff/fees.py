@@ -23,6 +23,7 @@ from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates import households, service
 from trustfund.fees import payments, reports
 from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
+from trustfund.fees.setup import setup_progress
 from trustfund.settings import Settings
 from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
 from trustfund.web.staff.zh import METHOD_NAMES
@@ -141,11 +142,14 @@ class StewardPagesController(Controller):
     ) -> Template:
         household = households.get_household(db_session, estate, code)
         accounts = _accounts(db_session, estate, code)
-        return self._household(request, estate, household, accounts, _default_payment(accounts))
+        return self._household(
+            request, db_session, estate, household, accounts, _default_payment(accounts)
+        )
 
     def _household(
         self,
         request: Request[Any, Any, Any],
+        session: Session,
         estate: Estate,
         household: Any,
         accounts: list[dict[str, Any]],
@@ -164,6 +168,7 @@ class StewardPagesController(Controller):
             errors=errors or {},
             methods=METHOD_NAMES,
             can_record=may(request, Action.RECORD, estate),
+            setup=setup_progress(session, estate),
         )
 
     @post(
@@ -218,7 +223,9 @@ class StewardPagesController(Controller):
                     status_code=HTTP_303_SEE_OTHER,
                 )
         accounts = _accounts(db_session, estate, code)
-        return self._household(request, estate, household, accounts, data, errors, status=422)
+        return self._household(
+            request, db_session, estate, household, accounts, data, errors, status=422
+        )
 
     # --- receipts ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import signed_in
 from trustfund.auth.principal import ROLE_ACTIONS, Action, Role
 from trustfund.estates import service
+from trustfund.fees.setup import setup_progress
 from trustfund.web.staff.common import page, principal_of
 
 
@@ -19,6 +20,10 @@ def has_route(request: Request[Any, Any, Any], path: str) -> bool:
     """Whether the app serves ``path`` (pages of packages still being built appear when
     their routes exist)."""
     return any(route.path == path for route in request.app.routes)
+
+
+#: The page where the steward proposes opening balances and the committee approves them.
+OPENING_PAGE = "/staff/{estate_slug:str}/books"
 
 
 class StaffHomeController(Controller):
@@ -34,7 +39,14 @@ class StaffHomeController(Controller):
             actions: set[Action] = set()
             for role in estate.roles:
                 actions |= ROLE_ACTIONS[Role(role)]
-            estates.append({"estate": estate, "actions": {a.value for a in actions}})
+            setup = (
+                setup_progress(db_session, service.get_estate(db_session, estate.slug))
+                if Action.READ in actions
+                else None
+            )
+            estates.append(
+                {"estate": estate, "actions": {a.value for a in actions}, "setup": setup}
+            )
         return page(
             request,
             "staff/home.html",
@@ -45,6 +57,7 @@ class StaffHomeController(Controller):
             has_claims=has_route(request, "/staff/{estate_slug:str}/claims"),
             has_disclosures=has_route(request, "/staff/{estate_slug:str}/disclosures"),
             has_autonomy=has_route(request, "/staff/{estate_slug:str}/autonomy"),
+            opening_page=OPENING_PAGE if has_route(request, OPENING_PAGE) else None,
         )
 
 

@@ -1,10 +1,12 @@
-"""Fee schedules (收费标准) for the committee: fee schedules have their own approval route
-(``trustfund.fees.schedule.approve_schedule``, bound to the reviewed content hash), not the
-generic approval requests; these pages show each year's schedule and let a committee member
-other than the submitter approve it. Drafts also appear in the approval inbox."""
+"""Fee schedules (收费标准): the steward proposes (or corrects) a year's schedule, a committee
+member other than the submitter approves it, and the steward then issues that year's charges
+(开征). Fee schedules have their own approval route (``trustfund.fees.schedule.
+approve_schedule``, bound to the reviewed content hash), not the generic approval requests;
+drafts also appear in the approval inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -21,14 +23,106 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.fees import FeeSchedule
 from trustfund.errors import TrustfundError
-from trustfund.fees import schedule
-from trustfund.web.staff.common import error_message, may, page, people, principal_of
+from trustfund.estates.service import today_in
+from trustfund.fees import charges, schedule
+from trustfund.fees.schemas import ComponentIn, ScheduleIn
+from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH
+from trustfund.web.staff.common import (
+    error_message,
+    field_errors,
+    may,
+    page,
+    people,
+    principal_of,
+)
 
 VACANCY_NAMES = {"percent": "按全额的百分比", "amounts": "按各项折后金额"}
 
 
 class ScheduleApprovalForm(BaseModel):
     content_hash: str = Field(default="", max_length=128)
+
+
+class ScheduleForm(BaseModel):
+    """One row per fee fund: a blank amount leaves the fund out of the schedule."""
+
+    fee_year: str = Field(default="", max_length=10)
+    vacancy_rule: str = Field(default="percent", max_length=10)
+    vacancy_percent: str = Field(default="", max_length=10)
+    electricity_name: str = Field(default="", max_length=50)
+    electricity_amount: str = Field(default="", max_length=20)
+    electricity_vacant: str = Field(default="", max_length=20)
+    maintenance_name: str = Field(default="", max_length=50)
+    maintenance_amount: str = Field(default="", max_length=20)
+    maintenance_vacant: str = Field(default="", max_length=20)
+    garbage_name: str = Field(default="", max_length=50)
+    garbage_amount: str = Field(default="", max_length=20)
+    garbage_vacant: str = Field(default="", max_length=20)
+
+
+FORM_FUNDS = [str(f.value) for f in FEE_FUNDS]
+
+
+def _form_of(found: FeeSchedule | None, fee_year: int) -> ScheduleForm:
+    """The form prefilled from the year's draft, or the fee funds' usual names."""
+    values: dict[str, str] = {"fee_year": str(fee_year)}
+    for fund in FORM_FUNDS:
+        values[f"{fund}_name"] = FUND_NAMES_ZH[fund]
+    if found is not None:
+        view = schedule.schedule_view(found)
+        values["vacancy_rule"] = view["vacancy_rule"]
+        values["vacancy_percent"] = view["vacancy_percent"] or ""
+        for c in view["components"]:
+            values[f"{c['fund']}_name"] = c["name"]
+            values[f"{c['fund']}_amount"] = c["amount"]
+            values[f"{c['fund']}_vacant"] = c["vacant_amount"]
+    return ScheduleForm(**values)
+
+
+def _schedule_in(form: ScheduleForm) -> tuple[ScheduleIn, list[str]]:
+    """The service's input, and which fund each component index belongs to (for errors)."""
+    rule = "amounts" if form.vacancy_rule == "amounts" else "percent"
+    components, funds = [], []
+    for fund in FORM_FUNDS:
+        amount = getattr(form, f"{fund}_amount").strip()
+        if not amount:
+            continue
+        components.append(
+            ComponentIn(
+                fund=fund,
+                name=getattr(form, f"{fund}_name").strip() or FUND_NAMES_ZH[fund],
+                amount=amount,
+                vacant_amount=(getattr(form, f"{fund}_vacant").strip() or None)
+                if rule == "amounts"
+                else None,
+            )
+        )
+        funds.append(fund)
+    data = ScheduleIn(
+        components=components,
+        vacancy_rule=rule,  # type: ignore[arg-type]  # one of the two, chosen above
+        vacancy_percent=(form.vacancy_percent.strip() or None) if rule == "percent" else None,
+    )
+    return data, funds
+
+
+def _schedule_errors(exc: TrustfundError, funds: list[str]) -> dict[str, str]:
+    """Service errors (``components[1].amount``) as form fields (``maintenance_amount``)."""
+    errors: dict[str, str] = {}
+    rows = field_errors(exc)  # index-free keys, so map the indexed ones first
+    for item in exc.errors:
+        if item.field.startswith("components["):
+            index = int(item.field[len("components[") : item.field.index("]")])
+            part = item.field.rsplit(".", 1)[-1]
+            suffix = {"amount": "amount", "vacant_amount": "vacant", "name": "name"}.get(part)
+            if index < len(funds) and suffix:
+                errors[f"{funds[index]}_{suffix}"] = rows.get(f"components.{part}", item.reason)
+                continue
+        key = item.field if item.field in {"vacancy_percent", "fee_year"} else "_form"
+        errors[key] = "；".join(filter(None, [errors.get(key), rows.get(item.field, "")]))
+    if not exc.errors:
+        errors["_form"] = error_message(exc)
+    return errors
 
 
 def schedules_of(session: Session, estate_id: int) -> list[FeeSchedule]:
@@ -67,6 +161,7 @@ class SchedulePagesController(Controller):
             "staff/schedules.html",
             estate=estate,
             schedules=[schedule.schedule_view(s) for s in schedules_of(db_session, estate.id)],
+            can_record=may(request, Action.RECORD, estate),
         )
 
     def _detail(
@@ -78,6 +173,8 @@ class SchedulePagesController(Controller):
         *,
         errors: dict[str, str] | None = None,
         done: bool = False,
+        saved: bool = False,
+        issued: int | None = None,
         code: int = 200,
     ) -> Template:
         found = schedule.get_schedule(session, estate.id, fee_year)
@@ -102,6 +199,98 @@ class SchedulePagesController(Controller):
             can_approve=may(request, Action.APPROVE, estate) and not mine and not view["approved"],
             errors=errors or {},
             done=done,
+            saved=saved,
+            issued=issued,
+            charged=schedule.charges_issued(session, estate.id, fee_year),
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    def _form_page(
+        self,
+        request: Request[Any, Any, Any],
+        estate: Estate,
+        form: ScheduleForm,
+        errors: dict[str, str] | None = None,
+        code: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/schedule_form.html",
+            status=code,
+            estate=estate,
+            form=form,
+            funds=FORM_FUNDS,
+            errors=errors or {},
+        )
+
+    @get("/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    def new_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromQuery[int | None] = None,
+    ) -> Template:
+        """Propose a year's schedule, or correct a draft not yet approved."""
+        year = fee_year or today_in(estate).year
+        found = schedule.find_schedule(db_session, estate.id, year)
+        return self._form_page(request, estate, _form_of(found, year))
+
+    @post(
+        "/new",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.propose_fee_schedule"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def propose(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[ScheduleForm],
+    ) -> Response[Any]:
+        """Save the draft (the proposer becomes its submitter) for the committee to approve."""
+        try:
+            fee_year = int(data.fee_year)
+        except ValueError:
+            return self._form_page(
+                request, estate, data, {"fee_year": "请填写年度，例如 2025"}, code=422
+            )
+        body, funds = _schedule_in(data)
+        try:
+            schedule.save_schedule(
+                db_session, estate.id, fee_year, body, actor_user_id=principal_of(request).user_id
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            return self._form_page(
+                request, estate, data, _schedule_errors(exc, funds), code=exc.status_code
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/fee-schedules/{fee_year}?saved=1",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    @post(
+        "/{fee_year:int}/charges",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.issue_charges"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def issue_charges(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        fee_year: FromPath[int],
+    ) -> Response[Any]:
+        """Issue the year's charges (开征) from the approved schedule (safe to repeat)."""
+        return self._act(
+            request,
+            db_session,
+            estate,
+            fee_year,
+            lambda: f"issued={charges.issue_charges(db_session, estate.id, fee_year).issued}",
         )
 
     @get("/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -112,8 +301,18 @@ class SchedulePagesController(Controller):
         estate: NamedDependency[Estate],
         fee_year: FromPath[int],
         done: FromQuery[int] = 0,
+        saved: FromQuery[int] = 0,
+        issued: FromQuery[int | None] = None,
     ) -> Template:
-        return self._detail(request, db_session, estate, fee_year, done=bool(done))
+        return self._detail(
+            request,
+            db_session,
+            estate,
+            fee_year,
+            done=bool(done),
+            saved=bool(saved),
+            issued=issued,
+        )
 
     @post(
         "/{fee_year:int}/approve",
@@ -131,7 +330,8 @@ class SchedulePagesController(Controller):
     ) -> Response[Any]:
         """Approve exactly the schedule that was shown (its content hash)."""
         schedule.get_schedule(db_session, estate.id, fee_year)  # 404 before anything else
-        try:
+
+        def approve() -> str:
             schedule.approve_schedule(
                 db_session,
                 estate.id,
@@ -139,18 +339,34 @@ class SchedulePagesController(Controller):
                 content_hash=data.content_hash,
                 actor_user_id=principal_of(request).user_id,
             )
+            return "done=1"
+
+        return self._act(request, db_session, estate, fee_year, approve)
+
+    def _act(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        fee_year: int,
+        action: Callable[[], str],
+    ) -> Response[Any]:
+        """Run ``action`` (it returns the query string telling the detail page what was
+        done) and go back to the year's page; a refusal shows that page with the reason."""
+        try:
+            done = action()
         except TrustfundError as exc:
-            db_session.rollback()
+            session.rollback()
             return self._detail(
                 request,
-                db_session,
+                session,
                 estate,
                 fee_year,
                 errors={"_form": error_message(exc)},
                 code=exc.status_code,
             )
         return Redirect(
-            f"/staff/{estate.slug}/fee-schedules/{fee_year}?done=1",
+            f"/staff/{estate.slug}/fee-schedules/{fee_year}?{done}",
             status_code=HTTP_303_SEE_OTHER,
         )
 

@@ -111,6 +111,9 @@ FIELD_LABELS: dict[str, str] = {
     "received_on": "收到日期",
     "settled_on": "结算日期",
     "budget_line_id": "预算行",
+    "components": "收费项目",
+    "vacancy_percent": "空户收费比例",
+    "vacant_amount": "空户金额",
 }
 
 STATUS_TITLES: dict[int, str] = {
@@ -372,6 +375,27 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"the header has no (.+) \((\w+)\) column"),
         lambda m: f"表头缺少“{m[1]}”列",
+    ),
+    # setting up fee collection (schedule form, charges, books not open)
+    (re.compile(r"at least one component is required"), lambda m: "至少填写一个收费项目"),
+    (re.compile(r"each fund may appear only once"), lambda m: "每个基金只能出现一次"),
+    (
+        re.compile(r"a percentage 0–100 with at most 2 decimals"),
+        lambda m: "请填 0–100 的百分比，最多两位小数",
+    ),
+    (re.compile(r"must be between 0 and the amount"), lambda m: "须在 0 和每户金额之间"),
+    (re.compile(r"No fee schedule for (\d+)\."), lambda m: f"{m[1]} 年度还没有收费标准"),
+    (
+        re.compile(r"Charges for (\d+) have been issued; the schedule can no longer change\."),
+        lambda m: f"{m[1]} 年度已开征，收费标准不能再修改",
+    ),
+    (
+        re.compile(r"The (\d+) fee schedule is not approved by the committee;.*"),
+        lambda m: f"{m[1]} 年度收费标准尚未经业委会批准，不能开征",
+    ),
+    (
+        re.compile(r"(\S+) is not open in this estate"),
+        lambda m: f"账簿未开（没有科目 {m[1]}）：期初余额须先由管家填报、业委会批准",
     ),
 ]
 

@@ -1,0 +1,186 @@
+"""Issue 13 item 5 over HTTP: a new estate set up through the staff pages — the home page's
+set-up checklist (建账进度) says what is missing, the steward proposes the fee schedule on
+its form, a committee member approves it, the steward issues the charges (开征), and the
+household page says plainly why no payment can be taken yet. Everything starts from an
+empty database; people are created by the administrator's pages after the installer's
+``trustfund user add --admin``."""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.integration.onboarding.helpers import (
+    HOUSEHOLDS_FILE,
+    PASSWORDS,
+    Cli,
+    installer_creates_admin,
+)
+from trustfund.settings import Settings
+
+
+def sign_in(client: TestClient[Litestar], username: str) -> str:
+    """Sign in as ``username``; returns the CSRF token the forms carry."""
+    client.cookies.clear()
+    answer = client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORDS[username]}
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["csrf_token"])
+
+
+def post_form(
+    client: TestClient[Litestar], path: str, csrf: str, **fields: str
+) -> tuple[int, str, str]:
+    """Submit a staff form; returns (status, Location or '', page text)."""
+    answer = client.post(path, data={"csrf_token": csrf, **fields}, follow_redirects=False)
+    return answer.status_code, answer.headers.get("location", ""), answer.text
+
+
+def step(page: str, name: str) -> str:
+    """The text of one checklist step on the staff home page."""
+    found = re.search(rf'data-step="{name}">(.*?)</li>', page, re.S)
+    assert found, f"no step {name} in the checklist"
+    return " ".join(found[1].split())
+
+
+def admin_sets_up_estate_and_people(client: TestClient[Litestar]) -> None:
+    csrf = sign_in(client, "admin")
+    status, where, _ = post_form(
+        client,
+        "/admin/estates",
+        csrf,
+        slug="lanyuan",
+        name="兰苑小区",
+        address="兰苑路 8 号",
+        community="兰苑社区",
+        street_office="西湖街道",
+    )
+    assert (status, where) == (303, "/admin/estates")
+    for username, name, role in (
+        ("wangfang", "王芳", "steward"),
+        ("lijun", "李军", "committee"),
+        ("zhaomin", "赵敏", "committee"),
+    ):
+        status, where, _ = post_form(
+            client,
+            "/admin/users",
+            csrf,
+            username=username,
+            display_name=name,
+            password=PASSWORDS[username],
+        )
+        assert status == 303 and where.startswith("/admin/users/"), where
+        status, _, text = post_form(
+            client, f"{where}/memberships", csrf, role=role, estate="lanyuan"
+        )
+        assert status == 303, text
+
+
+def test_staff_pages_take_a_new_estate_to_its_charges(
+    settings: Settings, client: TestClient[Litestar]
+) -> None:
+    installer_creates_admin(Cli.of(settings))
+    admin_sets_up_estate_and_people(client)
+
+    # The steward's home page lists every step, none done, with the link to take next.
+    csrf = sign_in(client, "wangfang")
+    home = client.get("/staff").text
+    assert "建账进度" in home
+    assert "还没有住户" in step(home, "households")
+    assert "账簿未开" in step(home, "opening")
+
+    # households: the import page (ADMINISTER; the administrator imports them here)
+    admin_csrf = sign_in(client, "admin")
+    with HOUSEHOLDS_FILE.open("rb") as f:
+        imported = client.post(
+            "/staff/lanyuan/import",
+            data={"csrf_token": admin_csrf},
+            files={"file": ("households.csv", f, "text/csv")},
+        )
+    assert imported.status_code == 200, imported.text
+    csrf = sign_in(client, "wangfang")
+    home = client.get("/staff").text
+    assert "住户已导入 20 户" in step(home, "households")
+    assert 'href="/staff/lanyuan/fee-schedules/new?fee_year=2026"' in step(home, "schedule")
+
+    # A household page says why nothing can be taken yet instead of offering a form.
+    households = client.get("/staff/lanyuan/households?building=1").text
+    code = re.search(r'href="/staff/lanyuan/households/(H-[0-9A-Z]+)"', households)
+    assert code, households
+    household = client.get(f"/staff/lanyuan/households/{code[1]}").text
+    assert "还不能收费" in household and "账簿未开" in household
+    assert "收款并开收据" not in household
+
+    # The schedule form: a bad amount is named in Chinese next to its field, nothing saved.
+    form = client.get("/staff/lanyuan/fee-schedules/new?fee_year=2025")
+    assert form.status_code == 200 and 'value="公共电费"' in form.text
+    fields = {
+        "fee_year": "2025",
+        "vacancy_rule": "percent",
+        "vacancy_percent": "50",
+        "electricity_name": "公共电费",
+        "electricity_amount": "50.00",
+        "maintenance_name": "公共设施维护",
+        "maintenance_amount": "-90",
+        "garbage_name": "生活垃圾清运费",
+        "garbage_amount": "60.00",
+    }
+    status, _, text = post_form(client, "/staff/lanyuan/fee-schedules/new", csrf, **fields)
+    assert status == 422
+    assert re.search(r'id="e-maintenance_amount"[^>]*>必须大于零', text), text
+    assert client.get("/staff/lanyuan/fee-schedules/2025").status_code == 404
+
+    fields["maintenance_amount"] = "90.00"
+    status, where, _ = post_form(client, "/staff/lanyuan/fee-schedules/new", csrf, **fields)
+    assert (status, where) == (303, "/staff/lanyuan/fee-schedules/2025?saved=1")
+    detail = client.get(where).text
+    assert "已提交 2025 年度收费标准" in detail and "200.00" in detail and "100.00" in detail
+    assert "批准这份收费标准" not in detail  # the proposer gets no approve button
+    content_hash = re.search(r'name="content_hash" value="([0-9a-f]+)"', detail)
+    assert content_hash is None
+    # ... and cannot approve by posting anyway, nor issue charges before approval.
+    home = client.get("/staff").text
+    assert "待业委会批准" in step(home, "schedule")
+    status, _, text = post_form(client, "/staff/lanyuan/fee-schedules/2025/charges", csrf)
+    assert status == 409 and "尚未经业委会批准" in text
+
+    # A committee member approves exactly what was shown.
+    committee_csrf = sign_in(client, "lijun")
+    shown = client.get("/staff/lanyuan/fee-schedules/2025").text
+    content_hash = re.search(r'name="content_hash" value="([0-9a-f]+)"', shown)
+    assert content_hash, shown
+    status, where, _ = post_form(
+        client,
+        "/staff/lanyuan/fee-schedules/2025/approve",
+        committee_csrf,
+        content_hash=content_hash[1],
+    )
+    assert (status, where) == (303, "/staff/lanyuan/fee-schedules/2025?done=1")
+    # a committee member records nothing: no charges button for them, and the route refuses
+    assert "开征 2025 年度服务费</button>" not in client.get(where).text
+    status, _, _ = post_form(client, "/staff/lanyuan/fee-schedules/2025/charges", committee_csrf)
+    assert status == 403
+
+    # The steward issues the charges from the approved schedule.
+    csrf = sign_in(client, "wangfang")
+    home = client.get("/staff").text
+    assert "收费标准已批准" in step(home, "schedule")
+    assert "开征 2025 年度服务费" in step(home, "charges")
+    status, where, _ = post_form(client, "/staff/lanyuan/fee-schedules/2025/charges", csrf)
+    assert (status, where) == (303, "/staff/lanyuan/fee-schedules/2025?issued=20")
+    assert "新开出 20 户应收" in client.get(where).text
+    status, where, _ = post_form(client, "/staff/lanyuan/fee-schedules/2025/charges", csrf)
+    assert where.endswith("?issued=0")  # again: nobody is charged twice
+    # the schedule can no longer change once charged
+    status, _, text = post_form(client, "/staff/lanyuan/fee-schedules/new", csrf, **fields)
+    assert status == 409 and "已开征，收费标准不能再修改" in text
+
+    home = client.get("/staff").text
+    assert "已开征 2025 年度服务费" in step(home, "charges")
+    assert "账簿未开" in step(home, "opening")  # still the one missing step
+    household = client.get(f"/staff/lanyuan/households/{code[1]}").text
+    assert "还不能收费" in household and "账簿未开" in household
+    assert "2025 年度综合服务费" in household
