@@ -11,7 +11,9 @@ import random
 import re
 import secrets
 from collections.abc import Container
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from trustfund.ledger.money import fold_wide, parse_decimal
 
 #: Estate slugs appear in URLs and ledger file names.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
@@ -115,22 +117,22 @@ def clean_room(value: str | None) -> str:
 
 
 def clean_area(value: str | Decimal | int | float | None) -> Decimal | None:
-    """Floor area in m², positive, at most two decimals (rounded from spreadsheet floats)."""
+    """Floor area in m², positive, at most two decimals (rounded from spreadsheet floats);
+    text is read by ``ledger.money.parse_decimal`` after ``fold_wide`` and an ``m²`` suffix."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        if isinstance(value, float):
-            area = Decimal(repr(value))
-        else:
-            area = Decimal(str(value).strip().removesuffix("m²").removesuffix("㎡").strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number of square metres") from None
-    if not area.is_finite():
-        raise ValueError(f"{value!r} is not a number of square metres")
     if isinstance(value, float):
+        area = Decimal(repr(value))
+        if not area.is_finite():
+            raise ValueError(f"{value!r} is not a number of square metres")
         area = area.quantize(Decimal("0.01"))
-    elif area != area.quantize(Decimal("0.01")):
-        raise ValueError(f"{value!r} has more than two decimals")
+    else:
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        text = fold_wide(text).removesuffix("m²").removesuffix("㎡").rstrip()
+        try:
+            area = parse_decimal(text, places=2, limit=MAX_AREA)
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: {exc}") from None
     if area <= 0 or area > MAX_AREA:
         raise ValueError(f"{value!r} must be more than 0 and at most {MAX_AREA} m²")
     return area.quantize(Decimal("0.01"))

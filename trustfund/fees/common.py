@@ -28,16 +28,15 @@ def local_today(estate: Estate) -> date:
 
 
 def parse_money(value: str | None, field: str, errors: list[FieldError]) -> Decimal | None:
-    """``value`` as money, or ``None`` with a FieldError appended."""
+    """``value`` as money read strictly (``ledger.money.to_money``; a sign is left to the
+    caller's check), or ``None`` with a FieldError giving the reason appended."""
     if value is None:
         errors.append(FieldError(field, "required"))
         return None
     try:
-        return to_money(str(value).strip())
-    except (ValueError, ArithmeticError):
-        errors.append(
-            FieldError(field, f"not an amount in yuan with at most 2 decimals: {value!r}")
-        )
+        return to_money(value)
+    except (ValueError, ArithmeticError) as exc:
+        errors.append(FieldError(field, str(exc)))
         return None
 
 

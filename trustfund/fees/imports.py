@@ -28,6 +28,7 @@ from trustfund.fees.payments import (
 )
 from trustfund.fees.schemas import AllocationIn, PaymentIn
 from trustfund.journal.idempotency import run_idempotent
+from trustfund.ledger.money import cell_number
 
 HEADERS = {
     "户号": "household_code",
@@ -69,13 +70,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _amount(value: Any) -> str:
-    if isinstance(value, float):
-        # a spreadsheet number: 200 or 199.5 — read it through its shortest decimal form
-        return str(Decimal(repr(value)))
-    return _text(value)
 
 
 def _date(value: Any) -> dt.date:
@@ -123,7 +117,7 @@ def parse_rows(data: bytes, filename: str) -> list[tuple[int, PaymentIn]]:
         except (ValueError, TypeError):
             errors.append(FieldError(f"{where}.paid_on", "not a date (YYYY-MM-DD)"))
             paid_on = None
-        amount = _amount(row["amount"])
+        amount = cell_number(row["amount"])
         if len(errors) == before:
             out.append(
                 (

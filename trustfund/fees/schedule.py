@@ -9,7 +9,7 @@ issued for the fee year the schedule can no longer change.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -25,9 +25,16 @@ from trustfund.db.models.fees import (
 )
 from trustfund.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from trustfund.fees.common import parse_money, raise_if
-from trustfund.fees.rules import Component, charge_lines, schedule_content_hash, vacant_amounts
+from trustfund.fees.rules import (
+    HUNDRED,
+    Component,
+    charge_lines,
+    schedule_content_hash,
+    vacant_amounts,
+)
 from trustfund.fees.schemas import ScheduleIn
 from trustfund.ledger.accounts import FEE_FUNDS as LEDGER_FEE_FUNDS
+from trustfund.ledger.money import parse_decimal
 
 #: Funds a fee component may pay into (the ledger's fee funds).
 FEE_FUNDS = {f.value for f in LEDGER_FEE_FUNDS}
@@ -78,17 +85,9 @@ def _parse(fee_year: int, data: ScheduleIn) -> tuple[list[Component], Decimal | 
     percent: Decimal | None = None
     if data.vacancy_rule == "percent":
         try:
-            percent = Decimal(str(data.vacancy_percent))
-            if not percent.is_finite() or not 0 <= percent <= 100:
-                raise InvalidOperation
-            if percent.quantize(Decimal("0.01")) != percent:
-                raise InvalidOperation
-            percent = percent.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            errors.append(
-                FieldError("vacancy_percent", "a percentage 0–100 with at most 2 decimals")
-            )
-            percent = None
+            percent = parse_decimal(data.vacancy_percent or "", places=2, limit=HUNDRED)
+        except ValueError as exc:
+            errors.append(FieldError("vacancy_percent", f"a percentage 0–100: {exc}"))
     elif data.vacancy_percent is not None:
         errors.append(FieldError("vacancy_percent", "only with vacancy_rule 'percent'"))
     raise_if(errors, "The fee schedule is not valid.")

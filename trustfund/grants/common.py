@@ -19,10 +19,13 @@ from trustfund.db.models.grants import (
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.ledger.accounts import Fund, project_fund
 from trustfund.ledger.entries import text_problem
-from trustfund.ledger.money import to_money
+from trustfund.settlements import common as settlements_common
 
 #: What the ledger and every public output say instead of an anonymous donor's name.
 ANONYMOUS = "匿名"
+
+#: The largest amount one grant, gift or budget line may name.
+MAX_GRANT = Decimal("999999999.99")
 
 #: Source kind → the income account component (``Income:Autonomy[:Project:<CODE>]:<X>``).
 SOURCE_ACCOUNTS: dict[SourceKind, str] = {
@@ -141,21 +144,9 @@ def raise_if(errors: list[FieldError], detail: str) -> None:
 
 
 def money(value: object, field: str, errors: list[FieldError], *, positive: bool = True) -> Decimal:
-    """``value`` (a string or Decimal, never a float) as money; a FieldError otherwise."""
-    try:
-        if isinstance(value, (float, bool)) or value is None:
-            raise ValueError("pass amounts as strings")
-        amount = to_money(value if isinstance(value, Decimal) else str(value).strip())
-    except (ValueError, ArithmeticError):
-        errors.append(
-            FieldError(field, f"not an amount in yuan with at most 2 decimals: {value!r}")
-        )
-        return Decimal("0.00")
-    if amount < 0 or (positive and amount == 0):
-        errors.append(FieldError(field, "must be positive" if positive else "must not be negative"))
-    elif amount >= Decimal("1000000000"):
-        errors.append(FieldError(field, "too large"))
-    return amount
+    """``value`` (a string or Decimal, never a float) as money below a thousand million yuan;
+    a FieldError otherwise (``settlements.common.money``)."""
+    return settlements_common.money(value, field, errors, positive=positive, limit=MAX_GRANT)
 
 
 def text(

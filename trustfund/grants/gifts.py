@@ -33,7 +33,7 @@ Without an estimated value (volunteer work) there is no entry, only the record.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +73,7 @@ from trustfund.ledger.accounts import (
     expense_account,
 )
 from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.settlements.common import quantity
 
 #: Projects that may still receive gifts.
 RECEIVING = (
@@ -81,7 +82,6 @@ RECEIVING = (
     ProjectStatus.APPROVED,
     ProjectStatus.IMPLEMENTING,
 )
-QTY = Decimal("0.001")
 
 
 def add_source(
@@ -270,23 +270,6 @@ def gift_view(gift: Gift, *, staff: bool) -> dict[str, Any]:
     }
 
 
-def _quantity(value: object, errors: list[FieldError]) -> Decimal:
-    try:
-        if isinstance(value, (float, bool)):
-            raise InvalidOperation
-        qty = Decimal(str(value).strip())
-        if not qty.is_finite() or qty.quantize(QTY) != qty:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(FieldError("quantity", f"a number with at most 3 decimals: {value!r}"))
-        return Decimal("1.000")
-    if qty <= 0:
-        errors.append(FieldError("quantity", "must be positive"))
-    elif qty >= Decimal("1000000000"):
-        errors.append(FieldError("quantity", "too large"))
-    return qty.quantize(QTY)
-
-
 def _opened_on(session: Session, estate_id: int, account: str) -> Any:
     return session.scalar(
         select(LedgerAccount.opened_on).where(
@@ -312,7 +295,7 @@ def record_in_kind(
         source = None
     item = text(data.item, "item", errors, limit=100)
     unit = text(data.unit, "unit", errors, limit=20)
-    qty = _quantity(data.quantity, errors)
+    qty = quantity(data.quantity, "quantity", errors)
     value = None
     if data.estimated_value is not None and str(data.estimated_value).strip():
         value = money(data.estimated_value, "estimated_value", errors)

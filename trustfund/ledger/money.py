@@ -3,31 +3,114 @@ only at the edges. Pure; imports nothing of ours."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 CNY = "CNY"
 ZERO = Decimal("0.00")
 FEN = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")
+"""The largest amount a ``NUMERIC(14,2)`` column holds."""
+
+_NUMBER = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+_COMMAS = (",", "，", "、")
+_WIDE = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+
+
+def parse_decimal(
+    text: str, *, places: int, negative: bool = False, limit: Decimal = MAX_MONEY
+) -> Decimal:
+    """The one strict reading of a number typed by a person: ASCII digits, a leading ``-``
+    only when ``negative`` allows it, at most one ``.`` followed by at most ``places``
+    digits, and at most ``limit`` in size. The result has exactly ``places`` decimals.
+
+    ``Decimal()`` alone is far too kind for input: it takes ``"1_000"``, ``"１００"``,
+    ``"٣"``, ``"1e3"``, ``"NaN"``, ``"Infinity"`` and surrounding spaces; a comma would be
+    either a decimal comma (``"1,5"``) or a thousands separator (``"1,500"``) — we cannot
+    know which, so it is refused. Forms and spreadsheet imports that accept full-width
+    input call ``fold_wide`` first, explicitly.
+
+    Raises ``ValueError`` whose message is the reason, fit to show next to the field:
+    ``parse_decimal("1,5", places=2)`` → ``use a dot for decimals; no thousands separators``.
+    """
+    if not isinstance(text, str) or isinstance(text, bool):
+        raise ValueError('pass the number as a string, like "50.00"')
+    if text == "":
+        raise ValueError("is empty")
+    if any(c in text for c in _COMMAS):
+        raise ValueError("use a dot for decimals; no thousands separators")
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        raise ValueError(_why_not_a_number(text, places))
+    sign, whole, fraction = match.groups()
+    if sign and not negative:
+        raise ValueError("must not be negative")
+    if fraction is not None and len(fraction) > places:
+        raise ValueError(f"has more than {places} decimals" if places else "must be whole")
+    if len(whole.lstrip("0")) > len(str(int(limit))):
+        raise ValueError(f"too large: at most {limit}")
+    value = Decimal(text).quantize(Decimal(1).scaleb(-places))
+    if abs(value) > limit:
+        raise ValueError(f"too large: at most {limit}")
+    return value + Decimal(0).scaleb(-places)  # normalises -0.00 to 0.00
+
+
+def _why_not_a_number(text: str, places: int) -> str:
+    if text != text.strip():
+        return "has spaces around it"
+    if any(c.isdigit() and c not in "0123456789" for c in text):
+        return "use the digits 0-9 (no full-width or other digits)"
+    if text.startswith("+"):
+        return "write no plus sign"
+    return f"not a number: write digits and at most one '.' with {places} decimals, like 200.50"
+
+
+def parse_money(text: str, *, negative: bool = False) -> Decimal:
+    """``text`` as money to the fen, strictly (see ``parse_decimal``); bounded by what
+    ``NUMERIC(14,2)`` holds. ``parse_money("200.5")`` → ``Decimal("200.50")``;
+    ``parse_money("-1.00")`` raises unless ``negative``; ``"1,50"``, ``"1_000"``,
+    ``"１００"``, ``"1e3"``, ``"NaN"`` and ``"0.001"`` raise ``ValueError``."""
+    return parse_decimal(text, places=2, negative=negative)
+
+
+def fold_wide(text: str) -> str:
+    """What a Chinese input method types for a number, made ASCII: surrounding spaces (also
+    the ideographic space) removed and full-width digits, dot and minus (``"１００．５"``)
+    folded to ``"100.5"``. Nothing else changes, so other digits and separators still reach
+    ``parse_decimal`` and are refused there. Only forms and spreadsheet imports call this;
+    the JSON API takes ASCII only."""
+    return text.strip().translate(_WIDE)
+
+
+def cell_number(value: object) -> str:
+    """A spreadsheet cell meant as a number, as text for ``parse_decimal``: numbers through
+    their shortest decimal form (``199.5`` → ``"199.5"``, never the binary float), text
+    through ``fold_wide``, an empty cell as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return fold_wide(str(value))
 
 
 def to_money(value: str | int | Decimal) -> Decimal:
     """``value`` as a Decimal with exactly two places.
 
-    Raises ``ValueError`` for floats (never money), NaN/infinity, unparsable strings and
-    amounts with more than two decimals (``"1.005"`` is a mistake, not a rounding job).
+    Strings are read by ``parse_money`` (strictly; a leading ``-`` allowed). Raises
+    ``ValueError`` for floats (never money), NaN/infinity and amounts with more than two
+    decimals (``"1.005"`` is a mistake, not a rounding job).
     """
     if isinstance(value, (bool, float)):
         raise ValueError("money must not be a float or bool; pass a string or Decimal")
+    if isinstance(value, str):
+        return parse_money(value, negative=True)
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         amount = value
-    elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation as exc:
-            raise ValueError(f"not an amount: {value!r}") from exc
     else:
         raise ValueError(f"not an amount: {value!r}")
     if not amount.is_finite():

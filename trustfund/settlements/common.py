@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.ledger.entries import text_problem
-from trustfund.ledger.money import to_money
+from trustfund.ledger.money import MAX_MONEY, parse_decimal, to_money
 
 
 def get_estate(session: Session, estate_id: int) -> Estate:
@@ -32,44 +32,58 @@ def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
         raise ValidationError(f"{detail} {summary}", errors=errors)
 
 
-def money(value: Any, field: str, errors: list[FieldError], *, positive: bool = False) -> Decimal:
-    """``value`` as money (a string or Decimal, never a float); appends a FieldError and
-    returns 0.00 when it is not."""
+def money(
+    value: Any,
+    field: str,
+    errors: list[FieldError],
+    *,
+    positive: bool = False,
+    limit: Decimal = MAX_MONEY,
+) -> Decimal:
+    """``value`` as money (a string read strictly by ``ledger.money.parse_money``, or a
+    Decimal; never a float); appends a FieldError with the parser's reason and returns 0.00
+    when it is not."""
     try:
-        if isinstance(value, float):
-            raise ValueError("pass amounts as strings")
-        amount = to_money(value if isinstance(value, Decimal) else str(value).strip())
-    except (ValueError, ArithmeticError):
-        errors.append(
-            FieldError(field, f"not an amount in yuan with at most 2 decimals: {value!r}")
-        )
+        amount = to_money(value)
+    except (ValueError, ArithmeticError) as exc:
+        errors.append(FieldError(field, str(exc)))
         return Decimal("0.00")
     if amount < 0 or (positive and amount == 0):
         errors.append(FieldError(field, "must be positive" if positive else "must not be negative"))
+    elif amount > limit:
+        errors.append(FieldError(field, f"too large: at most {limit}"))
     return amount
 
 
+def number(
+    value: Any, field: str, errors: list[FieldError], *, places: int, limit: Decimal
+) -> Decimal | None:
+    """``value`` (a string, a JSON integer or a Decimal) read strictly by
+    ``ledger.money.parse_decimal`` with ``places`` decimals, not negative, at most ``limit``;
+    ``None`` with a FieldError appended when it is not."""
+    try:
+        if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+            value = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return parse_decimal(value, places=places, limit=limit)
+    except ValueError as exc:
+        errors.append(FieldError(field, str(exc)))
+        return None
+
+
 PRICE = Decimal("0.0001")
+MAX_PRICE = Decimal("9999999999.9999")
 
 
 def unit_price(
     value: Any, field: str, errors: list[FieldError], *, positive: bool = False
 ) -> Decimal:
     """A unit price in yuan with at most 4 decimals (``"0.538"`` → ``Decimal("0.5380")``)."""
-    try:
-        if isinstance(value, float):
-            raise InvalidOperation
-        price = Decimal(str(value).strip().replace(",", ""))
-        if not price.is_finite() or price.quantize(PRICE) != price:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(FieldError(field, f"a price in yuan with at most 4 decimals: {value!r}"))
+    price = number(value, field, errors, places=4, limit=MAX_PRICE)
+    if price is None:
         return Decimal("0.0000")
-    if price < 0 or (positive and price == 0):
-        errors.append(FieldError(field, "must be positive" if positive else "must not be negative"))
-    if price >= Decimal("10000000000"):
-        errors.append(FieldError(field, "too large"))
-    return price.quantize(PRICE)
+    if positive and price == 0:
+        errors.append(FieldError(field, "must be positive"))
+    return price
 
 
 def price_text(value: Decimal) -> str:
@@ -79,24 +93,17 @@ def price_text(value: Decimal) -> str:
 
 
 QTY = Decimal("0.001")
+MAX_QTY = Decimal("999999999.999")
 
 
 def quantity(value: Any, field: str, errors: list[FieldError]) -> Decimal:
     """A positive quantity with at most 3 decimals."""
-    try:
-        if isinstance(value, float):
-            raise InvalidOperation
-        qty = Decimal(str(value).strip())
-        if not qty.is_finite() or qty.quantize(QTY) != qty:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(FieldError(field, f"a number with at most 3 decimals: {value!r}"))
+    qty = number(value, field, errors, places=3, limit=MAX_QTY)
+    if qty is None:
         return Decimal("1.000")
-    if qty <= 0:
+    if qty == 0:
         errors.append(FieldError(field, "must be positive"))
-    if qty >= Decimal("1000000000"):
-        errors.append(FieldError(field, "too large"))
-    return qty.quantize(QTY)
+    return qty
 
 
 def text(
@@ -118,12 +125,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def cell_amount(value: Any) -> str:
-    if isinstance(value, float):
-        return str(Decimal(repr(value)))
-    return cell_text(value)
 
 
 def cell_date(value: Any) -> dt.date:

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.settlements import PriceItem, PriceList
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates.importer import read_table
+from trustfund.ledger.money import cell_number
 from trustfund.settlements.common import (
-    cell_amount,
     cell_text,
     price_text,
     raise_if,
@@ -81,7 +81,7 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         name = text(cell_text(raw["name"]), f"{where}.name", errors, limit=100)
         unit = text(cell_text(raw["unit"]), f"{where}.unit", errors, limit=20)
         price = unit_price(
-            cell_amount(raw["unit_price"]), f"{where}.unit_price", errors, positive=True
+            cell_number(raw["unit_price"]), f"{where}.unit_price", errors, positive=True
         )
         rows.append({"code": code, "name": name, "unit": unit, "unit_price": price})
     if not rows:

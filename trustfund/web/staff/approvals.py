@@ -34,7 +34,7 @@ from trustfund.web.staff.common import (
     people,
     principal_of,
 )
-from trustfund.web.staff.forms import parse_day
+from trustfund.web.staff.forms import FormNumber, parse_day
 from trustfund.web.staff.schedules import waiting_schedules
 
 KIND_NAMES: dict[str, str] = {
@@ -59,9 +59,9 @@ class VoteForm(BaseModel):
     households_total: str = Field(default="", max_length=12)
     households_voted: str = Field(default="", max_length=12)
     households_for: str = Field(default="", max_length=12)
-    area_total: str = Field(default="", max_length=20)
-    area_voted: str = Field(default="", max_length=20)
-    area_for: str = Field(default="", max_length=20)
+    area_total: FormNumber = Field(default="", max_length=20)
+    area_voted: FormNumber = Field(default="", max_length=20)
+    area_for: FormNumber = Field(default="", max_length=20)
     held_on: str = Field(default="", max_length=20)
 
 

@@ -41,6 +41,7 @@ from trustfund.grants.schemas import (
     TransferIn,
 )
 from trustfund.journal.service import fund_balances
+from trustfund.ledger.money import parse_money
 from trustfund.settlements.schemas import ClaimLineIn
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
 from trustfund.web.staff.common import (
@@ -50,7 +51,7 @@ from trustfund.web.staff.common import (
     page,
     principal_of,
 )
-from trustfund.web.staff.forms import Repeated, parse_day
+from trustfund.web.staff.forms import FormNumber, Repeated, RepeatedNumber, parse_day
 from trustfund.web.staff.zh import reason_zh
 
 BASE = "/staff/{estate_slug:str}/autonomy"
@@ -75,8 +76,6 @@ def _zh(reason: str) -> str:
     }
     if reason in known:
         return known[reason]
-    if reason.startswith("a number with at most 3 decimals"):
-        return "不是有效数量（最多三位小数）"
     if reason.startswith("longer than"):
         return "太长了"
     match = re.fullmatch(r"claims already take (\S+) CNY of this line; it cannot be less", reason)
@@ -165,7 +164,7 @@ class GiftForm(BaseModel):
     kind: str = Field(default="crowdfunding", max_length=20)
     donor_name: str = Field(default="", max_length=100)
     anonymous: str = Field(default="", max_length=5)
-    amount: str = Field(default="", max_length=20)
+    amount: FormNumber = Field(default="", max_length=20)
     received_on: str = Field(default="", max_length=20)
     project_id: str = Field(default="", max_length=12)
     household_code: str = Field(default="", max_length=20)
@@ -179,8 +178,8 @@ class InKindForm(BaseModel):
     anonymous: str = Field(default="", max_length=5)
     item: str = Field(default="", max_length=100)
     unit: str = Field(default="", max_length=20)
-    quantity: str = Field(default="", max_length=20)
-    estimated_value: str = Field(default="", max_length=20)
+    quantity: FormNumber = Field(default="", max_length=20)
+    estimated_value: FormNumber = Field(default="", max_length=20)
     received_on: str = Field(default="", max_length=20)
     project_id: str = Field(default="", max_length=12)
     note: str = Field(default="", max_length=200)
@@ -194,9 +193,9 @@ class ProjectForm(BaseModel):
     applicant: str = Field(default="", max_length=100)
     applied_on: str = Field(default="", max_length=20)
     line_description: Repeated = Field(default_factory=list)
-    line_amount: Repeated = Field(default_factory=list)
+    line_amount: RepeatedNumber = Field(default_factory=list)
     plan_source: Repeated = Field(default_factory=list)
-    plan_amount: Repeated = Field(default_factory=list)
+    plan_amount: RepeatedNumber = Field(default_factory=list)
 
     def lines(self) -> list[dict[str, str]]:
         """The budget rows as sent, then one blank row (at least three rows)."""
@@ -223,17 +222,17 @@ class DisburseForm(BaseModel):
     description: str = Field(default="", max_length=300)
     work_date: str = Field(default="", max_length=20)
     item: str = Field(default="", max_length=200)
-    quantity: str = Field(default="1", max_length=20)
+    quantity: FormNumber = Field(default="1", max_length=20)
     unit: str = Field(default="项", max_length=20)
-    unit_price: str = Field(default="", max_length=20)
+    unit_price: FormNumber = Field(default="", max_length=20)
 
 
 class BudgetForm(BaseModel):
     reason: str = Field(default="", max_length=500)
     line_id: Repeated = Field(default_factory=list)
-    amount: Repeated = Field(default_factory=list)
+    amount: RepeatedNumber = Field(default_factory=list)
     new_description: str = Field(default="", max_length=200)
-    new_amount: str = Field(default="", max_length=20)
+    new_amount: FormNumber = Field(default="", max_length=20)
 
 
 class SettleForm(BaseModel):
@@ -243,7 +242,7 @@ class SettleForm(BaseModel):
 
 class TransferForm(BaseModel):
     kind: str = Field(default="refund", max_length=10)
-    amount: str = Field(default="", max_length=20)
+    amount: FormNumber = Field(default="", max_length=20)
     moved_on: str = Field(default="", max_length=20)
     reason: str = Field(default="", max_length=500)
     gift_id: str = Field(default="", max_length=12)
@@ -921,9 +920,9 @@ class AutonomyPagesController(Controller):
             if line_id is None or line_id not in current:
                 continue
             try:
-                changed = Decimal(amount) != current[line_id]
-            except ArithmeticError:
-                changed = True
+                changed = parse_money(amount) != current[line_id]
+            except ValueError:
+                changed = True  # the service names what is wrong with it
             if changed:
                 changes.append(RevisionLineIn(line_id=line_id, amount=amount))
                 rows.append(f"amount-{line_id}")

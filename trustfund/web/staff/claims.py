@@ -25,13 +25,14 @@ from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
+from trustfund.ledger.money import parse_decimal
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, payouts, prices, service, vouchers, workorders
-from trustfund.settlements.common import PRICE, QTY
+from trustfund.settlements.common import MAX_PRICE, MAX_QTY
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
 from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
-from trustfund.web.staff.forms import Repeated, parse_day, row_errors, uploads
+from trustfund.web.staff.forms import Repeated, RepeatedNumber, parse_day, row_errors, uploads
 from trustfund.web.staff.zh import reason_zh
 
 BASE = "/staff/{estate_slug:str}/claims"
@@ -65,9 +66,9 @@ class ClaimForm(BaseModel):
     work_order_id: str = Field(default="", max_length=12)
     item_code: Repeated = Field(default_factory=list)
     line_description: Repeated = Field(default_factory=list)
-    quantity: Repeated = Field(default_factory=list)
+    quantity: RepeatedNumber = Field(default_factory=list)
     unit: Repeated = Field(default_factory=list)
-    unit_price: Repeated = Field(default_factory=list)
+    unit_price: RepeatedNumber = Field(default_factory=list)
     over_reason: Repeated = Field(default_factory=list)
 
     def rows(self) -> list[dict[str, str]]:
@@ -103,11 +104,11 @@ def _priced(row: dict[str, str], reference: dict[str, Any] | None) -> dict[str, 
     """The row with what the page shows next to it: reference price, amount, difference."""
     shown: dict[str, Any] = {**row, "reference": reference, "amount": None, "over": None}
     try:
-        qty = Decimal(row["quantity"].strip()).quantize(QTY)
-        unit_price = Decimal(row["unit_price"].strip()).quantize(PRICE)
-    except ArithmeticError:
-        return shown
-    if not (qty.is_finite() and unit_price.is_finite()) or qty <= 0 or unit_price < 0:
+        qty = parse_decimal(row["quantity"], places=3, limit=MAX_QTY)
+        unit_price = parse_decimal(row["unit_price"], places=4, limit=MAX_PRICE)
+    except ValueError:
+        return shown  # the service says why when the form is saved
+    if qty <= 0:
         return shown
     priced = price_line(qty, unit_price, Decimal(reference["unit_price"]) if reference else None)
     shown["amount"] = priced.amount

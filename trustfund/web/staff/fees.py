@@ -26,6 +26,7 @@ from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
 from trustfund.fees.setup import setup_progress
 from trustfund.settings import Settings
 from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
+from trustfund.web.staff.forms import FormNumber
 from trustfund.web.staff.zh import METHOD_NAMES
 
 BASE = "/staff/{estate_slug:str}"
@@ -40,7 +41,7 @@ PAYMENT_ALIASES = {
 
 class PaymentForm(BaseModel):
     fee_year: str = Field(default="", max_length=10)
-    amount: str = Field(default="", max_length=20)
+    amount: FormNumber = Field(default="", max_length=20)
     method: str = Field(default="", max_length=20)
     payer: str = Field(default="", max_length=50)
     reference: str = Field(default="", max_length=80)
@@ -48,7 +49,7 @@ class PaymentForm(BaseModel):
 
 
 class DepositForm(BaseModel):
-    amount: str = Field(default="", max_length=20)
+    amount: FormNumber = Field(default="", max_length=20)
     deposited_on: str = Field(default="", max_length=20)
     reference: str = Field(default="", max_length=80)
     key: str = Field(default="", max_length=64)

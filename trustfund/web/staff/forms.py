@@ -11,6 +11,7 @@ from litestar.datastructures import UploadFile
 from pydantic import BeforeValidator
 
 from trustfund.errors import TrustfundError
+from trustfund.ledger.money import fold_wide
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message
 
@@ -24,6 +25,18 @@ def _as_list(value: Any) -> list[Any]:
 
 Repeated = Annotated[list[str], BeforeValidator(_as_list)]
 """A form field that may appear several times (one per claim line)."""
+
+
+def _fold(value: Any) -> Any:
+    return fold_wide(value) if isinstance(value, str) else value
+
+
+FormNumber = Annotated[str, BeforeValidator(_fold)]
+"""A number typed on a phone: full-width digits from a Chinese input method are folded to
+ASCII here (``ledger.money.fold_wide``), explicitly; the service then reads it strictly."""
+
+RepeatedNumber = Annotated[list[str], BeforeValidator(lambda v: [_fold(x) for x in _as_list(v)])]
+"""``Repeated`` for numbers (one amount per budget line), folded like ``FormNumber``."""
 
 
 def uploads(value: Any) -> list[UploadFile]:

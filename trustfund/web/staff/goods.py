@@ -21,7 +21,7 @@ from trustfund.estates.service import today_in
 from trustfund.settlements import claims, goods, service, workorders
 from trustfund.settlements.schemas import GoodsSlipIn
 from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
-from trustfund.web.staff.forms import parse_day
+from trustfund.web.staff.forms import FormNumber, parse_day
 
 KIND_NAMES: dict[str, str] = {"purchase": "购入", "donation": "捐赠", "issue": "领用"}
 SLIP_FIELDS = {
@@ -42,12 +42,12 @@ class SlipForm(BaseModel):
     kind: str = Field(default="", max_length=10)
     item: str = Field(default="", max_length=100)
     unit: str = Field(default="", max_length=20)
-    quantity: str = Field(default="", max_length=20)
+    quantity: FormNumber = Field(default="", max_length=20)
     slip_date: str = Field(default="", max_length=20)
     work_order_id: str = Field(default="", max_length=12)
     claim_id: str = Field(default="", max_length=12)
     donor: str = Field(default="", max_length=100)
-    estimated_value: str = Field(default="", max_length=20)
+    estimated_value: FormNumber = Field(default="", max_length=20)
     note: str = Field(default="", max_length=200)
 
 

@@ -141,10 +141,24 @@ _CLAIM_STATES = {
 _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"required|is required"), lambda m: "必填"),
     (re.compile(r"must be positive"), lambda m: "必须大于零"),
+    # the reasons of ledger.money.parse_decimal (every amount, price and quantity)
     (
-        re.compile(r"not an amount in yuan with at most 2 decimals: .*"),
-        lambda m: "不是有效金额（以元为单位，最多两位小数）",
+        re.compile(r"use a dot for decimals; no thousands separators"),
+        lambda m: "小数点请用“.”，不要用逗号或千位分隔符",
     ),
+    (re.compile(r"has more than (\d+) decimals"), lambda m: f"最多 {m[1]} 位小数"),
+    (re.compile(r"must be whole"), lambda m: "必须是整数"),
+    (
+        re.compile(r"use the digits 0-9 \(no full-width or other digits\)"),
+        lambda m: "请用数字 0-9 填写",
+    ),
+    (re.compile(r"has spaces around it"), lambda m: "前后不能有空格"),
+    (re.compile(r"write no plus sign"), lambda m: "不要写加号"),
+    (re.compile(r"is empty"), lambda m: "必填"),
+    (re.compile(r"pass the number as a string, .*"), lambda m: "请把数字写成文字"),
+    (re.compile(r"not a number: .*"), lambda m: "不是有效数字（例如 200.50）"),
+    (re.compile(r"too large: at most (\S+)"), lambda m: f"数值太大（最多 {m[1]}）"),
+    (re.compile(r"a percentage 0–100: (.+)"), lambda m: f"不是 0–100 的百分比：{reason_zh(m[1])}"),
     (re.compile(r"is in the future \(today is (.+)\)"), lambda m: f"不能晚于今天（{m[1]}）"),
     (
         re.compile(rf"overpayment: household (\S+) owes ({_MONEY}) for (\d+), not ({_MONEY})"),
@@ -243,11 +257,6 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"the reference price of (\S+) is per (.+)"),
         lambda m: f"参考价 {m[1]} 的单位是“{m[2]}”",
     ),
-    (re.compile(r"a number with at most 3 decimals: .*"), lambda m: "不是有效数量（最多三位小数）"),
-    (
-        re.compile(r"a price in yuan with at most 4 decimals: .*"),
-        lambda m: "不是有效单价（以元为单位，最多四位小数）",
-    ),
     (re.compile(r"longer than (\d+) characters"), lambda m: f"最多 {m[1]} 个字符"),
     (re.compile(r"must not be negative"), lambda m: "不能是负数"),
     (re.compile(r"too large"), lambda m: "数值太大"),
@@ -285,8 +294,8 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"only for donated goods"), lambda m: "只有捐赠物品才填估值"),
     (re.compile(r"must be between 0 and (\w+)"), lambda m: f"须在 0 和{label(m[1])}之间"),
     (
-        re.compile(r"m² with at most 2 decimals: .*"),
-        lambda m: "不是有效面积（平方米，最多两位小数）",
+        re.compile(r"m² with at most 2 decimals: (.+)"),
+        lambda m: f"不是有效面积（平方米，最多两位小数）：{reason_zh(m[1])}",
     ),
     (
         re.compile(
