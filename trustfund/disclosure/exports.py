@@ -1,5 +1,6 @@
 """CSV and XLSX of a statement: every line (the page and PDF may summarise long lists).
-Amounts are plain numbers with two decimals so spreadsheets can sum them."""
+Amounts are plain numbers with two decimals so spreadsheets can sum them; text that a
+spreadsheet would run as a formula is written as text (``trustfund.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import csv
 import io
 from decimal import Decimal
 from typing import Any
+
+from trustfund.spreadsheet import append_row, csv_row
 
 FUND_HEAD = ["基金", "期初余额", "本期收入", "本期支出", "建账/调拨", "期末余额"]
 EXP_HEAD = [
@@ -130,7 +133,7 @@ def to_csv(statement: dict[str, Any], publication: dict[str, Any] | None) -> byt
     for name, rows in _blocks(statement, publication):
         writer.writerow([f"【{name}】"])
         for row in rows:
-            writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
+            writer.writerow(csv_row(row))
         writer.writerow([])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -146,7 +149,7 @@ def to_xlsx(statement: dict[str, Any], publication: dict[str, Any] | None) -> by
         first = False
         ws.title = name.replace("/", "·")[:31]
         for row in rows:
-            ws.append(list(row))
+            append_row(ws, row)
         for line in ws.iter_rows():
             for cell in line:
                 if isinstance(cell.value, Decimal):

@@ -34,6 +34,7 @@ from trustfund.db.models.fees import (
 from trustfund.fees.common import check_fee_year, get_estate, local_today
 from trustfund.fees.rules import fee_year_end
 from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.spreadsheet import append_row
 
 
 def fen(column: Any) -> ColumnElement[int]:
@@ -319,20 +320,21 @@ def export_xlsx(
     ws = wb.active
     assert ws is not None
     ws.title = "概览"
-    ws.append([f"{fee_year}年度 综合服务费收缴情况（截至 {report['as_of']}）"])
-    ws.append(["类别", *stat_head])
-    ws.append(["全部", *cells(report["overall"])])
+    append_row(ws, [f"{fee_year}年度 综合服务费收缴情况（截至 {report['as_of']}）"])
+    append_row(ws, ["类别", *stat_head])
+    append_row(ws, ["全部", *cells(report["overall"])])
     for key, label in (("occupied", "在住户"), ("vacant", "空户")):
         if key in report["by_occupancy"]:
-            ws.append([label, *cells(report["by_occupancy"][key])])
+            append_row(ws, [label, *cells(report["by_occupancy"][key])])
     ws = wb.create_sheet("按楼栋")
-    ws.append(["楼栋", *stat_head])
+    append_row(ws, ["楼栋", *stat_head])
     for b in report["by_building"]:
-        ws.append([f"{b['building']}幢", *cells(b)])
+        append_row(ws, [f"{b['building']}幢", *cells(b)])
     ws = wb.create_sheet("按项目")
-    ws.append(["项目", "基金", "应收", "实收", "欠费", "金额收缴率%"])
+    append_row(ws, ["项目", "基金", "应收", "实收", "欠费", "金额收缴率%"])
     for c in report["by_component"]:
-        ws.append(
+        append_row(
+            ws,
             [
                 c["name"],
                 c["fund"],
@@ -340,16 +342,17 @@ def export_xlsx(
                 Decimal(c["paid"]),
                 Decimal(c["arrears"]),
                 None if c["amount_rate"] is None else Decimal(c["amount_rate"]),
-            ]
+            ],
         )
     ws = wb.create_sheet("历年趋势")
-    ws.append(["费用年度", "截至", *stat_head])
+    append_row(ws, ["费用年度", "截至", *stat_head])
     for t in report["trend"]:
-        ws.append([t["fee_year"], t["as_of"], *cells(t)])
+        append_row(ws, [t["fee_year"], t["as_of"], *cells(t)])
     ws = wb.create_sheet("欠费明细")
-    ws.append(["户号", "楼栋", "单元", "室", "业主", "电话", "空户", "应收", "实收", "欠费"])
+    append_row(ws, ["户号", "楼栋", "单元", "室", "业主", "电话", "空户", "应收", "实收", "欠费"])
     for r in arrears_list(session, estate_id, fee_year, as_of=as_of_day):
-        ws.append(
+        append_row(
+            ws,
             [
                 r["household_code"],
                 r["building"],
@@ -361,7 +364,7 @@ def export_xlsx(
                 Decimal(r["charged"]),
                 Decimal(r["paid"]),
                 Decimal(r["arrears"]),
-            ]
+            ],
         )
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from trustfund import approvals
 from trustfund.db.models.settlements import Claim, ClaimStatus, RequestStatus
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, expense_account
+from trustfund.spreadsheet import append_row
 
 ROLE_ZH = {"committee": "业委会委员", "council": "理事会成员"}
 HEADER = ("日期", "支出项目", "说明", "收款方", "基金", "金额（元）", "凭证号", "审批人", "状态")
@@ -111,11 +112,12 @@ def expense_xlsx(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "费用支出明细表"
-    sheet.append(list(HEADER))
+    append_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in table["rows"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 dt.date.fromisoformat(r["date"]),
                 r["item"],
@@ -126,9 +128,9 @@ def expense_xlsx(
                 "、".join(r["vouchers"]),
                 "、".join(r["approvers"]),
                 "已付款" if r["status"] == "paid" else "待付款",
-            ]
+            ],
         )
-    sheet.append(["合计", "", "", "", "", Decimal(table["total"]), "", "", ""])
+    append_row(sheet, ["合计", "", "", "", "", Decimal(table["total"]), "", "", ""])
     for row in sheet.iter_rows(min_row=2):
         row[0].number_format = "yyyy-mm-dd"
         row[5].number_format = "#,##0.00"
