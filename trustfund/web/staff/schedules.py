@@ -35,6 +35,7 @@ from trustfund.web.staff.common import (
     people,
     principal_of,
 )
+from trustfund.web.staff.forms import FormNumber
 
 VACANCY_NAMES = {"percent": "按全额的百分比", "amounts": "按各项折后金额"}
 
@@ -48,16 +49,16 @@ class ScheduleForm(BaseModel):
 
     fee_year: str = Field(default="", max_length=10)
     vacancy_rule: str = Field(default="percent", max_length=10)
-    vacancy_percent: str = Field(default="", max_length=10)
+    vacancy_percent: FormNumber = Field(default="", max_length=10)
     electricity_name: str = Field(default="", max_length=50)
-    electricity_amount: str = Field(default="", max_length=20)
-    electricity_vacant: str = Field(default="", max_length=20)
+    electricity_amount: FormNumber = Field(default="", max_length=20)
+    electricity_vacant: FormNumber = Field(default="", max_length=20)
     maintenance_name: str = Field(default="", max_length=50)
-    maintenance_amount: str = Field(default="", max_length=20)
-    maintenance_vacant: str = Field(default="", max_length=20)
+    maintenance_amount: FormNumber = Field(default="", max_length=20)
+    maintenance_vacant: FormNumber = Field(default="", max_length=20)
     garbage_name: str = Field(default="", max_length=50)
-    garbage_amount: str = Field(default="", max_length=20)
-    garbage_vacant: str = Field(default="", max_length=20)
+    garbage_amount: FormNumber = Field(default="", max_length=20)
+    garbage_vacant: FormNumber = Field(default="", max_length=20)
 
 
 FORM_FUNDS = [str(f.value) for f in FEE_FUNDS]
