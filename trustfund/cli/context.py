@@ -10,8 +10,12 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from trustfund.auth.identity import load_principal
+from trustfund.auth.principal import Action, Principal
+from trustfund.auth.users import find_user
+from trustfund.db.models.estates import Estate
 from trustfund.db.session import make_engine, make_session_factory
-from trustfund.errors import TrustfundError
+from trustfund.errors import PermissionDeniedError, TrustfundError
 from trustfund.journal.mirror import install_mirror_hook
 from trustfund.settings import Settings, get_settings
 
@@ -45,6 +49,18 @@ class CliContext:
                 for error in exc.errors:
                     message += f"\n  {error.field}: {error.reason}"
                 raise click.ClickException(message) from exc
+
+
+def acting(session: Session, username: str, action: Action, estate: Estate) -> Principal:
+    """The user a command acts as, who must hold ``action`` in the estate (the same rule as
+    the API's guard: the command line is no back door past the four eyes)."""
+    user = find_user(session, username)
+    principal = load_principal(session, user.id) if user is not None else None
+    if principal is None:
+        raise click.ClickException(f"No active user {username!r}.")
+    if not principal.may(action, estate.id, estate.community):
+        raise PermissionDeniedError(f"{username} may not {action.value} in estate {estate.slug}.")
+    return principal
 
 
 pass_cli = click.make_pass_decorator(CliContext)

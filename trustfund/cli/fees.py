@@ -13,12 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.audit import record_command
-from trustfund.auth.identity import load_principal
-from trustfund.auth.principal import Action, Principal
-from trustfund.auth.users import find_user
-from trustfund.cli.context import CliContext, pass_cli
+from trustfund.auth.principal import Action
+from trustfund.cli.context import CliContext, acting, pass_cli
 from trustfund.db.models.estates import Estate
-from trustfund.errors import PermissionDeniedError
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
 from trustfund.fees.schemas import AllocationIn, ComponentIn, Method, PaymentIn, ScheduleIn
 
@@ -28,18 +25,6 @@ def _estate(session: Session, slug: str) -> Estate:
     if estate is None:
         raise click.ClickException(f"No estate {slug!r}.")
     return estate
-
-
-def _acting(session: Session, username: str, action: Action, estate: Estate) -> Principal:
-    """The user a command acts as, who must hold ``action`` in the estate (the same rule as
-    the API's guard: the command line is no back door past the four eyes)."""
-    user = find_user(session, username)
-    principal = load_principal(session, user.id) if user is not None else None
-    if principal is None:
-        raise click.ClickException(f"No active user {username!r}.")
-    if not principal.may(action, estate.id, estate.community):
-        raise PermissionDeniedError(f"{username} may not {action.value} in estate {estate.slug}.")
-    return principal
 
 
 def _echo(data: Any) -> None:
@@ -119,11 +104,11 @@ def schedule_propose(
     data = ScheduleIn(
         components=[_component(c) for c in components],
         vacancy_rule="amounts" if vacant_amounts else "percent",
-        vacancy_percent=None if vacant_amounts else (vacancy_percent or "100"),
+        vacancy_percent=None if vacant_amounts else vacancy_percent,
     )
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        actor = _acting(session, username, Action.RECORD, estate)
+        actor = acting(session, username, Action.RECORD, estate)
         saved = schedule.save_schedule(
             session, estate.id, fee_year, data, actor_user_id=actor.user_id
         )
@@ -147,7 +132,7 @@ def schedule_approve(
     """Approve the schedule of FEE_YEAR exactly as reviewed (not by its submitter)."""
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        actor = _acting(session, username, Action.APPROVE, estate)
+        actor = acting(session, username, Action.APPROVE, estate)
         approved = schedule.approve_schedule(
             session, estate.id, fee_year, content_hash=content_hash, actor_user_id=actor.user_id
         )
@@ -217,7 +202,7 @@ def payment_record(
     )
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        actor = _acting(session, username, Action.RECORD, estate)
+        actor = acting(session, username, Action.RECORD, estate)
         result, _ = payments.record_payment(
             session, estate.id, data, actor_user_id=actor.user_id, idempotency_key=idempotency_key
         )
