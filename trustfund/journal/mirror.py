@@ -28,7 +28,7 @@ from trustfund.ledger.text import header
 from trustfund.settings import Settings
 
 log = structlog.get_logger("trustfund.journal.mirror")
-_SAFE_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 
 
 def iter_export(session: Session, estate_id: int) -> Iterator[str]:
@@ -54,7 +54,7 @@ def export_text(session: Session, estate_id: int) -> str:
 
 
 def mirror_path(settings: Settings, estate: Estate) -> Path:
-    if not _SAFE_SLUG.match(estate.slug):
+    if not _SAFE_SLUG.fullmatch(estate.slug):
         raise ValueError(f"estate slug {estate.slug!r} is not usable as a file name")
     return settings.ledger_dir / f"{estate.slug}.beancount"
 

@@ -48,7 +48,15 @@ class EntryCreate(BaseModel):
     date: dt.date
     narration: str = Field(max_length=500)
     payee: str | None = Field(default=None, max_length=500)
-    meta: dict[str, str] = Field(default_factory=dict)
+    meta: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "At most 20 items written into the entry's ledger text. Keys: 2–40 characters, "
+            "a-z first, then a-z A-Z 0-9 _ - (not seq, prev, hash, kind, reverses); values: "
+            "at most 500 characters, no control characters. An entry whose text would not "
+            "read back as the same entry is refused (422 naming the field)."
+        ),
+    )
     legs: list[LegCreate] = Field(min_length=2, max_length=200)
     kind: str = Field(default="general", max_length=20)
 

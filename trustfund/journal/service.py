@@ -85,7 +85,7 @@ from trustfund.ledger.entries import (
     text_problem,
 )
 from trustfund.ledger.money import ZERO, to_money
-from trustfund.ledger.text import GENESIS, canonical_text, open_canonical, with_hash
+from trustfund.ledger.text import GENESIS, draft_canonical, open_canonical, with_hash
 
 #: Mainland mobile numbers, also written with spaces or dashes between the digits.
 MOBILE = re.compile(r"(?<!\d)1[3-9](?:[ -]?\d){9}(?!\d)")
@@ -126,8 +126,12 @@ def open_accounts(
     for spec in todo:
         if why := check_account(spec.account):
             problems.append(("account", f"{spec.account}: {why}"))
-        if why := text_problem(spec.name) or ("" if spec.name.strip() else "must not be empty"):
+        elif why := text_problem(spec.name) or ("" if spec.name.strip() else "must not be empty"):
             problems.append(("name", why))
+        elif why := bean.open_round_trip_problem(
+            spec.account, spec.name, fund_of(spec.account), on
+        ):
+            problems.append(("account", f"{spec.account}: {why}"))  # the last line of defence
     _raise_problems(problems)
     if not todo:
         return 0
@@ -341,6 +345,8 @@ def post_entries(
         legs = tuple(normalised_legs(draft))
         if bean.residual(bean.to_transaction(draft)) != ZERO:
             _raise_problems([(f"entries[{index}].legs", "beancount finds the legs unbalanced")])
+        round_trip = bean.entry_round_trip_problems(draft)
+        _raise_problems([(f"entries[{index}].{f}", r) for f, r in round_trip])
         checked.append((draft, legs, key, fingerprint(draft, None)))
     keys = [key for _, key in items]
     takes = any(d < ZERO for _, legs, _, _ in checked for d in fund_deltas(legs).values())
@@ -451,6 +457,8 @@ def _post(
     legs = normalised_legs(draft)
     if bean.residual(bean.to_transaction(draft)) != ZERO:  # beancount's own check
         _raise_problems([("legs", "beancount finds the legs unbalanced")])
+    # the text to be stored must parse back to this very entry (last line of defence)
+    _raise_problems(bean.entry_round_trip_problems(draft, reverses_seq=reverses_seq))
     print_ = fingerprint(draft, reverses_seq)
 
     # Checks that need no lock run first, so the head stays locked only for what does
@@ -559,16 +567,8 @@ def _append(
     """Chain a checked draft onto the locked ``head``: the entry's row and its postings, for
     ``_write_entries`` (nothing is written yet)."""
     seq = head.last_seq + 1
-    canonical = canonical_text(
-        seq=seq,
-        prev=head.last_hash,
-        on=draft.date,
-        narration=draft.narration,
-        legs=legs,
-        payee=draft.payee,
-        kind=draft.kind,
-        meta=draft.meta,
-        reverses_seq=reverses_seq,
+    canonical = draft_canonical(
+        draft, seq=seq, prev=head.last_hash, legs=legs, reverses_seq=reverses_seq
     )
     digest = entry_hash(head.last_hash, canonical)
     row = {

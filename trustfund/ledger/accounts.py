@@ -46,8 +46,8 @@ PAYABLE = "Liabilities:Payable:Contractors"  # 应付承揽方款项
 ROOTS = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
 FUND_ROOTS = ("Equity", "Income", "Expenses")
 
-_COMPONENT = re.compile(r"^[A-Z0-9][A-Za-z0-9-]*$")
-_PROJECT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,30}$")
+_COMPONENT = re.compile(r"[A-Z0-9][A-Za-z0-9-]*")  # always fullmatch
+_PROJECT_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,30}")
 _FUND_COMPONENT = {f.value.capitalize(): f.value for f in Fund}
 
 #: Sources of the autonomy fund (自治基金来源), each an income account under the fund.
@@ -74,7 +74,7 @@ def fund_component(fund: str) -> str:
     """``"electricity"`` → ``"Electricity"``; ``"autonomy:P01"`` → ``"Autonomy:Project:P01"``."""
     if fund.startswith("autonomy:"):
         code = fund.split(":", 1)[1]
-        if not _PROJECT_CODE.match(code):
+        if not _PROJECT_CODE.fullmatch(code):
             raise ValueError(
                 f"project code {code!r} must be 1–31 upper-case letters, digits or dashes"
             )
@@ -114,7 +114,7 @@ def expense_account(fund: str, item: str) -> str:
     ``item`` is one account component (ASCII, a leading lower-case letter is capitalised).
     """
     item = item[:1].upper() + item[1:]
-    if not _COMPONENT.match(item):
+    if not _COMPONENT.fullmatch(item):
         raise ValueError(f"expense item {item!r} must be letters, digits or dashes")
     return f"Expenses:{fund_component(fund)}:{item}"
 
@@ -157,7 +157,7 @@ def check_account(account: str) -> str | None:
     if len(account) > 200:
         return "longer than 200 characters"
     for part in parts[1:]:
-        if not _COMPONENT.match(part):
+        if not _COMPONENT.fullmatch(part):
             return f"component {part!r} must start with A-Z or 0-9 and hold only A-Z, a-z, 0-9, -"
     if parts[0] in FUND_ROOTS and fund_of(account) is None:
         return "an Income, Expenses or Equity account must name exactly one fund"

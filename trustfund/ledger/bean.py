@@ -19,7 +19,7 @@ from beancount.parser import parser
 from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.entries import EntryDraft, normalised_legs
 from trustfund.ledger.money import CNY, ZERO, to_money
-from trustfund.ledger.text import LINK_PREFIX
+from trustfund.ledger.text import GENESIS, LINK_PREFIX, draft_canonical, open_canonical
 
 
 def to_transaction(
@@ -48,6 +48,117 @@ def residual(txn: data.Transaction) -> Decimal:
     Beancount's own tolerance is not used: we require balance to the fen exactly."""
     inventory = interpolate.compute_residual(txn.postings)  # type: ignore[no-untyped-call]
     return Decimal(inventory.get_currency_units(CNY).number or 0)
+
+
+_SOURCE_META = ("filename", "lineno")
+
+
+def _own_meta(meta: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (meta or {}).items() if k not in _SOURCE_META}
+
+
+def _parse_one(text: str) -> tuple[data.Directive | None, str | None]:
+    """The one directive ``text`` holds, or why it does not hold exactly one (parse errors,
+    a ``plugin``, ``include`` or ``option`` line, several directives). Parsing runs no code."""
+    entries, errors, options = parser.parse_string(text)
+    if errors:
+        return None, f"its ledger text does not parse: {getattr(errors[0], 'message', errors[0])}"
+    if options_set(options):
+        return None, "its ledger text would set a beancount option, plugin or include"
+    if len(entries) != 1:
+        return None, f"its ledger text reads as {len(entries)} directives, not one"
+    return entries[0], None
+
+
+_DEFAULT_OPTIONS = parser.parse_string("")[2]
+#: Derived by the parser from the entries themselves, not set by any directive.
+_DERIVED_OPTIONS = frozenset({"dcontext", "commodities"})
+
+
+def options_set(options: Mapping[str, Any]) -> list[str]:
+    """The options a parsed text set (``plugin`` and ``include`` directives included): every
+    option that differs from beancount's default, in beancount's order."""
+    return [
+        key
+        for key, value in options.items()
+        if key not in _DERIVED_OPTIONS and value != _DEFAULT_OPTIONS.get(key)
+    ]
+
+
+NOT_READ_BACK = "would not read back the same from the ledger text"
+
+
+def entry_round_trip_problems(
+    draft: EntryDraft, *, reverses_seq: int | None = None
+) -> list[tuple[str, str]]:
+    """The last line of defence before an entry is stored: render ``draft`` exactly as the
+    posting service will (``text.canonical_text``), parse it back with beancount's parser
+    and compare every field with the draft. ``[]`` when it reads back as the same entry;
+    else ``[(field, reason)]`` naming the first field that does not. Call it after
+    ``check_draft`` found nothing (it needs valid amounts). Pure; runs no plugin."""
+    legs = normalised_legs(draft)
+    try:
+        text = draft_canonical(draft, seq=1, prev=GENESIS, legs=legs, reverses_seq=reverses_seq)
+    except ValueError as exc:
+        return [("entry", f"cannot be written into the ledger: {exc}")]
+    parsed, why = _parse_one(text)
+    if why is not None:
+        return [("entry", why)]
+    if not isinstance(parsed, data.Transaction):
+        return [("entry", f"its ledger text reads as a {type(parsed).__name__}")]
+    meta = {"seq": "1", "prev": GENESIS, "kind": draft.kind, **dict(draft.meta)}
+    if reverses_seq is not None:
+        meta["reverses"] = str(reverses_seq)
+    got_meta = _own_meta(parsed.meta)
+    checks: list[tuple[str, bool]] = [
+        ("date", parsed.date == draft.date and parsed.flag == "*"),
+        ("payee", parsed.payee == draft.payee),
+        ("narration", parsed.narration == draft.narration),
+        *(
+            (f"meta.{key}", got_meta.get(key) == value)
+            for key, value in meta.items()
+            if key not in ("seq", "prev", "kind", "reverses")
+        ),
+        ("meta", got_meta == meta),
+        ("entry", parsed.tags == frozenset() and parsed.links == {f"{LINK_PREFIX}1"}),
+        (
+            "legs",
+            [
+                (p.account, p.units, p.cost, p.price, p.flag, _own_meta(p.meta))
+                for p in parsed.postings
+            ]
+            == [
+                (leg.account, bc_amount.Amount(leg.amount, CNY), None, None, None, {})
+                for leg in legs
+            ],
+        ),
+    ]
+    return [(name, NOT_READ_BACK) for name, same in checks if not same][:1]
+
+
+def open_round_trip_problem(account: str, name: str, fund: str | None, on: date) -> str | None:
+    """Why the ``open`` directive of ``account`` would not read back as rendered by
+    ``text.open_canonical`` (``None`` when it does): the same check as
+    ``entry_round_trip_problems`` for account openings."""
+    try:
+        text = open_canonical(seq=1, prev=GENESIS, on=on, account=account, name=name, fund=fund)
+    except ValueError as exc:
+        return f"cannot be written into the ledger: {exc}"
+    parsed, why = _parse_one(text)
+    if why is not None:
+        return why
+    meta = {"seq": "1", "prev": GENESIS, "kind": "open", "name": name}
+    if fund is not None:
+        meta["fund"] = fund
+    same = (
+        isinstance(parsed, data.Open)
+        and parsed.date == on
+        and parsed.account == account
+        and parsed.currencies == [CNY]
+        and parsed.booking is None
+        and _own_meta(parsed.meta) == meta
+    )
+    return None if same else NOT_READ_BACK
 
 
 def parse_entries(text: str) -> tuple[list[data.Directive], list[Any]]:

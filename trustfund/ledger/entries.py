@@ -33,21 +33,54 @@ class EntryDraft:
 
 #: Metadata keys the ledger writes itself; a draft may not set them.
 RESERVED_META = frozenset({"hash", "seq", "prev", "kind", "reverses", "filename", "lineno"})
-META_KEY = re.compile(r"^[a-z][a-zA-Z0-9_-]{1,39}$")
-KIND = re.compile(r"^[a-z][a-z_]{0,19}$")
+#: A metadata key as beancount's lexer reads one (``[a-z][a-zA-Z0-9_-]+`` before the colon),
+#: at most 40 characters. Always ``fullmatch``: ``match`` with ``$`` lets "ab\n" through.
+META_KEY = re.compile(r"[a-z][a-zA-Z0-9_-]{1,39}")
+KIND = re.compile(r"[a-z][a-z_]{0,19}")
 MAX_TEXT = 500
+#: At most this many metadata items per entry (the ledger's own come on top).
+MAX_META = 20
 #: Control characters other than tab, newline, carriage return and form feed (which the
-#: renderer escapes) cannot be written safely into beancount text.
-_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: renderer escapes) cannot be written safely into beancount text; C1 controls (``\x85``
+#: is a line break to many tools) and unpaired surrogates (not text: they cannot be encoded
+#: as UTF-8) are refused too.
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Metadata values hold no control character at all (they are codes and short labels).
+_META_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 MAX_LEGS = 200
 
 
 def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written into the ledger as a narration, payee or name."""
     if len(value) > MAX_TEXT:
         return f"longer than {MAX_TEXT} characters"
     if _BAD_CONTROL.search(value):
         return "contains a control character"
     return None
+
+
+def meta_problems(meta: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Everything wrong with a draft's metadata: at most ``MAX_META`` items, each key as
+    beancount reads one and not one the ledger writes itself, each value a string of at
+    most ``MAX_TEXT`` characters with no control character."""
+    if len(meta) > MAX_META:
+        return [("meta", f"more than {MAX_META} items")]
+    problems: list[tuple[str, str]] = []
+    for key, value in meta.items():
+        if not isinstance(key, str) or not META_KEY.fullmatch(key):
+            shown = repr(key)[1:-1] if isinstance(key, str) else repr(key)
+            problems.append(
+                (f"meta.{shown}", "key must be 2–40 characters: a-z first, then a-z A-Z 0-9 _ -")
+            )
+        elif key in RESERVED_META:
+            problems.append((f"meta.{key}", "is written by the ledger itself"))
+        elif not isinstance(value, str):
+            problems.append((f"meta.{key}", "value must be a string"))
+        elif len(value) > MAX_TEXT:
+            problems.append((f"meta.{key}", f"longer than {MAX_TEXT} characters"))
+        elif _META_CONTROL.search(value):
+            problems.append((f"meta.{key}", "contains a control character"))
+    return problems
 
 
 def check_draft(draft: EntryDraft) -> list[tuple[str, str]]:
@@ -61,19 +94,9 @@ def check_draft(draft: EntryDraft) -> list[tuple[str, str]]:
     for name, value in (("narration", draft.narration), ("payee", draft.payee)):
         if value is not None and (why := text_problem(value)):
             problems.append((name, why))
-    if not KIND.match(draft.kind):
+    if not KIND.fullmatch(draft.kind):
         problems.append(("kind", "must be 1–20 lower-case letters or underscores"))
-    for key, value in draft.meta.items():
-        if not isinstance(key, str) or not META_KEY.match(key):
-            problems.append(
-                (f"meta.{key}", "key must be 2–40 characters: a-z first, then a-z A-Z 0-9 _ -")
-            )
-        elif key in RESERVED_META:
-            problems.append((f"meta.{key}", "is written by the ledger itself"))
-        if not isinstance(value, str):
-            problems.append((f"meta.{key}", "value must be a string"))
-        elif why := text_problem(value):
-            problems.append((f"meta.{key}", why))
+    problems += meta_problems(draft.meta)
     if len(draft.legs) < 2:
         problems.append(("legs", "an entry needs at least two legs"))
     if len(draft.legs) > MAX_LEGS:

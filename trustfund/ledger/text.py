@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from trustfund.ledger.entries import Leg
+from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import CNY, to_money
 
 GENESIS = "0" * 64
@@ -82,6 +82,28 @@ def canonical_text(
     for leg in legs:
         lines.append(f"  {leg.account} {format_amount(to_money(leg.amount))} {CNY}\n")
     return "".join(lines)
+
+
+def draft_canonical(
+    draft: EntryDraft,
+    *,
+    seq: int,
+    prev: str,
+    legs: Iterable[Leg],
+    reverses_seq: int | None = None,
+) -> str:
+    """``canonical_text`` of a draft (with its normalised ``legs``) as entry ``seq``."""
+    return canonical_text(
+        seq=seq,
+        prev=prev,
+        on=draft.date,
+        narration=draft.narration,
+        legs=legs,
+        payee=draft.payee,
+        kind=draft.kind,
+        meta=draft.meta,
+        reverses_seq=reverses_seq,
+    )
 
 
 def format_amount(amount: Decimal) -> str:

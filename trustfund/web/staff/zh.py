@@ -406,6 +406,16 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"(\S+) is not open in this estate"),
         lambda m: f"账簿未开（没有科目 {m[1]}）：期初余额须先由管家填报、业委会批准",
     ),
+    # --- ledger text (trustfund.ledger.entries / bean) -------------------------------------
+    (re.compile(r"contains a control character"), lambda m: "含有控制字符（不可见字符），请删除"),
+    (
+        re.compile(r"would not read back the same from the ledger text"),
+        lambda m: "写入账本后无法原样读回，请修改（去掉特殊字符）",
+    ),
+    (
+        re.compile(r"(?:its ledger text|cannot be written into the ledger).*"),
+        lambda m: "无法写入账本，请修改（去掉特殊字符）",
+    ),
 ]
 
 

@@ -1,0 +1,82 @@
+"""Names and texts are checked with full-match rules, and an entry whose rendered text would
+not parse back to the same entry is refused (the last line of defence, issue 14 item 1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from trustfund.ledger import bean
+from trustfund.ledger.accounts import check_account, expense_account, fund_component
+from trustfund.ledger.entries import EntryDraft, Leg, check_draft
+
+LEGS = (Leg("Assets:Bank:Committee", Decimal("1.00")), Leg("Assets:Cash:Steward", Decimal("-1.00")))
+
+
+def _draft(**changes: object) -> EntryDraft:
+    fields: dict[str, object] = {"date": date(2026, 2, 1), "narration": "存入", "legs": LEGS}
+    fields.update(changes)
+    return EntryDraft(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("account", ["Assets:Bank\n", "Assets:Bank:Committee\n", "Assets:X\nY"])
+def test_account_names_are_matched_whole(account: str) -> None:
+    assert check_account(account) is not None
+
+
+def test_project_codes_and_expense_items_are_matched_whole() -> None:
+    with pytest.raises(ValueError, match="project code"):
+        fund_component("autonomy:P01\n")
+    with pytest.raises(ValueError, match="expense item"):
+        expense_account("maintenance", "Repairs\n")
+
+
+@pytest.mark.parametrize(
+    ("meta", "field"),
+    [
+        ({"ab\n": "x"}, "meta.ab\\n"),
+        ({"ab": "x\ty"}, "meta.ab"),
+        ({"ab": "行\u2029"}, "meta.ab"),
+        ({"kind": "x"}, "meta.kind"),
+        ({f"k{i:02d}": "x" for i in range(21)}, "meta"),
+    ],
+)
+def test_metadata_is_checked_whole(meta: dict[str, str], field: str) -> None:
+    assert [f for f, _ in check_draft(_draft(meta=meta))][:1] == [field]
+
+
+def test_the_round_trip_catches_what_the_field_rules_would_miss() -> None:
+    """Fed directly (as if a rule were loosened again), a key that breaks the text, one that
+    adds a metadata line and a leg account that starts a new line are all caught."""
+    assert bean.entry_round_trip_problems(_draft(meta={"ab": "x"})) == []
+    assert bean.entry_round_trip_problems(_draft(meta={"ab\n": "x"}))[0][0] == "entry"
+    smuggled = bean.entry_round_trip_problems(_draft(meta={'zz: "1"\n  yy': "x"}))
+    assert smuggled == [('meta.zz: "1"\n  yy', bean.NOT_READ_BACK)]
+    plugin = bean.entry_round_trip_problems(_draft(meta={'ab: "x"\nplugin "os"\n  cd': "x"}))
+    assert plugin and plugin[0][0] == "entry"
+    legs = (Leg("Assets:Bank\nplugin", Decimal("1.00")), LEGS[1])
+    assert bean.entry_round_trip_problems(_draft(legs=legs))[0][0] == "entry"
+    reversal = bean.entry_round_trip_problems(_draft(kind="reversal"), reverses_seq=7)
+    assert reversal == []
+
+
+def test_account_openings_round_trip() -> None:
+    on = date(2026, 1, 1)
+    assert (
+        bean.open_round_trip_problem("Income:Autonomy:Project:P1:Venture", "项目", "x", on) is None
+    )
+    assert bean.open_round_trip_problem('Assets:Bank\noption "title"', "名", None, on) is not None
+    assert bean.open_round_trip_problem("Assets:Bank", "名\x01", None, on) is not None
+
+
+def test_staff_pages_show_the_new_reasons_in_chinese() -> None:
+    from trustfund.web.staff.zh import reason_zh
+
+    for reason in (
+        "contains a control character",
+        bean.NOT_READ_BACK,
+        "its ledger text does not parse: Invalid token",
+    ):
+        assert reason_zh(reason) != reason
