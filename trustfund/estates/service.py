@@ -17,6 +17,7 @@ from trustfund.auth.principal import Principal
 from trustfund.db.models.estates import Building, Estate, Household, Site
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates import rules, schemas
+from trustfund.ledger.entries import text_problem
 
 
 def today_in(estate: Estate) -> date:
@@ -46,6 +47,8 @@ def create_estate(session: Session, data: schemas.EstateCreate, *, default_timez
             errors.append(FieldError(field, f"{field} {exc}"))
     if "name" in values and not any("\u4e00" <= ch <= "\u9fff" for ch in values["name"]):
         errors.append(FieldError("name", "name must be the estate's Chinese name (e.g. 游河小区)"))
+    elif "name" in values and (why := text_problem(values["name"])):  # the ledger's title
+        errors.append(FieldError("name", why))
     timezone = (data.timezone or default_timezone).strip()
     try:
         ZoneInfo(timezone)
