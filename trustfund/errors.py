@@ -85,6 +85,14 @@ class InsufficientFundsError(ConflictError):
     type_slug = "insufficient-funds"
 
 
+class BooksNotOpenError(ConflictError):
+    """The estate's books are not open yet: nothing can be posted until the committee has
+    approved the opening balances the steward proposed (``journal.books``)."""
+
+    title = "Books not open"
+    type_slug = "books-not-open"
+
+
 class PeriodLockedError(ConflictError):
     title = "Period locked"
     type_slug = "period-locked"

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from trustfund.api import auth, disclosures, estates, fees, grants, ledger, public, settlements
+from trustfund.api import (
+    auth,
+    books,
+    disclosures,
+    estates,
+    fees,
+    grants,
+    ledger,
+    public,
+    settlements,
+)
 from trustfund.api.health import HealthController
 
 ROUTE_HANDLERS: list[Any] = [
@@ -13,6 +23,7 @@ ROUTE_HANDLERS: list[Any] = [
     *auth.CONTROLLERS,
     *estates.CONTROLLERS,
     *ledger.CONTROLLERS,
+    *books.CONTROLLERS,
     *fees.CONTROLLERS,
     *settlements.CONTROLLERS,
     *grants.CONTROLLERS,

@@ -13,7 +13,9 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   ``owners_vote_passes``);
 - ``project`` and ``budget`` (autonomy fund, decided by the 7+X council): the same tiers with
   council members as approvers;
-- ``fee_schedule`` and ``disclosure``: one committee approver whatever the amount.
+- ``fee_schedule``, ``disclosure`` and ``opening`` (an estate's opening balances): one
+  committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
+  moves money between parties) has the payout tiers above.
 
 Administrators change an estate's tiers per kind with ``set_rules`` (API: Action.ADMINISTER);
 requests already submitted keep the requirement they were submitted under.
@@ -73,10 +75,13 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "claim": DEFAULT_TIERS,
     "contract": DEFAULT_TIERS,
     "transfer": DEFAULT_TIERS,
+    "journal_entry": DEFAULT_TIERS,
     "project": _money_tiers(Role.COUNCIL),
     "budget": _money_tiers(Role.COUNCIL),
     "fee_schedule": (Tier(None, 1, Role.COMMITTEE),),
     "disclosure": (Tier(None, 1, Role.COMMITTEE),),
+    # Opening balances record what the paper books hold; one committee member confirms them.
+    "opening": (Tier(None, 1, Role.COMMITTEE),),
 }
 
 

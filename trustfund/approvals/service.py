@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from trustfund.approvals import subjects
@@ -32,6 +33,7 @@ from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import (
     ApprovalDecision,
+    ApprovalParticipant,
     ApprovalRequest,
     Decision,
     RequestStatus,
@@ -91,6 +93,48 @@ def _lock(session: Session, request_id: int) -> ApprovalRequest:
     return request
 
 
+#: Parts someone can have played in a subject; every one of them excludes approving it.
+PARTS = ("author", "editor", "submitter")
+
+
+def record_participant(
+    session: Session, estate_id: int, subject_kind: str, subject_id: int, user_id: int, part: str
+) -> None:
+    """Remember that ``user_id`` wrote (``author``), changed (``editor``) or submitted
+    (``submitter``) the subject: ``decide`` refuses their decision on it from now on, in
+    every later request too. Every create and edit service of an approval subject calls
+    this. Idempotent; flushes."""
+    assert part in PARTS, part
+    values = {
+        "estate_id": estate_id,
+        "subject_kind": subject_kind,
+        "subject_id": subject_id,
+        "user_id": user_id,
+        "part": part,
+        "at": utcnow(),
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(ApprovalParticipant).values(**values).on_conflict_do_nothing())
+    session.flush()
+
+
+def participants(session: Session, subject_kind: str, subject_id: int) -> dict[int, set[str]]:
+    """``{user id: parts}`` of everyone who wrote, edited or submitted the subject."""
+    rows = session.execute(
+        select(ApprovalParticipant.user_id, ApprovalParticipant.part).where(
+            ApprovalParticipant.subject_kind == subject_kind,
+            ApprovalParticipant.subject_id == subject_id,
+        )
+    )
+    found: dict[int, set[str]] = {}
+    for user_id, part in rows:
+        found.setdefault(user_id, set()).add(part)
+    return found
+
+
+_PART_WORDS = {"author": "wrote", "editor": "edited", "submitter": "submitted"}
+
+
 def submit(
     session: Session,
     estate_id: int,
@@ -124,6 +168,7 @@ def submit(
     )
     session.add(request)
     session.flush()
+    record_participant(session, estate_id, subject_kind, subject_id, submitted_by, "submitter")
     return request
 
 
@@ -160,6 +205,12 @@ def decide(
     if principal.user_id == request.submitted_by:
         raise PermissionDeniedError(
             "Four eyes: whoever submitted this cannot approve or reject it."
+        )
+    parts = participants(session, request.subject_kind, request.subject_id).get(principal.user_id)
+    if parts:
+        did = " and ".join(_PART_WORDS[p] for p in PARTS if p in parts)
+        raise PermissionDeniedError(
+            f"Four eyes: you {did} this {request.subject_kind}, so you cannot approve or reject it."
         )
     held = principal.roles_for(estate.id, estate.community) & _roles(request)
     if not held:
@@ -377,8 +428,8 @@ def get_request(session: Session, estate_id: int, request_id: int) -> ApprovalRe
 
 
 def inbox(session: Session, estate_id: int, principal: Principal) -> list[ApprovalRequest]:
-    """Pending requests this person may decide: holding an approver role, not their own,
-    not already decided by them. Oldest first."""
+    """Pending requests this person may decide: holding an approver role, not written,
+    edited or submitted by them, not already decided by them. Oldest first."""
     estate = session.get(Estate, estate_id)
     if estate is None:
         return []
@@ -389,6 +440,13 @@ def inbox(session: Session, estate_id: int, principal: Principal) -> list[Approv
             ApprovalRequest.estate_id == estate_id,
             ApprovalRequest.status == RequestStatus.PENDING,
             ApprovalRequest.submitted_by != principal.user_id,
+            ~select(ApprovalParticipant.id)
+            .where(
+                ApprovalParticipant.subject_kind == ApprovalRequest.subject_kind,
+                ApprovalParticipant.subject_id == ApprovalRequest.subject_id,
+                ApprovalParticipant.user_id == principal.user_id,
+            )
+            .exists(),
         )
         .options(selectinload(ApprovalRequest.decisions))
         .order_by(ApprovalRequest.submitted_at, ApprovalRequest.id)

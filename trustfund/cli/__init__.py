@@ -7,6 +7,7 @@ import click
 
 from trustfund.cli import (
     backup,
+    books,
     db,
     demo,
     disclosures,
@@ -37,6 +38,7 @@ for command in (
     *users.COMMANDS,
     *estates.COMMANDS,
     *ledger.COMMANDS,
+    *books.COMMANDS,
     *fees.COMMANDS,
     *settlements.COMMANDS,
     *grants.COMMANDS,

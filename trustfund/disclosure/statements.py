@@ -3,9 +3,11 @@
 For each fund, over the period [start, end]::
 
     opening   = fund balance as of start − 1 day
+                − (sum of its Equity:Opening postings in the period)  (the books' opening
+                  entry counts as opening when the period holds the opening date)
     income    = −(sum of the fund's Income postings in the period)
     spent     =   sum of the fund's Expenses postings in the period
-    other     = −(sum of the fund's Equity postings in the period)   (opening entries, transfers)
+    other     = −(sum of the fund's other Equity postings in the period)   (transfers)
     closing   = opening + income − spent + other  = fund balance as of end
 
 and the books are reconciled (账实相符) as of ``end`` by the identity that double entry
@@ -102,6 +104,11 @@ def fund_names(
     return names
 
 
+#: Where opening balances are posted: in a period that holds the books' opening date they
+#: count as the fund's opening, not as income or "other".
+OPENING_ROOT = "Equity:Opening"
+
+
 def _by_fund(balances: dict[str, Decimal], root: str) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for account, amount in balances.items():
@@ -114,9 +121,18 @@ def _fund_rows(
     opening_acc: dict[str, Decimal], period_acc: dict[str, Decimal], names: dict[str, str]
 ) -> list[dict[str, Any]]:
     opening = {f: -v for f, v in service_fund_sums(opening_acc).items()}
+    # The books' opening entry (期初余额) is opening even when it falls inside the period.
+    for fund, amount in _by_fund(period_acc, OPENING_ROOT).items():
+        opening[fund] = opening.get(fund, ZERO) - amount
     income = {f: -v for f, v in _by_fund(period_acc, "Income").items()}
     spent = dict(_by_fund(period_acc, "Expenses"))
-    other = {f: -v for f, v in _by_fund(period_acc, "Equity").items()}
+    other = {
+        f: -v
+        for f, v in _by_fund(
+            {a: v for a, v in period_acc.items() if not a.startswith(OPENING_ROOT + ":")},
+            "Equity",
+        ).items()
+    }
     funds = sorted(set(names) | set(opening) | set(income) | set(spent) | set(other), key=_fund_key)
     rows = []
     for fund in funds:
@@ -240,7 +256,7 @@ def _fund_series(
     changes = sorted(
         (day, fund, _yuan(fen))
         for day, account, fen in daily
-        if (fund := fund_of(account)) is not None
+        if (fund := fund_of(account)) is not None and not account.startswith(OPENING_ROOT + ":")
     )
     balances = {f: opening.get(f, ZERO) for f in funds}
     series = [

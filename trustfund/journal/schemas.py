@@ -103,3 +103,55 @@ class PeriodLock(BaseModel):
     reason: str
     locked_at: dt.datetime
     locked_by: int | None
+
+
+class OpeningFundIn(BaseModel):
+    """One fund's figures in the paper ledger on the opening date (all ≥ 0)."""
+
+    fund: str = Field(max_length=60, description="electricity, maintenance, garbage or autonomy")
+    bank: str = Field(default="0.00", max_length=20, description="银行存款: in the bank")
+    cash: str = Field(default="0.00", max_length=20, description="管家现金: steward's cash")
+    payable: str = Field(default="0.00", max_length=20, description="应付承揽方: owed")
+    prepaid: str = Field(default="0.00", max_length=20, description="预收服务费: received ahead")
+
+
+class OpeningIn(BaseModel):
+    """The opening balances (期初余额) as the paper ledger holds them on ``date``. Each fund
+    opens at bank + cash − payable − prepaid, which may be zero but not negative."""
+
+    date: dt.date
+    funds: list[OpeningFundIn] = Field(min_length=1, max_length=10)
+
+
+class OpeningFund(BaseModel):
+    fund: str
+    name: str
+    bank: str
+    cash: str
+    payable: str
+    prepaid: str
+    opening: str
+
+
+class OpeningProposal(BaseModel):
+    id: int
+    date: dt.date
+    funds: list[OpeningFund]
+    total_bank: str
+    total_cash: str
+    total_payable: str
+    total_prepaid: str
+    total_opening: str
+    status: str = Field(description="pending, approved, rejected or posted")
+    approval_request_id: int | None
+    approval_status: str | None
+    proposed_by: int
+    entry_seq: int | None
+
+
+class BooksStatus(BaseModel):
+    open: bool
+    opened_on: dt.date | None
+    opening_entry_seq: int | None
+    proposal: OpeningProposal | None
+    next_step: str | None = Field(description="What to do next while the books are not open")

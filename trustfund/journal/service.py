@@ -55,6 +55,7 @@ from trustfund.db.models.journal import (
     PeriodLock,
 )
 from trustfund.errors import (
+    BooksNotOpenError,
     ConflictError,
     FieldError,
     IdempotencyConflictError,
@@ -290,6 +291,12 @@ def _lock_head(session: Session, estate_id: int) -> Head:
     # Whoever locks the head may append to the chain: the mirror hook appends after commit.
     session.info.setdefault(CHAINED_ESTATES, set()).add(estate_id)
     return Head(estate_id, row.last_seq, row.last_hash)
+
+
+def lock_estate_head(session: Session, estate_id: int) -> None:
+    """Serialise with every writer of the estate until the transaction ends (for workflows
+    that decide from the journal's state, like opening the books)."""
+    _lock_head(session, estate_id)
 
 
 def _save_head(session: Session, head: Head) -> None:
@@ -748,8 +755,27 @@ def opened_accounts(session: Session, estate_id: int, accounts: set[str]) -> dic
     return known
 
 
+#: What a caller is told while an estate's books are not open (a staff page shows it in
+#: Chinese, ``web/staff/zh.py``).
+BOOKS_NOT_OPEN = (
+    "The books of this estate are not open yet: the steward proposes the opening balances "
+    "(POST /api/v1/estates/{slug}/books/opening, or the staff page 建账) and the committee "
+    "approves them; only then can anything be posted."
+)
+
+
+def books_opened_on(session: Session, estate_id: int) -> date | None:
+    """When the estate's books opened (its bank account's opening date), or ``None``."""
+    return opened_accounts(session, estate_id, {BANK}).get(BANK)
+
+
 def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
     opened = opened_accounts(session, estate_id, {leg.account for leg in legs})
+    if (
+        any(leg.account not in opened for leg in legs)
+        and books_opened_on(session, estate_id) is None
+    ):
+        raise BooksNotOpenError(BOOKS_NOT_OPEN, extra={"step": "books/opening"})
     problems = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)

@@ -39,6 +39,8 @@ def _beancount_funds(ledger: bean.LoadedLedger, period: Period) -> dict[str, dic
             key = {"Income": "income", "Expenses": "expenditure", "Equity": "other"}[
                 account.split(":")[0]
             ]
+            if account.startswith("Equity:Opening:"):
+                key = "opening"  # the books' opening entry is opening, not other income
             row(fund)[key] += amount if key == "expenditure" else -amount
     closing = bean.fund_balances(bean.account_balances(ledger, end=period.end))
     for fund, amount in closing.items():

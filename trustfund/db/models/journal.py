@@ -165,3 +165,29 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     result: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JournalProposal(Base):
+    """An entry proposed by one person and posted only once approved (four eyes): the
+    opening balances (``purpose`` ``opening``, migration 0010) and general entries that move
+    money between parties (``purpose`` ``entry``). ``legs``/``meta``/``detail`` hold the exact
+    draft as JSON; the approval request is bound to that content and any edit voids it. Once
+    posted, ``entry_seq`` names the journal entry and the proposal never changes again."""
+
+    __tablename__ = "journal_proposals"
+    __table_args__ = (Index("ix_journal_proposals_estate_purpose", "estate_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    purpose: Mapped[str] = mapped_column(String(20))  # "opening" | "entry"
+    date: Mapped[date] = mapped_column(Date)
+    narration: Mapped[str] = mapped_column(String(500))
+    payee: Mapped[str | None] = mapped_column(String(500), default=None)
+    legs: Mapped[str] = mapped_column(Text)  # [[account, "amount"], ...]
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # what the proposer entered
+    amount: Mapped[Decimal] = mapped_column(Money)  # what the approval tiers read
+    status: Mapped[str] = mapped_column(String(10))  # pending|approved|rejected|posted|void
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -83,6 +83,27 @@ class ApprovalRule(Base):
     owners_vote: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ApprovalParticipant(Base):
+    """Someone who wrote, edited or submitted a subject (migration 0010): none of them may
+    approve it (DESIGN: approvers exclude everyone who wrote, edited or submitted it).
+    Written by each domain's create and edit services through ``approvals.record_participant``
+    and read by ``approvals.decide``."""
+
+    __tablename__ = "approval_participants"
+    __table_args__ = (
+        UniqueConstraint("subject_kind", "subject_id", "user_id", "part"),
+        Index("ix_approval_participants_subject", "subject_kind", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    subject_kind: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    part: Mapped[str] = mapped_column(String(10))  # author | editor | submitter
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ApprovalRequest(Base):
     """One submission of a subject for approval, bound to the sha256 of its content. The
     requirement (how many, which roles, owners' vote) is fixed when it is submitted."""

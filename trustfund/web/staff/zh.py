@@ -114,6 +114,11 @@ FIELD_LABELS: dict[str, str] = {
     "components": "收费项目",
     "vacancy_percent": "空户收费比例",
     "vacant_amount": "空户金额",
+    "bank": "银行存款",
+    "cash": "管家现金",
+    "payable": "应付承揽方",
+    "prepaid": "预收服务费",
+    "funds": "基金",
 }
 
 STATUS_TITLES: dict[int, str] = {
@@ -224,6 +229,25 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"Four eyes: whoever submitted this cannot approve or reject it\."),
         lambda m: "四眼原则：提交人不能审批自己提交的事项",
     ),
+    (
+        re.compile(r"Four eyes: you (.+) this (\w+), so you cannot approve or reject it\."),
+        lambda m: "四眼原则：编写、修改或提交过这一事项的人不能审批它",
+    ),
+    (
+        re.compile(r"The books of this estate are not open yet: .*"),
+        lambda m: "本小区尚未建账：请管家在「建账」页面填写期初余额，业委会审批通过后才能记账",
+    ),
+    (
+        re.compile(r"The books of this estate opened on (\S+); a second opening is refused.*"),
+        lambda m: f"本小区已于 {m[1]} 建账，不能再次建账；期初余额有误请走冲销更正审批流程",
+    ),
+    (re.compile(r"must not be negative"), lambda m: "不能为负数"),
+    (
+        re.compile(rf"(\w+) would open at ({_MONEY}): bank \+ cash − payable − prepaid .*"),
+        lambda m: f"期初余额为 {m[2]} 元：银行存款＋管家现金－应付承揽方－预收服务费不能小于零",
+    ),
+    (re.compile(r"the books cannot open on a future date"), lambda m: "建账日期不能晚于今天"),
+    (re.compile(r"(\w+) is listed twice"), lambda m: "同一基金填写了两次"),
     (
         re.compile(r"You have already decided on this request\."),
         lambda m: "您已经对这一事项做过决定",
