@@ -40,7 +40,7 @@ from trustfund.ledger.accounts import (
     opening_equity_account,
 )
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import ZERO, to_money
+from trustfund.ledger.money import ZERO, parse_money
 
 NARRATION = "期初余额"
 PARTS = ("bank", "cash", "payable", "prepaid")
@@ -106,15 +106,10 @@ def status(session: Session, estate: Estate) -> schemas.BooksStatus:
 
 def _amount(value: str, field: str, errors: list[FieldError]) -> Decimal:
     try:
-        amount = to_money(value.strip() or "0")
-    except (ValueError, ArithmeticError) as exc:
-        errors.append(FieldError(field, f"an amount in yuan with at most 2 decimals ({exc})"))
+        return parse_money(value if value != "" else "0")  # strict; refuses negatives
+    except ValueError as exc:
+        errors.append(FieldError(field, str(exc)))
         return ZERO
-    if amount < ZERO:
-        errors.append(FieldError(field, "must not be negative"))
-    if amount >= Decimal("1000000000"):
-        errors.append(FieldError(field, "too large"))
-    return amount
 
 
 def opening_draft(
