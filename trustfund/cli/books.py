@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.auth.audit import record_command
-from trustfund.cli.context import CliContext, pass_cli
-from trustfund.cli.disclosures import _estate, _principal
+from trustfund.auth.principal import Action
+from trustfund.cli.context import CliContext, acting, pass_cli
+from trustfund.cli.disclosures import _estate
 from trustfund.errors import ConflictError
 from trustfund.journal import books, proposals, schemas
 
@@ -97,7 +98,10 @@ def propose_opening(
     with cli.session() as session:
         estate = _estate(session, estate_slug)
         view = books.propose_opening(
-            session, estate, data, actor_user_id=_principal(session, username).user_id
+            session,
+            estate,
+            data,
+            actor_user_id=acting(session, username, Action.RECORD, estate).user_id,
         )
         click.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False))
     record_command(cli.session_factory, "books propose-opening", {"estate": estate_slug})
@@ -125,7 +129,7 @@ def decide(cli: CliContext, estate_slug: str, username: str, reason: str | None)
             session,
             estate.id,
             _opening_request(session, estate.id),
-            principal=_principal(session, username),
+            principal=acting(session, username, Action.APPROVE, estate),
             decision=approvals.Decision.REJECT if reason else approvals.Decision.APPROVE,
             reason=reason,
         )

@@ -52,7 +52,7 @@ def test_books_open_from_the_command_line(cli_env: None) -> None:
     )  # fmt: skip
     assert '"status": "pending"' in proposed and '"total_opening": "9620.50"' in proposed
     own = runner.invoke(main, ["books", "decide", "xinhe", "--user", "guanjia"])
-    assert own.exit_code == 1 and "Four eyes" in own.output
+    assert own.exit_code == 1 and "guanjia may not approve" in own.output
     decided = _run(runner, "books", "decide", "xinhe", "--user", "weiyuan")
     assert "approved" in decided and "open since 2025-01-01" in decided
     assert "maintenance\tbank 8000.00\tcash 0.00\tpayable 1500.00" in decided
