@@ -80,8 +80,11 @@ class DisclosureController(Controller):
         sync_to_thread=True,
         summary="Submit a period for the committee's approval",
         description="Creates a version from the live figures and an approval request bound "
-        "to them. A published period takes only a correction (supersedes_id + "
-        "correction_reason). 409 if a version of the period is waiting.",
+        "to them. Only a period that has ended (its last day before today in the estate's "
+        "time zone) can be disclosed: the current month, quarter or year and future periods "
+        "are 422 naming `period`, since publishing locks the period. A published period "
+        "takes only a correction (supersedes_id + correction_reason). 409 if a version of "
+        "the period is waiting.",
     )
     def submit(
         self,
@@ -130,8 +133,9 @@ class DisclosureController(Controller):
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
         summary="Publish an approved version (steward)",
-        description="Locks the period, stores the write-once snapshot (JSON, HTML, PDF, "
-        "sha256 of each, ledger head). 409 unless approved for exactly the current figures.",
+        description="Locks the period (nothing dated in it can be posted until a committee "
+        "majority lifts the lock), stores the write-once snapshot (JSON, HTML, PDF, sha256 "
+        "of each, ledger head). 409 unless approved for exactly the current figures.",
     )
     def publish(
         self,

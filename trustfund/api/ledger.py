@@ -1,5 +1,11 @@
 """Staff routes of an estate's journal: entries, balances, reversals, period locks.
-Every other money movement is posted by its own workflow (fees, settlements, grants)."""
+Every other money movement is posted by its own workflow (fees, settlements, grants).
+
+Nobody locks a period by hand: a period is locked when the disclosure of that *ended*
+period is published (``disclosure.publication.publish``), and lifted only by the
+correction procedure (``disclosure.unlocks``: a committee majority and a recorded reason,
+shown on the public pages). A route that locked any dates on one member's word let a
+single committee member freeze the books (2027–2099) with no way back."""
 
 from __future__ import annotations
 
@@ -126,22 +132,6 @@ class LedgerController(Controller):
         as_of: FromQuery[date | None] = None,
     ) -> schemas.FundBalances:
         return operations.fund_balances(db_session, estate, start, end, as_of)
-
-    @post(
-        "/period-locks",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
-        summary="Lock a period",
-        description="Entries dated inside it are refused from now on.",
-    )
-    def lock_period(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[schemas.PeriodLockCreate],
-    ) -> schemas.PeriodLock:
-        return operations.lock_period(db_session, estate, data, actor_id(request))
 
     @get(
         "/period-locks",

@@ -33,6 +33,7 @@ from trustfund.disclosure.periods import Period, parse_period
 from trustfund.disclosure.signoff import ROLE_ZH, SUBJECT_KIND, amount_of, content_of
 from trustfund.disclosure.statements import build_statement, canonical_json, figures_hash
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.estates.service import today_in
 from trustfund.journal import service
 from trustfund.ledger.entries import text_problem
 from trustfund.settings import Settings
@@ -59,6 +60,18 @@ def list_versions(session: Session, estate: Estate) -> list[DisclosureVersion]:
             .where(DisclosureVersion.estate_id == estate.id)
             .order_by(DisclosureVersion.start, DisclosureVersion.period, DisclosureVersion.number)
         )
+    )
+
+
+def not_ended(estate: Estate, period: Period) -> str | None:
+    """Why ``period`` cannot be disclosed yet (None once its last day is before today in
+    the estate's time zone)."""
+    today = today_in(estate)
+    if period.end < today:
+        return None
+    return (
+        f"{period.label} has not ended yet (its last day is {period.end}; today is {today} in "
+        f"{estate.timezone}): only an ended period can be disclosed"
     )
 
 
@@ -119,9 +132,15 @@ def submit(
     (``supersedes_id`` = its latest published version, with a reason); a period with a
     version waiting for approval takes no second one (resubmit that one).
 
-    Raises ``ValidationError`` (bad period, texts, missing reason), ``NotFoundError``
-    (superseded version), ``ConflictError``."""
+    Only a period that has ended can be disclosed: its last day is before today in the
+    estate's time zone (publishing locks the period, so the current month or a future
+    period would freeze today's postings).
+
+    Raises ``ValidationError`` (bad period, a period not ended yet, texts, missing reason),
+    ``NotFoundError`` (superseded version), ``ConflictError``."""
     parsed = parse_period(period)
+    if why := not_ended(estate, parsed):
+        raise ValidationError.field("period", why)
     problems: list[FieldError] = []
     _check_text(note, "note", problems)
     _check_text(correction_reason, "correction_reason", problems)
@@ -274,16 +293,18 @@ def publish(
     *,
     published_by: int,
 ) -> DisclosureSnapshot:
-    """Publish an approved version: lock its period, recompute the statement (nobody can
+    """Publish an approved version of an ended period: lock its period, recompute the statement (nobody can
     post into the period any more), refuse unless the approval holds for exactly these
     figures, render HTML and PDF and store the write-once snapshot with the ledger head.
 
-    Raises ``NotFoundError``, ``ConflictError`` (not submitted, not approved, figures
-    changed since approval)."""
+    Raises ``NotFoundError``, ``ConflictError`` (not submitted, period not ended, not
+    approved, figures changed since approval)."""
     version = get_version(session, estate, version_id)
     if version.status != VersionStatus.SUBMITTED:
         raise ConflictError(f"Version {version.id} is already {version.status.value}.")
     period = period_of(version)
+    if why := not_ended(estate, period):  # a version submitted before this rule existed
+        raise ConflictError(why, extra={"period": period.as_dict()})
     label = f"公示 {estate.slug} {version.period} 第{version.number}版"
     service.lock_period(
         session,

@@ -213,21 +213,5 @@ def _lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
     )
 
 
-def lock_period(
-    session: Session, estate: Estate, data: schemas.PeriodLockCreate, actor_user_id: int | None
-) -> schemas.PeriodLock:
-    lock = service.lock_period(
-        session,
-        estate.id,
-        start=data.start,
-        end=data.end,
-        reason=data.reason,
-        locked_by=actor_user_id,
-    )
-    result = _lock_schema(lock)
-    session.commit()
-    return result
-
-
 def period_locks(session: Session, estate: Estate) -> list[schemas.PeriodLock]:
     return [_lock_schema(lock) for lock in service.period_locks(session, estate.id)]

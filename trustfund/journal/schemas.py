@@ -90,12 +90,6 @@ class FundBalances(BaseModel):
     funds: list[FundBalance]
 
 
-class PeriodLockCreate(BaseModel):
-    start: dt.date
-    end: dt.date
-    reason: str = Field(min_length=1, max_length=500)
-
-
 class PeriodLock(BaseModel):
     id: int
     start: dt.date

@@ -64,6 +64,7 @@ from trustfund.errors import (
     PeriodLockedError,
     ValidationError,
 )
+from trustfund.estates.service import today_in
 from trustfund.ledger import bean
 from trustfund.ledger.accounts import (
     BANK,
@@ -858,13 +859,18 @@ _MENTIONS_PERSON = {
 }
 
 
-def _check_period_open(session: Session, estate_id: int, on: date) -> None:
-    lock = session.scalars(
+def locking(session: Session, estate_id: int, on: date) -> PeriodLock | None:
+    """The lock that refuses entries dated ``on`` (None: the day is open)."""
+    return session.scalars(
         select(PeriodLock)
         .where(PeriodLock.estate_id == estate_id, PeriodLock.start <= on, PeriodLock.end >= on)
         .order_by(PeriodLock.start)
         .limit(1)
     ).first()
+
+
+def _check_period_open(session: Session, estate_id: int, on: date) -> None:
+    lock = locking(session, estate_id, on)
     if lock is not None:
         raise PeriodLockedError(
             f"{on} lies in the locked period {lock.start} – {lock.end} ({lock.reason}); "
@@ -1033,10 +1039,24 @@ def lock_period(
     locked_by: int | None = None,
 ) -> PeriodLock:
     """Lock [start, end] (both inclusive): no entry dated inside it can be posted any more.
-    Locks may overlap; a lock is never lifted. Raises ``ValidationError``."""
+    Only a period that has ended (``end`` before today in the estate's time zone) can be
+    locked, so nobody can freeze today's or future postings. Locks may overlap. Raises
+    ``ValidationError``, ``NotFoundError``."""
+    estate = session.get(Estate, estate_id)
+    if estate is None:
+        raise NotFoundError(f"No estate with id {estate_id}.")
     problems = []
     if start > end:
         problems.append(("end", "must not be before start"))
+    today = today_in(estate)
+    if end >= today:
+        problems.append(
+            (
+                "end",
+                f"{end} has not passed yet (today is {today} in {estate.timezone}): "
+                "only an ended period can be locked",
+            )
+        )
     if not reason.strip():
         problems.append(("reason", "must not be empty"))
     elif why := text_problem(reason):

@@ -1,7 +1,10 @@
 """Payout of an approved claim: approved → payable → paid, each step one journal entry.
 
 Payable (dated the claim's work date — the cost arises when the work is done; the approval
-may come later)::
+may come later — unless that date lies in a locked, published period: then the cost is
+booked on the day it is made payable or paid, the payment's own date, with ``work_date`` in
+its metadata, so work done before a publication can still be paid after it; principle 9:
+later corrections land in the open period)::
 
     2026-03-12 * "甬安维修公司" "结算：更换声控灯（申请单 12）" ^tf-30
       hash: "3bfd…"
@@ -39,7 +42,7 @@ from trustfund import approvals
 from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
 from trustfund.journal.idempotency import run_idempotent
-from trustfund.journal.service import post_entry
+from trustfund.journal.service import locking, post_entry
 from trustfund.ledger.accounts import BANK, FUND_NAMES_ZH, PAYABLE, expense_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import format_money
@@ -65,22 +68,27 @@ def _narration(prefix: str, claim: Claim) -> str:
 PAYABLE_CHECKS: list[Callable[[Session, Claim], None]] = []
 
 
-def _make_payable(session: Session, claim: Claim, actor_user_id: int | None) -> None:
+def _make_payable(session: Session, claim: Claim, actor_user_id: int | None, on: dt.date) -> None:
+    """Book the claim's cost on its work date, or on ``on`` (the day it is made payable or
+    paid) when the work date lies in a locked period."""
     if not approvals.is_approved(session, "claim", claim.id, claim_content(claim)):
         raise ConflictError(
             f"Claim {claim.id} has no approval for its current content; submit it again."
         )
     for check in PAYABLE_CHECKS:
         check(session, claim)
+    booked, meta = claim.work_date, {"claim": str(claim.id)}
+    if on > claim.work_date and locking(session, claim.estate_id, claim.work_date) is not None:
+        booked, meta = on, {**meta, "work_date": claim.work_date.isoformat()}
     draft = EntryDraft(
-        date=claim.work_date,
+        date=booked,
         narration=_narration("结算", claim),
         payee=claim.payee,
         legs=(
             Leg(expense_account(claim.fund, claim.expense_item), claim.amount),
             Leg(PAYABLE, -claim.amount),
         ),
-        meta={"claim": str(claim.id)},
+        meta=meta,
         kind="payable",
     )
     try:
@@ -96,14 +104,14 @@ def _make_payable(session: Session, claim: Claim, actor_user_id: int | None) -> 
         fund = str(exc.extra.get("fund", claim.fund))
         held = claim.amount - shortfall
         raise InsufficientFundsError(
-            f"The {fund_label(fund)} fund holds {format_money(held)} CNY on {claim.work_date}, "
+            f"The {fund_label(fund)} fund holds {format_money(held)} CNY on {booked}, "
             f"but claim {claim.id} needs {format_money(claim.amount)} CNY: it is short by "
             f"{format_money(shortfall)} CNY. Nothing was paid; the fund must first receive "
             "income or an approved transfer.",
             extra={"fund": fund, "shortfall": str(shortfall), "claim_id": claim.id},
         ) from exc
     claim.status = ClaimStatus.PAYABLE
-    claim.payable_on = claim.work_date
+    claim.payable_on = booked
     claim.payable_entry_seq = entry.seq
 
 
@@ -118,7 +126,7 @@ def make_payable(
         raise ConflictError(
             f"Claim {claim.id} is {claim.status.value}; only an approved claim becomes payable."
         )
-    _make_payable(session, claim, actor_user_id)
+    _make_payable(session, claim, actor_user_id, local_today(get_estate(session, estate_id)))
     session.flush()
     return claim
 
@@ -151,7 +159,7 @@ def pay_claim(
             "paid_on", f"must not be before the work date {claim.work_date}"
         )
     if claim.status == ClaimStatus.APPROVED:
-        _make_payable(session, claim, actor_user_id)
+        _make_payable(session, claim, actor_user_id, on)
     draft = EntryDraft(
         date=on,
         narration=_narration("付款", claim),

@@ -392,12 +392,14 @@ class DomainMachine(RuleBasedStateMachine):
             return
         claim_id = ready[pick % len(ready)]
         fund, amount, work_date = self.claims[claim_id]
-        held = min(self.funds(as_of=work_date).get(fund, ZERO), self.funds().get(fund, ZERO))
+        held = self.funds().get(fund, ZERO)
+        if not self.in_locked(work_date):
+            held = min(self.funds(as_of=work_date).get(fund, ZERO), held)
+        # (a work date inside a published, locked month does not stop the payment: the cost
+        # is then booked on the payment day, which is open)
         self.session.rollback()
         must: type[TrustfundError] | None = None
-        if self.in_locked(work_date):
-            must = PeriodLockedError  # the payable entry is dated the (now locked) work date
-        elif held < amount:
+        if held < amount:
             must = InsufficientFundsError
         self.attempt(
             "pay_out",

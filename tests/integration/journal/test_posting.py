@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +19,7 @@ from trustfund.errors import (
     PeriodLockedError,
     ValidationError,
 )
+from trustfund.estates.service import today_in
 from trustfund.journal import service
 from trustfund.ledger.accounts import BANK, CASH
 from trustfund.ledger.entries import EntryDraft, Leg
@@ -216,6 +217,26 @@ def test_period_lock_refuses_dates_inside_it(session: Session, estate: Estate) -
         service.lock_period(
             session, estate.id, start=date(2026, 5, 2), end=date(2026, 5, 1), reason="x"
         )
+
+
+def test_period_lock_refuses_a_period_not_ended(session: Session, estate: Estate) -> None:
+    """The building block itself refuses to lock today or the future, whoever calls it."""
+    today = today_in(estate)
+    for start, end in (
+        (today, today),
+        (today - timedelta(days=40), today),
+        (date(2027, 1, 1), date(2099, 12, 31)),
+    ):
+        with pytest.raises(ValidationError) as info:
+            service.lock_period(session, estate.id, start=start, end=end, reason="冻结")
+        assert info.value.errors[0].field == "end" and "has not passed yet" in info.value.detail
+    session.rollback()
+    assert service.period_locks(session, estate.id) == []
+    yesterday = today - timedelta(days=1)
+    service.lock_period(session, estate.id, start=yesterday, end=yesterday, reason="已结束")
+    session.commit()
+    entry = service.post_entry(session, estate.id, fee_payment(today), idempotency_key="today")
+    assert entry.date == today
 
 
 def test_reversals(session: Session, estate: Estate) -> None:

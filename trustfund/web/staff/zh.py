@@ -380,6 +380,35 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"The period (\S+) is locked.*"),
         lambda m: f"{m[1]} 期间已公示并锁定，不能再记账",
     ),
+    # period locks (disclosure.publication, journal.service, disclosure.unlocks)
+    (
+        re.compile(
+            r"(\S+) has not ended yet \(its last day is (\S+); today is (\S+) in \S+\): "
+            r"only an ended period can be disclosed"
+        ),
+        lambda m: f"{m[1]} 尚未结束（最后一天是 {m[2]}，今天是 {m[3]}）：只能公示已经结束的期间",
+    ),
+    (
+        re.compile(
+            r"(\S+) has not passed yet \(today is (\S+) in \S+\): "
+            r"only an ended period can be locked"
+        ),
+        lambda m: f"{m[1]} 尚未过去（今天是 {m[2]}）：只能锁定已经结束的期间",
+    ),
+    (
+        re.compile(
+            r"(\S+) lies in the locked period (\S+) – (\S+) \((.*)\); "
+            r"post corrections into an open period\."
+        ),
+        lambda m: (
+            f"{m[1]} 在已公示锁定的账期 {m[2]} 至 {m[3]} 内（{m[4]}）：请记在未锁定的期间；"
+            "确需改动该账期，须经业委会过半数同意解锁"
+        ),
+    ),
+    (
+        re.compile(r"inside locked period (\S+) – (\S+)"),
+        lambda m: f"在已锁定的账期 {m[1]} 至 {m[2]} 内",
+    ),
     (re.compile(r"(.+) \((\w+)\) is required.*"), lambda m: f"{m[1]}必填"),
     (
         re.compile(r"(.+) \((\w+)\) '(.*)' is not an occupancy.*"),
