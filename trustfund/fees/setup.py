@@ -9,16 +9,16 @@ page can say what is missing instead of failing at the payment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household
 from trustfund.db.models.fees import FeeSchedule
-from trustfund.db.models.journal import LedgerAccount
 from trustfund.estates.service import today_in
 from trustfund.fees.schedule import charges_issued, find_schedule, is_approved
-from trustfund.ledger.accounts import BANK
+from trustfund.journal import books
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class SetupProgress:
     schedule_approved: bool
     books_open: bool
     charges_issued: bool
+    #: The opening balances' proposal: None (none yet), pending, rejected, approved, posted.
+    opening_status: str | None = None
+    #: Its approval request, for the committee's link.
+    opening_request_id: int | None = None
+    opened_on: date | None = None
 
     @property
     def ready(self) -> bool:
@@ -54,19 +59,6 @@ class SetupProgress:
         return [name for name, done in steps.items() if not done]
 
 
-def books_open(session: Session, estate_id: int) -> bool:
-    """Whether the estate's chart of accounts is open (the committee's bank account is the
-    first account an opening opens)."""
-    return (
-        session.scalar(
-            select(LedgerAccount.id).where(
-                LedgerAccount.estate_id == estate_id, LedgerAccount.account == BANK
-            )
-        )
-        is not None
-    )
-
-
 def setup_progress(session: Session, estate: Estate, fee_year: int | None = None) -> SetupProgress:
     """The set-up steps for ``fee_year`` (default: the newest year with a schedule, else
     the estate's current year)."""
@@ -79,11 +71,15 @@ def setup_progress(session: Session, estate: Estate, fee_year: int | None = None
     households = session.scalar(
         select(func.count()).select_from(Household).where(Household.estate_id == estate.id)
     )
+    opening = books.status(session, estate)
     return SetupProgress(
         fee_year=fee_year,
         households=int(households or 0),
         schedule_exists=found is not None,
         schedule_approved=found is not None and is_approved(found),
-        books_open=books_open(session, estate.id),
+        books_open=opening.open,
         charges_issued=charges_issued(session, estate.id, fee_year),
+        opening_status=opening.proposal.status if opening.proposal else None,
+        opening_request_id=opening.proposal.approval_request_id if opening.proposal else None,
+        opened_on=opening.opened_on,
     )

@@ -184,3 +184,66 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     household = client.get(f"/staff/lanyuan/households/{code[1]}").text
     assert "还不能收费" in household and "账簿未开" in household
     assert "2025 年度综合服务费" in household
+
+    # The opening balances (proposed here through the API, the books page's own service),
+    # then approved by a committee member on the approvals page the checklist links to.
+    token = client.post(
+        "/api/v1/auth/tokens", json={"name": "books"}, headers={"X-CSRF-Token": csrf}
+    ).json()["token"]
+    proposed = client.post(
+        "/api/v1/estates/lanyuan/books/opening",
+        json={
+            "date": "2025-01-01",
+            "funds": [
+                {"fund": "electricity", "bank": "3120.50"},
+                {"fund": "maintenance", "bank": "12480.00", "cash": "350.00", "payable": "800.00"},
+                {"fund": "garbage", "bank": "2310.00", "cash": "120.00"},
+            ],
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert proposed.status_code == 201, proposed.text
+    request_id = proposed.json()["approval_request_id"]
+    home = client.get("/staff").text
+    assert "期初余额已提交，待业委会批准" in step(home, "opening")
+    assert "/approvals/" not in step(home, "opening")  # the steward has nothing to approve
+
+    committee_csrf = sign_in(client, "zhaomin")
+    home = client.get("/staff").text
+    link = f'href="/staff/lanyuan/approvals/{request_id}"'
+    assert link in step(home, "opening")
+    shown = client.get(f"/staff/lanyuan/approvals/{request_id}").text
+    content_hash = re.search(r'name="content_hash" value="([0-9a-f]+)"', shown)
+    assert content_hash, shown
+    status, where, text = post_form(
+        client,
+        f"/staff/lanyuan/approvals/{request_id}/decision",
+        committee_csrf,
+        decision="approve",
+        content_hash=content_hash[1],
+    )
+    assert status == 303, text
+    books = client.get(
+        "/api/v1/estates/lanyuan/books", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert books.json()["open"] is True and books.json()["opened_on"] == "2025-01-01"
+
+    # Nothing is missing any more: no checklist, and the household page takes the money.
+    csrf = sign_in(client, "wangfang")
+    assert 'id="setup-lanyuan"' not in client.get("/staff").text
+    household = client.get(f"/staff/lanyuan/households/{code[1]}").text
+    assert "还不能收费" not in household and "收款并开收据" in household
+    key = re.search(r'name="key" value="([0-9a-f]+)"', household)
+    assert key, household
+    status, where, text = post_form(
+        client,
+        f"/staff/lanyuan/households/{code[1]}/payments",
+        csrf,
+        fee_year="2025",
+        amount="200.00",
+        method="cash",
+        key=key[1],
+    )
+    assert status == 303 and "/staff/lanyuan/receipts/" in where, text
+    receipt = client.get(where).text
+    assert "已收款，收据已开出" in receipt and "200.00 元" in receipt

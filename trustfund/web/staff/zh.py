@@ -438,7 +438,7 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"the header has no (.+) \((\w+)\) column"),
         lambda m: f"表头缺少“{m[1]}”列",
     ),
-    # setting up fee collection (schedule form, charges, books not open)
+    # setting up fee collection (schedule form, charges)
     (re.compile(r"at least one component is required"), lambda m: "至少填写一个收费项目"),
     (re.compile(r"each fund may appear only once"), lambda m: "每个基金只能出现一次"),
     (
@@ -454,10 +454,6 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"The (\d+) fee schedule is not approved by the committee;.*"),
         lambda m: f"{m[1]} 年度收费标准尚未经业委会批准，不能开征",
-    ),
-    (
-        re.compile(r"(\S+) is not open in this estate"),
-        lambda m: f"账簿未开（没有科目 {m[1]}）：期初余额须先由管家填报、业委会批准",
     ),
     # --- ledger text (trustfund.ledger.entries / bean) -------------------------------------
     (re.compile(r"contains a control character"), lambda m: "含有控制字符（不可见字符），请删除"),
