@@ -12,6 +12,7 @@ from trustfund.web.staff import (
     admin,
     approvals,
     autonomy,
+    books,
     claims,
     disclosures,
     expenses,
@@ -25,6 +26,7 @@ from trustfund.web.staff.common import EXCEPTION_HANDLERS
 
 HANDLERS: list[Any] = [
     *home.CONTROLLERS,
+    *books.CONTROLLERS,
     *fees.CONTROLLERS,
     *claims.CONTROLLERS,
     *workorders.CONTROLLERS,

@@ -46,6 +46,8 @@ KIND_NAMES: dict[str, str] = {
     "budget": "预算",
     "transfer": "基金调拨",
     "grant_transfer": "自治基金调拨",
+    "opening": "期初余额（建账）",
+    "journal_entry": "记账分录（须审批）",
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": "待审批",
@@ -109,14 +111,20 @@ def _card(session: Session, estate: Estate, request: approvals.ApprovalRequest) 
         "decisions": [{**d, "name": names.get(d["user_id"], "—")} for d in view["decisions"]],
         "fund_after": fund_after,
         "details": details.for_request(session, estate, request),
-        "content_rows": _rows(content),
+        "content_rows": _rows(content, request.subject_kind),
     }
 
 
-def _rows(content: Any) -> list[tuple[str, Any]]:
+#: Content keys a proposed entry's details show as tables (or that are for programs).
+_ENTRY_TABLES = {"purpose", "detail", "meta"}
+
+
+def _rows(content: Any, kind: str) -> list[tuple[str, Any]]:
     """Simple fields of the content (lists are shown as tables by the subject's details)."""
     if not isinstance(content, dict):
         return []
+    if kind in ("opening", "journal_entry"):
+        content = {k: v for k, v in content.items() if k not in _ENTRY_TABLES}
     return [
         (key, value if not isinstance(value, dict) else json.dumps(value, ensure_ascii=False))
         for key, value in content.items()

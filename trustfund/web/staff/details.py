@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
+from trustfund.journal import proposals
+from trustfund.ledger.accounts import FUND_NAMES_ZH, standard_chart
 from trustfund.settlements import claims, vouchers
 from trustfund.web.staff import grant_details
 
@@ -41,9 +43,31 @@ def for_request(
                     for v in found.vouchers
                 ],
             }
+    if request.subject_kind in proposals.PURPOSES and isinstance(content, dict):
+        return entry_details(content)
     if request.subject_kind in grant_details.KINDS and isinstance(content, dict):
         return grant_details.for_request(session, estate, request.subject_kind, content)
     lines = content.get("lines") if isinstance(content, dict) else None
     if isinstance(lines, list):
         return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}
     return None
+
+
+#: Chinese names of the standard chart's accounts (an opening proposal comes before the
+#: estate's chart is open).
+_ACCOUNT_NAMES = {spec.account: spec.name for spec in standard_chart()}
+
+
+def entry_details(content: dict[str, Any]) -> dict[str, Any]:
+    """A proposed entry (opening balances or a general entry) as the approval page shows it:
+    the per-fund figures the steward entered, and every leg that will be posted."""
+    funds = content.get("detail", {}).get("funds") or []
+    return {
+        "template": "staff/_detail_entry.html",
+        "funds": [{**row, "name": FUND_NAMES_ZH.get(row["fund"], row["fund"])} for row in funds],
+        "legs": [
+            {"account": account, "name": _ACCOUNT_NAMES.get(account, account), "amount": amount}
+            for account, amount in content.get("legs", [])
+        ],
+        "meta": content.get("meta") or {},
+    }

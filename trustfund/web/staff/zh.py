@@ -114,6 +114,8 @@ FIELD_LABELS: dict[str, str] = {
     "components": "收费项目",
     "vacancy_percent": "空户收费比例",
     "vacant_amount": "空户金额",
+    "narration": "摘要",
+    "date": "日期",
     "bank": "银行存款",
     "cash": "管家现金",
     "payable": "应付承揽方",
