@@ -56,8 +56,10 @@ def export(cli: CliContext, estate_slug: str, output: Path | None) -> None:
 @click.argument("estate_slug")
 @pass_cli
 def check(cli: CliContext, estate_slug: str) -> None:
-    """Load the export with beancount (parse, booking, validation), recompute both hash chains
-    (database rows and file) and compare every account and fund balance with SQL.
+    """Recompute both hash chains (database rows, each entry's text against its columns and
+    postings; the exported file), then load the export with beancount (parse, booking,
+    validation) and compare every account and fund balance with SQL. Stops at the first
+    chain failure; never runs a plugin, include or option found in stored text.
     Exits 1 on any difference or error."""
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     with cli.session() as session:
@@ -78,8 +80,9 @@ def check(cli: CliContext, estate_slug: str) -> None:
 @ledger.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(file: Path) -> None:
-    """Recompute the hash chain of an exported FILE alone (no database). Prints the head
-    hash and the number of entries; names the first bad entry and exits 1 if any."""
+    """Recompute the hash chain of an exported FILE alone (no database, no beancount: a
+    plugin line in FILE is reported, never run). Prints the head hash and the number of
+    entries; names the first bad entry and exits 1 if any."""
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

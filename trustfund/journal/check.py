@@ -10,8 +10,11 @@ daily totals (``journal_daily_totals``) with the postings they are derived from.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, cast, func, select
@@ -26,15 +29,57 @@ from trustfund.db.models.journal import (
 from trustfund.journal import service
 from trustfund.journal.mirror import export_text
 from trustfund.ledger import bean
+from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.chain import Verification, entry_hash, verify_text
+from trustfund.ledger.entries import Leg
 from trustfund.ledger.money import to_money
-from trustfund.ledger.text import GENESIS, without_hash
+from trustfund.ledger.text import GENESIS, canonical_text, open_canonical, without_hash
 
 _LEG = re.compile(r"^  ([A-Z][A-Za-z0-9:-]*) (-?\d+\.\d{2}) CNY$", re.MULTILINE)
 
 
+def regenerated_text(
+    *,
+    seq: int,
+    prev: str,
+    on: date,
+    kind: str,
+    payee: str | None,
+    narration: str,
+    meta_json: str,
+    reverses_seq: int | None,
+    legs: Sequence[tuple[str, Decimal]],
+) -> str | None:
+    """An entry's canonical text built again from its row's columns and its postings rows
+    (``None`` if they cannot be rendered): equal to the stored text's canonical part for
+    every entry the posting service wrote, so payee, narration, kind and metadata — which
+    pages show from the columns — are covered by the hash chain like the text."""
+    try:
+        meta = json.loads(meta_json)
+        if kind == "open":
+            account = meta["account"]
+            return open_canonical(
+                seq=seq, prev=prev, on=on, account=account, name=narration, fund=fund_of(account)
+            )
+        return canonical_text(
+            seq=seq,
+            prev=prev,
+            on=on,
+            narration=narration,
+            legs=[Leg(account, amount) for account, amount in legs],
+            payee=payee,
+            kind=kind,
+            meta=meta,
+            reverses_seq=reverses_seq,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def verify_journal(session: Session, estate_id: int) -> Verification:
-    """Recompute the chain from the database rows; stop at the first bad entry."""
+    """Recompute the chain from the database rows; stop at the first bad entry. Each entry's
+    text must hash to its stored hash and equal the text built again from its columns and
+    postings rows (``regenerated_text``)."""
     result = Verification()
     postings: dict[int, list[tuple[str, Decimal, object]]] = {}
     for entry_id, account, amount, on in session.execute(
@@ -57,11 +102,17 @@ def verify_journal(session: Session, estate_id: int) -> Verification:
             JournalEntry.text,
             JournalEntry.hash,
             JournalEntry.prev_hash,
+            JournalEntry.kind,
+            JournalEntry.payee,
+            JournalEntry.narration,
+            JournalEntry.meta,
+            JournalEntry.reverses_seq,
         )
         .where(JournalEntry.estate_id == estate_id)
         .order_by(JournalEntry.seq)
     )
-    for expected, (entry_id, seq, on, text, stored_hash, prev_hash) in enumerate(rows, start=1):
+    for expected, row in enumerate(rows, start=1):
+        entry_id, seq, on, text, stored_hash, prev_hash = row[:6]
         result.first_bad_seq = seq
         canonical, text_hash = without_hash(text)
         legs = [(a, Decimal(n)) for a, n in _LEG.findall(text)]
@@ -78,6 +129,21 @@ def verify_journal(session: Session, estate_id: int) -> Verification:
             problem = f"entry {seq}: date column differs from its text"
         elif legs != [(a, n) for a, n, _ in rows_legs] or any(d != on for *_, d in rows_legs):
             problem = f"entry {seq}: postings rows differ from its text"
+        elif canonical != regenerated_text(
+            seq=seq,
+            prev=prev,
+            on=on,
+            kind=row.kind,
+            payee=row.payee,
+            narration=row.narration,
+            meta_json=row.meta,
+            reverses_seq=row.reverses_seq,
+            legs=[(a, n) for a, n, _ in rows_legs],
+        ):
+            problem = (
+                f"entry {seq}: its text is not the one its columns (kind, payee, narration, "
+                "metadata) and postings make"
+            )
         if problem:
             result.problem = problem
             return result
@@ -146,19 +212,27 @@ class CheckReport:
         return not self.problems
 
 
+STOPPED = "stopped at the first chain failure: nothing else was checked"
+
+
 def check_estate(session: Session, estate_id: int) -> CheckReport:
-    """Everything ``trustfund ledger check`` reports: the stored chain, the exported file's
-    chain, beancount's own errors, and every account and fund balance, beancount vs SQL."""
+    """Everything ``trustfund ledger check`` reports: the stored chain (hashes, and each
+    entry's text against its columns and postings), the exported file's chain, then —
+    only when both chains hold — beancount's own errors, and every account and fund
+    balance, beancount vs SQL, and the daily totals. A broken chain stops the check: text
+    that failed it is never given to beancount."""
     report = CheckReport()
     stored = verify_journal(session, estate_id)
-    if not stored.ok:
-        report.problems.append(f"database: {stored.problem}")
+    report.entries, report.head_hash = stored.entries, stored.head_hash
+    if not stored.ok:  # tampered: its text is never given to beancount
+        report.problems += [f"database: {stored.problem}", STOPPED]
+        return report
     text = export_text(session, estate_id)
     exported = verify_text(text)
-    report.entries, report.head_hash = exported.entries, exported.head_hash
     if not exported.ok:
-        report.problems.append(f"export: {exported.problem}")
-    ledger = bean.load(text)
+        report.problems += [f"export: {exported.problem}", STOPPED]
+        return report
+    ledger = bean.load(text)  # runs no plugin, include or option the text might name
     report.problems += [f"beancount: {m}" for m in bean.error_messages(ledger.errors)]
     by_beancount = bean.account_balances(ledger)
     by_sql = service.account_balances(session, estate_id)

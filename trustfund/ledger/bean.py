@@ -4,7 +4,6 @@ SQL sums). Ledger problems come back as data, never raised."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +13,8 @@ from typing import Any
 from beancount import loader
 from beancount.core import amount as bc_amount
 from beancount.core import data, interpolate, realization
-from beancount.parser import parser
+from beancount.ops import balance, pad, validation
+from beancount.parser import booking, parser
 
 from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.entries import EntryDraft, normalised_legs
@@ -178,11 +178,41 @@ class LoadedLedger:
         return [e for e in self.entries if isinstance(e, data.Transaction)]
 
 
+#: The options a trustfund ledger file may set (its fixed header): nothing else.
+FILE_OPTIONS = frozenset({"title", "operating_currency"})
+
+
+def refused_directives(text: str) -> list[str]:
+    """What ``text`` would make beancount do beyond reading entries — ``plugin`` (imports
+    and runs a Python module), ``include`` (reads other files) and any ``option`` other
+    than the header's title and currency (``insert_pythonpath``, ``documents`` …): the
+    option names, empty when there is none. Parsing runs no code."""
+    return [key for key in options_set(parser.parse_string(text)[2]) if key not in FILE_OPTIONS]
+
+
 def load(text: str) -> LoadedLedger:
-    """Load ``text`` the way ``bean-check`` does: parse, book, run the default plugins and
-    validate. Errors are returned, never raised."""
-    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
-    entries, errors, options = loader.load_string(text)
+    """Load ``text`` the way ``bean-check`` does — parse, book, the built-in ``pad`` and
+    ``balance`` transformations, validate — but never run code named by the text: a text
+    with a ``plugin``, ``include`` or foreign ``option`` line is not loaded at all (one
+    error saying so). ``beancount.loader`` would import any plugin module the text names.
+    Errors are returned, never raised."""
+    entries, errors, options = parser.parse_string(text)
+    refused = [key for key in options_set(options) if key not in FILE_OPTIONS]
+    if refused:
+        message = (
+            "not loaded: the text sets " + ", ".join(refused) + " (a trustfund ledger never "
+            "holds plugin, include or option lines other than title and operating_currency)"
+        )
+        return LoadedLedger(
+            [], [loader.LoadError(data.new_metadata("<trustfund>", 0), message, None)], options
+        )
+    entries.sort(key=data.entry_sortkey)
+    entries, booking_errors = booking.book(entries, options)  # type: ignore[no-untyped-call]
+    errors = [*errors, *booking_errors]
+    for transform in (pad.pad, balance.check):
+        entries, transform_errors = transform(entries, options)  # type: ignore[no-untyped-call]
+        errors += transform_errors
+    errors += validation.validate(entries, options)  # type: ignore[no-untyped-call]
     return LoadedLedger(list(entries), list(errors), dict(options))
 
 

@@ -80,3 +80,18 @@ def test_staff_pages_show_the_new_reasons_in_chinese() -> None:
         "its ledger text does not parse: Invalid token",
     ):
         assert reason_zh(reason) != reason
+
+
+def test_load_refuses_text_that_would_run_code() -> None:
+    entry = "2026-01-01 open Assets:Bank:Committee CNY\n"
+    assert bean.load(entry).errors == []
+    for planted in (
+        'plugin "os"\n',
+        'include "/etc/passwd"\n',
+        'option "insert_pythonpath" "TRUE"\n',
+    ):
+        loaded = bean.load(planted + entry)
+        assert loaded.entries == [] and len(loaded.errors) == 1
+        assert "not loaded" in bean.error_messages(loaded.errors)[0]
+        assert bean.refused_directives(planted + entry)
+    assert bean.refused_directives('option "title" "x"\n' + entry) == []
