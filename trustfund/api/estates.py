@@ -17,6 +17,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import NotAuthenticatedError
 from trustfund.estates import households, importer, schemas, service
+from trustfund.estates.columns import describe
 from trustfund.settings import Settings
 
 ESTATE = "/{estate_slug:str}"
@@ -133,10 +134,13 @@ class HouseholdsController(Controller):
         sync_to_thread=True,
         summary="Import households from CSV or XLSX (all rows or none)",
         description=(
-            "Multipart form with one `file` field. The whole file is checked first; if any "
-            "row is bad nothing is imported and the 422 problem lists every bad cell as "
-            "`rows[N].field` (N = spreadsheet row, header is row 1). Re-importing the same "
-            "file creates nothing (rows that match count as `unchanged`)."
+            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
+            "sheet), header in row 1; samples: `docs/samples/households.csv` and `.xlsx`. "
+            "The whole file is checked first; if any row is bad nothing is imported and the "
+            "422 problem lists every bad cell as `rows[N].field` (N = spreadsheet row, header "
+            "is row 1). A header cell that is not one of the columns below is refused (422, "
+            "field `columns`, naming it). Re-importing the same file creates nothing (rows "
+            "that match count as `unchanged`).\n\n" + describe(importer.COLUMNS)
         ),
     )
     def import_households(

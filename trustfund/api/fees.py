@@ -22,6 +22,7 @@ from trustfund.api.common import IdempotencyKey, actor_id, idempotent_response
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
+from trustfund.estates.columns import describe
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
 from trustfund.fees.schemas import (
     DepositIn,
@@ -173,7 +174,15 @@ class FeesController(Controller):
         "/payments/import",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
-        description="CSV or XLSX, all rows or none; 422 lists rows[N].field.",
+        description=(
+            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
+            "sheet), header in row 1; samples: `docs/samples/payments.csv` and `.xlsx`. "
+            "One row is one payment of one household for one fee year. Name the household "
+            "by `户号`, by `地址` (`3-1-502` or `3幢1单元502室`) or by the columns `幢`, `单元`, "
+            "`室`. All rows or none: the 422 lists every bad cell as `rows[N].field` (N = "
+            "spreadsheet row, header is row 1); an unknown column is refused (field "
+            "`columns`, naming it). Takes an `Idempotency-Key`.\n\n" + describe(imports.COLUMNS)
+        ),
     )
     def import_payments(
         self,

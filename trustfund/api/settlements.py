@@ -26,6 +26,7 @@ from trustfund.approvals.schemas import DecisionIn, OwnersVoteIn, RulesIn
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, ValidationError
+from trustfund.estates.columns import describe
 from trustfund.settings import Settings
 from trustfund.settlements import (
     claims,
@@ -263,8 +264,14 @@ class SettlementsController(Controller):
         "/prices/import",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
-        description="CSV or XLSX (编码, 名称, 单位, 单价), all rows or none; 422 lists "
-        "rows[N].field; 409 if a version with that effective date exists.",
+        description=(
+            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
+            "sheet), header in row 1; query `effective_from` (YYYY-MM-DD, required) and "
+            "`source`; samples: `docs/samples/prices.csv` and `.xlsx`. All rows or none: "
+            "the 422 lists every bad cell as `rows[N].field`; an unknown column is refused "
+            "(field `columns`, naming it); 409 if a version with that effective date "
+            "exists.\n\n" + describe(prices.COLUMNS)
+        ),
     )
     def import_prices(
         self,

@@ -214,7 +214,14 @@ def payment_record(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_cli
 def payments_import(cli: CliContext, estate_slug: str, file: Path) -> None:
-    """Import payments from a CSV or XLSX FILE: every row or none (bad rows are listed)."""
+    """Import payments from a CSV or XLSX FILE: every row or none (bad rows are listed).
+
+    Columns (Chinese or English header): 户号/household_code or 地址/address (3-1-502,
+    3幢1单元502室) or 幢/单元/室; 年度/fee_year, 金额/amount, 方式/method (cash, wechat,
+    alipay, bank_transfer or 现金, 微信, 支付宝, 银行转账), 日期/paid_on; optional
+    付款人/payer, 备注/reference. An unknown column is refused. Sample:
+    docs/samples/payments.csv (columns described in docs/samples/README.md).
+    """
     with cli.session() as session:
         estate = _estate(session, estate_slug)
         result, _ = imports.import_payments(

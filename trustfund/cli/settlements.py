@@ -48,7 +48,12 @@ def prices_import(
     effective_from: dt.datetime | None,
     source: str,
 ) -> None:
-    """Import FILE (CSV or XLSX: 编码, 名称, 单位, 单价) as a new version; all rows or none."""
+    """Import FILE (CSV or XLSX) as a new version; all rows or none.
+
+    Columns (Chinese or English header): 编码/code, 名称/name, 单位/unit, 单价/unit_price;
+    an unknown column is refused. Sample: docs/samples/prices.csv (columns described in
+    docs/samples/README.md).
+    """
     on = effective_from.date() if effective_from else dt.date.today()
     with cli.session() as session:
         estate = _estate(session, estate_slug)

@@ -5,11 +5,10 @@ imported and the ``ValidationError`` lists every bad cell as ``rows[N].field`` w
 naming the column's Chinese header. ``N`` is the row number the spreadsheet shows (the
 header is row 1, so the first household is row 2).
 
-Columns (English or Chinese header, any order, unknown columns ignored and reported)::
-
-    site/小区片区 (optional)  building/幢  entrance/单元  room/室
-    occupancy/状态  since/起始日期 (optional, default today)
-    owner/业主 (optional)  phone/电话 (optional)  area/面积 (optional, m²)
+Columns: ``COLUMNS`` (Chinese or English header, any order; the OpenAPI description of the
+import route and ``docs/samples/households.csv`` show them). A header the importer does not
+know is refused with a 422 naming it — an ignored ``owner_name`` column would lose the
+owners — so a file imports completely or not at all.
 
 Occupancy: occupied/vacant; 自住, 出租, 已入住 → occupied; 空户, 空置 → vacant.
 CSV may be UTF-8 (with or without BOM) or GB18030 (what Excel saves on Chinese Windows).
@@ -37,6 +36,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import rules
+from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.households import (
     BAD_ENCODING,
     AddressBook,
@@ -49,39 +49,85 @@ from trustfund.estates.households import (
 from trustfund.estates.schemas import ImportResult
 from trustfund.estates.service import today_in
 
-#: Header (lower-cased, spaces removed) → field.
-HEADERS: dict[str, str] = {
-    "site": "site",
-    "小区片区": "site",
-    "片区": "site",
-    "building": "building",
-    "幢": "building",
-    "楼幢": "building",
-    "幢号": "building",
-    "楼栋": "building",
-    "entrance": "entrance",
-    "单元": "entrance",
-    "room": "room",
-    "室": "room",
-    "室号": "room",
-    "房号": "room",
-    "occupancy": "occupancy",
-    "状态": "occupancy",
-    "入住状态": "occupancy",
-    "since": "since",
-    "起始日期": "since",
-    "owner": "owner_name",
-    "业主": "owner_name",
-    "业主姓名": "owner_name",
-    "phone": "phone",
-    "电话": "phone",
-    "联系电话": "phone",
-    "area": "area_m2",
-    "面积": "area_m2",
-    "面积(m²)": "area_m2",
-    "面积(㎡)": "area_m2",
-}
-REQUIRED = ("building", "entrance", "room", "occupancy")
+#: The columns of a household register, in the order the sample file has them.
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "site",
+        "小区片区",
+        "site",
+        format="site code or name; needed only for a new building when the estate has "
+        "several sites (a missing site is created)",
+        example="S01",
+        aliases=("片区",),
+    ),
+    Column(
+        "building",
+        "幢",
+        "building",
+        required=True,
+        format="building number, `3` or `3幢`",
+        example="3",
+        aliases=("楼幢", "幢号", "楼栋", "楼号"),
+    ),
+    Column(
+        "entrance",
+        "单元",
+        "entrance",
+        required=True,
+        format="entrance number, `1` or `1单元`",
+        example="1",
+    ),
+    Column(
+        "room",
+        "室",
+        "room",
+        required=True,
+        format="room number, `502` or `502室`",
+        example="502",
+        aliases=("室号", "房号"),
+    ),
+    Column(
+        "occupancy",
+        "状态",
+        "occupancy",
+        required=True,
+        format="`occupied` or `vacant`; 自住, 出租, 已入住, 入住 → occupied; 空户, 空置 → vacant",
+        example="自住",
+        aliases=("入住状态",),
+    ),
+    Column(
+        "since",
+        "起始日期",
+        "since",
+        format="date the occupancy holds from, `2026-01-01` (also 2026/1/1, 2026年1月1日); "
+        "default today",
+        example="2026-01-01",
+    ),
+    Column(
+        "owner_name",
+        "业主",
+        "owner_name",
+        format="owner's name, at most 50 characters (staff only, never published)",
+        example="王芳",
+        aliases=("业主姓名", "姓名", "owner"),
+    ),
+    Column(
+        "phone",
+        "电话",
+        "phone",
+        format="mainland mobile (11 digits) or landline `0571-88886666` (staff only)",
+        example="13800000001",
+        aliases=("联系电话", "手机", "手机号", "mobile"),
+    ),
+    Column(
+        "area_m2",
+        "面积",
+        "area_m2",
+        format="floor area in m², at most 2 decimals",
+        example="89.50",
+        aliases=("面积(m²)", "面积(㎡)", "面积(平方米)", "建筑面积", "area"),
+    ),
+)
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -182,36 +228,10 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return read_csv(data)
 
 
-def map_header(header: list[Any]) -> tuple[dict[int, str], list[str]]:
-    """Column index → field, and the ignored column names. Raises ``ValidationError`` for
-    missing or repeated required columns."""
-    columns: dict[int, str] = {}
-    ignored: list[str] = []
-    errors: list[FieldError] = []
-    for index, cell in enumerate(header):
-        name = "" if cell is None else str(cell).strip()
-        key = "".join(name.split()).lower().replace("（", "(").replace("）", ")")
-        field = HEADERS.get(key)
-        if field is None:
-            if name:
-                ignored.append(name)
-            continue
-        if field in columns.values():
-            errors.append(FieldError("columns", f"{label(field)} appears twice in the header"))
-            continue
-        columns[index] = field
-    for field in REQUIRED:
-        if field not in columns.values():
-            errors.append(
-                FieldError(f"columns.{field}", f"the header has no {label(field)} column")
-            )
-    if errors:
-        raise ValidationError(
-            "The header row is missing required columns: "
-            + ", ".join(label(f) for f in REQUIRED if f not in columns.values()),
-            errors=errors,
-        )
-    return columns, ignored
+def map_header(header: list[Any]) -> dict[int, str]:
+    """Column index → field. Raises ``ValidationError`` naming unknown, repeated and missing
+    columns (see ``trustfund.estates.columns``)."""
+    return map_columns(header, COLUMNS)
 
 
 def address_key(raw: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -317,7 +337,7 @@ def import_households(
         raise ValidationError.field(
             "file", "the header is not valid UTF-8 or GB18030 text; save the file as UTF-8"
         )
-    columns, ignored = map_header(table.header)
+    columns = map_header(table.header)
     book = AddressBook(session, estate)
     to_create, unchanged, errors = check_rows(book, table, columns, today=today_in(estate))
     if errors:
@@ -346,5 +366,4 @@ def import_households(
         unchanged=unchanged,
         sites_created=book.sites_created,
         buildings_created=book.buildings_created,
-        ignored_columns=ignored,
     )

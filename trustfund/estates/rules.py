@@ -149,3 +149,26 @@ def new_household_code(taken: Container[str], rng: random.Random | None = None) 
         code = CODE_PREFIX + body
         if code not in taken:
             return code
+
+
+#: One address cell: ``3-1-502`` or ``3幢1单元502室`` (also 栋/号楼, spaces allowed).
+ADDRESS_RE = re.compile(
+    r"(?P<building>[^-\s幢栋]+?)\s*(?:号楼|幢|栋|-)\s*"
+    r"(?P<entrance>[^-\s]+?)\s*(?:单元|-)\s*"
+    r"(?P<room>[^-\s]+?)\s*室?"
+)
+
+
+def clean_address(value: str | None) -> tuple[str, str, str]:
+    """``"3-1-502"`` or ``"3幢1单元502室"`` → ``("3", "1", "502")``."""
+    text = (value or "").strip()
+    if not text:
+        raise ValueError("is required")
+    match = ADDRESS_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not an address: write 3-1-502 or 3幢1单元502室")
+    return (
+        clean_building(match["building"]),
+        clean_entrance(match["entrance"]),
+        clean_room(match["room"]),
+    )

@@ -110,4 +110,3 @@ class ImportResult(BaseModel):
     unchanged: int
     sites_created: int
     buildings_created: int
-    ignored_columns: list[str]

@@ -1,24 +1,33 @@
 """Batch import of payments from CSV or XLSX (all rows or none).
 
-One row is one payment for one household and fee year. Columns (Chinese or English
-headers): 户号/household_code, 年度/fee_year, 金额/amount, 方式/method (现金, 微信, 支付宝,
-银行转账 or cash, wechat, alipay, bank_transfer), 日期/paid_on, optional 付款人/payer and
-备注/reference. Every row is checked and posted in one transaction; if any row is bad
-nothing is kept and the 422 lists every bad cell as ``rows[N].field`` (N = spreadsheet row,
-header is row 1). Rows are posted in file order, so two rows for the same household are
-checked together against what it owes.
+One row is one payment for one household and fee year. The household is named by its code
+(户号) or by its address — one 地址 cell (``3-1-502`` or ``3幢1单元502室``) or the three
+columns 幢/单元/室; a row giving both a code and an address must name the same household.
+The columns, with their Chinese and English headers, are ``COLUMNS`` (the OpenAPI
+description of ``POST …/fees/payments/import`` is made from it); an unknown column is
+refused. The method is an API value (cash, wechat, alipay, bank_transfer) or its Chinese
+word (现金, 微信, 支付宝, 银行转账 …, ``trustfund.fees.rules.METHOD_ALIASES``).
+
+Every row is checked and posted in one transaction; if any row is bad nothing is kept and
+the 422 lists every bad cell as ``rows[N].field`` (N = spreadsheet row, header is row 1).
+Rows are posted in file order, so two rows for the same household are checked together
+against what it owes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.db.models.estates import Building, Household
 from trustfund.errors import FieldError, ValidationError
-from trustfund.estates.importer import read_table
+from trustfund.estates import importer, rules
+from trustfund.estates.columns import Column, map_columns
 from trustfund.fees.common import get_estate, households_by_code
 from trustfund.fees.payments import (
     PaymentPlan,
@@ -26,42 +35,86 @@ from trustfund.fees.payments import (
     plan_payment,
     record_planned,
 )
+from trustfund.fees.rules import METHODS_ACCEPTED, parse_method
 from trustfund.fees.schemas import AllocationIn, PaymentIn
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.ledger.money import cell_number
 
-HEADERS = {
-    "户号": "household_code",
-    "household_code": "household_code",
-    "年度": "fee_year",
-    "费用年度": "fee_year",
-    "fee_year": "fee_year",
-    "金额": "amount",
-    "amount": "amount",
-    "方式": "method",
-    "付款方式": "method",
-    "method": "method",
-    "日期": "paid_on",
-    "收款日期": "paid_on",
-    "paid_on": "paid_on",
-    "付款人": "payer",
-    "payer": "payer",
-    "备注": "reference",
-    "reference": "reference",
-}
-REQUIRED = ("household_code", "fee_year", "amount", "method", "paid_on")
-METHODS = {
-    "现金": "cash",
-    "cash": "cash",
-    "微信": "wechat",
-    "微信支付": "wechat",
-    "wechat": "wechat",
-    "支付宝": "alipay",
-    "alipay": "alipay",
-    "银行转账": "bank_transfer",
-    "转账": "bank_transfer",
-    "bank_transfer": "bank_transfer",
-}
+ADDRESS_PARTS = ("building", "entrance", "room")
+
+#: The columns of a payments file, in the order the sample file has them.
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "household_code",
+        "户号",
+        "household_code",
+        format="the household's code `H-XXXXXX`; give it or the address",
+        example="H-7K3M9P",
+    ),
+    Column(
+        "address",
+        "地址",
+        "address",
+        format="the household's address in one cell, `3-1-502` or `3幢1单元502室`; "
+        "or use the columns 幢, 单元, 室",
+        example="3-1-502",
+        aliases=("住址", "房屋地址"),
+    ),
+    # 幢, 单元, 室 as in the household register, all three or none
+    *(replace(c, required=False) for c in importer.COLUMNS if c.field in ADDRESS_PARTS),
+    Column(
+        "fee_year",
+        "年度",
+        "fee_year",
+        required=True,
+        format="the fee year paid for, `2026` or `2026年`",
+        example="2026",
+        aliases=("费用年度",),
+    ),
+    Column(
+        "amount",
+        "金额",
+        "amount",
+        required=True,
+        format="yuan, at most 2 decimals, no thousands separators",
+        example="200.00",
+    ),
+    Column(
+        "method",
+        "方式",
+        "method",
+        required=True,
+        format=METHODS_ACCEPTED,
+        example="微信",
+        aliases=("付款方式", "收款方式"),
+    ),
+    Column(
+        "paid_on",
+        "日期",
+        "paid_on",
+        required=True,
+        format="local date the money was received, `2026-01-15`; not in the future",
+        example="2026-01-15",
+        aliases=("收款日期", "付款日期"),
+    ),
+    Column(
+        "payer",
+        "付款人",
+        "payer",
+        format="who paid, at most 50 characters (staff only, never published)",
+        example="王芳",
+        aliases=("交款人",),
+    ),
+    Column(
+        "reference",
+        "备注",
+        "reference",
+        format="transfer reference or note, at most 80 characters",
+        example="微信转账",
+        aliases=("流水号",),
+    ),
+)
+Address = tuple[str, str, str]
 
 
 def _text(value: Any) -> str:
@@ -81,37 +134,112 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def parse_rows(data: bytes, filename: str) -> list[tuple[int, PaymentIn]]:
-    """Rows as payments; raises ValidationError naming every bad cell."""
-    table = read_table(data, filename)
-    columns: dict[int, str] = {}
-    for i, name in enumerate(table.header):
-        field = HEADERS.get(_text(name).lower()) or HEADERS.get(_text(name))
-        if field:
-            columns[i] = field
-    missing = [f for f in REQUIRED if f not in columns.values()]
-    if missing:
-        raise ValidationError(
-            "The file lacks required columns: " + ", ".join(missing),
-            errors=[FieldError(f"header.{f}", "column missing") for f in missing],
+def codes_by_address(session: Session, estate_id: int) -> dict[Address, str]:
+    """Every household of the estate: (building, entrance, room) → code."""
+    rows = session.execute(
+        select(Building.number, Household.entrance, Household.room, Household.code)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.estate_id == estate_id)
+    )
+    return {(b, e, r): code for b, e, r, code in rows}
+
+
+def _row_address(row: dict[str, Any], where: str, errors: list[FieldError]) -> Address | None:
+    """The row's address from 地址 or from 幢/单元/室, or None when it gives none."""
+    if _text(row.get("address")):
+        try:
+            return rules.clean_address(_text(row["address"]))
+        except ValueError as exc:
+            errors.append(FieldError(f"{where}.address", f"address {exc}"))
+            return None
+    parts = {p: _text(row.get(p)) for p in ADDRESS_PARTS}
+    if not any(parts.values()):
+        return None
+    cleaners = (rules.clean_building, rules.clean_entrance, rules.clean_room)
+    out: list[str] = []
+    for (part, value), clean in zip(parts.items(), cleaners, strict=True):
+        try:
+            out.append(clean(value))
+        except ValueError as exc:
+            errors.append(FieldError(f"{where}.{part}", f"{part} {exc}"))
+    return (out[0], out[1], out[2]) if len(out) == 3 else None
+
+
+def _check_header(columns: dict[int, str]) -> None:
+    """A file names households by code, by 地址, or by all three of 幢/单元/室."""
+    fields = set(columns.values())
+    parts = fields & set(ADDRESS_PARTS)
+    errors: list[FieldError] = []
+    if parts and parts != set(ADDRESS_PARTS):
+        missing = ", ".join(p for p in ADDRESS_PARTS if p not in parts)
+        errors.append(
+            FieldError("columns", f"an address in columns needs 幢, 单元 and 室; missing {missing}")
         )
+    if not fields & {"household_code", "address", *ADDRESS_PARTS}:
+        errors.append(
+            FieldError(
+                "columns.household_code",
+                "the header names no household: give 户号 (household_code), 地址 (address) "
+                "or 幢, 单元, 室",
+            )
+        )
+    if errors:
+        raise ValidationError(
+            "The header row cannot name the households; nothing was imported.", errors=errors
+        )
+
+
+def parse_rows(
+    session: Session, estate_id: int, data: bytes, filename: str
+) -> list[tuple[int, PaymentIn]]:
+    """Rows as payments, each naming its household by code (addresses looked up in the
+    estate). Raises ValidationError naming every bad cell."""
+    table = importer.read_table(data, filename)
+    columns = map_columns(table.header, COLUMNS)
+    _check_header(columns)
+    by_address = (
+        codes_by_address(session, estate_id)
+        if set(columns.values()) & {"address", *ADDRESS_PARTS}
+        else {}
+    )
     errors: list[FieldError] = []
     out: list[tuple[int, PaymentIn]] = []
     for number, cells in table.rows:
         row = {field: cells[i] if i < len(cells) else None for i, field in columns.items()}
         where = f"rows[{number}]"
         before = len(errors)
-        code = _text(row["household_code"])
-        if not code:
-            errors.append(FieldError(f"{where}.household_code", "required"))
+        code = _text(row.get("household_code"))
+        address = _row_address(row, where, errors)
+        if address is not None:
+            found = by_address.get(address)
+            shown = f"{address[0]}幢{address[1]}单元{address[2]}室"
+            if found is None:
+                errors.append(
+                    FieldError(f"{where}.address", f"no household at {shown} in this estate")
+                )
+            elif code and code != found:
+                errors.append(
+                    FieldError(
+                        f"{where}.household_code",
+                        f"{code} is not the household at {shown} (that is {found})",
+                    )
+                )
+            else:
+                code = found
+        elif not code and len(errors) == before:
+            errors.append(
+                FieldError(f"{where}.household_code", "required: give the code or the address")
+            )
         try:
             fee_year = int(_text(row["fee_year"]).removesuffix("年"))
         except ValueError:
-            errors.append(FieldError(f"{where}.fee_year", "not a year"))
+            errors.append(FieldError(f"{where}.fee_year", "not a year (write 2026)"))
             fee_year = 0
-        method = METHODS.get(_text(row["method"]).lower())
-        if method is None:
-            errors.append(FieldError(f"{where}.method", "must be 现金, 微信, 支付宝 or 银行转账"))
+        try:
+            method = parse_method(_text(row["method"]))
+        except ValueError as exc:
+            errors.append(FieldError(f"{where}.method", f"method {exc}"))
+            method = ""
         try:
             paid_on = _date(row["paid_on"])
         except (ValueError, TypeError):
@@ -123,7 +251,7 @@ def parse_rows(data: bytes, filename: str) -> list[tuple[int, PaymentIn]]:
                 (
                     number,
                     PaymentIn(
-                        method=method,  # type: ignore[arg-type]
+                        method=method,  # type: ignore[arg-type]  # parse_method's values
                         amount=amount,
                         paid_on=paid_on,
                         payer=_text(row.get("payer"))[:50],
@@ -137,7 +265,7 @@ def parse_rows(data: bytes, filename: str) -> list[tuple[int, PaymentIn]]:
     if errors:
         raise ValidationError(
             f"{len({e.field.split('.')[0] for e in errors})} rows are not valid; nothing was "
-            "imported.",
+            "imported. " + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
             errors=errors,
         )
     return out
@@ -156,7 +284,7 @@ def import_payments(
     import hashlib
 
     def action() -> dict[str, Any]:
-        rows = parse_rows(data, filename)
+        rows = parse_rows(session, estate_id, data, filename)
         estate = get_estate(session, estate_id)
         # One batch: every row checked against what is owed (read once, charge rows
         # locked), then all payments written with one take of receipt numbers and one

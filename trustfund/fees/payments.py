@@ -78,7 +78,13 @@ from trustfund.fees.common import (
     parse_money,
     raise_if,
 )
-from trustfund.fees.rules import allocate, fee_year_start, format_receipt_no, mask_household
+from trustfund.fees.rules import (
+    METHOD_LABELS,
+    allocate,
+    fee_year_start,
+    format_receipt_no,
+    mask_household,
+)
 from trustfund.fees.schemas import DepositIn, PaymentIn, RefundIn
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.service import (
@@ -92,12 +98,7 @@ from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO
 
-METHOD_NAMES_ZH = {
-    PaymentMethod.CASH: "现金",
-    PaymentMethod.WECHAT: "微信支付",
-    PaymentMethod.ALIPAY: "支付宝",
-    PaymentMethod.BANK_TRANSFER: "银行转账",
-}
+METHOD_NAMES_ZH = METHOD_LABELS
 
 
 def money_account(method: PaymentMethod) -> str:

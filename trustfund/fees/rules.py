@@ -23,6 +23,37 @@ HUNDRED = Decimal(100)
 FEN = Decimal("0.01")
 
 
+#: The payment methods: the API's values (``PaymentMethod``) and the Chinese words stewards
+#: write in spreadsheets and forms, which mean the same value. Pages show ``METHOD_LABELS``.
+METHOD_LABELS: dict[str, str] = {
+    "cash": "现金",
+    "wechat": "微信支付",
+    "alipay": "支付宝",
+    "bank_transfer": "银行转账",
+}
+METHOD_ALIASES: dict[str, str] = {
+    **{value: value for value in METHOD_LABELS},
+    **{label: value for value, label in METHOD_LABELS.items()},
+    "微信": "wechat",
+    "转账": "bank_transfer",
+}
+METHODS_ACCEPTED = (
+    "cash, wechat, alipay or bank_transfer (现金, 微信/微信支付, 支付宝, 银行转账/转账)"
+)
+
+
+def parse_method(value: str | None) -> str:
+    """The API value of a payment method written as its value or a Chinese alias.
+
+    Raises ``ValueError`` naming the accepted values."""
+    text = (value or "").strip()
+    method = METHOD_ALIASES.get(text.lower()) or METHOD_ALIASES.get(text)
+    if method is None:
+        shown = f"{text!r} is not a payment method" if text else "is required"
+        raise ValueError(f"{shown}: write {METHODS_ACCEPTED}")
+    return method
+
+
 def fee_year_start(fee_year: int) -> date:
     """The first day of ``fee_year`` (calendar year)."""
     return date(fee_year, 1, 1)

@@ -7,7 +7,8 @@ never changed once imported (claims were compared against it); a second import f
 date is a 409. The price in force on a date is taken from the latest version effective on
 or before that date that lists the item.
 
-Columns (Chinese or English headers): 编码/code, 名称/name, 单位/unit, 单价/unit_price.
+Columns (Chinese or English headers, ``COLUMNS``): 编码/code, 名称/name, 单位/unit,
+单价/unit_price; an unknown column is refused (422 naming it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import PriceItem, PriceList
 from trustfund.errors import ConflictError, FieldError, ValidationError
+from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.importer import read_table
 from trustfund.ledger.money import cell_number
 from trustfund.settlements.common import (
@@ -31,41 +33,46 @@ from trustfund.settlements.common import (
     unit_price,
 )
 
-HEADERS = {
-    "编码": "code",
-    "项目编码": "code",
-    "code": "code",
-    "item_code": "code",
-    "名称": "name",
-    "项目名称": "name",
-    "name": "name",
-    "单位": "unit",
-    "unit": "unit",
-    "单价": "unit_price",
-    "参考价": "unit_price",
-    "参考单价": "unit_price",
-    "unit_price": "unit_price",
-    "price": "unit_price",
-}
-REQUIRED = ("code", "name", "unit", "unit_price")
+#: The columns of a price list file, in the order the sample file has them.
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "code",
+        "编码",
+        "code",
+        required=True,
+        format="item code, 1–30 letters, digits, dots or dashes; unique in the file",
+        example="WX-001",
+        aliases=("项目编码", "item_code"),
+    ),
+    Column(
+        "name",
+        "名称",
+        "name",
+        required=True,
+        format="item name, at most 100 characters",
+        example="更换楼道灯泡",
+        aliases=("项目名称",),
+    ),
+    Column(
+        "unit", "单位", "unit", required=True, format="unit, at most 20 characters", example="个"
+    ),
+    Column(
+        "unit_price",
+        "单价",
+        "unit_price",
+        required=True,
+        format="yuan per unit, more than 0, at most 4 decimals",
+        example="15.00",
+        aliases=("参考价", "参考单价", "price"),
+    ),
+)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
 
 
 def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
     """The rows of a price file as dicts; raises ValidationError naming every bad cell."""
     table = read_table(data, filename)
-    columns: dict[int, str] = {}
-    for i, name in enumerate(table.header):
-        key = "".join(cell_text(name).split())
-        field = HEADERS.get(key) or HEADERS.get(key.lower())
-        if field and field not in columns.values():
-            columns[i] = field
-    missing = [f for f in REQUIRED if f not in columns.values()]
-    if missing:
-        raise ValidationError(
-            "The file lacks required columns: " + ", ".join(missing),
-            errors=[FieldError(f"header.{f}", "column missing") for f in missing],
-        )
+    columns = map_columns(table.header, COLUMNS)
     errors: list[FieldError] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}

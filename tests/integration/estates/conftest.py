@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
 from sqlalchemy.orm import Session
 
 from tests.factories import auth_headers, make_user
+from tests.integration.estates.public_setup import Installation, new_installation
 from trustfund.db.models.estates import Estate
 from trustfund.estates import schemas, service
 from trustfund.settings import Settings
@@ -44,3 +48,11 @@ def person(session: Session) -> Callable[..., Headers]:
         return auth_headers(token)
 
     return make
+
+
+@pytest.fixture
+def installation(
+    client: TestClient[Litestar], db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Installation:
+    """A new installation: one administrator (by CLI), nothing else."""
+    return new_installation(client, db_url, tmp_path, monkeypatch)

@@ -82,7 +82,7 @@ def test_xlsx_cells_keep_their_types() -> None:
     assert table.header[1] == "幢"
     number, cells = table.rows[0]
     assert number == 2
-    columns, ignored = map_header(table.header)
+    columns = map_header(table.header)
     raw = {field: cells[i] for i, field in columns.items()}
     clean, problems = clean_household(raw, today=TODAY)
     assert problems == []
@@ -92,7 +92,6 @@ def test_xlsx_cells_keep_their_types() -> None:
     assert clean.since == date(2026, 3, 1)
     assert clean.phone == "13800000001"
     assert clean.area_m2 == Decimal("65.50")
-    assert ignored == []
 
 
 @pytest.mark.parametrize(
@@ -111,8 +110,8 @@ def test_unreadable_files_are_named(data: bytes, reason: str) -> None:
 
 
 def test_headers_in_english_chinese_and_mixed() -> None:
-    columns, ignored = map_header(
-        ["Building", "单元", " 室 ", "occupancy", "业主", "联系电话", "面积（㎡）", "备注"]
+    columns = map_header(
+        ["Building", "单元", " 室 ", "occupancy", "业主", "联系电话", "面积（㎡）"]
     )
     assert list(columns.values()) == [
         "building",
@@ -123,7 +122,18 @@ def test_headers_in_english_chinese_and_mixed() -> None:
         "phone",
         "area_m2",
     ]
-    assert ignored == ["备注"]
+    english = map_header(["building", "entrance", "room", "occupancy", "owner_name", "PHONE"])
+    assert list(english.values())[-2:] == ["owner_name", "phone"]
+
+
+def test_an_unknown_column_is_refused_by_name_and_letter() -> None:
+    """An ignored column would silently lose its data (an ``owner_nam`` typo: the owners)."""
+    with pytest.raises(ValidationError) as caught:
+        map_header(["幢", "单元", "室", "状态", "owner_nam", "备注"])
+    assert [e.field for e in caught.value.errors] == ["columns", "columns"]
+    assert caught.value.errors[0].reason.startswith("unknown column 'owner_nam' (column E)")
+    assert "业主/owner_name" in caught.value.errors[0].reason
+    assert "'owner_nam', '备注'" in caught.value.detail
 
 
 def test_missing_columns_are_all_named() -> None:

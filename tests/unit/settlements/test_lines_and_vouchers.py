@@ -87,6 +87,6 @@ def test_price_files_name_every_bad_cell() -> None:
     data = "名称,单位,单价\n灯,个,1\n".encode()
     with pytest.raises(ValidationError) as caught:
         parse_price_rows(data)
-    assert [e.field for e in caught.value.errors] == ["header.code"]
+    assert [e.field for e in caught.value.errors] == ["columns.code"]
     rows = parse_price_rows("code,name,unit,unit_price\nA-1,灯,个,0.538\n".encode())
     assert rows == [{"code": "A-1", "name": "灯", "unit": "个", "unit_price": D("0.5380")}]

@@ -247,10 +247,14 @@ class AdminPagesController(Controller):
 
 
 class ImportPagesController(Controller):
+    """The household register import. Needs ``Action.RECORD`` — the steward of the estate
+    (or an administrator), as the API route and ``trustfund households import --by`` do:
+    the steward keeps the register."""
+
     include_in_schema = False
     path = "/staff/{estate_slug:str}/import"
 
-    @get("/", opt=estate_action(Action.ADMINISTER), sync_to_thread=False)
+    @get("/", opt=estate_action(Action.RECORD), sync_to_thread=False)
     def import_page(
         self, request: Request[Any, Any, Any], estate: NamedDependency[Estate]
     ) -> Template:
@@ -258,7 +262,7 @@ class ImportPagesController(Controller):
 
     @post(
         "/",
-        opt={**estate_action(Action.ADMINISTER), "audit_action": "web.import_households"},
+        opt={**estate_action(Action.RECORD), "audit_action": "web.import_households"},
         sync_to_thread=True,
         status_code=200,
     )

@@ -22,6 +22,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates import households, service
 from trustfund.fees import payments, reports
+from trustfund.fees.rules import parse_method
 from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
 from trustfund.fees.setup import setup_progress
 from trustfund.settings import Settings
@@ -130,7 +131,7 @@ class StewardPagesController(Controller):
             owing=owing,
             fee_year=year,
             error=error,
-            can_import=may(request, Action.ADMINISTER, estate),
+            can_import=may(request, Action.RECORD, estate),
         )
 
     @get("/households/{code:str}", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -189,8 +190,11 @@ class StewardPagesController(Controller):
         """Record the payment (one receipt), then show the receipt to print or share."""
         household = households.get_household(db_session, estate, code)
         errors: dict[str, str] = {}
-        if data.method not in METHOD_NAMES:
-            errors["method"] = "请选择付款方式"
+        try:
+            method = parse_method(data.method)  # the select's value, or a Chinese alias
+        except ValueError:
+            errors["method"] = "请选择付款方式（现金、微信支付、支付宝、银行转账）"
+            method = ""
         try:
             fee_year = int(data.fee_year)
         except ValueError:
@@ -198,7 +202,7 @@ class StewardPagesController(Controller):
             fee_year = 0
         if not errors:
             body = PaymentIn(
-                method=data.method,  # type: ignore[arg-type]  # checked above
+                method=method,  # type: ignore[arg-type]  # checked above
                 amount=data.amount,
                 allocations=[
                     AllocationIn(household_code=code, fee_year=fee_year, amount=data.amount)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from trustfund.auth.principal import Role
 from trustfund.estates.households import LABELS as HOUSEHOLD_LABELS
+from trustfund.fees.rules import METHOD_LABELS
 
 ROLE_NAMES: dict[str, str] = {
     Role.STEWARD: "红色管家",
@@ -22,12 +23,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.ADMIN: "系统管理员",
 }
 
-METHOD_NAMES: dict[str, str] = {
-    "cash": "现金",
-    "wechat": "微信支付",
-    "alipay": "支付宝",
-    "bank_transfer": "银行转账",
-}
+METHOD_NAMES: dict[str, str] = METHOD_LABELS
 
 OCCUPANCY_NAMES: dict[str, str] = {"occupied": "在住", "vacant": "空户"}
 
@@ -466,6 +462,30 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"(?:its ledger text|cannot be written into the ledger).*"),
         lambda m: "无法写入账本，请修改（去掉特殊字符）",
+    ),
+    # --- import columns, addresses and payment methods (trustfund.estates.columns) ----------
+    (
+        re.compile(r"unknown column '(.*)' \(column (\w+)\); accepted columns: .*"),
+        lambda m: f"第 {m[2]} 列“{m[1]}”不是可识别的列名，没有导入任何数据（可用的列名见导入说明）",
+    ),
+    (re.compile(r"(.+) \((\w+)\) appears twice in the header"), lambda m: f"“{m[1]}”列出现了两次"),
+    (
+        re.compile(r"address '(.*)' is not an address.*"),
+        lambda m: f"地址“{m[1]}”无法识别：请写成 3-1-502 或 3幢1单元502室",
+    ),
+    (re.compile(r"no household at (\S+) in this estate"), lambda m: f"本小区没有 {m[1]} 这一户"),
+    (
+        re.compile(r"(\S+) is not the household at (\S+) \(that is (\S+)\)"),
+        lambda m: f"户号 {m[1]} 与地址 {m[2]} 不符（该地址的户号是 {m[3]}）",
+    ),
+    (re.compile(r"required: give the code or the address"), lambda m: "请填写户号或地址"),
+    (
+        re.compile(r"method '(.*)' is not a payment method: .*"),
+        lambda m: f"付款方式“{m[1]}”无法识别：请填 现金、微信、支付宝 或 银行转账",
+    ),
+    (
+        re.compile(r"method is required: .*"),
+        lambda m: "请填写付款方式（现金、微信、支付宝、银行转账）",
     ),
 ]
 

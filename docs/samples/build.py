@@ -1,0 +1,112 @@
+"""Build the derived files of this folder from their sources: each ``.xlsx`` from its
+``.csv`` (the same cells; text stays text, numbers the way a steward's spreadsheet holds
+them), and ``README.md`` with the column tables of the importers (``COLUMNS`` of each).
+Run from the repository root: ``python docs/samples/build.py``; tests check both stay equal.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import openpyxl
+
+from trustfund.estates import importer
+from trustfund.estates.columns import describe
+from trustfund.fees import imports
+from trustfund.fees.rules import METHODS_ACCEPTED
+from trustfund.settlements import prices
+
+HERE = Path(__file__).parent
+#: Columns kept as text even when they look like numbers (a phone, a code, a date).
+TEXT = {"电话", "日期", "起始日期", "编码", "户号", "地址"}
+
+README = """# Sample import files
+
+One sample per import, as CSV (UTF-8) and as XLSX with the same cells. Each imports cleanly
+into a new estate, in this order (a test, `tests/integration/estates/test_import_samples.py`,
+does exactly that through the API on SQLite and PostgreSQL):
+
+1. `households.csv` / `.xlsx` — the household register (住户名册):
+   `POST /api/v1/estates/{{slug}}/households/import`, or
+   `trustfund households import SLUG docs/samples/households.csv`, or the staff page
+   住户导入 (`/staff/{{slug}}/import`). Needs the steward role of the estate (or admin).
+2. `prices.csv` / `.xlsx` — a government reference price list (政府参考价格):
+   `POST /api/v1/estates/{{slug}}/prices/import?effective_from=2026-01-01`, or
+   `trustfund prices import SLUG docs/samples/prices.csv --effective 2026-01-01`.
+3. `payments.csv` / `.xlsx` — fee payments (收费记录), households named by address:
+   `POST /api/v1/estates/{{slug}}/fees/payments/import`, or
+   `trustfund fees payments import SLUG docs/samples/payments.csv`.
+   Needs open books, an approved 2026 fee schedule (200 yuan, vacant 50 %) and issued charges.
+
+Every import is all rows or none: a bad file changes nothing and the 422 answer lists every
+bad cell as `rows[N].field` (N is the row number the spreadsheet shows; the header is row 1).
+A header cell that is not one of the columns below is refused (422, field `columns`, naming
+the cell and its column letter): an ignored column would silently lose its data.
+Headers may be Chinese or English (or an alias), in any order; spaces, case and full-width
+characters do not matter. CSV may be UTF-8 (with or without BOM) or GB18030.
+
+The tables below are the ones the OpenAPI description of each route shows (`/schema`);
+a test keeps them equal.
+
+## Households (`households.csv`)
+
+{households}
+
+## Payments (`payments.csv`)
+
+Name each household by 户号, by 地址 (`3-1-502` or `3幢1单元502室`) or by the three columns
+幢, 单元, 室. Payment methods: {methods}; the API and exports use the English value,
+pages show the Chinese word.
+
+{payments}
+
+## Reference prices (`prices.csv`)
+
+{prices}
+
+## Regenerating the XLSX files
+
+`python docs/samples/build.py` writes each `.xlsx` from its `.csv` and the column tables
+of this page from the importers' column lists.
+"""
+
+
+def cell(header: str, value: str) -> object:
+    if value == "" or header in TEXT:
+        return value or None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    if number == number.to_integral_value() and "." not in value:
+        return int(number)
+    return float(number)
+
+
+def readme() -> str:
+    return README.format(
+        households=describe(importer.COLUMNS),
+        payments=describe(imports.COLUMNS),
+        prices=describe(prices.COLUMNS),
+        methods=METHODS_ACCEPTED,
+    )
+
+
+def main() -> None:
+    for path in sorted(HERE.glob("*.csv")):
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = path.stem
+        sheet.append(rows[0])
+        for row in rows[1:]:
+            sheet.append([cell(h, v) for h, v in zip(rows[0], row, strict=True)])
+        workbook.save(path.with_suffix(".xlsx"))
+    (HERE / "README.md").write_text(readme(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
