@@ -38,7 +38,8 @@ does exactly that through the API on SQLite and PostgreSQL):
 3. `payments.csv` / `.xlsx` — fee payments (收费记录), households named by address:
    `POST /api/v1/estates/{{slug}}/fees/payments/import`, or
    `trustfund fees payments import SLUG docs/samples/payments.csv`.
-   Needs open books, an approved 2026 fee schedule (200 yuan, vacant 50 %) and issued charges.
+   Needs open books (`POST …/books/opening`, approved by the committee), an approved 2026
+   fee schedule (200 yuan, vacant 50 %) and issued charges.
 
 Every import is all rows or none: a bad file changes nothing and the 422 answer lists every
 bad cell as `rows[N].field` (N is the row number the spreadsheet shows; the header is row 1).

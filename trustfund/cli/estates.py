@@ -83,9 +83,7 @@ AS_USER = click.option(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @AS_USER
 @pass_cli
-def households_import(
-    cli: CliContext, estate_slug: str, file: Path, username: str | None
-) -> None:
+def households_import(cli: CliContext, estate_slug: str, file: Path, username: str | None) -> None:
     """Import households from FILE (CSV or XLSX) into ESTATE: every row or none.
 
     Columns (Chinese or English header): 小区片区/site (optional), 幢/building,

@@ -50,7 +50,9 @@ def test_api_page_and_cli_apply_the_same_rule(installation: Installation, tmp_pa
     )
     assert refused.exit_code == 1
     assert "committee may not record in estate yh" in refused.output
-    refused = tf.runner.invoke(main, ["households", "import", "yh", str(register), "--user", "other"])
+    refused = tf.runner.invoke(
+        main, ["households", "import", "yh", str(register), "--user", "other"]
+    )
     assert refused.exit_code == 1
     by_steward = tf.cli("households", "import", "yh", str(register), "--user", "steward")
     assert "1 households created" in by_steward

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
 from tests.integration.estates.public_setup import Headers, Installation
 from tests.integration.estates.test_import_samples import charges_ready, upload
@@ -23,7 +22,7 @@ def post_file(tf: Installation, url: str, text: str, headers: Headers, **params:
 
 
 @pytest.fixture
-def estate(installation: Installation, session: Session) -> tuple[Installation, Headers]:
+def estate(installation: Installation) -> tuple[Installation, Headers]:
     """Estate ``yh`` with the sample register imported and 2026 charges issued."""
     tf = installation
     tf.estate("yh")
@@ -33,7 +32,7 @@ def estate(installation: Installation, session: Session) -> tuple[Installation, 
         "/api/v1/estates/yh/households/import", files=upload("households.csv"), headers=steward
     )
     assert done.status_code == 201, done.text
-    charges_ready(tf, session, "yh", steward, committee)
+    charges_ready(tf, "yh", steward, committee)
     return tf, steward
 
 

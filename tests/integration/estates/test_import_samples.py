@@ -5,23 +5,18 @@ importers accept (both are made from the same column lists)."""
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from tests.integration.estates.public_setup import Headers, Installation
 from tests.integration.fees.test_api import SCHEDULE
-from trustfund.db.models.estates import Estate
 from trustfund.estates import importer
 from trustfund.estates.columns import describe
 from trustfund.estates.importer import read_table
 from trustfund.fees import imports
-from trustfund.journal.service import open_books
 from trustfund.settlements import prices
 
 SAMPLES = Path(__file__).parents[3] / "docs" / "samples"
@@ -47,13 +42,20 @@ def register(tf: Installation, slug: str, steward: Headers) -> list[dict[str, An
     ]
 
 
-def charges_ready(tf: Installation, session: Session, slug: str, s: Headers, c: Headers) -> None:
-    """Books open on 2026-01-01, the 2026 schedule approved, charges issued."""
-    # The books are opened with the service until the books API (issue 13 item 1) is on
-    # main; everything else here goes through the API.
-    estate = session.scalars(select(Estate).where(Estate.slug == slug)).one()
-    open_books(session, estate.id, on=date(2026, 1, 1))
-    session.commit()
+def charges_ready(tf: Installation, slug: str, s: Headers, c: Headers) -> None:
+    """Books opened on 2026-01-01 (steward proposes, committee approves), the 2026 schedule
+    approved, charges issued — all through the API."""
+    books = f"/api/v1/estates/{slug}/books"
+    opening = {"date": "2026-01-01", "funds": [{"fund": "electricity", "bank": "300.00"}]}
+    proposed = tf.client.post(f"{books}/opening", json=opening, headers=s)
+    assert proposed.status_code == 201, proposed.text
+    decided = tf.client.post(
+        f"/api/v1/estates/{slug}/approvals/{proposed.json()['approval_request_id']}/decision",
+        json={"decision": "approve"},
+        headers=c,
+    )
+    assert decided.status_code == 200, decided.text
+    assert tf.client.get(books, headers=s).json()["open"] is True
     base = f"/api/v1/estates/{slug}/fees"
     saved = tf.client.put(f"{base}/schedules/2026", json=SCHEDULE, headers=s)
     assert saved.status_code == 200, saved.text
@@ -69,9 +71,7 @@ def charges_ready(tf: Installation, session: Session, slug: str, s: Headers, c: 
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_every_sample_imports_into_a_new_estate(
-    installation: Installation, session: Session, kind: str
-) -> None:
+def test_every_sample_imports_into_a_new_estate(installation: Installation, kind: str) -> None:
     tf = installation
     slug = tf.estate(f"sample-{kind}")
     steward = tf.person("steward", "steward", slug)
@@ -118,7 +118,7 @@ def test_every_sample_imports_into_a_new_estate(
         "WX-004": "35.50",
     }
 
-    charges_ready(tf, session, slug, steward, committee)
+    charges_ready(tf, slug, steward, committee)
     paid = tf.client.post(
         f"/api/v1/estates/{slug}/fees/payments/import",
         files=upload(f"payments.{kind}"),
