@@ -130,12 +130,12 @@ def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSW
     page.wait_for_url(server.url + "/staff")
 
 
-def shoot(page: Page, server: LiveServer, name: str) -> None:
-    """Screenshots of the current page at 360 px and 1280 px (SQLite run only), then back
-    to the phone size."""
+def shoot(page: Page, server: LiveServer, name: str, phone: dict[str, int] = PHONE) -> None:
+    """Screenshots of the current page at the phone's width (360 px unless given) and
+    1280 px (SQLite run only), then back to the phone size."""
     if server.backend != "sqlite":
         return
-    for label, size in (("360", PHONE), ("1280", DESKTOP)):
+    for label, size in ((str(phone["width"]), phone), ("1280", DESKTOP)):
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(phone)
