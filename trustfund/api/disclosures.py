@@ -154,7 +154,16 @@ class PublicDisclosureController(Controller):
     path = "/api/v1/public/estates/{estate_slug:str}/disclosures"
     tags = ["public"]
 
-    @get("/", opt=public(), sync_to_thread=True, summary="Published disclosures of an estate")
+    @get(
+        "/",
+        opt=public(),
+        sync_to_thread=True,
+        summary="Published disclosures of an estate",
+        description="`disclosures`: every published version (corrections name what they "
+        "supersede and why). `lifted_locks`: every published period whose lock a committee "
+        "majority lifted for a correction: the period, the day, how many members agreed, the "
+        "reason (owners' names and phones masked) and the corrected version once published.",
+    )
     def list_published(
         self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
     ) -> dict[str, Any]:

@@ -17,10 +17,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import current_principal, estate_action, note_audit
 from trustfund.api.common import IdempotencyKey, actor_id
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
+from trustfund.disclosure import unlocks
+from trustfund.disclosure.schemas import LockLiftCreate
+from trustfund.errors import NotAuthenticatedError
 from trustfund.journal import operations, schemas
 from trustfund.settings import Settings
 
@@ -133,11 +136,45 @@ class LedgerController(Controller):
     ) -> schemas.FundBalances:
         return operations.fund_balances(db_session, estate, start, end, as_of)
 
+    @post(
+        "/period-locks/{lock_id:int}/lift",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Propose lifting a period lock (a correction; committee majority)",
+        description="The estate's steward or a committee member proposes, with a reason "
+        "(other roles: 403). This creates an approval request of kind `period_unlock`: a "
+        "majority of the estate's committee members (counted now) must approve it through "
+        "`POST /approvals/{id}/decision`; the proposer cannot decide and administrators "
+        "cannot change this rule. Once approved the lock is lifted (kept, with `lifted_at`, "
+        "the request and the reason), the lift is written to the audit log and shown on the "
+        "estate's public page, and entries dated in the period are accepted until the "
+        "corrected disclosure (a version superseding the published one) is published, which "
+        "locks the period again. 404 for an unknown lock; 409 if it is already lifted or a "
+        "proposal is waiting; 422 without a reason.",
+    )
+    def propose_lift(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        lock_id: FromPath[int],
+        data: JSONBody[LockLiftCreate],
+    ) -> dict[str, Any]:
+        principal = current_principal(request)
+        if principal is None:  # the guard already refused anonymous callers
+            raise NotAuthenticatedError("Sign in first.")
+        note_audit(request, lock_id=lock_id, reason=data.reason[:200])
+        return unlocks.propose_request(
+            db_session, estate, lock_id, principal=principal, reason=data.reason
+        )
+
     @get(
         "/period-locks",
         opt=estate_action(Action.READ),
         sync_to_thread=True,
-        summary="Locked periods",
+        summary="Period locks, lifted ones included (active: false)",
+        description="Each lock: its dates, why it was locked (the publication), whether it is "
+        "still in force, and when, by which approval request and why it was lifted.",
     )
     def period_locks(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]

@@ -13,6 +13,8 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   ``owners_vote_passes``);
 - ``project`` and ``budget`` (autonomy fund, decided by the 7+X council): the same tiers with
   council members as approvers;
+- ``period_unlock`` (lifting a published period's lock): a committee majority, fixed
+  (``FIXED_KINDS``: ``set_rules`` refuses to change it);
 - ``fee_schedule``, ``disclosure`` and ``opening`` (an estate's opening balances): one
   committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
   moves money between parties) has the payout tiers above.
@@ -82,7 +84,12 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "disclosure": (Tier(None, 1, Role.COMMITTEE),),
     # Opening balances record what the paper books hold; one committee member confirms them.
     "opening": (Tier(None, 1, Role.COMMITTEE),),
+    # Lifting a published period's lock (a correction, DESIGN 2026-12-05): a committee majority.
+    "period_unlock": (Tier(None, None, Role.COMMITTEE),),
 }
+#: Kinds whose rule DESIGN fixes: administrators cannot change them (a lock lifted on one
+#: member's word would let one insider rewrite a published period).
+FIXED_KINDS = frozenset({"period_unlock"})
 
 
 def check_kind(subject_kind: str, field: str = "subject_kind") -> None:
@@ -234,8 +241,13 @@ def validate_tiers(raw: Sequence[Tier]) -> list[Tier]:
 def set_rules(
     session: Session, estate_id: int, subject_kind: str, new: Sequence[Tier]
 ) -> list[Tier]:
-    """Replace the estate's tiers for the kind. Flushes. Raises ValidationError."""
+    """Replace the estate's tiers for the kind. Flushes. Raises ValidationError (also for a
+    kind in ``FIXED_KINDS``)."""
     check_kind(subject_kind)
+    if subject_kind in FIXED_KINDS:
+        raise ValidationError.field(
+            "subject_kind", f"the rule for {subject_kind} is fixed: a committee majority"
+        )
     checked = validate_tiers(new)
     session.execute(
         delete(ApprovalRule).where(

@@ -1,7 +1,8 @@
 """Public pages for residents (no sign-in, Chinese, phone-first; no scripts: charts are
 inline SVG drawn on the server) and the supervisor's page.
 
-- ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace);
+- ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace)
+  and every lifted period lock with its reason (``unlocks.public_lifts``);
 - ``/e/{slug}/d/{version_id}``: one disclosure, rendered from its stored snapshot, with its
   PDF, CSV, XLSX and the public ledger file;
 - ``/e/{slug}/verify``: how to check it yourself (hash chain, bean-check, totals), the head
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import current_csrf_token, current_principal, public, signed_in
 from trustfund.api.problems import trustfund_error_handler
 from trustfund.disclosure import public as reads
-from trustfund.disclosure import render, supervision
+from trustfund.disclosure import render, supervision, unlocks
 from trustfund.errors import NotAuthenticatedError, ValidationError
 
 RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -73,6 +74,7 @@ class DisclosurePagesController(Controller):
             "disclosure_list.html",
             estate=estate,
             items=[reads.summary(i, sup) for i in items],
+            lifts=unlocks.public_lifts(db_session, estate),
         )
 
     @get("/e/{estate_slug:str}/d/{version_id:int}", opt=public(), sync_to_thread=True)
@@ -86,10 +88,16 @@ class DisclosurePagesController(Controller):
         item = reads.get_published(db_session, estate_slug, version_id)
         sup = reads.superseded_by(reads.published_versions(db_session, estate))
         ctx = render.context(item.statement, item.publication)
+        meta = reads.summary(item, sup)
         return _page(
             "disclosure_page.html",
             estate=estate,
-            meta=reads.summary(item, sup),
+            meta=meta,
+            lifts=[
+                lift
+                for lift in unlocks.public_lifts(db_session, estate)
+                if lift["start"] <= meta["end"] and lift["end"] >= meta["start"]
+            ],
             **ctx,
         )
 

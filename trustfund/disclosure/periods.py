@@ -97,6 +97,20 @@ def parse_period(text: str, field: str = "period") -> Period:
     )
 
 
+def period_between(start: date, end: date) -> Period:
+    """The period [start, end] under its own name when it is a year, quarter or month
+    (``2026Q1``, titled 2026年第一季度), else as a date range."""
+    for label in (
+        str(start.year),
+        f"{start.year}Q{(start.month - 1) // 3 + 1}",
+        f"{start.year}-{start.month:02d}",
+    ):
+        candidate = parse_period(label)
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    return Period(f"{start.isoformat()}..{end.isoformat()}", "range", start, end)
+
+
 def last_finished_quarter(today: date) -> Period:
     """The latest quarter that ended before ``today``."""
     q = (today.month - 1) // 3 + 1

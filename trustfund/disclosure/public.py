@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
+from trustfund.disclosure import unlocks
 from trustfund.errors import NotFoundError
 
 
@@ -92,6 +93,7 @@ def list_published(session: Session, slug: str) -> dict[str, Any]:
     return {
         "estate": {"slug": estate.slug, "name": estate.name, "community": estate.community},
         "disclosures": [summary(p, sup) for p in items],
+        "lifted_locks": unlocks.public_lifts(session, estate),
     }
 
 

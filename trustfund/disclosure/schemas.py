@@ -48,3 +48,11 @@ class Draft(BaseModel):
     ledger_seq: int
     ledger_hash: str
     statement: dict[str, Any]
+
+
+class LockLiftCreate(BaseModel):
+    reason: str = Field(
+        max_length=500,
+        description="Why the published period must change (required; shown publicly with "
+        "owners' names and phone numbers masked).",
+    )

@@ -202,7 +202,7 @@ def fund_balances(
     )
 
 
-def _lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
+def lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
     return schemas.PeriodLock(
         id=lock.id,
         start=lock.start,
@@ -210,8 +210,12 @@ def _lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
         reason=lock.reason,
         locked_at=lock.locked_at,
         locked_by=lock.locked_by,
+        active=lock.lifted_at is None,
+        lifted_at=lock.lifted_at,
+        lift_request_id=lock.lift_request_id,
+        lift_reason=lock.lift_reason,
     )
 
 
 def period_locks(session: Session, estate: Estate) -> list[schemas.PeriodLock]:
-    return [_lock_schema(lock) for lock in service.period_locks(session, estate.id)]
+    return [lock_schema(lock) for lock in service.period_locks(session, estate.id)]

@@ -94,9 +94,15 @@ class PeriodLock(BaseModel):
     id: int
     start: dt.date
     end: dt.date
-    reason: str
+    reason: str = Field(description="why it was locked (the publication that locked it)")
     locked_at: dt.datetime
     locked_by: int | None
+    active: bool = Field(description="false once lifted: entries dated inside are accepted")
+    lifted_at: dt.datetime | None = None
+    lift_request_id: int | None = Field(
+        default=None, description="the approval request (committee majority) that lifted it"
+    )
+    lift_reason: str | None = None
 
 
 class OpeningFundIn(BaseModel):

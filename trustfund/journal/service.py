@@ -270,6 +270,7 @@ _KEY_AND_PERIOD = select(
         PeriodLock.estate_id == bindparam("estate_id"),
         PeriodLock.start <= bindparam("on", type_=Date),
         PeriodLock.end >= bindparam("on", type_=Date),
+        PeriodLock.lifted_at.is_(None),
     )
     .limit(1)
     .scalar_subquery(),
@@ -389,6 +390,7 @@ def post_entries(
             PeriodLock.estate_id == estate_id,
             PeriodLock.start <= max(dates),
             PeriodLock.end >= min(dates),
+            PeriodLock.lifted_at.is_(None),
         )
     ).all()
     for on in sorted(set(dates)):
@@ -860,10 +862,16 @@ _MENTIONS_PERSON = {
 
 
 def locking(session: Session, estate_id: int, on: date) -> PeriodLock | None:
-    """The lock that refuses entries dated ``on`` (None: the day is open)."""
+    """The lock that refuses entries dated ``on`` (None: the day is open; a lifted lock
+    refuses nothing)."""
     return session.scalars(
         select(PeriodLock)
-        .where(PeriodLock.estate_id == estate_id, PeriodLock.start <= on, PeriodLock.end >= on)
+        .where(
+            PeriodLock.estate_id == estate_id,
+            PeriodLock.start <= on,
+            PeriodLock.end >= on,
+            PeriodLock.lifted_at.is_(None),
+        )
         .order_by(PeriodLock.start)
         .limit(1)
     ).first()
@@ -1067,6 +1075,31 @@ def lock_period(
         estate_id=estate_id, start=start, end=end, reason=reason.strip(), locked_by=locked_by
     )
     session.add(lock)
+    session.flush()
+    return lock
+
+
+def lift_lock(
+    session: Session, estate_id: int, lock_id: int, *, request_id: int, reason: str
+) -> PeriodLock:
+    """Lift a lock: entries dated inside it are accepted again until the period's corrected
+    disclosure is published (which locks it anew). The last step of the correction procedure
+    (``disclosure.unlocks``), called only once a committee majority approved request
+    ``request_id``; the row stays, with when, by which request and why. Serialises with
+    writers (the head lock). Raises ``NotFoundError``, ``ConflictError`` (already lifted)."""
+    _lock_head(session, estate_id)
+    lock = session.scalars(
+        select(PeriodLock)
+        .where(PeriodLock.id == lock_id, PeriodLock.estate_id == estate_id)
+        .with_for_update()
+    ).one_or_none()
+    if lock is None:
+        raise NotFoundError(f"No period lock {lock_id} in this estate.")
+    if lock.lifted_at is not None:
+        raise ConflictError(f"Period lock {lock_id} was already lifted on {lock.lifted_at}.")
+    lock.lifted_at = utcnow()
+    lock.lift_request_id = request_id
+    lock.lift_reason = reason
     session.flush()
     return lock
 

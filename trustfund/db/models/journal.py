@@ -136,7 +136,9 @@ class JournalDailyTotal(Base):
 
 
 class PeriodLock(Base):
-    """A period [start, end] (both inclusive) that refuses new entries dated inside it."""
+    """A period [start, end] (both inclusive) that refuses new entries dated inside it, from
+    the publication of its disclosure until a committee majority lifts it (``lifted_at``; the
+    row stays as history). Only the lift columns ever change, once."""
 
     __tablename__ = "period_locks"
     __table_args__ = (
@@ -151,6 +153,10 @@ class PeriodLock(Base):
     reason: Mapped[str] = mapped_column(String(500))
     locked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     locked_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: Set once, when the approved correction request ``lift_request_id`` lifted the lock.
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    lift_request_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    lift_reason: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class IdempotencyRecord(Base):
