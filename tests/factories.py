@@ -341,3 +341,14 @@ def seed_grants(session: Session, estate: Estate) -> None:
 
 
 MATRIX_SEEDERS.append(seed_grants)
+
+
+def seed_period_lock(session: Session, estate: Estate) -> None:
+    """A lock of an ended period (its id fills ``{lock_id}`` in the ledger's lock routes)."""
+    from trustfund.journal.service import lock_period
+
+    lock_period(session, estate.id, start=date(2025, 1, 1), end=date(2025, 3, 31), reason="公示")
+    session.commit()
+
+
+MATRIX_SEEDERS.append(seed_period_lock)
