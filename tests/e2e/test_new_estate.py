@@ -126,11 +126,11 @@ def test_new_estate_set_up_on_a_phone(
     page.click("#setup-lanyuan [data-step=schedule] a")
     page.fill("#f-fee_year", "2025")
     page.fill("#f-electricity_amount", "50.00")
-    page.fill("#f-maintenance_amount", "九十")
+    page.fill("#f-maintenance_amount", "90,00")  # a decimal comma is refused, never 9000
     page.fill("#f-garbage_amount", "60.00")
     page.fill("#f-vacancy_percent", "50")
     page.click("button:has-text('提交业委会批准')")
-    expect(page.locator("#e-maintenance_amount")).to_be_visible()
+    expect(page.locator("#e-maintenance_amount")).to_contain_text("小数点")
     look(page, server, "schedule-form-error")
     page.fill("#f-maintenance_amount", "90.00")
     page.click("button:has-text('提交业委会批准')")

@@ -1,9 +1,11 @@
 """Issue 13 item 5 over HTTP: a new estate set up through the staff pages — the home page's
-set-up checklist (建账进度) says what is missing, the steward proposes the fee schedule on
-its form, a committee member approves it, the steward issues the charges (开征), and the
-household page says plainly why no payment can be taken yet. Everything starts from an
-empty database; people are created by the administrator's pages after the installer's
-``trustfund user add --admin``."""
+set-up checklist (建账进度) says what is missing and links to the next step; the steward
+proposes the fee schedule on its form (a bad amount named next to its field), a committee
+member approves it, the steward issues the charges (开征); the opening balances go through
+the books page, are rejected once (the checklist says so), corrected and approved on the
+approvals page; until then the household page says plainly why no payment can be taken, and
+afterwards it takes the first payment. Everything starts from an empty database; people are
+created by the administrator's pages after the installer's ``trustfund user add --admin``."""
 
 from __future__ import annotations
 
@@ -185,48 +187,61 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     assert "还不能收费" in household and "账簿未开" in household
     assert "2025 年度综合服务费" in household
 
-    # The opening balances (proposed here through the API, the books page's own service),
-    # then approved by a committee member on the approvals page the checklist links to.
+    # The opening balances on the books page the checklist links to; a committee member
+    # rejects the first proposal (the checklist says so and links back to the form), the
+    # steward corrects it, and another approves it on the approvals page.
+    assert 'href="/staff/lanyuan/books"' in step(client.get("/staff").text, "opening")
+    opening = {
+        "date": "2025-01-01",
+        "electricity_bank": "3120.50",
+        "maintenance_bank": "12480.00",
+        "maintenance_cash": "350.00",
+        "maintenance_payable": "800.00",
+        "garbage_bank": "2310.00",
+        "garbage_cash": "1200.00",  # a slip: 120.00 in the paper ledger
+    }
+
+    def steward_proposes() -> int:
+        status, where, text = post_form(client, "/staff/lanyuan/books", csrf, **opening)
+        assert (status, where) == (303, "/staff/lanyuan/books?saved=1"), text
+        home = client.get("/staff").text
+        assert "期初余额已提交，待业委会批准" in step(home, "opening")
+        assert "/approvals/" not in step(home, "opening")  # the steward has nothing to approve
+        books = client.get("/api/v1/estates/lanyuan/books", headers=api)
+        return int(books.json()["proposal"]["approval_request_id"])
+
+    def committee_decides(username: str, request_id: int, **decision: str) -> None:
+        member_csrf = sign_in(client, username)
+        home = client.get("/staff").text
+        assert f'href="/staff/lanyuan/approvals/{request_id}"' in step(home, "opening")
+        shown = client.get(f"/staff/lanyuan/approvals/{request_id}").text
+        content_hash = re.search(r'name="content_hash" value="([0-9a-f]+)"', shown)
+        assert content_hash, shown
+        status, _, text = post_form(
+            client,
+            f"/staff/lanyuan/approvals/{request_id}/decision",
+            member_csrf,
+            content_hash=content_hash[1],
+            **decision,
+        )
+        assert status == 303, text
+
     token = client.post(
         "/api/v1/auth/tokens", json={"name": "books"}, headers={"X-CSRF-Token": csrf}
     ).json()["token"]
-    proposed = client.post(
-        "/api/v1/estates/lanyuan/books/opening",
-        json={
-            "date": "2025-01-01",
-            "funds": [
-                {"fund": "electricity", "bank": "3120.50"},
-                {"fund": "maintenance", "bank": "12480.00", "cash": "350.00", "payable": "800.00"},
-                {"fund": "garbage", "bank": "2310.00", "cash": "120.00"},
-            ],
-        },
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert proposed.status_code == 201, proposed.text
-    request_id = proposed.json()["approval_request_id"]
+    api = {"Authorization": f"Bearer {token}"}
+    first = steward_proposes()
+    committee_decides("zhaomin", first, decision="reject", reason="垃圾费现金应为 120.00")
+    csrf = sign_in(client, "wangfang")
     home = client.get("/staff").text
-    assert "期初余额已提交，待业委会批准" in step(home, "opening")
-    assert "/approvals/" not in step(home, "opening")  # the steward has nothing to approve
-
-    committee_csrf = sign_in(client, "zhaomin")
-    home = client.get("/staff").text
-    link = f'href="/staff/lanyuan/approvals/{request_id}"'
-    assert link in step(home, "opening")
-    shown = client.get(f"/staff/lanyuan/approvals/{request_id}").text
-    content_hash = re.search(r'name="content_hash" value="([0-9a-f]+)"', shown)
-    assert content_hash, shown
-    status, where, text = post_form(
-        client,
-        f"/staff/lanyuan/approvals/{request_id}/decision",
-        committee_csrf,
-        decision="approve",
-        content_hash=content_hash[1],
-    )
-    assert status == 303, text
-    books = client.get(
-        "/api/v1/estates/lanyuan/books", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert books.json()["open"] is True and books.json()["opened_on"] == "2025-01-01"
+    assert "期初余额被业委会驳回" in step(home, "opening")
+    assert 'href="/staff/lanyuan/books"' in step(home, "opening")
+    opening["garbage_cash"] = "120.00"
+    second = steward_proposes()
+    committee_decides("zhaomin", second, decision="approve")
+    books = client.get("/api/v1/estates/lanyuan/books", headers=api).json()
+    assert books["open"] is True and books["opened_on"] == "2025-01-01"
+    assert books["proposal"]["total_cash"] == "470.00"
 
     # Nothing is missing any more: no checklist, and the household page takes the money.
     csrf = sign_in(client, "wangfang")
