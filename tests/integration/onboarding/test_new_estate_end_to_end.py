@@ -414,6 +414,47 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
         (Decimal(p[1]) for p in PAYMENTS), ZERO
     )
 
+    # 账实相符: the books at year end equal the bank statement and the cash box, by hand
+    paid_in = {"cash": ZERO, "bank": ZERO}
+    for _, amount, method, _ in PAYMENTS:
+        paid_in["cash" if method == "cash" else "bank"] += Decimal(amount)
+    spent = sum(
+        (Decimal(q) * Decimal(p) for b in (REPAIR, ELECTRICITY_BILL) for _, q, _, p in b[6]), ZERO
+    )
+    opening_parts = {
+        part: sum((Decimal(OPENING[f][part]) for f in FUNDS), ZERO)
+        for part in ("bank", "cash", "payable", "prepaid")
+    }
+    books_at_year_end = statement["reconciliation"]
+    assert Decimal(books_at_year_end["bank"]) == opening_parts["bank"] + paid_in["bank"] - spent
+    assert Decimal(books_at_year_end["cash"]) == opening_parts["cash"] + paid_in["cash"]
+    assert Decimal(books_at_year_end["payables"]) == opening_parts["payable"]  # still owed
+
+    # Published means settled: a payment dated inside 2025 is refused now, a late payment
+    # of the 2025 fee lands in the open period, and the published figures do not move.
+    late = {
+        "method": "cash",
+        "amount": "200.00",
+        "allocations": [{"household_code": codes[UNPAID], "fee_year": 2025, "amount": "200.00"}],
+    }
+    backdated = client.post(
+        f"{BASE}/fees/payments",
+        json={**late, "paid_on": "2025-12-30"},
+        headers={**steward.headers, "Idempotency-Key": "late-backdated"},
+    )
+    assert backdated.status_code == 409, backdated.text
+    assert backdated.json()["type"].endswith("period-locked")
+    ok(
+        client.post(
+            f"{BASE}/fees/payments",
+            json=late,
+            headers={**steward.headers, "Idempotency-Key": "late"},
+        ),
+        201,
+    )
+    again = ok(client.get(f"/api/v1/public/estates/{SLUG}/disclosures/{version['id']}"))
+    assert again["statement"] == statement and again["json_sha256"] == published["json_sha256"]
+
     # the ledger file anyone can download verifies on its own
     ledger = client.get(f"/api/v1/public/estates/{SLUG}/ledger.beancount")
     assert ledger.status_code == 200
@@ -423,4 +464,6 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
     path.write_bytes(ledger.content)
     verified = cli.ok("ledger", "verify", str(path))
     assert "result:  OK" in verified
-    assert f"head:    {published['ledger_hash']}" in verified
+    # the late payment extended the chain beyond the head the disclosure carries
+    assert published["ledger_hash"] in ledger.text
+    assert f"head:    {published['ledger_hash']}" not in verified
