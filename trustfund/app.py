@@ -27,7 +27,7 @@ from trustfund.api.deps import DEPENDENCIES
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.problems import EXCEPTION_HANDLERS
 from trustfund.db.session import make_engine, make_session_factory
-from trustfund.journal.mirror import catch_up_all_mirrors, install_mirror_hook
+from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -126,7 +126,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = db_engine
         app.state.session_factory = make_session_factory(db_engine)
         install_mirror_hook(app.state.session_factory, settings)
-        await anyio.to_thread.run_sync(catch_up_all_mirrors, app.state.session_factory, settings)
+        refused = await anyio.to_thread.run_sync(
+            catch_up_all_mirrors, app.state.session_factory, settings
+        )
+        if refused:  # the file may be the only copy of entries the database lost
+            raise MirrorAheadError(
+                f"ledger mirror ahead of or different from the database: {', '.join(refused)}; "
+                "not starting. Inspect the file, then: trustfund ledger sync --force ESTATE"
+            )
         try:
             yield
         finally:

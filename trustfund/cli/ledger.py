@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.models.estates import Estate
 from trustfund.journal.check import check_estate
-from trustfund.journal.mirror import estates_with_books, iter_export, sync_mirror
+from trustfund.journal.mirror import (
+    MirrorAheadError,
+    estates_with_books,
+    iter_export,
+    mirror_path,
+    sync_mirror,
+)
 from trustfund.ledger.chain import verify_text
 
 
@@ -57,17 +63,21 @@ def export(cli: CliContext, estate_slug: str, output: Path | None) -> None:
 @pass_cli
 def check(cli: CliContext, estate_slug: str) -> None:
     """Recompute both hash chains (database rows, each entry's text against its columns and
-    postings; the exported file), then load the export with beancount (parse, booking,
-    validation) and compare every account and fund balance with SQL. Stops at the first
-    chain failure; never runs a plugin, include or option found in stored text.
+    postings; the exported file), compare the head printed on every published disclosure
+    with the chain and the mirror file with the export (byte for byte, naming the first
+    difference), then load the export with beancount (parse, booking, validation) and
+    compare every account and fund balance with SQL. Stops at the first chain failure;
+    never runs a plugin, include or option found in stored text.
     Exits 1 on any difference or error."""
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        report = check_estate(session, estate.id)
+        report = check_estate(session, estate.id, mirror=mirror_path(cli.settings, estate))
     click.echo(f"estate:   {estate_slug}")
     click.echo(f"entries:  {report.entries}")
     click.echo(f"accounts: {report.accounts} with postings, balances compared with SQL")
+    click.echo(f"disclosures: {report.disclosures} published heads compared with the chain")
+    click.echo(f"mirror:   {report.mirror}")
     click.echo(f"head:     {report.head_hash}")
     if report.ok:
         click.echo("result:   OK — beancount and SQL agree, hash chain intact")
@@ -102,16 +112,32 @@ def verify(file: Path) -> None:
 
 @ledger.command()
 @click.argument("estate_slug", required=False)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also rewrite a mirror that is ahead of the database or differs from it, after "
+    "keeping it as <estate>.beancount.diverged-<time>. Inspect such a file first: it may "
+    "hold entries the database lost.",
+)
 @pass_cli
-def sync(cli: CliContext, estate_slug: str | None) -> None:
-    """Rewrite ``<ledger_dir>/<estate>.beancount`` where it differs from the database
-    (every estate with books, or just ESTATE_SLUG)."""
+def sync(cli: CliContext, estate_slug: str | None, force: bool) -> None:
+    """Bring ``<ledger_dir>/<estate>.beancount`` up to date with the database (every estate
+    with books, or just ESTATE_SLUG). A file that is not the start of the export — ahead of
+    the database, or different — is left alone and reported (exit 1) unless --force."""
+    refused = []
     with cli.session() as session:
         estates = [_estate(session, estate_slug)] if estate_slug else estates_with_books(session)
         for estate in estates:
-            changed = sync_mirror(session, cli.settings, estate)
+            try:
+                changed = sync_mirror(session, cli.settings, estate, force=force)
+            except MirrorAheadError as exc:
+                click.echo(f"refused:  {exc}", err=True)
+                refused.append(estate.slug)
+                continue
             state = "updated" if changed else "up to date"
             click.echo(f"{cli.settings.ledger_dir / (estate.slug + '.beancount')}: {state}")
+    if refused:
+        raise SystemExit(1)
 
 
 COMMANDS: list[click.Command] = [ledger]

@@ -7,6 +7,7 @@ import uvicorn
 
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.migrate import upgrade
+from trustfund.journal.mirror import catch_up_all_mirrors
 
 
 @click.command()
@@ -25,6 +26,13 @@ def serve(cli: CliContext, host: str, port: int, workers: int, no_upgrade: bool)
     """Serve the API, the staff pages and the public pages."""
     if not no_upgrade:
         upgrade(cli.engine)
+    refused = catch_up_all_mirrors(cli.session_factory, cli.settings)
+    if refused:  # the app would refuse at start-up too; say why before starting workers
+        raise click.ClickException(
+            f"ledger mirror ahead of or different from the database: {', '.join(refused)} "
+            "(left alone). Inspect the file (trustfund ledger verify / check), then run "
+            "trustfund ledger sync --force ESTATE."
+        )
     cli.settings.resolved_secret_key()  # create it once, before workers race for it
     uvicorn.run(
         "trustfund.app:create_app",

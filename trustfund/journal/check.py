@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
+from trustfund.db.models.disclosure import DisclosureSnapshot
 from trustfund.db.models.journal import (
     JournalDailyTotal,
     JournalEntry,
@@ -35,6 +37,7 @@ from trustfund.ledger.entries import Leg
 from trustfund.ledger.money import to_money
 from trustfund.ledger.text import GENESIS, canonical_text, open_canonical, without_hash
 
+_SEQ_LINE = re.compile(r'^  seq: "(\d+)"$', re.MULTILINE)
 _LEG = re.compile(r"^  ([A-Z][A-Za-z0-9:-]*) (-?\d+\.\d{2}) CNY$", re.MULTILINE)
 
 
@@ -205,6 +208,8 @@ class CheckReport:
     entries: int = 0
     head_hash: str = GENESIS
     accounts: int = 0
+    disclosures: int = 0  # published snapshots whose printed head was compared
+    mirror: str = "not compared"
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -215,7 +220,87 @@ class CheckReport:
 STOPPED = "stopped at the first chain failure: nothing else was checked"
 
 
-def check_estate(session: Session, estate_id: int) -> CheckReport:
+def disclosure_problems(session: Session, estate_id: int, entries: int) -> tuple[int, list[str]]:
+    """Every published disclosure snapshot's recorded ledger head (seq, hash — printed on the
+    statement and in its publication JSON) against the verified chain's entry at that seq:
+    a chain rewritten after publication, or cut short, no longer has that hash there.
+    Returns (snapshots compared, problems)."""
+    problems = []
+    snapshots = session.execute(
+        select(
+            DisclosureSnapshot.version_id,
+            DisclosureSnapshot.ledger_seq,
+            DisclosureSnapshot.ledger_hash,
+            DisclosureSnapshot.publication_json,
+        )
+        .where(DisclosureSnapshot.estate_id == estate_id)
+        .order_by(DisclosureSnapshot.id)
+    ).all()
+    wanted = sorted({seq for _, seq, _, _ in snapshots if 0 < seq <= entries})
+    chain = {0: GENESIS}
+    for start in range(0, len(wanted), 500):
+        chain.update(
+            session.execute(
+                select(JournalEntry.seq, JournalEntry.hash).where(
+                    JournalEntry.estate_id == estate_id,
+                    JournalEntry.seq.in_(wanted[start : start + 500]),
+                )
+            )
+            .tuples()
+            .all()
+        )
+    for version_id, seq, digest, publication_json in snapshots:
+        where = f"disclosure version {version_id} (published at entry {seq})"
+        try:
+            printed = json.loads(publication_json)
+        except ValueError:
+            printed = {}
+        if (printed.get("ledger_seq"), printed.get("ledger_hash")) != (seq, digest):
+            problems.append(f"{where}: the head in its publication differs from its record")
+        if seq > entries:
+            problems.append(f"{where}: the journal has only {entries} entries")
+        elif chain.get(seq) != digest:
+            problems.append(
+                f"{where}: entry {seq} now hashes to {chain.get(seq)}, the disclosure printed "
+                f"{digest}: the chain was rewritten after publication"
+            )
+    return len(snapshots), problems
+
+
+def mirror_problem(path: Path, text: str) -> tuple[str, str | None]:
+    """The mirror file against the export, byte for byte: (state, problem or None). A file
+    that is the start of the export lags behind (a crash, or the server is writing); any
+    other difference names the first line that differs and the entry it belongs to."""
+    if not path.exists():
+        return "no file yet (trustfund ledger sync writes it)", None
+    try:
+        mirrored = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return "unreadable", f"mirror {path}: cannot be read as UTF-8 text: {exc}"
+    if mirrored == text:
+        return "identical to the database", None
+    if text.startswith(mirrored):
+        behind = text[len(mirrored) :].count("\n  seq: ")
+        return "behind", f"mirror {path}: {behind} entries behind the database (run ledger sync)"
+    ours, theirs = text.split("\n"), mirrored.split("\n")
+    line = next(
+        (i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+        min(len(ours), len(theirs)),
+    )
+    if line >= len(ours):
+        return (
+            "differs",
+            f"mirror {path}: goes on after the database's last entry (line {line + 1})",
+        )
+    start = line
+    while start > 0 and ours[start].startswith("  "):
+        start -= 1  # back to the first line of the entry holding the difference
+    seq = _SEQ_LINE.search("\n".join(ours[start : start + 4]))
+    entry = f" (entry {seq.group(1)})" if seq else ""
+    return "differs", f"mirror {path}: first difference at line {line + 1}{entry}"
+
+
+def check_estate(session: Session, estate_id: int, *, mirror: Path | None = None) -> CheckReport:
     """Everything ``trustfund ledger check`` reports: the stored chain (hashes, and each
     entry's text against its columns and postings), the exported file's chain, then —
     only when both chains hold — beancount's own errors, and every account and fund
@@ -232,6 +317,11 @@ def check_estate(session: Session, estate_id: int) -> CheckReport:
     if not exported.ok:
         report.problems += [f"export: {exported.problem}", STOPPED]
         return report
+    if mirror is not None:
+        report.mirror, why = mirror_problem(mirror, text)
+        report.problems += [why] if why else []
+    report.disclosures, problems = disclosure_problems(session, estate_id, stored.entries)
+    report.problems += problems
     ledger = bean.load(text)  # runs no plugin, include or option the text might name
     report.problems += [f"beancount: {m}" for m in bean.error_messages(ledger.errors)]
     by_beancount = bean.account_balances(ledger)

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
@@ -59,9 +60,22 @@ def mirror_path(settings: Settings, estate: Estate) -> Path:
     return settings.ledger_dir / f"{estate.slug}.beancount"
 
 
-def sync_mirror(session: Session, settings: Settings, estate: Estate) -> bool:
+class MirrorAheadError(ValueError):
+    """The mirror file holds what the database does not (entries beyond its head, or other
+    bytes where they overlap): the database may have been restored from an older backup or
+    rewritten, and the file may be the only other copy. It is left alone."""
+
+
+def sync_mirror(
+    session: Session, settings: Settings, estate: Estate, *, force: bool = False
+) -> bool:
     """Rewrite the estate's mirror file if its content differs from the database (atomically:
     temporary file + ``os.replace``). Returns whether the file changed.
+
+    Only a file that is the start of the export (a crash lost its tail) is brought up to
+    date: any other difference raises ``MirrorAheadError`` after logging an error, and the
+    file is left alone — unless ``force`` (after inspection), which first keeps the file as
+    ``<slug>.beancount.diverged-<UTC time>`` next to it.
 
     Call it after the commit; it ends the session's transaction (rollback of nothing). A lock
     file serialises writers on this host, and each exports after taking it, so the last
@@ -75,8 +89,27 @@ def sync_mirror(session: Session, settings: Settings, estate: Estate) -> bool:
             session.rollback()  # a fresh snapshot, taken after the lock
             data = export_text(session, estate.id).encode("utf-8")
             session.rollback()
-            if path.exists() and path.read_bytes() == data:
+            current = path.read_bytes() if path.exists() else b""
+            if current == data and path.exists():
                 return False
+            if not data.startswith(current):
+                if not force:
+                    log.error(
+                        "ledger mirror differs from the database: left alone",
+                        estate=estate.slug,
+                        path=str(path),
+                        file_last_seq=_last_seq_in_file(path),
+                    )
+                    raise MirrorAheadError(
+                        f"{path} holds entries or bytes the database does not: left alone. "
+                        "Inspect it (trustfund ledger verify, trustfund ledger check), then "
+                        f"run trustfund ledger sync --force {estate.slug} to keep it aside "
+                        "and rewrite it from the database."
+                    )
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                kept = path.with_name(f"{path.name}.diverged-{stamp}")
+                os.link(path, kept)
+                log.warning("ledger mirror kept aside", estate=estate.slug, kept=str(kept))
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -145,6 +178,24 @@ def _committed(session: Session, estate_id: int) -> tuple[Estate | None, list[tu
     return estate, entries
 
 
+def _ends_with(session: Session, path: Path, estate_id: int, seq: int) -> bool:
+    """Whether the file ends with the whole text of entry ``seq`` (a crash in the middle of
+    an append leaves its last entry torn, with its seq line already written)."""
+    text = session.scalar(
+        select(JournalEntry.text).where(
+            JournalEntry.estate_id == estate_id, JournalEntry.seq == seq
+        )
+    )
+    if text is None:
+        return False
+    tail = ("\n" + text).encode("utf-8")
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - len(tail)))
+        return handle.read() == tail
+
+
 def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
     """Bring the mirror up to date by appending the entries committed since the file's last
     one — O(new entries), cheap enough for every request. The journal is append-only, so
@@ -163,8 +214,13 @@ def append_mirror(session: Session, settings: Settings, estate: Estate) -> None:
             head = session.scalar(
                 select(LedgerHead.last_seq).where(LedgerHead.estate_id == estate.id)
             )
-            if last is None or head is None or last > head:
-                needs_full_sync = True
+            if (
+                last is None
+                or head is None
+                or last > head
+                or not _ends_with(session, path, estate.id, last)
+            ):
+                needs_full_sync = True  # (a torn last entry included: sync_mirror decides)
             else:
                 needs_full_sync = False
                 texts = session.scalars(
@@ -238,15 +294,21 @@ def estates_with_books(session: Session) -> list[Estate]:
     )
 
 
-def catch_up_all_mirrors(session_factory: Callable[[], Session], settings: Settings) -> None:
+def catch_up_all_mirrors(session_factory: Callable[[], Session], settings: Settings) -> list[str]:
     """At start-up: append to every estate's mirror what was committed but not written
-    (a crash between commit and file write). Cheap; ``sync_all_mirrors`` rewrites fully."""
+    (a crash between commit and file write). Cheap; ``sync_all_mirrors`` rewrites fully.
+    Returns the slugs of estates whose mirror is ahead of the database or differs from it
+    (``MirrorAheadError``: logged, left alone); the caller refuses to start."""
+    refused: list[str] = []
     with session_factory() as session:
         for estate in estates_with_books(session):
             try:
                 append_mirror(session, settings, estate)
+            except MirrorAheadError:
+                refused.append(estate.slug)
             except (OSError, ValueError):
                 log.exception("ledger mirror catch-up failed", estate=estate.slug)
+    return refused
 
 
 def sync_all_mirrors(session_factory: Callable[[], Session], settings: Settings) -> int:

@@ -10,7 +10,6 @@ the attack (``session_replication_role = replica``), as the owner role could."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,12 +20,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from tests.integration.hardening.test_backup import restore_url  # noqa: F401 -- a fixture
+from tests.integration.journal.attacker import rewrite_entry
 from tests.integration.journal.conftest import fee_payment, payout
 from trustfund.cli import main
 from trustfund.db.models.estates import Estate
 from trustfund.journal import service
-from trustfund.ledger.chain import entry_hash
-from trustfund.ledger.text import with_hash, without_hash
 from trustfund.settings import Settings
 
 
@@ -70,49 +68,6 @@ def _env(settings: Settings, url: str | None = None) -> dict[str, str]:
     }
 
 
-def _plant(engine: Engine, backend: str, estate_id: int, seq: int, line: str, rehash: bool) -> None:
-    """Append ``line`` to entry ``seq``'s stored text. With ``rehash`` the attacker rewrites
-    the chain from there on (hashes, prev links, the head) so that every hash checks out."""
-    with engine.begin() as conn:
-        if backend == "postgres":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-        rows = conn.execute(
-            text(
-                "SELECT seq, text, prev_hash FROM journal_entries WHERE estate_id = :e AND seq >= :s ORDER BY seq"
-            ),
-            {"e": estate_id, "s": seq},
-        ).all()
-        prev = rows[0].prev_hash
-        for row in rows:
-            canonical, old_hash = without_hash(row.text)
-            if row.seq == seq:
-                canonical += line
-            if not rehash:
-                new_text, digest = with_hash(canonical, str(old_hash)), str(old_hash)
-            else:
-                canonical = re.sub(r'(?m)^  prev: "[0-9a-f]{64}"$', f'  prev: "{prev}"', canonical)
-                digest = entry_hash(prev, canonical)
-                new_text = with_hash(canonical, digest)
-            conn.execute(
-                text(
-                    "UPDATE journal_entries SET text = :t, hash = :h, prev_hash = :p WHERE estate_id = :e AND seq = :s"
-                ),
-                {
-                    "t": new_text,
-                    "h": digest,
-                    "p": prev if rehash else row.prev_hash,
-                    "e": estate_id,
-                    "s": row.seq,
-                },
-            )
-            prev = digest
-        if rehash:
-            conn.execute(
-                text("UPDATE ledger_heads SET last_hash = :h WHERE estate_id = :e"),
-                {"h": prev, "e": estate_id},
-            )
-
-
 PLANTED = [
     'plugin "{module}"\n',
     'option "insert_pythonpath" "TRUE"\nplugin "{module}" "x"\n',
@@ -144,7 +99,8 @@ def test_ledger_check_and_restore_never_run_what_was_planted_in_the_database(
     session.close()
     runner = CliRunner()
     assert runner.invoke(main, ["ledger", "check", "youhe"], env=_env(settings)).exit_code == 0
-    _plant(engine, backend, estate.id, 31, planted.format(module=module), rehash)
+    line = planted.format(module=module)
+    rewrite_entry(engine, backend, estate.id, 31, lambda t: t + line, rehash=rehash)
 
     checked = runner.invoke(main, ["ledger", "check", "youhe"], env=_env(settings))
     _refused(checked, marker)
