@@ -352,3 +352,46 @@ def seed_period_lock(session: Session, estate: Estate) -> None:
 
 
 MATRIX_SEEDERS.append(seed_period_lock)
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def make_pdf(text: str = "Invoice") -> bytes:
+    """A real one-page PDF (it parses: ``pdfinfo`` reads it), as a voucher."""
+    from trustfund.demo.grants import voucher_pdf
+
+    return voucher_pdf(text)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """The first chunks of a PNG claiming ``width`` × ``height`` pixels, with one tiny IDAT:
+    what a decompression bomb looks like to anything that reads the header (cheap to make
+    at any size)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def make_image(width: int = 1200, height: int = 900, kind: str = "JPEG") -> bytes:
+    """A real photo-like image (a gradient, so it compresses like a photo, not like a blank)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format=kind)
+    return out.getvalue()

@@ -26,6 +26,7 @@ from trustfund.api.access import access_guard, public
 from trustfund.api.deps import DEPENDENCIES
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.problems import EXCEPTION_HANDLERS
+from trustfund.api.requests import TrustfundRequest
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             PrincipalMiddleware(),  # also the request log (no headers, no cookies)
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=TrustfundRequest,  # JSON bodies nested too deeply: 422
         openapi_config=openapi,
         template_config=TemplateConfig(
             directory=[PACKAGE_DIR / "web" / "templates", PACKAGE_DIR / "disclosure" / "templates"],

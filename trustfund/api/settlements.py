@@ -9,11 +9,11 @@ administered (Action.ADMINISTER). Routes that move money take an ``Idempotency-K
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -705,13 +705,24 @@ class PublicSettlementsController(Controller):
         settings: NamedDependency[Settings],
         estate_slug: FromPath[str],
         voucher_id: FromPath[int],
+        if_none_match: Annotated[
+            str | None,
+            HeaderParameter(
+                name="If-None-Match", required=False, description="An ETag this answer gave"
+            ),
+        ] = None,
     ) -> Response[bytes]:
         """A placeholder while the voucher may contain personal data; once staff marked it
-        public, a thumbnail without EXIF (images) or the PDF."""
+        public, a thumbnail without EXIF (images, rendered once at upload) or the PDF.
+        Carries an ETag: with ``If-None-Match`` the answer is 304 when nothing changed."""
         estate = _public_estate(db_session, estate_slug)
         voucher = vouchers.get_voucher(db_session, estate.id, voucher_id)
+        etag = vouchers.public_etag(voucher)
+        headers = {"ETag": etag, "Cache-Control": "public, no-cache"}
+        if if_none_match is not None and etag in (t.strip() for t in if_none_match.split(",")):
+            return Response(b"", status_code=304, headers=headers)
         data, media_type = vouchers.public_file(settings.var_dir, voucher)
-        return Response(data, media_type=media_type)
+        return Response(data, media_type=media_type, headers=headers)
 
 
 CONTROLLERS: list[Any] = [ApprovalsController, SettlementsController, PublicSettlementsController]

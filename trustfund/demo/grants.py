@@ -98,7 +98,7 @@ def _source(
     ).id
 
 
-def _voucher_pdf(text: str) -> bytes:
+def voucher_pdf(text: str) -> bytes:
     """A one-page PDF standing in for a scanned invoice."""
     body = f"BT /F1 14 Tf 40 100 Td ({text}) Tj ET".encode("latin-1")
     objects = [
@@ -154,7 +154,7 @@ def _spend(
         session,
         settings.var_dir,
         estate.id,
-        _voucher_pdf(f"Invoice {project.code} claim {link.claim_id}: {amount} CNY"),
+        voucher_pdf(f"Invoice {project.code} claim {link.claim_id}: {amount} CNY"),
         f"{project.code}-{link.claim_id}.pdf",
         claim_id=link.claim_id,
         actor_user_id=steward,

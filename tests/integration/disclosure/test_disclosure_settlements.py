@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.factories import make_pdf
 from tests.integration.disclosure.conftest import OVER_REASON, OWNERS, Settled
 from trustfund import approvals
 from trustfund.auth.identity import load_principal
@@ -188,7 +189,7 @@ def test_live_data_outside_the_journal_is_never_stale(
         session,
         settings.var_dir,
         world.estate.id,
-        b"%PDF-1.4 receipt",
+        make_pdf("receipt"),
         "收据.pdf",
         claim_id=settled.claim_id,
         actor_user_id=world.steward[0],

@@ -125,3 +125,21 @@ def approve_all(
         )
     session.commit()
     return request
+
+
+def report_work_order(client: Any, world: World) -> int:
+    """A work order reported over HTTP by the steward (3幢2单元, a broken stair light); its id."""
+    from tests.factories import auth_headers
+
+    order = client.post(
+        f"/api/v1/estates/{world.estate.slug}/work-orders",
+        json={
+            "building": "3",
+            "entrance": "2",
+            "problem": "声控灯不亮",
+            "reported_on": "2026-03-01",
+        },
+        headers=auth_headers(world.steward[1]),
+    )
+    assert order.status_code == 201, order.text
+    return int(order.json()["id"])

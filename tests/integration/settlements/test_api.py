@@ -12,8 +12,8 @@ from litestar.testing import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from tests.factories import auth_headers
-from tests.integration.settlements.helpers import build
+from tests.factories import auth_headers, make_pdf
+from tests.integration.settlements.helpers import build, report_work_order
 
 
 def _jpeg_with_exif() -> bytes:
@@ -140,17 +140,7 @@ def test_repair_register_goods_and_vouchers(session: Session, client: TestClient
     base = f"/api/v1/estates/{world.estate.slug}"
     session.rollback()
 
-    order = client.post(
-        f"{base}/work-orders",
-        json={
-            "building": "3",
-            "entrance": "2",
-            "problem": "声控灯不亮",
-            "reported_on": "2026-03-01",
-        },
-        headers=steward,
-    ).json()
-    oid = order["id"]
+    oid = report_work_order(client, world)
     step = f"{base}/work-orders/{oid}/status"
     skipped = client.post(step, json={"status": "done", "on": "2026-03-02"}, headers=steward)
     assert skipped.status_code == 409
@@ -264,7 +254,7 @@ def test_voucher_files_are_content_addressed(
         headers=steward,
     ).json()
     assert claim["amount"] == "3158.06"  # 5870 kWh × 0.538
-    pdf = b"%PDF-1.4\n% invoice\n"
+    pdf = make_pdf("invoice")
     first = client.post(
         f"{base}/claims/{claim['id']}/vouchers",
         files={"file": ("invoice.pdf", pdf, "application/pdf")},

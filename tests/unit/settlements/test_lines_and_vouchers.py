@@ -12,11 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from tests.factories import make_image, make_pdf, png_header
 from trustfund.errors import ValidationError
 from trustfund.settlements.contracts import one_year_after
 from trustfund.settlements.lines import line_amount, price_line
 from trustfund.settlements.prices import parse_price_rows
-from trustfund.settlements.vouchers import check_upload, sniff, thumbnail
+from trustfund.settlements.vouchers import MAX_PIXELS, check_upload, render_thumbnail, sniff
 
 D = Decimal
 
@@ -65,13 +66,44 @@ def test_vouchers_are_recognised_by_their_first_bytes() -> None:
         check_upload(b"")
 
 
+@pytest.mark.parametrize(
+    "width,height",
+    [
+        (9000, 9000),  # above our limit, below Pillow's (89 M): refused by our own check
+        (10000, 9000),  # Pillow's DecompressionBombWarning: a refusal, not a warning
+        (14000, 14000),  # Pillow's DecompressionBombError (the probe's 500)
+    ],
+)
+def test_images_with_too_many_pixels_are_refused_before_decoding(width: int, height: int) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_upload(png_header(width, height))
+    [error] = caught.value.errors
+    assert error.field == "file"
+    assert f"{MAX_PIXELS:,}" in error.reason
+
+
+def test_an_upload_is_checked_by_its_content_not_its_first_bytes() -> None:
+    html = b"%PDF-1.7\n<html><script>alert(document.cookie)</script></html>\n"
+    truncated_jpeg = make_image()[:3000]
+    truncated_png = make_image(kind="PNG")[:2000]
+    for data in (html, truncated_jpeg, truncated_png, b"\x89PNG\r\n\x1a\n<html>"):
+        with pytest.raises(ValidationError) as caught:
+            check_upload(data)
+        assert [e.field for e in caught.value.errors] == ["file"], data[:20]
+    pdf = check_upload(make_pdf())
+    assert (pdf.content_type, pdf.thumbnail) == ("application/pdf", None)
+    photo = check_upload(make_image(1600, 1200))
+    assert photo.content_type == "image/jpeg" and photo.thumbnail is not None
+    assert Image.open(io.BytesIO(photo.thumbnail)).size == (800, 600)
+
+
 def test_thumbnails_carry_no_exif() -> None:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"
     exif[0x8825] = {2: (30.0, 0.0, 0.0)}  # GPS
     raw = io.BytesIO()
     Image.new("RGB", (2000, 1000), (10, 20, 30)).save(raw, format="JPEG", exif=exif.tobytes())
-    thumb = Image.open(io.BytesIO(thumbnail(raw.getvalue())))
+    thumb = Image.open(io.BytesIO(render_thumbnail(raw.getvalue(), "image/jpeg")))
     assert thumb.size == (800, 400)
     assert len(thumb.getexif()) == 0
     assert not {"exif", "icc_profile", "xmp"} & set(thumb.info)
