@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from trustfund.settlements.contracts import one_year_after
 from trustfund.settlements.lines import line_amount, price_line
 from trustfund.settlements.prices import parse_price_rows
 from trustfund.settlements.vouchers import MAX_PIXELS, check_upload, render_thumbnail, sniff
+from trustfund.web.staff.zh import reason_zh
 
 D = Decimal
 
@@ -80,6 +82,7 @@ def test_images_with_too_many_pixels_are_refused_before_decoding(width: int, hei
     [error] = caught.value.errors
     assert error.field == "file"
     assert f"{MAX_PIXELS:,}" in error.reason
+    assert "像素" in reason_zh(error.reason)  # the staff page says it in Chinese
 
 
 def test_an_upload_is_checked_by_its_content_not_its_first_bytes() -> None:
@@ -90,6 +93,13 @@ def test_an_upload_is_checked_by_its_content_not_its_first_bytes() -> None:
         with pytest.raises(ValidationError) as caught:
             check_upload(data)
         assert [e.field for e in caught.value.errors] == ["file"], data[:20]
+        assert not re.search(
+            "[A-Za-z]{3}",
+            reason_zh(caught.value.errors[0].reason)
+            .replace("PDF", "")
+            .replace("JPEG", "")
+            .replace("PNG", ""),
+        )
     pdf = check_upload(make_pdf())
     assert (pdf.content_type, pdf.thumbnail) == ("application/pdf", None)
     photo = check_upload(make_image(1600, 1200))

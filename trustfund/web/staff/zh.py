@@ -306,6 +306,30 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: "不是 JPEG 或 PNG 照片",
     ),
     (re.compile(r"larger than (\d+) MB"), lambda m: f"文件超过 {m[1]} MB"),
+    (
+        re.compile(r"the image is (\d+)×(\d+) = ([\d,]+) pixels; at most ([\d,]+) are accepted"),
+        lambda m: f"照片为 {m[1]}×{m[2]} 像素，超过上限 {m[4]} 像素，请缩小后再上传",
+    ),
+    (
+        re.compile(r"the image has more than ([\d,]+) pixels"),
+        lambda m: f"照片超过 {m[1]} 像素，请缩小后再上传",
+    ),
+    (
+        re.compile(r"not a readable JPEG or PNG image \(checked by its content\)"),
+        lambda m: "无法读取的 JPEG 或 PNG 照片",
+    ),
+    (
+        re.compile(r"the image does not decode \(damaged or truncated\)"),
+        lambda m: "照片已损坏或不完整",
+    ),
+    (
+        re.compile(r"not a readable PDF \(checked by its content\)"),
+        lambda m: "不是可读取的 PDF 文件",
+    ),
+    (
+        re.compile(r"PDF files cannot be checked on this server; upload a photo instead"),
+        lambda m: "本服务器无法检查 PDF 文件，请改为上传照片",
+    ),
     (re.compile(r"(.+): none in stock"), lambda m: f"{m[1]}没有库存"),
     (
         re.compile(r"only (\S+) (\S+) of (.+) in stock"),
