@@ -1,6 +1,6 @@
 """Issue 13 in the browser, on a 375 px phone, from an empty database: the administrator
-creates the estate and its people, imports the household register; the steward follows the
-set-up checklist on the home page — proposes the fee schedule and the opening balances; a
+creates the estate and its people; the steward follows the set-up checklist on the home
+page — imports the household register, proposes the fee schedule and the opening balances; a
 committee member approves both; the steward issues the year's charges (开征), takes the first
 payment and sees the receipt. Every page is checked for horizontal overflow and shot for
 review. The only step outside the browser is the installer's ``trustfund user add --admin``.
@@ -74,7 +74,7 @@ def test_new_estate_set_up_on_a_phone(
         )
     )
 
-    # --- the administrator: estate, people, roles, households ---------------------------------
+    # --- the administrator: estate, people, roles -------------------------------------------
     sign_in_as(page, server, "admin")
     page.click("a[href='/admin/estates']")
     page.fill("#f-name", "兰苑小区")
@@ -100,16 +100,17 @@ def test_new_estate_set_up_on_a_phone(
         expect(page.locator("table.memberships")).to_contain_text("lanyuan")
     look(page, server, "admin-user")
 
-    page.goto(server.url + "/staff")
+    # --- the steward: the checklist says what is missing, step by step -----------------
+    sign_in_as(page, server, "wangfang")
     expect(page.locator("#setup-lanyuan")).to_contain_text("建账进度")
+    assert "还没有住户" in step(page, "lanyuan", "households")
+    look(page, server, "home-empty")
     page.click("#setup-lanyuan [data-step=households] a")
     page.set_input_files("#f-file", str(HOUSEHOLDS_FILE))
     page.click("button:has-text('导入')")
     expect(page.locator("[role=status]")).to_contain_text("新增 20 户")
     look(page, server, "import")
-
-    # --- the steward: the checklist says what is missing -----------------------------------
-    sign_in_as(page, server, "wangfang")
+    page.goto(server.url + "/staff")
     assert "住户已导入 20 户" in step(page, "lanyuan", "households")
     assert "账簿未开" in step(page, "lanyuan", "opening")
     look(page, server, "home-checklist")

@@ -208,7 +208,7 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
             client.post(
                 f"{BASE}/households/import",
                 files={"file": ("register.csv", f, "text/csv")},
-                headers=admin,
+                headers=steward.headers,
             ),
             201,
         )

@@ -94,16 +94,15 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     assert "还没有住户" in step(home, "households")
     assert "账簿未开" in step(home, "opening")
 
-    # households: the import page (ADMINISTER; the administrator imports them here)
-    admin_csrf = sign_in(client, "admin")
+    # households: the steward imports the register on the page the checklist links to
+    assert 'href="/staff/lanyuan/import"' in step(home, "households")
     with HOUSEHOLDS_FILE.open("rb") as f:
         imported = client.post(
             "/staff/lanyuan/import",
-            data={"csrf_token": admin_csrf},
+            data={"csrf_token": csrf},
             files={"file": ("households.csv", f, "text/csv")},
         )
     assert imported.status_code == 200, imported.text
-    csrf = sign_in(client, "wangfang")
     home = client.get("/staff").text
     assert "住户已导入 20 户" in step(home, "households")
     assert 'href="/staff/lanyuan/fee-schedules/new?fee_year=2026"' in step(home, "schedule")
