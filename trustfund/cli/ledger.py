@@ -91,8 +91,10 @@ def check(cli: CliContext, estate_slug: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(file: Path) -> None:
     """Recompute the hash chain of an exported FILE alone (no database, no beancount: a
-    plugin line in FILE is reported, never run). Prints the head hash and the number of
-    entries; names the first bad entry and exits 1 if any."""
+    plugin line in FILE is reported, never run). Prints the title (the estate's name, from
+    the fixed header, which the chain does not cover: compare it and the head with the
+    disclosure), the number of entries and the head hash; names the first bad entry and
+    exits 1 if any, or if FILE holds no entry at all."""
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -100,6 +102,7 @@ def verify(file: Path) -> None:
         raise SystemExit(1) from exc
     result = verify_text(text)
     if result.ok:
+        click.echo(f"title:   {result.title}")
         click.echo(f"entries: {result.entries}")
         click.echo(f"head:    {result.head_hash}")
         click.echo("result:  OK — every entry chains to the one before it")

@@ -31,6 +31,9 @@ class Verification:
     head_hash: str = GENESIS
     first_bad_seq: int | None = None
     problem: str | None = None
+    #: The title of the fixed header (the estate's name). Not covered by the chain: compare
+    #: it with the estate named on the disclosure that prints the head hash.
+    title: str | None = None
     line: int | None = None
     hashes: list[str] = field(default_factory=list)
 
@@ -86,8 +89,20 @@ def verify_text(text: str) -> Verification:
     head_lines, blocks = split_file(text)
     head_text = "".join(line + "\n" for _, line in head_lines).rstrip("\n") + "\n"
     title = _TITLE.search(head_text)
-    expected = header(_unquote(title.group(1))) if title else None
-    if head_text.strip() and expected != head_text:
+    try:
+        expected = header(_unquote(title.group(1))) if title else None
+    except ValueError:  # a control character in the title: not a header we write
+        expected = None
+    if not blocks:
+        result.problem = (
+            "no entries: an empty or header-only file is not a verified ledger"
+            if expected == head_text or not head_text.strip()
+            else "no entries, and the header differs from the fixed trustfund header"
+        )
+        result.first_bad_seq, result.line = 1, 1
+        return result
+    result.title = _unquote(title.group(1)) if title and expected == head_text else None
+    if expected != head_text:
         result.problem = (
             "the header differs from the fixed trustfund header (comments, title, currency): "
             "no plugin, include or other option may precede the entries"

@@ -95,3 +95,33 @@ def test_load_refuses_text_that_would_run_code() -> None:
         assert "not loaded" in bean.error_messages(loaded.errors)[0]
         assert bean.refused_directives(planted + entry)
     assert bean.refused_directives('option "title" "x"\n' + entry) == []
+
+
+def test_an_empty_or_header_only_file_is_not_a_verified_ledger() -> None:
+    from trustfund.ledger.chain import verify_text
+    from trustfund.ledger.text import header
+
+    for text in ("", "\n", header("游河小区"), header("游河小区") + "\n"):
+        result = verify_text(text)
+        assert not result.ok and result.problem is not None and "no entries" in result.problem
+    bad_title = verify_text('option "title" "\x01"\n')
+    assert not bad_title.ok  # reported, not raised
+
+
+def test_ledger_verify_exits_1_for_an_empty_file_and_prints_the_title(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from trustfund.cli import main
+    from trustfund.ledger.text import header
+
+    runner = CliRunner()
+    for name, text in (("empty", ""), ("header", header("游河小区"))):
+        path = tmp_path / f"{name}.beancount"
+        path.write_text(text, encoding="utf-8")
+        verified = runner.invoke(main, ["ledger", "verify", str(path)])
+        assert verified.exit_code == 1 and "no entries" in verified.output, verified.output
+    path = tmp_path / "bad-title.beancount"
+    path.write_text('option "title" "\x01"\n2026-01-01 open Assets:Bank:Committee CNY\n')
+    verified = runner.invoke(main, ["ledger", "verify", str(path)])
+    assert verified.exit_code == 1 and isinstance(verified.exception, SystemExit)
+    assert "header differs" in verified.output  # reported, not a traceback
