@@ -38,7 +38,9 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    """Only the fields given change. ``is_active=false`` locks the user out at once."""
+    """Only the fields given change. ``is_active=false`` locks the user out at once; a new
+    ``password`` or a deactivation also ends every browser session and revokes every API
+    token of the user (reactivating does not bring them back)."""
 
     display_name: str | None = Field(default=None, max_length=100)
     password: str | None = Field(default=None, max_length=1024)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from trustfund.auth.passwords import hash_password, password_problems
@@ -21,7 +21,8 @@ from trustfund.auth.schemas import (
     UserOut,
     UserUpdate,
 )
-from trustfund.db.models.auth import Membership, User
+from trustfund.db.base import utcnow
+from trustfund.db.models.auth import ApiToken, BrowserSession, Membership, User
 from trustfund.db.models.estates import Estate
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 
@@ -218,8 +219,23 @@ def register_user(session: Session, data: UserCreate) -> UserOut:
     return describe_user(session, user)
 
 
+def end_credentials(session: Session, user_id: int) -> None:
+    """Sign the user out everywhere: delete every browser session and revoke every API
+    token (flush only). A new password or a deactivation must lock out whoever held the
+    old one at once — and a later reactivation must not bring old credentials back."""
+    session.execute(delete(BrowserSession).where(BrowserSession.user_id == user_id))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    session.flush()
+
+
 def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
-    """Change the given fields. Raises ``NotFoundError``, ``ValidationError``."""
+    """Change the given fields. A new password or a deactivation ends every session and
+    revokes every API token of the user (``end_credentials``). Raises ``NotFoundError``,
+    ``ValidationError``."""
     user = get_user(session, user_id)
     errors: list[FieldError] = []
     if data.display_name is not None:
@@ -233,6 +249,8 @@ def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
         user.password_hash = hash_password(data.password)
     if data.is_active is not None:
         user.is_active = data.is_active
+    if data.password is not None or data.is_active is False:
+        end_credentials(session, user.id)
     if data.is_admin is not None:
         user.is_admin = data.is_admin
     session.commit()
