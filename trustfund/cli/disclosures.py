@@ -1,5 +1,6 @@
 """``trustfund disclosure``: render a statement (draft or published) and walk the
-publication workflow from the command line (submit, decide, publish, versions)."""
+publication workflow from the command line (submit, decide, publish, versions), and the
+correction procedure for a published period (locks, unlock, decide-unlock)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund import approvals
 from trustfund.auth.audit import record_command
 from trustfund.auth.identity import load_principal
 from trustfund.auth.principal import Principal
@@ -17,7 +19,7 @@ from trustfund.auth.users import find_user
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
-from trustfund.disclosure import publication, render
+from trustfund.disclosure import publication, render, unlocks
 from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.statements import build_statement, canonical_json
 
@@ -169,3 +171,84 @@ def publish(cli: CliContext, estate_slug: str, version_id: int, username: str) -
 
 
 COMMANDS: list[click.Command] = [disclosure]
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@pass_cli
+def locks(cli: CliContext, estate_slug: str) -> None:
+    """List the estate's period locks: in force, lifted (when, why), or with a proposal to
+    lift them waiting for the committee."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        for lock in unlocks.lock_views(session, estate):
+            if not lock["active"]:
+                state = f"lifted {lock['lifted_at']} (request {lock['lift_request_id']}): "
+                state += str(lock["lift_reason"])
+            elif lock["pending"]:
+                p = lock["pending"]
+                state = (
+                    f"locked; lift proposed (request {p['approval_request_id']}, "
+                    f"{p['approvals']}/{p['approvals_needed']} approvals): {p['reason']}"
+                )
+            else:
+                state = "locked"
+            click.echo(f"{lock['id']}\t{lock['start']}..{lock['end']}\t{state}")
+
+
+@disclosure.command()
+@click.argument("estate_slug")
+@click.argument("lock_id", type=int)
+@click.option("--user", "username", required=True, help="The steward or committee member.")
+@click.option("--reason", required=True, help="Why the period must change (shown publicly).")
+@pass_cli
+def unlock(cli: CliContext, estate_slug: str, lock_id: int, username: str, reason: str) -> None:
+    """Propose lifting period lock LOCK_ID (a correction). A majority of the estate's committee
+    members must approve it (`disclosure decide-unlock`, the approval inbox or the API); the
+    proposer cannot. Once lifted, entries dated in the period are accepted until the corrected
+    disclosure is published, which locks the period again."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        principal = _principal(session, username)
+        result = unlocks.propose_request(
+            session, estate, lock_id, principal=principal, reason=reason
+        )
+        approval = result["approval"]
+        click.echo(
+            f"request {approval['id']}: needs {approval['approvals_needed']} committee approvals"
+        )
+    record_command(
+        cli.session_factory,
+        "disclosure unlock",
+        {"estate": estate_slug, "lock_id": lock_id, "reason": reason},
+    )
+
+
+@disclosure.command("decide-unlock")
+@click.argument("estate_slug")
+@click.argument("lock_id", type=int)
+@click.option("--user", "username", required=True, help="The committee member deciding.")
+@click.option("--reject", "reason", default=None, help="Reject, with this reason.")
+@pass_cli
+def decide_unlock(
+    cli: CliContext, estate_slug: str, lock_id: int, username: str, reason: str | None
+) -> None:
+    """Approve the waiting proposal to lift LOCK_ID (or reject it with --reject REASON)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        lock = unlocks.get_lock(session, estate, lock_id)
+        request = approvals.current_request(session, unlocks.SUBJECT_KIND, lock.id)
+        if request is None:
+            raise click.ClickException(f"No proposal to lift period lock {lock_id}.")
+        decided = approvals.decide_request(
+            session,
+            estate.id,
+            request.id,
+            principal=_principal(session, username),
+            decision=approvals.Decision.REJECT if reason else approvals.Decision.APPROVE,
+            reason=reason,
+        )
+        click.echo(f"request {decided.id}: {decided.status.value}")
+    record_command(
+        cli.session_factory, "disclosure decide-unlock", {"estate": estate_slug, "lock_id": lock_id}
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import text
@@ -15,6 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tests.integration.journal.api_setup import NewEstate, decide, new_estate
+from trustfund.cli import main
+from trustfund.settings import Settings
 
 OPENING = {
     "date": "2026-01-01",
@@ -220,3 +223,45 @@ def test_postgres_refuses_to_delete_or_rewrite_a_lock(
             session.execute(text(statement), {"id": lock["id"]})
         session.rollback()
     assert _locks(estate)[0]["active"] is True
+
+
+def test_cli_proposes_and_a_majority_decides(
+    session: Session, client: TestClient[Litestar], settings: Settings
+) -> None:
+    """The same procedure from the command line: four eyes and the majority hold there too."""
+    estate = _estate(session, client)
+    _publish(estate, {"period": "2026-02"})
+    [lock] = _locks(estate)
+    env = {
+        "TRUSTFUND_DATABASE_URL": settings.database_url,
+        "TRUSTFUND_LEDGER_DIR": str(settings.ledger_dir),
+        "TRUSTFUND_VAR_DIR": str(settings.var_dir),
+        "TRUSTFUND_SECRET_KEY": "x" * 20,
+    }
+    session.rollback()
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(main, ["disclosure", *args], env=env)
+
+    listed = run("locks", estate.slug)
+    assert (
+        listed.exit_code == 0 and f"{lock['id']}\t2026-02-01..2026-02-28\tlocked" in listed.output
+    )
+    assert (
+        run("unlock", estate.slug, str(lock["id"]), "--user", "member1", "--reason", " ").exit_code
+        == 1
+    )
+    proposed = run("unlock", estate.slug, str(lock["id"]), "--user", "member1", "--reason", REASON)
+    assert proposed.exit_code == 0 and "needs 2 committee approvals" in proposed.output
+    own = run("decide-unlock", estate.slug, str(lock["id"]), "--user", "member1")
+    assert own.exit_code == 1 and "Four eyes" in own.output
+    first = run("decide-unlock", estate.slug, str(lock["id"]), "--user", "member2")
+    assert first.exit_code == 0 and "pending" in first.output
+    assert "lift proposed" in run("locks", estate.slug).output
+    second = run("decide-unlock", estate.slug, str(lock["id"]), "--user", "member3")
+    assert second.exit_code == 0 and "approved" in second.output
+    assert (
+        "lifted" in run("locks", estate.slug).output and REASON in run("locks", estate.slug).output
+    )
+    assert _locks(estate)[0]["active"] is False

@@ -48,6 +48,7 @@ KIND_NAMES: dict[str, str] = {
     "grant_transfer": "自治基金调拨",
     "opening": "期初余额（建账）",
     "journal_entry": "记账分录（须审批）",
+    "period_unlock": "账期解锁（更正）",
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": "待审批",

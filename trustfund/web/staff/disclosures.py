@@ -1,6 +1,10 @@
 """Preparing a disclosure (steward): pick a period, read the draft built from live figures,
 submit it to the committee; publish it once approved. The committee signs it off in the
-approval inbox. Everything goes through ``trustfund.disclosure.operations``."""
+approval inbox. Everything goes through ``trustfund.disclosure.operations``.
+
+The same page lists the locked periods; the steward or a committee member proposes lifting
+one (a correction, with its reason), which a committee majority decides in the approval
+inbox (``trustfund.disclosure.unlocks``)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.disclosure import operations, render
+from trustfund.disclosure import operations, render, unlocks
 from trustfund.disclosure.schemas import DisclosureCreate
 from trustfund.errors import TrustfundError
 from trustfund.settings import Settings
@@ -38,6 +42,10 @@ class SubmitForm(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
+class LiftForm(BaseModel):
+    reason: str = Field(default="", max_length=500)
+
+
 class DisclosurePagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/disclosures"
@@ -52,7 +60,10 @@ class DisclosurePagesController(Controller):
         errors: dict[str, str] | None = None,
         done: str | None = None,
         status: int = 200,
+        lift: tuple[int, str, str] | None = None,
     ) -> Template:
+        """``lift``: the lock id, the reason typed and the error of a refused proposal."""
+        roles = principal_of(request).roles_for(estate.id, estate.community)
         return page(
             request,
             "staff/disclosures.html",
@@ -65,6 +76,9 @@ class DisclosurePagesController(Controller):
             done=done,
             can_record=may(request, Action.RECORD, estate),
             can_approve=may(request, Action.APPROVE, estate),
+            locks=unlocks.lock_views(session, estate),
+            can_propose_lift=bool(roles & unlocks.PROPOSER_ROLES),
+            lift=lift,
         )
 
     @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -186,6 +200,42 @@ class DisclosurePagesController(Controller):
             )
         return Redirect(
             f"/staff/{estate.slug}/disclosures?done=published", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post(
+        "/locks/{lock_id:int}/lift",
+        opt={**estate_action(Action.READ), "audit_action": "web.propose_lift"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def propose_lift(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        lock_id: FromPath[int],
+        data: URLEncodedBody[LiftForm],
+    ) -> Response[Any]:
+        """Ask the committee to lift a lock (steward or committee member; a majority of the
+        committee decides in the approval inbox)."""
+        unlocks.get_lock(db_session, estate, lock_id)  # 404 before anything else
+        try:
+            unlocks.propose_request(
+                db_session, estate, lock_id, principal=principal_of(request), reason=data.reason
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            errors = field_errors(exc)
+            message = errors.get("reason") or errors.get("_form") or error_message(exc)
+            return self._list(
+                request,
+                db_session,
+                estate,
+                status=exc.status_code,
+                lift=(lock_id, data.reason, message),
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/disclosures?done=lift_proposed", status_code=HTTP_303_SEE_OTHER
         )
 
 

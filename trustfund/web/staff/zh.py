@@ -57,6 +57,8 @@ FIELD_LABELS: dict[str, str] = {
     "description": "说明",
     "contractor_id": "承揽方",
     "period": "期间",
+    "lock_reason": "锁定原因",
+    "still_locked": "仍锁定",
     "start": "起",
     "end": "止",
     "version": "版本",
@@ -430,6 +432,29 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"inside locked period (\S+) – (\S+)"),
         lambda m: f"在已锁定的账期 {m[1]} 至 {m[2]} 内",
+    ),
+    (
+        re.compile(r"say why the period must change \(required\)"),
+        lambda m: "请写明该账期为什么必须更正（必填，将公开）",
+    ),
+    (
+        re.compile(r"Only the estate's steward or a committee member can propose lifting a lock\."),
+        lambda m: "只有本小区的管家或业委会委员可以申请解锁账期",
+    ),
+    (
+        re.compile(r"Period lock (\d+) was already lifted; nothing to propose\."),
+        lambda m: "该账期已经解锁",
+    ),
+    (
+        re.compile(
+            r"A proposal to lift period lock \d+ is already waiting \(approval request (\d+)\).*"
+        ),
+        lambda m: f"该账期已有解锁申请（审批单 {m[1]}）等待业委会决定",
+    ),
+    (re.compile(r"No period lock \d+ in this estate\."), lambda m: "本小区没有这个锁定的账期"),
+    (
+        re.compile(r"the rule for (\S+) is fixed: a committee majority"),
+        lambda m: "该事项的审批规则固定为业委会过半数同意，不能修改",
     ),
     (re.compile(r"(.+) \((\w+)\) is required.*"), lambda m: f"{m[1]}必填"),
     (
