@@ -10,6 +10,8 @@ created by the administrator's pages after the installer's ``trustfund user add 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -105,7 +107,9 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     assert imported.status_code == 200, imported.text
     home = client.get("/staff").text
     assert "住户已导入 20 户" in step(home, "households")
-    assert 'href="/staff/lanyuan/fee-schedules/new?fee_year=2026"' in step(home, "schedule")
+    # with no schedule yet, the checklist is about the estate's current year
+    this_year = datetime.now(ZoneInfo("Asia/Shanghai")).year
+    assert f'href="/staff/lanyuan/fee-schedules/new?fee_year={this_year}"' in step(home, "schedule")
 
     # A household page says why nothing can be taken yet instead of offering a form.
     households = client.get("/staff/lanyuan/households?building=1").text
@@ -113,6 +117,7 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     assert code, households
     household = client.get(f"/staff/lanyuan/households/{code[1]}").text
     assert "还不能收费" in household and "账簿未开" in household
+    assert f"还没有 {this_year} 年度收费标准" in household
     assert "收款并开收据" not in household
 
     # The schedule form: a bad amount is named in Chinese next to its field, nothing saved.
