@@ -22,6 +22,8 @@ from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.disclosure import DisclosureSnapshot
+from trustfund.db.models.estates import Household
+from trustfund.db.models.fees import FeeReceipt, FeeReceiptLine, ReceiptStatus
 from trustfund.db.models.journal import (
     JournalDailyTotal,
     JournalEntry,
@@ -267,6 +269,97 @@ def disclosure_problems(session: Session, estate_id: int, entries: int) -> tuple
     return len(snapshots), problems
 
 
+def receipt_problems(session: Session, estate_id: int) -> list[str]:
+    """Every fee receipt (收据) against the journal entry it names: the public receipt page
+    shows a receipt's amount, date, fee year, household, fund lines and status from the fee
+    tables, outside the chain, so each must equal its chained entry (receipt number,
+    household code and fee year in its metadata, its date, the money received, the credit
+    per fund unless prepaid) and a void receipt must name the reversal of that entry.
+    Run after ``verify_journal`` passed: the entry rows are then the chain's."""
+    receipts = session.execute(
+        select(
+            FeeReceipt.id,
+            FeeReceipt.receipt_no,
+            FeeReceipt.amount,
+            FeeReceipt.paid_on,
+            FeeReceipt.fee_year,
+            FeeReceipt.prepaid,
+            FeeReceipt.entry_seq,
+            FeeReceipt.status,
+            FeeReceipt.void_entry_seq,
+            Household.code,
+        )
+        .join(Household, Household.id == FeeReceipt.household_id)
+        .where(FeeReceipt.estate_id == estate_id)
+        .order_by(FeeReceipt.receipt_no)
+    ).all()
+    if not receipts:
+        return []
+    lines: dict[int, dict[str, Decimal]] = {}
+    for receipt_id, fund, amount in session.execute(
+        select(FeeReceiptLine.receipt_id, FeeReceiptLine.fund, FeeReceiptLine.amount)
+        .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+        .where(FeeReceipt.estate_id == estate_id)
+    ):
+        lines.setdefault(receipt_id, {})[fund] = to_money(amount)
+    entries = {
+        seq: (on, kind, json.loads(meta), reverses)
+        for seq, on, kind, meta, reverses in session.execute(
+            select(
+                JournalEntry.seq,
+                JournalEntry.date,
+                JournalEntry.kind,
+                JournalEntry.meta,
+                JournalEntry.reverses_seq,
+            ).where(
+                JournalEntry.estate_id == estate_id,
+                JournalEntry.kind.in_(("fee_payment", "reversal")),
+            )
+        )
+    }
+    legs: dict[int, list[tuple[str, Decimal]]] = {}
+    for seq, account, amount in session.execute(
+        select(JournalEntry.seq, JournalPosting.account, JournalPosting.amount)
+        .join(JournalPosting, JournalPosting.entry_id == JournalEntry.id)
+        .where(JournalEntry.estate_id == estate_id, JournalEntry.kind == "fee_payment")
+    ):
+        legs.setdefault(seq, []).append((account, to_money(amount)))
+    problems = []
+    for row in receipts:
+        where = f"receipt {row.receipt_no} (entry {row.entry_seq})"
+        entry = entries.get(row.entry_seq)
+        if entry is None or entry[1] != "fee_payment":
+            problems.append(f"{where}: no fee payment entry {row.entry_seq} in the journal")
+            continue
+        on, _, meta, _ = entry
+        entry_legs = legs.get(row.entry_seq, [])
+        received = sum((a for _, a in entry_legs if a > 0), Decimal("0.00"))
+        credits: dict[str, Decimal] = {}
+        for account, amount in entry_legs:
+            if (credited := fund_of(account)) is not None:
+                credits[credited] = credits.get(credited, Decimal("0.00")) - amount
+        said = {"receipt": row.receipt_no, "household": row.code, "fee-year": str(row.fee_year)}
+        for key, value in said.items():
+            if meta.get(key) != value:
+                problems.append(
+                    f"{where}: {key} {value} on the receipt, {meta.get(key)} in the entry"
+                )
+        if on != row.paid_on:
+            problems.append(f"{where}: paid on {row.paid_on} on the receipt, {on} in the entry")
+        if received != to_money(row.amount):
+            problems.append(
+                f"{where}: {to_money(row.amount)} on the receipt, {received} in the entry"
+            )
+        if not row.prepaid and credits != lines.get(row.id, {}):
+            problems.append(f"{where}: its fund lines differ from the entry's credits")
+        reversal = entries.get(row.void_entry_seq) if row.void_entry_seq is not None else None
+        if (row.status == ReceiptStatus.VOID) != (
+            reversal is not None and reversal[3] == row.entry_seq
+        ):
+            problems.append(f"{where}: {row.status.value} on the receipt, not in the journal")
+    return problems
+
+
 def mirror_problem(path: Path, text: str) -> tuple[str, str | None]:
     """The mirror file against the export, byte for byte: (state, problem or None). A file
     that is the start of the export lags behind (a crash, or the server is writing); any
@@ -321,7 +414,7 @@ def check_estate(session: Session, estate_id: int, *, mirror: Path | None = None
         report.mirror, why = mirror_problem(mirror, text)
         report.problems += [why] if why else []
     report.disclosures, problems = disclosure_problems(session, estate_id, stored.entries)
-    report.problems += problems
+    report.problems += problems + receipt_problems(session, estate_id)
     ledger = bean.load(text)  # runs no plugin, include or option the text might name
     report.problems += [f"beancount: {m}" for m in bean.error_messages(ledger.errors)]
     by_beancount = bean.account_balances(ledger)
