@@ -459,7 +459,7 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
     ledger = client.get(f"/api/v1/public/estates/{SLUG}/ledger.beancount")
     assert ledger.status_code == 200
     assert re.search(r'kind: "opening"', ledger.text)
-    assert not any(name in ledger.text for name in ("王芳", "13905710000"))
+    assert not any(name in ledger.text for name in ("王秀兰", "13905710000"))
     path = tmp_path / f"{SLUG}.beancount"
     path.write_bytes(ledger.content)
     verified = cli.ok("ledger", "verify", str(path))
