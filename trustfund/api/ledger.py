@@ -12,19 +12,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_principal, estate_action, note_audit
-from trustfund.api.common import IdempotencyKey, actor_id
+from trustfund.api.common import IdempotencyKey, actor_id, signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.schemas import LockLiftCreate
 from trustfund.errors import NotAuthenticatedError
-from trustfund.journal import operations, schemas
+from trustfund.journal import general, operations, schemas
 from trustfund.settings import Settings
 
 
@@ -65,9 +65,14 @@ class LedgerController(Controller):
         "/entries",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
-        summary="Post a general entry",
-        description="Needs an Idempotency-Key header. 422 names every bad field; 409 for "
-        "a locked period, an overdrawn fund or a key reused with a different body.",
+        summary="Post a general entry (a reclassification within one fund)",
+        description="One person may only reclassify spending: every leg an Expenses account "
+        "of the same fund, summing to zero. Anything that moves money between parties (bank, "
+        "cash, prepaid fees …) is proposed at `POST …/ledger/proposals` and posted once the "
+        "committee approved it; payables are only created and settled through claims. The "
+        "date must not be after tomorrow (estate time) nor before the books opened. Needs an "
+        "Idempotency-Key header. 422 names every bad field; 409 for books not open, a locked "
+        "period, an overdrawn fund, bank or cash, or a key reused with a different body.",
     )
     def record_entry(
         self,
@@ -86,9 +91,11 @@ class LedgerController(Controller):
         "/entries/{seq:int}/reversal",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
-        summary="Reverse an entry",
+        summary="Reverse a general entry that reclassified spending",
         description="Posts the opposite entry on the given date. 409 if the entry was already "
-        "reversed or is itself a reversal. Needs an Idempotency-Key header.",
+        "reversed, is itself a reversal, belongs to a domain, or moved money between parties "
+        "(propose its reversal at `POST …/ledger/proposals` with `reverses_seq`). Needs an "
+        "Idempotency-Key header.",
     )
     def reverse_entry(
         self,
@@ -103,6 +110,80 @@ class LedgerController(Controller):
         return operations.reverse_entry(
             db_session, settings, estate, seq, data, idempotency_key, actor_id(request)
         )
+
+    @post(
+        "/proposals",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Propose a general entry for approval (four eyes)",
+        description="For entries that move money between parties (bank, cash on hand, prepaid "
+        "fees, goods), or with `reverses_seq` the reversal of a general or opening entry. "
+        "Submitted for approval (subject kind `journal_entry`, the payout tiers; the author, "
+        "editors and submitter cannot approve) and posted exactly as approved when the last "
+        "approval is given at `POST …/approvals/{id}/decision` (409 there if it cannot be "
+        "posted: bank, cash or a fund would go below zero, a locked period). Income, "
+        "Expenses, Equity and payables are refused (their domains move them). 422 names "
+        "every bad field.",
+    )
+    def propose_entry(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.ProposalCreate],
+    ) -> schemas.EntryProposal:
+        return general.propose(
+            db_session, estate, data, actor_user_id=signed_in_principal(request).user_id
+        )
+
+    @put(
+        "/proposals/{proposal_id:int}",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Change a pending or rejected proposed entry",
+        description="Its approval request becomes void and it is submitted again; whoever "
+        "changed it can never approve it. 409 once posted.",
+    )
+    def change_proposal(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        proposal_id: FromPath[int],
+        data: JSONBody[schemas.ProposalCreate],
+    ) -> schemas.EntryProposal:
+        return general.propose(
+            db_session,
+            estate,
+            data,
+            actor_user_id=signed_in_principal(request).user_id,
+            proposal_id=proposal_id,
+        )
+
+    @get(
+        "/proposals",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Proposed entries, newest first (at most 200)",
+    )
+    def list_proposals(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[schemas.EntryProposal]:
+        return general.list_proposals(db_session, estate)
+
+    @get(
+        "/proposals/{proposal_id:int}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="One proposed entry",
+    )
+    def get_proposal(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        proposal_id: FromPath[int],
+    ) -> schemas.EntryProposal:
+        return general.get_proposal(db_session, estate, proposal_id)
 
     @get(
         "/balances",

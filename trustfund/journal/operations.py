@@ -11,22 +11,9 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.journal import PeriodLock as PeriodLockRow
-from trustfund.errors import ConflictError, FieldError, ValidationError
-from trustfund.journal import schemas, service
-from trustfund.ledger.accounts import fund_of
-from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import to_money
+from trustfund.errors import ValidationError
+from trustfund.journal import general, schemas, service
 from trustfund.settings import Settings
-
-#: Kinds the general-entry API posts. Everything else belongs to a domain (fee payments,
-#: claims, gifts, transfers …) and is corrected there (void, refund, new claim), where its
-#: own rules and approvals apply.
-GENERAL_KIND = "general"
-
-FUND_CHANGE_REASON = (
-    "changes the {fund} fund: money enters or leaves a fund only through a fee payment, "
-    "an approved claim, a gift or an approved fund transfer (four eyes)"
-)
 
 
 def entry_schema(
@@ -84,39 +71,13 @@ def record_entry(
     idempotency_key: str | None,
     actor_user_id: int | None,
 ) -> schemas.Entry:
-    """Post a general entry — one that moves money between asset and liability accounts
-    (bank, cash on hand, payables …) without changing any fund — and commit. One person may
-    record it, so it may not touch Income, Expenses or Equity: that would move trust money
-    without the approvals the domains enforce. Raises ``ValidationError`` (also for a
-    fund-changing leg, naming it) and what ``post_entry`` raises."""
+    """Post a general entry one person may post alone — a reclassification between
+    expense accounts of one fund (``journal.general``) — and commit. Anything that moves
+    money between parties is proposed instead (``propose_entry``). Raises
+    ``ValidationError`` (naming each leg that needs approval, a date out of bounds),
+    ``BooksNotOpenError`` and what ``post_entry`` raises."""
     key = _key(idempotency_key)
-    errors: list[FieldError] = []
-    legs: list[Leg] = []
-    for i, leg in enumerate(data.legs):
-        try:
-            legs.append(Leg(leg.account, to_money(leg.amount)))
-        except ValueError as exc:
-            errors.append(FieldError(f"legs[{i}].amount", str(exc)))
-        fund = fund_of(leg.account)
-        if fund is not None:
-            errors.append(FieldError(f"legs[{i}].account", FUND_CHANGE_REASON.format(fund=fund)))
-    if data.kind != GENERAL_KIND:
-        errors.append(
-            FieldError(
-                "kind",
-                f"must be {GENERAL_KIND!r}; {data.kind!r} entries are posted by their domain",
-            )
-        )
-    if errors:
-        raise ValidationError("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
-    draft = EntryDraft(
-        date=data.date,
-        narration=data.narration,
-        legs=tuple(legs),
-        payee=data.payee,
-        meta=data.meta,
-        kind=data.kind,
-    )
+    draft = general.direct_draft(session, estate, data)
     entry = service.post_entry(
         session, estate.id, draft, idempotency_key=f"api:{key}", actor_user_id=actor_user_id
     )
@@ -134,16 +95,12 @@ def reverse_entry(
     idempotency_key: str | None,
     actor_user_id: int | None,
 ) -> schemas.Entry:
-    """Reverse a general entry ``seq`` and commit. Entries of a domain (fee payments,
-    payouts, gifts …) are corrected in their domain, which keeps its own records (receipts,
-    cash on hand, claims) consistent: reversing them here is a ``ConflictError``. Raises what
-    ``reverse_entry`` raises."""
-    original = service.get_entry(session, estate.id, seq)
-    if original.kind != GENERAL_KIND:
-        raise ConflictError(
-            f"Entry {seq} is a {original.kind!r} entry: correct it where it was made "
-            "(void the receipt, refund, void the claim …), not with a ledger reversal."
-        )
+    """Reverse a general entry ``seq`` that reclassified spending, and commit. Entries of a
+    domain (fee payments, payouts, gifts …) are corrected in their domain, which keeps its
+    own records (receipts, cash on hand, claims) consistent; a general entry that moved money
+    between parties is reversed by a proposal the committee approves: both are a
+    ``ConflictError`` here. Raises what ``reverse_entry`` raises."""
+    general.check_direct_reversal(service.get_entry(session, estate.id, seq))
     entry = service.reverse_entry(
         session,
         estate.id,

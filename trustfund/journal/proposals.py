@@ -172,7 +172,19 @@ def _after(session: Session, request: ApprovalRequest) -> None:
         service.open_accounts(
             session, proposal.estate_id, standard_chart(), on=proposal.date, actor_user_id=None
         )
-    if draft.legs:
+    reverses = json.loads(proposal.detail).get("reverses_seq")
+    if reverses is not None:
+        entry = service.reverse_entry(
+            session,
+            proposal.estate_id,
+            reverses,
+            on=proposal.date,
+            reason=proposal.narration,
+            idempotency_key=f"proposal:{proposal.id}",
+            actor_user_id=proposal.proposed_by,
+        )
+        proposal.entry_seq = entry.seq
+    elif draft.legs:
         entry = service.post_entry(
             session,
             proposal.estate_id,

@@ -155,3 +155,38 @@ class BooksStatus(BaseModel):
     opening_entry_seq: int | None
     proposal: OpeningProposal | None
     next_step: str | None = Field(description="What to do next while the books are not open")
+
+
+class ProposalCreate(BaseModel):
+    """A general entry proposed for approval (it moves money between parties: bank, cash,
+    prepaid fees …), or, with ``reverses_seq``, the reversal of a general or opening entry
+    (then ``legs`` is left out: the reversal negates the original's legs, and ``narration``
+    is the reason)."""
+
+    date: dt.date
+    narration: str = Field(max_length=500)
+    payee: str | None = Field(default=None, max_length=500)
+    meta: dict[str, str] = Field(default_factory=dict)
+    legs: list[LegCreate] = Field(default_factory=list, max_length=200)
+    reverses_seq: int | None = Field(default=None, description="The entry this reverses")
+
+
+class ProposedLeg(BaseModel):
+    account: str
+    amount: str
+
+
+class EntryProposal(BaseModel):
+    id: int
+    date: dt.date
+    narration: str
+    payee: str | None
+    meta: dict[str, str]
+    legs: list[ProposedLeg]
+    reverses_seq: int | None
+    amount: str = Field(description="The sum of the debits: what the approval tiers read")
+    status: str = Field(description="pending, rejected or posted")
+    approval_request_id: int | None
+    approval_status: str | None
+    proposed_by: int
+    entry_seq: int | None

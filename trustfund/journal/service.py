@@ -68,6 +68,7 @@ from trustfund.estates.service import today_in
 from trustfund.ledger import bean
 from trustfund.ledger.accounts import (
     BANK,
+    CASH,
     AccountSpec,
     Fund,
     check_account,
@@ -328,6 +329,18 @@ def post_entry(
     return _post(session, estate_id, draft, idempotency_key, actor_user_id, reverses_seq=None)
 
 
+def check_entry(session: Session, estate_id: int, draft: EntryDraft) -> None:
+    """The checks of ``post_entry`` that need no lock (amounts, balance, texts, accounts open
+    on the date, personal data), for a draft that will be posted later (a proposed entry is
+    refused when proposed, not when approved). Raises ``ValidationError``,
+    ``BooksNotOpenError``."""
+    _raise_problems(check_draft(draft))
+    if bean.residual(bean.to_transaction(draft)) != ZERO:
+        _raise_problems([("legs", "beancount finds the legs unbalanced")])
+    _check_accounts_open(session, estate_id, draft.date, normalised_legs(draft))
+    _check_personal_data(session, estate_id, draft)
+
+
 def post_entries(
     session: Session,
     estate_id: int,
@@ -358,7 +371,9 @@ def post_entries(
         _raise_problems([(f"entries[{index}].{f}", r) for f, r in round_trip])
         checked.append((draft, legs, key, fingerprint(draft, None)))
     keys = [key for _, key in items]
-    takes = any(d < ZERO for _, legs, _, _ in checked for d in fund_deltas(legs).values())
+    takes = any(d < ZERO for _, legs, _, _ in checked for d in fund_deltas(legs).values()) or any(
+        _takes_money_out(legs) for _, legs, _, _ in checked
+    )
     if takes or len(set(keys)) != len(keys):
         return _one_by_one(session, estate_id, items, actor_user_id)
     for draft, legs, _, _ in checked:
@@ -504,6 +519,7 @@ def _post(
     if reverses_seq is not None:
         _check_reversible(session, estate_id, reverses_seq)
     _check_funds(session, estate_id, draft.date, legs)
+    _check_money_accounts(session, estate_id, draft.date, legs)
 
     appended = _append(head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq)
     return _write_entries(session, head, [appended])[0]
@@ -886,6 +902,56 @@ def _check_period_open(session: Session, estate_id: int, on: date) -> None:
             errors=[FieldError("date", f"inside locked period {lock.start} – {lock.end}")],
             extra={"period": {"start": lock.start.isoformat(), "end": lock.end.isoformat()}},
         )
+
+
+#: Accounts holding money that exists (the committee's bank account, the steward's cash):
+#: they can never go below zero, whatever the route (DESIGN 2026-12-05).
+MONEY_ACCOUNTS = (BANK, CASH)
+
+
+def _takes_money_out(legs: Sequence[Leg]) -> bool:
+    return any(leg.account in MONEY_ACCOUNTS and leg.amount < ZERO for leg in legs)
+
+
+_MONEY_BALANCE = select(func.coalesce(func.sum(JournalDailyTotal.fen), 0)).where(
+    JournalDailyTotal.estate_id == bindparam("estate_id"),
+    JournalDailyTotal.account == bindparam("account"),
+    JournalDailyTotal.date <= bindparam("on", type_=Date),
+)
+
+
+def money_balance(session: Session, estate_id: int, account: str, on: date = date.max) -> Decimal:
+    """The balance of a money account (bank, cash) as of ``on`` (everything by default),
+    from the daily totals (one row per day at most)."""
+    fen = (
+        session.connection()
+        .execute(_MONEY_BALANCE, {"estate_id": estate_id, "account": account, "on": on})
+        .scalar_one()
+    )
+    return to_money(Decimal(int(fen)) / 100)
+
+
+def _check_money_accounts(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
+    """No entry takes the bank or the steward's cash below zero, as of its date or after
+    everything posted so far (run under the head lock, like the fund check)."""
+    takes: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for leg in legs:
+        if leg.account in MONEY_ACCOUNTS:
+            takes[leg.account] += leg.amount
+    for account, delta in sorted(takes.items()):
+        if delta >= ZERO:
+            continue
+        for as_of in (on, date.max):
+            held = money_balance(session, estate_id, account, as_of)
+            if held + delta < ZERO:
+                when = f"on {on}" if as_of == on else "after the entries already posted"
+                raise InsufficientFundsError(
+                    f"{account} holds {held} CNY {when}; this entry takes {-delta} CNY, "
+                    f"short by {-(held + delta)} CNY: a bank or cash balance never goes "
+                    "below zero.",
+                    errors=[FieldError("legs", f"{account} would go below zero")],
+                    extra={"account": account, "shortfall": str(-(held + delta))},
+                )
 
 
 def _check_funds(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:

@@ -137,8 +137,8 @@ def test_full_workflow(
             "date": "2026-03-15",
             "narration": "补记",
             "legs": [
-                {"account": "Assets:Cash:Steward", "amount": "5.00"},
-                {"account": "Assets:Bank:Committee", "amount": "-5.00"},
+                {"account": "Expenses:Maintenance:Materials", "amount": "5.00"},
+                {"account": "Expenses:Maintenance:Repairs", "amount": "-5.00"},
             ],
         },
         headers={**auth_headers(w.steward[1]), "Idempotency-Key": "k1"},

@@ -70,10 +70,10 @@ def test_general_entry_leg_amounts(
             f"{world.base}/ledger/entries",
             json={
                 "date": "2026-03-01",
-                "narration": "现金存入银行",
+                "narration": "维修费用重分类",
                 "legs": [
-                    {"account": "Assets:Bank:Committee", "amount": bad},
-                    {"account": "Assets:Cash:Steward", "amount": "-1.50"},
+                    {"account": "Expenses:Maintenance:Materials", "amount": bad},
+                    {"account": "Expenses:Maintenance:Repairs", "amount": "-1.50"},
                 ],
             },
             headers={**world.steward, "Idempotency-Key": f"entry-{bad.encode().hex()}"},

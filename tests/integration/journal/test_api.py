@@ -30,10 +30,10 @@ def test_staff_routes(client: TestClient[Litestar], session: Session, settings: 
     base = "/api/v1/estates/youhe/ledger"
     body = {
         "date": "2026-02-01",
-        "narration": "备用金存入银行",
-        "legs": [
-            {"account": "Assets:Bank:Committee", "amount": "40.00"},
-            {"account": "Assets:Cash:Steward", "amount": "-40.00"},
+        "narration": "维修费用重分类",
+        "legs": [  # a reclassification within one fund: what one person may post alone
+            {"account": "Expenses:Maintenance:Materials", "amount": "40.00"},
+            {"account": "Expenses:Maintenance:Repairs", "amount": "-40.00"},
         ],
     }
     h = auth_headers(steward)
@@ -76,8 +76,8 @@ def test_staff_routes(client: TestClient[Litestar], session: Session, settings: 
         a["account"]: a["balance"]
         for a in client.get(f"{base}/balances", headers=h).json()["accounts"]
     }
-    assert balances["Assets:Bank:Committee"] == "140.00"
-    assert balances["Assets:Cash:Steward"] == "-40.00"
+    assert balances["Assets:Bank:Committee"] == "100.00"
+    assert balances["Expenses:Maintenance:Materials"] == "40.00"
     rev = client.post(
         f"{base}/entries/{seq}/reversal",
         json={"date": "2026-02-02", "reason": "错"},

@@ -34,9 +34,10 @@ from trustfund.settings import Settings
 
 BEAN_CHECK = Path(sys.executable).parent / "bean-check"
 ENTRIES = "/api/v1/estates/youhe/ledger/entries"
+#: A reclassification within one fund: what one person may post alone (journal.general).
 LEGS = [
-    {"account": "Assets:Bank:Committee", "amount": "1.00"},
-    {"account": "Assets:Cash:Steward", "amount": "-1.00"},
+    {"account": "Expenses:Maintenance:Materials", "amount": "1.00"},
+    {"account": "Expenses:Maintenance:Repairs", "amount": "-1.00"},
 ]
 
 
@@ -49,7 +50,7 @@ class Books:
     keys: Iterator[int]
 
     def post(self, **body: object) -> tuple[int, dict[str, object]]:
-        payload = {"date": "2026-02-01", "narration": "备用金存入银行", "legs": LEGS, **body}
+        payload = {"date": "2026-02-01", "narration": "维修费用重分类", "legs": LEGS, **body}
         key = f"k{next(self.keys)}"
         answer = self.client.post(  # ASCII JSON: "\\ud800" (a lone surrogate) travels as is
             ENTRIES,

@@ -234,6 +234,37 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: "四眼原则：编写、修改或提交过这一事项的人不能审批它",
     ),
     (
+        re.compile(r"moves money between parties \((.+)\): one person may not post it alone.*"),
+        lambda m: "涉及银行、现金等资金往来，一人不能单独记账：请提交业委会审批（记账申请）",
+    ),
+    (
+        re.compile(r"a reclassification keeps every leg in one fund .*"),
+        lambda m: "重分类只能在同一基金的支出科目之间进行；基金之间调拨须经审批",
+    ),
+    (
+        re.compile(r"payables are created by an approved claim and settled by paying .*"),
+        lambda m: "应付款只能由批准的报销单产生、通过报销付款结清，不能手工记账",
+    ),
+    (
+        re.compile(r"must not be after (\S+) \(today is (\S+)\)"),
+        lambda m: f"不能晚于 {m[1]}（今天是 {m[2]}）",
+    ),
+    (
+        re.compile(r"must not be before the books opened \((\S+)\)"),
+        lambda m: f"不能早于建账日期 {m[1]}",
+    ),
+    (
+        re.compile(
+            rf"(Assets:Bank:Committee|Assets:Cash:Steward) holds ({_MONEY}) CNY (.+); this "
+            rf"entry takes ({_MONEY}) CNY, short by ({_MONEY}) CNY.*"
+        ),
+        lambda m: (
+            f"{'业委会银行账户' if 'Bank' in m[1] else '管家现金'}只有 {m[2]} 元，"
+            f"本笔需 {m[4]} 元，差 {m[5]} 元：银行存款和现金不能为负数"
+        ),
+    ),
+    (re.compile(r"(Assets:\S+) would go below zero"), lambda m: f"{m[1]} 余额将小于零"),
+    (
         re.compile(r"The books of this estate are not open yet: .*"),
         lambda m: "本小区尚未建账：请管家在「建账」页面填写期初余额，业委会审批通过后才能记账",
     ),

@@ -1,0 +1,296 @@
+"""General (manual) entries: what one person may post alone, and what needs four eyes.
+
+DESIGN (2026-12-05): no money leaves the bank or enters payables without an approved
+workflow. So a general entry posted directly by one person may only *reclassify* spending
+within one fund — every leg an ``Expenses`` account of the same fund, summing to zero — or
+reverse such an entry. Anything that moves money between parties (bank, cash on hand,
+prepaid fees, goods …) is *proposed* (``journal.proposals``, subject kind
+``journal_entry``, the payout tiers, approvers never its author, editors or submitter) and
+posted exactly as approved. Payables are never touched by hand: an approved claim creates
+them and paying the claim settles them. Income, Equity and fund transfers belong to their
+domains (fee payments, gifts, approved fund transfers).
+
+Both kinds are dated no later than tomorrow in the estate's time zone and not before the
+books opened.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.journal import JournalEntry, JournalProposal
+from trustfund.errors import (
+    BooksNotOpenError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    ValidationError,
+)
+from trustfund.estates.service import today_in
+from trustfund.journal import proposals, schemas, service
+from trustfund.ledger.accounts import PAYABLE, fund_of
+from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import to_money
+
+GENERAL_KIND = "general"
+#: How far after today (estate time) a manual entry may be dated.
+FUTURE_MARGIN = timedelta(days=1)
+
+FUND_CHANGE_REASON = (
+    "changes the {fund} fund: money enters or leaves a fund only through a fee payment, "
+    "an approved claim, a gift or an approved fund transfer (four eyes)"
+)
+NEEDS_APPROVAL_REASON = (
+    "moves money between parties ({account}): one person may not post it alone; propose "
+    "it for the committee's approval (POST /api/v1/estates/{{slug}}/ledger/proposals)"
+)
+ONE_FUND_REASON = (
+    "a reclassification keeps every leg in one fund ({fund}); money moves between funds "
+    "only by an approved fund transfer"
+)
+PAYABLE_REASON = (
+    "payables are created by an approved claim and settled by paying that claim "
+    "(POST /api/v1/estates/{slug}/claims/{id}/pay), never by a general entry"
+)
+
+
+def _legs(data: list[schemas.LegCreate], errors: list[FieldError]) -> list[Leg]:
+    legs = []
+    for i, leg in enumerate(data):
+        try:
+            legs.append(Leg(leg.account, to_money(leg.amount)))
+        except ValueError as exc:
+            errors.append(FieldError(f"legs[{i}].amount", str(exc)))
+    return legs
+
+
+def is_reclassification(legs: list[Leg] | tuple[Leg, ...]) -> bool:
+    """Every leg an Expenses account of one and the same fund (the sum is checked when
+    posting): money stays where it was, only its expense item changes."""
+    funds = {fund_of(leg.account) for leg in legs}
+    return (
+        len(legs) >= 2
+        and all(leg.account.startswith("Expenses:") for leg in legs)
+        and len(funds) == 1
+        and None not in funds
+    )
+
+
+def _direct_problems(legs: list[schemas.LegCreate]) -> list[FieldError]:
+    errors = []
+    first_fund = next(
+        (fund_of(leg.account) for leg in legs if leg.account.startswith("Expenses:")), None
+    )
+    for i, leg in enumerate(legs):
+        fund = fund_of(leg.account)
+        field = f"legs[{i}].account"
+        if leg.account.startswith("Expenses:") and fund is not None:
+            if fund != first_fund:
+                errors.append(FieldError(field, ONE_FUND_REASON.format(fund=first_fund)))
+        elif fund is not None:
+            errors.append(FieldError(field, FUND_CHANGE_REASON.format(fund=fund)))
+        else:
+            errors.append(FieldError(field, NEEDS_APPROVAL_REASON.format(account=leg.account)))
+    return errors
+
+
+def _proposal_problems(legs: list[schemas.LegCreate]) -> list[FieldError]:
+    errors = []
+    for i, leg in enumerate(legs):
+        fund = fund_of(leg.account)
+        field = f"legs[{i}].account"
+        if leg.account == PAYABLE or leg.account.startswith(PAYABLE + ":"):
+            errors.append(FieldError(field, PAYABLE_REASON))
+        elif fund is not None:
+            errors.append(FieldError(field, FUND_CHANGE_REASON.format(fund=fund)))
+    return errors
+
+
+def _date_problems(session: Session, estate: Estate, on: date) -> list[FieldError]:
+    """No later than tomorrow in the estate; not before the books opened."""
+    today = today_in(estate)
+    if on > today + FUTURE_MARGIN:
+        return [FieldError("date", f"must not be after {today + FUTURE_MARGIN} (today is {today})")]
+    opened = service.books_opened_on(session, estate.id)
+    if opened is not None and on < opened:
+        return [FieldError("date", f"must not be before the books opened ({opened})")]
+    return []
+
+
+def _raise(session: Session, estate: Estate, errors: list[FieldError], what: str) -> None:
+    """Bad input first (422, every field named), then whether the books are open (409)."""
+    if errors:
+        raise ValidationError(
+            f"{what}: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors
+        )
+    if service.books_opened_on(session, estate.id) is None:
+        raise BooksNotOpenError(service.BOOKS_NOT_OPEN, extra={"step": "books/opening"})
+
+
+def direct_draft(session: Session, estate: Estate, data: schemas.EntryCreate) -> EntryDraft:
+    """The draft of a general entry one person may post alone (a reclassification within one
+    fund). Raises ``ValidationError`` naming each leg that needs approval, ``BooksNotOpenError``."""
+    errors = _date_problems(session, estate, data.date)
+    legs = _legs(data.legs, errors)
+    errors += _direct_problems(data.legs)
+    if data.kind != GENERAL_KIND:
+        errors.append(
+            FieldError(
+                "kind",
+                f"must be {GENERAL_KIND!r}; {data.kind!r} entries are posted by their domain",
+            )
+        )
+    _raise(session, estate, errors, "This general entry cannot be posted by one person")
+    return _general_draft(data, legs)
+
+
+def _general_draft(
+    data: schemas.EntryCreate | schemas.ProposalCreate, legs: list[Leg]
+) -> EntryDraft:
+    return EntryDraft(
+        date=data.date,
+        narration=data.narration,
+        legs=tuple(legs),
+        payee=data.payee,
+        meta=data.meta,
+        kind=GENERAL_KIND,
+    )
+
+
+def check_direct_reversal(original: JournalEntry) -> None:
+    """One person may reverse only a general entry that reclassified spending; any other
+    correction is proposed (``reverses_seq``) and approved. Raises ``ConflictError``."""
+    legs = tuple(Leg(p.account, p.amount) for p in original.postings)
+    if original.kind != GENERAL_KIND:
+        raise ConflictError(
+            f"Entry {original.seq} is a {original.kind!r} entry: correct it where it was made "
+            "(void the receipt, refund, void the claim …), not with a ledger reversal."
+            + (
+                " Opening balances are corrected by a proposed reversal "
+                "(POST /ledger/proposals with reverses_seq) that the committee approves."
+                if original.kind == "opening"
+                else ""
+            )
+        )
+    if not is_reclassification(legs):
+        raise ConflictError(
+            f"Entry {original.seq} moved money between parties; its reversal does too, so it "
+            "needs the committee's approval: propose it (POST /ledger/proposals with "
+            "reverses_seq)."
+        )
+
+
+# --- proposed general entries ------------------------------------------------------------
+
+
+def _proposal_draft(
+    session: Session, estate: Estate, data: schemas.ProposalCreate
+) -> tuple[EntryDraft, dict[str, object]]:
+    errors = _date_problems(session, estate, data.date)
+    if data.reverses_seq is not None:
+        original = service.get_entry(session, estate.id, data.reverses_seq)
+        if original.kind not in (GENERAL_KIND, "opening"):
+            errors.append(
+                FieldError(
+                    "reverses_seq",
+                    f"entry {original.seq} is a {original.kind!r} entry: correct it in its "
+                    "own workflow",
+                )
+            )
+        if data.legs:
+            errors.append(FieldError("legs", "leave out: a reversal negates the original's legs"))
+        if not data.narration.strip():
+            errors.append(FieldError("narration", "must not be empty: say why it is reversed"))
+        _raise(session, estate, errors, "The proposed reversal is not valid")
+        legs = tuple(Leg(p.account, -p.amount) for p in original.postings)
+        draft = EntryDraft(
+            date=data.date,
+            narration=data.narration.strip(),
+            legs=legs,
+            payee=original.payee,
+            kind="reversal",
+        )
+        return draft, {"reverses_seq": original.seq}
+    legs_ = _legs(data.legs, errors)
+    if len(data.legs) < 2:
+        errors.append(FieldError("legs", "an entry needs at least two legs"))
+    errors += _proposal_problems(data.legs)
+    _raise(session, estate, errors, "The proposed entry is not valid")
+    return _general_draft(data, legs_), {}
+
+
+def proposal_view(session: Session, proposal: JournalProposal) -> schemas.EntryProposal:
+    request = proposals.request_of(session, proposal)
+    return schemas.EntryProposal(
+        id=proposal.id,
+        date=proposal.date,
+        narration=proposal.narration,
+        payee=proposal.payee,
+        meta=json.loads(proposal.meta),
+        legs=[schemas.ProposedLeg(account=a, amount=v) for a, v in json.loads(proposal.legs)],
+        reverses_seq=json.loads(proposal.detail).get("reverses_seq"),
+        amount=f"{proposal.amount:.2f}",
+        status=proposal.status,
+        approval_request_id=request.id if request is not None else None,
+        approval_status=request.status.value if request is not None else None,
+        proposed_by=proposal.proposed_by,
+        entry_seq=proposal.entry_seq,
+    )
+
+
+def _get(session: Session, estate: Estate, proposal_id: int) -> JournalProposal:
+    proposal = proposals.get_proposal(session, estate.id, proposal_id)
+    if proposal.purpose != proposals.ENTRY:
+        raise NotFoundError(f"No proposed entry {proposal_id} in this estate.")
+    return proposal
+
+
+def propose(
+    session: Session,
+    estate: Estate,
+    data: schemas.ProposalCreate,
+    *,
+    actor_user_id: int,
+    proposal_id: int | None = None,
+) -> schemas.EntryProposal:
+    """Propose a general entry (or change a pending or rejected one: its request is void and
+    it is submitted again, the editor never approving it); commits. Raises
+    ``ValidationError`` (fields named), ``BooksNotOpenError``, ``NotFoundError``,
+    ``ConflictError`` (changing a posted proposal)."""
+    replacing = _get(session, estate, proposal_id) if proposal_id is not None else None
+    draft, detail = _proposal_draft(session, estate, data)
+    service.check_entry(session, estate.id, draft)
+    proposal = proposals.propose(
+        session,
+        estate.id,
+        proposals.ENTRY,
+        draft,
+        detail=detail,
+        actor_user_id=actor_user_id,
+        replacing=replacing,
+    )
+    view = proposal_view(session, proposal)
+    session.commit()
+    return view
+
+
+def get_proposal(session: Session, estate: Estate, proposal_id: int) -> schemas.EntryProposal:
+    return proposal_view(session, _get(session, estate, proposal_id))
+
+
+def list_proposals(session: Session, estate: Estate) -> list[schemas.EntryProposal]:
+    rows = session.scalars(
+        select(JournalProposal)
+        .where(
+            JournalProposal.estate_id == estate.id,
+            JournalProposal.purpose == proposals.ENTRY,
+        )
+        .order_by(JournalProposal.id.desc())
+        .limit(200)
+    )
+    return [proposal_view(session, p) for p in rows]
