@@ -18,6 +18,7 @@ from trustfund.cli.context import CliContext, acting, pass_cli
 from trustfund.db.models.estates import Estate
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
 from trustfund.fees.schemas import AllocationIn, ComponentIn, Method, PaymentIn, ScheduleIn
+from trustfund.fees.setup import setup_progress
 
 
 def _estate(session: Session, slug: str) -> Estate:
@@ -34,6 +35,63 @@ def _echo(data: Any) -> None:
 @click.group()
 def fees() -> None:
     """Fee collection: schedules, charges, payments, arrears, proposals."""
+
+
+@fees.command("setup")
+@click.argument("estate_slug")
+@click.argument("fee_year", type=int, required=False)
+@pass_cli
+def setup(cli: CliContext, estate_slug: str, fee_year: int | None) -> None:
+    """What ESTATE still lacks before money can be taken for FEE_YEAR (default: the newest
+    year with a schedule, else this year), each missing step with the command that takes
+    it — the staff home page's checklist (建账进度)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        s = setup_progress(session, estate, fee_year)
+    slug, year = estate_slug, s.fee_year
+    steward, member = "--user STEWARD", "--user COMMITTEE_MEMBER"
+    if s.households:
+        households = f"households: {s.households} imported"
+    else:
+        households = f"households: none (trustfund households import {slug} FILE {steward})"
+    if s.schedule_approved:
+        fee_schedule = f"fee schedule {year}: approved"
+    elif s.schedule_exists:
+        fee_schedule = (
+            f"fee schedule {year}: proposed, not approved "
+            f"(trustfund fees schedule approve {slug} {year} --hash … {member})"
+        )
+    else:
+        fee_schedule = (
+            f"fee schedule {year}: none (trustfund fees schedule propose {slug} {year} "
+            f"--component … --vacancy-percent … {steward})"
+        )
+    propose = f"trustfund books propose-opening {slug} --date … --fund … {steward}"
+    if s.books_open:
+        opening = f"books: open since {s.opened_on}"
+    elif s.opening_status == "pending":
+        opening = (
+            "books: not open; opening balances proposed, waiting for the committee "
+            f"(trustfund books decide {slug} {member})"
+        )
+    elif s.opening_status == "rejected":
+        opening = f"books: not open; opening balances rejected, propose them again ({propose})"
+    else:
+        opening = f"books: not open; opening balances not proposed ({propose})"
+    if s.charges_issued:
+        issued = f"charges {year}: issued"
+    else:
+        issued = f"charges {year}: not issued (trustfund fees charges issue {slug} {year})"
+    steps = [
+        (s.households > 0, households),
+        (s.schedule_approved, fee_schedule),
+        (s.books_open, opening),
+        (s.charges_issued, issued),
+    ]
+    click.echo(f"set-up of {slug} for fee year {year}:")
+    for done, text in steps:
+        click.echo(f"  {'✓' if done else '✗'} {text}")
+    click.echo(f"payments can be taken: {'yes' if s.ready else 'no'}")
 
 
 @fees.group("schedule")

@@ -84,6 +84,11 @@ def test_schedule_is_proposed_and_approved_by_two_people(settings: Settings) -> 
     )
     content_hash = proposed["content_hash"]
 
+    progress = cli.ok("fees", "setup", "lanyuan")  # the newest year with a schedule
+    assert "set-up of lanyuan for fee year 2025:" in progress
+    assert "✗ fee schedule 2025: proposed, not approved" in progress
+    assert "trustfund fees schedule approve lanyuan 2025" in progress
+    assert "opening balances not proposed" in progress
     early = cli.run("fees", "charges", "issue", "lanyuan", "2025", ok=False)
     assert early.exit_code == 1 and "not approved by the committee" in early.output
     own = cli.run(

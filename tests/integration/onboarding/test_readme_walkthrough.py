@@ -84,6 +84,11 @@ def test_the_readme_walkthrough_runs_as_written(
             variables[target] = result.stdout.splitlines()[0].split("\t")[0]
 
     assert variables["CODE"].startswith("H-")
+    progress = [o for o in outputs if o.startswith("set-up of lanyuan")]
+    assert len(progress) == 2
+    assert "✓ households: 20 imported" in progress[0]
+    assert "✗ books: not open" in progress[0] and "payments can be taken: no" in progress[0]
+    assert "✗" not in progress[1] and "payments can be taken: yes" in progress[1]
     paid = next(o for o in outputs if '"receipt_no": "2025-000001"' in o)
     assert '"amount": "200.00"' in paid
     pdf = tmp_path / "receipt-2025-000001.pdf"
