@@ -265,6 +265,11 @@ def payment_record(
             session, estate.id, data, actor_user_id=actor.user_id, idempotency_key=idempotency_key
         )
         _echo(result)
+    record_command(
+        cli.session_factory,
+        "fees payments record",
+        {"estate": estate_slug, "household": household_code, "amount": amount, "user": username},
+    )
 
 
 @payments_group.command("import")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+from litestar import Litestar
+from litestar.testing import TestClient
+
 from tests.integration.onboarding.helpers import (
     HOUSEHOLDS_FILE,
     PASSWORDS,
@@ -24,7 +27,9 @@ COMPONENTS = [
 ]
 
 
-def test_schedule_is_proposed_and_approved_by_two_people(settings: Settings) -> None:
+def test_schedule_is_proposed_and_approved_by_two_people(
+    settings: Settings, client: TestClient[Litestar]
+) -> None:
     cli = Cli.of(settings)
     installer_creates_admin(cli)
     cli.ok("estate", "create", "lanyuan", "--name", "兰苑小区")
@@ -148,3 +153,11 @@ def test_schedule_is_proposed_and_approved_by_two_people(settings: Settings) -> 
         ok=False,
     )
     assert unknown.exit_code == 1 and "No active user 'nobody'" in unknown.output
+
+    # Who did what from the command line is in the audit log the administrator reads.
+    token = cli.ok("user", "token", "admin", "--name", "audit").strip()
+    log = client.get("/api/v1/audit?limit=100", headers={"Authorization": f"Bearer {token}"})
+    assert log.status_code == 200, log.text
+    commands = {(r["action"], r["detail"].get("user")) for r in log.json() if r["method"] == "CLI"}
+    assert ("cli.fees_schedule_propose", "wangfang") in commands
+    assert ("cli.fees_schedule_approve", "lijun") in commands
