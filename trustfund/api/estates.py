@@ -6,17 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import admin_only, current_principal, estate_action, signed_in
+from trustfund.api.common import actor_id
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import NotAuthenticatedError
-from trustfund.estates import households, importer, schemas, service
+from trustfund.estates import changes, households, importer, schemas, service
 from trustfund.estates.columns import describe
 from trustfund.settings import Settings
 
@@ -155,7 +156,7 @@ class HouseholdsController(Controller):
         "/{code:str}",
         opt=estate_action(Action.READ),
         sync_to_thread=True,
-        summary="One household, with its occupancy history",
+        summary="One household, with its occupancy history and charges to review",
     )
     def get_household(
         self,
@@ -163,23 +164,106 @@ class HouseholdsController(Controller):
         estate: NamedDependency[Estate],
         code: FromPath[str],
     ) -> schemas.Household:
-        return households.get_household(db_session, estate, code)
+        return changes.get_household(db_session, estate, code)
+
+    @patch(
+        "/{code:str}",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Correct a household (address typo, area, owner name, phone)",
+        description=(
+            "Only the fields given change; `null` clears owner_name, phone or area_m2. The "
+            "code never changes. Each changed field is kept in the history (who, when, old → "
+            "new, `note`). Charges are not touched. 409 when the corrected address belongs "
+            "to another household; 422 names every bad field; 404 for a code of another estate."
+        ),
+    )
+    def correct_household(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: JSONBody[schemas.HouseholdPatch],
+    ) -> schemas.Household:
+        return changes.correct_household(db_session, estate, code, data, _actor(request))
 
     @post(
         "/{code:str}/occupancy",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
         summary="Record an occupancy change (adds a history row)",
-        description="409 when `effective_from` is not after the latest change.",
+        description=(
+            "409 when `effective_from` is not after the latest change (history is never "
+            "rewritten). Issued charges stay as issued: a change during a year changes the "
+            "next year's charge; one dated before a charged year's 1 January is listed in "
+            "`charges_to_review` (settle it by a refund)."
+        ),
     )
     def change_occupancy(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         code: FromPath[str],
         data: JSONBody[schemas.OccupancyChange],
     ) -> schemas.Household:
-        return households.change_occupancy(db_session, estate, code, data)
+        return changes.change_occupancy(db_session, estate, code, data, _actor(request))
+
+    @post(
+        "/{code:str}/move-out",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="The occupants move out: vacant from `on`",
+        description="Same rules as an occupancy change (409, charges); the owner stays.",
+    )
+    def move_out(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: JSONBody[schemas.MoveOut],
+    ) -> schemas.Household:
+        return changes.move_out(db_session, estate, code, data, _actor(request))
+
+    @post(
+        "/{code:str}/move-in",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Someone moves in from `on` (a new owner: give owner_name / phone)",
+        description=(
+            "Occupied from `on` if it was vacant; the owner's name and phone change when given. "
+            "422 when it is occupied already and no new owner is given."
+        ),
+    )
+    def move_in(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: JSONBody[schemas.MoveIn],
+    ) -> schemas.Household:
+        return changes.move_in(db_session, estate, code, data, _actor(request))
+
+    @get(
+        "/{code:str}/changes",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="The household's change history (who, when, old → new)",
+    )
+    def household_changes(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+    ) -> list[schemas.HouseholdChange]:
+        return changes.history(db_session, estate, code)
+
+
+def _actor(request: Request[Any, Any, Any]) -> changes.Actor:
+    return changes.Actor(actor_id(request), "api")
 
 
 CONTROLLERS: list[Any] = [EstatesController, HouseholdsController]

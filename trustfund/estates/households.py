@@ -2,7 +2,8 @@
 
 One household is added by ``add_household`` (flush only, composable) or ``create_household``
 (commits); many by the importer, which uses the same ``clean_household`` and ``AddressBook``
-so that a row of a file and a form on the page are judged by the same rules.
+so that a row of a file and a form on the page are judged by the same rules. Changes after
+that (corrections, moves, occupancy) are in ``trustfund.estates.changes``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from trustfund.db.models.estates import (
     Occupancy,
     Site,
 )
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import rules, schemas
 from trustfund.estates.occupancy import occupancy_on
 from trustfund.estates.service import today_in
@@ -339,7 +340,9 @@ def add_household(session: Session, estate: Estate, data: schemas.HouseholdCreat
     return household
 
 
-def _view(household: Household, on: date) -> schemas.Household:
+def view(household: Household, on: date, *, charges: list[int] | None = None) -> schemas.Household:
+    """The household as staff see it on ``on``; ``charges`` are its charges to review
+    (``trustfund.estates.changes.charges_to_review``), left empty in lists."""
     history = sorted(household.occupancies, key=lambda r: r.effective_from)
     return schemas.Household(
         code=household.code,
@@ -358,6 +361,7 @@ def _view(household: Household, on: date) -> schemas.Household:
         owner_name=household.owner_name,
         phone=household.phone,
         area_m2=household.area_m2,
+        charges_to_review=charges or [],
     )
 
 
@@ -367,53 +371,7 @@ def create_household(
     """``add_household`` and commit. Raises what ``add_household`` raises."""
     household = add_household(session, estate, data)
     session.commit()
-    return _view(household, today_in(estate))
-
-
-def _find(session: Session, estate: Estate, code: str) -> Household:
-    household = session.scalar(
-        select(Household)
-        .where(Household.estate_id == estate.id, Household.code == code)
-        .options(selectinload(Household.occupancies))
-    )
-    if household is None:
-        raise NotFoundError(f"No household {code!r} in {estate.slug!r}.")
-    return household
-
-
-def get_household(session: Session, estate: Estate, code: str) -> schemas.Household:
-    """Raises ``NotFoundError``."""
-    return _view(_find(session, estate, code), today_in(estate))
-
-
-def change_occupancy(
-    session: Session, estate: Estate, code: str, change: schemas.OccupancyChange
-) -> schemas.Household:
-    """Record that the household is ``change.status`` from ``change.effective_from`` on, by
-    adding a history row (earlier rows are never changed), and commit.
-
-    Raises ``NotFoundError``; ``ConflictError`` when the date is not after the latest row
-    (history is not rewritten); ``ValidationError`` when the status would not change.
-    """
-    household = _find(session, estate, code)
-    history = sorted(household.occupancies, key=lambda r: r.effective_from)
-    latest = history[-1]
-    if change.effective_from <= latest.effective_from:
-        reason = (
-            f"must be after {latest.effective_from.isoformat()}, the date of the latest "
-            "occupancy change; earlier history is never rewritten"
-        )
-        raise ConflictError(
-            f"effective_from {reason}", errors=[FieldError("effective_from", reason)]
-        )
-    if latest.status == change.status:
-        reason = f"the household is already {change.status.value} since {latest.effective_from}"
-        raise ValidationError(reason, errors=[FieldError("status", reason)])
-    household.occupancies.append(
-        HouseholdOccupancy(status=change.status, effective_from=change.effective_from)
-    )
-    session.commit()
-    return _view(household, today_in(estate))
+    return view(household, today_in(estate))
 
 
 def list_households(
@@ -482,5 +440,5 @@ def list_households(
         .offset((page - 1) * per_page)
     )
     return schemas.HouseholdPage(
-        items=[_view(x, on) for x in rows], total=total, page=page, per_page=per_page
+        items=[view(x, on) for x in rows], total=total, page=page, per_page=per_page
     )

@@ -73,6 +73,12 @@ class Household(BaseModel):
     owner_name: str | None
     phone: str | None
     area_m2: Decimal | None
+    charges_to_review: list[int] = Field(
+        default=[],
+        description="fee years whose issued charge was set by an occupancy the history no "
+        "longer shows (a change dated back before that year's 1 January). Issued charges "
+        "never change; settle the difference by a refund or an adjustment.",
+    )
 
 
 class HouseholdCreate(BaseModel):
@@ -92,6 +98,52 @@ class HouseholdCreate(BaseModel):
 class OccupancyChange(BaseModel):
     status: Occupancy
     effective_from: date
+    note: str = Field("", max_length=200, description="why (kept in the history)")
+
+
+class HouseholdPatch(BaseModel):
+    """A correction of a household: only the fields given change (``null`` clears owner
+    name, phone or area). The household code never changes."""
+
+    building: str | None = Field(None, description="幢, corrected address; e.g. `3`")
+    entrance: str | None = Field(None, description="单元")
+    room: str | None = Field(None, description="室")
+    site: str | None = Field(None, description="site of a building that is new to the estate")
+    owner_name: str | None = None
+    phone: str | None = None
+    area_m2: Decimal | str | None = None
+    note: str = Field("", max_length=200, description="why (kept in the history)")
+
+
+class MoveOut(BaseModel):
+    """The occupants leave: the household is vacant from ``on`` (the owner stays owner)."""
+
+    on: date
+    note: str = Field("", max_length=200)
+
+
+class MoveIn(BaseModel):
+    """Someone moves in from ``on``: the household is occupied from then; give
+    ``owner_name``/``phone`` when the unit has a new owner."""
+
+    on: date
+    owner_name: str | None = None
+    phone: str | None = None
+    note: str = Field("", max_length=200)
+
+
+class HouseholdChange(BaseModel):
+    """One change in a household's history (who, through what, when, old → new)."""
+
+    kind: str = Field(description="correct, move_in, move_out, occupancy or import")
+    field: str
+    old_value: str | None
+    new_value: str | None
+    effective_from: date | None
+    note: str
+    changed_by: str | None = Field(description="user name; null: the operator at the CLI")
+    via: str = Field(description="api, page, cli or import")
+    changed_at: datetime
 
 
 class HouseholdPage(BaseModel):

@@ -14,10 +14,12 @@ from trustfund.auth.principal import Membership, Principal, Role
 from trustfund.db.models.estates import Estate, HouseholdOccupancy, Occupancy
 from trustfund.db.session import make_session_factory
 from trustfund.errors import ConflictError, NotFoundError, ValidationError
-from trustfund.estates import households, schemas, service
+from trustfund.estates import changes, households, schemas, service
 from trustfund.estates.occupancy import occupancies_on
 from trustfund.estates.rules import CODE_RE
 from trustfund.settings import Settings
+
+CLI = changes.Actor(None, "cli")
 
 
 def new_household(**fields: object) -> schemas.HouseholdCreate:
@@ -118,35 +120,37 @@ def test_a_new_building_needs_a_site_once_there_are_several(
 def test_occupancy_changes_add_rows_and_never_rewrite(session: Session, estate: Estate) -> None:
     code = households.create_household(session, estate, new_household()).code
     change = schemas.OccupancyChange(status=Occupancy.VACANT, effective_from=date(2026, 3, 15))
-    after = households.change_occupancy(session, estate, code, change)
+    after = changes.change_occupancy(session, estate, code, change, CLI)
     assert [(r.status, r.effective_from) for r in after.occupancy_history] == [
         (Occupancy.OCCUPIED, date(2025, 1, 1)),
         (Occupancy.VACANT, date(2026, 3, 15)),
     ]
     with pytest.raises(ConflictError) as caught:
-        households.change_occupancy(
+        changes.change_occupancy(
             session,
             estate,
             code,
             schemas.OccupancyChange(status=Occupancy.OCCUPIED, effective_from=date(2026, 3, 1)),
+            CLI,
         )
     assert caught.value.errors[0].field == "effective_from"
     with pytest.raises(ValidationError, match="already vacant"):
-        households.change_occupancy(
+        changes.change_occupancy(
             session,
             estate,
             code,
             schemas.OccupancyChange(status=Occupancy.VACANT, effective_from=date(2026, 6, 1)),
+            CLI,
         )
     assert session.scalar(select(func.count(HouseholdOccupancy.id))) == 2
-    one = households.get_household(session, estate, code)
+    one = changes.get_household(session, estate, code)
     assert one.occupancy is Occupancy.VACANT
     assert one.occupancy_history == after.occupancy_history
 
 
 def test_unknown_household_is_not_found(session: Session, estate: Estate) -> None:
     with pytest.raises(NotFoundError):
-        households.get_household(session, estate, "H-ZZZZZZ")
+        changes.get_household(session, estate, "H-ZZZZZZ")
 
 
 def test_list_households_filters_and_pages(session: Session, estate: Estate) -> None:

@@ -121,3 +121,27 @@ class HouseholdOccupancy(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="occupancies")
+
+
+class HouseholdChange(Base):
+    """One change to a household after it was added: who (``changed_by``, ``None`` for the
+    installation's operator at the command line), through what (``via``: api, page, cli or
+    import), when, and the field's value before and after — one row per field changed.
+
+    Append-only like the occupancy history: rows are added, never updated or deleted, so a
+    steward cannot quietly change who owes what and erase the trace. Owner names and phones
+    in ``old_value``/``new_value`` are personal data, shown to staff only."""
+
+    __tablename__ = "household_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(String(200), default=None)
+    new_value: Mapped[str | None] = mapped_column(String(200), default=None)
+    effective_from: Mapped[date | None] = mapped_column(Date, default=None)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    via: Mapped[str] = mapped_column(String(10))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

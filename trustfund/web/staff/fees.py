@@ -20,7 +20,7 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, TrustfundError
-from trustfund.estates import households, service
+from trustfund.estates import changes, households, service
 from trustfund.fees import payments, reports
 from trustfund.fees.rules import parse_method
 from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
@@ -142,7 +142,7 @@ class StewardPagesController(Controller):
         estate: NamedDependency[Estate],
         code: FromPath[str],
     ) -> Template:
-        household = households.get_household(db_session, estate, code)
+        household = changes.get_household(db_session, estate, code)
         accounts = _accounts(db_session, estate, code)
         return self._household(
             request, db_session, estate, household, accounts, _default_payment(accounts)
@@ -188,7 +188,7 @@ class StewardPagesController(Controller):
         data: URLEncodedBody[PaymentForm],
     ) -> Response[Any]:
         """Record the payment (one receipt), then show the receipt to print or share."""
-        household = households.get_household(db_session, estate, code)
+        household = changes.get_household(db_session, estate, code)
         errors: dict[str, str] = {}
         try:
             method = parse_method(data.method)  # the select's value, or a Chinese alias
@@ -248,7 +248,7 @@ class StewardPagesController(Controller):
         receipt = payments.receipt_view(
             db_session, payments.get_receipt(db_session, estate.id, receipt_no)
         )
-        household = households.get_household(db_session, estate, receipt["household_code"])
+        household = changes.get_household(db_session, estate, receipt["household_code"])
         check_path = f"/r/{estate.slug}/{receipt_no}"
         return page(
             request,
