@@ -4,9 +4,9 @@ and nowhere public)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlalchemy.orm import Session
@@ -141,16 +141,33 @@ class HouseholdsController(Controller):
             "422 problem lists every bad cell as `rows[N].field` (N = spreadsheet row, header "
             "is row 1). A header cell that is not one of the columns below is refused (422, "
             "field `columns`, naming it). Re-importing the same file creates nothing (rows "
-            "that match count as `unchanged`).\n\n" + describe(importer.COLUMNS)
+            "that match count as `unchanged`); a row that differs from an existing household "
+            "is refused — unless `mode=update`: then the answer (200) is a preview listing "
+            "each change (row, code, address, field, old → new) and the households to add, "
+            "with a `token`; nothing is written. Send the same file with `mode=update&"
+            "confirm=<token>` to apply exactly that (201; 409 if the file or the households "
+            "changed since). In update mode an empty cell leaves the value as it is; applied "
+            "changes are kept in each household's history.\n\n" + describe(importer.COLUMNS)
         ),
     )
     def import_households(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         data: MultipartBody[dict[str, Any]],
-    ) -> schemas.ImportResult:
-        return importer.import_households(db_session, estate, *form_file(data))
+        mode: FromQuery[Literal["create", "update"]] = "create",
+        confirm: FromQuery[str | None] = None,
+    ) -> Response[schemas.ImportResult]:
+        result = importer.import_households(
+            db_session,
+            estate,
+            *form_file(data),
+            update=mode == "update",
+            confirm=confirm,
+            actor=_actor(request),
+        )
+        return Response(result, status_code=201 if result.applied else 200)
 
     @get(
         "/{code:str}",

@@ -24,6 +24,7 @@ Missing sites and buildings are created.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, replace
@@ -33,9 +34,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trustfund.db.models.estates import Estate
+from trustfund.db.models.estates import Estate, Household, HouseholdOccupancy, Occupancy
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import rules
+from trustfund.estates.changes import Actor, record
 from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.households import (
     BAD_ENCODING,
@@ -46,7 +48,8 @@ from trustfund.estates.households import (
     differences,
     label,
 )
-from trustfund.estates.schemas import ImportResult
+from trustfund.estates.occupancy import occupancy_on
+from trustfund.estates.schemas import ImportChange, ImportResult
 from trustfund.estates.service import today_in
 
 #: The columns of a household register, in the order the sample file has them.
@@ -247,12 +250,81 @@ def address_key(raw: dict[str, Any]) -> tuple[str, str, str] | None:
         return None
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """One field of an existing household that a row of an update import changes."""
+
+    row: int
+    household: Household
+    field: str
+    old: str | None
+    new: str | None
+    effective_from: date | None = None
+
+    def view(self) -> ImportChange:
+        h = self.household
+        return ImportChange(
+            row=self.row,
+            code=h.code,
+            address=f"{h.building.number}幢{h.entrance}单元{h.room}室",
+            field=self.field,
+            old=self.old,
+            new=self.new,
+            effective_from=self.effective_from,
+        )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def row_changes(
+    number: int, existing: Household, row: CleanHousehold, given: set[str]
+) -> tuple[list[RowChange], str | None]:
+    """What an update import changes in ``existing`` (only cells that are not empty), or
+    the reason the row cannot be applied (an occupancy change not after the latest one)."""
+    found: list[RowChange] = []
+    for field in ("owner_name", "phone", "area_m2"):
+        old, new = getattr(existing, field), getattr(row, field)
+        if field in given and old != new:
+            found.append(RowChange(number, existing, field, _text(old), _text(new)))
+    if occupancy_on(existing, row.since) != row.status:
+        latest = max(existing.occupancies, key=lambda r: r.effective_from)
+        if row.since <= latest.effective_from:
+            return [], (
+                f"{label('occupancy')} is {occupancy_on(existing, row.since).value} on "
+                f"{row.since}, not {row.status.value}; a change must take effect after "
+                f"{latest.effective_from} (the latest change): write that date in "
+                f"{label('since')}"
+            )
+        found.append(
+            RowChange(
+                number,
+                existing,
+                "occupancy",
+                latest.status.value,
+                row.status.value,
+                effective_from=row.since,
+            )
+        )
+    return found, None
+
+
 def check_rows(
-    book: AddressBook, table: Table, columns: dict[int, str], *, today: date
-) -> tuple[list[CleanHousehold], int, list[FieldError]]:
+    book: AddressBook,
+    table: Table,
+    columns: dict[int, str],
+    *,
+    today: date,
+    update: bool = False,
+) -> tuple[list[CleanHousehold], int, list[RowChange], list[FieldError]]:
     """Every check, over every row: cells, duplicates in the file and against the estate,
-    sites of buildings. Returns the rows to create, the count of unchanged rows and errors."""
+    sites of buildings. Returns the rows to create, the count of unchanged rows, the changes
+    to existing households (``update`` only; without it a difference is an error) and the
+    errors."""
     errors: list[FieldError] = []
+    changes: list[RowChange] = []
+    given_of: dict[int, set[str]] = {}
     cleaned: list[tuple[int, CleanHousehold]] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, cells in table.rows:
@@ -260,6 +332,7 @@ def check_rows(
         for index, field in columns.items():
             value = cells[index] if index < len(cells) else None
             raw[field] = value.strip() if isinstance(value, str) else value
+        given_of[number] = {f for f, v in raw.items() if cell_text(v) is not None}
         clean, problems = clean_household(raw, today=today)
         errors.extend(FieldError(f"rows[{number}].{f}", reason) for f, reason in problems)
         key = clean.key if clean is not None else address_key(raw)
@@ -306,30 +379,93 @@ def check_rows(
         if existing is None:
             to_create.append(row)
             continue
+        if update:
+            found, problem = row_changes(number, existing, row, given_of[number])
+            if problem:
+                errors.append(FieldError(f"{where}.occupancy", problem))
+            elif found:
+                changes.extend(found)
+            else:
+                unchanged += 1
+            continue
         diff = differences(existing, row)
         if diff:
             errors.append(
                 FieldError(
                     f"{where}.room",
                     f"{label('room')}: {row.address} already exists as household "
-                    f"{existing.code} and differs ({'; '.join(diff)}); change it on the "
-                    "household's page, not by import",
+                    f"{existing.code} and differs ({'; '.join(diff)}); import with update "
+                    "mode to change it (preview first), or change it on the household's page",
                 )
             )
         else:
             unchanged += 1
-    return to_create, unchanged, errors
+    return to_create, unchanged, changes, errors
+
+
+def preview_token(
+    estate: Estate, data: bytes, to_create: list[CleanHousehold], changes: list[RowChange]
+) -> str:
+    """What an update preview showed, as a token: the file, the households to add and each
+    change with its old value — so a changed file or register no longer matches it."""
+    digest = hashlib.sha256()
+    digest.update(f"{estate.id}\n".encode())
+    digest.update(hashlib.sha256(data).digest())
+    for row in to_create:
+        digest.update(f"+{row.address}\n".encode())
+    for c in changes:
+        line = f"{c.household.code}|{c.field}|{c.old}|{c.new}|{c.effective_from}\n"
+        digest.update(line.encode())
+    return digest.hexdigest()[:32]
+
+
+def _apply(session: Session, changes: list[RowChange], actor: Actor) -> None:
+    for c in changes:
+        h = c.household
+        if c.field == "occupancy":
+            assert c.new is not None and c.effective_from is not None
+            h.occupancies.append(
+                HouseholdOccupancy(status=Occupancy(c.new), effective_from=c.effective_from)
+            )
+        else:
+            value = rules.clean_area(c.new) if c.field == "area_m2" else c.new
+            setattr(h, c.field, value)
+        record(
+            session,
+            h,
+            actor,
+            "import",
+            c.field,
+            c.old,
+            c.new,
+            effective_from=c.effective_from,
+            note=f"row {c.row}",
+        )
 
 
 def import_households(
-    session: Session, estate: Estate, data: bytes, filename: str = ""
+    session: Session,
+    estate: Estate,
+    data: bytes,
+    filename: str = "",
+    *,
+    update: bool = False,
+    confirm: str | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Check the whole file, then create every new household (and missing sites and
     buildings) in one transaction, and commit.
 
+    ``update``: rows of existing households may change them. Without ``confirm`` nothing is
+    written and the answer is the preview (``applied`` false, with its ``token``); with the
+    preview's token the same changes are applied and recorded in the history as ``actor``.
+
     Raises ``ValidationError`` listing every bad row, field and reason (nothing written);
-    ``ConflictError`` if a concurrent change took an address or code first (nothing written).
+    ``ConflictError`` if a concurrent change took an address or code first, or ``confirm``
+    is not the token of what the file would do now (nothing written).
     """
+    if confirm is not None and not update:
+        raise ValidationError.field("confirm", "confirm applies an update preview: use mode=update")
     table = read_table(data, filename)
     if len(table.rows) > MAX_ROWS:
         raise ValidationError.field("file", f"more than {MAX_ROWS} rows; split the file")
@@ -339,7 +475,9 @@ def import_households(
         )
     columns = map_header(table.header)
     book = AddressBook(session, estate)
-    to_create, unchanged, errors = check_rows(book, table, columns, today=today_in(estate))
+    to_create, unchanged, changes, errors = check_rows(
+        book, table, columns, today=today_in(estate), update=update
+    )
     if errors:
         bad_rows = sorted(
             {e.field.split("]")[0] + "]" for e in errors if e.field.startswith("rows[")}
@@ -349,8 +487,31 @@ def import_households(
             "Rows are numbered as in the spreadsheet (the header is row 1).",
             errors=errors,
         )
+    token = preview_token(estate, data, to_create, changes) if update else None
+    result = ImportResult(
+        rows=len(table.rows),
+        created=len(to_create),
+        unchanged=unchanged,
+        sites_created=0,
+        buildings_created=0,
+        changed=len({c.household.code for c in changes}),
+        changes=[c.view() for c in changes],
+        new_households=[row.address for row in to_create],
+        token=token,
+        applied=not update or confirm is not None,
+    )
+    if not result.applied:
+        session.rollback()
+        return result
+    if confirm is not None and confirm != token:
+        raise ConflictError(
+            "The file or the households changed since the preview; nothing was imported. "
+            "Preview again.",
+            errors=[FieldError("confirm", "not the token of what this file would do now")],
+        )
     for row in to_create:
         book.add(row)
+    _apply(session, changes, actor or Actor(None, "cli"))
     try:
         session.flush()
     except IntegrityError:
@@ -360,10 +521,6 @@ def import_households(
             "nothing was imported. Import the file again."
         ) from None
     session.commit()
-    return ImportResult(
-        rows=len(table.rows),
-        created=len(to_create),
-        unchanged=unchanged,
-        sites_created=book.sites_created,
-        buildings_created=book.buildings_created,
+    return result.model_copy(
+        update={"sites_created": book.sites_created, "buildings_created": book.buildings_created}
     )

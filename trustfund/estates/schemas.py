@@ -153,12 +153,31 @@ class HouseholdPage(BaseModel):
     per_page: int
 
 
+class ImportChange(BaseModel):
+    """One field of an existing household changed by a row of an update import."""
+
+    row: int = Field(description="spreadsheet row (the header is row 1)")
+    code: str
+    address: str
+    field: str = Field(description="owner_name, phone, area_m2 or occupancy")
+    old: str | None
+    new: str | None
+    effective_from: date | None = Field(description="occupancy changes: from when")
+
+
 class ImportResult(BaseModel):
-    """What an import did. Re-importing the same file creates nothing: rows that match an
-    existing household exactly count as ``unchanged``."""
+    """What an import did (or, for an update preview, would do). Re-importing the same file
+    creates nothing: rows that match an existing household exactly count as ``unchanged``."""
 
     rows: int
     created: int
     unchanged: int
     sites_created: int
     buildings_created: int
+    changed: int = Field(0, description="existing households changed (update mode)")
+    changes: list[ImportChange] = Field(default=[], description="update mode: each change")
+    new_households: list[str] = Field(default=[], description="addresses added")
+    token: str | None = Field(
+        None, description="update mode: send it back as `confirm` to apply this preview"
+    )
+    applied: bool = Field(True, description="false for an update preview (nothing written)")

@@ -73,6 +73,11 @@ def test_steward_imports_a_file_and_reads_owners(
         "unchanged": 0,
         "sites_created": 1,
         "buildings_created": 1,
+        "changed": 0,
+        "changes": [],
+        "new_households": ["3幢1单元101室", "3幢1单元102室"],
+        "token": None,
+        "applied": True,
     }
     page = client.get(url, params={"occupancy": "vacant"}, headers=steward).json()
     assert page["total"] == 1 and page["items"][0]["room"] == "102"
