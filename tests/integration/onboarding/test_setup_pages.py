@@ -138,6 +138,10 @@ def test_staff_pages_take_a_new_estate_to_its_charges(
     assert status == 422
     assert re.search(r'id="e-maintenance_amount"[^>]*>必须大于零', text), text
     assert client.get("/staff/lanyuan/fee-schedules/2025").status_code == 404
+    status, _, text = post_form(
+        client, "/staff/lanyuan/fee-schedules/new", csrf, **{**fields, "fee_year": "1925"}
+    )
+    assert status == 422 and re.search(r'id="e-fee_year"[^>]*>年度须在 2000 到 2100 之间', text)
 
     fields["maintenance_amount"] = "90.00"
     status, where, _ = post_form(client, "/staff/lanyuan/fee-schedules/new", csrf, **fields)

@@ -518,6 +518,10 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     # setting up fee collection (schedule form, charges)
     (re.compile(r"at least one component is required"), lambda m: "至少填写一个收费项目"),
+    (
+        re.compile(r"must be a year between (\d+) and (\d+)"),
+        lambda m: f"年度须在 {m[1]} 到 {m[2]} 之间",
+    ),
     (re.compile(r"each fund may appear only once"), lambda m: "每个基金只能出现一次"),
     (
         re.compile(r"a percentage 0–100 with at most 2 decimals"),
