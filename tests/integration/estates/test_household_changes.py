@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.integration.estates.public_setup import Headers, Installation
-from tests.integration.estates.test_import_samples import charges_ready, upload
+from tests.integration.estates.test_import_samples import charges_ready, estate_with_register
 from tests.integration.fees.test_api import SCHEDULE
 
 H = "/api/v1/estates/yh/households"
@@ -17,13 +17,8 @@ H = "/api/v1/estates/yh/households"
 @pytest.fixture
 def yh(installation: Installation) -> tuple[Installation, Headers, Headers]:
     """Estate ``yh`` with the sample register; its steward and a committee member."""
-    tf = installation
-    tf.estate("yh")
-    steward = tf.person("steward", "steward", "yh")
-    committee = tf.person("committee", "committee", "yh")
-    done = tf.client.post(f"{H}/import", files=upload("households.csv"), headers=steward)
-    assert done.status_code == 201, done.text
-    return tf, steward, committee
+    steward, committee = estate_with_register(installation)
+    return installation, steward, committee
 
 
 def code_at(tf: Installation, headers: Headers, building: str, room: str, slug: str = "yh") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.integration.estates.public_setup import Headers, Installation
-from tests.integration.estates.test_import_samples import charges_ready, upload
+from tests.integration.estates.test_import_samples import charges_ready, estate_with_register
 
 
 def post_file(tf: Installation, url: str, text: str, headers: Headers, **params: str) -> Any:
@@ -25,13 +25,7 @@ def post_file(tf: Installation, url: str, text: str, headers: Headers, **params:
 def estate(installation: Installation) -> tuple[Installation, Headers]:
     """Estate ``yh`` with the sample register imported and 2026 charges issued."""
     tf = installation
-    tf.estate("yh")
-    steward = tf.person("steward", "steward", "yh")
-    committee = tf.person("committee", "committee", "yh")
-    done = tf.client.post(
-        "/api/v1/estates/yh/households/import", files=upload("households.csv"), headers=steward
-    )
-    assert done.status_code == 201, done.text
+    steward, committee = estate_with_register(tf)
     charges_ready(tf, "yh", steward, committee)
     return tf, steward
 

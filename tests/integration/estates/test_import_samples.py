@@ -31,6 +31,21 @@ def upload(name: str) -> dict[str, Any]:
     return {"file": (path.name, path.read_bytes(), MIME[path.suffix[1:]])}
 
 
+def estate_with_register(tf: Installation, slug: str = "yh") -> tuple[Headers, Headers]:
+    """Estate ``slug`` with the sample register imported by its steward; the steward's and a
+    committee member's headers."""
+    tf.estate(slug)
+    steward = tf.person("steward", "steward", slug)
+    committee = tf.person("committee", "committee", slug)
+    done = tf.client.post(
+        f"/api/v1/estates/{slug}/households/import",
+        files=upload("households.csv"),
+        headers=steward,
+    )
+    assert done.status_code == 201, done.text
+    return steward, committee
+
+
 def register(tf: Installation, slug: str, steward: Headers) -> list[dict[str, Any]]:
     listed = tf.client.get(
         f"/api/v1/estates/{slug}/households", params={"on": "2026-06-01"}, headers=steward

@@ -19,6 +19,7 @@ from trustfund.web.staff import (
     fees,
     goods,
     home,
+    households,
     schedules,
     workorders,
 )
@@ -28,6 +29,7 @@ HANDLERS: list[Any] = [
     *home.CONTROLLERS,
     *books.CONTROLLERS,
     *fees.CONTROLLERS,
+    *households.CONTROLLERS,
     *claims.CONTROLLERS,
     *workorders.CONTROLLERS,
     *goods.CONTROLLERS,

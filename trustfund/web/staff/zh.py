@@ -547,6 +547,31 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"(?:its ledger text|cannot be written into the ledger).*"),
         lambda m: "无法写入账本，请修改（去掉特殊字符）",
     ),
+    # --- households after import (trustfund.estates.changes) --------------------------------
+    (
+        re.compile(
+            r"must be after (\S+), the date of the latest occupancy change; earlier history is "
+            r"never rewritten"
+        ),
+        lambda m: f"须晚于 {m[1]}（上一次入住状态变更的日期）；已有记录不能改写",
+    ),
+    (
+        re.compile(r"the household is already (\w+) since (\S+)"),
+        lambda m: f"这一户自 {m[2]} 起已经是{OCCUPANCY_NAMES.get(m[1], m[1])}",
+    ),
+    (
+        re.compile(r"the household is already occupied since (\S+); give the new owner.*"),
+        lambda m: f"这一户自 {m[1]} 起已经在住：如是新业主，请填写业主姓名或电话",
+    ),
+    (re.compile(r"(\S+) already exists"), lambda m: f"{m[1]} 已是另一户，不能改成这个地址"),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' must be more than 0 and at most (\S+) m²"),
+        lambda m: f"{m[1]}须大于 0、不超过 {m[4]} 平方米",
+    ),
+    (
+        re.compile(r"(.+) \((\w+)\) '(.*)' has more than two decimals"),
+        lambda m: f"{m[1]}最多两位小数",
+    ),
     # --- import columns, addresses and payment methods (trustfund.estates.columns) ----------
     (
         re.compile(r"unknown column '(.*)' \(column (\w+)\); accepted columns: .*"),
