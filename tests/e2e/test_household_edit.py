@@ -21,7 +21,7 @@ SAMPLE = Path(__file__).parents[2] / "docs" / "samples" / "households.csv"
 
 
 def test_steward_imports_then_corrects_a_household_on_a_phone(
-    live_server: LiveServer, phone: Page
+    live_server: LiveServer, phone: Page, tmp_path: Path
 ) -> None:
     server = live_server
     with server.session() as s:
@@ -35,6 +35,19 @@ def test_steward_imports_then_corrects_a_household_on_a_phone(
     phone.set_input_files("#f-file", str(SAMPLE))
     phone.click("button:has-text('导入')")
     expect(phone.locator("[role=status]")).to_contain_text("新增 8 户")
+
+    # the same register again, one owner's name corrected: preview, then confirm
+    corrected = tmp_path / "households.csv"
+    corrected.write_text(SAMPLE.read_text(encoding="utf-8").replace("王芳", "王芳芳"), "utf-8")
+    phone.goto(server.url + "/staff/xinhe/import")
+    phone.check("input[name=mode][value=update]")
+    phone.set_input_files("#f-file", str(corrected))
+    phone.click("button:has-text('导入')")
+    expect(phone.locator("#preview")).to_contain_text("业主：王芳 → 王芳芳")
+    expect(phone.locator("#preview")).to_contain_text("尚未写入")
+    fits(phone, server, "import-update-preview")
+    phone.click("button:has-text('确认更新')")
+    expect(phone.locator("[role=status]")).to_contain_text("更新 1 户")
 
     phone.goto(server.url + "/staff/xinhe/households?building=3")
     phone.click("text=502")

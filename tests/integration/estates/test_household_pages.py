@@ -71,3 +71,61 @@ def test_steward_corrects_and_changes_occupancy_on_the_page(installation: Instal
         ).status_code
         == 403
     )
+
+
+def test_register_update_on_the_import_page_previews_then_applies(
+    installation: Installation,
+) -> None:
+    import base64
+    import re
+
+    from tests.integration.estates.test_import_update import BARE, FULL, as_file
+
+    tf = installation
+    tf.estate("yh")
+    steward = tf.person("steward", "steward", "yh")
+    first = tf.client.post("/staff/yh/import", files=as_file(BARE), headers=steward)
+    assert first.status_code == 200 and "新增 8 户" in first.text
+
+    preview = tf.client.post(
+        "/staff/yh/import", data={"mode": "update"}, files=as_file(FULL), headers=steward
+    )
+    assert preview.status_code == 200, preview.text
+    assert "预览：register.csv（尚未写入）" in preview.text
+    assert "将新增 0 户，更新 8 户" in preview.text
+    assert "业主：— → 王芳" in preview.text
+    items = tf.client.get("/api/v1/estates/yh/households", headers=steward).json()["items"]
+    assert {h["owner_name"] for h in items} == {None}  # a preview writes nothing
+
+    def hidden(name: str) -> str:
+        found = re.search(rf'name="{name}" value="([^"]*)"', preview.text)
+        assert found is not None, name
+        return found[1]
+
+    confirm = {
+        "mode": "update",
+        "confirm": hidden("confirm"),
+        "filename": hidden("filename"),
+        "payload": hidden("payload"),
+    }
+    assert base64.b64decode(confirm["payload"]) == as_file(FULL)["file"][1]
+    forged = dict(confirm, payload=base64.b64encode(as_file(BARE)["file"][1]).decode())
+
+    def multipart(fields: dict[str, str]) -> dict[str, tuple[None, str]]:
+        """The confirm form as a browser sends it (multipart, fields only)."""
+        return {name: (None, value) for name, value in fields.items()}
+
+    refused = tf.client.post("/staff/yh/import", files=multipart(forged), headers=steward)
+    assert refused.status_code == 409 and "请重新选择文件预览" in refused.text
+
+    applied = tf.client.post("/staff/yh/import", files=multipart(confirm), headers=steward)
+    assert applied.status_code == 200, applied.text
+    assert "更新 8 户" in applied.text
+    items = tf.client.get("/api/v1/estates/yh/households", headers=steward).json()["items"]
+    assert items[0]["owner_name"] == "王芳"
+    changes = tf.client.get(
+        f"/api/v1/estates/yh/households/{items[0]['code']}/changes", headers=steward
+    ).json()
+    assert {(c["kind"], c["via"], c["changed_by"]) for c in changes} == {
+        ("import", "page", "steward")
+    }

@@ -3,6 +3,7 @@ errors are shown in a table (nothing is imported while any row is bad)."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,11 @@ from trustfund.auth.schemas import MembershipCreate, UserCreate
 from trustfund.db.models.estates import Estate
 from trustfund.errors import TrustfundError
 from trustfund.estates import importer, schemas, service
+from trustfund.estates.changes import Actor
 from trustfund.settings import Settings
 from trustfund.web.staff import zh
-from trustfund.web.staff.common import field_errors, keep_unknown, page
+from trustfund.web.staff.common import field_errors, keep_unknown, page, principal_of
+from trustfund.web.staff.households import CHANGE_FIELD_NAMES
 
 ESTATE_FIELDS = {"slug", "name", "address", "community", "street_office"}
 USER_FIELDS = {"username", "display_name", "password"}
@@ -57,6 +60,12 @@ class MembershipForm(BaseModel):
 @dataclass
 class ImportForm:
     file: UploadFile | None = None
+    #: "update": rows of existing households may change them (preview first)
+    mode: str = ""
+    #: applying a preview: its token, and the previewed file carried back in the form
+    confirm: str = ""
+    payload: str = ""
+    filename: str = ""
 
 
 class AdminPagesController(Controller):
@@ -273,9 +282,22 @@ class ImportPagesController(Controller):
         estate: NamedDependency[Estate],
         data: MultipartBody[ImportForm],
     ) -> Template:
-        """All rows or none: a bad file answers 422 with a table of row, column and reason."""
+        """All rows or none: a bad file answers 422 with a table of row, column and reason.
+        In update mode the first answer is a preview of every change; its confirm form
+        carries the same file back (base64) with the preview's token, and the service applies
+        it only if the token still matches (409 otherwise)."""
+        update = data.mode == "update"
         upload = data.file
-        if upload is None or not upload.filename:
+        filename = data.filename
+        content: bytes | None = None
+        if data.confirm and data.payload:
+            try:
+                content = base64.b64decode(data.payload, validate=True)
+            except ValueError:
+                content = None
+        elif upload is not None and upload.filename:
+            content, filename = upload.file.read(), upload.filename
+        if content is None:
             return page(
                 request,
                 "staff/import.html",
@@ -285,20 +307,30 @@ class ImportPagesController(Controller):
                 rows=[],
                 error="请选择要导入的 CSV 或 Excel 文件。",
             )
+        actor = Actor(principal_of(request).user_id, "page")
         try:
             result = importer.import_households(
-                db_session, estate, upload.file.read(), upload.filename
+                db_session,
+                estate,
+                content,
+                filename,
+                update=update,
+                confirm=data.confirm or None,
+                actor=actor,
             )
         except TrustfundError as exc:
             db_session.rollback()
             rows = [_row_error(e.field, e.reason) for e in exc.errors]
             rows.sort(key=lambda r: (r["row"] or 0, r["column"]))
             bad_rows = len({r["row"] for r in rows if r["row"] is not None})
-            message = (
-                f"{bad_rows} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。"
-                if bad_rows
-                else "文件无法导入。"
-            )
+            if exc.status_code == 409:
+                message = "预览之后文件或住户资料有变动，没有写入任何内容。请重新选择文件预览。"
+            elif bad_rows:
+                message = (
+                    f"{bad_rows} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。"
+                )
+            else:
+                message = "文件无法导入。"
             return page(
                 request,
                 "staff/import.html",
@@ -307,7 +339,7 @@ class ImportPagesController(Controller):
                 result=None,
                 rows=rows,
                 error=message,
-                filename=upload.filename,
+                filename=filename,
             )
         return page(
             request,
@@ -316,7 +348,9 @@ class ImportPagesController(Controller):
             result=result,
             rows=[],
             error=None,
-            filename=upload.filename,
+            filename=filename,
+            payload=base64.b64encode(content).decode() if not result.applied else "",
+            field_names=CHANGE_FIELD_NAMES,
         )
 
 
