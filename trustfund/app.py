@@ -13,7 +13,6 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.logging.config import StructLoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPI, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,6 +23,7 @@ from trustfund import web
 from trustfund.api import ROUTE_HANDLERS
 from trustfund.api.access import access_guard, public
 from trustfund.api.deps import DEPENDENCIES
+from trustfund.api.headers import HtmlPolicyMiddleware, SwaggerPage, add_security_headers
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.problems import EXCEPTION_HANDLERS
 from trustfund.api.requests import TrustfundRequest
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         path="/schema",
         openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
         render_plugins=[
-            SwaggerRenderPlugin(
+            SwaggerPage(  # started by a script file: the CSP allows no inline script
                 path="/swagger",
                 js_url=f"{VENDOR}/swagger-ui-bundle.js",
                 css_url=f"{VENDOR}/swagger-ui.css",
@@ -187,9 +187,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[
+            HtmlPolicyMiddleware(),  # CSP of HTML pages: their own <style> hashes
             PrincipalMiddleware(),  # also the request log (no headers, no cookies)
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],  # nosniff, no framing, CSP: every response
         request_class=TrustfundRequest,  # JSON bodies nested too deeply: 422
         openapi_config=openapi,
         template_config=TemplateConfig(

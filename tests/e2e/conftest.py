@@ -113,8 +113,25 @@ def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    violations = csp_violations(page)
     yield page
     context.close()
+    assert not violations, f"the Content-Security-Policy refused parts of a page: {violations}"
+
+
+def csp_violations(page: Page) -> list[str]:
+    """Collects what the page's Content-Security-Policy refused (Chromium reports each as a
+    console error): a page that works only with an inline script or style would break."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return found
 
 
 @pytest.fixture(scope="session", autouse=True)

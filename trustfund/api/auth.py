@@ -42,8 +42,9 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError, RateLimitedError
 from trustfund.settings import Settings
 
-#: Sign-in needs no CSRF token (there is no session yet); it is rate limited instead.
-LOGIN_OPT = {**public(), "csrf_exempt": True}
+#: Sign-in needs no CSRF token (there is no session yet); it is rate limited instead, and a
+#: browser may only post it from our own pages (login CSRF, ``middleware.same_origin``).
+LOGIN_OPT = {**public(), "csrf_exempt": True, "same_origin_only": True}
 
 
 def _principal(request: Request[Any, Any, Any]) -> Principal:
@@ -99,11 +100,18 @@ class AuthController(Controller):
     ) -> Response[SignedInOut]:
         """Sets the ``tf_session`` cookie. Send the returned ``csrf_token`` as
         ``X-CSRF-Token`` on every write made with the cookie. 401 on a wrong name or
-        password; 429 after too many failures."""
+        password; 429 after too many failures (with ``Retry-After``); 403 when a browser
+        posts it from another site (``Origin`` or ``Sec-Fetch-Site``)."""
         result = _sign_in(request, db_session, settings, data)
         return Response(result.answer, cookies=[_session_cookie(settings, result.token)])
 
-    @post("/logout", opt=signed_in(), sync_to_thread=True, status_code=204, summary="Sign out")
+    @post(
+        "/logout",
+        opt={**signed_in(), "same_origin_only": True},
+        sync_to_thread=True,
+        status_code=204,
+        summary="Sign out",
+    )
     def logout(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[None]:
@@ -291,7 +299,12 @@ class LoginPagesController(Controller):
             cookies=[_session_cookie(settings, result.token)],
         )
 
-    @post("/logout", opt=public(), sync_to_thread=True, status_code=HTTP_303_SEE_OTHER)
+    @post(
+        "/logout",
+        opt={**public(), "same_origin_only": True},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
     def logout_form(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Redirect:

@@ -6,7 +6,8 @@
 - Cookie-authenticated writes (POST/PUT/PATCH/DELETE) must carry the session's CSRF token in
   the ``X-CSRF-Token`` header or a ``csrf_token`` form field; token-authenticated requests
   need none (a browser never adds the header by itself). Routes with ``opt["csrf_exempt"]``
-  (sign-in) skip the check.
+  (sign-in) skip the check. Routes with ``opt["same_origin_only"]`` (sign-in and sign-out)
+  refuse writes a browser sent from another site (``same_origin``: login CSRF).
 - Writes to the audit log, each in its own transaction, before the response is complete:
   every successful write (unsafe method, status below 400) and every refusal (marked by
   access control, or any 401/403/429).
@@ -24,6 +25,7 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 import structlog
@@ -167,16 +169,29 @@ class PrincipalMiddleware(ASGIMiddleware):
         if credentials is not None and slug is not None:
             scope[ESTATE_KEY] = (slug, estate)  # type: ignore[literal-required]
 
-        if method in UNSAFE_METHODS and credentials is not None and credentials.kind == "session":
-            handler = scope.get("route_handler")
-            exempt = handler is not None and handler.opt.get("csrf_exempt") is True
-            if not exempt and not await self._csrf_ok(request, headers, credentials):
-                try:
-                    deny(request, PermissionDeniedError("CSRF token missing or wrong."), csrf=True)
-                except PermissionDeniedError:
-                    await anyio.to_thread.run_sync(write, 403, audit_log.DENIED, audit.denied or {})
-                    log_request(403, credentials)
-                    raise
+        async def refuse(reason: str) -> None:
+            """Deny the request (403), audited and logged before the error goes out."""
+            try:
+                deny(request, PermissionDeniedError(reason), csrf=True)
+            except PermissionDeniedError:
+                await anyio.to_thread.run_sync(write, 403, audit_log.DENIED, audit.denied or {})
+                log_request(403, credentials)
+                raise
+
+        handler = scope.get("route_handler")
+        if method in UNSAFE_METHODS and handler is not None:
+            settings = scope["app"].state.settings
+            if handler.opt.get("same_origin_only") is True and not same_origin(
+                headers, settings.public_url
+            ):
+                await refuse("Cross-site request refused.")
+            if (
+                credentials is not None
+                and credentials.kind == "session"
+                and handler.opt.get("csrf_exempt") is not True
+                and not await self._csrf_ok(request, headers, credentials)
+            ):
+                await refuse("CSRF token missing or wrong.")
 
         status = 0
         outcome: str | None = None
@@ -222,6 +237,23 @@ class PrincipalMiddleware(ASGIMiddleware):
         if not supplied:
             return False
         return hmac.compare_digest(supplied.encode(), expected.encode())
+
+
+def same_origin(headers: Headers, public_url: str) -> bool:
+    """Whether a browser sent this request from one of our own pages (login CSRF: a foreign
+    page must not sign a victim's browser into the attacker's account, nor out).
+
+    ``Origin`` (every current browser sends it with a POST) must name this host — as the
+    request's ``Host`` header or ``TRUSTFUND_PUBLIC_URL`` give it; without ``Origin``,
+    ``Sec-Fetch-Site`` must be ``same-origin`` or ``none`` (typed by the user). A request with
+    neither comes from no browser (a script, ``curl``) and cannot be forged cross-site."""
+    origin = headers.get("origin")
+    if origin is not None:
+        host = urlsplit(origin).netloc.lower()
+        own = {headers.get("host", "").lower(), urlsplit(public_url).netloc.lower()}
+        return origin != "null" and bool(host) and host in own
+    fetch_site = headers.get("sec-fetch-site")
+    return fetch_site is None or fetch_site in ("same-origin", "none")
 
 
 def _problem_summary(body: bytes) -> dict[str, Any]:
