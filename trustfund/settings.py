@@ -56,6 +56,13 @@ class Settings:
     login_attempts: int = field(default_factory=lambda: int(_env("TRUSTFUND_LOGIN_ATTEMPTS", "5")))
     login_window: int = field(default_factory=lambda: int(_env("TRUSTFUND_LOGIN_WINDOW", "900")))
 
+    #: TRUSTFUND_TRUSTED_PROXIES — comma-separated addresses or networks of the reverse proxies
+    #: whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed (``10.0.0.10`` or
+    #: ``10.0.0.0/24``). Empty (the default): the headers are ignored and the client address is
+    #: the peer's — otherwise anyone could pick the address the audit log records and the
+    #: sign-in rate limit counts.
+    trusted_proxies: str = field(default_factory=lambda: _env("TRUSTFUND_TRUSTED_PROXIES", ""))
+
     #: TRUSTFUND_SESSION_HOURS — how long a browser session stays signed in.
     session_hours: int = field(default_factory=lambda: int(_env("TRUSTFUND_SESSION_HOURS", "12")))
 

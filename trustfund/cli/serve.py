@@ -23,7 +23,8 @@ from trustfund.journal.mirror import catch_up_all_mirrors
 @click.option("--no-upgrade", is_flag=True, help="Do not migrate the schema before starting.")
 @pass_cli
 def serve(cli: CliContext, host: str, port: int, workers: int, no_upgrade: bool) -> None:
-    """Serve the API, the staff pages and the public pages."""
+    """Serve the API, the staff pages and the public pages. ``X-Forwarded-For`` is believed
+    only from the proxies named in TRUSTFUND_TRUSTED_PROXIES."""
     if not no_upgrade:
         upgrade(cli.engine)
     refused = catch_up_all_mirrors(cli.session_factory, cli.settings)
@@ -40,6 +41,8 @@ def serve(cli: CliContext, host: str, port: int, workers: int, no_upgrade: bool)
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # X-Forwarded-For only from TRUSTFUND_TRUSTED_PROXIES (none by default)
+        proxy_headers=bool(cli.settings.trusted_proxies),
+        forwarded_allow_ips=cli.settings.trusted_proxies or None,
         access_log=False,
     )
