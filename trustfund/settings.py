@@ -51,8 +51,10 @@ class Settings:
         default_factory=lambda: _env("TRUSTFUND_SECURE_COOKIES", "0") == "1"
     )
 
-    #: TRUSTFUND_LOGIN_ATTEMPTS — failed sign-ins allowed per user name and per client
-    #: address within TRUSTFUND_LOGIN_WINDOW seconds before further attempts get 429.
+    #: TRUSTFUND_LOGIN_ATTEMPTS — failed sign-ins allowed per user name *from one client
+    #: address*, and per client address, within TRUSTFUND_LOGIN_WINDOW seconds before further
+    #: attempts from that address get 429; failures from other addresses only delay the
+    #: name's sign-ins (1, 2, 4, up to 8 s), never lock it (``trustfund.auth.ratelimit``).
     login_attempts: int = field(default_factory=lambda: int(_env("TRUSTFUND_LOGIN_ATTEMPTS", "5")))
     login_window: int = field(default_factory=lambda: int(_env("TRUSTFUND_LOGIN_WINDOW", "900")))
 

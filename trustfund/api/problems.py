@@ -57,7 +57,7 @@ def _field_from_litestar(item: dict[str, Any]) -> dict[str, str]:
 
 
 def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
-    return problem(
+    response = problem(
         exc.status_code,
         exc.title,
         exc.detail,
@@ -66,6 +66,9 @@ def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError
         errors=[e.as_dict() for e in exc.errors],
         extra=exc.extra,
     )
+    if "retry_after" in exc.extra:  # 429: when to try again, as HTTP says it
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 def validation_exception_handler(

@@ -1,13 +1,22 @@
 """Sign-in rate limiting, shared by every app instance because the count lives in the database.
 
-Within ``settings.login_window`` seconds, ``settings.login_attempts`` failures for one user
-name (since that name's last success) or from one client address make further attempts
-answer 429 until the oldest failure leaves the window.
+The rule (issue 14): within ``settings.login_window`` seconds,
+
+- ``settings.login_attempts`` failures for one user name *from one client address* (since that
+  name's last success) make further attempts for that name from that address answer 429;
+- ``settings.login_attempts`` failures from one address (any names) make every attempt from
+  that address answer 429 — until the oldest counted failure leaves the window
+  (``Retry-After`` says when);
+- failures for a user name from *other* addresses never lock it (an attacker must not be able
+  to lock the committee out): from ``login_attempts`` such failures on, each attempt for that
+  name waits ``delay_before_check`` seconds first — 1, 2, 4 … up to ``MAX_DELAY`` — which
+  slows guessing from many addresses while the real user still gets in.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,6 +30,22 @@ from trustfund.settings import Settings
 KEEP_WINDOWS = 4
 
 
+#: The longest wait before a password is checked (seconds).
+MAX_DELAY = 8.0
+
+
+def _failures(session: Session, since: datetime, *conditions: Any) -> list[datetime]:
+    return list(
+        session.scalars(
+            select(LoginAttempt.attempted_at)
+            .where(
+                LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since, *conditions
+            )
+            .order_by(LoginAttempt.attempted_at)
+        )
+    )
+
+
 def check_login_allowed(
     session: Session,
     settings: Settings,
@@ -28,8 +53,10 @@ def check_login_allowed(
     client_addr: str,
     *,
     now: datetime | None = None,
-) -> None:
-    """Raises ``RateLimitedError`` (429) when the user name or the address is locked out."""
+) -> float:
+    """The seconds to wait before checking the password (0 when the name is not under
+    attack). Raises ``RateLimitedError`` (429, ``retry_after`` seconds) when the name from
+    this address, or this address, is locked out."""
     now = now or utcnow()
     since = now - timedelta(seconds=settings.login_window)
     last_success = session.scalar(
@@ -40,21 +67,18 @@ def check_login_allowed(
         )
     )
     user_since = max(since, last_success) if last_success is not None else since
-    for column, value, floor, what in (
-        (LoginAttempt.username, username, user_since, "this user name"),
-        (LoginAttempt.client_addr, client_addr, since, "your address"),
+    for failures, what in (
+        (
+            _failures(
+                session,
+                user_since,
+                LoginAttempt.username == username,
+                LoginAttempt.client_addr == client_addr,
+            ),
+            "this user name from your address",
+        ),
+        (_failures(session, since, LoginAttempt.client_addr == client_addr), "your address"),
     ):
-        failures = list(
-            session.scalars(
-                select(LoginAttempt.attempted_at)
-                .where(
-                    column == value,
-                    LoginAttempt.succeeded.is_(False),
-                    LoginAttempt.attempted_at >= floor,
-                )
-                .order_by(LoginAttempt.attempted_at)
-            )
-        )
         if len(failures) >= settings.login_attempts:
             oldest_counted = failures[-settings.login_attempts]
             retry_after = oldest_counted + timedelta(seconds=settings.login_window) - now
@@ -63,6 +87,10 @@ def check_login_allowed(
                 f"Too many failed sign-ins for {what}; try again in {seconds} seconds.",
                 extra={"retry_after": seconds},
             )
+    elsewhere = len(_failures(session, user_since, LoginAttempt.username == username))
+    if elsewhere < settings.login_attempts:
+        return 0.0
+    return float(min(MAX_DELAY, 2 ** (elsewhere - settings.login_attempts)))
 
 
 def record_login_attempt(

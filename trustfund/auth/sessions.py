@@ -7,6 +7,7 @@ instance can check any request.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,12 +45,16 @@ def sign_in(
     now: datetime | None = None,
 ) -> SignIn:
     """Check the password and open a session; commits (a failure is committed too, so it
-    counts towards the rate limit). Raises ``RateLimitedError`` (too many failures for the
-    user name or the address) and ``NotAuthenticatedError`` (wrong name or password, or a
+    counts towards the rate limit). Waits first while the name is under attack from other
+    addresses (``ratelimit``). Raises ``RateLimitedError`` (too many failures for the
+    user name from this address, or from the address) and ``NotAuthenticatedError`` (wrong name or password, or a
     deactivated user — the same answer, so names cannot be probed)."""
     now = now or utcnow()
     username = normalize_username(username)
-    check_login_allowed(session, settings, username, client_addr, now=now)
+    delay = check_login_allowed(session, settings, username, client_addr, now=now)
+    if delay:  # the name is under attack from elsewhere: slow down, do not refuse
+        session.rollback()  # hold no transaction while waiting
+        time.sleep(delay)
     user = find_user(session, username)
     matches = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not matches or not user.is_active:
