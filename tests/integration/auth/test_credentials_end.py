@@ -4,20 +4,39 @@ user later does not bring any of them back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, auth_headers, make_estate, make_user
 from trustfund.auth.principal import Role
+from trustfund.db.models.auth import User
 
 
-def _signed_in_browser(app: Litestar, username: str) -> TestClient[Litestar]:
-    browser = TestClient(app)
-    browser.__enter__()
-    signed = browser.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    assert signed.status_code == 200, signed.text
-    return browser
+@dataclass
+class Signed:
+    user: User
+    token: str
+    admin: str
+    browser: TestClient[Litestar]
+
+
+@pytest.fixture
+def signed(app: Litestar, session: Session) -> Iterator[Signed]:
+    """A steward with an API token and a signed-in browser, and an administrator's token."""
+    estate = make_estate(session, "a")
+    user, token = make_user(session, Role.STEWARD, estate)
+    _, admin = make_user(session, admin=True)
+    with TestClient(app) as browser:
+        answer = browser.post(
+            "/api/v1/auth/login", json={"username": user.username, "password": PASSWORD}
+        )
+        assert answer.status_code == 200, answer.text
+        yield Signed(user, token, admin, browser)
 
 
 def _locked_out(browser: TestClient[Litestar], client: TestClient[Litestar], token: str) -> None:
@@ -34,62 +53,42 @@ def _still_in(browser: TestClient[Litestar], client: TestClient[Litestar], token
 
 
 def test_a_password_reset_ends_sessions_and_tokens(
-    app: Litestar, client: TestClient[Litestar], session: Session
+    client: TestClient[Litestar], signed: Signed
 ) -> None:
-    estate = make_estate(session, "a")
-    user, token = make_user(session, Role.STEWARD, estate)
-    _, admin = make_user(session, admin=True)
-    browser = _signed_in_browser(app, user.username)
-    try:
-        _still_in(browser, client, token)
-        reset = client.patch(
-            f"/api/v1/users/{user.id}",
-            json={"password": "a new password 2026"},
-            headers=auth_headers(admin),
-        )
-        assert reset.status_code == 200, reset.text
-        _locked_out(browser, client, token)
-        # the new password works; the old one does not
-        fresh = client.post(
-            "/api/v1/auth/login",
-            json={"username": user.username, "password": "a new password 2026"},
-        )
-        assert fresh.status_code == 200
-    finally:
-        browser.__exit__(None, None, None)
+    _still_in(signed.browser, client, signed.token)
+    reset = client.patch(
+        f"/api/v1/users/{signed.user.id}",
+        json={"password": "a new password 2026"},
+        headers=auth_headers(signed.admin),
+    )
+    assert reset.status_code == 200, reset.text
+    _locked_out(signed.browser, client, signed.token)
+    # the new password works
+    fresh = client.post(
+        "/api/v1/auth/login",
+        json={"username": signed.user.username, "password": "a new password 2026"},
+    )
+    assert fresh.status_code == 200
 
 
 def test_a_display_name_change_signs_nobody_out(
-    app: Litestar, client: TestClient[Litestar], session: Session
+    client: TestClient[Litestar], signed: Signed
 ) -> None:
-    estate = make_estate(session, "a")
-    user, token = make_user(session, Role.STEWARD, estate)
-    _, admin = make_user(session, admin=True)
-    browser = _signed_in_browser(app, user.username)
-    try:
-        renamed = client.patch(
-            f"/api/v1/users/{user.id}", json={"display_name": "李红"}, headers=auth_headers(admin)
-        )
-        assert renamed.status_code == 200
-        _still_in(browser, client, token)
-    finally:
-        browser.__exit__(None, None, None)
+    renamed = client.patch(
+        f"/api/v1/users/{signed.user.id}",
+        json={"display_name": "李红"},
+        headers=auth_headers(signed.admin),
+    )
+    assert renamed.status_code == 200
+    _still_in(signed.browser, client, signed.token)
 
 
 def test_deactivation_ends_sessions_and_tokens_for_good(
-    app: Litestar, client: TestClient[Litestar], session: Session
+    client: TestClient[Litestar], signed: Signed
 ) -> None:
-    estate = make_estate(session, "a")
-    user, token = make_user(session, Role.STEWARD, estate)
-    _, admin = make_user(session, admin=True)
-    browser = _signed_in_browser(app, user.username)
-    try:
-        url = f"/api/v1/users/{user.id}"
-        off = client.patch(url, json={"is_active": False}, headers=auth_headers(admin))
-        assert off.status_code == 200
-        _locked_out(browser, client, token)
-        on = client.patch(url, json={"is_active": True}, headers=auth_headers(admin))
-        assert on.status_code == 200
-        _locked_out(browser, client, token)  # what was taken away stays away
-    finally:
-        browser.__exit__(None, None, None)
+    url = f"/api/v1/users/{signed.user.id}"
+    admin = auth_headers(signed.admin)
+    assert client.patch(url, json={"is_active": False}, headers=admin).status_code == 200
+    _locked_out(signed.browser, client, signed.token)
+    assert client.patch(url, json={"is_active": True}, headers=admin).status_code == 200
+    _locked_out(signed.browser, client, signed.token)  # what was taken away stays away
