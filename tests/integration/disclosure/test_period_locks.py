@@ -214,3 +214,36 @@ def test_work_in_a_locked_period_is_paid_after_it(
     later = _claim(client, p, dt.date(2026, 4, 5), "50.00")
     paid = _pay(client, p, later, dt.date(2026, 4, 9), "later")
     assert paid.json()["payable_on"] == "2026-04-05"
+
+
+def test_ended_means_ended_in_the_estates_own_time_zone(
+    client: TestClient[Litestar], session: Session
+) -> None:
+    """Whether a day has ended is decided by the estate's local date, not the server's UTC
+    one. At any moment one of these zones (UTC+14, UTC−11) is on another date than UTC."""
+    _, admin = make_user(session, admin=True)
+    session.rollback()
+    utc_today = dt.datetime.now(dt.UTC).date()
+    for slug, zone in (("kiri", "Pacific/Kiritimati"), ("pago", "Pacific/Pago_Pago")):
+        made = client.post(
+            "/api/v1/estates/",
+            json={"slug": slug, "name": "时区小区", "timezone": zone},
+            headers=auth_headers(admin),
+        )
+        assert made.status_code == 201, made.text
+        estate = session.query(Estate).filter_by(slug=slug).one()
+        local_today = today_in(estate)
+        _, steward = make_user(session, Role.STEWARD, estate)
+        session.rollback()
+        if local_today == utc_today:
+            continue
+        # the last day before the estate's today has ended there; its today has not
+        for day, ended in ((local_today - dt.timedelta(days=1), True), (local_today, False)):
+            answer = client.post(
+                f"/api/v1/estates/{slug}/disclosures/",
+                json={"period": f"{day.isoformat()}..{day.isoformat()}"},
+                headers=auth_headers(steward),
+            )
+            assert answer.status_code == (201 if ended else 422), (zone, day, answer.text)
+        return
+    raise AssertionError("one of the two zones is always on another date than UTC")
