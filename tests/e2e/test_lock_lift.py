@@ -91,6 +91,7 @@ def test_a_committee_majority_lifts_a_published_month(
     expect(page.locator("[role=status]")).to_contain_text("过半数")
     expect(locks).to_contain_text("解锁待批准")
     expect(locks).to_contain_text("0/2")
+    expect(locks.locator("a:has-text('去审批')")).to_have_count(0)  # not for the proposer
     _look(page, server, "proposed")
     # her own proposal is not in her inbox: the proposer cannot decide
     page.goto(f"{server.url}/staff/{world.slug}/approvals")
@@ -130,3 +131,10 @@ def test_a_committee_majority_lifts_a_published_month(
     page.goto(f"{server.url}/e/{world.slug}/d/{version_id}")
     expect(page.locator("main")).to_contain_text(REASON)
     _look(page, server, "public-page")
+
+    # the community's supervisor sees the month is open until the correction is published
+    sign_in(page, server, "supervisor")
+    page.goto(f"{server.url}/supervisor")
+    expect(page.locator("main")).to_contain_text("2026年1月 已于")
+    expect(page.locator("main")).to_contain_text("更正版尚未公示")
+    _look(page, server, "supervisor")

@@ -1,5 +1,6 @@
 """The supervisor's view (社区/街道): every estate they oversee — collection rates, fund
-balances, last publication, and whether a disclosure is overdue.
+balances, last publication, whether a disclosure is overdue, and periods unlocked for a
+correction whose corrected version is still unpublished (the books of that period are open).
 
 Overdue rule: an estate is overdue when no published version covers the last finished
 quarter (a quarter, or a year or range containing it), counted from today in the estate's
@@ -18,6 +19,7 @@ from trustfund.auth.principal import Principal, Role
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
+from trustfund.disclosure import unlocks
 from trustfund.disclosure.periods import last_finished_quarter
 from trustfund.disclosure.statements import fund_names, money
 from trustfund.fees import reports as fee_reports
@@ -90,6 +92,12 @@ def estate_overview(session: Session, estate: Estate, today: date | None = None)
         "published_count": len(rows),
         "due_period": quarter.label,
         "overdue": books_before and not covered,
+        # periods a committee majority unlocked whose corrected version is not published yet
+        "corrections_pending": [
+            {"period": lift["period"], "lifted_on": lift["lifted_on"], "reason": lift["reason"]}
+            for lift in unlocks.public_lifts(session, estate)
+            if lift["corrected_by"] is None
+        ],
     }
 
 

@@ -195,6 +195,7 @@ def lock_view(session: Session, lock: PeriodLock) -> dict[str, Any]:
                 1 for d in request.decisions if d.decision == approvals.Decision.APPROVE
             ),
             "approvals_needed": request.approvals_needed,
+            "proposed_by": request.submitted_by,
         }
     return {
         "id": lock.id,

@@ -33,6 +33,7 @@ REASON = "3月20日甬安维修公司的付款漏记，须补记到第一季度"
 def _estate(session: Session, client: TestClient[Litestar]) -> NewEstate:
     estate = new_estate(session, client)
     estate.add_person("member3", "committee")
+    estate.add_person("sup", "supervisor")
     proposed = estate.post("steward", "/books/opening", OPENING)
     assert proposed.status_code == 201, proposed.text
     approved = decide(estate, "member1", proposed.json()["approval_request_id"])
@@ -138,6 +139,10 @@ def test_one_member_cannot_lift_a_lock_and_a_majority_lifts_it_publicly(
     assert page.status_code == 200
     assert f"更正：2026年第一季度账期已于 {shown['lifted_on']} 经业委会过半数同意解锁" in page.text
     assert REASON in page.text and "更正版发布之前" in page.text
+    # the supervisor sees the period is open for a correction not yet published
+    overview = client.get("/api/v1/supervisor/overview", headers=estate.people["sup"]).json()
+    [pending] = overview["estates"][0]["corrections_pending"]
+    assert (pending["period"], pending["reason"]) == ("2026年第一季度", REASON)
     assert REASON in client.get(f"/e/{estate.slug}/d/{first}").text
 
     # the audit log holds the proposal and the lift, with the reason
@@ -167,6 +172,8 @@ def test_one_member_cannot_lift_a_lock_and_a_majority_lifts_it_publicly(
     assert shown["corrected_by"]["version_id"] == correction
     assert shown["corrected_by"]["number"] == 2
     assert "该账期已重新锁定" in client.get(f"/e/{estate.slug}").text
+    overview = client.get("/api/v1/supervisor/overview", headers=estate.people["sup"]).json()
+    assert overview["estates"][0]["corrections_pending"] == []
     # a lifted lock is not lifted twice
     twice = estate.post("member2", f"/ledger/period-locks/{lock['id']}/lift", {"reason": REASON})
     assert twice.status_code == 409

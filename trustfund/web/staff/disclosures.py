@@ -63,7 +63,8 @@ class DisclosurePagesController(Controller):
         lift: tuple[int, str, str] | None = None,
     ) -> Template:
         """``lift``: the lock id, the reason typed and the error of a refused proposal."""
-        roles = principal_of(request).roles_for(estate.id, estate.community)
+        me = principal_of(request)
+        roles = me.roles_for(estate.id, estate.community)
         return page(
             request,
             "staff/disclosures.html",
@@ -79,6 +80,7 @@ class DisclosurePagesController(Controller):
             locks=unlocks.lock_views(session, estate),
             can_propose_lift=bool(roles & unlocks.PROPOSER_ROLES),
             lift=lift,
+            me=me.user_id,
         )
 
     @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
