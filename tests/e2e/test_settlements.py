@@ -31,8 +31,9 @@ from trustfund.db.models.settlements import (
     WorkOrder,
     WorkOrderStatus,
 )
+from trustfund.fees.payments import deposit_cash
 from trustfund.fees.schedule import get_schedule, is_approved, save_schedule
-from trustfund.fees.schemas import ComponentIn, ScheduleIn
+from trustfund.fees.schemas import ComponentIn, DepositIn, ScheduleIn
 from trustfund.journal.service import fund_balances
 from trustfund.settlements import claims, contracts, prices
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn, ContractorIn
@@ -57,10 +58,19 @@ def _photo(tmp_path: Path, name: str = "voucher.png") -> Path:
 
 
 def _world(server: LiveServer) -> World:
-    """The e2e estate and people, a contractor and the reference prices of 2026."""
+    """The e2e estate and people, a contractor and the reference prices of 2026; the cash
+    the households paid is in the bank (a claim is paid from the bank, which never goes
+    below zero)."""
     with server.session() as s:
         world = seed_estate(s)
         seed_people(s, world)
+        deposit_cash(
+            s,
+            world.estate_id,
+            DepositIn(amount="1000.00", deposited_on=dt.date(2026, 1, 11)),
+            actor_user_id=None,
+            idempotency_key=None,
+        )
         contracts.add_contractor(s, world.estate_id, ContractorIn(name="甬安维修公司"))
         prices.import_prices(
             s, world.estate_id, PRICE_CSV, "prices.csv", effective_from=dt.date(2026, 1, 1)

@@ -221,11 +221,14 @@ class SettlementsController(Controller):
         self,
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
         contract_id: FromPath[int],
         data: JSONBody[ContractIn],
     ) -> dict[str, Any]:
-        """Edit a contract; any approval becomes void."""
-        return service.update_contract(db_session, estate.id, contract_id, data)
+        """Edit a contract; any approval becomes void and the editor never approves it."""
+        return service.update_contract(
+            db_session, estate.id, contract_id, data, signed_in_principal(request).user_id
+        )
 
     @post(
         "/contracts/{contract_id:int}/submit",
@@ -411,11 +414,14 @@ class SettlementsController(Controller):
         self,
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
         claim_id: FromPath[int],
         data: JSONBody[ClaimIn],
     ) -> dict[str, Any]:
-        """Edit a claim."""
-        return service.update_claim(db_session, estate.id, claim_id, data)
+        """Edit a claim (the editor can never approve it)."""
+        return service.update_claim(
+            db_session, estate.id, claim_id, data, signed_in_principal(request).user_id
+        )
 
     @post(
         "/claims/{claim_id:int}/submit",

@@ -335,9 +335,18 @@ def save_rules(
     return rules_view(subject_kind, saved)
 
 
+#: Said with every rule: who may never decide, whatever the tiers.
+FOUR_EYES = (
+    "Nobody approves or rejects what they wrote, edited or submitted — also not someone who "
+    "holds both the steward's role and an approver's role in the estate: they decide only "
+    "what others wrote and submitted."
+)
+
+
 def rules_view(subject_kind: str, chosen: Sequence[Tier]) -> dict[str, Any]:
     return {
         "subject_kind": subject_kind,
+        "four_eyes": FOUR_EYES,
         "tiers": [
             {
                 "up_to": None if t.up_to is None else str(t.up_to),

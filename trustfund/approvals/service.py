@@ -132,6 +132,19 @@ def participants(session: Session, subject_kind: str, subject_id: int) -> dict[i
     return found
 
 
+def check_not_participant(
+    session: Session, subject_kind: str, subject_id: int, user_id: int
+) -> None:
+    """Raises PermissionDeniedError if ``user_id`` wrote, edited or submitted the subject
+    (every approval route calls this, the generic decision and fee schedules alike)."""
+    parts = participants(session, subject_kind, subject_id).get(user_id)
+    if parts:
+        did = " and ".join(_PART_WORDS[p] for p in PARTS if p in parts)
+        raise PermissionDeniedError(
+            f"Four eyes: you {did} this {subject_kind}, so you cannot approve or reject it."
+        )
+
+
 _PART_WORDS = {"author": "wrote", "editor": "edited", "submitter": "submitted"}
 
 
@@ -206,12 +219,7 @@ def decide(
         raise PermissionDeniedError(
             "Four eyes: whoever submitted this cannot approve or reject it."
         )
-    parts = participants(session, request.subject_kind, request.subject_id).get(principal.user_id)
-    if parts:
-        did = " and ".join(_PART_WORDS[p] for p in PARTS if p in parts)
-        raise PermissionDeniedError(
-            f"Four eyes: you {did} this {request.subject_kind}, so you cannot approve or reject it."
-        )
+    check_not_participant(session, request.subject_kind, request.subject_id, principal.user_id)
     held = principal.roles_for(estate.id, estate.community) & _roles(request)
     if not held:
         roles = " or ".join(sorted(r.value for r in _roles(request)))

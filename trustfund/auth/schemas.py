@@ -28,6 +28,11 @@ class MembershipOut(BaseModel):
     role: Role
     estate: str | None = Field(description="Estate slug; null for a community-wide role")
     community: str | None
+    warning: str | None = Field(
+        default=None,
+        description="Set when the person now both records (steward) and approves (committee "
+        "or council) in the estate: what four eyes still forbids them",
+    )
 
 
 class UserCreate(BaseModel):

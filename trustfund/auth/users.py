@@ -257,6 +257,39 @@ def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
     return describe_user(session, user)
 
 
+#: Roles that decide approvals; held together with the steward's role they earn a warning.
+APPROVING_ROLES = (Role.COMMITTEE, Role.COUNCIL)
+DUAL_ROLE_WARNING = (
+    "{name} now both records (steward) and approves ({roles}) in estate {estate}. Four eyes "
+    "still hold: they can never approve or reject anything they wrote, edited or submitted "
+    "(claims, contracts, projects, budgets, transfers, disclosures, fee schedules, opening "
+    "balances, proposed entries); where possible give the two roles to two people."
+)
+
+
+def dual_role_warnings(session: Session, user_id: int) -> list[str]:
+    """One warning per estate where the user is steward and also committee or council."""
+    rows = session.execute(
+        select(Estate.slug, Membership.role)
+        .join(Estate, Estate.id == Membership.estate_id)
+        .where(Membership.user_id == user_id)
+    )
+    held: dict[str, set[str]] = {}
+    for slug, role in rows:
+        held.setdefault(slug, set()).add(role)
+    user = session.get(User, user_id)
+    name = user.username if user is not None else str(user_id)
+    return [
+        DUAL_ROLE_WARNING.format(
+            name=name,
+            roles=" and ".join(r.value for r in APPROVING_ROLES if r.value in roles),
+            estate=slug,
+        )
+        for slug, roles in sorted(held.items())
+        if Role.STEWARD.value in roles and any(r.value in roles for r in APPROVING_ROLES)
+    ]
+
+
 def add_membership(session: Session, user_id: int, data: MembershipCreate) -> MembershipOut:
     """Grant a role; the estate is named by slug. Raises ``NotFoundError`` (user),
     ``ValidationError`` (see ``grant_membership``; unknown estate slug)."""
@@ -270,11 +303,13 @@ def add_membership(session: Session, user_id: int, data: MembershipCreate) -> Me
         session, user, data.role, estate_id=estate_id, community=data.community
     )
     session.commit()
+    warnings = [w for w in dual_role_warnings(session, user_id) if f"estate {data.estate}." in w]
     return MembershipOut(
         id=membership.id,
         role=Role(membership.role),
         estate=data.estate,
         community=membership.community,
+        warning=warnings[0] if data.estate is not None and warnings else None,
     )
 
 

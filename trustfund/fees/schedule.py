@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from trustfund import approvals
 from trustfund.db.base import utcnow
 from trustfund.db.models.fees import (
     FeeCharge,
@@ -38,6 +39,10 @@ from trustfund.ledger.money import parse_decimal
 
 #: Funds a fee component may pay into (the ledger's fee funds).
 FEE_FUNDS = {f.value for f in LEDGER_FEE_FUNDS}
+
+
+#: The subject kind under which who wrote or changed a schedule is recorded.
+SUBJECT_KIND = "fee_schedule"
 
 
 def components_of(schedule: FeeSchedule) -> list[Component]:
@@ -158,6 +163,11 @@ def save_schedule(
                 position=i, fund=c.fund, name=c.name, amount=c.amount, vacant_amount=c.vacant_amount
             )
         )
+    session.flush()
+    if actor_user_id is not None:  # whoever wrote or changed it never approves it
+        approvals.record_participant(
+            session, estate_id, SUBJECT_KIND, schedule.id, actor_user_id, "editor"
+        )
     session.commit()
     return schedule
 
@@ -185,6 +195,7 @@ def approve_schedule(
         raise ConflictError(f"The {fee_year} schedule is already approved.")
     if actor_user_id is None or actor_user_id == schedule.submitted_by_user_id:
         raise PermissionDeniedError("Four eyes: whoever submitted the schedule cannot approve it.")
+    approvals.check_not_participant(session, SUBJECT_KIND, schedule.id, actor_user_id)
     schedule.status = ScheduleStatus.APPROVED
     schedule.approved_by_user_id = actor_user_id
     schedule.approved_at = utcnow()

@@ -147,6 +147,10 @@ def create_project(
         on=data.applied_on,
     )
     session.flush()
+    if actor_user_id is not None:
+        approvals.record_participant(
+            session, estate_id, PROJECT, project.id, actor_user_id, "author"
+        )
     return project
 
 
@@ -170,6 +174,10 @@ def update_project(
         raise ValidationError.field("code", "the code of a project (its sub-fund) never changes")
     _apply(session, estate_id, project, data)
     approvals.void_for_subject(session, PROJECT, project.id, reason="the application was edited")
+    if actor_user_id is not None:
+        approvals.record_participant(
+            session, estate_id, PROJECT, project.id, actor_user_id, "editor"
+        )
     move(session, project, ProjectStatus.DRAFT, by=actor_user_id, reason="修改项目申请")
     session.flush()
     return project

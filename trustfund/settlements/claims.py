@@ -166,6 +166,8 @@ def create_claim(
     _apply(session, estate_id, claim, data)
     session.add(claim)
     session.flush()
+    if actor_user_id is not None:
+        approvals.record_participant(session, estate_id, "claim", claim.id, actor_user_id, "author")
     return claim
 
 
@@ -190,14 +192,18 @@ def lock_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
     return claim
 
 
-def update_claim(session: Session, estate_id: int, claim_id: int, data: ClaimIn) -> Claim:
-    """Edit a claim; its approvals become void and it returns to draft. Flushes.
-    Raises NotFoundError, ConflictError (payable, paid or void), ValidationError."""
+def update_claim(
+    session: Session, estate_id: int, claim_id: int, data: ClaimIn, *, actor_user_id: int
+) -> Claim:
+    """Edit a claim; its approvals become void and it returns to draft, and the editor can
+    never approve it. Flushes. Raises NotFoundError, ConflictError (payable, paid or void),
+    ValidationError."""
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status not in EDITABLE:
         raise ConflictError(f"Claim {claim.id} is {claim.status.value}; it can no longer change.")
     _apply(session, estate_id, claim, data)
     approvals.void_for_subject(session, "claim", claim.id, reason="the claim was edited")
+    approvals.record_participant(session, estate_id, "claim", claim.id, actor_user_id, "editor")
     claim.status = ClaimStatus.DRAFT
     claim.revision += 1
     claim.approved_at = None

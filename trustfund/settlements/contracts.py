@@ -109,6 +109,10 @@ def add_contract(
     _apply(session, estate_id, contract, data)
     session.add(contract)
     session.flush()
+    if actor_user_id is not None:
+        approvals.record_participant(
+            session, estate_id, "contract", contract.id, actor_user_id, "author"
+        )
     return contract
 
 
@@ -120,12 +124,16 @@ def get_contract(session: Session, estate_id: int, contract_id: int) -> RepairCo
 
 
 def update_contract(
-    session: Session, estate_id: int, contract_id: int, data: ContractIn
+    session: Session, estate_id: int, contract_id: int, data: ContractIn, *, actor_user_id: int
 ) -> RepairContract:
-    """Edit a contract: any approval is void and it returns to draft. Flushes."""
+    """Edit a contract: any approval is void and it returns to draft; the editor can never
+    approve it. Flushes."""
     contract = get_contract(session, estate_id, contract_id)
     _apply(session, estate_id, contract, data)
     approvals.void_for_subject(session, "contract", contract.id, reason="the contract was edited")
+    approvals.record_participant(
+        session, estate_id, "contract", contract.id, actor_user_id, "editor"
+    )
     contract.status = ContractStatus.DRAFT
     session.flush()
     return contract

@@ -37,9 +37,9 @@ def add_contract(
 
 
 def update_contract(
-    session: Session, estate_id: int, contract_id: int, data: ContractIn
+    session: Session, estate_id: int, contract_id: int, data: ContractIn, actor: int
 ) -> dict[str, Any]:
-    contract = contracts.update_contract(session, estate_id, contract_id, data)
+    contract = contracts.update_contract(session, estate_id, contract_id, data, actor_user_id=actor)
     view = contracts.contract_view(session, contract)
     session.commit()
     return view
@@ -104,8 +104,10 @@ def create_claim(
     return view
 
 
-def update_claim(session: Session, estate_id: int, claim_id: int, data: ClaimIn) -> dict[str, Any]:
-    claim = claims.update_claim(session, estate_id, claim_id, data)
+def update_claim(
+    session: Session, estate_id: int, claim_id: int, data: ClaimIn, actor: int
+) -> dict[str, Any]:
+    claim = claims.update_claim(session, estate_id, claim_id, data, actor_user_id=actor)
     view = claims.claim_view(session, claim)
     session.commit()
     return view

@@ -201,6 +201,7 @@ def test_overspending_a_line_is_refused_until_a_revision_is_approved(session: Se
             work_date=date(2026, 7, 8),
             lines=[ClaimLineIn(description="围栏", quantity="1", unit="批", unit_price="250.00")],
         ),
+        actor_user_id=w.steward,
     )
     claims.submit_claim(session, w.estate.id, third, actor_user_id=w.steward)
     session.commit()

@@ -156,7 +156,13 @@ def test_editing_an_approved_claim_voids_its_approval(session: Session) -> None:
     claim = submitted(session, world, claim_in())
     request = approve_all(session, world, claim)
     assert claim.status == ClaimStatus.APPROVED
-    claims.update_claim(session, world.estate.id, claim.id, claim_in(free("140.00")))
+    claims.update_claim(
+        session,
+        world.estate.id,
+        claim.id,
+        claim_in(free("140.00")),
+        actor_user_id=world.steward[0].id,
+    )
     session.commit()
     assert request.status == approvals.RequestStatus.VOID
     assert claim.status == ClaimStatus.DRAFT and claim.revision == 2

@@ -99,7 +99,9 @@ class ApprovalParticipant(Base):
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
     subject_kind: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int] = mapped_column(Integer)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: No foreign key: the id as the service was given it (fee schedules keep their
+    #: submitter the same way); users are deactivated, never deleted.
+    user_id: Mapped[int] = mapped_column(Integer)
     part: Mapped[str] = mapped_column(String(10))  # author | editor | submitter
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

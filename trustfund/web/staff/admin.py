@@ -200,6 +200,7 @@ class AdminPagesController(Controller):
             "staff/admin_user.html",
             status=status,
             user=users.show_user(session, user_id),
+            warnings=[zh.reason_zh(w) for w in users.dual_role_warnings(session, user_id)],
             estates=service.list_estates(session),
             roles=GRANTABLE,
             form=form,

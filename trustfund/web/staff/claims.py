@@ -317,7 +317,9 @@ class ClaimPagesController(Controller):
                     session, estate.id, body, principal_of(request).user_id
                 )
             else:
-                saved = service.update_claim(session, estate.id, claim_id, body)
+                saved = service.update_claim(
+                    session, estate.id, claim_id, body, principal_of(request).user_id
+                )
         except TrustfundError as exc:
             session.rollback()
             form_errors, line_errors = row_errors(exc, sent, ALIASES)

@@ -265,6 +265,15 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     (re.compile(r"(Assets:\S+) would go below zero"), lambda m: f"{m[1]} 余额将小于零"),
     (
+        re.compile(r"(\S+) now both records \(steward\) and approves \((.+)\) in estate (\S+)\..*"),
+        lambda m: (
+            f"注意：{m[1]} 在小区 {m[3]} 同时是红色管家和审批人（"
+            + "、".join(ROLE_NAMES.get(r, r) for r in m[2].split(" and "))
+            + "）。四眼原则照样适用：凡是本人编写、修改或提交过的报销、合同、项目、预算、调拨、"
+            "公示、收费标准、期初余额和记账申请，本人都不能审批；最好由两个人分别担任。"
+        ),
+    ),
+    (
         re.compile(r"The books of this estate are not open yet: .*"),
         lambda m: "本小区尚未建账：请管家在「建账」页面填写期初余额，业委会审批通过后才能记账",
     ),

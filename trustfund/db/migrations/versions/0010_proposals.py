@@ -58,9 +58,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["estate_id"], ["estates.id"], name=op.f("fk_approval_participants_estate_id_estates")
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_approval_participants_user_id_users")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_participants")),
         sa.UniqueConstraint(
             "subject_kind",
