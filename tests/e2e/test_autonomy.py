@@ -60,7 +60,7 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     phone.click("button[value=submit]")
     # refused: the error is next to the amount, everything typed is still there
     line_error = phone.locator("#f-line_amount-1 ~ .field-error")
-    expect(line_error).to_contain_text("不是有效金额")
+    expect(line_error).to_contain_text("不是有效数字")
     expect(phone.locator("#f-title")).to_have_value("快鹿公园微改造")
     expect(phone.locator("#f-line_description-1")).to_have_value("工具")
     expect(phone.locator("#f-line_amount-0")).to_have_value("300")

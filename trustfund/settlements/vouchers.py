@@ -34,7 +34,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,6 +141,25 @@ def _open_image(data: bytes, content_type: str) -> PILImage:
     return image
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with Pillow refusing truncated images. WeasyPrint sets Pillow's process-wide
+    ``LOAD_TRUNCATED_IMAGES`` when it is imported (the app imports it), which makes a truncated
+    upload decode silently as a padded picture; the flag is held off while we decode."""
+    from PIL import ImageFile
+
+    with _STRICT_DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def render_thumbnail(data: bytes, content_type: str) -> bytes:
     """The image re-encoded as PNG, at most THUMB px on its longer side, without EXIF or any
     other metadata (only pixels are copied). Decoding it in full is also the check that the
@@ -145,7 +167,7 @@ def render_thumbnail(data: bytes, content_type: str) -> bytes:
     ``_open_image`` or one that does not decode (truncated, damaged)."""
     from PIL import Image, ImageOps
 
-    with _open_image(data, content_type) as source:
+    with _open_image(data, content_type) as source, _strict_decoding():
         try:
             source.draft("RGB", (THUMB, THUMB))  # JPEG: decode at 1/2 … 1/8 scale
             image = ImageOps.exif_transpose(source).convert("RGB")
