@@ -185,7 +185,7 @@ class PublicDisclosureController(Controller):
         estate_slug: FromPath[str],
         document: FromPath[str],
     ) -> Response[Any]:
-        match = DOCUMENT.match(document)
+        match = DOCUMENT.fullmatch(document)
         if match is None:
             raise NotFoundError(f"No published disclosure {document!r} for {estate_slug!r}.")
         version_id, suffix = int(match[1]), match[2] or "json"

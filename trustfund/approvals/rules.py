@@ -94,7 +94,7 @@ FIXED_KINDS = frozenset({"period_unlock"})
 
 def check_kind(subject_kind: str, field: str = "subject_kind") -> None:
     """Raises ValidationError unless the kind is 2–30 lower-case letters or underscores."""
-    if not SUBJECT_KIND.match(subject_kind):
+    if not SUBJECT_KIND.fullmatch(subject_kind):
         raise ValidationError.field(field, "must be 2–30 lower-case letters or underscores")
 
 

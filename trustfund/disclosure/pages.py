@@ -126,7 +126,7 @@ class DisclosurePagesController(Controller):
         """The receipt form's target: hands over to the receipt page of the fees package."""
         reads.estate_by_slug(db_session, estate_slug)
         number = no.strip()
-        if not RECEIPT_NO.match(number):
+        if not RECEIPT_NO.fullmatch(number):
             raise ValidationError.field("no", "a receipt number: letters, digits and dashes")
         return Redirect(f"/r/{quote(estate_slug)}/{quote(number)}")
 

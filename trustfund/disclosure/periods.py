@@ -68,18 +68,18 @@ def quarter(year: int, q: int) -> Period:
 def parse_period(text: str, field: str = "period") -> Period:
     """Parse a period. Raises ``ValidationError`` naming ``field`` and what was wrong."""
     value = (text or "").strip()
-    if m := _YEAR.match(value):
+    if m := _YEAR.fullmatch(value):
         year = _year(m[1], field)
         return Period(str(year), "year", date(year, 1, 1), date(year, 12, 31))
-    if m := _QUARTER.match(value):
+    if m := _QUARTER.fullmatch(value):
         return quarter(_year(m[1], field), int(m[2]))
-    if m := _MONTH.match(value):
+    if m := _MONTH.fullmatch(value):
         year, month = _year(m[1], field), int(m[2])
         if not 1 <= month <= 12:
             raise ValidationError.field(field, f"month {month:02d} is not 01–12")
         last = calendar.monthrange(year, month)[1]
         return Period(f"{year}-{month:02d}", "month", date(year, month, 1), date(year, month, last))
-    if m := _RANGE.match(value):
+    if m := _RANGE.fullmatch(value):
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
         except ValueError as exc:

@@ -92,7 +92,9 @@ class HouseholdCreate(BaseModel):
     since: date | None = Field(None, description="default: today in the estate's time zone")
     owner_name: str | None = None
     phone: str | None = None
-    area_m2: Decimal | None = None
+    area_m2: Decimal | str | None = Field(
+        None, description="m², e.g. `89.5` (a string keeps it exact; a comma is refused)"
+    )
 
 
 class OccupancyChange(BaseModel):

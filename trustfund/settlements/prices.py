@@ -80,7 +80,7 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         raw = {f: cells[i] if i < len(cells) else None for i, f in columns.items()}
         where = f"rows[{number}]"
         code = cell_text(raw["code"])
-        if not CODE.match(code):
+        if not CODE.fullmatch(code):
             errors.append(FieldError(f"{where}.code", "1–30 letters, digits, dots or dashes"))
         elif code in seen:
             errors.append(FieldError(f"{where}.code", f"appears twice (also row {seen[code]})"))

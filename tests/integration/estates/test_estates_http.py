@@ -163,6 +163,14 @@ def test_steward_adds_one_household(
     bad = client.post(url, json=body | {"room": "102", "phone": "555"}, headers=steward)
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["phone"]
+    # The area is read by the one strict parser (issue 14.6): separators and other digits are
+    # refused by name, not read as another number; nothing is added.
+    for area in ("1,5", "1_000", "٣", "1e3", "-5"):
+        loose = client.post(url, json=body | {"room": "103", "area_m2": area}, headers=steward)
+        assert loose.status_code == 422, (area, loose.text)
+        assert [e["field"] for e in loose.json()["errors"]] == ["area_m2"], area
+    listed = client.get(url, headers=steward).json()
+    assert [h["room"] for h in listed["items"]] == ["101"]
 
 
 def test_openapi_documents_the_estate_routes(client: TestClient[Litestar]) -> None:

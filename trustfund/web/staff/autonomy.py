@@ -96,7 +96,7 @@ def _errors(
         out[key] = "；".join(filter(None, [out.get(key), _zh(item.reason)]))
     if not exc.errors:
         out["_form"] = error_message(exc)
-    shown = {k: v for k, v in out.items() if k in known or k == "_form" or _ROW.match(k)}
+    shown = {k: v for k, v in out.items() if k in known or k == "_form" or _ROW.fullmatch(k)}
     stray = [f"{v}" for k, v in out.items() if k not in shown]
     if stray:
         shown["_form"] = "；".join(filter(None, [shown.get("_form"), *stray]))
@@ -107,7 +107,7 @@ def _reindex(errors: dict[str, str], name: str, rows: list[int]) -> dict[str, st
     """``lines[i].x`` of the i-th row sent → ``lines[<form row>].x``."""
     out: dict[str, str] = {}
     for key, value in errors.items():
-        match = _ROW.match(key)
+        match = _ROW.fullmatch(key)
         if match and match[1] == name and int(match[2]) < len(rows):
             key = f"{name}[{rows[int(match[2])]}].{match[3]}"
         out[key] = value
@@ -944,7 +944,7 @@ class AutonomyPagesController(Controller):
                 db_session.rollback()
                 errors = {}
                 for item in exc.errors:
-                    match = _ROW.match(item.field)
+                    match = _ROW.fullmatch(item.field)
                     key = item.field
                     if match and int(match[2]) < len(rows):
                         slot = rows[int(match[2])]

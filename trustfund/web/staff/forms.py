@@ -76,7 +76,7 @@ def row_errors(
     per_row: dict[int, dict[str, str]] = {}
     for item in exc.errors:
         reason = zh.reason_zh(item.reason)
-        match = _ROW.match(item.field)
+        match = _ROW.fullmatch(item.field)
         if match and int(match[2]) < len(rows):
             cells = per_row.setdefault(rows[int(match[2])], {})
             cells[match[3]] = "；".join(filter(None, [cells.get(match[3]), reason]))
