@@ -139,6 +139,9 @@ def add_claim_voucher(
     voucher = vouchers.add_voucher(
         session, var_dir, estate_id, data, filename, claim_id=claim.id, actor_user_id=actor
     )
+    if actor is not None:
+        # The evidence is part of what is approved: whoever adds it may not decide the claim.
+        approvals.record_participant(session, estate_id, "claim", claim.id, actor, "editor")
     view = vouchers.voucher_view(voucher, staff=True)
     session.commit()
     return view

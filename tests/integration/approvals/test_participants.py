@@ -5,11 +5,13 @@ steward submits it, and the editor tries to approve it."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.integration.journal.api_setup import NewEstate, decide, new_estate
@@ -61,6 +63,25 @@ def test_the_editor_of_a_claim_cannot_approve_it(estate: NewEstate) -> None:
     assert refused.status_code == 403, refused.text
     assert "you edited this claim" in refused.json()["detail"]
     assert estate.get("member1", f"/approvals/{request_id}").json()["status"] == "pending"
+    assert decide(estate, "member1", request_id).json()["status"] == "approved"
+
+
+def test_whoever_adds_a_voucher_to_a_claim_cannot_approve_it(estate: NewEstate) -> None:
+    """Evidence is part of what the committee approves: a dual-role person who uploads a
+    (possibly forged) invoice to someone else's claim counts as its editor."""
+    cid = estate.post("steward", "/claims", _claim(_contractor(estate))).json()["id"]
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(image, "PNG")
+    files = {"file": ("发票.png", image.getvalue(), "image/png")}
+    uploaded = estate.client.post(
+        f"{estate.base}/claims/{cid}/vouchers", files=files, headers=estate.people["both"]
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    estate.post("steward2", f"/claims/{cid}/submit")
+    request_id = estate.get("steward2", f"/claims/{cid}").json()["approval"]["request_id"]
+    refused = decide(estate, "both", request_id)
+    assert refused.status_code == 403, refused.text
+    assert "you edited this claim" in refused.json()["detail"]
     assert decide(estate, "member1", request_id).json()["status"] == "approved"
 
 
