@@ -16,11 +16,13 @@ from trustfund.estates import importer
 from trustfund.estates.columns import describe
 from trustfund.fees import imports
 from trustfund.fees.rules import METHODS_ACCEPTED
+from trustfund.reconciliation import statements
 from trustfund.settlements import prices
 
 HERE = Path(__file__).parent
 #: Columns kept as text even when they look like numbers (a phone, a code, a date).
-TEXT = {"电话", "日期", "起始日期", "编码", "户号", "地址"}
+TEXT = {"电话", "日期", "起始日期", "编码", "户号", "地址", "交易日期", "记账日期", "流水号"}
+TEXT |= {"交易流水号", "对方账号"}
 
 README = """# Sample import files
 
@@ -40,6 +42,15 @@ does exactly that through the API on SQLite and PostgreSQL):
    `trustfund fees payments import SLUG docs/samples/payments.csv`.
    Needs open books (`POST …/books/opening`, approved by the committee), an approved 2026
    fee schedule (200 yuan, vacant 50 %) and issued charges.
+4. `bank-statement-split.csv` / `.xlsx` and `bank-statement-signed.csv` / `.xlsx` — the
+   committee account's bank statement (银行对账单) in two layouts online banking exports:
+   收入金额/支出金额 in two columns, or one signed 交易金额 (the second file continues the
+   first and overlaps it by two lines, which are skipped):
+   `POST /api/v1/estates/{{slug}}/bank/statements/import`, or
+   `trustfund bank import SLUG docs/samples/bank-statement-split.csv --user STEWARD`.
+   Needs the steward role; lines before the books opened are kept but not reconciled.
+   `tests/integration/reconciliation/test_bank_api.py` imports both into an estate whose
+   books hold the matching payments, deposit and payouts.
 
 Every import is all rows or none: a bad file changes nothing and the 422 answer lists every
 bad cell as `rows[N].field` (N is the row number the spreadsheet shows; the header is row 1).
@@ -67,6 +78,18 @@ pages show the Chinese word.
 
 {prices}
 
+## Bank statements (`bank-statement-split.csv`, `bank-statement-signed.csv`)
+
+Give 收入金额 and 支出金额, or one 交易金额 (signed, or unsigned with 借贷标志). Each line's
+余额 must equal the previous line's plus in minus out (a file listed newest first is read
+backwards); a break is a row error. A 流水号 imported before is skipped when its figures are
+the same and refused when they differ. Columns the bank adds that trustfund does not keep
+(对方账号, 时间, 交易渠道) are accepted; a bank whose headers differ saves its own names once:
+`PUT /api/v1/estates/{{slug}}/bank/mapping` with `{{"columns": {{"贷方金额(元)": "amount_in"}}}}`.
+Summary rows starting with 合计/小计/总计 are skipped.
+
+{bank}
+
 ## Regenerating the XLSX files
 
 `python docs/samples/build.py` writes each `.xlsx` from its `.csv` and the column tables
@@ -91,6 +114,7 @@ def readme() -> str:
         households=describe(importer.COLUMNS),
         payments=describe(imports.COLUMNS),
         prices=describe(prices.COLUMNS),
+        bank=describe(statements.COLUMNS),
         methods=METHODS_ACCEPTED,
     )
 

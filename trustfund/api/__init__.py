@@ -7,6 +7,7 @@ from typing import Any
 
 from trustfund.api import (
     auth,
+    bank,
     books,
     disclosures,
     estates,
@@ -24,6 +25,7 @@ ROUTE_HANDLERS: list[Any] = [
     *estates.CONTROLLERS,
     *ledger.CONTROLLERS,
     *books.CONTROLLERS,
+    *bank.CONTROLLERS,
     *fees.CONTROLLERS,
     *settlements.CONTROLLERS,
     *grants.CONTROLLERS,

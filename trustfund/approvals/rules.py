@@ -15,8 +15,8 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   council members as approvers;
 - ``period_unlock`` (lifting a published period's lock): a committee majority, fixed
   (``FIXED_KINDS``: ``set_rules`` refuses to change it);
-- ``fee_schedule``, ``disclosure`` and ``opening`` (an estate's opening balances): one
-  committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
+- ``fee_schedule``, ``disclosure``, ``opening`` (an estate's opening balances) and
+  ``bank_reconciliation`` (a month's 银行余额调节表): one committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
   moves money between parties) has the payout tiers above.
 
 Administrators change an estate's tiers per kind with ``set_rules`` (API: Action.ADMINISTER);
@@ -84,6 +84,8 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "disclosure": (Tier(None, 1, Role.COMMITTEE),),
     # Opening balances record what the paper books hold; one committee member confirms them.
     "opening": (Tier(None, 1, Role.COMMITTEE),),
+    # A month's bank reconciliation (银行余额调节表, trustfund.reconciliation): one committee member.
+    "bank_reconciliation": (Tier(None, 1, Role.COMMITTEE),),
     # Lifting a published period's lock (a correction, DESIGN 2026-12-05): a committee majority.
     "period_unlock": (Tier(None, None, Role.COMMITTEE),),
 }

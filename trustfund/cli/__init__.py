@@ -7,6 +7,7 @@ import click
 
 from trustfund.cli import (
     backup,
+    bank,
     books,
     db,
     demo,
@@ -39,6 +40,7 @@ for command in (
     *estates.COMMANDS,
     *ledger.COMMANDS,
     *books.COMMANDS,
+    *bank.COMMANDS,
     *fees.COMMANDS,
     *settlements.COMMANDS,
     *grants.COMMANDS,

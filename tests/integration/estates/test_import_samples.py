@@ -17,6 +17,7 @@ from trustfund.estates import importer
 from trustfund.estates.columns import describe
 from trustfund.estates.importer import read_table
 from trustfund.fees import imports
+from trustfund.reconciliation import statements
 from trustfund.settlements import prices
 
 SAMPLES = Path(__file__).parents[3] / "docs" / "samples"
@@ -162,7 +163,10 @@ def test_every_sample_imports_into_a_new_estate(installation: Installation, kind
     assert (Decimal(owed["paid"]), Decimal(owed["outstanding"])) == (Decimal(120), Decimal(80))
 
 
-@pytest.mark.parametrize("stem", ["households", "payments", "prices"])
+@pytest.mark.parametrize(
+    "stem",
+    ["households", "payments", "prices", "bank-statement-split", "bank-statement-signed"],
+)
 def test_each_xlsx_sample_holds_the_cells_of_its_csv(stem: str) -> None:
     def cells(name: str) -> list[list[str]]:
         table = read_table((SAMPLES / name).read_bytes(), name)
@@ -181,6 +185,7 @@ IMPORT_ROUTES = [
     ("/api/v1/estates/{estate_slug}/households/import", importer.COLUMNS),
     ("/api/v1/estates/{estate_slug}/fees/payments/import", imports.COLUMNS),
     ("/api/v1/estates/{estate_slug}/prices/import", prices.COLUMNS),
+    ("/api/v1/estates/{estate_slug}/bank/statements/import", statements.COLUMNS),
 ]
 
 

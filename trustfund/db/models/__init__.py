@@ -2,6 +2,25 @@
 every table on ``Base.metadata`` (Alembic and the test schema rely on that)."""
 
 from trustfund.db.base import Base
-from trustfund.db.models import auth, disclosure, estates, fees, grants, journal, settlements
+from trustfund.db.models import (
+    auth,
+    disclosure,
+    estates,
+    fees,
+    grants,
+    journal,
+    reconciliation,
+    settlements,
+)
 
-__all__ = ["Base", "auth", "disclosure", "estates", "fees", "grants", "journal", "settlements"]
+__all__ = [
+    "Base",
+    "auth",
+    "disclosure",
+    "estates",
+    "fees",
+    "grants",
+    "journal",
+    "reconciliation",
+    "settlements",
+]

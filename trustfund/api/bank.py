@@ -1,0 +1,262 @@
+"""The committee bank account's statement, its matches to the books and the month-end
+reconciliation (``trustfund.reconciliation``). Reads need Action.READ; imports, matches and
+preparing a month need Action.RECORD; the committee decides on the generic approvals route."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.api.common import actor_id, signed_in_principal
+from trustfund.api.uploads import form_file
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.errors import ValidationError
+from trustfund.estates.columns import describe
+from trustfund.reconciliation import months, service, statements
+
+
+class MappingIn(BaseModel):
+    columns: dict[str, str] = Field(
+        description='`{header as your bank writes it: field}`, e.g. `{"贷方金额(元)": '
+        '"amount_in"}`; fields: ' + ", ".join(statements.FIELDS)
+    )
+
+
+class MatchIn(BaseModel):
+    line_id: int = Field(description="the statement line")
+    entry_seqs: list[int] = Field(
+        description="the journal entries it is (one, or several summing to the line)"
+    )
+    note: str = Field(default="", description="why; required beyond ±3 days, ≤ 200 characters")
+
+
+def _through(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError.field("through", "not a date (YYYY-MM-DD)") from None
+
+
+class BankController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/bank"
+    tags = ["bank"]
+
+    @post(
+        "/statements/import",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Import the committee account's bank statement (CSV/XLSX, all rows or none)",
+        description=(
+            "Multipart form with one `file` field (the export of online banking: CSV in UTF-8 "
+            "or GB18030, or XLSX, header in row 1) and optionally `through` (YYYY-MM-DD: the "
+            "statement is complete up to that day, e.g. the query period's end; default the "
+            "last line's date). Samples: `docs/samples/bank-statement-split.csv` (收入/支出 "
+            "columns) and `docs/samples/bank-statement-signed.xlsx` (one signed 交易金额). "
+            "Lines already imported (same 流水号, same figures) are skipped, so re-importing "
+            "changes nothing. All rows or none: the 422 lists every bad cell as "
+            "`rows[N].field` (N = spreadsheet row), including every break of the running "
+            "balance (each 余额 = previous 余额 + in − out) and a 流水号 imported before with "
+            "other figures; an unknown header is refused (field `columns`) — save your bank's "
+            "names once with `PUT …/bank/mapping`. New lines are matched to the books where "
+            "amount and date (±3 days) agree uniquely; a prepared month whose figures change "
+            "loses its approval (`reconciliations_voided`).\n\n" + describe(statements.COLUMNS)
+        ),
+    )
+    def import_statement(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[dict[str, Any]]:
+        result = service.import_statement(
+            db_session,
+            estate,
+            *form_file(data),
+            through=_through((data or {}).get("through")),
+            actor_user_id=actor_id(request),
+        )
+        return Response(result, status_code=201 if result["new_lines"] else 200)
+
+    @get(
+        "/mapping",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="The estate's own names for statement columns",
+    )
+    def get_mapping(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> dict[str, Any]:
+        return statements.mapping_view(db_session, estate)
+
+    @put(
+        "/mapping",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Save the estate's own names for statement columns",
+        description="Replaces the mapping. A header is 1–50 characters and may not be the "
+        "standard name of another field; 422 names `columns.<header>`.",
+    )
+    def put_mapping(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[MappingIn],
+    ) -> dict[str, Any]:
+        return statements.save_mapping(
+            db_session, estate, data.columns, actor_user_id=actor_id(request)
+        )
+
+    @get(
+        "/lines",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Statement lines, with the journal entries each is matched to",
+    )
+    def lines(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        start: FromQuery[date | None] = None,
+        end: FromQuery[date | None] = None,
+    ) -> list[dict[str, Any]]:
+        return service.list_lines(db_session, estate, start, end)
+
+    @get(
+        "/matches",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Matches made, matches proposed, and what is unmatched on either side",
+        description="`proposed`: lines with several book movements of the same amount within "
+        "±3 days, for a person to confirm; `unmatched_lines` / `unmatched_entries`: the rest. "
+        "Each match says whether it was `auto` or `confirmed` and by whom.",
+    )
+    def matches(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> dict[str, Any]:
+        return service.overview(db_session, estate)
+
+    @post(
+        "/match",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Match again what agrees uniquely (after new entries were posted)",
+        status_code=200,
+    )
+    def run_matching(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> dict[str, Any]:
+        return service.run_matching(db_session, estate)
+
+    @post(
+        "/matches",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Confirm a match: a statement line is these journal entries",
+        description="The entries must move bank money, not be reversed, not be matched "
+        "already (409), and sum exactly to the line's signed amount (422 `entry_seqs`); "
+        "beyond ±3 days a `note` is required. The match records who confirmed it; the "
+        "journal is not touched. A prepared month whose figures change loses its approval.",
+    )
+    def confirm(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[MatchIn],
+    ) -> dict[str, Any]:
+        return service.confirm_match(
+            db_session,
+            estate,
+            data.line_id,
+            data.entry_seqs,
+            data.note,
+            actor_user_id=signed_in_principal(request).user_id,
+        )
+
+    @post(
+        "/lines/{line_id:int}/unmatch",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Undo a line's matches (kept as history with who undid them)",
+        status_code=200,
+    )
+    def unmatch(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        line_id: FromPath[int],
+    ) -> dict[str, Any]:
+        return service.undo_match(
+            db_session, estate, line_id, actor_user_id=signed_in_principal(request).user_id
+        )
+
+    @get(
+        "/reconciliations",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Every month since the books opened: reconciled or not, and the difference",
+    )
+    def months(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[dict[str, Any]]:
+        return months.list_months(db_session, estate)
+
+    @get(
+        "/reconciliations/{month:str}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="A month's bank reconciliation (银行余额调节表)",
+        description="Statement balance at month end + book items not yet on the statement = "
+        "book balance + statement items not yet in the books. `status`: not_prepared, "
+        "pending, reconciled (approved, and the figures are still today's), rejected, void "
+        "(changed after it was prepared or approved). `problems` say why it cannot be "
+        "prepared. 422 for a month that is not YYYY-MM.",
+    )
+    def month(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        month: FromPath[str],
+    ) -> dict[str, Any]:
+        return months.view(db_session, estate, month)
+
+    @post(
+        "/reconciliations/{month:str}/prepare",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Prepare the month and submit it to the committee",
+        description="Only an ended month whose statement is imported through its last day and "
+        "whose adjusted balances agree (409 lists the `problems`). Submitted as approval "
+        "subject `bank_reconciliation` (one committee approver; whoever prepared it or "
+        "confirmed one of its matches cannot decide) — decide with "
+        "`POST /api/v1/estates/{slug}/approvals/{approval_request_id}/decision`. The approval "
+        "is bound to the figures, both lists of items and the matches with who confirmed "
+        "them; any later change voids it.",
+        status_code=201,
+    )
+    def prepare(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        month: FromPath[str],
+    ) -> dict[str, Any]:
+        return months.prepare(
+            db_session, estate, month, actor_user_id=signed_in_principal(request).user_id
+        )
+
+
+CONTROLLERS: list[Any] = [BankController]

@@ -1,0 +1,135 @@
+"""``trustfund bank``: the committee account's statement imported, matched to the books and
+reconciled month by month — the same services as ``/api/v1/estates/{slug}/bank``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trustfund.auth.audit import record_command
+from trustfund.auth.principal import Action
+from trustfund.cli.context import CliContext, acting, pass_cli
+from trustfund.cli.disclosures import _estate
+from trustfund.estates.columns import describe_plain
+from trustfund.reconciliation import months, service, statements
+
+
+def _echo(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+@click.group("bank")
+def bank_group() -> None:
+    """Reconciliation with the real bank (银行对账): import the committee account's statement,
+    match its lines to the books, and prepare each month's 银行余额调节表 for the committee."""
+
+
+@bank_group.command(
+    "import",
+    epilog="Columns (Chinese or English header, any order):\n\n"
+    + describe_plain(statements.COLUMNS).replace("\n", "\n\n"),
+)
+@click.argument("estate_slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="The steward importing it.")
+@click.option(
+    "--through",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The statement is complete up to this day (the query period's end); "
+    "default its last line's date.",
+)
+@pass_cli
+def import_(cli: CliContext, estate_slug: str, path: Path, username: str, through: Any) -> None:
+    """Import PATH (CSV or XLSX as online banking exports it) into ESTATE's statement: all
+    rows or none; lines already imported (same 流水号) are skipped; each line's 余额 must
+    follow from the previous one. New lines are matched where amount and date (±3 days)
+    agree uniquely."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        principal = acting(session, username, Action.RECORD, estate)
+        _echo(
+            service.import_statement(
+                session,
+                estate,
+                path.read_bytes(),
+                path.name,
+                through=through.date() if through else None,
+                actor_user_id=principal.user_id,
+            )
+        )
+    record_command(cli.session_factory, "bank import", {"estate": estate_slug})
+
+
+@bank_group.command("match")
+@click.argument("estate_slug")
+@click.option("--user", "username", required=True, help="The steward matching.")
+@click.option("--line", "line_id", type=int, default=None, help="Confirm a match for this line.")
+@click.option(
+    "--entry", "entry_seqs", type=int, multiple=True, help="With --line: the entry (repeatable)."
+)
+@click.option("--note", default="", help="With --line: why (required beyond ±3 days).")
+@click.option("--undo", "undo_line", type=int, default=None, help="Undo this line's matches.")
+@pass_cli
+def match(
+    cli: CliContext,
+    estate_slug: str,
+    username: str,
+    line_id: int | None,
+    entry_seqs: tuple[int, ...],
+    note: str,
+    undo_line: int | None,
+) -> None:
+    """Without options: match what agrees uniquely and list what is proposed and unmatched.
+    With --line LINE --entry SEQ: confirm that the line is that entry (or those entries);
+    with --undo LINE: undo the line's matches."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        user_id = acting(session, username, Action.RECORD, estate).user_id
+        if undo_line is not None:
+            _echo(service.undo_match(session, estate, undo_line, actor_user_id=user_id))
+        elif line_id is not None:
+            _echo(
+                service.confirm_match(
+                    session, estate, line_id, list(entry_seqs), note, actor_user_id=user_id
+                )
+            )
+        else:
+            _echo(service.run_matching(session, estate))
+    record_command(cli.session_factory, "bank match", {"estate": estate_slug})
+
+
+@bank_group.command("reconcile")
+@click.argument("estate_slug")
+@click.argument("month")
+@click.option("--user", "username", required=True, help="Who reads (or prepares) it.")
+@click.option(
+    "--prepare",
+    is_flag=True,
+    help="Prepare the month and submit it to the committee (needs the steward's role).",
+)
+@pass_cli
+def reconcile(cli: CliContext, estate_slug: str, month: str, username: str, prepare: bool) -> None:
+    """Show MONTH's (YYYY-MM) bank reconciliation (银行余额调节表) of ESTATE: statement balance
+    + book items in transit = book balance + statement items in transit; with --prepare,
+    submit it for the committee's approval (decide with `trustfund` approvals or the staff
+    approvals page)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        action = Action.RECORD if prepare else Action.READ
+        user_id = acting(session, username, action, estate).user_id
+        view = (
+            months.prepare(session, estate, month, actor_user_id=user_id)
+            if prepare
+            else months.view(session, estate, month)
+        )
+        view.pop("proposals", None)
+        _echo(view)
+    if prepare:
+        record_command(cli.session_factory, "bank reconcile", {"estate": estate_slug})
+
+
+COMMANDS: list[click.Command] = [bank_group]

@@ -1,0 +1,117 @@
+"""Bank reconciliation tables (issue 18): the committee account's statement as the bank
+exported it, the links between statement lines and journal entries, and the month-end
+reconciliations (银行余额调节表) the committee approves.
+
+None of these touches the journal: a match is a separate row naming a statement line and a
+journal entry's ``seq``. Statement lines are never updated or deleted (a re-import of the same
+serial number changes nothing); matches are never deleted either — undoing one sets
+``undone_at``/``undone_by`` once, so who matched what, and who undid it, stays visible.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trustfund.db.base import Base, Money, UTCDateTime, utcnow
+
+
+class BankColumnMapping(Base):
+    """An estate's own names for statement columns: ``{"header as the bank writes it":
+    "field"}`` as JSON, read before the standard names (``reconciliation.statements``)."""
+
+    __tablename__ = "bank_column_mappings"
+
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), primary_key=True)
+    columns: Mapped[str] = mapped_column(Text, default="{}")
+    updated_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BankStatementImport(Base):
+    """One statement file imported: what it held, what was new, who imported it."""
+
+    __tablename__ = "bank_statement_imports"
+    __table_args__ = (Index("ix_bank_statement_imports_estate", "estate_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    new_lines: Mapped[int] = mapped_column(Integer)
+    first_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date] = mapped_column(Date)
+    #: The statement is complete up to this day (the query period's end; at least last_date).
+    through: Mapped[date] = mapped_column(Date)
+    imported_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BankStatementLine(Base):
+    """One line of the committee account's statement; ``amount`` is signed (in > 0,
+    out < 0) and ``balance`` is the account balance after it, as the bank printed it.
+    Lines are ordered by ``(date, import_id, row)``."""
+
+    __tablename__ = "bank_statement_lines"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "serial"),
+        Index("ix_bank_statement_lines_estate_date", "estate_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("bank_statement_imports.id"))
+    row: Mapped[int] = mapped_column(Integer)  # spreadsheet row in the file that brought it
+    serial: Mapped[str] = mapped_column(String(80))  # 流水号
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    balance: Mapped[Decimal] = mapped_column(Money)
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    memo: Mapped[str] = mapped_column(String(500), default="")
+
+
+class BankMatch(Base):
+    """A statement line linked to one journal entry (by ``entry_seq``). A line paid out as
+    several entries (one transfer for two households' receipts) has one row per entry.
+    ``kind`` is ``auto`` (amount and date agreed uniquely) or ``confirmed`` (a person chose
+    it: ``matched_by``). Undone once, never deleted."""
+
+    __tablename__ = "bank_matches"
+    __table_args__ = (
+        Index("ix_bank_matches_line", "line_id"),
+        Index("ix_bank_matches_estate_entry", "estate_id", "entry_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("bank_statement_lines.id"))
+    entry_seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # auto | confirmed
+    note: Mapped[str] = mapped_column(String(200), default="")
+    matched_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class BankReconciliation(Base):
+    """A month's reconciliation as the steward prepared it: the figures (``content``, JSON,
+    exactly what the approval request is bound to). Whether it stands is the approval's
+    status *and* today's figures hashing the same (``reconciliation.months``)."""
+
+    __tablename__ = "bank_reconciliations"
+    __table_args__ = (UniqueConstraint("estate_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    month_end: Mapped[date] = mapped_column(Date)
+    statement_balance: Mapped[Decimal] = mapped_column(Money)
+    book_balance: Mapped[Decimal] = mapped_column(Money)
+    content: Mapped[str] = mapped_column(Text)
+    prepared_by: Mapped[int] = mapped_column(Integer)
+    prepared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

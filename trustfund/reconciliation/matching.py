@@ -1,0 +1,376 @@
+"""Matching statement lines to the books' bank movements — without touching the journal.
+
+A **bank movement** is a journal entry's net posting to the committee bank account
+(``Assets:Bank:Committee``): fee payments by transfer, WeChat or Alipay, cash deposits, claim
+payouts, refunds, grants … — every entry but the opening balances (which the statement's
+balance before the books opened answers) and entries that were reversed, together with
+their reversals (a mistake and its correction never reached the bank).
+
+**Automatic** (``auto_match``, kind ``auto``): a line and a movement of the same signed
+amount within ±3 days (``WINDOW``) where neither has another candidate; where a line has
+several candidates and exactly one is *named* by the line (the payout's payee is the
+line's 对方户名, or the receipt number or household code is in its 附言), that one. Repeated
+until nothing more is unique.
+
+**Proposed** (``proposals``): a line with several candidates — a person picks one and
+confirms it (``confirm``, kind ``confirmed``, Action.RECORD); a line paid as several entries
+(one transfer for two receipts) is confirmed with all of them, their sum equal to the line.
+A confirmed match outside the window needs a note. Every match records who made it; undoing
+one (``undo``) keeps the row with who undid it.
+
+Only statement lines dated on or after the day the books opened take part.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund.db.base import utcnow
+from trustfund.db.models.journal import JournalEntry, JournalPosting
+from trustfund.db.models.reconciliation import BankMatch, BankStatementLine
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.journal.service import books_opened_on
+from trustfund.ledger.accounts import BANK
+from trustfund.ledger.money import ZERO
+
+WINDOW = timedelta(days=3)
+AUTO, CONFIRMED = "auto", "confirmed"
+MAX_NOTE = 200
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One journal entry's net amount into (+) or out of (−) the bank."""
+
+    seq: int
+    date: date
+    amount: Decimal
+    kind: str
+    narration: str
+    payee: str
+    receipt: str
+    household: str
+    reverses_seq: int | None
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "date": self.date.isoformat(),
+            "amount": str(self.amount),
+            "kind": self.kind,
+            "narration": self.narration,
+            "payee": self.payee,
+        }
+
+
+def movements(session: Session, estate_id: int) -> list[Movement]:
+    """Every bank movement of the estate's books in date order, the opening entry left out;
+    entries that reverse another keep ``reverses_seq``."""
+    rows = session.execute(
+        select(
+            JournalEntry.seq,
+            JournalEntry.date,
+            JournalEntry.kind,
+            JournalEntry.narration,
+            JournalEntry.payee,
+            JournalEntry.meta,
+            JournalEntry.reverses_seq,
+            JournalPosting.amount,
+        )
+        .join(JournalPosting, JournalPosting.entry_id == JournalEntry.id)
+        .where(
+            JournalEntry.estate_id == estate_id,
+            JournalPosting.account == BANK,
+            JournalEntry.kind != "opening",
+        )
+        .order_by(JournalEntry.date, JournalEntry.seq)
+    )
+    net: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    info: dict[int, tuple[Any, ...]] = {}
+    for seq, on, kind, narration, payee, meta, reverses, amount in rows:
+        net[seq] += Decimal(amount).quantize(Decimal("0.01"))
+        info[seq] = (on, kind, narration, payee, meta, reverses)
+    out = []
+    for seq, (on, kind, narration, payee, meta, reverses) in info.items():
+        if net[seq] == ZERO:
+            continue
+        data = json.loads(meta or "{}")
+        out.append(
+            Movement(
+                seq,
+                on,
+                net[seq],
+                kind,
+                narration,
+                payee or "",
+                str(data.get("receipt", "")),
+                str(data.get("household", "")),
+                reverses,
+            )
+        )
+    return out
+
+
+def cancelled_pairs(moves: Sequence[Movement]) -> dict[int, int]:
+    """``{seq: its partner}`` for every reversed entry and its reversal, both ways."""
+    seqs = {m.seq for m in moves}
+    pairs: dict[int, int] = {}
+    for m in moves:
+        if m.reverses_seq is not None and m.reverses_seq in seqs:
+            pairs[m.seq] = m.reverses_seq
+            pairs[m.reverses_seq] = m.seq
+    return pairs
+
+
+def active_matches(session: Session, estate_id: int) -> list[BankMatch]:
+    return list(
+        session.scalars(
+            select(BankMatch)
+            .where(BankMatch.estate_id == estate_id, BankMatch.undone_at.is_(None))
+            .order_by(BankMatch.id)
+        )
+    )
+
+
+def in_scope(session: Session, estate_id: int) -> list[BankStatementLine]:
+    """Statement lines on or after the day the books opened, in statement order."""
+    opened = books_opened_on(session, estate_id)
+    if opened is None:
+        return []
+    return list(
+        session.scalars(
+            select(BankStatementLine)
+            .where(BankStatementLine.estate_id == estate_id, BankStatementLine.date >= opened)
+            .order_by(BankStatementLine.date, BankStatementLine.import_id, BankStatementLine.row)
+        )
+    )
+
+
+def names(line: BankStatementLine, move: Movement) -> bool:
+    """Whether the line names the movement: payee = 对方户名, or its receipt number or
+    household code in the 附言."""
+    if move.payee and line.counterparty and move.payee.strip() == line.counterparty.strip():
+        return True
+    return any(ref and ref in line.memo for ref in (move.receipt, move.household))
+
+
+def _candidates(line: BankStatementLine, free: Sequence[Movement]) -> list[Movement]:
+    return [m for m in free if m.amount == line.amount and abs(m.date - line.date) <= WINDOW]
+
+
+@dataclass(frozen=True)
+class State:
+    """Lines and movements that are still free to match."""
+
+    lines: list[BankStatementLine]
+    moves: list[Movement]
+
+
+def free_state(session: Session, estate_id: int) -> State:
+    matches = active_matches(session, estate_id)
+    matched_lines = {m.line_id for m in matches}
+    matched_seqs = {m.entry_seq for m in matches}
+    moves = movements(session, estate_id)
+    pairs = cancelled_pairs(moves)
+    return State(
+        [line for line in in_scope(session, estate_id) if line.id not in matched_lines],
+        [m for m in moves if m.seq not in matched_seqs and m.seq not in pairs],
+    )
+
+
+def auto_match(session: Session, estate_id: int) -> int:
+    """Store every unique match (see the module docstring); returns how many. Flushes."""
+    made = 0
+    state = free_state(session, estate_id)
+    lines, moves = list(state.lines), list(state.moves)
+    while True:
+        cands = {line.id: _candidates(line, moves) for line in lines}
+        wanted: dict[int, list[int]] = defaultdict(list)
+        for line_id, found in cands.items():
+            for m in found:
+                wanted[m.seq].append(line_id)
+        chosen: list[tuple[BankStatementLine, Movement, str]] = []
+        for line in lines:
+            found = cands[line.id]
+            if len(found) == 1 and wanted[found[0].seq] == [line.id]:
+                chosen.append((line, found[0], "amount and date"))
+                continue
+            named = [m for m in found if names(line, m)]
+            if len(found) > 1 and len(named) == 1:
+                rivals = [
+                    other
+                    for other in wanted[named[0].seq]
+                    if other != line.id and names(next(x for x in lines if x.id == other), named[0])
+                ]
+                if not rivals:
+                    chosen.append((line, named[0], "amount, date and reference"))
+        taken_seqs: set[int] = set()
+        taken_lines: set[int] = set()
+        for line, move, why in chosen:
+            if move.seq in taken_seqs or line.id in taken_lines:
+                continue
+            session.add(
+                BankMatch(
+                    estate_id=estate_id, line_id=line.id, entry_seq=move.seq, kind=AUTO, note=why
+                )
+            )
+            taken_seqs.add(move.seq)
+            taken_lines.add(line.id)
+            made += 1
+        if not taken_lines:
+            break
+        lines = [line for line in lines if line.id not in taken_lines]
+        moves = [m for m in moves if m.seq not in taken_seqs]
+    session.flush()
+    return made
+
+
+def proposals(session: Session, estate_id: int) -> list[dict[str, Any]]:
+    """Free lines with more than one free movement of the same amount within the window."""
+    state = free_state(session, estate_id)
+    out = []
+    for line in state.lines:
+        found = _candidates(line, state.moves)
+        if len(found) > 1 or (found and not _unique_for(line, found[0], state)):
+            out.append(
+                {
+                    "line": line_view(line),
+                    "candidates": [{**m.view(), "named_by_line": names(line, m)} for m in found],
+                }
+            )
+    return out
+
+
+def _unique_for(line: BankStatementLine, move: Movement, state: State) -> bool:
+    return all(
+        other.id == line.id or move not in _candidates(other, [move]) for other in state.lines
+    )
+
+
+def line_view(line: BankStatementLine) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "serial": line.serial,
+        "date": line.date.isoformat(),
+        "amount": str(line.amount),
+        "balance": str(line.balance),
+        "counterparty": line.counterparty,
+        "memo": line.memo,
+    }
+
+
+def match_view(match: BankMatch, names_by_id: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": match.id,
+        "line_id": match.line_id,
+        "entry_seq": match.entry_seq,
+        "kind": match.kind,
+        "note": match.note,
+        "matched_by": match.matched_by,
+        "matched_by_name": names_by_id.get(match.matched_by or 0),
+        "matched_at": match.matched_at.isoformat(),
+    }
+
+
+def _get_line(session: Session, estate_id: int, line_id: int) -> BankStatementLine:
+    line = session.get(BankStatementLine, line_id)
+    if line is None or line.estate_id != estate_id:
+        raise NotFoundError(f"No statement line {line_id} in this estate.")
+    return line
+
+
+def confirm(
+    session: Session,
+    estate_id: int,
+    line_id: int,
+    entry_seqs: Sequence[int],
+    *,
+    note: str,
+    actor_user_id: int | None,
+) -> list[BankMatch]:
+    """A person links a line to one or more entries. Flushes.
+
+    Raises NotFoundError (line), ConflictError (the line or an entry is matched already),
+    ValidationError (``entry_seqs``: not bank movements, reversed, amounts that do not sum to
+    the line's; ``note``: missing outside the ±3-day window, too long)."""
+    line = _get_line(session, estate_id, line_id)
+    opened = books_opened_on(session, estate_id)
+    if opened is None or line.date < opened:
+        raise ValidationError.field(
+            "line_id", f"the line of {line.date} is before the books opened ({opened})"
+        )
+    active = active_matches(session, estate_id)
+    if any(m.line_id == line.id for m in active):
+        raise ConflictError(f"Statement line {line.serial} is matched already; undo that first.")
+    seqs = list(dict.fromkeys(entry_seqs))
+    if not seqs:
+        raise ValidationError.field("entry_seqs", "name at least one journal entry")
+    moves = {m.seq: m for m in movements(session, estate_id)}
+    pairs = cancelled_pairs(list(moves.values()))
+    errors: list[FieldError] = []
+    for i, seq in enumerate(seqs):
+        if seq not in moves:
+            errors.append(FieldError(f"entry_seqs[{i}]", f"entry {seq} moves no bank money"))
+        elif seq in pairs:
+            errors.append(
+                FieldError(f"entry_seqs[{i}]", f"entry {seq} was reversed (or is a reversal)")
+            )
+    if errors:
+        raise ValidationError("These entries cannot be matched.", errors=errors)
+    taken = [m for m in active if m.entry_seq in seqs]
+    if taken:
+        raise ConflictError(
+            f"Entry {taken[0].entry_seq} is matched to another statement line already."
+        )
+    total = sum((moves[s].amount for s in seqs), ZERO)
+    if total != line.amount:
+        raise ValidationError.field(
+            "entry_seqs", f"the entries sum to {total}; the statement line is {line.amount}"
+        )
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError.field("note", f"at most {MAX_NOTE} characters")
+    far = [s for s in seqs if abs(moves[s].date - line.date) > WINDOW]
+    if far and not note:
+        raise ValidationError.field(
+            "note",
+            f"entry {far[0]} is dated {moves[far[0]].date}, more than 3 days from the line's "
+            f"{line.date}: say why they are the same money",
+        )
+    made = [
+        BankMatch(
+            estate_id=estate_id,
+            line_id=line.id,
+            entry_seq=seq,
+            kind=CONFIRMED,
+            note=note,
+            matched_by=actor_user_id,
+        )
+        for seq in seqs
+    ]
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+def undo(session: Session, estate_id: int, line_id: int, *, actor_user_id: int | None) -> int:
+    """Undo every match of the line (the rows stay, with who undid them). Flushes.
+    Raises NotFoundError, ConflictError (nothing matched)."""
+    line = _get_line(session, estate_id, line_id)
+    rows = [m for m in active_matches(session, estate_id) if m.line_id == line.id]
+    if not rows:
+        raise ConflictError(f"Statement line {line.serial} is not matched.")
+    for m in rows:
+        m.undone_at = utcnow()
+        m.undone_by = actor_user_id
+    session.flush()
+    return len(rows)

@@ -1,0 +1,392 @@
+"""The month-end bank reconciliation (银行余额调节表) and its approval.
+
+For a month M (its last day ``E``)::
+
+    statement balance on E  + book items not yet on the statement   (企业已收/已付, 银行未收/未付)
+  = book balance on E       + statement items not yet in the books  (银行已收/已付, 企业未收/未付)
+
+- *book items in transit*: bank movements dated ≤ E that are not matched to a statement line
+  dated ≤ E (a reversed entry and its reversal both dated ≤ E cancel and are left out);
+- *statement items in transit*: lines dated from the books' opening day to E that are not
+  matched to movements all dated ≤ E.
+
+The two adjusted balances agree exactly when the statement's balance before the books opened
+equals the bank balance the books opened with and every difference since is one of the
+listed items. Preparing (the steward, Action.RECORD) is refused unless they agree and the
+imported statement covers the whole month. The committee approves through the generic
+approvals route (subject kind ``bank_reconciliation``, one committee approver; whoever
+prepared it or confirmed one of its matches cannot decide).
+
+The approval is bound to ``content`` — the figures, both lists of items and the month's
+matches with who confirmed them — computed afresh whenever asked: a later import, a match
+made or undone, or an entry posted into the month changes it, which voids the request
+(``revalidate``, called after every import and match change) and in any case keeps the month
+from reading as reconciled (``view``: ``reconciled`` only while the approved content is
+today's).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustfund import approvals
+from trustfund.approvals import ApprovalRequest, RequestStatus
+from trustfund.db.base import utcnow
+from trustfund.db.models.auth import User
+from trustfund.db.models.estates import Estate
+from trustfund.db.models.reconciliation import BankReconciliation, BankStatementLine
+from trustfund.errors import ConflictError, ValidationError
+from trustfund.estates.service import today_in
+from trustfund.journal.service import books_opened_on, money_balance
+from trustfund.ledger.accounts import BANK
+from trustfund.ledger.money import ZERO
+from trustfund.reconciliation import matching, statements
+
+SUBJECT_KIND = "bank_reconciliation"
+
+
+def parse_month(text: str) -> tuple[str, date]:
+    """``"2026-03"`` → (``"2026-03"``, 2026-03-31). Raises ValidationError naming ``month``."""
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        end = date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        raise ValidationError.field("month", f"{text!r} is not a month (write 2026-03)") from None
+    return f"{year:04d}-{month:02d}", end
+
+
+def statement_balance(lines: list[BankStatementLine], on: date) -> Decimal | None:
+    """The statement's balance at the end of ``on``: the last line's up to it, else the
+    balance before the first line after it; None without lines."""
+    before = [line for line in lines if line.date <= on]
+    if before:
+        return before[-1].balance
+    after = [line for line in lines if line.date > on]
+    return after[0].balance - after[0].amount if after else None
+
+
+def user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {i: n for i, n in rows}
+
+
+def compute(session: Session, estate_id: int, month: str) -> dict[str, Any]:
+    """The month's reconciliation as it stands now (the approval's ``content``). Raises
+    ValidationError (``month``)."""
+    month, end = parse_month(month)
+    opened = books_opened_on(session, estate_id)
+    all_lines = statements.stored_lines(session, estate_id)
+    stmt_balance = statement_balance(all_lines, end)
+    book_balance = money_balance(session, estate_id, BANK, end) if opened else ZERO
+    moves = matching.movements(session, estate_id)
+    by_seq = {m.seq: m for m in moves}
+    pairs = matching.cancelled_pairs(moves)
+    active = matching.active_matches(session, estate_id)
+    lines_by_id = {line.id: line for line in all_lines}
+    seqs_of: dict[int, list[int]] = defaultdict(list)
+    for m in active:
+        seqs_of[m.line_id].append(m.entry_seq)
+    settled_lines = {
+        line_id
+        for line_id, seqs in seqs_of.items()
+        if lines_by_id[line_id].date <= end
+        and all(s in by_seq and by_seq[s].date <= end for s in seqs)
+    }
+    settled_seqs = {s for line_id in settled_lines for s in seqs_of[line_id]}
+    matched_seqs = {x.entry_seq for x in active}
+    book_items = [
+        m
+        for m in moves
+        if m.date <= end
+        and m.seq not in settled_seqs
+        and not (
+            m.seq in pairs
+            and by_seq[pairs[m.seq]].date <= end
+            and m.seq not in matched_seqs
+            and pairs[m.seq] not in matched_seqs
+        )
+    ]
+    scope = [
+        line
+        for line in all_lines
+        if opened is not None and opened <= line.date <= end and line.id not in settled_lines
+    ]
+    month_start = end.replace(day=1)
+    month_matches = [m for m in active if month_start <= lines_by_id[m.line_id].date <= end]
+    people = user_names(session, {m.matched_by for m in month_matches if m.matched_by})
+    book_sum = sum((m.amount for m in book_items), ZERO)
+    stmt_sum = sum((line.amount for line in scope), ZERO)
+    adjusted_statement = (stmt_balance or ZERO) + book_sum
+    adjusted_book = book_balance + stmt_sum
+    return {
+        "month": month,
+        "month_end": end.isoformat(),
+        "books_opened_on": opened.isoformat() if opened else None,
+        "statement_covered_through": _iso(statements.covered_through(session, estate_id)),
+        "statement_balance": None if stmt_balance is None else str(stmt_balance),
+        "book_balance": str(book_balance),
+        "book_items": [m.view() for m in book_items],
+        "statement_items": [matching.line_view(line) for line in scope],
+        "book_received_not_on_statement": _sum(book_items, positive=True),
+        "book_paid_not_on_statement": _sum(book_items, positive=False),
+        "bank_received_not_in_books": _sum(scope, positive=True),
+        "bank_paid_not_in_books": _sum(scope, positive=False),
+        "adjusted_statement_balance": str(adjusted_statement),
+        "adjusted_book_balance": str(adjusted_book),
+        "difference": str(adjusted_statement - adjusted_book),
+        "matches": [
+            {
+                "line": matching.line_view(lines_by_id[m.line_id]),
+                "entry": by_seq[m.entry_seq].view() if m.entry_seq in by_seq else None,
+                "kind": m.kind,
+                "note": m.note,
+                "matched_by": m.matched_by,
+                "matched_by_name": people.get(m.matched_by or 0),
+            }
+            for m in month_matches
+        ],
+    }
+
+
+def _iso(on: date | None) -> str | None:
+    return on.isoformat() if on else None
+
+
+def _sum(items: list[Any], *, positive: bool) -> str:
+    total = sum((i.amount for i in items if (i.amount > 0) == positive), ZERO)
+    return str(abs(total))
+
+
+def _problems(content: dict[str, Any], today: date) -> list[str]:
+    """Why the month cannot be prepared (empty when it can)."""
+    end = date.fromisoformat(content["month_end"])
+    out = []
+    if content["books_opened_on"] is None:
+        out.append("the books are not open")
+    elif end < date.fromisoformat(content["books_opened_on"]):
+        out.append(f"the books opened on {content['books_opened_on']}, after this month")
+    if end >= today:
+        out.append(f"the month has not ended (today is {today})")
+    covered = content["statement_covered_through"]
+    if covered is None or date.fromisoformat(covered) < end:
+        out.append(
+            f"the imported statement covers only through {covered or 'nothing yet'}; "
+            f"import it through {end}"
+        )
+    if Decimal(content["difference"]) != ZERO:
+        out.append(
+            f"the adjusted balances differ by {content['difference']}: statement "
+            f"{content['adjusted_statement_balance']} vs books {content['adjusted_book_balance']}"
+        )
+    return out
+
+
+def _record(session: Session, estate_id: int, month: str) -> BankReconciliation | None:
+    return session.scalars(
+        select(BankReconciliation).where(
+            BankReconciliation.estate_id == estate_id, BankReconciliation.month == month
+        )
+    ).first()
+
+
+def status_of(
+    session: Session, record: BankReconciliation | None, content: dict[str, Any]
+) -> tuple[str, ApprovalRequest | None]:
+    """``not_prepared``, ``pending``, ``reconciled``, ``rejected``, or ``void`` (the figures
+    changed after it was prepared or approved)."""
+    if record is None:
+        return "not_prepared", None
+    request = approvals.current_request(session, SUBJECT_KIND, record.id)
+    if request is None:
+        return "not_prepared", None
+    current = approvals.content_hash(content) == request.content_hash
+    if request.status == RequestStatus.APPROVED and current:
+        return "reconciled", request
+    if request.status == RequestStatus.PENDING and current:
+        return "pending", request
+    if request.status == RequestStatus.REJECTED:
+        return "rejected", request
+    return "void", request
+
+
+def view(session: Session, estate: Estate, month: str) -> dict[str, Any]:
+    """The month as it stands, with whether it can be prepared and its approval."""
+    content = compute(session, estate.id, month)
+    record = _record(session, estate.id, content["month"])
+    status, request = status_of(session, record, content)
+    problems = _problems(content, today_in(estate))
+    prepared: dict[str, Any] | None = None
+    if record is not None:
+        who = user_names(session, {record.prepared_by})
+        prepared = {
+            "by": record.prepared_by,
+            "by_name": who.get(record.prepared_by),
+            "at": record.prepared_at.isoformat(),
+            "statement_balance": str(record.statement_balance),
+            "book_balance": str(record.book_balance),
+        }
+    approved_by = (
+        [
+            {"name": name, "at": at.isoformat()}
+            for name, _, at in approvals.approvers_of(session, request.id)
+        ]
+        if request is not None and status == "reconciled"
+        else []
+    )
+    return {
+        **content,
+        "balanced": Decimal(content["difference"]) == ZERO,
+        "can_prepare": not problems,
+        "problems": problems,
+        "status": status,
+        "prepared": prepared,
+        "approval_request_id": request.id if request is not None else None,
+        "approval_status": request.status.value if request is not None else None,
+        "void_reason": request.void_reason if request is not None else None,
+        "approved_by": approved_by,
+        "proposals": matching.proposals(session, estate.id) if status != "reconciled" else [],
+    }
+
+
+def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int) -> dict[str, Any]:
+    """Entry point (commits): the steward prepares the month and submits it to the
+    committee. Raises ValidationError (month), ConflictError (cannot be prepared: the
+    reasons; already reconciled with these figures)."""
+    content = compute(session, estate.id, month)
+    problems = _problems(content, today_in(estate))
+    if problems:
+        raise ConflictError(
+            f"{content['month']} cannot be reconciled yet: " + "; ".join(problems) + ".",
+            extra={"problems": problems},
+        )
+    record = _record(session, estate.id, content["month"])
+    if record is not None and status_of(session, record, content)[0] in ("reconciled", "pending"):
+        raise ConflictError(
+            f"{content['month']} is already {status_of(session, record, content)[0]} with "
+            "these figures."
+        )
+    if record is None:
+        record = BankReconciliation(estate_id=estate.id, month=content["month"])
+        session.add(record)
+    record.month_end = date.fromisoformat(content["month_end"])
+    record.statement_balance = Decimal(content["statement_balance"])
+    record.book_balance = Decimal(content["book_balance"])
+    record.content = approvals.canonical(content)
+    record.prepared_by = actor_user_id
+    record.prepared_at = utcnow()
+    session.flush()
+    approvals.record_participant(
+        session, estate.id, SUBJECT_KIND, record.id, actor_user_id, "author"
+    )
+    for match in content["matches"]:
+        if match["matched_by"]:
+            approvals.record_participant(
+                session, estate.id, SUBJECT_KIND, record.id, match["matched_by"], "editor"
+            )
+    approvals.submit(
+        session,
+        estate.id,
+        subject_kind=SUBJECT_KIND,
+        subject_id=record.id,
+        content=content,
+        amount=abs(record.statement_balance),
+        submitted_by=actor_user_id,
+    )
+    session.commit()
+    return view(session, estate, content["month"])
+
+
+def revalidate(session: Session, estate_id: int) -> list[str]:
+    """After an import or a match change: every prepared month whose figures changed has its
+    open or approved request voided. Returns those months. Flushes."""
+    voided = []
+    records = session.scalars(
+        select(BankReconciliation).where(BankReconciliation.estate_id == estate_id)
+    )
+    for record in records:
+        request = approvals.current_request(session, SUBJECT_KIND, record.id)
+        if request is None or request.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
+            continue
+        content = compute(session, estate_id, record.month)
+        if approvals.content_hash(content) != request.content_hash:
+            approvals.void_for_subject(
+                session,
+                SUBJECT_KIND,
+                record.id,
+                reason="the statement or its matches changed after the month was prepared",
+            )
+            voided.append(record.month)
+    return voided
+
+
+def reconciled_month(session: Session, estate_id: int, on: date) -> dict[str, Any] | None:
+    """The approved, still standing reconciliation of the month ending on ``on``:
+    ``{"month", "month_end", "statement_balance", "book_balance", "approved_on"}``, else
+    None (for disclosures)."""
+    month = f"{on.year:04d}-{on.month:02d}"
+    record = _record(session, estate_id, month)
+    if record is None or record.month_end != on:
+        return None
+    content = compute(session, estate_id, month)
+    status, request = status_of(session, record, content)
+    if status != "reconciled" or request is None or request.decided_at is None:
+        return None
+    return {
+        "month": month,
+        "month_end": on.isoformat(),
+        "statement_balance": content["statement_balance"],
+        "book_balance": content["book_balance"],
+        "approved_on": request.decided_at.date().isoformat(),
+    }
+
+
+def list_months(session: Session, estate: Estate) -> list[dict[str, Any]]:
+    """Every month from the books' opening to the last ended month, newest first, with its
+    status and difference."""
+    opened = books_opened_on(session, estate.id)
+    if opened is None:
+        return []
+    today = today_in(estate)
+    out = []
+    year, month = opened.year, opened.month
+    while date(year, month, 1) <= today:
+        key = f"{year:04d}-{month:02d}"
+        content = compute(session, estate.id, key)
+        status, _ = status_of(session, _record(session, estate.id, key), content)
+        out.append(
+            {
+                "month": key,
+                "status": status,
+                "statement_balance": content["statement_balance"],
+                "book_balance": content["book_balance"],
+                "difference": content["difference"],
+                "items": len(content["book_items"]) + len(content["statement_items"]),
+            }
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return list(reversed(out))
+
+
+def _content(session: Session, record_id: int) -> dict[str, Any]:
+    record = session.get(BankReconciliation, record_id)
+    if record is None:
+        return {}
+    return compute(session, record.estate_id, record.month)
+
+
+def stored_content(record: BankReconciliation) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(record.content)
+    return loaded
+
+
+approvals.register_subject(SUBJECT_KIND, content=_content)
