@@ -12,6 +12,7 @@ from trustfund.web.staff import (
     admin,
     approvals,
     autonomy,
+    bank,
     books,
     claims,
     disclosures,
@@ -28,6 +29,7 @@ from trustfund.web.staff.common import EXCEPTION_HANDLERS
 HANDLERS: list[Any] = [
     *home.CONTROLLERS,
     *books.CONTROLLERS,
+    *bank.CONTROLLERS,
     *fees.CONTROLLERS,
     *households.CONTROLLERS,
     *claims.CONTROLLERS,

@@ -49,6 +49,7 @@ KIND_NAMES: dict[str, str] = {
     "opening": "期初余额（建账）",
     "journal_entry": "记账分录（须审批）",
     "period_unlock": "账期解锁（更正）",
+    "bank_reconciliation": "银行余额调节表",
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": "待审批",

@@ -1,0 +1,87 @@
+"""The month's bank reconciliation on a 375 px phone (issue 18): the steward reaches 银行对账
+from the staff home, reads January's 银行余额调节表 with the items in transit, the proposed and
+the made matches, and submits it; the committee member finds it waiting and, once approved,
+the page says so. The world (books, statements) is built through the API beforehand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import LiveServer, shoot
+from tests.integration.journal.api_setup import PASSWORD, decide
+from tests.integration.reconciliation.bank_world import bank_world, ok, upload
+from trustfund.app import create_app
+from trustfund.settings import Settings
+
+pytestmark = pytest.mark.e2e
+PHONE_375 = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def phone375(browser: Browser) -> Page:
+    context = browser.new_context(viewport=PHONE_375, locale="zh-CN", device_scale_factor=1)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def fits(page: Page) -> None:
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
+
+
+def sign_in_as(page: Page, server: LiveServer, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(server.url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/staff")
+
+
+def test_bank_reconciliation_on_a_phone(
+    live_server: LiveServer, phone375: Page, db_url: str, tmp_path: Path
+) -> None:
+    server, page = live_server, phone375
+    settings = Settings(
+        var_dir=tmp_path / "var-api",
+        database_url=db_url,
+        ledger_dir=tmp_path / "ledgers-api",
+        secret_key="e2e-secret-key-not-for-production",
+    )
+    with server.session() as session, TestClient(create_app(settings, engine=server.engine)) as c:
+        estate = bank_world(session, c)
+        ok(upload(estate, "steward", "bank-statement-split.csv"), 201)
+        ok(upload(estate, "steward", "bank-statement-signed.xlsx"), 201)
+
+        sign_in_as(page, server, "steward")
+        page.click("a[href='/staff/xinhe/bank/']")
+        page.select_option("#f-month", "2026-01")
+        page.click("form.dates button[type=submit]")
+        expect(page.locator("#bank-status")).to_have_text("未编制")
+        statement_items = page.locator("#statement-items").inner_text()
+        assert "2026012000022" in statement_items and "-2.00" in statement_items
+        assert "-120.00" in page.locator("#book-items").inner_text()
+        assert "2026010500012" in page.locator("#proposals").inner_text()
+        assert "自动" in page.locator("#matches").inner_text()
+        assert "两边调节后余额相等" in page.locator("#reconciliation").inner_text()
+        fits(page)
+        shoot(page, server, "bank-reconciliation-january", phone=PHONE_375)
+
+        page.click("text=编制完成，提交业委会审批")
+        expect(page.locator("#bank-status")).to_have_text("待业委会审批")
+        fits(page)
+
+        sign_in_as(page, server, "member1")
+        page.goto(server.url + "/staff/xinhe/bank/?month=2026-01")
+        link = page.locator("a:has-text('去审批')")
+        expect(link).to_be_visible()
+        request_id = int(link.get_attribute("href").rsplit("/", 1)[1])  # type: ignore[union-attr]
+        ok(decide(estate, "member1", request_id))
+        page.reload()
+        expect(page.locator("#bank-status")).to_have_text("已核对，业委会已批准")
+        fits(page)
+        shoot(page, server, "bank-reconciliation-approved", phone=PHONE_375)
