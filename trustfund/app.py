@@ -25,11 +25,11 @@ from trustfund.api.access import access_guard, public
 from trustfund.api.deps import DEPENDENCIES
 from trustfund.api.headers import HtmlPolicyMiddleware, SwaggerPage, add_security_headers
 from trustfund.api.middleware import PrincipalMiddleware
-from trustfund.api.problems import EXCEPTION_HANDLERS
 from trustfund.api.requests import TrustfundRequest
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
+from trustfund.web.errors import EXCEPTION_HANDLERS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VENDOR = "/static/api/vendor"
@@ -190,7 +190,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             HtmlPolicyMiddleware(),  # CSP of HTML pages: their own <style> hashes
             PrincipalMiddleware(),  # also the request log (no headers, no cookies)
         ],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,  # problem documents; pages for browsers
         before_send=[add_security_headers],  # nosniff, no framing, CSP: every response
         request_class=TrustfundRequest,  # JSON bodies nested too deeply: 422
         openapi_config=openapi,
