@@ -73,6 +73,7 @@ KNOWN_SECTIONS: tuple[SectionSpec, ...] = (
 PROVIDER_MODULES: tuple[str, ...] = (
     "trustfund.settlements.disclosure_sections",
     "trustfund.grants.disclosure_sections",
+    "trustfund.reconciliation.disclosure_sections",
 )
 
 _specs: dict[str, SectionSpec] = {s.key: s for s in KNOWN_SECTIONS}

@@ -366,3 +366,51 @@ def test_a_file_that_does_not_continue_the_stored_statement_is_refused(
     refused = upload(estate, "steward", "changed.csv", _csv(changed))
     assert refused.status_code == 422 and "never changes" in refused.text
     assert Decimal(ok(estate.get("steward", "/bank/lines"))[-1]["balance"]) == Decimal("10746.00")
+
+
+# --- the disclosure ------------------------------------------------------------------------------
+
+
+def _bank_section(estate: NewEstate, period: str) -> dict[str, Any]:
+    draft = ok(estate.get("steward", f"/disclosures/draft?period={period}"))
+    return dict(
+        next(s for s in draft["statement"]["sections"] if s["key"] == "bank_reconciliation")
+    )
+
+
+def test_a_disclosure_states_the_bank_balance_it_was_reconciled_to_or_that_it_was_not(
+    session: Session, client: TestClient[Litestar]
+) -> None:
+    estate = imported_world(session, client)
+    assert "未与银行对账单核对" in _bank_section(estate, "2026-01")["note"]
+    _confirm_january(estate)
+    prepared = ok(estate.post("steward", "/bank/reconciliations/2026-01/prepare"), 201)
+    ok(decide(estate, "member1", prepared["approval_request_id"]))
+    january = _bank_section(estate, "2026-01")
+    assert january["status"] == "ok"
+    row = january["rows"][0]
+    assert (row["as_of"], row["statement_balance"], row["book_balance"]) == (
+        "2026-01-31",
+        "10248.00",
+        "10130.00",
+    )
+    assert "已与银行对账单核对" in january["note"] and row["approved_on"] in january["note"]
+    # February was not reconciled, and a range not ending at a month end cannot be
+    february = _bank_section(estate, "2026-02")
+    assert february["rows"] == [] and "2026-02-28" in february["note"]
+    assert "不是月末" in _bank_section(estate, "2026-01-01..2026-01-15")["note"]
+    # once the month's approval is void, the disclosure no longer says it was reconciled
+    line = _line(ok(estate.get("steward", "/bank/matches")), "2026012000022")
+    made = estate.post(
+        "steward",
+        "/bank/matches",
+        {"line_id": line["id"], "entry_seqs": [1]},
+    )
+    assert made.status_code == 422  # the opening entry is no bank movement to match
+    fee = next(
+        m["line"]
+        for m in ok(estate.get("steward", "/bank/reconciliations/2026-01"))["matches"]
+        if m["line"]["serial"] == "2026010500012"
+    )
+    ok(estate.post("steward", f"/bank/lines/{fee['id']}/unmatch"))
+    assert _bank_section(estate, "2026-01")["rows"] == []

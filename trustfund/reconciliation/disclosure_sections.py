@@ -1,0 +1,59 @@
+"""The bank section of the period statement (registered with
+``trustfund.disclosure.sections``; the only place reconciliation touches disclosure).
+
+``bank_reconciliation`` (银行对账): whether the bank balance at the period's end was reconciled
+with the bank's own statement — the statement balance it was reconciled to, the book balance,
+and the day the committee approved the month's 银行余额调节表 — or, plainly, that it was not
+(no approved reconciliation of the month ending on the period's last day, or one whose
+figures changed since). The statement's figures hash includes this section, so a disclosure
+approved while the month stood reconciled loses its approval if the reconciliation is voided.
+"""
+
+from __future__ import annotations
+
+import calendar
+
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate
+from trustfund.disclosure.periods import Period
+from trustfund.disclosure.sections import SectionData, register_section
+from trustfund.reconciliation.months import reconciled_month
+
+COLUMNS = (
+    ("as_of", "对账日"),
+    ("statement_balance", "银行对账单余额"),
+    ("book_balance", "账面银行存款"),
+    ("approved_on", "业委会批准"),
+)
+
+
+@register_section("bank_reconciliation", "银行对账（与银行对账单核对）", order=5)
+def bank_section(session: Session, estate: Estate, period: Period) -> SectionData:
+    end = period.end
+    if end.day != calendar.monthrange(end.year, end.month)[1]:
+        return SectionData(
+            COLUMNS, [], note=f"本期截至 {end}，不是月末：期末银行存款未与银行对账单核对。"
+        )
+    found = reconciled_month(session, estate.id, end)
+    if found is None:
+        return SectionData(
+            COLUMNS,
+            [],
+            note=f"本期末（{end}）的银行存款未与银行对账单核对："
+            "该月的银行余额调节表尚未编制或未经业委会批准。",
+        )
+    return SectionData(
+        COLUMNS,
+        [
+            {
+                "as_of": found["month_end"],
+                "statement_balance": found["statement_balance"],
+                "book_balance": found["book_balance"],
+                "approved_on": found["approved_on"],
+            }
+        ],
+        note=f"期末银行存款已与银行对账单核对：{found['month_end']} 对账单余额 "
+        f"{found['statement_balance']} 元，加减未达账项后与账面一致，业委会于 "
+        f"{found['approved_on']} 批准银行余额调节表。",
+    )
