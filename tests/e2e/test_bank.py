@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveServer, shoot
-from tests.integration.journal.api_setup import PASSWORD, decide
+from tests.integration.journal.api_setup import PASSWORD
 from tests.integration.reconciliation.bank_world import bank_world, ok, upload
 from trustfund.app import create_app
 from trustfund.settings import Settings
@@ -79,9 +79,14 @@ def test_bank_reconciliation_on_a_phone(
         page.goto(server.url + "/staff/xinhe/bank/?month=2026-01")
         link = page.locator("a:has-text('去审批')")
         expect(link).to_be_visible()
-        request_id = int(link.get_attribute("href").rsplit("/", 1)[1])  # type: ignore[union-attr]
-        ok(decide(estate, "member1", request_id))
-        page.reload()
+        link.click()
+        # the committee sees what it approves: items in transit, and each match with who made it
+        assert "2026012000022" in page.locator("#statement-items").inner_text()
+        assert "自动" in page.locator("#matches").inner_text()
+        fits(page)
+        shoot(page, server, "bank-reconciliation-approval", phone=PHONE_375)
+        page.click("button[value=approve]")
+        page.goto(server.url + "/staff/xinhe/bank/?month=2026-01")
         expect(page.locator("#bank-status")).to_have_text("已核对，业委会已批准")
         fits(page)
         shoot(page, server, "bank-reconciliation-approved", phone=PHONE_375)

@@ -123,8 +123,8 @@ _ENTRY_TABLES = {"purpose", "detail", "meta"}
 
 def _rows(content: Any, kind: str) -> list[tuple[str, Any]]:
     """Simple fields of the content (lists are shown as tables by the subject's details)."""
-    if not isinstance(content, dict):
-        return []
+    if not isinstance(content, dict) or kind == "bank_reconciliation":
+        return []  # the bank details show the month's figures in Chinese
     if kind in ("opening", "journal_entry"):
         content = {k: v for k, v in content.items() if k not in _ENTRY_TABLES}
     return [

@@ -24,6 +24,8 @@ def for_request(
     content = approvals.request_view(request)["content"]
     if request.subject_kind == "disclosure":
         return {"template": "staff/_detail_disclosure.html", "content": content}
+    if request.subject_kind == "bank_reconciliation":
+        return {"template": "staff/_detail_bank.html", "content": content, "slug": estate.slug}
     if request.subject_kind == "claim":
         try:
             found = claims.get_claim(session, estate.id, request.subject_id)
