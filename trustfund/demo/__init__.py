@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from trustfund.demo import disclosure, estate, fees, grants, ledger, settlements
+from trustfund.demo import bank, disclosure, estate, fees, grants, ledger, settlements
 
-STEPS: tuple[ModuleType, ...] = (estate, ledger, fees, settlements, grants, disclosure)
+STEPS: tuple[ModuleType, ...] = (estate, ledger, fees, settlements, grants, bank, disclosure)

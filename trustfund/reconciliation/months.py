@@ -258,10 +258,12 @@ def view(session: Session, estate: Estate, month: str) -> dict[str, Any]:
     }
 
 
-def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int) -> dict[str, Any]:
-    """Entry point (commits): the steward prepares the month and submits it to the
-    committee. Raises ValidationError (month), ConflictError (cannot be prepared: the
-    reasons; already reconciled with these figures)."""
+def submit_month(
+    session: Session, estate: Estate, month: str, *, actor_user_id: int
+) -> BankReconciliation:
+    """Prepare the month and submit it to the committee (flushes; ``prepare`` commits).
+    Raises ValidationError (month), ConflictError (cannot be prepared: the reasons; already
+    reconciled or pending with these figures)."""
     content = compute(session, estate.id, month)
     problems = _problems(content, today_in(estate))
     if problems:
@@ -270,11 +272,9 @@ def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int)
             extra={"problems": problems},
         )
     record = _record(session, estate.id, content["month"])
-    if record is not None and status_of(session, record, content)[0] in ("reconciled", "pending"):
-        raise ConflictError(
-            f"{content['month']} is already {status_of(session, record, content)[0]} with "
-            "these figures."
-        )
+    status = status_of(session, record, content)[0]
+    if status in ("reconciled", "pending"):
+        raise ConflictError(f"{content['month']} is already {status} with these figures.")
     if record is None:
         record = BankReconciliation(estate_id=estate.id, month=content["month"])
         session.add(record)
@@ -302,8 +302,14 @@ def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int)
         amount=abs(record.statement_balance),
         submitted_by=actor_user_id,
     )
+    return record
+
+
+def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int) -> dict[str, Any]:
+    """Entry point (commits): ``submit_month``, then the month as it stands."""
+    record = submit_month(session, estate, month, actor_user_id=actor_user_id)
     session.commit()
-    return view(session, estate, content["month"])
+    return view(session, estate, record.month)
 
 
 def revalidate(session: Session, estate_id: int) -> list[str]:
