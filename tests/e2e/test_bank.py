@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveServer, shoot
 from tests.integration.journal.api_setup import PASSWORD
-from tests.integration.reconciliation.bank_world import bank_world, ok, upload
+from tests.integration.reconciliation.bank_world import SAMPLES, bank_world
 from trustfund.app import create_app
 from trustfund.settings import Settings
 
@@ -53,12 +53,21 @@ def test_bank_reconciliation_on_a_phone(
         secret_key="e2e-secret-key-not-for-production",
     )
     with server.session() as session, TestClient(create_app(settings, engine=server.engine)) as c:
-        estate = bank_world(session, c)
-        ok(upload(estate, "steward", "bank-statement-split.csv"), 201)
-        ok(upload(estate, "steward", "bank-statement-signed.xlsx"), 201)
-
+        bank_world(session, c)
         sign_in_as(page, server, "steward")
         page.click("a[href='/staff/xinhe/bank/']")
+        # a file whose balance breaks is refused whole, row and column named
+        broken = (SAMPLES / "bank-statement-split.csv").read_text().replace("10400.00", "10401.00")
+        page.set_input_files(
+            "#f-file", {"name": "broken.csv", "mimeType": "text/csv", "buffer": broken.encode()}
+        )
+        page.click("#bank-import button[type=submit]")
+        assert "rows[4].balance" in page.locator("#bank-import .alert").inner_text()
+        fits(page)
+        for name in ("bank-statement-split.csv", "bank-statement-signed.xlsx"):
+            page.set_input_files("#f-file", str(SAMPLES / name))
+            page.click("#bank-import button[type=submit]")
+            expect(page.locator("p.notice[role=status]")).to_contain_text("对账单已导入")
         page.select_option("#f-month", "2026-01")
         page.click("form.dates button[type=submit]")
         expect(page.locator("#bank-status")).to_have_text("未编制")
@@ -71,6 +80,13 @@ def test_bank_reconciliation_on_a_phone(
         fits(page)
         shoot(page, server, "bank-reconciliation-january", phone=PHONE_375)
 
+        # the steward confirms the 01-05 line as the 01-05 receipt; the other pair is then
+        # unique and matched automatically
+        proposal = page.locator(".proposal[data-line='2026010500012']")
+        proposal.locator("li:has-text('收据2026-000001') button").click()
+        expect(page.locator("p.notice[role=status]")).to_contain_text("已确认匹配")
+        expect(page.locator("#proposals")).to_have_count(0)
+        assert "steward 确认" in page.locator("#matches").inner_text()
         page.click("text=编制完成，提交业委会审批")
         expect(page.locator("#bank-status")).to_have_text("待业委会审批")
         fits(page)

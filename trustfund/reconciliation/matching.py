@@ -15,7 +15,8 @@ until nothing more is unique.
 **Proposed** (``proposals``): a line with several candidates — a person picks one and
 confirms it (``confirm``, kind ``confirmed``, Action.RECORD); a line paid as several entries
 (one transfer for two receipts) is confirmed with all of them, their sum equal to the line.
-A confirmed match outside the window needs a note. Every match records who made it; undoing
+A confirmed match outside the window needs a note; what a confirmation leaves unique
+is then matched automatically (``service.confirm_match``). Every match records who made it; undoing
 one (``undo``) keeps the row with who undid it.
 
 Only statement lines dated on or after the day the books opened take part.

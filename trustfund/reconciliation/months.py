@@ -254,7 +254,13 @@ def view(session: Session, estate: Estate, month: str) -> dict[str, Any]:
         "approval_status": request.status.value if request is not None else None,
         "void_reason": request.void_reason if request is not None else None,
         "approved_by": approved_by,
-        "proposals": matching.proposals(session, estate.id) if status != "reconciled" else [],
+        "proposals": [
+            p
+            for p in matching.proposals(session, estate.id)
+            if p["line"]["date"][:7] == content["month"]
+        ]
+        if status != "reconciled"
+        else [],
     }
 
 

@@ -84,15 +84,18 @@ def confirm_match(
     *,
     actor_user_id: int | None,
 ) -> dict[str, Any]:
-    """A person confirms a match. Commits. Raises what ``matching.confirm`` raises."""
+    """A person confirms a match; what that leaves unique is then matched automatically
+    (``matched``). Commits. Raises what ``matching.confirm`` raises."""
     made = matching.confirm(
         session, estate.id, line_id, entry_seqs, note=note, actor_user_id=actor_user_id
     )
+    matched = matching.auto_match(session, estate.id)
     voided = months.revalidate(session, estate.id)
     session.commit()
     people = months.user_names(session, {actor_user_id} if actor_user_id else set())
     return {
         "matches": [matching.match_view(m, people) for m in made],
+        "matched": matched,
         "reconciliations_voided": voided,
     }
 

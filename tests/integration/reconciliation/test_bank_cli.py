@@ -63,12 +63,12 @@ def test_a_month_reconciled_from_the_command_line(
     assert again["new_lines"] == 0
     listed = _json(runner, "bank", "match", "xinhe", "--user", "steward")
     by_date = {e["date"]: e["seq"] for e in listed["unmatched_entries"]}  # type: ignore[attr-defined]
-    for proposal in listed["proposed"]:  # type: ignore[attr-defined]
-        line = proposal["line"]
-        _json(
-            runner, "bank", "match", "xinhe", "--user", "steward",
-            "--line", str(line["id"]), "--entry", str(by_date[line["date"]]),
-        )  # fmt: skip
+    line = listed["proposed"][0]["line"]  # type: ignore[index]
+    confirmed = _json(
+        runner, "bank", "match", "xinhe", "--user", "steward",
+        "--line", str(line["id"]), "--entry", str(by_date[line["date"]]),
+    )  # fmt: skip
+    assert confirmed["matched"] == 1  # the other 200.00 pair is unique now
     wrong = runner.invoke(
         main, ["bank", "match", "xinhe", "--user", "steward", "--line", "1", "--entry", "1"]
     )

@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
+from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
-from trustfund.reconciliation import months
+from trustfund.reconciliation import months, service
 from trustfund.web.staff.common import may, page, principal_of
 
 BASE = "/staff/{estate_slug:str}/bank"
@@ -49,18 +51,98 @@ class StaffBankController(Controller):
         month: FromQuery[str | None] = None,
         done: FromQuery[str | None] = None,
     ) -> Template:
+        return self._page(request, db_session, estate, month, done=done)
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        month: str | None,
+        *,
+        done: str | None = None,
+        import_errors: list[str] | None = None,
+        status: int = 200,
+    ) -> Template:
         chosen = month or _last_ended_month(estate)
-        view = months.view(db_session, estate, chosen)
+        view = months.view(session, estate, chosen)
         return page(
             request,
             "staff/bank.html",
+            status=status,
             estate=estate,
             month=view,
-            months=months.list_months(db_session, estate),
+            months=months.list_months(session, estate),
             status_names=STATUS_NAMES,
             done=done,
+            import_errors=import_errors or [],
             can_record=may(request, Action.RECORD, estate),
             can_approve=may(request, Action.APPROVE, estate),
+        )
+
+    @post(
+        "/import",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.bank_import"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def import_statement(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: MultipartBody[dict[str, Any]],
+        month: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        """The statement file as online banking exported it: all rows or none; a refused
+        file is listed row by row on the page."""
+        try:
+            content, filename = form_file(data)
+            result = service.import_statement(
+                db_session,
+                estate,
+                content,
+                filename,
+                through=None,
+                actor_user_id=principal_of(request).user_id,
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            problems = [f"{e.field}：{e.reason}" for e in exc.errors] or [exc.detail]
+            return self._page(
+                request, db_session, estate, month, import_errors=problems, status=422
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/bank/?month={month or ''}&done=imported-{result['new_lines']}",
+            status_code=HTTP_303_SEE_OTHER,
+        )
+
+    @post(
+        "/lines/{line_id:int}/match",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.bank_match"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def confirm(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        line_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Redirect:
+        """A proposed match confirmed: the line is this entry (who confirmed it is kept)."""
+        try:
+            seq = int(data.get("entry_seq", ""))
+        except ValueError:
+            seq = 0
+        service.confirm_match(
+            db_session, estate, line_id, [seq], "", actor_user_id=principal_of(request).user_id
+        )
+        month = data.get("month", "")
+        return Redirect(
+            f"/staff/{estate.slug}/bank/?month={month}&done=matched",
+            status_code=HTTP_303_SEE_OTHER,
         )
 
     @post(
