@@ -30,6 +30,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,7 +43,7 @@ from trustfund.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
-from trustfund.db.models.reconciliation import BankReconciliation, BankStatementLine
+from trustfund.db.models.reconciliation import BankMatch, BankReconciliation, BankStatementLine
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on, money_balance
@@ -80,18 +81,39 @@ def user_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {i: n for i, n in rows}
 
 
-def compute(session: Session, estate_id: int, month: str) -> dict[str, Any]:
-    """The month's reconciliation as it stands now (the approval's ``content``). Raises
-    ValidationError (``month``)."""
+@dataclass(frozen=True)
+class Loaded:
+    """What every month's figures are computed from, read once (``load``)."""
+
+    opened: date | None
+    lines: list[BankStatementLine]
+    moves: list[matching.Movement]
+    active: list[BankMatch]
+    covered: date | None
+
+
+def load(session: Session, estate_id: int) -> Loaded:
+    return Loaded(
+        books_opened_on(session, estate_id),
+        statements.stored_lines(session, estate_id),
+        matching.movements(session, estate_id),
+        matching.active_matches(session, estate_id),
+        statements.covered_through(session, estate_id),
+    )
+
+
+def compute(
+    session: Session, estate_id: int, month: str, loaded: Loaded | None = None
+) -> dict[str, Any]:
+    """The month's reconciliation as it stands now (the approval's ``content``); ``loaded``
+    when several months are computed at once. Raises ValidationError (``month``)."""
     month, end = parse_month(month)
-    opened = books_opened_on(session, estate_id)
-    all_lines = statements.stored_lines(session, estate_id)
+    data = loaded or load(session, estate_id)
+    opened, all_lines, moves, active = data.opened, data.lines, data.moves, data.active
     stmt_balance = statement_balance(all_lines, end)
     book_balance = money_balance(session, estate_id, BANK, end) if opened else ZERO
-    moves = matching.movements(session, estate_id)
     by_seq = {m.seq: m for m in moves}
     pairs = matching.cancelled_pairs(moves)
-    active = matching.active_matches(session, estate_id)
     lines_by_id = {line.id: line for line in all_lines}
     seqs_of: dict[int, list[int]] = defaultdict(list)
     for m in active:
@@ -132,7 +154,7 @@ def compute(session: Session, estate_id: int, month: str) -> dict[str, Any]:
         "month": month,
         "month_end": end.isoformat(),
         "books_opened_on": opened.isoformat() if opened else None,
-        "statement_covered_through": _iso(statements.covered_through(session, estate_id)),
+        "statement_covered_through": _iso(data.covered),
         "statement_balance": None if stmt_balance is None else str(stmt_balance),
         "book_balance": str(book_balance),
         "book_items": [m.view() for m in book_items],
@@ -322,6 +344,7 @@ def revalidate(session: Session, estate_id: int) -> list[str]:
     """After an import or a match change: every prepared month whose figures changed has its
     open or approved request voided. Returns those months. Flushes."""
     voided = []
+    loaded: Loaded | None = None
     records = session.scalars(
         select(BankReconciliation).where(BankReconciliation.estate_id == estate_id)
     )
@@ -329,7 +352,8 @@ def revalidate(session: Session, estate_id: int) -> list[str]:
         request = approvals.current_request(session, SUBJECT_KIND, record.id)
         if request is None or request.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
             continue
-        content = compute(session, estate_id, record.month)
+        loaded = loaded or load(session, estate_id)
+        content = compute(session, estate_id, record.month, loaded)
         if approvals.content_hash(content) != request.content_hash:
             approvals.void_for_subject(
                 session,
@@ -369,11 +393,12 @@ def list_months(session: Session, estate: Estate) -> list[dict[str, Any]]:
     if opened is None:
         return []
     today = today_in(estate)
+    loaded = load(session, estate.id)
     out = []
     year, month = opened.year, opened.month
     while date(year, month, 1) <= today:
         key = f"{year:04d}-{month:02d}"
-        content = compute(session, estate.id, key)
+        content = compute(session, estate.id, key, loaded)
         status, _ = status_of(session, _record(session, estate.id, key), content)
         out.append(
             {
