@@ -33,9 +33,12 @@ class MappingIn(BaseModel):
 class MatchIn(BaseModel):
     line_id: int = Field(description="the statement line")
     entry_seqs: list[int] = Field(
-        description="the journal entries it is (one, or several summing to the line)"
+        max_length=100,
+        description="the journal entries it is (one, or several summing to the line)",
     )
-    note: str = Field(default="", description="why; required beyond ±3 days, ≤ 200 characters")
+    note: str = Field(
+        default="", max_length=200, description="why; required beyond ±3 days, ≤ 200 characters"
+    )
 
 
 def _through(value: Any) -> date | None:
