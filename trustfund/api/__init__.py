@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from trustfund.api import (
+    alerts,
     auth,
     bank,
     books,
@@ -22,6 +23,7 @@ from trustfund.api.health import HealthController
 ROUTE_HANDLERS: list[Any] = [
     HealthController,
     *auth.CONTROLLERS,
+    *alerts.CONTROLLERS,
     *estates.CONTROLLERS,
     *ledger.CONTROLLERS,
     *books.CONTROLLERS,

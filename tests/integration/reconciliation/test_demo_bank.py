@@ -52,3 +52,18 @@ def test_the_demo_reconciles_every_ended_month(session: Session, settings: Setti
         session.scalar(select(func.count(BankStatementLine.id))),
         session.scalar(select(func.count(BankMatch.id))),
     )
+
+
+def test_the_demo_raises_no_alert(session: Session, settings: Settings) -> None:
+    """Every alert rule stays silent on the demo's normal data (each fires in
+    ``tests/integration/oversight`` on a planted case)."""
+    from trustfund.demo import disclosure
+    from trustfund.oversight import service as oversight
+
+    for step in (estate, ledger, fees, settlements, grants, bank, disclosure):
+        step.run(session, settings)
+        session.commit()
+    youhe = session.scalar(select(Estate).where(Estate.slug == "youhe"))
+    assert youhe is not None
+    found = oversight.find_alerts(session, youhe)
+    assert found == [], [a.title for a in found]

@@ -9,6 +9,7 @@ from trustfund.db.models import (
     fees,
     grants,
     journal,
+    oversight,
     reconciliation,
     settlements,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "fees",
     "grants",
     "journal",
+    "oversight",
     "reconciliation",
     "settlements",
 ]

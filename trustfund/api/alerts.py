@@ -1,0 +1,92 @@
+"""Alerts for the committee and the supervisor (``trustfund.oversight``): read and
+acknowledged by those who oversee (Action.AUDIT: committee, council, supervisor — not the
+steward overseen); thresholds set by an administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.api.common import actor_id, signed_in_principal
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.oversight import alerts, service
+
+
+class AcknowledgeIn(BaseModel):
+    key: str = Field(max_length=200, description="the alert's `key`")
+    note: str = Field(max_length=500, description="what was checked or done (required)")
+
+
+class ThresholdsIn(BaseModel):
+    thresholds: dict[str, str] = Field(
+        description="`{name: number}`; names: " + ", ".join(alerts.DEFAULTS)
+    )
+
+
+class AlertsController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/alerts"
+    tags = ["alerts"]
+
+    @get(
+        "/",
+        opt=estate_action(Action.AUDIT),
+        sync_to_thread=True,
+        summary="Alerts: what the committee and the supervisor should look at",
+        description=(alerts.__doc__ or "").split("\n\n", 1)[-1]
+        + "\nEach alert links to the lines behind it; `acknowledged` says who acknowledged "
+        "it, when and why.",
+    )
+    def list_alerts(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> dict[str, Any]:
+        return service.list_alerts(db_session, estate)
+
+    @post(
+        "/acknowledge",
+        opt=estate_action(Action.AUDIT),
+        sync_to_thread=True,
+        summary="Acknowledge an alert with a note",
+        description="422 without a note; 404 for an alert that does not fire now; 409 when "
+        "acknowledged already. The acknowledgement is kept (never changed).",
+    )
+    def acknowledge(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[AcknowledgeIn],
+    ) -> dict[str, Any]:
+        return service.acknowledge(
+            db_session,
+            estate,
+            data.key,
+            data.note,
+            actor_user_id=signed_in_principal(request).user_id,
+        )
+
+    @put(
+        "/thresholds",
+        opt=estate_action(Action.ADMINISTER),
+        sync_to_thread=True,
+        summary="Set the estate's alert thresholds",
+    )
+    def thresholds(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ThresholdsIn],
+    ) -> dict[str, Any]:
+        return service.save_settings(
+            db_session, estate, data.thresholds, actor_user_id=actor_id(request)
+        )
+
+
+CONTROLLERS: list[Any] = [AlertsController]
