@@ -40,6 +40,7 @@ def _last_ended_month(estate: Estate) -> str:
 
 
 class StaffBankController(Controller):
+    include_in_schema = False
     path = BASE
 
     @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
