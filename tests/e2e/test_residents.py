@@ -5,13 +5,20 @@ refused, and shot at 375 px (SQLite run)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveServer, csp_violations, shoot
 from tests.e2e.seed import seed_estate
+from tests.integration.disclosure.conftest import World, build_world
+from trustfund.ledger.chain import entry_hash, verify_text
+from trustfund.ledger.text import GENESIS, with_hash, without_hash
 
 pytestmark = pytest.mark.e2e
 PHONE_375 = {"width": 375, "height": 812}
@@ -42,13 +49,27 @@ def fits(page: Page) -> None:
     for size in SIZES:
         page.set_viewport_size(size)
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
+        assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen: {_wide(page)}"
     page.set_viewport_size(PHONE_375)
 
 
+def _wide(page: Page) -> list[str]:
+    """The innermost elements reaching beyond the screen's right edge (for the message)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .filter(e => ![...e.children].some(
+                    c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+                .slice(0, 5)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).whiteSpace + ' ' + getComputedStyle(e.parentElement).width + ': ' + e.textContent.slice(0, 40))"""
+        )
+    )
+
+
 def look(page: Page, server: LiveServer, name: str) -> None:
-    fits(page)
     shoot(page, server, f"residents-{name}", phone=PHONE_375)
+    fits(page)
 
 
 def test_mistyped_addresses_answer_in_chinese(live_server: LiveServer, resident: Page) -> None:
@@ -79,3 +100,203 @@ def test_mistyped_addresses_answer_in_chinese(live_server: LiveServer, resident:
         fits(page)
     page.click("a:has-text('查找小区')")
     expect(page.locator("main")).to_contain_text("柳汀小区")
+
+
+@dataclass
+class Published:
+    world: World
+    api: httpx.Client
+    versions: dict[str, int]
+
+    def as_(self, who: tuple[int, str]) -> dict[str, str]:
+        return {"Authorization": f"Bearer {who[1]}"}
+
+    def post(self, who: tuple[int, str], path: str, body: Any = None) -> httpx.Response:
+        r = self.api.post(f"/api/v1/estates/youhe{path}", json=body, headers=self.as_(who))
+        assert r.status_code < 300, (path, r.status_code, r.text)
+        return r
+
+    def publish(self, body: dict[str, Any]) -> int:
+        vid = int(self.post(self.world.steward, "/disclosures/", body).json()["id"])
+        self.post(self.world.committee1, f"/disclosures/{vid}/decision", {"decision": "approve"})
+        self.post(self.world.steward, f"/disclosures/{vid}/publish")
+        return vid
+
+
+@pytest.fixture
+def published(live_server: LiveServer) -> Iterator[Published]:
+    """The disclosure tests' estate (游河小区: opening balances, fees charged and partly paid,
+    payouts with vouchers, donations), its first two quarters published through the API."""
+    with live_server.session() as s:
+        world = build_world(s)
+    with httpx.Client(base_url=live_server.url, timeout=30) as api:
+        out = Published(world, api, {})
+        for period in ("2026Q1", "2026Q2"):
+            out.versions[period] = out.publish({"period": period})
+        yield out
+
+
+def test_a_resident_finds_the_estate_and_reads_its_latest_disclosure(
+    live_server: LiveServer, resident: Page, published: Published
+) -> None:
+    server, page = live_server, resident
+    with server.session() as s:
+        seed_estate(s)  # a second estate, elsewhere
+    q2 = published.versions["2026Q2"]
+    page.goto(server.url + "/")
+    expect(page.locator("main")).to_contain_text("柳汀小区")
+    look(page, server, "home")
+    page.fill("#q", "游河")
+    page.click("button:has-text('查找')")
+    expect(page.locator("main")).not_to_contain_text("柳汀小区")
+    latest = page.locator("a.latest")
+    expect(latest).to_contain_text("最新公示：2026年第二季度")
+    look(page, server, "home-found")
+    latest.click()
+    page.wait_for_url(f"{server.url}/e/youhe/d/{q2}")
+    # the headline: one card per fund and the total, each with income, expenditure and balance
+    cards = page.locator(".fund-card")
+    expect(cards).to_have_count(5)
+    total = page.locator(".fund-card.total")
+    expect(total).to_be_visible()
+    expect(total).to_contain_text("结余")
+    expect(total).to_contain_text("比期初")
+    expect(page.locator(".fund-card.fund-garbage")).to_contain_text("600.00")  # May's removal
+    # Q1's figures beside Q2's: the previous period for comparison
+    expect(page.locator("section.headline")).to_contain_text("上期（2026年第一季度）")
+    # expenses grouped by month and item, every line a tap away
+    may = page.locator(".month:has-text('2026年5月')")
+    expect(may).to_contain_text("支出 600.00 元 · 1 笔")
+    expect(may.locator("table.detail")).to_be_hidden()
+    may.locator("summary").first.click()
+    expect(may.locator("table.detail")).to_contain_text("PZ-2026-003")
+    look(page, server, "disclosure")
+    # the head hash is short, with the whole of it and a copy button (a script file)
+    head = page.locator("section.verify .hash-box")
+    expect(head.locator("button.copy")).to_be_visible()
+    expect(head.locator("code.hash-short")).to_contain_text("…")
+    head.locator("summary").click()
+    expect(head.locator("code.hash")).to_be_visible()
+    fits(page)
+    # the list of the estate's disclosures: the newest first, with its totals
+    page.click("a:has-text('全部公示')")
+    expect(page.locator("section.newest h2")).to_contain_text("2026年第二季度")
+    expect(page.locator("section.newest")).to_contain_text("结余")
+    look(page, server, "estate")
+
+
+def _variants(text: str) -> dict[str, str]:
+    """The real ledger and forgeries of it: one amount changed, an entry removed, two
+    entries swapped, a line added to the header, a hash changed."""
+    blocks = text.split("\n\n")
+    entries = [i for i, b in enumerate(blocks) if " * " in b.split("\n", 1)[0]]
+    first, second = entries[3], entries[4]
+    changed = list(blocks)
+    changed[first] = changed[first].replace(".00 CNY", ".01 CNY", 1)
+    assert changed[first] != blocks[first]
+    removed = [b for i, b in enumerate(blocks) if i != second]
+    swapped = list(blocks)
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    rehashed = list(blocks)
+    rehashed[second] = rehashed[second].replace('hash: "', 'hash: "0', 1)[:-1]
+    return {
+        "real": text,
+        "amount": "\n\n".join(changed),
+        "removed": "\n\n".join(removed),
+        "swapped": "\n\n".join(swapped),
+        "header": 'plugin "beancount.plugins.auto"\n' + text,
+        "hash": "\n\n".join(rehashed),
+    }
+
+
+def test_the_verify_button_recomputes_the_chain_as_the_command_line_does(
+    live_server: LiveServer, resident: Page, published: Published
+) -> None:
+    """The browser's check (both SHA-256 engines: Web Crypto and the script's own) agrees
+    with ``trustfund ledger verify`` on the real ledger and on forgeries of it."""
+    server, page = live_server, resident
+    text = published.api.get("/api/v1/public/estates/youhe/ledger.beancount").text
+    page.goto(f"{server.url}/e/youhe/verify")
+    for name, variant in _variants(text).items():
+        expected = verify_text(variant)
+        for pure in (False, True):
+            got = page.evaluate(
+                "([t, pure]) => window.trustfundVerify.verifyText(t, pure)", [variant, pure]
+            )
+            assert got["engine"] in (None, "js" if pure else "webcrypto"), (name, got["engine"])
+            assert got["ok"] is expected.ok, (name, pure, got["problem"], expected.problem)
+            if expected.first_bad_seq is not None:
+                assert got["firstBadSeq"] == expected.first_bad_seq, (name, pure, got)
+            if expected.ok:
+                assert got["hashes"] == expected.hashes and got["entries"] == expected.entries
+
+
+def test_the_verify_button_is_green_on_the_real_ledger_and_red_on_a_forgery(
+    live_server: LiveServer, resident: Page, published: Published
+) -> None:
+    server, page = live_server, resident
+    page.goto(f"{server.url}/e/youhe/d/{published.versions['2026Q2']}")
+    page.click("a:has-text('核对账本没有被改动')")
+    page.wait_for_url(f"{server.url}/e/youhe/verify")
+    look(page, server, "verify")
+    page.click("#verify-button")
+    result = page.locator("#verify-result")
+    expect(result).to_have_class("verify-result good")
+    expect(result).to_contain_text("✓ 账本完整，与公示一致")
+    expect(result).to_contain_text("各期公示时记录的账本头（2 期）都与账本一致")
+    assert result.get_attribute("data-engine") == "webcrypto"  # http://127.0.0.1 is secure
+    look(page, server, "verify-green")
+    # the same page with the script's own SHA-256 (as on a plain-http LAN address)
+    page.goto(f"{server.url}/e/youhe/verify?sha=js")
+    page.click("#verify-button")
+    expect(result).to_contain_text("✓ 账本完整，与公示一致")
+    assert result.get_attribute("data-engine") == "js"
+
+    # a forged download: one amount changed in one entry
+    text = published.api.get("/api/v1/public/estates/youhe/ledger.beancount").text
+    forged = _variants(text)["amount"]
+    bad_seq = verify_text(forged).first_bad_seq
+    assert bad_seq is not None
+    page.route(
+        "**/ledger.beancount",
+        lambda route: route.fulfill(
+            status=200, body=forged, content_type="text/plain; charset=utf-8"
+        ),
+    )
+    page.goto(f"{server.url}/e/youhe/verify")
+    page.click("#verify-button")
+    expect(result).to_have_class("verify-result bad")
+    expect(result).to_contain_text("✗ 账本核对不通过")
+    expect(result).to_contain_text(f"第 {bad_seq} 笔的内容与它的哈希不符")
+    look(page, server, "verify-red")
+    # a ledger rewritten consistently after publication (every hash recomputed) still
+    # fails: the heads printed for the publications no longer match
+    page.unroute("**/ledger.beancount")
+    page.route(
+        "**/ledger.beancount",
+        lambda route: route.fulfill(
+            status=200, body=_rechained(forged), content_type="text/plain; charset=utf-8"
+        ),
+    )
+    page.goto(f"{server.url}/e/youhe/verify")
+    page.click("#verify-button")
+    expect(result).to_contain_text("✗ 账本与公示不符")
+    expect(result).to_contain_text("的哈希与公示时记录的不同")
+
+
+def _rechained(text: str) -> str:
+    """``text`` with every hash and prev recomputed: a consistent chain, different heads."""
+    blocks = text.rstrip("\n").split("\n\n")
+    prev = GENESIS
+    out = []
+    for block in blocks:
+        canonical, stated = without_hash(block + "\n")
+        if stated is None:
+            out.append(block)
+            continue
+        canonical = re.sub(r'(?m)^  prev: "[0-9a-f]{64}"$', f'  prev: "{prev}"', canonical)
+        prev = entry_hash(prev, canonical)
+        out.append(with_hash(canonical, prev).removesuffix("\n"))
+    rechained = "\n\n".join(out) + "\n"
+    assert verify_text(rechained).ok
+    return rechained

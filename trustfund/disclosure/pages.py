@@ -1,13 +1,15 @@
-"""Public pages for residents (no sign-in, Chinese, phone-first; no scripts: charts are
-inline SVG drawn on the server) and the supervisor's page.
+"""Public pages for residents (no sign-in, Chinese, phone-first; charts are inline SVG drawn
+on the server; the only scripts are files: copy buttons and the verify button) and the
+supervisor's page.
 
 - ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace)
   and every lifted period lock with its reason (``unlocks.public_lifts``);
 - ``/e/{slug}/d/{version_id}``: one disclosure, rendered from its stored snapshot, with its
   PDF, CSV, XLSX and the public ledger file;
-- ``/e/{slug}/verify``: how to check it yourself (hash chain, bean-check, totals), the head
-  hash and sequence number of every publication, and a receipt check by number (it hands
-  over to the fees package's ``/r/{slug}/{receipt_no}`` page);
+- ``/e/{slug}/verify``: one button that checks the hash chain in the browser
+  (``web/static/verify.js``), a receipt check by number (it hands over to the fees
+  package's ``/r/{slug}/{receipt_no}`` page), the head hash and sequence number of every
+  publication, and how to check it all on a computer (ledger verify, bean-check, totals);
 - ``/supervisor``: signed in; the estates the caller supervises (a signed-out browser is
   sent to ``/login?next=/supervisor``; API clients get the 401 problem).
 """
@@ -73,7 +75,9 @@ class DisclosurePagesController(Controller):
         return _page(
             "disclosure_list.html",
             estate=estate,
-            items=[reads.summary(i, sup) for i in items],
+            items=[
+                {**reads.summary(i, sup), "funds_total": i.statement["funds_total"]} for i in items
+            ],
             lifts=unlocks.public_lifts(db_session, estate),
         )
 
@@ -86,8 +90,12 @@ class DisclosurePagesController(Controller):
     ) -> Response[str]:
         estate = reads.estate_by_slug(db_session, estate_slug)
         item = reads.get_published(db_session, estate_slug, version_id)
-        sup = reads.superseded_by(reads.published_versions(db_session, estate))
-        ctx = render.context(item.statement, item.publication)
+        items = reads.published_versions(db_session, estate)
+        sup = reads.superseded_by(items)
+        previous = reads.previous_of(items, item)
+        ctx = render.context(
+            item.statement, item.publication, previous=previous.statement if previous else None
+        )
         meta = reads.summary(item, sup)
         return _page(
             "disclosure_page.html",

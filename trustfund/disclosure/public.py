@@ -64,6 +64,23 @@ def superseded_by(items: list[Published]) -> dict[int, int]:
     }
 
 
+def previous_of(items: list[Published], item: Published) -> Published | None:
+    """The disclosure of the period just before ``item``'s (the newest one ending before it
+    starts, corrections replacing what they correct), for comparison; None for the first."""
+    replaced = set(superseded_by(items))
+    earlier = [
+        p for p in items if p.version.end < item.version.start and p.version.id not in replaced
+    ]
+    return max(earlier, key=lambda p: (p.version.end, p.version.start), default=None)
+
+
+def latest(session: Session, estate: Estate) -> Published | None:
+    """The newest published disclosure that no correction replaced."""
+    items = published_versions(session, estate)
+    replaced = set(superseded_by(items))
+    return next((p for p in items if p.version.id not in replaced), None)
+
+
 def summary(item: Published, superseded: dict[int, int]) -> dict[str, Any]:
     v, s = item.version, item.snapshot
     return {

@@ -37,6 +37,23 @@ def _rate(value: str | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
+def _signed(value: str | Decimal) -> str:
+    """``+1,200.00`` / ``−380.00`` / ``0.00``: a change, with its sign."""
+    amount = Decimal(value)
+    if amount > 0:
+        return "+" + format_money(amount)
+    if amount < 0:
+        return "−" + format_money(-amount)
+    return format_money(amount)
+
+
+def _short_hash(value: str | None) -> str:
+    """A hash that fits a phone: its first 10 and last 6 characters."""
+    if not value:
+        return "—"
+    return value if len(value) <= 20 else f"{value[:10]}…{value[-6:]}"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader([str(p) for p in TEMPLATES]),
@@ -47,6 +64,8 @@ def environment() -> Environment:
     )
     env.filters["money"] = _money
     env.filters["rate"] = _rate
+    env.filters["signed"] = _signed
+    env.filters["short_hash"] = _short_hash
     return env
 
 
@@ -59,29 +78,69 @@ def qr_svg(url: str) -> str:
 
 
 def expenditure_view(expenditure: dict[str, Any]) -> dict[str, Any]:
-    """Either every line, or (beyond ``MAX_DETAIL_LINES``) a summary by month and item."""
+    """Expenditure by month, then by item (category and fund) with totals; every line under
+    its item unless there are more than ``MAX_DETAIL_LINES`` (then totals only: the CSV,
+    XLSX and the ledger file keep every line)."""
     lines = expenditure["lines"]
-    if len(lines) <= MAX_DETAIL_LINES:
-        return {"detailed": True, "lines": lines, "groups": []}
-    groups: dict[tuple[str, str, str], list[Decimal]] = defaultdict(list)
+    detailed = len(lines) <= MAX_DETAIL_LINES
+    months: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for line in lines:
-        groups[(line["date"][:7], line["category"], line["fund_name"])].append(
-            Decimal(line["amount"])
-        )
-    return {
-        "detailed": False,
-        "lines": [],
-        "groups": [
+        months[line["date"][:7]][(line["category"], line["fund_name"])].append(line)
+
+    def total(rows: list[dict[str, Any]]) -> str:
+        return f"{sum((Decimal(r['amount']) for r in rows), Decimal('0.00')):.2f}"
+
+    out = []
+    for month, items in sorted(months.items()):
+        groups: list[dict[str, Any]] = [
             {
-                "month": month,
                 "category": category,
                 "fund_name": fund_name,
-                "count": len(values),
-                "amount": f"{sum(values, Decimal('0.00')):.2f}",
+                "count": len(rows),
+                "amount": total(rows),
+                "lines": rows if detailed else [],
             }
-            for (month, category, fund_name), values in sorted(groups.items())
-        ],
-    }
+            for (category, fund_name), rows in sorted(items.items())
+        ]
+        out.append(
+            {
+                "month": month,
+                "label": f"{int(month[:4])}年{int(month[5:7])}月",
+                "count": sum(g["count"] for g in groups),
+                "amount": total([r for rows in items.values() for r in rows]),
+                "groups": groups,
+            }
+        )
+    return {"detailed": detailed, "months": out}
+
+
+def headline(
+    statement: dict[str, Any], previous: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """A card per fund for the top of the page: income, expenditure, the balance and its
+    change over the period (closing − opening); with the previous period's statement,
+    also how income and expenditure compare with it."""
+    before = {f["fund"]: f for f in (previous or {}).get("funds", [])}
+    cards = []
+    for fund in [*statement["funds"], {**statement["funds_total"], "fund": "", "name": "合计"}]:
+        change = Decimal(fund["closing"]) - Decimal(fund["opening"])
+        prev = before.get(fund["fund"]) if fund["fund"] else (previous or {}).get("funds_total")
+        cards.append(
+            {
+                "fund": fund["fund"],
+                "name": fund["name"],
+                "income": fund["income"],
+                "expenditure": fund["expenditure"],
+                "closing": fund["closing"],
+                "change": f"{change:.2f}",
+                "prev_income": prev["income"] if prev else None,
+                "prev_expenditure": prev["expenditure"] if prev else None,
+                "total": not fund["fund"],
+            }
+        )
+    return cards
 
 
 def context(
@@ -90,7 +149,10 @@ def context(
     *,
     base_url: str = "",
     draft_head: tuple[int, str] | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """What the statement templates need; ``previous``: the statement of the period before
+    (published), for the comparison on the page."""
     slug = statement["estate"]["slug"]
     url = publication["url"] if publication else f"{base_url.rstrip('/')}/e/{slug}"
     collection = statement.get("collection")
@@ -110,6 +172,9 @@ def context(
         "fund_chart": charts.fund_balances_svg(statement["fund_series"], statement["funds"]),
         "collection_chart": charts.collection_svg(collection["by_building"] if collection else []),
         "exp": expenditure_view(statement["expenditure"]),
+        "headline": headline(statement, previous),
+        "previous_title": previous["period"]["title"] if previous else None,
+        "for_pdf": False,
         "max_lines": MAX_DETAIL_LINES,
     }
 
