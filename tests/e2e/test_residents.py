@@ -300,3 +300,60 @@ def _rechained(text: str) -> str:
     rechained = "\n\n".join(out) + "\n"
     assert verify_text(rechained).ok
     return rechained
+
+
+def test_a_correction_shows_figure_by_figure_what_changed_and_why(
+    live_server: LiveServer, resident: Page, published: Published
+) -> None:
+    """Q1 was published without a payment of 200.00 made on 20 March. The steward proposes
+    lifting the lock, both committee members agree, the payment is recorded on its day and the
+    correction (第 2 版) is published — all through the API. Its page names the reason and
+    lists each figure that changed, from what to what."""
+    server, page, p = live_server, resident, published
+    world = p.world
+    q1 = p.versions["2026Q1"]
+    locks = p.api.get("/api/v1/estates/youhe/ledger/period-locks", headers=p.as_(world.steward))
+    [lock] = [x for x in locks.json() if x["end"] == "2026-03-31" and x["active"]]
+    reason = "补记3月20日漏记的一笔服务费（200.00元）"
+    proposed = p.post(world.steward, f"/ledger/period-locks/{lock['id']}/lift", {"reason": reason})
+    request_id = proposed.json()["approval"]["id"]
+    for member in (world.committee1, world.committee2):
+        p.post(member, f"/approvals/{request_id}/decision", {"decision": "approve"})
+    p.api.headers["Idempotency-Key"] = "forgotten-payment"
+    p.post(
+        world.steward,
+        "/fees/payments",
+        {
+            "method": "cash",
+            "amount": "200.00",
+            "paid_on": "2026-03-20",
+            "allocations": [
+                {"household_code": world.codes[4], "fee_year": 2026, "amount": "200.00"}
+            ],
+        },
+    )
+    del p.api.headers["Idempotency-Key"]
+    v2 = p.publish({"period": "2026Q1", "supersedes_id": q1, "correction_reason": reason})
+
+    page.goto(f"{server.url}/e/youhe/d/{v2}")
+    changes = page.locator("section.changes")
+    expect(changes).to_contain_text("本版更正了什么")
+    expect(changes).to_contain_text(f"更正原因：{reason}")
+    rows = changes.locator("table.changes-table tbody tr")
+    table = {
+        rows.nth(i).locator("th").inner_text(): [
+            c.inner_text() for c in rows.nth(i).locator("td").all()
+        ]
+        for i in range(rows.count())
+    }
+    # the 200.00 went 50 / 90 / 60 to the three fee funds
+    assert table["合计 · 本期收入"] == ["2,800.00", "3,000.00", "+200.00"]
+    assert table["公共电费 · 本期收入"] == ["125.00", "175.00", "+50.00"]
+    assert table["合计 · 期末余额"][2] == "+200.00"
+    assert table["服务费收缴 · 实收金额"][2] == "+200.00"
+    assert "支出明细 · 支出合计" not in table  # unchanged figures are not listed
+    look(page, server, "correction")
+    # the first version stays public and points to its correction
+    page.click(f"section.changes a[href='/e/youhe/d/{q1}']")
+    expect(page.locator("main")).to_contain_text("本版已被")
+    expect(page.locator("section.changes")).to_have_count(0)

@@ -97,6 +97,11 @@ class DisclosurePagesController(Controller):
             item.statement, item.publication, previous=previous.statement if previous else None
         )
         meta = reads.summary(item, sup)
+        corrected = (
+            reads.get_published(db_session, estate_slug, item.version.supersedes_id)
+            if item.version.supersedes_id is not None
+            else None
+        )
         return _page(
             "disclosure_page.html",
             estate=estate,
@@ -106,6 +111,8 @@ class DisclosurePagesController(Controller):
                 for lift in unlocks.public_lifts(db_session, estate)
                 if lift["start"] <= meta["end"] and lift["end"] >= meta["start"]
             ],
+            corrected=reads.summary(corrected, sup) if corrected else None,
+            changes=render.changes(corrected.statement, item.statement) if corrected else [],
             **ctx,
         )
 

@@ -143,6 +143,73 @@ def headline(
     return cards
 
 
+def _figures(statement: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(key, label, value) of every headline figure of a statement, in reading order."""
+    out: list[tuple[str, str, str]] = []
+    parts = (
+        ("opening", "期初余额"),
+        ("income", "本期收入"),
+        ("expenditure", "本期支出"),
+        ("other", "建账/调拨"),
+        ("closing", "期末余额"),
+    )
+    for fund in [*statement["funds"], {**statement["funds_total"], "fund": "", "name": "合计"}]:
+        for key, label in parts:
+            out.append((f"fund:{fund['fund']}:{key}", f"{fund['name']} · {label}", fund[key]))
+    rec = statement["reconciliation"]
+    for key, label in (
+        ("bank", "业委会银行存款"),
+        ("cash", "管家库存现金"),
+        ("prepaid_fees", "预收下年度服务费"),
+        ("payables", "应付承揽方款项"),
+    ):
+        out.append((f"rec:{key}", f"账实核对 · {label}", rec[key]))
+    collection = statement.get("collection")
+    if collection:
+        overall = collection["overall"]
+        for key, label in (("charged", "应收金额"), ("paid", "实收金额")):
+            out.append((f"col:{key}", f"服务费收缴 · {label}", overall[key]))
+    income, expenditure = statement["income"], statement["expenditure"]
+    out.append(("inc:fees", "收入明细 · 服务费收入", income["fees_total"]))
+    out.append(("inc:other", "收入明细 · 其他收入", income["other_total"]))
+    out.append(("exp:total", "支出明细 · 支出合计", expenditure["total"]))
+    return out
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Figure by figure, what a correction changed: every headline figure whose value
+    differs between the corrected version (``before``) and the correction (``after``),
+    with the difference; figures only one of them has count as 0.00 in the other."""
+    old = {key: (label, value) for key, label, value in _figures(before)}
+    new = {key: (label, value) for key, label, value in _figures(after)}
+    rows = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        label = (new.get(key) or old[key])[0]
+        a = Decimal(old[key][1]) if key in old else Decimal("0.00")
+        b = Decimal(new[key][1]) if key in new else Decimal("0.00")
+        if a != b:
+            rows.append(
+                {
+                    "label": label,
+                    "before": f"{a:.2f}",
+                    "after": f"{b:.2f}",
+                    "change": f"{b - a:.2f}",
+                }
+            )
+    count_before, count_after = before["expenditure"]["count"], after["expenditure"]["count"]
+    if count_before != count_after:
+        rows.append(
+            {
+                "label": "支出明细 · 笔数",
+                "before": str(count_before),
+                "after": str(count_after),
+                "change": f"{count_after - count_before:+d}",
+                "count": "1",
+            }
+        )
+    return rows
+
+
 def context(
     statement: dict[str, Any],
     publication: dict[str, Any] | None,
