@@ -1,6 +1,6 @@
 """Helpers for the domain state machine (``test_state_machine.py``): building one estate
-with real users, a schedule, charges, grant sources and a project, and reading back what the
-invariants and the "nothing written" checks compare."""
+with real users (each with an API token), a schedule, charges, grant sources and a project,
+and reading back what the invariants and the "nothing written" checks compare."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tests.factories import make_user
 from trustfund.auth.principal import Role
+from trustfund.auth.users import grant_membership
 from trustfund.db.models.auth import User
 from trustfund.db.models.disclosure import DisclosureSnapshot
 from trustfund.db.models.estates import (
@@ -34,8 +35,19 @@ from trustfund.db.models.fees import (
     FeeRefund,
 )
 from trustfund.db.models.grants import Gift
-from trustfund.db.models.journal import JournalEntry, JournalPosting, LedgerHead, PeriodLock
-from trustfund.db.models.settlements import ApprovalDecision, ApprovalRequest, Claim
+from trustfund.db.models.journal import (
+    JournalEntry,
+    JournalPosting,
+    JournalProposal,
+    LedgerHead,
+    PeriodLock,
+)
+from trustfund.db.models.settlements import (
+    ApprovalDecision,
+    ApprovalParticipant,
+    ApprovalRequest,
+    Claim,
+)
 from trustfund.fees.charges import issue_charges
 from trustfund.fees.schedule import approve_schedule, save_schedule
 from trustfund.fees.schemas import ComponentIn, ScheduleIn
@@ -72,6 +84,11 @@ class World:
     committee: list[User]
     sources: list[int]
     project_id: int
+    #: the insider: steward and committee member of the estate at once (granting it answers
+    #: a warning, and four eyes must still keep them from approving what they wrote or edited)
+    dual: User
+    #: API token of each user, by user id
+    tokens: dict[int, str] = field(default_factory=dict)
     #: owner names and phone numbers that must never appear in public
     personal: list[str] = field(default_factory=list)
 
@@ -113,8 +130,14 @@ def build_world(session: Session, households: int = 4) -> World:
     open_books(session, estate.id, on=BOOKS_OPEN, opening_balances=OPENING)
     session.commit()
 
-    steward, _ = make_user(session, Role.STEWARD, estate)
-    committee = [make_user(session, Role.COMMITTEE, estate)[0] for _ in range(3)]
+    steward, steward_token = make_user(session, Role.STEWARD, estate)
+    members = [make_user(session, Role.COMMITTEE, estate) for _ in range(3)]
+    committee = [user for user, _ in members]
+    dual, dual_token = make_user(session, Role.STEWARD, estate)
+    grant_membership(session, dual, Role.COMMITTEE, estate_id=estate.id)
+    session.commit()
+    tokens = {steward.id: steward_token, dual.id: dual_token}
+    tokens.update({user.id: token for user, token in members})
     schedule = save_schedule(
         session,
         estate.id,
@@ -168,6 +191,8 @@ def build_world(session: Session, households: int = 4) -> World:
         committee=committee,
         sources=sources,
         project_id=project["id"],
+        dual=dual,
+        tokens=tokens,
         personal=personal,
     )
 
@@ -181,7 +206,7 @@ def _count(session: Session, model: Any, estate_id: int) -> int:
 
 def footprint(session: Session, estate_id: int) -> tuple[object, ...]:
     """Everything a refused step must leave unchanged: row counts of every written table,
-    the chain head, receipt counters and claim statuses."""
+    the chain head, receipt counters, claim and proposal statuses, who took part in what."""
     head = session.get(LedgerHead, estate_id)
     counters = tuple(
         session.execute(
@@ -207,6 +232,13 @@ def footprint(session: Session, estate_id: int) -> tuple[object, ...]:
             .order_by(FeeReceipt.id)
         ).all()
     )
+    proposals = tuple(
+        session.execute(
+            select(JournalProposal.id, JournalProposal.status, JournalProposal.entry_seq)
+            .where(JournalProposal.estate_id == estate_id)
+            .order_by(JournalProposal.id)
+        ).all()
+    )
     return (
         (head.last_seq, head.last_hash) if head else None,
         _count(session, JournalEntry, estate_id),
@@ -222,6 +254,8 @@ def footprint(session: Session, estate_id: int) -> tuple[object, ...]:
         decisions,
         counters,
         claims,
+        proposals,
+        _count(session, ApprovalParticipant, estate_id),
     )
 
 
