@@ -17,7 +17,7 @@ from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import NotAuthenticatedError
-from trustfund.estates import changes, households, importer, schemas, service
+from trustfund.estates import changes, households, importer, schemas, service, units
 from trustfund.estates.columns import describe
 from trustfund.settings import Settings
 
@@ -263,6 +263,60 @@ class HouseholdsController(Controller):
         data: JSONBody[schemas.MoveIn],
     ) -> schemas.Household:
         return changes.move_in(db_session, estate, code, data, _actor(request))
+
+    @post(
+        "/merge",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Merge units (合户): households of one building become one from `on`",
+        description=(
+            "`into` stays and keeps its code; the households in `codes` close on `on` (still "
+            "listed with their history and charges; codes are never reused). Area: the sum "
+            "unless `area_m2` is given; owner, phone, room, occupancy: the survivor's unless "
+            "given. Every household's history records it (kind `merge`).\n\n"
+            + units.RULE_MD
+            + "\n\n422 names the field and reason: a code unknown here (another estate's "
+            "reads as unknown), named twice, in another building; a bad room, area, name or "
+            "phone; `on` in the future. 409: a household already closed; `on` not after a "
+            "household's latest change; a closing household already charged for a year "
+            "starting on or after `on`; the room taken. All or nothing."
+        ),
+    )
+    def merge_households(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: JSONBody[schemas.Merge],
+    ) -> schemas.UnitChange:
+        return units.merge(db_session, estate, data, _actor(request))
+
+    @post(
+        "/{code:str}/split",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Split a unit (分户): one household becomes two or more from `on`",
+        description=(
+            "Each part becomes a new household with a new code, its own room (free) and area "
+            "(more than 0); entrance, owner, phone and occupancy are the original's unless "
+            "given. The original closes on `on` (still listed with its history and charges). "
+            "Every household's history records it (kind `split`).\n\n"
+            + units.RULE_MD
+            + "\n\n422 names the field and reason (`parts[i].room`, `parts[i].area_m2` …; "
+            "fewer than 2 parts; `on` in the future). 409: the household is closed; `on` not "
+            "after its latest change; it is already charged for a year starting on or after "
+            "`on`; a room taken. 404 for a code of another estate. All or nothing."
+        ),
+    )
+    def split_household(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: JSONBody[schemas.Split],
+    ) -> schemas.UnitChange:
+        return units.split(db_session, estate, code, data, _actor(request))
 
     @get(
         "/{code:str}/changes",

@@ -1,7 +1,9 @@
-"""``trustfund estate create|list`` and ``trustfund households import|set|history|list``."""
+"""``trustfund estate create|list`` and ``trustfund households
+import|set|merge|split|history|list``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -9,7 +11,7 @@ import click
 from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
 from trustfund.cli.context import CliContext, acting, pass_cli
-from trustfund.estates import changes, importer, schemas, service
+from trustfund.estates import changes, importer, schemas, service, units
 from trustfund.estates import households as household_service
 from trustfund.estates.changes import Actor
 
@@ -195,6 +197,153 @@ def households_set(
     )
 
 
+def _print_unit_change(done: schemas.UnitChange) -> None:
+    for h in done.households:
+        click.echo(
+            f"{h.code}\t{h.building}幢{h.entrance}单元{h.room}室\t{h.occupancy.value}\t"
+            f"{h.area_m2 or '-'} m²"
+        )
+    click.echo(f"closed from {done.on}: {', '.join(done.closed)}")
+    click.echo(f"charged as the new unit(s) from fee year {done.charged_from}")
+    for c in done.kept_charges:
+        click.echo(
+            f"kept with {c.code}: {c.fee_year} charged {c.charged}, outstanding {c.outstanding}"
+        )
+
+
+CHARGES_RULE = (
+    "Charges: a fee year is charged by what the home was on its 1 January, so the change "
+    "counts from the first fee year starting on or after --on. Charges already issued stay "
+    "with the household they were issued to (a debt stays in the arrears under the closed "
+    "code; nothing is moved). Refused when a closing household is already charged for a "
+    "year starting on or after --on."
+)
+
+
+@households.command("merge", epilog=CHARGES_RULE)
+@click.argument("estate_slug", metavar="ESTATE")
+@click.argument("into", metavar="INTO")
+@click.argument("codes", metavar="CODE...", nargs=-1, required=True)
+@click.option(
+    "--on", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day they are one."
+)
+@click.option("--room", default=None, help="室 of the joined unit (default: INTO's), e.g. 501-502.")
+@click.option("--area", "area_m2", default=None, help="m² of the joined unit (default: the sum).")
+@click.option("--owner-name", default=None, help="Owner (default: INTO's).")
+@click.option("--phone", default=None, help="Phone (default: INTO's).")
+@click.option(
+    "--occupancy",
+    type=click.Choice(["occupied", "vacant"]),
+    default=None,
+    help="From --on (default: INTO's).",
+)
+@click.option("--note", default="", help="Why (kept in the history).")
+@AS_USER
+@pass_cli
+def households_merge(
+    cli: CliContext,
+    /,
+    estate_slug: str,
+    into: str,
+    codes: tuple[str, ...],
+    on: datetime,
+    note: str,
+    username: str | None,
+    **fields: str | None,
+) -> None:
+    """Merge units (合户): households CODE... of ESTATE join household INTO from --on.
+
+    INTO keeps its code; the others close that day (still listed, with their history and
+    charges; their codes are never reused). All or nothing.
+    """
+    given = {k: v for k, v in fields.items() if v is not None}
+    with cli.session() as session:
+        target = service.get_estate(session, estate_slug)
+        user_id = acting(session, username, Action.RECORD, target).user_id if username else None
+        data = schemas.Merge.model_validate(
+            {"into": into, "codes": list(codes), "on": on.date(), "note": note, **given}
+        )
+        done = units.merge(session, target, data, Actor(user_id, "cli"))
+    record_command(
+        cli.session_factory,
+        "households merge",
+        {
+            "estate": estate_slug,
+            "into": into,
+            "codes": list(codes),
+            "on": str(on.date()),
+            "user": username,
+        },
+    )
+    _print_unit_change(done)
+
+
+def _part(value: str) -> schemas.SplitPart:
+    room, _, rest = value.partition(":")
+    area, _, status = rest.partition(":")
+    if not area:
+        raise click.BadParameter(f"{value!r}: write ROOM:AREA or ROOM:AREA:occupied|vacant")
+    if status not in ("", "occupied", "vacant"):
+        raise click.BadParameter(f"{value!r}: the status is occupied or vacant")
+    part: dict[str, str] = {"room": room, "area_m2": area}
+    if status:
+        part["occupancy"] = status
+    return schemas.SplitPart.model_validate(part)
+
+
+@households.command("split", epilog=CHARGES_RULE)
+@click.argument("estate_slug", metavar="ESTATE")
+@click.argument("code")
+@click.option(
+    "--on",
+    "on",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day the unit is divided.",
+)
+@click.option(
+    "--part",
+    "parts",
+    multiple=True,
+    required=True,
+    metavar="ROOM:AREA[:STATUS]",
+    help="One new household (give it 2 or more times): its 室, m², and occupied or vacant "
+    "(default: the original's), e.g. --part 501-1:60 --part 501-2:45:vacant.",
+)
+@click.option("--note", default="", help="Why (kept in the history).")
+@AS_USER
+@pass_cli
+def households_split(
+    cli: CliContext,
+    estate_slug: str,
+    code: str,
+    on: datetime,
+    parts: tuple[str, ...],
+    note: str,
+    username: str | None,
+) -> None:
+    """Split a unit (分户): household CODE of ESTATE becomes the --part households from
+    --on, each with a new code; CODE closes that day (still listed, with its history and
+    charges). The parts keep CODE's entrance, owner and phone. All or nothing."""
+    data = schemas.Split(on=on.date(), parts=[_part(p) for p in parts], note=note)
+    with cli.session() as session:
+        target = service.get_estate(session, estate_slug)
+        user_id = acting(session, username, Action.RECORD, target).user_id if username else None
+        done = units.split(session, target, code, data, Actor(user_id, "cli"))
+    record_command(
+        cli.session_factory,
+        "households split",
+        {
+            "estate": estate_slug,
+            "code": code,
+            "on": str(on.date()),
+            "user": username,
+            "parts": [h.code for h in done.households],
+        },
+    )
+    _print_unit_change(done)
+
+
 @households.command("history")
 @click.argument("estate_slug", metavar="ESTATE")
 @click.argument("code")
@@ -242,8 +391,10 @@ def households_list(
                 if entrance is not None and h.entrance != entrance:
                     continue
                 shown += 1
+                closed = f"\tclosed {h.closed_on}" if h.closed_on else ""
                 click.echo(
                     f"{h.code}\t{h.building}幢{h.entrance}单元{h.room}室\t{h.occupancy.value}"
+                    f"{closed}"
                 )
             if len(found.items) < 500:
                 break

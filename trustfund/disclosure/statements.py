@@ -300,8 +300,10 @@ def _collection(session: Session, estate: Estate, period: Period) -> dict[str, A
         # Arrears appear only as counts (partial, unpaid); never per household.
         return {k: stats.get(k) for k in keys}
 
-    registered = session.scalar(
-        select(func.count(Household.id)).where(Household.estate_id == estate.id)
+    registered = session.scalar(  # households closed by a merge or split are gone
+        select(func.count(Household.id)).where(
+            Household.estate_id == estate.id, Household.closed_on.is_(None)
+        )
     )
     return {
         "fee_year": fee_year,

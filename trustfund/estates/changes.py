@@ -80,6 +80,19 @@ def find(session: Session, estate: Estate, code: str) -> Household:
     return household
 
 
+def find_open(session: Session, estate: Estate, code: str, field: str = "code") -> Household:
+    """``find``, refusing a household closed by a merge or split (``ConflictError`` naming
+    ``field``): it is history, kept as it was when it closed."""
+    household = find(session, estate, code)
+    if household.closed_on is not None:
+        reason = (
+            f"household {code} was closed on {household.closed_on.isoformat()} (merged or "
+            "split; see its history) and no longer changes"
+        )
+        raise ConflictError(reason, errors=[FieldError(field, reason)])
+    return household
+
+
 def record(
     session: Session,
     household: Household,
@@ -183,7 +196,7 @@ def change_occupancy(
     Raises ``NotFoundError``; ``ConflictError`` when the date is not after the latest row;
     ``ValidationError`` when the status would not change.
     """
-    household = find(session, estate, code)
+    household = find_open(session, estate, code)
     _add_occupancy(
         session,
         household,
@@ -202,7 +215,7 @@ def move_out(
 ) -> schemas.Household:
     """The occupants leave: vacant from ``data.on``. Commits. Raises what
     ``change_occupancy`` raises (field ``on``)."""
-    household = find(session, estate, code)
+    household = find_open(session, estate, code)
     _add_occupancy(
         session,
         household,
@@ -292,7 +305,7 @@ def move_in(
     Raises ``NotFoundError``; ``ValidationError`` (bad name or phone; already occupied and
     no new owner given); ``ConflictError`` (``on`` not after the latest occupancy change).
     """
-    household = find(session, estate, code)
+    household = find_open(session, estate, code)
     given: dict[str, Any] = {
         f: getattr(data, f) for f in ("owner_name", "phone") if f in data.model_fields_set
     }
@@ -331,7 +344,7 @@ def correct_household(
     Raises ``NotFoundError``; ``ValidationError`` naming every bad field (or nothing
     given); ``ConflictError`` when the corrected address belongs to another household.
     """
-    household = find(session, estate, code)
+    household = find_open(session, estate, code)
     given = {f: getattr(patch, f) for f in patch.model_fields_set if f != "note"}
     if not given:
         reason = "give at least one of building, entrance, room, owner_name, phone, area_m2"
@@ -353,7 +366,7 @@ def correct_household(
         if taken is not None:
             raise ConflictError(
                 f"{shown} is household {taken.code} already; merge the two units instead of "
-                "correcting one into the other.",
+                "correcting one into the other (POST …/households/merge).",
                 errors=[FieldError("room", f"{shown} already exists")],
             )
         problem = book.site_problem(new_address[0], clean.get("site"))

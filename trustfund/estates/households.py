@@ -3,7 +3,8 @@
 One household is added by ``add_household`` (flush only, composable) or ``create_household``
 (commits); many by the importer, which uses the same ``clean_household`` and ``AddressBook``
 so that a row of a file and a form on the page are judged by the same rules. Changes after
-that (corrections, moves, occupancy) are in ``trustfund.estates.changes``.
+that (corrections, moves, occupancy) are in ``trustfund.estates.changes``; merging and
+splitting units in ``trustfund.estates.units``.
 """
 
 from __future__ import annotations
@@ -362,6 +363,8 @@ def view(household: Household, on: date, *, charges: list[int] | None = None) ->
         phone=household.phone,
         area_m2=household.area_m2,
         charges_to_review=charges or [],
+        closed_on=household.closed_on,
+        formed_on=household.formed_on,
     )
 
 

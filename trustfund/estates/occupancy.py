@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Household, HouseholdOccupancy, Occupancy
@@ -43,7 +43,9 @@ def occupancies_on(
     session: Session, estate_id: int, on: date, household_ids: Iterable[int] | None = None
 ) -> dict[int, Occupancy]:
     """``{household_id: occupancy on `on`}`` for every household of the estate (or only
-    ``household_ids``), in one query."""
+    ``household_ids``) that is a unit on ``on``, in one query. Not a unit that day: a
+    household closed by a merge or split on or before it, or formed by a split after it
+    (``trustfund.estates.units``)."""
     query = (
         select(
             HouseholdOccupancy.household_id,
@@ -51,7 +53,11 @@ def occupancies_on(
             HouseholdOccupancy.status,
         )
         .join(Household, Household.id == HouseholdOccupancy.household_id)
-        .where(Household.estate_id == estate_id)
+        .where(
+            Household.estate_id == estate_id,
+            or_(Household.closed_on.is_(None), Household.closed_on > on),
+            or_(Household.formed_on.is_(None), Household.formed_on <= on),
+        )
         .order_by(HouseholdOccupancy.household_id, HouseholdOccupancy.effective_from)
     )
     if household_ids is not None:

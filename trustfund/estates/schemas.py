@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,6 +80,14 @@ class Household(BaseModel):
         "longer shows (a change dated back before that year's 1 January). Issued charges "
         "never change; settle the difference by a refund or an adjustment.",
     )
+    closed_on: date | None = Field(
+        None,
+        description="merged into another household or split from this day: no longer "
+        "charged for fee years starting on or after it; its issued charges and arrears stay",
+    )
+    formed_on: date | None = Field(
+        None, description="made by a split on this day: charged from the next fee year"
+    )
 
 
 class HouseholdCreate(BaseModel):
@@ -134,10 +143,85 @@ class MoveIn(BaseModel):
     note: str = Field("", max_length=200)
 
 
+class Merge(BaseModel):
+    """Households of one building become one (合户) from ``on``: ``into`` stays and keeps
+    its code; the households in ``codes`` close that day (still listed, with their history
+    and their charges; their codes are never reused)."""
+
+    into: str = Field(description="code of the household that stays; it keeps its code")
+    codes: list[str] = Field(
+        description="codes of the households joined to it (1–9); they close on `on`"
+    )
+    on: date = Field(description="the day the units are one; not in the future")
+    room: str | None = Field(
+        None, description="室 of the joined unit, e.g. `501-502`; default: the survivor's"
+    )
+    area_m2: Decimal | str | None = Field(
+        None,
+        description="m² of the joined unit; default: the sum of their areas (unknown when "
+        "one is unknown)",
+    )
+    owner_name: str | None = Field(None, description="default: the survivor's owner")
+    phone: str | None = Field(None, description="default: the survivor's phone")
+    occupancy: Occupancy | None = Field(
+        None, description="the joined unit's occupancy from `on`; default: the survivor's"
+    )
+    note: str = Field("", max_length=200, description="why (kept in the history)")
+
+
+class SplitPart(BaseModel):
+    """One new household made by a split."""
+
+    room: str = Field(description="室 of the new unit, e.g. `501-1`; must be free")
+    entrance: str | None = Field(None, description="单元; default: the original's")
+    area_m2: Decimal | str = Field(description="m², more than 0")
+    occupancy: Occupancy | None = Field(
+        None, description="from `on`; default: the original's occupancy on `on`"
+    )
+    owner_name: str | None = Field(None, description="default: the original's owner")
+    phone: str | None = Field(None, description="default: the original's phone")
+
+
+class Split(BaseModel):
+    """One household becomes two or more (分户) from ``on``: new households with new codes;
+    the original closes that day."""
+
+    on: date = Field(description="the day the unit is divided; not in the future")
+    parts: list[SplitPart] = Field(description="the new households (2–10)")
+    note: str = Field("", max_length=200, description="why (kept in the history)")
+
+
+class KeptCharge(BaseModel):
+    """A charge of a closed household: it stays with that household (never moved)."""
+
+    code: str
+    fee_year: int
+    charged: Decimal
+    outstanding: Decimal = Field(description="still owed: stays in that household's arrears")
+
+
+class UnitChange(BaseModel):
+    """What a merge or split did."""
+
+    kind: Literal["merge", "split"]
+    on: date
+    closed: list[str] = Field(description="codes closed from `on`")
+    households: list[Household] = Field(
+        description="merge: the household that stayed; split: the new households"
+    )
+    charged_from: int = Field(
+        description="the first fee year charged by the new shape (the first whose 1 January "
+        "is on or after `on`); earlier years stay as the old households were charged"
+    )
+    kept_charges: list[KeptCharge] = Field(
+        description="charges of the closed households; they stay where they were issued"
+    )
+
+
 class HouseholdChange(BaseModel):
     """One change in a household's history (who, through what, when, old → new)."""
 
-    kind: str = Field(description="correct, move_in, move_out, occupancy or import")
+    kind: str = Field(description="correct, move_in, move_out, occupancy, import, merge or split")
     field: str
     old_value: str | None
     new_value: str | None

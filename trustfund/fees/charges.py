@@ -12,6 +12,14 @@ year does not alter that year's charge; it takes effect from the next fee year. 
 explain it in one sentence: "the fee for a year is set by whether the home was lived in on
 New Year's Day". Households whose history starts after Y are not charged for Y.
 
+**Merged and split households** (``trustfund.estates.units``). A household closed on day D
+(merged into another, or split) is charged for Y only if it still existed on Y's 1 January
+(D after it); a household formed by a split on day D is charged only for years whose 1 January
+is on or after D — the household it came from was charged for the year of the split
+(``occupancies_on`` leaves out households that are not units on 1 January). So each
+home is charged once a year, by what it was on New Year's Day, and a merge or split counts
+from the next fee year. Charges already issued are never moved or changed.
+
 Issuing is idempotent: households that already have a charge for Y are skipped, so running
 it again after new households were added charges only the newcomers.
 """

@@ -93,6 +93,13 @@ class Household(Base):
     phone: Mapped[str | None] = mapped_column(String(30), default=None)
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Merged into another household or split into new ones from this day: no longer a
+    #: fee-paying unit (not charged for a fee year starting on or after it), still listed
+    #: with its history and charges; its code and address are never reused.
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    #: Made by a split on this day: charged from the first fee year starting on or after it
+    #: (the household it came from was charged for the year of the split).
+    formed_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     building: Mapped[Building] = relationship()
     occupancies: Mapped[list[HouseholdOccupancy]] = relationship(

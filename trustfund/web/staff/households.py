@@ -1,7 +1,9 @@
 """The household's own page for changes after import (住户资料): correct the address, owner,
 phone or area; record an occupancy change from a date; read every change made so far; and
-the rule for charges, stated where the change is made. Writes need ``Action.RECORD`` (the
-steward), as on the API; reading needs a role in the estate."""
+the rule for charges, stated where the change is made. Its 合户 / 分户 page (``…/units``)
+joins households of the building into this one or divides this one, with the rule for
+charges of ``trustfund.estates.units``. Writes need ``Action.RECORD`` (the steward), as on
+the API; reading needs a role in the estate."""
 
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import TrustfundError
-from trustfund.estates import changes, schemas, service
+from trustfund.estates import changes, households, schemas, service, units
 from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
-from trustfund.web.staff.forms import parse_day
+from trustfund.web.staff.forms import parse_day, row_errors
 
 BASE = "/staff/{estate_slug:str}/households/{code:str}"
 EDIT_FIELDS = ("building", "entrance", "room", "owner_name", "phone", "area_m2")
@@ -35,7 +37,14 @@ CHANGE_FIELD_NAMES = {
     "phone": "电话",
     "area_m2": "面积",
     "occupancy": "入住状态",
+    "merged_from": "合户：并入",
+    "merged_into": "合户：并入到",
+    "split_into": "分户：分出",
+    "split_from": "分户：分自",
 }
+#: History fields whose new value is another household's code (linked on the page).
+LINKED_FIELDS = ("merged_from", "merged_into", "split_into", "split_from")
+PARTS = 4
 
 
 class EditForm(BaseModel):
@@ -52,6 +61,39 @@ class OccupancyForm(BaseModel):
     status: str = Field(default="", max_length=10)
     effective_from: str = Field(default="", max_length=20)
     note: str = Field(default="", max_length=200)
+
+
+class MergeForm(BaseModel):
+    codes: list[str] | str = Field(default=[], description="one value or several")
+    on: str = Field(default="", max_length=20)
+    room: str = Field(default="", max_length=40)
+    area_m2: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=200)
+
+
+class SplitForm(BaseModel):
+    on: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=200)
+    room_0: str = Field(default="", max_length=40)
+    area_0: str = Field(default="", max_length=20)
+    status_0: str = Field(default="", max_length=10)
+    room_1: str = Field(default="", max_length=40)
+    area_1: str = Field(default="", max_length=20)
+    status_1: str = Field(default="", max_length=10)
+    room_2: str = Field(default="", max_length=40)
+    area_2: str = Field(default="", max_length=20)
+    status_2: str = Field(default="", max_length=10)
+    room_3: str = Field(default="", max_length=40)
+    area_3: str = Field(default="", max_length=20)
+    status_3: str = Field(default="", max_length=10)
+
+    def filled(self) -> list[int]:
+        """Form rows with a room or an area (blank rows are not sent)."""
+        return [
+            i
+            for i in range(PARTS)
+            if getattr(self, f"room_{i}").strip() or getattr(self, f"area_{i}").strip()
+        ]
 
 
 def _as_form(household: schemas.Household) -> EditForm:
@@ -111,6 +153,159 @@ class HouseholdChangePages(Controller):
             next_year=today.year + 1,
             via_names=VIA_NAMES,
             change_field_names=CHANGE_FIELD_NAMES,
+            linked_fields=LINKED_FIELDS,
+        )
+
+    def _units_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        code: str,
+        *,
+        merge: MergeForm | None = None,
+        split: SplitForm | None = None,
+        merge_errors: dict[str, str] | None = None,
+        split_errors: dict[str, str] | None = None,
+        part_errors: dict[int, dict[str, str]] | None = None,
+        status: int = 200,
+    ) -> Template:
+        household = changes.get_household(session, estate, code)
+        today = service.today_in(estate).isoformat()
+        neighbours = [
+            h
+            for h in households.list_households(
+                session, estate, building=household.building, per_page=500
+            ).items
+            if h.code != code and h.closed_on is None
+        ]
+        return page(
+            request,
+            "staff/household_units.html",
+            status=status,
+            estate=estate,
+            household=household,
+            neighbours=neighbours,
+            merge=merge or MergeForm(on=today),
+            split=split or SplitForm(on=today),
+            merge_errors=merge_errors or {},
+            split_errors=split_errors or {},
+            part_errors=part_errors or {},
+            parts=PARTS,
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @get("/units", opt=estate_action(Action.READ), sync_to_thread=True)
+    def units_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+    ) -> Template:
+        """合户 / 分户: the two forms (for the steward) and the rule for charges."""
+        return self._units_page(request, db_session, estate, code)
+
+    @post(
+        "/merge",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.merge_households"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def merge(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: URLEncodedBody[MergeForm],
+    ) -> Response[Any]:
+        """Join the ticked households of the building into this one."""
+        errors: dict[str, str] = {}
+        day = parse_day(data.on, "on", errors)
+        if day is None and "on" not in errors:
+            errors["on"] = "请填写合户日期"
+        codes = [data.codes] if isinstance(data.codes, str) else data.codes
+        data = data.model_copy(update={"codes": codes})
+        if not codes:
+            errors["codes"] = "请勾选要并入本户的住户"
+        status = 422
+        if not errors and day is not None:
+            given: dict[str, Any] = {"into": code, "codes": codes, "on": day}
+            if data.room.strip():
+                given["room"] = data.room
+            if data.area_m2.strip():
+                given["area_m2"] = data.area_m2
+            merge = schemas.Merge.model_validate({**given, "note": data.note})
+            actor = changes.Actor(principal_of(request).user_id, "page")
+            try:
+                units.merge(db_session, estate, merge, actor)
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), {"codes", "on", "room", "area_m2"})
+                status = exc.status_code
+        if errors:
+            return self._units_page(
+                request, db_session, estate, code, merge=data, merge_errors=errors, status=status
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post(
+        "/split",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.split_household"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def split(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        code: FromPath[str],
+        data: URLEncodedBody[SplitForm],
+    ) -> Response[Any]:
+        """Divide this household into the filled rows' new households."""
+        errors: dict[str, str] = {}
+        per_row: dict[int, dict[str, str]] = {}
+        day = parse_day(data.on, "on", errors)
+        if day is None and "on" not in errors:
+            errors["on"] = "请填写分户日期"
+        rows = data.filled()
+        status = 422
+        if not errors and day is not None:
+            parts = []
+            for i in rows:
+                part: dict[str, Any] = {
+                    "room": getattr(data, f"room_{i}"),
+                    "area_m2": getattr(data, f"area_{i}"),
+                }
+                if getattr(data, f"status_{i}") in (Occupancy.OCCUPIED, Occupancy.VACANT):
+                    part["occupancy"] = getattr(data, f"status_{i}")
+                parts.append(part)
+            split = schemas.Split.model_validate({"on": day, "parts": parts, "note": data.note})
+            actor = changes.Actor(principal_of(request).user_id, "page")
+            try:
+                units.split(db_session, estate, code, split, actor)
+            except TrustfundError as exc:
+                db_session.rollback()
+                form, per_row = row_errors(exc, rows, {"parts": "_form", "code": "_form"})
+                errors = keep_unknown(form, {"on"})
+                status = exc.status_code
+        if errors or per_row:
+            return self._units_page(
+                request,
+                db_session,
+                estate,
+                code,
+                split=data,
+                split_errors=errors,
+                part_errors=per_row,
+                status=status,
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
         )
 
     @get("/edit", opt=estate_action(Action.READ), sync_to_thread=True)

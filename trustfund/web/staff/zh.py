@@ -182,7 +182,34 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: f"管家手头现金只有 {m[1]} 元",
     ),
     (re.compile(r"not a plausible fee year"), lambda m: "不是有效的费用年度"),
+    (re.compile(r"no household '(.+)' in this estate"), lambda m: f"本小区没有住户 {m[1]}"),
     (re.compile(r"no household '(.+)'"), lambda m: f"没有住户 {m[1]}"),
+    # merging and splitting units (trustfund.estates.units)
+    (re.compile(r"(\S+室) is household (\S+) already"), lambda m: f"{m[1]} 已是住户 {m[2]}"),
+    (re.compile(r"(\S+室) is given twice"), lambda m: f"{m[1]} 填了两次"),
+    (re.compile(r"household (\S+) is named twice"), lambda m: f"住户 {m[1]} 重复"),
+    (re.compile(r"give 2 to (\d+) parts"), lambda m: f"请填写 2 到 {m[1]} 个新户"),
+    (re.compile(r"name 1 to (\d+) households to join"), lambda m: f"请选择 1 到 {m[1]} 户"),
+    (
+        re.compile(r"household (\S+) is in building (\S+), (\S+) in building (\S+);.*"),
+        lambda m: f"住户 {m[1]} 在 {m[2]} 幢，本户在 {m[4]} 幢：只能合并同一幢的住户",
+    ),
+    (
+        re.compile(r"household (\S+) was closed on (\S+) .*"),
+        lambda m: f"住户 {m[1]} 已于 {m[2]} 合户或分户注销",
+    ),
+    (
+        re.compile(r"must be after (\S+), the date of household (\S+)'s latest change.*"),
+        lambda m: f"必须晚于 {m[1]}（住户 {m[2]} 最近一次变更的日期），已有记录不能改写",
+    ),
+    (
+        re.compile(r"household (\S+) already has a charge for (\d+), issued before this .*"),
+        lambda m: (
+            f"住户 {m[1]} 已开征 {m[2]} 年度费用；注销的户不再收该年度费用，已开征的费用和"
+            f"已交的钱不转移。请在 {m[2]} 年开始后办理（日期晚于 {m[2]}-01-01），"
+            f"该年度仍按已开征的费用收取，从下一年度起按新户收费"
+        ),
+    ),
     (re.compile(r"already taken|is already taken"), lambda m: "已被占用"),
     (re.compile(r"must not be empty"), lambda m: "不能为空"),
     (re.compile(r"must not be only spaces"), lambda m: "不能只有空格"),

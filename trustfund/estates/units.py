@@ -1,0 +1,438 @@
+"""Merging and splitting units (合户 / 分户): households of one building become one, or one
+becomes several, from a date.
+
+**Merge.** The caller names the household that stays (``into``): it keeps its code, its
+history and its charges. The others close on the date: they are no longer charged for fee
+years that start on or after it, but stay listed with their history and every charge issued
+to them; their codes are never reused (``households.closed_on``). The joined unit's area is
+the sum of the areas (unknown if one is unknown) unless the caller states it; its owner,
+phone, room and occupancy are the survivor's unless the caller states them.
+
+**Split.** The original closes on the date; each part becomes a new household with a new
+random code (drawn as the importer draws them), the room and area the caller gives, and the
+original's entrance, owner, phone and occupancy unless the part states them
+(``households.formed_on``).
+
+**The rule for charges** (also in the OpenAPI description, on the staff page and in
+``docs.md``). A fee year is charged by what the home was on its 1 January
+(``trustfund.fees.charges``), so a merge or split counts from the first fee year whose
+1 January is on or after its date (``charged_from``):
+
+- charges already issued stay with the household they were issued to — paid, part paid or
+  unpaid. A debt or a prepayment is never moved: a closed household's unpaid charges stay in
+  the arrears under its code, and can still be paid to it;
+- a closed household is not charged for later years; the household that stays is charged
+  once a year as before; households made by a split are charged from ``charged_from``;
+- a household that would close may not hold a charge for a year starting on or after the
+  date (issued in advance, perhaps prepaid): the merge or split is refused (409) — that
+  charge would bill a household for a year it no longer exists in, an issued charge is never
+  withdrawn, and moving money paid on it is a refund and a new payment, recorded and
+  receipted, never a silent transfer. Record the change once that year has begun (dated
+  after its 1 January): the year stays charged as issued, the new shape counts from the
+  year after.
+
+All or nothing: every check runs before anything is written; each change is recorded in
+``household_changes`` (kind ``merge`` or ``split``) for every household involved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.estates import Estate, Household, HouseholdChange
+from trustfund.db.models.fees import FeeCharge
+from trustfund.errors import ConflictError, FieldError, ValidationError
+from trustfund.estates import rules, schemas
+from trustfund.estates.changes import (
+    PERSON_CHECKS,
+    Actor,
+    _add_occupancy,
+    _clean_fields,
+    _set_person,
+    detail,
+    find,
+    record,
+)
+from trustfund.estates.households import AddressBook, CleanHousehold, label
+from trustfund.estates.occupancy import occupancy_on
+from trustfund.estates.service import today_in
+from trustfund.fees.payments import outstanding_many
+from trustfund.fees.rules import fee_year_start
+from trustfund.ledger.money import ZERO
+
+#: The rule for charges, as the API describes it (the staff page and docs.md say the same).
+RULE_MD = (
+    "**Charges.** A fee year is charged by what the home was on its 1 January, so the "
+    "change counts from `charged_from`, the first fee year whose 1 January is on or after "
+    "`on`. Charges already issued stay with the household they were issued to, paid or "
+    "not: a debt or a prepayment is never moved, and a closed household's unpaid charges "
+    "stay in the arrears under its code (they can still be paid to it). A closed household "
+    "is not charged for later years; the household that stays is charged once a year as "
+    "before; households made by a split are charged from `charged_from`. A household that "
+    "would close may not already hold a charge for a year starting on or after `on` (issued "
+    "in advance, perhaps prepaid): 409 — moving that money is a refund and a new payment, "
+    "recorded and receipted, never a silent transfer, and an issued charge is never "
+    "withdrawn; record the change once that year has begun (dated after its 1 January): "
+    "that year stays charged as issued."
+)
+
+MAX_MERGED = 9
+MAX_PARTS = 10
+
+
+def charged_from(on: date) -> int:
+    """The first fee year whose 1 January is on or after ``on``."""
+    return on.year if on == fee_year_start(on.year) else on.year + 1
+
+
+def _latest_change(session: Session, household: Household) -> date:
+    """The date of the household's latest dated change (occupancy or history row)."""
+    latest = max(r.effective_from for r in household.occupancies)
+    dated = session.scalar(
+        select(func.max(HouseholdChange.effective_from)).where(
+            HouseholdChange.household_id == household.id
+        )
+    )
+    return max(latest, dated) if dated is not None else latest
+
+
+def _check_date(session: Session, estate: Estate, on: date, closing: list[Household]) -> None:
+    """``on`` is not in the future, is after every closing household's latest change, and
+    none of them holds a charge for a year starting on or after it. Raises
+    ``ValidationError`` or ``ConflictError`` naming ``on``."""
+    today = today_in(estate)
+    if on > today:
+        raise ValidationError.field("on", f"is in the future (today is {today.isoformat()})")
+    for household in closing:
+        latest = _latest_change(session, household)
+        if on <= latest:
+            reason = (
+                f"must be after {latest.isoformat()}, the date of household {household.code}'s "
+                "latest change; earlier history is never rewritten"
+            )
+            raise ConflictError(f"on {reason}", errors=[FieldError("on", reason)])
+    ahead = session.execute(
+        select(Household.code, FeeCharge.fee_year)
+        .join(Household, Household.id == FeeCharge.household_id)
+        .where(
+            FeeCharge.household_id.in_([h.id for h in closing]),
+            FeeCharge.fee_year >= charged_from(on),
+        )
+        .order_by(FeeCharge.fee_year, Household.code)
+    ).all()
+    if ahead:
+        code, year = ahead[0]
+        reason = (
+            f"household {code} already has a charge for {year}, issued before this change; "
+            f"a household closing on {on.isoformat()} is not charged for {year}, and issued "
+            "charges (and money paid on them) are never moved. Date the change after "
+            f"{year}-01-01, once that year has begun (the {year} charges then stand as issued "
+            f"and the new shape is charged from {year + 1})"
+        )
+        raise ConflictError(f"on: {reason}", errors=[FieldError("on", reason)])
+
+
+def _kept_charges(session: Session, closed: list[Household]) -> list[schemas.KeptCharge]:
+    rows = session.execute(
+        select(FeeCharge.household_id, FeeCharge.fee_year, FeeCharge.amount)
+        .where(FeeCharge.household_id.in_([h.id for h in closed]))
+        .order_by(FeeCharge.fee_year, FeeCharge.household_id)
+    ).all()
+    owed = outstanding_many(session, [(hid, year) for hid, year, _ in rows])
+    codes = {h.id: h.code for h in closed}
+    return [
+        schemas.KeptCharge(
+            code=codes[hid],
+            fee_year=year,
+            charged=amount,
+            outstanding=sum(owed.get((hid, year), {}).values(), ZERO),
+        )
+        for hid, year, amount in rows
+    ]
+
+
+def _clean_area(value: Any, field: str, errors: list[FieldError]) -> Decimal | None:
+    try:
+        return rules.clean_area(value)
+    except ValueError as exc:
+        errors.append(FieldError(field, f"{label('area_m2')} {exc}"))
+        return None
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            "The address was taken by someone else at the same time; nothing was changed.",
+            errors=[FieldError("room", "taken")],
+        ) from None
+
+
+def merge(
+    session: Session, estate: Estate, data: schemas.Merge, actor: Actor
+) -> schemas.UnitChange:
+    """Join the households ``data.codes`` to ``data.into`` from ``data.on`` (see the module
+    docstring). Commits, or writes nothing.
+
+    Raises ``ValidationError`` (a code named twice or not of this estate, another building,
+    too few or many, a bad room, area, name or phone, a date in the future) and
+    ``ConflictError`` (a closed household, a date not after a household's latest change, a
+    charge issued for a year after the date, a room taken).
+    """
+    errors: list[FieldError] = []
+    into_code = data.into.strip()
+    codes = [c.strip() for c in data.codes]
+    if not 1 <= len(codes) <= MAX_MERGED:
+        errors.append(FieldError("codes", f"name 1 to {MAX_MERGED} households to join"))
+    seen = {into_code}
+    for i, code in enumerate(codes):
+        if code in seen:
+            errors.append(FieldError(f"codes[{i}]", f"household {code} is named twice"))
+        seen.add(code)
+    if errors:
+        raise ValidationError("The merge is not valid.", errors=errors)
+    survivor = _find_for(session, estate, into_code, "into")
+    others = [_find_for(session, estate, c, f"codes[{i}]") for i, c in enumerate(codes)]
+    for i, other in enumerate(others):
+        if other.building_id != survivor.building_id:
+            errors.append(
+                FieldError(
+                    f"codes[{i}]",
+                    f"household {other.code} is in building {other.building.number}, "
+                    f"{survivor.code} in building {survivor.building.number}; only households "
+                    "of one building are joined",
+                )
+            )
+    given: dict[str, Any] = {
+        f: getattr(data, f) for f in ("owner_name", "phone") if f in data.model_fields_set
+    }
+    try:
+        clean = _clean_fields(given, PERSON_CHECKS)
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+        clean = {}
+    if "area_m2" in data.model_fields_set and data.area_m2 is not None:
+        area = _clean_area(data.area_m2, "area_m2", errors)
+    else:
+        areas = [h.area_m2 for h in (survivor, *others) if h.area_m2 is not None]
+        area = sum(areas, Decimal("0.00")) if len(areas) == 1 + len(others) else None
+        if area is not None and area > rules.MAX_AREA:
+            errors.append(FieldError("area_m2", f"the sum {area} m² is too large; state it"))
+    room = survivor.room
+    if data.room is not None:
+        try:
+            room = rules.clean_room(data.room)
+        except ValueError as exc:
+            errors.append(FieldError("room", f"{label('room')} {exc}"))
+    if errors:
+        raise ValidationError("The merge is not valid.", errors=errors)
+    _check_date(session, estate, data.on, [survivor, *others])
+    if room != survivor.room:
+        book = AddressBook(session, estate)
+        key = (survivor.building.number, survivor.entrance, room)
+        taken = book.households.get(key)
+        if taken is not None:
+            reason = f"{key[0]}幢{key[1]}单元{key[2]}室 is household {taken.code} already"
+            raise ConflictError(reason, errors=[FieldError("room", reason)])
+        record(
+            session,
+            survivor,
+            actor,
+            "merge",
+            "room",
+            survivor.room,
+            room,
+            effective_from=data.on,
+            note=data.note,
+        )
+        survivor.room = room
+    if data.occupancy is not None and data.occupancy != occupancy_on(survivor, data.on):
+        _add_occupancy(
+            session,
+            survivor,
+            actor,
+            data.occupancy,
+            data.on,
+            kind="merge",
+            note=data.note,
+            field="on",
+        )
+    clean["area_m2"] = area
+    _set_person(
+        session, survivor, actor, clean, kind="merge", note=data.note, effective_from=data.on
+    )
+    for other in others:
+        other.closed_on = data.on
+        record(
+            session,
+            survivor,
+            actor,
+            "merge",
+            "merged_from",
+            None,
+            other.code,
+            effective_from=data.on,
+            note=data.note,
+        )
+        record(
+            session,
+            other,
+            actor,
+            "merge",
+            "merged_into",
+            None,
+            survivor.code,
+            effective_from=data.on,
+            note=data.note,
+        )
+    _flush(session)
+    kept = _kept_charges(session, others)
+    session.commit()
+    return schemas.UnitChange(
+        kind="merge",
+        on=data.on,
+        closed=[o.code for o in others],
+        households=[detail(session, estate, survivor)],
+        charged_from=charged_from(data.on),
+        kept_charges=kept,
+    )
+
+
+def split(
+    session: Session, estate: Estate, code: str, data: schemas.Split, actor: Actor
+) -> schemas.UnitChange:
+    """Divide household ``code`` into ``data.parts`` from ``data.on`` (see the module
+    docstring). Commits, or writes nothing.
+
+    Raises ``NotFoundError`` (no such household here); ``ValidationError`` (too few or many
+    parts, a bad room, entrance, area, name or phone, two parts at one address, a date in
+    the future); ``ConflictError`` (the household is closed, a date not after its latest
+    change, a charge issued for a year after the date, a room taken).
+    """
+    original = find(session, estate, code)
+    _refuse_closed(original, "code")
+    errors: list[FieldError] = []
+    if not 2 <= len(data.parts) <= MAX_PARTS:
+        errors.append(FieldError("parts", f"give 2 to {MAX_PARTS} parts"))
+    status = occupancy_on(original, data.on)
+    rows: list[CleanHousehold] = []
+    for i, part in enumerate(data.parts):
+        where = f"parts[{i}]"
+        before = len(errors)
+        try:
+            room = rules.clean_room(part.room)
+        except ValueError as exc:
+            errors.append(FieldError(f"{where}.room", f"{label('room')} {exc}"))
+        entrance = original.entrance
+        if part.entrance is not None:
+            try:
+                entrance = rules.clean_entrance(part.entrance)
+            except ValueError as exc:
+                errors.append(FieldError(f"{where}.entrance", f"{label('entrance')} {exc}"))
+        area = _clean_area(part.area_m2, f"{where}.area_m2", errors)
+        if area is None and len(errors) == before:
+            errors.append(FieldError(f"{where}.area_m2", f"{label('area_m2')} is required"))
+        given: dict[str, Any] = {
+            f: getattr(part, f) for f in ("owner_name", "phone") if f in part.model_fields_set
+        }
+        try:
+            person = _clean_fields(given, PERSON_CHECKS)
+        except ValidationError as exc:
+            errors.extend(FieldError(f"{where}.{e.field}", e.reason) for e in exc.errors)
+            person = {}
+        if len(errors) > before:
+            continue
+        row = CleanHousehold(
+            building=original.building.number,
+            entrance=entrance,
+            room=room,
+            site=None,
+            status=part.occupancy or status,
+            since=data.on,
+            owner_name=person.get("owner_name", original.owner_name),
+            phone=person.get("phone", original.phone),
+            area_m2=area,
+        )
+        if any(r.key == row.key for r in rows):
+            errors.append(FieldError(f"{where}.room", f"{row.address} is given twice"))
+            continue
+        rows.append(row)
+    if errors:
+        raise ValidationError("The split is not valid.", errors=errors)
+    _check_date(session, estate, data.on, [original])
+    book = AddressBook(session, estate)
+    for i, row in enumerate(rows):
+        taken = book.households.get(row.key)
+        if taken is not None:
+            reason = f"{row.address} is household {taken.code} already"
+            raise ConflictError(reason, errors=[FieldError(f"parts[{i}].room", reason)])
+    made = []
+    for row in rows:
+        household = book.add(row)
+        household.formed_on = data.on
+        made.append(household)
+    _flush(session)
+    original.closed_on = data.on
+    for household in made:
+        record(
+            session,
+            original,
+            actor,
+            "split",
+            "split_into",
+            None,
+            household.code,
+            effective_from=data.on,
+            note=data.note,
+        )
+        record(
+            session,
+            household,
+            actor,
+            "split",
+            "split_from",
+            None,
+            original.code,
+            effective_from=data.on,
+            note=data.note,
+        )
+    _flush(session)
+    kept = _kept_charges(session, [original])
+    session.commit()
+    return schemas.UnitChange(
+        kind="split",
+        on=data.on,
+        closed=[original.code],
+        households=[detail(session, estate, h) for h in made],
+        charged_from=charged_from(data.on),
+        kept_charges=kept,
+    )
+
+
+def _refuse_closed(household: Household, field: str) -> None:
+    if household.closed_on is not None:
+        reason = (
+            f"household {household.code} was closed on {household.closed_on.isoformat()} "
+            "(merged or split) and cannot be merged or split again"
+        )
+        raise ConflictError(reason, errors=[FieldError(field, reason)])
+
+
+def _find_for(session: Session, estate: Estate, code: str, field: str) -> Household:
+    """The open household ``code`` of this estate, named by ``field`` in errors: another
+    estate's code reads as unknown (422), never as existing elsewhere."""
+    found = session.scalar(
+        select(Household).where(Household.estate_id == estate.id, Household.code == code)
+    )
+    if found is None:
+        raise ValidationError.field(field, f"no household {code!r} in this estate")
+    _refuse_closed(found, field)
+    return find(session, estate, code)
