@@ -382,12 +382,13 @@ def check_rows(
         if update:
             found, problem = row_changes(number, existing, row, given_of[number])
             if found and existing.closed_on is not None:
-                problem = (
-                    f"{row.address} is household {existing.code}, closed on "
+                closed = (
+                    f"{label('room')}: {row.address} is household {existing.code}, closed on "
                     f"{existing.closed_on.isoformat()} (merged or split); it no longer "
                     "changes — remove the row or change the household that replaced it"
                 )
-            if problem:
+                errors.append(FieldError(f"{where}.room", closed))
+            elif problem:
                 errors.append(FieldError(f"{where}.occupancy", problem))
             elif found:
                 changes.extend(found)

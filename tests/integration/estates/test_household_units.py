@@ -10,7 +10,11 @@ import pytest
 
 from tests.integration.estates.public_setup import Headers, Installation
 from tests.integration.estates.test_household_changes import code_at, history
-from tests.integration.estates.test_import_samples import charges_ready, estate_with_register
+from tests.integration.estates.test_import_samples import (
+    SAMPLES,
+    charges_ready,
+    estate_with_register,
+)
 from tests.integration.fees.test_api import SCHEDULE
 from trustfund.cli import main
 from trustfund.estates.rules import CODE_RE
@@ -120,6 +124,19 @@ def test_merge_keeps_the_debt_where_it_was_and_charges_the_joined_unit_once(
         f"{H}/merge", json={"into": b, "codes": [a], "on": "2026-09-01"}, headers=steward
     )
     assert again.status_code == 409 and again.json()["errors"][0]["field"] == "into"
+
+    # nor through the register: an update import may not change a closed household
+    sample = (SAMPLES / "households.csv").read_text(encoding="utf-8")
+    changed = sample.replace("李强,13800000002", "李强强,13800000002").encode()
+    imported = tf.client.post(
+        f"{H}/import",
+        params={"mode": "update"},
+        files={"file": ("households.csv", changed, "text/csv")},
+        headers=steward,
+    )
+    assert imported.status_code == 422, imported.text
+    assert [e["field"] for e in imported.json()["errors"]] == ["rows[3].room"]
+    assert "closed on 2026-07-01" in imported.json()["errors"][0]["reason"]
 
     issued = issue(tf, steward, committee, 2027)
     assert (issued["issued"], issued["already_charged"]) == (7, 0)  # 8 households, b closed
