@@ -149,7 +149,7 @@ def get_household(session: Session, estate: Estate, code: str) -> schemas.Househ
     return detail(session, estate, find(session, estate, code))
 
 
-def _add_occupancy(
+def add_occupancy(
     session: Session,
     household: Household,
     actor: Actor,
@@ -197,7 +197,7 @@ def change_occupancy(
     ``ValidationError`` when the status would not change.
     """
     household = find_open(session, estate, code)
-    _add_occupancy(
+    add_occupancy(
         session,
         household,
         actor,
@@ -216,7 +216,7 @@ def move_out(
     """The occupants leave: vacant from ``data.on``. Commits. Raises what
     ``change_occupancy`` raises (field ``on``)."""
     household = find_open(session, estate, code)
-    _add_occupancy(
+    add_occupancy(
         session,
         household,
         actor,
@@ -230,7 +230,7 @@ def move_out(
     return detail(session, estate, household)
 
 
-def _clean_fields(raw: dict[str, Any], checks: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+def clean_fields(raw: dict[str, Any], checks: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
     """Each given field through its check; raises ``ValidationError`` naming every bad one."""
     out: dict[str, Any] = {}
     errors: list[FieldError] = []
@@ -262,7 +262,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _set_person(
+def set_person(
     session: Session,
     household: Household,
     actor: Actor,
@@ -309,10 +309,10 @@ def move_in(
     given: dict[str, Any] = {
         f: getattr(data, f) for f in ("owner_name", "phone") if f in data.model_fields_set
     }
-    clean = _clean_fields(given, PERSON_CHECKS)
+    clean = clean_fields(given, PERSON_CHECKS)
     latest = max(household.occupancies, key=lambda r: r.effective_from)
     if latest.status == Occupancy.VACANT:
-        _add_occupancy(
+        add_occupancy(
             session,
             household,
             actor,
@@ -328,7 +328,7 @@ def move_in(
             "owner_name or phone, or record the move-out first"
         )
         raise ValidationError(reason, errors=[FieldError("on", reason)])
-    _set_person(
+    set_person(
         session, household, actor, clean, kind="move_in", note=data.note, effective_from=data.on
     )
     session.commit()
@@ -352,7 +352,7 @@ def correct_household(
     for part in ("building", "entrance", "room"):
         if part in given and given[part] is None:
             given.pop(part)
-    clean = _clean_fields(given, CHECKS)
+    clean = clean_fields(given, CHECKS)
     old_address = (household.building.number, household.entrance, household.room)
     new_address = (
         clean.get("building", old_address[0]),
@@ -377,7 +377,15 @@ def correct_household(
         for part, old, new in zip(ADDRESS, old_address, new_address, strict=True):
             if old != new:
                 record(session, household, actor, "correct", part, old, new, note=patch.note)
-    _set_person(session, household, actor, clean, kind="correct", note=patch.note)
+    set_person(session, household, actor, clean, kind="correct", note=patch.note)
+    flush_addresses(session)
+    session.commit()
+    return detail(session, estate, household)
+
+
+def flush_addresses(session: Session) -> None:
+    """Flush; an address taken by a concurrent writer (the unique constraint) rolls back and
+    raises ``ConflictError`` naming ``room``."""
     try:
         session.flush()
     except IntegrityError:
@@ -386,8 +394,6 @@ def correct_household(
             "The address was taken by someone else at the same time; nothing was changed.",
             errors=[FieldError("room", "taken")],
         ) from None
-    session.commit()
-    return detail(session, estate, household)
 
 
 def history(session: Session, estate: Estate, code: str) -> list[schemas.HouseholdChange]:

@@ -42,7 +42,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household, HouseholdChange
@@ -52,12 +51,13 @@ from trustfund.estates import rules, schemas
 from trustfund.estates.changes import (
     PERSON_CHECKS,
     Actor,
-    _add_occupancy,
-    _clean_fields,
-    _set_person,
+    add_occupancy,
+    clean_fields,
     detail,
     find,
+    flush_addresses,
     record,
+    set_person,
 )
 from trustfund.estates.households import AddressBook, CleanHousehold, label
 from trustfund.estates.occupancy import occupancy_on
@@ -165,17 +165,6 @@ def _clean_area(value: Any, field: str, errors: list[FieldError]) -> Decimal | N
         return None
 
 
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError(
-            "The address was taken by someone else at the same time; nothing was changed.",
-            errors=[FieldError("room", "taken")],
-        ) from None
-
-
 def merge(
     session: Session, estate: Estate, data: schemas.Merge, actor: Actor
 ) -> schemas.UnitChange:
@@ -215,7 +204,7 @@ def merge(
         f: getattr(data, f) for f in ("owner_name", "phone") if f in data.model_fields_set
     }
     try:
-        clean = _clean_fields(given, PERSON_CHECKS)
+        clean = clean_fields(given, PERSON_CHECKS)
     except ValidationError as exc:
         errors.extend(exc.errors)
         clean = {}
@@ -255,7 +244,7 @@ def merge(
         )
         survivor.room = room
     if data.occupancy is not None and data.occupancy != occupancy_on(survivor, data.on):
-        _add_occupancy(
+        add_occupancy(
             session,
             survivor,
             actor,
@@ -266,7 +255,7 @@ def merge(
             field="on",
         )
     clean["area_m2"] = area
-    _set_person(
+    set_person(
         session, survivor, actor, clean, kind="merge", note=data.note, effective_from=data.on
     )
     for other in others:
@@ -293,7 +282,7 @@ def merge(
             effective_from=data.on,
             note=data.note,
         )
-    _flush(session)
+    flush_addresses(session)
     kept = _kept_charges(session, others)
     session.commit()
     return schemas.UnitChange(
@@ -344,7 +333,7 @@ def split(
             f: getattr(part, f) for f in ("owner_name", "phone") if f in part.model_fields_set
         }
         try:
-            person = _clean_fields(given, PERSON_CHECKS)
+            person = clean_fields(given, PERSON_CHECKS)
         except ValidationError as exc:
             errors.extend(FieldError(f"{where}.{e.field}", e.reason) for e in exc.errors)
             person = {}
@@ -379,7 +368,7 @@ def split(
         household = book.add(row)
         household.formed_on = data.on
         made.append(household)
-    _flush(session)
+    flush_addresses(session)
     original.closed_on = data.on
     for household in made:
         record(
@@ -404,7 +393,7 @@ def split(
             effective_from=data.on,
             note=data.note,
         )
-    _flush(session)
+    flush_addresses(session)
     kept = _kept_charges(session, [original])
     session.commit()
     return schemas.UnitChange(
