@@ -102,14 +102,17 @@ def _latest_change(session: Session, household: Household) -> date:
     return max(latest, dated) if dated is not None else latest
 
 
-def _check_date(session: Session, estate: Estate, on: date, closing: list[Household]) -> None:
-    """``on`` is not in the future, is after every closing household's latest change, and
-    none of them holds a charge for a year starting on or after it. Raises
-    ``ValidationError`` or ``ConflictError`` naming ``on``."""
+def _check_date(
+    session: Session, estate: Estate, on: date, involved: list[Household], closing: list[Household]
+) -> None:
+    """``on`` is not in the future, is after every involved household's latest change, and
+    none of the ``closing`` ones holds a charge for a year starting on or after it (the
+    household that stays may: it goes on being charged). Raises ``ValidationError`` or
+    ``ConflictError`` naming ``on``."""
     today = today_in(estate)
     if on > today:
         raise ValidationError.field("on", f"is in the future (today is {today.isoformat()})")
-    for household in closing:
+    for household in involved:
         latest = _latest_change(session, household)
         if on <= latest:
             reason = (
@@ -223,7 +226,7 @@ def merge(
             errors.append(FieldError("room", f"{label('room')} {exc}"))
     if errors:
         raise ValidationError("The merge is not valid.", errors=errors)
-    _check_date(session, estate, data.on, [survivor, *others])
+    _check_date(session, estate, data.on, [survivor, *others], others)
     if room != survivor.room:
         book = AddressBook(session, estate)
         key = (survivor.building.number, survivor.entrance, room)
@@ -356,7 +359,7 @@ def split(
         rows.append(row)
     if errors:
         raise ValidationError("The split is not valid.", errors=errors)
-    _check_date(session, estate, data.on, [original])
+    _check_date(session, estate, data.on, [original], [original])
     book = AddressBook(session, estate)
     for i, row in enumerate(rows):
         taken = book.households.get(row.key)

@@ -292,15 +292,30 @@ def test_a_charge_issued_for_a_later_year_refuses_the_merge(
         headers=steward,
     )
     assert split.status_code == 409 and split.json()["errors"][0]["field"] == "on"
-    # the survivor's own advance charge is no obstacle: merging into b is allowed
-    into_b = tf.client.post(
-        f"{H}/merge",
-        json={"into": b, "codes": [code_at(tf, steward, "3", "502")], "on": "2026-11-30"},
-        headers=steward,
-    )
-    assert into_b.status_code == 409  # 502 is charged for 2027 too
     assert account(tf, steward, b, 2027)["paid"] == "200.00"  # type: ignore[index]
     assert history(tf, steward, a) == [] and history(tf, steward, b) == []
+
+    # the survivor's own advance charge is no obstacle: it goes on being charged
+    late = tf.client.post(
+        H,
+        json={
+            "building": "3",
+            "entrance": "1",
+            "room": "505",
+            "occupancy": "vacant",
+            "since": "2026-11-01",
+        },
+        headers=steward,
+    )
+    assert late.status_code == 201, late.text
+    newcomer = late.json()["code"]
+    into_b = tf.client.post(
+        f"{H}/merge", json={"into": b, "codes": [newcomer], "on": "2026-11-30"}, headers=steward
+    )
+    assert into_b.status_code == 201, into_b.text
+    assert issue(tf, steward, committee, 2027)["issued"] == 0  # the newcomer closed in 2026
+    assert account(tf, steward, newcomer, 2027) is None
+    assert account(tf, steward, b, 2027)["charged"] == "200.00"  # type: ignore[index]
 
 
 def test_merge_and_split_from_the_command_line(
