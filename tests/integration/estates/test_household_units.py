@@ -392,3 +392,12 @@ def test_merge_and_split_from_the_command_line(
     for command in ("merge", "split"):
         helped = tf.cli("households", command, "--help")
         assert "1 January" in helped and "--on" in helped
+
+
+def test_the_openapi_description_states_the_rule_for_charges(installation: Installation) -> None:
+    paths = installation.client.get("/schema/openapi.json").json()["paths"]
+    base = "/api/v1/estates/{estate_slug}/households"
+    for path in (f"{base}/merge", f"{base}/{{code}}/split"):
+        described = paths[path]["post"]["description"]
+        assert "Charges already issued stay with the household they were issued to" in described
+        assert "never a silent transfer" in described and "409" in described
