@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Integer, String, cast, func, select, type_coerce
+from sqlalchemy import Integer, String, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household
@@ -300,9 +300,10 @@ def _collection(session: Session, estate: Estate, period: Period) -> dict[str, A
         # Arrears appear only as counts (partial, unpaid); never per household.
         return {k: stats.get(k) for k in keys}
 
-    registered = session.scalar(  # households closed by a merge or split are gone
+    registered = session.scalar(  # not those closed by a merge or split by the period's end
         select(func.count(Household.id)).where(
-            Household.estate_id == estate.id, Household.closed_on.is_(None)
+            Household.estate_id == estate.id,
+            or_(Household.closed_on.is_(None), Household.closed_on > period.end),
         )
     )
     return {
