@@ -931,46 +931,91 @@ def money_balance(session: Session, estate_id: int, account: str, on: date = dat
     return to_money(Decimal(int(fen)) / 100)
 
 
+def _lowest(
+    opening: Decimal, later: Sequence[tuple[date, Decimal]], on: date
+) -> tuple[Decimal, date]:
+    """The lowest of a running balance that stands at ``opening`` on ``on`` and changes by
+    ``later`` (date, change; dates after ``on``, in order), and the first day it is reached."""
+    lowest, day, running = opening, on, opening
+    for when, change in later:
+        running += change
+        if running < lowest:
+            lowest, day = running, when
+    return lowest, day
+
+
+_MONEY_AFTER = (
+    select(JournalDailyTotal.date, JournalDailyTotal.fen)
+    .where(
+        JournalDailyTotal.estate_id == bindparam("estate_id"),
+        JournalDailyTotal.account == bindparam("account"),
+        JournalDailyTotal.date > bindparam("on", type_=Date),
+    )
+    .order_by(JournalDailyTotal.date)
+)
+
+
+def _short_message(what: str, lowest: Decimal, day: date, on: date, delta: Decimal) -> str:
+    when = f"on {on}" if day == on else f"on {day} (its lowest from {on} on)"
+    return f"{what} holds {lowest} CNY {when}; this entry takes {-delta} CNY, short by {-(lowest + delta)} CNY"
+
+
 def _check_money_accounts(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
-    """No entry takes the bank or the steward's cash below zero, as of its date or after
-    everything posted so far (run under the head lock, like the fund check)."""
+    """No entry takes the bank or the steward's cash below zero on any day from its date on:
+    a back-dated withdrawal must fit under the lowest balance that follows it, not only the
+    balance on its date and at the end (run under the head lock, like the fund check)."""
     takes: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for leg in legs:
         if leg.account in MONEY_ACCOUNTS:
             takes[leg.account] += leg.amount
+    connection = session.connection()
     for account, delta in sorted(takes.items()):
         if delta >= ZERO:
             continue
-        for as_of in (on, date.max):
-            held = money_balance(session, estate_id, account, as_of)
-            if held + delta < ZERO:
-                when = f"on {on}" if as_of == on else "after the entries already posted"
-                raise InsufficientFundsError(
-                    f"{account} holds {held} CNY {when}; this entry takes {-delta} CNY, "
-                    f"short by {-(held + delta)} CNY: a bank or cash balance never goes "
-                    "below zero.",
-                    errors=[FieldError("legs", f"{account} would go below zero")],
-                    extra={"account": account, "shortfall": str(-(held + delta))},
-                )
+        later = connection.execute(
+            _MONEY_AFTER, {"estate_id": estate_id, "account": account, "on": on}
+        ).all()
+        lowest, day = _lowest(
+            money_balance(session, estate_id, account, on),
+            [(when, to_money(Decimal(int(fen)) / 100)) for when, fen in later],
+            on,
+        )
+        if lowest + delta < ZERO:
+            raise InsufficientFundsError(
+                _short_message(account, lowest, day, on, delta)
+                + ": a bank or cash balance never goes below zero.",
+                errors=[FieldError("legs", f"{account} would go below zero on {day}")],
+                extra={"account": account, "shortfall": str(-(lowest + delta)), "on": str(day)},
+            )
 
 
 def _check_funds(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
-    """No fund the entry takes money out of may end below zero, neither as of the entry's
-    date nor over everything posted so far (which may include later-dated entries)."""
+    """No fund the entry takes money out of may go below zero on any day from the entry's
+    date on (later-dated entries may already have spent what a back-dated one would take)."""
     takes = {f: d for f, d in fund_deltas(tuple(legs)).items() if d < ZERO}
     if not takes:
         return
-    for label, as_of in (("on", on), ("after all entries", None)):
-        balances = fund_balances(session, estate_id, as_of=as_of)
-        for fund, delta in sorted(takes.items()):
-            after = balances.get(fund, ZERO) + delta
-            if after < ZERO:
-                when = f"on {on}" if as_of is not None else "after the entries already posted"
-                raise InsufficientFundsError(
-                    f"Fund {fund} holds {balances.get(fund, ZERO)} CNY {when}; "
-                    f"this entry takes {-delta} CNY, short by {-after} CNY.",
-                    extra={"fund": fund, "shortfall": str(-after), "check": label},
-                )
+    balances = fund_balances(session, estate_id, as_of=on)
+    later: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+    rows = session.execute(
+        select(JournalPosting.fund, JournalPosting.date, _sum_amount(session))
+        .where(
+            JournalPosting.estate_id == estate_id,
+            JournalPosting.fund.in_(sorted(takes)),
+            JournalPosting.date > on,
+        )
+        .group_by(JournalPosting.fund, JournalPosting.date)
+        .order_by(JournalPosting.date)
+    )
+    for fund, when, total in rows:
+        later[str(fund)].append((when, -_to_money(session, total)))
+    for fund, delta in sorted(takes.items()):
+        lowest, day = _lowest(balances.get(fund, ZERO), later[fund], on)
+        if lowest + delta < ZERO:
+            raise InsufficientFundsError(
+                _short_message(f"Fund {fund}", lowest, day, on, delta) + ".",
+                extra={"fund": fund, "shortfall": str(-(lowest + delta)), "on": str(day)},
+            )
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -255,3 +255,37 @@ def test_a_claim_is_not_paid_from_a_bank_that_does_not_hold_the_money(
     assert paid.json()["type"].endswith("insufficient-funds")
     assert paid.json()["account"] == BANK and "short by 300.00" in paid.json()["detail"]
     assert BANK not in _balances(estate)
+
+
+def _approved(estate: NewEstate, body: dict[str, Any]) -> Any:
+    """Propose ``body`` and have both committee members approve it; the last answer."""
+    proposal = estate.post("steward", "/ledger/proposals", body)
+    assert proposal.status_code == 201, proposal.text
+    request_id = proposal.json()["approval_request_id"]
+    answer = decide(estate, "member1", request_id)
+    if answer.json().get("status") == "pending":
+        answer = decide(estate, "member2", request_id)
+    return answer
+
+
+def test_a_back_dated_withdrawal_cannot_overdraw_a_later_month(estate: NewEstate) -> None:
+    """The bank holds 11,000.00, then 1,000.00 from 1 March (10,000.00 drawn as cash), then
+    11,000.00 again from 1 April (the cash paid back in). Taking 2,000.00 out on 1 February
+    leaves 9,000.00 that day and 9,000.00 at the end — but March would stand at −1,000.00.
+    Checking only the entry's date and the end let it through."""
+    draw = _entry({CASH: "10000.00", BANK: "-10000.00"}, on="2025-03-01")
+    assert _approved(estate, draw).json()["status"] == "approved"
+    back = _entry({BANK: "10000.00", CASH: "-10000.00"}, on="2025-04-01")
+    assert _approved(estate, back).json()["status"] == "approved"
+    assert _balances(estate)[BANK] == "11000.00"
+    refused = _approved(estate, _entry({CASH: "2000.00", BANK: "-2000.00"}, on="2025-02-01"))
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["type"].endswith("insufficient-funds") and body["account"] == BANK
+    assert body["on"] == "2025-03-01" and body["shortfall"] == "1000.00"
+    assert "short by 1000.00" in body["detail"]
+    assert _balances(estate)[BANK] == "11000.00"
+    # 1,000.00 fits under March's lowest balance
+    fits = _approved(estate, _entry({CASH: "1000.00", BANK: "-1000.00"}, on="2025-02-01"))
+    assert fits.json()["status"] == "approved", fits.text
+    assert _balances(estate)[BANK] == "10000.00"
