@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from tests.conformance import check_responses
 from trustfund.app import create_app
 from trustfund.db.migrate import upgrade
 from trustfund.db.session import make_engine, make_session_factory
@@ -163,4 +164,5 @@ def app(settings: Settings, engine: Engine) -> Litestar:
 @pytest.fixture
 def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
     with TestClient(app) as client:
+        check_responses(client)
         yield client
