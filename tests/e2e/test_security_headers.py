@@ -38,5 +38,5 @@ def test_docs_sign_in_public_and_htmx_pages_work_under_the_policy(
 
     sign_in(phone, server, "steward")
     phone.goto(f"{server.url}/staff/{world.slug}/households")
-    phone.fill("input[name=room]", "302")
+    phone.fill("input[name=q]", "302")
     expect(phone.locator("#results")).to_contain_text("3幢2单元 302")

@@ -133,7 +133,7 @@ def test_arrears_by_building_and_search_by_room(live_server: LiveServer, phone: 
 
     # typing a room number finds it in every building (htmx, served by the app)
     phone.goto(f"{server.url}/staff/{world.slug}/households")
-    phone.fill("input[name=room]", "302")
+    phone.fill("input[name=q]", "302")
     expect(phone.locator("#results")).to_contain_text("3幢2单元 302")
     expect(phone.locator("#results .rooms a")).to_have_count(6)
     shoot(phone, server, "households-search")

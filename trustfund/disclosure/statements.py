@@ -28,7 +28,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
@@ -53,6 +52,7 @@ from trustfund.db.models.journal import (
 from trustfund.disclosure.periods import Period
 from trustfund.disclosure.sections import ExpenseNote, build_sections, expense_notes
 from trustfund.errors import NotFoundError
+from trustfund.estates.order import natural_key
 from trustfund.fees import reports as fee_reports
 from trustfund.journal import service
 from trustfund.ledger.accounts import (
@@ -73,11 +73,6 @@ STATEMENT_VERSION = 1
 DONOR_SOURCES = ("Sponsorship", "InKind")
 ANONYMOUS_VALUES = frozenset({"1", "true", "yes", "是"})
 FUND_ORDER = {f.value: i for i, f in enumerate(Fund)}
-
-
-def _natural(text: str) -> tuple[Any, ...]:
-    """ "2" before "10": numbers compare as numbers."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
 def money(value: Decimal) -> str:
@@ -319,7 +314,7 @@ def _collection(session: Session, estate: Estate, period: Period) -> dict[str, A
         else None,
         "by_building": [
             {"building": b["building"], **pick(b)}
-            for b in sorted(report["by_building"], key=lambda b: _natural(str(b["building"])))
+            for b in sorted(report["by_building"], key=lambda b: natural_key(b["building"]))
         ],
         "by_component": [
             {k: c[k] for k in ("fund", "name", "charged", "paid", "amount_rate")}

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,9 +30,10 @@ from trustfund.db.models.estates import (
     Site,
 )
 from trustfund.errors import ConflictError, FieldError, ValidationError
-from trustfund.estates import rules, schemas
+from trustfund.estates import order, rules, schemas
 from trustfund.estates.occupancy import occupancy_on
 from trustfund.estates.service import today_in
+from trustfund.ledger.money import fold_wide
 
 #: Field → its Chinese header; reasons name both ("室 (room) is required").
 LABELS: dict[str, str] = {
@@ -426,22 +427,127 @@ def list_households(
         query = query.where(h.room.contains(room.strip(), autoescape=True))
     if occupancy is not None:
         query = query.where(func.coalesce(latest, first) == occupancy.value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.options(
-            selectinload(h.occupancies), selectinload(h.building).selectinload(Building.site)
-        )
-        .order_by(
-            func.length(Building.number),
-            Building.number,
-            func.length(h.entrance),
-            h.entrance,
-            func.length(h.room),
-            h.room,
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
+    ids = _in_address_order(session, query)
+    chosen = ids[(page - 1) * per_page : page * per_page]
     return schemas.HouseholdPage(
-        items=[view(x, on) for x in rows], total=total, page=page, per_page=per_page
+        items=_views(session, chosen, on), total=len(ids), page=page, per_page=per_page
     )
+
+
+def _in_address_order(session: Session, query: Any) -> list[int]:
+    """The ids ``query`` selects, in natural address order (``order.address_key``)."""
+    h = Household
+    rows = session.execute(query.with_only_columns(h.id, Building.number, h.entrance, h.room))
+    ordered = sorted(rows, key=lambda r: order.address_key(r[1], r[2], r[3]))
+    return [r[0] for r in ordered]
+
+
+def _views(session: Session, ids: list[int], on: date) -> list[schemas.Household]:
+    """The staff views of households ``ids``, in that order."""
+    if not ids:
+        return []
+    h = Household
+    loaded = {
+        x.id: x
+        for x in session.scalars(
+            select(h)
+            .where(h.id.in_(ids))
+            .options(
+                selectinload(h.occupancies),
+                selectinload(h.building).selectinload(Building.site),
+            )
+        )
+    }
+    return [view(loaded[i], on) for i in ids]
+
+
+#: ``3幢502`` / ``3-502`` / ``3栋 502室``: building and room, any entrance.
+_BUILDING_ROOM = re.compile(
+    r"(?P<building>[^-\s幢栋]+?)\s*(?:号楼|幢|栋|-)\s*(?P<room>[^-\s单元]+?)\s*室?"
+)
+#: ``3幢`` / ``3号楼``: the whole building.
+_BUILDING_ONLY = re.compile(r"(?P<building>[^-\s幢栋]+?)\s*(?:号楼|幢|栋)")
+#: The most a search lists (a room number shared by every building of a large estate).
+SEARCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What one search box found: ``kind`` says how the text was read — ``address``
+    (3-1-502, 3幢1单元502, 3幢502), ``building`` (3幢), ``number`` (a room number or a
+    phone's digits, e.g. its last four), ``name`` (part of an owner's name) or ``code``."""
+
+    kind: str
+    items: list[schemas.Household]
+    total: int
+
+
+def search_households(
+    session: Session, estate: Estate, text: str, *, on: date | None = None
+) -> SearchResult:
+    """Households matching what a steward types into one search box, in natural address
+    order (exact room matches first for a number), at most ``SEARCH_LIMIT``.
+
+    Understands ``3-1-502`` and ``3幢1单元502室`` (one household), ``3幢502`` and ``3-502``
+    (room 502 of building 3, any entrance), ``3幢`` (the building), a household code
+    (``H-…``), digits (a room number containing them, or a phone containing them — the last
+    four digits find the owner), and other text (part of the owner's name). Raises nothing:
+    text that matches nothing gives an empty result."""
+    on = on or today_in(estate)
+    query_text = re.sub(r"[\s\u3000]+", "", fold_wide(text or ""))
+    h = Household
+    base = select(h).join(Building, Building.id == h.building_id).where(h.estate_id == estate.id)
+    if not query_text:
+        return SearchResult("none", [], 0)
+    kind, query = _understand(base, query_text)
+    ids = _in_address_order(session, query)
+    if not ids and kind == "address" and query_text.replace("-", "").isdigit():
+        kind, query = _as_number(base, query_text)  # 0574-87654321 is a phone, not 幢-室
+        ids = _in_address_order(session, query)
+    if kind == "number":
+        exact = set(
+            session.scalars(query.with_only_columns(h.id).where(h.room == query_text)).all()
+        )
+        ids.sort(key=lambda i: i not in exact)  # stable: exact rooms first, each in order
+    return SearchResult(kind, _views(session, ids[:SEARCH_LIMIT], on), len(ids))
+
+
+def _as_number(base: Any, text: str) -> tuple[str, Any]:
+    """Digits: a room number containing them, or (four digits or more) a phone."""
+    h = Household
+    digits = text.replace("-", "")
+    matches = [h.room.contains(text, autoescape=True)]
+    if len(digits) >= 4:
+        phone_digits = func.replace(h.phone, "-", "")
+        matches.append(phone_digits.contains(digits, autoescape=True))
+    return "number", base.where(or_(*matches))
+
+
+def _understand(base: Any, text: str) -> tuple[str, Any]:
+    """How the search text is read, and the query for it."""
+    h = Household
+    if rules.CODE_RE.fullmatch(text.upper()):
+        return "code", base.where(h.code == text.upper())
+    try:
+        building, entrance, room = rules.clean_address(text)
+    except ValueError:
+        pass
+    else:
+        return "address", base.where(
+            Building.number == building, h.entrance == entrance, h.room == room
+        )
+    for pattern, kind in ((_BUILDING_ROOM, "address"), (_BUILDING_ONLY, "building")):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        try:
+            building = rules.clean_building(match["building"])
+            room = rules.clean_room(match["room"]) if kind == "address" else ""
+        except ValueError:
+            continue
+        query = base.where(Building.number == building)
+        return kind, (query.where(h.room == room) if room else query)
+    if text.replace("-", "").isdigit():
+        return _as_number(base, text)
+    room_like = h.room.contains(text, autoescape=True)
+    return "name", base.where(or_(h.owner_name.contains(text, autoescape=True), room_like))

@@ -17,6 +17,7 @@ from trustfund.auth.principal import Principal
 from trustfund.db.models.estates import Building, Estate, Household, Site
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates import rules, schemas
+from trustfund.estates.order import natural_key
 from trustfund.ledger.entries import text_problem
 
 
@@ -123,9 +124,8 @@ def list_buildings(session: Session, estate: Estate) -> list[schemas.Building]:
         .join(Site, Site.id == Building.site_id)
         .outerjoin(counts, counts.c.building_id == Building.id)
         .where(Building.estate_id == estate.id)
-        .order_by(func.length(Building.number), Building.number)
-    )
+    ).all()
     return [
         schemas.Building(number=number, site_code=code, site_name=name, households=n)
-        for number, code, name, n in rows
+        for number, code, name, n in sorted(rows, key=lambda r: natural_key(r[0]))
     ]

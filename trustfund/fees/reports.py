@@ -31,6 +31,7 @@ from trustfund.db.models.fees import (
     FeeRefundLine,
     ReceiptStatus,
 )
+from trustfund.estates.order import address_key, natural_key
 from trustfund.fees.common import check_fee_year, get_estate, local_today
 from trustfund.fees.rules import fee_year_end
 from trustfund.ledger.accounts import FUND_NAMES_ZH
@@ -213,7 +214,10 @@ def collection_report(
     occupancy = {
         ("vacant" if k else "occupied"): s for k, s in _grouped(session, rows, rows.c.vacant)
     }
-    buildings = [{"building": k, **s} for k, s in _grouped(session, rows, rows.c.building)]
+    buildings = sorted(
+        ({"building": k, **s} for k, s in _grouped(session, rows, rows.c.building)),
+        key=lambda b: natural_key(b["building"]),
+    )
     trend = []
     for year in fee_years(session, estate_id):
         year_as_of = min(as_of, fee_year_end(year))
@@ -255,8 +259,8 @@ def arrears_list(
         )
         .join(rows, rows.c.household_id == Household.id)
         .where(rows.c.paid < rows.c.charged)
-        .order_by(rows.c.building, Household.entrance, Household.room)
     ).all()
+    result = sorted(result, key=lambda r: address_key(r[1], r[2], r[3]))
     return [
         {
             "household_code": code,

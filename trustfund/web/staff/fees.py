@@ -97,19 +97,34 @@ class StewardPagesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         building: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
         room: FromQuery[str | None] = None,
-    ) -> Template:
-        """Tap a building, then a room; or type a room number."""
+    ) -> Response[Any]:
+        """Tap a building, then a room (the rooms come first once a building is chosen);
+        or type one search: 3-1-502, 3幢502, a room number, an owner's name, a phone or its
+        last four digits (``households.search_households``). A search that finds exactly
+        one household opens it."""
         buildings = service.list_buildings(db_session, estate)
         building = (building or "").strip() or None
-        room = (room or "").strip() or None
+        text = (q or room or "").strip()
         found: list[Any] = []
+        total = 0
+        kind = None
         error = None
-        if building or room:
+        if text:
+            result = households.search_households(db_session, estate, text)
+            found, total, kind = result.items, result.total, result.kind
+            if total == 1 and not request.headers.get("HX-Request"):
+                return Redirect(
+                    f"/staff/{estate.slug}/households/{found[0].code}",
+                    status_code=HTTP_303_SEE_OTHER,
+                )
+        elif building:
             try:
-                found = households.list_households(
-                    db_session, estate, building=building, room=room, per_page=500
-                ).items
+                page_ = households.list_households(
+                    db_session, estate, building=building, per_page=500
+                )
+                found, total = page_.items, page_.total
             except TrustfundError as exc:
                 error = field_errors(exc).popitem()[1]
         year = _latest_year(db_session, estate)
@@ -125,9 +140,11 @@ class StewardPagesController(Controller):
             "staff/households.html",
             estate=estate,
             buildings=buildings,
-            building=building,
-            room=room or "",
+            building=None if text else building,
+            q=text,
+            kind=kind,
             found=found,
+            total=total,
             owing=owing,
             fee_year=year,
             error=error,

@@ -44,8 +44,18 @@ class StaffHomeController(Controller):
                 if Action.READ in actions
                 else None
             )
+            buildings = (
+                service.list_buildings(db_session, service.get_estate(db_session, estate.slug))
+                if Action.READ in actions
+                else []
+            )
             estates.append(
-                {"estate": estate, "actions": {a.value for a in actions}, "setup": setup}
+                {
+                    "estate": estate,
+                    "actions": {a.value for a in actions},
+                    "setup": setup,
+                    "buildings": buildings,
+                }
             )
         return page(
             request,
