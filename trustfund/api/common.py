@@ -3,7 +3,8 @@ is acting, and the response that says whether it was a replay."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response
 from litestar.params import HeaderParameter
@@ -22,6 +23,10 @@ IdempotencyKey = Annotated[
 ]
 
 
+#: The body of an idempotent answer: the typed view the service returned.
+Body = TypeVar("Body", bound=Mapping[str, Any])
+
+
 def actor_id(request: Request[Any, Any, Any]) -> int | None:
     """The signed-in user's id, for ``actor_user_id`` columns (None for anonymous)."""
     principal = current_principal(request)
@@ -36,9 +41,7 @@ def signed_in_principal(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def idempotent_response(
-    result: tuple[dict[str, Any], bool], status: int = 201
-) -> Response[dict[str, Any]]:
+def idempotent_response(result: tuple[Body, bool], status: int = 201) -> Response[Body]:
     """``run_idempotent``'s ``(body, replayed)`` as a response; a replay says so in
     ``Idempotent-Replayed: true``."""
     body, replayed = result

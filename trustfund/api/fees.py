@@ -25,12 +25,24 @@ from trustfund.db.models.estates import Estate
 from trustfund.estates.columns import describe
 from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
 from trustfund.fees.schemas import (
+    CashOut,
+    ChargesIssuedOut,
+    CollectionOut,
     DepositIn,
+    DepositOut,
+    HouseholdAccountOut,
+    PaymentImportOut,
     PaymentIn,
+    PaymentOut,
+    PrepaidRecognisedOut,
+    ProposalOut,
+    PublicReceiptOut,
+    ReceiptOut,
     RecogniseIn,
     RefundIn,
     ScheduleApproval,
     ScheduleIn,
+    ScheduleOut,
     VoidIn,
 )
 from trustfund.settings import Settings
@@ -50,7 +62,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         fee_year: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ScheduleOut:
         """The fee schedule of a fee year, with each component's vacancy fee."""
         return schedule.schedule_view(schedule.get_schedule(db_session, estate.id, fee_year))
 
@@ -67,7 +79,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         fee_year: FromPath[int],
         data: JSONBody[ScheduleIn],
-    ) -> dict[str, Any]:
+    ) -> ScheduleOut:
         """Submit a fee schedule (the steward)."""
         return schedule.schedule_view(
             schedule.save_schedule(
@@ -89,7 +101,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         fee_year: FromPath[int],
         data: JSONBody[ScheduleApproval],
-    ) -> dict[str, Any]:
+    ) -> ScheduleOut:
         """The committee approves the schedule (four eyes)."""
         return schedule.schedule_view(
             schedule.approve_schedule(
@@ -108,7 +120,7 @@ class FeesController(Controller):
         estate: NamedDependency[Estate],
         fee_year: FromPath[int],
         years: FromQuery[int] = 3,
-    ) -> dict[str, Any]:
+    ) -> ProposalOut:
         """A proposed schedule priced from the last years' actual spend, with the calculation."""
         return proposal.propose(db_session, estate.id, fee_year, years=years)
 
@@ -126,7 +138,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         fee_year: FromPath[int],
-    ) -> dict[str, int]:
+    ) -> ChargesIssuedOut:
         """Issue the year's charges (应收) from the approved schedule."""
         return charges.issue_charges(db_session, estate.id, fee_year).as_dict()
 
@@ -139,7 +151,7 @@ class FeesController(Controller):
         estate: NamedDependency[Estate],
         code: FromPath[str],
         fee_year: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> HouseholdAccountOut:
         """What a household was charged, has paid and still owes per component."""
         return payments.household_account(db_session, estate.id, code, fee_year)
 
@@ -158,7 +170,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[PaymentIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PaymentOut]:
         """Record a payment for one or several households (one receipt each)."""
         return idempotent_response(
             payments.record_payment(
@@ -191,7 +203,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         data: MultipartBody[dict[str, Any]],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[PaymentImportOut]:
         """Import payments from a spreadsheet."""
         return idempotent_response(
             imports.import_payments(
@@ -209,7 +221,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         receipt_no: FromPath[str],
-    ) -> dict[str, Any]:
+    ) -> ReceiptOut:
         """One receipt (a void receipt keeps its number and shows the reason)."""
         return payments.receipt_view(
             db_session, payments.get_receipt(db_session, estate.id, receipt_no)
@@ -252,7 +264,7 @@ class FeesController(Controller):
         receipt_no: FromPath[str],
         data: JSONBody[VoidIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ReceiptOut]:
         """Void a receipt: its entry is reversed, the number stays visible as void."""
         return idempotent_response(
             payments.void_receipt(
@@ -295,7 +307,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[DepositIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[DepositOut]:
         """The steward deposits cash into the committee bank account."""
         return idempotent_response(
             payments.deposit_cash(
@@ -310,7 +322,7 @@ class FeesController(Controller):
     @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
     def cash(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
+    ) -> CashOut:
         """Cash the steward holds and the date of the oldest cash not yet deposited."""
         return payments.cash_on_hand(db_session, estate.id)
 
@@ -327,7 +339,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         fee_year: FromPath[int],
         data: JSONBody[RecogniseIn],
-    ) -> dict[str, Any]:
+    ) -> PrepaidRecognisedOut:
         """Move money received in advance for the year into its income (safe to repeat)."""
         return payments.recognise_prepaid(
             db_session, estate.id, fee_year, on=data.on, actor_user_id=actor_id(request)
@@ -342,7 +354,7 @@ class FeesController(Controller):
         estate: NamedDependency[Estate],
         fee_year: FromPath[int],
         as_of: FromQuery[date | None] = None,
-    ) -> dict[str, Any]:
+    ) -> CollectionOut:
         """Arrears and collection rates: overall, occupied/vacant, by building and component, trend."""
         return reports.collection_report(db_session, estate.id, fee_year, as_of=as_of)
 
@@ -385,7 +397,7 @@ class PublicReceiptController(Controller):
         db_session: NamedDependency[Session],
         estate_slug: FromPath[str],
         receipt_no: FromPath[str],
-    ) -> dict[str, Any]:
+    ) -> PublicReceiptOut:
         """Amount, date, fee year, masked household and status (valid/void) of a receipt."""
         return payments.public_receipt(db_session, estate_slug, receipt_no)
 

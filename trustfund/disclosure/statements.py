@@ -30,7 +30,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -291,7 +291,7 @@ def _collection(session: Session, estate: Estate, period: Period) -> dict[str, A
         "amount_rate",
     )
 
-    def pick(stats: dict[str, Any]) -> dict[str, Any]:
+    def pick(stats: Mapping[str, Any]) -> dict[str, Any]:
         # Arrears appear only as counts (partial, unpaid); never per household.
         return {k: stats.get(k) for k in keys}
 

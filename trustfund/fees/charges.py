@@ -38,6 +38,7 @@ from trustfund.errors import ConflictError
 from trustfund.estates.occupancy import occupancies_on
 from trustfund.fees.rules import charge_lines, fee_year_end, fee_year_start
 from trustfund.fees.schedule import components_of, get_schedule, is_approved
+from trustfund.fees.schemas import ChargesIssuedOut
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class IssueResult:
     vacant: int
     already: int
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> ChargesIssuedOut:
         return {
             "fee_year": self.fee_year,
             "issued": self.issued,

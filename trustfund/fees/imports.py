@@ -36,9 +36,9 @@ from trustfund.fees.payments import (
     record_planned,
 )
 from trustfund.fees.rules import METHODS_ACCEPTED, parse_method
-from trustfund.fees.schemas import AllocationIn, PaymentIn
+from trustfund.fees.schemas import AllocationIn, PaymentImportOut, PaymentIn
 from trustfund.journal.idempotency import run_idempotent
-from trustfund.ledger.money import cell_number
+from trustfund.ledger.money import cell_number, money_text
 
 ADDRESS_PARTS = ("building", "entrance", "room")
 
@@ -279,11 +279,11 @@ def import_payments(
     *,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[PaymentImportOut, bool]:
     """Import every row or none. Commits. Raises ValidationError (``rows[N].field``)."""
     import hashlib
 
-    def action() -> dict[str, Any]:
+    def action() -> PaymentImportOut:
         rows = parse_rows(session, estate_id, data, filename)
         estate = get_estate(session, estate_id)
         # One batch: every row checked against what is owed (read once, charge rows
@@ -323,7 +323,7 @@ def import_payments(
         total = sum((Decimal(result["amount"]) for result in results), Decimal("0.00"))
         return {
             "payments": len(rows),
-            "amount": str(total),
+            "amount": money_text(total),
             "first_receipt": receipts[0] if receipts else None,
             "last_receipt": receipts[-1] if receipts else None,
         }

@@ -85,7 +85,18 @@ from trustfund.fees.rules import (
     format_receipt_no,
     mask_household,
 )
-from trustfund.fees.schemas import DepositIn, PaymentIn, RefundIn
+from trustfund.fees.schemas import (
+    CashOut,
+    DepositIn,
+    DepositOut,
+    HouseholdAccountOut,
+    PaymentIn,
+    PaymentOut,
+    PrepaidRecognisedOut,
+    PublicReceiptOut,
+    ReceiptOut,
+    RefundIn,
+)
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.service import (
     account_balances,
@@ -96,7 +107,7 @@ from trustfund.journal.service import (
 )
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import ZERO
+from trustfund.ledger.money import ZERO, money_text
 
 METHOD_NAMES_ZH = METHOD_LABELS
 
@@ -258,7 +269,9 @@ def _outstanding_chunk(
     }
 
 
-def household_account(session: Session, estate_id: int, code: str, fee_year: int) -> dict[str, Any]:
+def household_account(
+    session: Session, estate_id: int, code: str, fee_year: int
+) -> HouseholdAccountOut:
     """Charged, paid and outstanding per component for one household and fee year, with its
     receipts. Raises NotFoundError (no such household, or no charge for the year)."""
     household = households_by_code(session, estate_id, {code}).get(code)
@@ -280,15 +293,15 @@ def household_account(session: Session, estate_id: int, code: str, fee_year: int
         "components": [
             {
                 "fund": f,
-                "charged": str(charged[f]),
-                "paid": str(paid.get(f, ZERO)),
-                "outstanding": str(outstanding[f]),
+                "charged": money_text(charged[f]),
+                "paid": money_text(paid.get(f, ZERO)),
+                "outstanding": money_text(outstanding[f]),
             }
             for f in charged
         ],
-        "charged": str(sum(charged.values(), ZERO)),
-        "paid": str(sum(paid.values(), ZERO)),
-        "outstanding": str(sum(outstanding.values(), ZERO)),
+        "charged": money_text(sum(charged.values(), ZERO)),
+        "paid": money_text(sum(paid.values(), ZERO)),
+        "outstanding": money_text(sum(outstanding.values(), ZERO)),
         "receipts": [receipt_view(session, r) for r in found],
     }
 
@@ -356,7 +369,7 @@ def record_payment(
     *,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[PaymentOut, bool]:
     """Record a payment (request entry point; idempotent by ``idempotency_key``). Commits.
     Returns ``(payment view, replayed)``.
 
@@ -389,7 +402,7 @@ class PaymentPlan:
 
 def pay(
     session: Session, estate_id: int, data: PaymentIn, *, actor_user_id: int | None
-) -> dict[str, Any]:
+) -> PaymentOut:
     """The building block behind ``record_payment``: validates, numbers, posts and flushes
     (never commits). See ``record_payment`` for the errors."""
     estate = get_estate(session, estate_id)
@@ -517,7 +530,7 @@ def _insert_ids(session: Session, statement: Any, rows: list[dict[str, Any]]) ->
 
 def record_planned(
     session: Session, estate_id: int, plans: list[PaymentPlan], *, actor_user_id: int | None
-) -> list[dict[str, Any]]:
+) -> list[PaymentOut]:
     """Write checked payments: their rows first, then — only now — the estate's locks,
     always in this order: receipt numbers (``take_numbers``, once per year for the whole
     batch), then the ledger head (``post_entries``, once). Numbers are taken after every
@@ -623,7 +636,7 @@ def record_planned(
             for fund, part in receipt["lines"].items()
         ],
     )
-    views: list[list[dict[str, Any]]] = [[] for _ in plans]
+    views: list[list[ReceiptOut]] = [[] for _ in plans]
     for owner, receipt in zip(owners, receipts, strict=True):
         views[owner].append(
             receipt_document(
@@ -636,7 +649,7 @@ def record_planned(
         {
             "id": payment_id,
             "method": plan.method.value,
-            "amount": str(plan.total),
+            "amount": money_text(plan.total),
             "paid_on": plan.paid_on.isoformat(),
             "receipts": views[index],
         }
@@ -644,20 +657,20 @@ def record_planned(
     ]
 
 
-def payment_view(session: Session, payment: FeePayment) -> dict[str, Any]:
+def payment_view(session: Session, payment: FeePayment) -> PaymentOut:
     receipts = session.scalars(
         select(FeeReceipt).where(FeeReceipt.payment_id == payment.id).order_by(FeeReceipt.number)
     ).all()
     return {
         "id": payment.id,
         "method": payment.method.value,
-        "amount": str(payment.amount),
+        "amount": money_text(payment.amount),
         "paid_on": payment.paid_on.isoformat(),
         "receipts": [receipt_view(session, r) for r in receipts],
     }
 
 
-def receipt_view(session: Session, receipt: FeeReceipt) -> dict[str, Any]:
+def receipt_view(session: Session, receipt: FeeReceipt) -> ReceiptOut:
     """Staff view of a receipt (household code, no names)."""
     household = session.get(Household, receipt.household_id)
     assert household is not None
@@ -686,14 +699,14 @@ RECEIPT_FIELDS = (
 
 def receipt_document(
     receipt: dict[str, Any], *, household_code: str, lines: list[tuple[str, Decimal]]
-) -> dict[str, Any]:
+) -> ReceiptOut:
     """The staff view of a receipt from its column values (missing void columns: not void)."""
     voided_on = receipt.get("voided_on")
     return {
         "receipt_no": receipt["receipt_no"],
         "household_code": household_code,
         "fee_year": receipt["fee_year"],
-        "amount": str(receipt["amount"]),
+        "amount": money_text(receipt["amount"]),
         "paid_on": receipt["paid_on"].isoformat(),
         "method": receipt["method"].value,
         "prepaid": receipt["prepaid"],
@@ -702,7 +715,7 @@ def receipt_document(
         "voided_on": voided_on.isoformat() if voided_on else None,
         "entry_seq": receipt["entry_seq"],
         "void_entry_seq": receipt.get("void_entry_seq"),
-        "lines": [{"fund": fund, "amount": str(amount)} for fund, amount in lines],
+        "lines": [{"fund": fund, "amount": money_text(amount)} for fund, amount in lines],
     }
 
 
@@ -718,7 +731,7 @@ def get_receipt(session: Session, estate_id: int, receipt_no: str) -> FeeReceipt
     return receipt
 
 
-def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> dict[str, Any]:
+def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> PublicReceiptOut:
     """What anyone may see of a receipt: amount, date, fee year, masked household, status.
     No owner name, phone, payer or void reason (free text a steward typed).
 
@@ -740,7 +753,7 @@ def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> dict[
         "estate": estate.slug,
         "estate_name": estate.name,
         "receipt_no": receipt.receipt_no,
-        "amount": str(receipt.amount),
+        "amount": money_text(receipt.amount),
         "paid_on": receipt.paid_on.isoformat(),
         "fee_year": receipt.fee_year,
         "household": mask_household(building, entrance, room),
@@ -748,7 +761,7 @@ def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> dict[
         "status": receipt.status.value,
         "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,
         "prepaid": receipt.prepaid,
-        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in receipt.lines],
+        "lines": [{"fund": line.fund, "amount": money_text(line.amount)} for line in receipt.lines],
         "entry_seq": receipt.entry_seq,
     }
 
@@ -765,7 +778,7 @@ def void_receipt(
     voided_on: date | None,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[ReceiptOut, bool]:
     """Void a receipt by reversing its journal entry. The number stays, marked void with the
     reason. Commits.
 
@@ -774,7 +787,7 @@ def void_receipt(
     ValidationError (reason empty), PeriodLockedError.
     """
 
-    def action() -> dict[str, Any]:
+    def action() -> ReceiptOut:
         receipt = get_receipt(session, estate_id, receipt_no)
         estate = get_estate(session, estate_id)
         if not reason.strip():
@@ -977,7 +990,7 @@ def recognise_prepaid(
     *,
     on: date | None = None,
     actor_user_id: int | None = None,
-) -> dict[str, Any]:
+) -> PrepaidRecognisedOut:
     """When ``fee_year`` opens, move the money received for it in advance from
     ``PREPAID_FEES`` to each fund's income (one transfer entry, dated ``on``, default
     1 January of the year). Safe to run again: only money not yet recognised moves. Commits.
@@ -1016,13 +1029,13 @@ def recognise_prepaid(
         for rline in row.lines:
             per_fund[rline.fund] -= rline.amount
     total = sum(per_fund.values(), ZERO)
-    result: dict[str, Any] = {
+    result: PrepaidRecognisedOut = {
         "fee_year": fee_year,
         "receipts": len(receipts),
         "refunds": len(refunds),
-        "amount": str(total),
+        "amount": money_text(total),
         "entry_seq": None,
-        "by_fund": {f: str(a) for f, a in sorted(per_fund.items())},
+        "by_fund": {f: money_text(a) for f, a in sorted(per_fund.items())},
     }
     if not any(per_fund.values()):
         # Nothing left to move (no money, or all of it refunded): mark the rows as done
@@ -1066,7 +1079,7 @@ def cash_balance(session: Session, estate_id: int) -> Decimal:
     return account_balances(session, estate_id).get(CASH, ZERO)
 
 
-def cash_on_hand(session: Session, estate_id: int) -> dict[str, Any]:
+def cash_on_hand(session: Session, estate_id: int) -> CashOut:
     """How much cash the steward holds and since when: the date of the oldest cash receipt
     not yet covered by what left the cash box (deposits, cash refunds), first in first out."""
     held = cash_balance(session, estate_id)
@@ -1079,7 +1092,7 @@ def cash_on_hand(session: Session, estate_id: int) -> dict[str, Any]:
         )
         .order_by(FeeReceipt.paid_on, FeeReceipt.id)
     ).all()
-    return {"cash": str(held), "since": _oldest_undeposited(rows, held)}
+    return {"cash": money_text(held), "since": _oldest_undeposited(rows, held)}
 
 
 def _oldest_undeposited(rows: Iterable[tuple[date, Decimal]], held: Decimal) -> str | None:
@@ -1101,14 +1114,14 @@ def deposit_cash(
     *,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[DepositOut, bool]:
     """The steward pays cash into the committee bank account (its own entry). Commits.
 
     Raises ValidationError (more than the steward holds, bad amount or date),
     IdempotencyConflictError, PeriodLockedError.
     """
 
-    def action() -> dict[str, Any]:
+    def action() -> DepositOut:
         estate = get_estate(session, estate_id)
         errors: list[FieldError] = []
         amount = parse_money(data.amount, "amount", errors)
@@ -1152,7 +1165,7 @@ def deposit_cash(
         session.flush()
         return {
             "id": row.id,
-            "amount": str(amount),
+            "amount": money_text(amount),
             "deposited_on": on.isoformat(),
             "entry_seq": entry.seq,
             **cash_on_hand(session, estate_id),

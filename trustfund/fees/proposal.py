@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,8 +29,10 @@ from trustfund.fees.common import check_fee_year
 from trustfund.fees.reports import collection_report
 from trustfund.fees.rules import fee_year_end, fee_year_start, vacant_amounts
 from trustfund.fees.schedule import components_of, find_schedule
+from trustfund.fees.schemas import ProposalOut, ProposedComponentOut, SpendYearOut
 from trustfund.journal.service import account_balances
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH, fund_of
+from trustfund.ledger.money import money_text
 
 ONE = Decimal("1")
 
@@ -49,18 +50,20 @@ def spend_by_fund(session: Session, estate_id: int, year: int) -> dict[str, Deci
     return out
 
 
-def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) -> dict[str, Any]:
+def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) -> ProposalOut:
     """A proposed schedule for ``fee_year`` with its calculation (see the module docstring).
 
     Raises ValidationError (implausible year or number of years)."""
     check_fee_year(fee_year)
     if not 1 <= years <= 10:
         raise ValidationError.field("years", "must be between 1 and 10")
-    history: list[dict[str, Any]] = []
+    history: list[SpendYearOut] = []
     spends_by_year: list[dict[str, Decimal]] = []
     for year in range(fee_year - years, fee_year):
         spend = spend_by_fund(session, estate_id, year)
-        history.append({"year": year, "spend": {f: str(a) for f, a in sorted(spend.items())}})
+        history.append(
+            {"year": year, "spend": {f: money_text(a) for f, a in sorted(spend.items())}}
+        )
         if spend:
             spends_by_year.append(spend)
     counted = [h for h in history if h["spend"]]
@@ -98,7 +101,7 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
         if amount_rate is not None and Decimal(amount_rate) > 0:
             rate = Decimal(amount_rate) / 100
     current = {c.fund: c.amount for c in components_of(last)} if last is not None else {}
-    components = []
+    components: list[ProposedComponentOut] = []
     for fund in FEE_FUNDS:
         spends = [spend.get(fund.value, Decimal("0")) for spend in spends_by_year]
         average = (sum(spends, Decimal("0")) / len(spends)) if spends else Decimal("0")
@@ -116,8 +119,8 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
             {
                 "fund": fund.value,
                 "name": FUND_NAMES_ZH[fund],
-                "average_spend": str(average.quantize(Decimal("0.01"))),
-                "amount": str(per_household.quantize(Decimal("0.01"))),
+                "average_spend": money_text(average.quantize(Decimal("0.01"))),
+                "amount": money_text(per_household.quantize(Decimal("0.01"))),
                 "calculation": calculation,
             }
         )
@@ -133,6 +136,6 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
         "collection_rate": str((rate * 100).quantize(Decimal("0.01"))),
         "collection_rate_year": rate_year,
         "components": components,
-        "total": str(total),
+        "total": money_text(total),
         "method": __doc__.split("\n\n", 1)[1].strip() if __doc__ else "",
     }

@@ -13,6 +13,7 @@ kept as binary floating point.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,16 @@ from trustfund.db.models.fees import (
 from trustfund.estates.order import address_key, natural_key
 from trustfund.fees.common import check_fee_year, get_estate, local_today
 from trustfund.fees.rules import fee_year_end
+from trustfund.fees.schemas import (
+    BuildingCollectionOut,
+    CollectionOut,
+    CollectionStatsOut,
+    ComponentCollectionOut,
+    OccupancyCollectionOut,
+    YearCollectionOut,
+)
 from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.ledger.money import money_text
 from trustfund.spreadsheet import append_row
 
 
@@ -93,7 +103,7 @@ def _household_rows(session: Session, estate_id: int, fee_year: int, as_of: date
     )
 
 
-def _stats(households: int, charged: int, paid: int, full: int, partial: int) -> dict[str, Any]:
+def _stats(households: int, charged: int, paid: int, full: int, partial: int) -> CollectionStatsOut:
     def rate(a: int, b: int) -> str | None:
         return None if b == 0 else str((Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01")))
 
@@ -102,15 +112,15 @@ def _stats(households: int, charged: int, paid: int, full: int, partial: int) ->
         "paid_in_full": full,
         "partial": partial,
         "unpaid": households - full - partial,
-        "charged": str(yuan(charged)),
-        "paid": str(yuan(paid)),
-        "arrears": str(yuan(charged - paid)),
+        "charged": money_text(yuan(charged)),
+        "paid": money_text(yuan(paid)),
+        "arrears": money_text(yuan(charged - paid)),
         "household_rate": rate(full, households),
         "amount_rate": rate(paid, charged),
     }
 
 
-def _grouped(session: Session, rows: Any, key: Any | None) -> list[tuple[Any, dict[str, Any]]]:
+def _grouped(session: Session, rows: Any, key: Any | None) -> list[tuple[Any, CollectionStatsOut]]:
     columns = [
         func.count(),
         func.coalesce(func.sum(rows.c.charged), 0),
@@ -132,7 +142,7 @@ def _grouped(session: Session, rows: Any, key: Any | None) -> list[tuple[Any, di
 
 def _by_component(
     session: Session, estate_id: int, fee_year: int, as_of: date
-) -> list[dict[str, Any]]:
+) -> list[ComponentCollectionOut]:
     charged = _pairs(
         session.execute(
             select(FeeChargeLine.fund, func.sum(fen(FeeChargeLine.amount)))
@@ -166,7 +176,7 @@ def _by_component(
             .group_by(FeeRefundLine.fund)
         )
     )
-    out = []
+    out: list[ComponentCollectionOut] = []
     for fund in sorted(charged):
         c = int(charged[fund] or 0)
         p = int(paid.get(fund) or 0) - int(refunded.get(fund) or 0)
@@ -174,9 +184,9 @@ def _by_component(
             {
                 "fund": fund,
                 "name": FUND_NAMES_ZH.get(fund, fund),
-                "charged": str(yuan(c)),
-                "paid": str(yuan(p)),
-                "arrears": str(yuan(c - p)),
+                "charged": money_text(yuan(c)),
+                "paid": money_text(yuan(p)),
+                "arrears": money_text(yuan(c - p)),
                 "amount_rate": None
                 if c == 0
                 else str((Decimal(p) * 100 / c).quantize(Decimal("0.01"))),
@@ -202,7 +212,7 @@ def fee_years(session: Session, estate_id: int) -> list[int]:
 
 def collection_report(
     session: Session, estate_id: int, fee_year: int, *, as_of: date | None = None
-) -> dict[str, Any]:
+) -> CollectionOut:
     """Arrears and collection rates for ``fee_year`` as of ``as_of`` (default today, local):
     overall, occupied vs vacant, by building, by component, and the trend over every fee
     year with charges (each as of the end of that year, or ``as_of`` if earlier)."""
@@ -211,14 +221,14 @@ def collection_report(
     as_of = as_of or local_today(estate)
     rows = _household_rows(session, estate_id, fee_year, as_of)
     overall = _grouped(session, rows, None)[0][1]
-    occupancy = {
-        ("vacant" if k else "occupied"): s for k, s in _grouped(session, rows, rows.c.vacant)
-    }
-    buildings = sorted(
+    occupancy: OccupancyCollectionOut = {}
+    for k, s in _grouped(session, rows, rows.c.vacant):
+        occupancy["vacant" if k else "occupied"] = s
+    buildings: list[BuildingCollectionOut] = sorted(
         ({"building": k, **s} for k, s in _grouped(session, rows, rows.c.building)),
         key=lambda b: natural_key(b["building"]),
     )
-    trend = []
+    trend: list[YearCollectionOut] = []
     for year in fee_years(session, estate_id):
         year_as_of = min(as_of, fee_year_end(year))
         year_rows = _household_rows(session, estate_id, year, year_as_of)
@@ -312,10 +322,11 @@ def export_xlsx(
     ]
     money_keys = {"charged", "paid", "arrears"}
 
-    def cells(stats: dict[str, Any]) -> list[Any]:
+    def cells(stats: CollectionStatsOut) -> list[Any]:
         out: list[Any] = []
+        row: Mapping[str, Any] = stats
         for k in stat_keys:
-            v = stats[k]
+            v = row[k]
             out.append(
                 Decimal(v) if (k in money_keys or k.endswith("rate")) and v is not None else v
             )
@@ -327,9 +338,11 @@ def export_xlsx(
     append_row(ws, [f"{fee_year}年度 综合服务费收缴情况（截至 {report['as_of']}）"])
     append_row(ws, ["类别", *stat_head])
     append_row(ws, ["全部", *cells(report["overall"])])
-    for key, label in (("occupied", "在住户"), ("vacant", "空户")):
-        if key in report["by_occupancy"]:
-            append_row(ws, [label, *cells(report["by_occupancy"][key])])
+    by_occupancy = report["by_occupancy"]
+    if "occupied" in by_occupancy:
+        append_row(ws, ["在住户", *cells(by_occupancy["occupied"])])
+    if "vacant" in by_occupancy:
+        append_row(ws, ["空户", *cells(by_occupancy["vacant"])])
     ws = wb.create_sheet("按楼栋")
     append_row(ws, ["楼栋", *stat_head])
     for b in report["by_building"]:

@@ -10,7 +10,6 @@ issued for the fee year the schedule can no longer change.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -33,9 +32,9 @@ from trustfund.fees.rules import (
     schedule_content_hash,
     vacant_amounts,
 )
-from trustfund.fees.schemas import ScheduleIn
+from trustfund.fees.schemas import ScheduleIn, ScheduleOut
 from trustfund.ledger.accounts import FEE_FUNDS as LEDGER_FEE_FUNDS
-from trustfund.ledger.money import parse_decimal
+from trustfund.ledger.money import money_text, parse_decimal
 
 #: Funds a fee component may pay into (the ledger's fee funds).
 FEE_FUNDS = {f.value for f in LEDGER_FEE_FUNDS}
@@ -204,7 +203,7 @@ def approve_schedule(
     return schedule
 
 
-def schedule_view(schedule: FeeSchedule) -> dict[str, Any]:
+def schedule_view(schedule: FeeSchedule) -> ScheduleOut:
     """The schedule as JSON, with the full and the vacancy fee per component."""
     comps = components_of(schedule)
     rule = schedule.vacancy_rule.value
@@ -223,13 +222,13 @@ def schedule_view(schedule: FeeSchedule) -> dict[str, Any]:
             {
                 "fund": c.fund,
                 "name": c.name,
-                "amount": str(full_lines[c.fund]),
-                "vacant_amount": str(v),
+                "amount": money_text(full_lines[c.fund]),
+                "vacant_amount": money_text(v),
             }
             for c, v in zip(comps, vacant, strict=True)
         ],
-        "total": str(sum(full_lines.values(), Decimal("0.00"))),
-        "vacant_total": str(sum(vacant, Decimal("0.00"))),
+        "total": money_text(sum(full_lines.values(), Decimal("0.00"))),
+        "vacant_total": money_text(sum(vacant, Decimal("0.00"))),
         "submitted_by_user_id": schedule.submitted_by_user_id,
         "approved_by_user_id": schedule.approved_by_user_id,
         "approved_at": schedule.approved_at.isoformat() if schedule.approved_at else None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +24,8 @@ from trustfund.db.models.journal import IdempotencyRecord
 from trustfund.errors import ConflictError, IdempotencyConflictError, ValidationError
 
 MAX_KEY = 200
+#: What an idempotent action returns: a JSON-ready mapping (a typed view, usually).
+Result = TypeVar("Result", bound=Mapping[str, Any])
 
 
 _RECORDS = cast(Table, IdempotencyRecord.__table__)
@@ -69,9 +71,11 @@ def run_idempotent(
     scope: str,
     key: str | None,
     fingerprint: Mapping[str, Any],
-    action: Callable[[], dict[str, Any]],
-) -> tuple[dict[str, Any], bool]:
+    action: Callable[[], Result],
+) -> tuple[Result, bool]:
     """``(result, replayed)``. ``key`` None → just run ``action``. Flushes, never commits.
+    ``result`` has the type ``action`` declares (a replay is the first result read back
+    from JSON, which is what a typed view builds anyway).
 
     Raises ``IdempotencyConflictError`` (same key, different fingerprint), ``ValidationError``
     (key too long or empty) and whatever ``action`` raises."""
@@ -91,10 +95,11 @@ def run_idempotent(
         winner = _lookup(session, scope, key)
         if winner is None:
             raise ConflictError(f"A request with Idempotency-Key {key!r} is in progress; retry.")
-        return _replay(winner, digest, key)
+        replayed, _ = _replay(winner, digest, key)
+        return cast(Result, replayed), True
     result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))
     connection.execute(
         _STORE_RESULT,
         {"record_id": record_id, "stored": json.dumps(result, ensure_ascii=False, sort_keys=True)},
     )
-    return result, False
+    return cast(Result, result), False

@@ -1,11 +1,19 @@
 """Money: ``Decimal`` CNY to the fen. Built from strings, quantized on the way in, formatted
-only at the edges. Pure; imports nothing of ours."""
+only at the edges. Pure; imports nothing of ours.
+
+The one place money is read and written as text:
+
+- in: ``parse_money`` (a person's or a client's string, strictly), ``to_money`` (a string or
+  Decimal from our own code);
+- out: ``money_text`` for JSON and files (``Money``, ``"1234.50"``), ``format_money`` for
+  people (``"1,234.50"``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
+from typing import NewType
 
 CNY = "CNY"
 ZERO = Decimal("0.00")
@@ -145,6 +153,17 @@ def split_exact(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     for i in order[:leftover]:
         floors[i] += 1
     return [to_money(Decimal(sign * f) / 100) for f in floors]
+
+
+Money = NewType("Money", str)
+"""Money as JSON and exports carry it: a string with exactly two decimals and no separators
+(``"1234.50"``, ``"-0.50"``). Made only by ``money_text``, so a typed view cannot put a
+Decimal, a float or a display string (``"1,234.50"``) where a client expects money."""
+
+
+def money_text(value: Decimal) -> Money:
+    """``Decimal("1234.5")`` → ``"1234.50"``: money as JSON carries it (see ``Money``)."""
+    return Money(f"{value:.2f}")
 
 
 def format_money(value: Decimal) -> str:

@@ -23,7 +23,13 @@ from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates import changes, households, service
 from trustfund.fees import payments, reports
 from trustfund.fees.rules import parse_method
-from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn
+from trustfund.fees.schemas import (
+    AllocationIn,
+    CashOut,
+    DepositIn,
+    HouseholdAccountOut,
+    PaymentIn,
+)
 from trustfund.fees.setup import setup_progress
 from trustfund.settings import Settings
 from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
@@ -56,7 +62,7 @@ class DepositForm(BaseModel):
     key: str = Field(default="", max_length=64)
 
 
-def _accounts(session: Session, estate: Estate, code: str) -> list[dict[str, Any]]:
+def _accounts(session: Session, estate: Estate, code: str) -> list[HouseholdAccountOut]:
     """The household's account for every fee year the estate has charged (newest first)."""
     found = []
     for year in reversed(reports.fee_years(session, estate.id)):
@@ -67,7 +73,7 @@ def _accounts(session: Session, estate: Estate, code: str) -> list[dict[str, Any
     return found
 
 
-def _default_payment(accounts: list[dict[str, Any]]) -> PaymentForm:
+def _default_payment(accounts: list[HouseholdAccountOut]) -> PaymentForm:
     """Prefill: the oldest year still owing, its outstanding amount, cash."""
     owing = [a for a in accounts if Decimal(a["outstanding"]) > 0]
     chosen = owing[-1] if owing else (accounts[0] if accounts else None)
@@ -171,7 +177,7 @@ class StewardPagesController(Controller):
         session: Session,
         estate: Estate,
         household: Any,
-        accounts: list[dict[str, Any]],
+        accounts: list[HouseholdAccountOut],
         form: PaymentForm,
         errors: dict[str, str] | None = None,
         status: int = 200,
@@ -333,7 +339,7 @@ class StewardPagesController(Controller):
         self,
         request: Request[Any, Any, Any],
         estate: Estate,
-        cash: dict[str, Any],
+        cash: CashOut,
         form: DepositForm,
         errors: dict[str, str] | None = None,
         done: str | None = None,

@@ -25,7 +25,7 @@ from trustfund.db.models.fees import FeeSchedule
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.fees import charges, schedule
-from trustfund.fees.schemas import ComponentIn, ScheduleIn
+from trustfund.fees.schemas import ComponentIn, ScheduleIn, ScheduleOut
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH
 from trustfund.web.staff.common import (
     error_message,
@@ -137,7 +137,7 @@ def schedules_of(session: Session, estate_id: int) -> list[FeeSchedule]:
     )
 
 
-def waiting_schedules(session: Session, estate_id: int, user_id: int) -> list[dict[str, Any]]:
+def waiting_schedules(session: Session, estate_id: int, user_id: int) -> list[ScheduleOut]:
     """Draft schedules this person could approve (not their own), for the approval inbox."""
     return [
         schedule.schedule_view(s)
