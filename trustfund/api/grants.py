@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
 from trustfund.api.common import IdempotencyKey, idempotent_response, signed_in_principal
+from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.grants import projects, reports, service, transfers
@@ -212,7 +213,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         project_id: FromPath[int],
         data: JSONBody[DecisionIn],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Approve or reject the application."""
         return service.decide(
             db_session,
@@ -255,7 +256,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         revision_id: FromPath[int],
         data: JSONBody[DecisionIn],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Approve or reject a budget revision."""
         return service.decide(
             db_session,
@@ -377,7 +378,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         transfer_id: FromPath[int],
         data: JSONBody[DecisionIn],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Approve or reject a transfer or refund (council)."""
         return service.decide(
             db_session,

@@ -22,7 +22,13 @@ from trustfund.api.access import estate_action, public
 from trustfund.api.common import IdempotencyKey, idempotent_response, signed_in_principal
 from trustfund.api.uploads import form_file
 from trustfund.approvals import rules as approval_rules
-from trustfund.approvals.schemas import DecisionIn, OwnersVoteIn, RulesIn
+from trustfund.approvals.schemas import (
+    ApprovalRequestOut,
+    DecisionIn,
+    OwnersVoteIn,
+    RulesIn,
+    RulesOut,
+)
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, ValidationError
@@ -41,12 +47,22 @@ from trustfund.settlements import (
 )
 from trustfund.settlements.schemas import (
     ClaimIn,
+    ClaimOut,
     ContractIn,
     ContractorIn,
+    ContractorOut,
+    ContractOut,
+    ExpenseTableOut,
     GoodsSlipIn,
+    GoodsSlipOut,
+    GoodsStockOut,
     PayIn,
+    PriceListOut,
+    PricesOut,
+    VoucherOut,
     VoucherPublicIn,
     WorkOrderIn,
+    WorkOrderOut,
     WorkOrderStepIn,
 )
 
@@ -63,7 +79,7 @@ class ApprovalsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
-    ) -> list[dict[str, Any]]:
+    ) -> list[ApprovalRequestOut]:
         """Pending requests you may decide (not your own, not decided by you yet)."""
         return [
             approvals.request_view(r)
@@ -76,7 +92,7 @@ class ApprovalsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """One approval request with its decisions and (if any) owners' vote."""
         return approvals.request_view(approvals.get_request(db_session, estate.id, request_id))
 
@@ -96,7 +112,7 @@ class ApprovalsController(Controller):
         request: Request[Any, Any, Any],
         request_id: FromPath[int],
         data: JSONBody[DecisionIn],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Approve or reject (four eyes)."""
         return approvals.request_view(
             approvals.decide_request(
@@ -125,7 +141,7 @@ class ApprovalsController(Controller):
         request: Request[Any, Any, Any],
         request_id: FromPath[int],
         data: JSONBody[OwnersVoteIn],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Record the owners' vote a large amount needs."""
         return approvals.request_view(
             approvals.record_vote_request(
@@ -149,7 +165,7 @@ class ApprovalsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         subject: FromPath[str],
-    ) -> dict[str, Any]:
+    ) -> RulesOut:
         """The estate's approval tiers for a kind (claim, contract, …)."""
         return approval_rules.show_rules(db_session, estate.id, subject)
 
@@ -166,7 +182,7 @@ class ApprovalsController(Controller):
         estate: NamedDependency[Estate],
         subject: FromPath[str],
         data: JSONBody[RulesIn],
-    ) -> dict[str, Any]:
+    ) -> RulesOut:
         """Change the approval thresholds of a kind."""
         return approval_rules.save_rules(
             db_session, estate.id, subject, [t.model_dump() for t in data.tiers]
@@ -182,7 +198,7 @@ class SettlementsController(Controller):
     @get("/contractors", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_contractors(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[ContractorOut]:
         """Contractors (承揽方) of the estate."""
         return contracts.list_contractors(db_session, estate.id)
 
@@ -192,14 +208,14 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         data: JSONBody[ContractorIn],
-    ) -> dict[str, Any]:
+    ) -> ContractorOut:
         """Add a contractor. 409 if the name exists."""
         return service.add_contractor(db_session, estate.id, data)
 
     @get("/contracts", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_contracts(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[ContractOut]:
         """Repair contracts (维修承揽合同) with their approval status."""
         return contracts.list_contracts(db_session, estate.id)
 
@@ -210,7 +226,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[ContractIn],
-    ) -> dict[str, Any]:
+    ) -> ContractOut:
         """A draft one-year repair contract."""
         return service.add_contract(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -224,7 +240,7 @@ class SettlementsController(Controller):
         request: Request[Any, Any, Any],
         contract_id: FromPath[int],
         data: JSONBody[ContractIn],
-    ) -> dict[str, Any]:
+    ) -> ContractOut:
         """Edit a contract; any approval becomes void and the editor never approves it."""
         return service.update_contract(
             db_session, estate.id, contract_id, data, signed_in_principal(request).user_id
@@ -241,7 +257,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         contract_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ApprovalRequestOut:
         """Ask the committee to approve the contract; answers the approval request."""
         return service.submit_contract(
             db_session, estate.id, contract_id, signed_in_principal(request).user_id
@@ -255,7 +271,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         on: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> PricesOut:
         """Every version, and (with ``on``) the prices in force on that date."""
         when = service.parse_date(on, "on")
         return {
@@ -284,7 +300,7 @@ class SettlementsController(Controller):
         data: MultipartBody[dict[str, Any]],
         effective_from: FromQuery[str],
         source: FromQuery[str] = "",
-    ) -> dict[str, Any]:
+    ) -> PriceListOut:
         """Import a reference price list version."""
         when = service.parse_date(effective_from, "effective_from")
         if when is None:
@@ -306,7 +322,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         status: FromQuery[str | None] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[WorkOrderOut]:
         """The repair register (工程维修登记表)."""
         return workorders.register(db_session, estate.id, status=status)
 
@@ -317,7 +333,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[WorkOrderIn],
-    ) -> dict[str, Any]:
+    ) -> WorkOrderOut:
         """Register a reported problem."""
         return service.report_work(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -337,7 +353,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         order_id: FromPath[int],
         data: JSONBody[WorkOrderStepIn],
-    ) -> dict[str, Any]:
+    ) -> WorkOrderOut:
         """Move a work order one step forward."""
         return service.advance_work(db_session, estate.id, order_id, data)
 
@@ -352,7 +368,7 @@ class SettlementsController(Controller):
         request: Request[Any, Any, Any],
         order_id: FromPath[int],
         data: MultipartBody[dict[str, Any]],
-    ) -> dict[str, Any]:
+    ) -> VoucherOut:
         """Attach a photo (JPEG or PNG) to a work order."""
         return service.add_photo(
             db_session,
@@ -371,7 +387,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         status: FromQuery[str | None] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ClaimOut]:
         """Claims, by work date."""
         return claims.list_claims(db_session, estate.id, status=status)
 
@@ -388,7 +404,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[ClaimIn],
-    ) -> dict[str, Any]:
+    ) -> ClaimOut:
         """A draft claim."""
         return service.create_claim(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -400,7 +416,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         claim_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ClaimOut:
         """One claim with its lines, approval and entries."""
         return claims.claim_view(db_session, claims.get_claim(db_session, estate.id, claim_id))
 
@@ -417,7 +433,7 @@ class SettlementsController(Controller):
         request: Request[Any, Any, Any],
         claim_id: FromPath[int],
         data: JSONBody[ClaimIn],
-    ) -> dict[str, Any]:
+    ) -> ClaimOut:
         """Edit a claim (the editor can never approve it)."""
         return service.update_claim(
             db_session, estate.id, claim_id, data, signed_in_principal(request).user_id
@@ -435,7 +451,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         claim_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ClaimOut:
         """Submit for approval (the rule of the claim's amount applies)."""
         return service.submit_claim(
             db_session, estate.id, claim_id, signed_in_principal(request).user_id
@@ -452,7 +468,7 @@ class SettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         claim_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ClaimOut:
         """Withdraw a claim that is not payable yet."""
         return service.void_claim(db_session, estate.id, claim_id)
 
@@ -471,7 +487,7 @@ class SettlementsController(Controller):
         request: Request[Any, Any, Any],
         claim_id: FromPath[int],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ClaimOut]:
         """An approved claim becomes payable."""
         return idempotent_response(
             payouts.payable_request(
@@ -500,7 +516,7 @@ class SettlementsController(Controller):
         claim_id: FromPath[int],
         data: JSONBody[PayIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ClaimOut]:
         """Pay an approved claim."""
         return idempotent_response(
             payouts.pay_request(
@@ -523,7 +539,7 @@ class SettlementsController(Controller):
         request: Request[Any, Any, Any],
         claim_id: FromPath[int],
         data: MultipartBody[dict[str, Any]],
-    ) -> dict[str, Any]:
+    ) -> VoucherOut:
         """Attach a voucher (JPEG, PNG or PDF, at most 10 MB), stored by its sha256."""
         return service.add_claim_voucher(
             db_session,
@@ -573,7 +589,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         voucher_id: FromPath[int],
         data: JSONBody[VoucherPublicIn],
-    ) -> dict[str, Any]:
+    ) -> VoucherOut:
         """Decide whether the public may see a voucher."""
         return service.mark_voucher(db_session, estate.id, voucher_id, data.public)
 
@@ -582,14 +598,14 @@ class SettlementsController(Controller):
     @get("/goods", opt=estate_action(Action.READ), sync_to_thread=True)
     def goods_stock(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[GoodsStockOut]:
         """Stock per item: received, issued, in stock."""
         return goods.stock(db_session, estate.id)
 
     @get("/goods/slips", opt=estate_action(Action.READ), sync_to_thread=True)
     def goods_slips(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[GoodsSlipOut]:
         """Goods in/out slips (物品出入单)."""
         return goods.list_slips(db_session, estate.id)
 
@@ -606,7 +622,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[GoodsSlipIn],
-    ) -> dict[str, Any]:
+    ) -> GoodsSlipOut:
         """Record a goods slip."""
         return service.record_slip(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -621,7 +637,7 @@ class SettlementsController(Controller):
         estate: NamedDependency[Estate],
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> ExpenseTableOut:
         """费用支出明细表: every payout with vouchers and approvers (names)."""
         return expenses.expense_table(
             db_session,
@@ -675,7 +691,7 @@ class PublicSettlementsController(Controller):
         estate_slug: FromPath[str],
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> ExpenseTableOut:
         """The expense detail table for residents: approvers by role, not by name."""
         estate = _public_estate(db_session, estate_slug)
         return expenses.expense_table(
@@ -692,7 +708,7 @@ class PublicSettlementsController(Controller):
         db_session: NamedDependency[Session],
         estate_slug: FromPath[str],
         voucher_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> VoucherOut:
         """A voucher's number, hash, type and size (verify a copy by its sha256)."""
         estate = _public_estate(db_session, estate_slug)
         return vouchers.voucher_view(

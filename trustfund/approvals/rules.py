@@ -35,11 +35,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from trustfund.approvals.schemas import RulesOut
 from trustfund.auth.principal import Role
 from trustfund.db.models.auth import Membership, User
 from trustfund.db.models.settlements import ApprovalRule
 from trustfund.errors import FieldError, ValidationError
-from trustfund.ledger.money import format_money, to_money
+from trustfund.ledger.money import format_money, money_text, to_money
 
 SUBJECT_KIND = re.compile(r"^[a-z][a-z_]{1,29}$")
 #: Roles that may be approvers (decisions are the committee's or the council's).
@@ -330,7 +331,7 @@ def parse_tiers(raw: Sequence[Mapping[str, Any]]) -> list[Tier]:
 
 def save_rules(
     session: Session, estate_id: int, subject_kind: str, raw: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+) -> RulesOut:
     """Entry point (commits): replace the tiers of a kind. Raises ValidationError."""
     saved = set_rules(session, estate_id, subject_kind, parse_tiers(raw))
     session.commit()
@@ -345,13 +346,13 @@ FOUR_EYES = (
 )
 
 
-def rules_view(subject_kind: str, chosen: Sequence[Tier]) -> dict[str, Any]:
+def rules_view(subject_kind: str, chosen: Sequence[Tier]) -> RulesOut:
     return {
         "subject_kind": subject_kind,
         "four_eyes": FOUR_EYES,
         "tiers": [
             {
-                "up_to": None if t.up_to is None else str(t.up_to),
+                "up_to": None if t.up_to is None else money_text(t.up_to),
                 "approvals_needed": "majority"
                 if t.approvals_needed is None
                 else t.approvals_needed,
@@ -363,7 +364,7 @@ def rules_view(subject_kind: str, chosen: Sequence[Tier]) -> dict[str, Any]:
     }
 
 
-def show_rules(session: Session, estate_id: int, subject_kind: str) -> dict[str, Any]:
+def show_rules(session: Session, estate_id: int, subject_kind: str) -> RulesOut:
     """Entry point (commits the defaults when created on first use)."""
     chosen = tiers(session, estate_id, subject_kind)
     session.commit()

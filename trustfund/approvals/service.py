@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trustfund.approvals import subjects
 from trustfund.approvals.rules import check_kind, owners_vote_passes, requirement
+from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Principal, Role
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import User
@@ -45,7 +46,7 @@ from trustfund.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from trustfund.ledger.money import to_money
+from trustfund.ledger.money import money_text, to_money
 
 MAX_REASON = 500
 
@@ -480,15 +481,15 @@ def approvers_of(session: Session, request_id: int) -> list[tuple[str, Role, dat
     return [(name, Role(role), when) for name, role, when in rows]
 
 
-def request_view(request: ApprovalRequest) -> dict[str, Any]:
+def request_view(request: ApprovalRequest) -> ApprovalRequestOut:
     """The request as JSON (user ids, not names: names are for staff pages to add)."""
     approvals = [d for d in request.decisions if d.decision == Decision.APPROVE]
-    view: dict[str, Any] = {
+    view: ApprovalRequestOut = {
         "id": request.id,
         "subject_kind": request.subject_kind,
         "subject_id": request.subject_id,
         "status": request.status.value,
-        "amount": str(request.amount),
+        "amount": money_text(request.amount),
         "content_hash": request.content_hash,
         "content": json.loads(request.content_json),
         "rule": request.rule_label,

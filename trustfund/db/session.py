@@ -1,16 +1,19 @@
-"""Engines and sessions. Services receive a ``Session`` and own their transaction:
-they call ``session.commit()`` once their unit of work is complete, so the API and the CLI
-write exactly the same way and nothing is half-written.
+"""Engines, sessions and the unit of work. Services receive a ``Session``; a *command*
+(everything one request or CLI call writes) is one transaction, ended in one place: the
+``command`` decorator (or ``unit_of_work`` around a block) commits when it completes and
+rolls back when it raises, so the API, the staff pages and the CLI write exactly the same
+way and nothing is half-written. Building blocks only flush; queries only read.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -136,3 +139,36 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
         else session_or_engine
     )
     return bind.dialect.name == "postgresql"
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """One transaction: commits when the block completes, rolls back when it raises.
+
+    ``with unit_of_work(session): ...`` for a block; ``@command`` for a whole function."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def command(
+    function: Callable[Concatenate[Session, _P], _R],
+) -> Callable[Concatenate[Session, _P], _R]:
+    """Marks ``function`` (whose first argument is the session) as a command: it runs in
+    ``unit_of_work``, so it commits when it returns and rolls back when it raises. The
+    one way a service says "this ends the transaction"; it never calls ``commit`` itself.
+    Errors are those of ``function``."""
+
+    @functools.wraps(function)
+    def run(session: Session, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with unit_of_work(session):
+            return function(session, *args, **kwargs)
+
+    return run

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
+from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Principal
 from trustfund.db.models.estates import Estate
 from trustfund.grants import disbursements, gifts, projects, settlement, transfers
@@ -118,7 +119,7 @@ def decide(
     principal: Principal,
     decision: str,
     reason: str | None,
-) -> dict[str, Any]:
+) -> ApprovalRequestOut:
     request = projects.decide(
         session,
         estate_id,

@@ -33,12 +33,13 @@ from trustfund.db.models.settlements import (
 )
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.ledger.accounts import expense_account
+from trustfund.ledger.money import money_text
 from trustfund.settlements.common import price_text, quantity, raise_if, text
 from trustfund.settlements.common import unit_price as unit_price_of
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.prices import price_in_force
-from trustfund.settlements.schemas import ClaimIn
+from trustfund.settlements.schemas import ClaimIn, ClaimOut
 
 EDITABLE = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.REJECTED)
 MAX_LINES = 100
@@ -275,7 +276,7 @@ def void_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
     return claim
 
 
-def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
+def claim_view(session: Session, claim: Claim) -> ClaimOut:
     request = approvals.current_request(session, "claim", claim.id)
     over = [line for line in claim.lines if line.over_reference is not None]
     return {
@@ -290,8 +291,8 @@ def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
         "description": claim.description,
         "work_date": claim.work_date.isoformat(),
         "work_order_id": claim.work_order_id,
-        "amount": str(claim.amount),
-        "above_reference": str(sum((line.over_reference or ZERO for line in over), ZERO)),
+        "amount": money_text(claim.amount),
+        "above_reference": money_text(sum((line.over_reference or ZERO for line in over), ZERO)),
         "lines": [
             {
                 "item_code": line.item_code,
@@ -301,12 +302,14 @@ def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
                 else str(line.quantity),
                 "unit": line.unit,
                 "unit_price": price_text(line.unit_price),
-                "amount": str(line.amount),
+                "amount": money_text(line.amount),
                 "reference_price": None
                 if line.reference_price is None
                 else price_text(line.reference_price),
                 "above_reference": line.over_reference is not None,
-                "over_reference": None if line.over_reference is None else str(line.over_reference),
+                "over_reference": None
+                if line.over_reference is None
+                else money_text(line.over_reference),
                 "over_reason": line.over_reason,
             }
             for line in claim.lines
@@ -329,9 +332,7 @@ def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
     }
 
 
-def list_claims(
-    session: Session, estate_id: int, *, status: str | None = None
-) -> list[dict[str, Any]]:
+def list_claims(session: Session, estate_id: int, *, status: str | None = None) -> list[ClaimOut]:
     stmt = select(Claim).where(Claim.estate_id == estate_id)
     if status:
         try:

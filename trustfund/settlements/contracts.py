@@ -20,8 +20,9 @@ from trustfund.db.models.settlements import (
     RequestStatus,
 )
 from trustfund.errors import ConflictError, FieldError, NotFoundError
+from trustfund.ledger.money import money_text
 from trustfund.settlements.common import money, raise_if, text
-from trustfund.settlements.schemas import ContractIn, ContractorIn
+from trustfund.settlements.schemas import ContractIn, ContractorIn, ContractorOut, ContractOut
 
 
 def add_contractor(session: Session, estate_id: int, data: ContractorIn) -> Contractor:
@@ -48,11 +49,11 @@ def get_contractor(session: Session, estate_id: int, contractor_id: int) -> Cont
     return contractor
 
 
-def contractor_view(c: Contractor) -> dict[str, Any]:
+def contractor_view(c: Contractor) -> ContractorOut:
     return {"id": c.id, "name": c.name, "credit_code": c.credit_code, "contact": c.contact}
 
 
-def list_contractors(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_contractors(session: Session, estate_id: int) -> list[ContractorOut]:
     rows = session.scalars(
         select(Contractor).where(Contractor.estate_id == estate_id).order_by(Contractor.name)
     )
@@ -160,7 +161,7 @@ def submit_contract(
     return request
 
 
-def contract_view(session: Session, contract: RepairContract) -> dict[str, Any]:
+def contract_view(session: Session, contract: RepairContract) -> ContractOut:
     request = approvals.current_request(session, "contract", contract.id)
     return {
         "id": contract.id,
@@ -171,13 +172,13 @@ def contract_view(session: Session, contract: RepairContract) -> dict[str, Any]:
         "ends_on": contract.ends_on.isoformat(),
         "estimated_amount": None
         if contract.estimated_amount is None
-        else str(contract.estimated_amount),
+        else money_text(contract.estimated_amount),
         "status": contract.status.value,
         "approval_request_id": request.id if request else None,
     }
 
 
-def list_contracts(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_contracts(session: Session, estate_id: int) -> list[ContractOut]:
     rows = session.scalars(
         select(RepairContract)
         .where(RepairContract.estate_id == estate_id)

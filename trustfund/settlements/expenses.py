@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from trustfund import approvals
 from trustfund.db.models.settlements import Claim, ClaimStatus, RequestStatus
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, expense_account
+from trustfund.ledger.money import money_text
+from trustfund.settlements.schemas import ExpenseRowOut, ExpenseTableOut
 from trustfund.spreadsheet import append_row
 
 ROLE_ZH = {"committee": "业委会委员", "council": "理事会成员"}
@@ -33,7 +34,7 @@ def expense_rows(
     start: dt.date | None = None,
     end: dt.date | None = None,
     public: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[ExpenseRowOut]:
     """Payable and paid claims, by date (the payment date once paid, else the payable
     date), filtered to [start, end] inclusive."""
     claims = session.scalars(
@@ -44,7 +45,7 @@ def expense_rows(
         )
         .options(selectinload(Claim.vouchers))
     )
-    rows: list[dict[str, Any]] = []
+    rows: list[ExpenseRowOut] = []
     for claim in claims:
         when = claim.paid_on or claim.payable_on or claim.work_date
         if (start and when < start) or (end and when > end):
@@ -64,7 +65,7 @@ def expense_rows(
                 "payee": claim.payee,
                 "fund": claim.fund,
                 "fund_name": FUND_NAMES_ZH.get(claim.fund, claim.fund),
-                "amount": str(claim.amount),
+                "amount": money_text(claim.amount),
                 "vouchers": [v.number for v in claim.vouchers],
                 "approvers": approvers,
                 "status": claim.status.value,
@@ -82,7 +83,7 @@ def expense_table(
     start: dt.date | None = None,
     end: dt.date | None = None,
     public: bool = False,
-) -> dict[str, Any]:
+) -> ExpenseTableOut:
     rows = expense_rows(session, estate_id, start=start, end=end, public=public)
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
     by_fund: dict[str, Decimal] = {}
@@ -90,8 +91,8 @@ def expense_table(
         by_fund[r["fund"]] = by_fund.get(r["fund"], Decimal("0.00")) + Decimal(r["amount"])
     return {
         "rows": rows,
-        "total": str(total),
-        "by_fund": {k: str(v) for k, v in sorted(by_fund.items())},
+        "total": money_text(total),
+        "by_fund": {k: money_text(v) for k, v in sorted(by_fund.items())},
     }
 
 

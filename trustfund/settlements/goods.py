@@ -10,7 +10,6 @@ more than is in stock.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,8 +22,9 @@ from trustfund.db.models.settlements import (
     WorkOrder,
 )
 from trustfund.errors import FieldError, ValidationError
+from trustfund.ledger.money import money_text
 from trustfund.settlements.common import money, quantity, raise_if, text
-from trustfund.settlements.schemas import GoodsSlipIn
+from trustfund.settlements.schemas import GoodsSlipIn, GoodsSlipOut, GoodsStockOut
 
 INBOUND = (SlipKind.PURCHASE, SlipKind.DONATION)
 
@@ -107,7 +107,7 @@ def _qty(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def slip_view(slip: GoodsSlip) -> dict[str, Any]:
+def slip_view(slip: GoodsSlip) -> GoodsSlipOut:
     return {
         "id": slip.id,
         "item": slip.item.name,
@@ -119,12 +119,14 @@ def slip_view(slip: GoodsSlip) -> dict[str, Any]:
         "claim_id": slip.claim_id,
         "work_order_id": slip.work_order_id,
         "donor": slip.donor,
-        "estimated_value": None if slip.estimated_value is None else str(slip.estimated_value),
+        "estimated_value": None
+        if slip.estimated_value is None
+        else money_text(slip.estimated_value),
         "note": slip.note,
     }
 
 
-def list_slips(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_slips(session: Session, estate_id: int) -> list[GoodsSlipOut]:
     rows = session.scalars(
         select(GoodsSlip)
         .where(GoodsSlip.estate_id == estate_id)
@@ -133,12 +135,12 @@ def list_slips(session: Session, estate_id: int) -> list[dict[str, Any]]:
     return [slip_view(s) for s in rows]
 
 
-def stock(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def stock(session: Session, estate_id: int) -> list[GoodsStockOut]:
     """Per item: received, issued, in stock."""
     items = session.scalars(
         select(GoodsItem).where(GoodsItem.estate_id == estate_id).order_by(GoodsItem.name)
     )
-    out = []
+    out: list[GoodsStockOut] = []
     for item in items:
         received = issued = Decimal("0.000")
         for kind, qty in session.execute(

@@ -34,12 +34,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.db.models.settlements import Claim, ClaimStatus
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.service import locking, post_entry
@@ -48,6 +48,7 @@ from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import format_money
 from trustfund.settlements.claims import claim_content, claim_view, lock_claim
 from trustfund.settlements.common import get_estate, local_today
+from trustfund.settlements.schemas import ClaimOut
 
 
 def fund_label(fund: str) -> str:
@@ -182,6 +183,7 @@ def pay_claim(
     return claim
 
 
+@command
 def payable_request(
     session: Session,
     estate_id: int,
@@ -189,9 +191,9 @@ def payable_request(
     *,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
-    """Entry point (commits) of ``make_payable`` with request idempotency."""
-    result = run_idempotent(
+) -> tuple[ClaimOut, bool]:
+    """The command behind ``make_payable``, with request idempotency."""
+    return run_idempotent(
         session,
         scope=f"settlements.payable:{estate_id}",
         key=idempotency_key,
@@ -200,10 +202,9 @@ def payable_request(
             session, make_payable(session, estate_id, claim_id, actor_user_id=actor_user_id)
         ),
     )
-    session.commit()
-    return result
 
 
+@command
 def pay_request(
     session: Session,
     estate_id: int,
@@ -212,10 +213,10 @@ def pay_request(
     paid_on: dt.date | None,
     actor_user_id: int | None,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
-    """Entry point (commits) of ``pay_claim`` with request idempotency: a replay of the same
+) -> tuple[ClaimOut, bool]:
+    """The command behind ``pay_claim``, with request idempotency: a replay of the same
     key and body answers the first result; the same key with another body is a 409."""
-    result = run_idempotent(
+    return run_idempotent(
         session,
         scope=f"settlements.pay:{estate_id}",
         key=idempotency_key,
@@ -225,5 +226,3 @@ def pay_request(
             pay_claim(session, estate_id, claim_id, paid_on=paid_on, actor_user_id=actor_user_id),
         ),
     )
-    session.commit()
-    return result

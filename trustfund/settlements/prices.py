@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import PriceItem, PriceList
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.importer import read_table
@@ -32,6 +33,7 @@ from trustfund.settlements.common import (
     text,
     unit_price,
 )
+from trustfund.settlements.schemas import PriceInForceOut, PriceListOut
 
 #: The columns of a price list file, in the order the sample file has them.
 COLUMNS: tuple[Column, ...] = (
@@ -138,6 +140,7 @@ def add_price_list(
     return price_list
 
 
+@command
 def import_prices(
     session: Session,
     estate_id: int,
@@ -147,8 +150,8 @@ def import_prices(
     effective_from: dt.date,
     source: str = "",
     actor_user_id: int | None = None,
-) -> dict[str, Any]:
-    """Import one version from CSV or XLSX. Commits. Raises ValidationError
+) -> PriceListOut:
+    """Import one version from CSV or XLSX (a command). Raises ValidationError
     (``rows[N].field``), ConflictError (a version with that date exists)."""
     rows = parse_price_rows(data, filename)
     price_list = add_price_list(
@@ -159,12 +162,10 @@ def import_prices(
         source=source,
         actor_user_id=actor_user_id,
     )
-    view = price_list_view(price_list)
-    session.commit()
-    return view
+    return price_list_view(price_list)
 
 
-def price_list_view(price_list: PriceList) -> dict[str, Any]:
+def price_list_view(price_list: PriceList) -> PriceListOut:
     return {
         "id": price_list.id,
         "effective_from": price_list.effective_from.isoformat(),
@@ -176,7 +177,7 @@ def price_list_view(price_list: PriceList) -> dict[str, Any]:
     }
 
 
-def list_price_lists(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_price_lists(session: Session, estate_id: int) -> list[PriceListOut]:
     rows = session.scalars(
         select(PriceList)
         .where(PriceList.estate_id == estate_id)
@@ -200,7 +201,7 @@ def price_in_force(session: Session, estate_id: int, code: str, on: dt.date) -> 
     ).first()
 
 
-def prices_on(session: Session, estate_id: int, on: dt.date) -> list[dict[str, Any]]:
+def prices_on(session: Session, estate_id: int, on: dt.date) -> list[PriceInForceOut]:
     """Every item's price in force on ``on``, by code."""
     rows = session.execute(
         select(PriceItem, PriceList.effective_from)
@@ -208,7 +209,7 @@ def prices_on(session: Session, estate_id: int, on: dt.date) -> list[dict[str, A
         .where(PriceList.estate_id == estate_id, PriceList.effective_from <= on)
         .order_by(PriceItem.code, PriceList.effective_from.desc())
     )
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, PriceInForceOut] = {}
     for item, since in rows:
         out.setdefault(
             item.code,

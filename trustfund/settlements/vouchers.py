@@ -40,13 +40,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import Voucher
 from trustfund.errors import ConflictError, NotFoundError, ValidationError
+from trustfund.settlements.schemas import VoucherOut
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -294,8 +295,8 @@ def set_public(session: Session, estate_id: int, voucher_id: int, public: bool) 
     return voucher
 
 
-def voucher_view(voucher: Voucher, *, staff: bool) -> dict[str, Any]:
-    view: dict[str, Any] = {
+def voucher_view(voucher: Voucher, *, staff: bool) -> VoucherOut:
+    view: VoucherOut = {
         "id": voucher.id,
         "number": voucher.number,
         "sha256": voucher.sha256,
@@ -304,12 +305,10 @@ def voucher_view(voucher: Voucher, *, staff: bool) -> dict[str, Any]:
         "contains_personal_data": voucher.contains_personal_data,
     }
     if staff:
-        view |= {
-            "filename": voucher.filename,
-            "claim_id": voucher.claim_id,
-            "work_order_id": voucher.work_order_id,
-            "uploaded_at": voucher.uploaded_at.isoformat(),
-        }
+        view["filename"] = voucher.filename
+        view["claim_id"] = voucher.claim_id
+        view["work_order_id"] = voucher.work_order_id
+        view["uploaded_at"] = voucher.uploaded_at.isoformat()
     return view
 
 

@@ -17,7 +17,7 @@ from trustfund.db.models.settlements import Claim, ClaimStatus, WorkOrder, WorkO
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.settlements.common import get_estate, local_today, raise_if, text
 from trustfund.settlements.contracts import get_contractor
-from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
+from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
 
 NEXT: dict[WorkOrderStatus, WorkOrderStatus] = {
     WorkOrderStatus.REPORTED: WorkOrderStatus.ASSIGNED,
@@ -108,7 +108,7 @@ def advance(session: Session, estate_id: int, order_id: int, step: WorkOrderStep
     return order
 
 
-def order_view(order: WorkOrder, *, photos: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def order_view(order: WorkOrder, *, photos: list[dict[str, Any]] | None = None) -> WorkOrderOut:
     return {
         "id": order.id,
         "building": order.building,
@@ -127,9 +127,7 @@ def order_view(order: WorkOrder, *, photos: list[dict[str, Any]] | None = None) 
     }
 
 
-def register(
-    session: Session, estate_id: int, *, status: str | None = None
-) -> list[dict[str, Any]]:
+def register(session: Session, estate_id: int, *, status: str | None = None) -> list[WorkOrderOut]:
     """The repair register, oldest first (optionally one status)."""
     stmt = select(WorkOrder).where(WorkOrder.estate_id == estate_id)
     if status:

@@ -5,6 +5,7 @@ into ``trustfund.settlements`` (the same services the API calls)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -100,7 +101,7 @@ def _blank(row: dict[str, str]) -> bool:
     return not any(row[k].strip() for k in ("item_code", "description", "quantity", "unit_price"))
 
 
-def _priced(row: dict[str, str], reference: dict[str, Any] | None) -> dict[str, Any]:
+def _priced(row: dict[str, str], reference: Mapping[str, Any] | None) -> dict[str, Any]:
     """The row with what the page shows next to it: reference price, amount, difference."""
     shown: dict[str, Any] = {**row, "reference": reference, "amount": None, "over": None}
     try:
@@ -116,7 +117,7 @@ def _priced(row: dict[str, str], reference: dict[str, Any] | None) -> dict[str, 
     return shown
 
 
-def _spending_of(claim: dict[str, Any]) -> str:
+def _spending_of(claim: Mapping[str, Any]) -> str:
     return SPENDING.get(f"{claim['fund']}:{claim['expense_item']}", str(claim["account"]))
 
 
