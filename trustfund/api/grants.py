@@ -27,12 +27,19 @@ from trustfund.grants.schemas import (
     BudgetRevisionIn,
     DecisionIn,
     DisbursementIn,
+    DisbursementOut,
     GiftIn,
+    GiftOut,
     InKindIn,
+    InKindOut,
     ProjectIn,
+    ProjectOut,
     SettleIn,
+    SettlementOut,
     SourceIn,
+    SourceOut,
     TransferIn,
+    TransferOut,
 )
 
 ReportFormat = Literal["json", "html", "pdf"]
@@ -59,7 +66,7 @@ class GrantsController(Controller):
     @get("/sources", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_sources(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[SourceOut]:
         """Funders and donors (real names: staff only)."""
         return service.list_sources(db_session, estate.id)
 
@@ -70,7 +77,7 @@ class GrantsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[SourceIn],
-    ) -> dict[str, Any]:
+    ) -> SourceOut:
         """Record a source: its kind, its name, whether it stays anonymous in public."""
         return service.add_source(db_session, estate.id, data, signed_in_principal(request).user_id)
 
@@ -94,7 +101,7 @@ class GrantsController(Controller):
     @get("/gifts", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_gifts(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[GiftOut]:
         return service.list_gifts(db_session, estate.id)
 
     @post("/gifts", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -105,7 +112,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[GiftIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[GiftOut]:
         """Book money received: unrestricted, or restricted to a project's sub-fund."""
         return idempotent_response(
             service.record_gift(
@@ -116,7 +123,7 @@ class GrantsController(Controller):
     @get("/in-kind", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_in_kind(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[InKindOut]:
         return service.list_in_kind(db_session, estate.id)
 
     @post("/in-kind", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -127,7 +134,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[InKindIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[InKindOut]:
         """Record goods or work given in kind (booked only with an estimated value)."""
         return idempotent_response(
             service.record_in_kind(
@@ -140,7 +147,7 @@ class GrantsController(Controller):
     @get("/projects", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_projects(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[ProjectOut]:
         return service.list_projects(db_session, estate.id)
 
     @post("/projects", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -150,7 +157,7 @@ class GrantsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[ProjectIn],
-    ) -> dict[str, Any]:
+    ) -> ProjectOut:
         """Record an application (draft): budget lines and funding plan by source."""
         return service.create_project(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -162,7 +169,7 @@ class GrantsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         project_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ProjectOut:
         """A project with its lines (approved and committed), revisions and status history."""
         return service.show_project(db_session, estate.id, project_id)
 
@@ -174,7 +181,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         project_id: FromPath[int],
         data: JSONBody[ProjectIn],
-    ) -> dict[str, Any]:
+    ) -> ProjectOut:
         """Edit an application not yet approved (voids its approval request)."""
         return service.update_project(
             db_session, estate.id, project_id, data, signed_in_principal(request).user_id
@@ -192,7 +199,7 @@ class GrantsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         project_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> ProjectOut:
         """Submit the application to the council (approval subject kind ``project``)."""
         return service.submit_project(
             db_session, estate.id, project_id, signed_in_principal(request).user_id
@@ -237,7 +244,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         project_id: FromPath[int],
         data: JSONBody[BudgetRevisionIn],
-    ) -> dict[str, Any]:
+    ) -> ProjectOut:
         """Propose a new budget (approval subject kind ``budget``)."""
         return service.propose_budget(
             db_session, estate.id, project_id, data, signed_in_principal(request).user_id
@@ -283,7 +290,7 @@ class GrantsController(Controller):
         project_id: FromPath[int],
         data: JSONBody[DisbursementIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[DisbursementOut]:
         """A project payment: a claim on the project's sub-fund charged to a budget line."""
         return idempotent_response(
             service.disburse(
@@ -309,7 +316,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         project_id: FromPath[int],
         data: JSONBody[SettleIn],
-    ) -> dict[str, Any]:
+    ) -> SettlementOut:
         """End implementation: actual against budget per line, the ledger's figures."""
         return service.settle(
             db_session, estate.id, project_id, data, signed_in_principal(request).user_id
@@ -323,7 +330,7 @@ class GrantsController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         project_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> SettlementOut:
         """Actual against budget per line and the sub-fund's ledger figures (live)."""
         return service.show_settlement(db_session, estate.id, project_id)
 
@@ -349,7 +356,7 @@ class GrantsController(Controller):
     @get("/transfers", opt=estate_action(Action.READ), sync_to_thread=True)
     def list_transfers(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[TransferOut]:
         return service.list_transfers(db_session, estate.id)
 
     @post("/transfers", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -359,7 +366,7 @@ class GrantsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[TransferIn],
-    ) -> dict[str, Any]:
+    ) -> TransferOut:
         """Propose a transfer between autonomy funds or a refund of a restricted gift."""
         return service.propose_transfer(
             db_session, estate.id, data, signed_in_principal(request).user_id
@@ -403,7 +410,7 @@ class GrantsController(Controller):
         request: Request[Any, Any, Any],
         transfer_id: FromPath[int],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[TransferOut]:
         """Post an approved transfer or refund to the ledger (once)."""
         return idempotent_response(
             service.post_transfer(

@@ -20,7 +20,6 @@ project only through an approved transfer (``trustfund.grants.transfers``).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,7 +29,7 @@ from trustfund.db.models.grants import BudgetLine, Disbursement, GrantProject, P
 from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.grants.common import ACTIVE, fund_of_project, lock_project, move
-from trustfund.grants.schemas import DisbursementIn
+from trustfund.grants.schemas import DisbursementIn, DisbursementOut
 from trustfund.settlements import claims
 from trustfund.settlements.payouts import PAYABLE_CHECKS
 from trustfund.settlements.schemas import ClaimIn
@@ -158,7 +157,7 @@ def disburse(
     return link
 
 
-def disbursement_view(session: Session, link: Disbursement) -> dict[str, Any]:
+def disbursement_view(session: Session, link: Disbursement) -> DisbursementOut:
     claim = session.get(Claim, link.claim_id)
     assert claim is not None
     return {

@@ -63,7 +63,7 @@ from trustfund.grants.common import (
     raise_if,
     text,
 )
-from trustfund.grants.schemas import GiftIn, InKindIn, SourceIn
+from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
 from trustfund.journal.service import PERSONAL_DATA_REASON, open_accounts, post_entry
 from trustfund.ledger.accounts import (
     BANK,
@@ -73,6 +73,7 @@ from trustfund.ledger.accounts import (
     expense_account,
 )
 from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import money_text
 from trustfund.settlements.common import quantity
 
 #: Projects that may still receive gifts.
@@ -116,7 +117,7 @@ def add_source(
     return source
 
 
-def source_view(source: GrantSource, *, staff: bool) -> dict[str, Any]:
+def source_view(source: GrantSource, *, staff: bool) -> SourceOut:
     return {
         "id": source.id,
         "kind": source.kind.value,
@@ -255,14 +256,14 @@ def record_gift(
     return gift
 
 
-def gift_view(gift: Gift, *, staff: bool) -> dict[str, Any]:
+def gift_view(gift: Gift, *, staff: bool) -> GiftOut:
     return {
         "id": gift.id,
         "source_id": gift.source_id,
         "donor": gift.source.donor_name if staff else public_name(gift.source),
         "kind": gift.source.kind.value,
         "project_id": gift.project_id,
-        "amount": str(gift.amount),
+        "amount": money_text(gift.amount),
         "received_on": gift.received_on.isoformat(),
         "household_code": gift.household_code,
         "note": gift.note,
@@ -359,7 +360,7 @@ def record_in_kind(
     return gift
 
 
-def in_kind_view(gift: InKindGift, *, staff: bool) -> dict[str, Any]:
+def in_kind_view(gift: InKindGift, *, staff: bool) -> InKindOut:
     return {
         "id": gift.id,
         "source_id": gift.source_id,
@@ -368,7 +369,9 @@ def in_kind_view(gift: InKindGift, *, staff: bool) -> dict[str, Any]:
         "item": gift.item,
         "unit": gift.unit,
         "quantity": qty_text(gift.quantity),
-        "estimated_value": None if gift.estimated_value is None else str(gift.estimated_value),
+        "estimated_value": None
+        if gift.estimated_value is None
+        else money_text(gift.estimated_value),
         "received_on": gift.received_on.isoformat(),
         "note": gift.note,
         "entry_seq": gift.entry_seq,

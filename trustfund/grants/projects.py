@@ -54,9 +54,10 @@ from trustfund.grants.common import (
     raise_if,
     text,
 )
-from trustfund.grants.schemas import BudgetRevisionIn, ProjectIn
+from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectIn, ProjectOut
 from trustfund.journal.service import open_accounts, open_project_fund
 from trustfund.ledger.accounts import AccountSpec, expense_account, project_fund
+from trustfund.ledger.money import money_text
 
 PROJECT = "project"
 BUDGET = "budget"
@@ -458,7 +459,7 @@ def decide(
     )
 
 
-def history(session: Session, project_id: int) -> list[dict[str, Any]]:
+def history(session: Session, project_id: int) -> list[ProjectEventOut]:
     rows = session.execute(
         select(ProjectEvent, User.display_name)
         .outerjoin(User, User.id == ProjectEvent.by_user_id)
@@ -478,7 +479,7 @@ def history(session: Session, project_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def project_view(session: Session, project: GrantProject) -> dict[str, Any]:
+def project_view(session: Session, project: GrantProject) -> ProjectOut:
     from trustfund.grants.disbursements import committed_by_line
 
     request = approvals.current_request(session, PROJECT, project.id)
@@ -499,21 +500,21 @@ def project_view(session: Session, project: GrantProject) -> dict[str, Any]:
         "status": project.status.value,
         "status_name": STATUS_ZH[project.status],
         "settled_on": project.settled_on.isoformat() if project.settled_on else None,
-        "budget_total": str(budget_total(project)),
+        "budget_total": money_text(budget_total(project)),
         "lines": [
             {
                 "id": line.id,
                 "position": line.position,
                 "description": line.description,
-                "amount": str(line.amount),
+                "amount": money_text(line.amount),
                 "approved_amount": None
                 if line.approved_amount is None
-                else str(line.approved_amount),
-                "committed": str(taken.get(line.id, ZERO)),
+                else money_text(line.approved_amount),
+                "committed": money_text(taken.get(line.id, ZERO)),
             }
             for line in project.lines
         ],
-        "plan": [{"source_id": p.source_id, "amount": str(p.amount)} for p in project.plan],
+        "plan": [{"source_id": p.source_id, "amount": money_text(p.amount)} for p in project.plan],
         "approval": None
         if request is None
         else {
@@ -528,8 +529,15 @@ def project_view(session: Session, project: GrantProject) -> dict[str, Any]:
                 "id": r.id,
                 "status": r.status.value,
                 "reason": r.reason,
-                "total": str(r.total),
-                "lines": [{**x, "amount": str(x["amount"])} for x in revision_lines(r)],
+                "total": money_text(r.total),
+                "lines": [
+                    {
+                        "line_id": x["line_id"],
+                        "description": x["description"],
+                        "amount": money_text(x["amount"]),
+                    }
+                    for x in revision_lines(r)
+                ],
             }
             for r in revisions
         ],

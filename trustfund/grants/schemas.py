@@ -1,14 +1,16 @@
-"""Request bodies of the autonomy-fund API. Money travels as strings (``"120.00"``);
-services parse it, so a bad value is a 422 naming its field."""
+"""Request bodies (``*In``) and answers (``*Out``, TypedDicts the views build) of the
+autonomy-fund API. Money travels as strings (``"120.00"``, ``ledger.money.Money``); services
+parse it, so a bad value is a 422 naming its field. Dates are ISO strings."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
-from trustfund.settlements.schemas import ClaimLineIn
+from trustfund.ledger.money import Money
+from trustfund.settlements.schemas import ClaimLineIn, ClaimOut
 
 SourceKindIn = Literal[
     "government", "community", "venture", "sponsorship", "public_revenue", "crowdfunding"
@@ -110,3 +112,177 @@ class TransferIn(BaseModel):
 class DecisionIn(BaseModel):
     decision: Literal["approve", "reject"]
     reason: str | None = None
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+class SourceOut(TypedDict):
+    """A funding source; the public sees ``public_name`` in ``donor_name`` and no note."""
+
+    id: int
+    kind: str
+    kind_name: str
+    donor_name: str
+    public_name: str
+    anonymous: bool
+    note: str
+
+
+class GiftOut(TypedDict):
+    id: int
+    source_id: int
+    donor: str
+    kind: str
+    project_id: int | None
+    amount: Money
+    received_on: str
+    household_code: str | None
+    note: str
+    entry_seq: int
+
+
+class InKindOut(TypedDict):
+    id: int
+    source_id: int
+    donor: str
+    project_id: int | None
+    item: str
+    unit: str
+    quantity: str
+    estimated_value: Money | None
+    received_on: str
+    note: str
+    entry_seq: int | None
+    use_entry_seq: int | None
+
+
+class BudgetLineOut(TypedDict):
+    id: int
+    position: int
+    description: str
+    amount: Money
+    approved_amount: Money | None
+    committed: Money
+
+
+class FundingPlanOut(TypedDict):
+    source_id: int
+    amount: Money
+
+
+class ProjectApprovalOut(TypedDict):
+    request_id: int
+    status: str
+    rule: str
+    approvals_needed: int
+    content_hash: str
+
+
+class RevisionLineOut(TypedDict):
+    line_id: int | None
+    description: str
+    amount: Money
+
+
+class BudgetRevisionOut(TypedDict):
+    id: int
+    status: str
+    reason: str
+    total: Money
+    lines: list[RevisionLineOut]
+
+
+#: ``from`` is a Python keyword, hence the functional form.
+ProjectEventOut = TypedDict(
+    "ProjectEventOut",
+    {
+        "from": str | None,
+        "to": str,
+        "at": str,
+        "by": str | None,
+        "by_user_id": int | None,
+        "reason": str,
+    },
+)
+
+
+class ProjectOut(TypedDict):
+    """A project (自治项目) with its budget lines, funding plan, approval, budget revisions
+    and status history."""
+
+    id: int
+    code: str
+    fund: str
+    title: str
+    purpose: str
+    applicant: str
+    applied_on: str
+    status: str
+    status_name: str
+    settled_on: str | None
+    budget_total: Money
+    lines: list[BudgetLineOut]
+    plan: list[FundingPlanOut]
+    approval: ProjectApprovalOut | None
+    budget_revisions: list[BudgetRevisionOut]
+    history: list[ProjectEventOut]
+
+
+class DisbursementOut(TypedDict):
+    id: int
+    project_id: int
+    budget_line_id: int
+    claim: ClaimOut
+
+
+class SettlementLineOut(TypedDict):
+    id: int
+    description: str
+    budget: Money
+    actual: Money
+    difference: Money
+
+
+class LedgerFiguresOut(TypedDict):
+    received: Money
+    received_by_source: dict[str, Money]
+    spent: Money
+    in_kind_used: Money
+    transfers: Money
+    remaining: Money
+
+
+class SettlementOut(TypedDict):
+    """A project's settlement (结项): actual against budget per line, beside the ledger."""
+
+    project_id: int
+    code: str
+    status: str
+    settled_on: str | None
+    lines: list[SettlementLineOut]
+    budget_total: Money
+    actual_total: Money
+    ledger: LedgerFiguresOut
+    matches_ledger: bool
+
+
+class TransferApprovalOut(TypedDict):
+    request_id: int
+    status: str
+    rule: str
+    approvals_needed: int
+
+
+class TransferOut(TypedDict):
+    id: int
+    kind: str
+    from_fund: str
+    to_fund: str | None
+    gift_id: int | None
+    amount: Money
+    moved_on: str
+    reason: str
+    status: str
+    entry_seq: int | None
+    approval: TransferApprovalOut | None

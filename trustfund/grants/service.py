@@ -1,6 +1,7 @@
-"""Entry points of one request or command each: they call the building blocks, commit and
-return JSON-ready views. Errors are those of the building blocks they call; the money
-moving ones take a request ``Idempotency-Key`` (``run_idempotent``)."""
+"""The autonomy-fund commands and queries, one request or CLI call each. Commands
+(``@command``) are one transaction each: they commit on return and roll back on error.
+They return the typed views of ``grants.schemas``. Errors are those of the building blocks
+they call; the money moving ones take a request ``Idempotency-Key`` (``run_idempotent``)."""
 
 from __future__ import annotations
 
@@ -12,38 +13,46 @@ from trustfund import approvals
 from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Principal
 from trustfund.db.models.estates import Estate
+from trustfund.db.session import command
 from trustfund.grants import disbursements, gifts, projects, settlement, transfers
 from trustfund.grants.common import get_project, get_source
 from trustfund.grants.reports import project_report, source_report
 from trustfund.grants.schemas import (
     BudgetRevisionIn,
     DisbursementIn,
+    DisbursementOut,
     GiftIn,
+    GiftOut,
     InKindIn,
+    InKindOut,
     ProjectIn,
+    ProjectOut,
     SettleIn,
+    SettlementOut,
     SourceIn,
+    SourceOut,
     TransferIn,
+    TransferOut,
 )
 from trustfund.journal.idempotency import run_idempotent
 
 
-def add_source(session: Session, estate_id: int, data: SourceIn, actor: int) -> dict[str, Any]:
-    view = gifts.source_view(
+@command
+def add_source(session: Session, estate_id: int, data: SourceIn, actor: int) -> SourceOut:
+    return gifts.source_view(
         gifts.add_source(session, estate_id, data, actor_user_id=actor), staff=True
     )
-    session.commit()
-    return view
 
 
-def list_sources(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_sources(session: Session, estate_id: int) -> list[SourceOut]:
     return [gifts.source_view(s, staff=True) for s in gifts.list_sources(session, estate_id)]
 
 
+@command
 def record_gift(
     session: Session, estate_id: int, data: GiftIn, actor: int, key: str | None
-) -> tuple[dict[str, Any], bool]:
-    result = run_idempotent(
+) -> tuple[GiftOut, bool]:
+    return run_idempotent(
         session,
         scope=f"grants.gift:{estate_id}",
         key=key,
@@ -52,18 +61,17 @@ def record_gift(
             gifts.record_gift(session, estate_id, data, actor_user_id=actor), staff=True
         ),
     )
-    session.commit()
-    return result
 
 
-def list_gifts(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_gifts(session: Session, estate_id: int) -> list[GiftOut]:
     return [gifts.gift_view(g, staff=True) for g in gifts.list_gifts(session, estate_id)]
 
 
+@command
 def record_in_kind(
     session: Session, estate_id: int, data: InKindIn, actor: int, key: str | None
-) -> tuple[dict[str, Any], bool]:
-    result = run_idempotent(
+) -> tuple[InKindOut, bool]:
+    return run_idempotent(
         session,
         scope=f"grants.in_kind:{estate_id}",
         key=key,
@@ -72,43 +80,38 @@ def record_in_kind(
             gifts.record_in_kind(session, estate_id, data, actor_user_id=actor), staff=True
         ),
     )
-    session.commit()
-    return result
 
 
-def list_in_kind(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_in_kind(session: Session, estate_id: int) -> list[InKindOut]:
     return [gifts.in_kind_view(g, staff=True) for g in gifts.list_in_kind(session, estate_id)]
 
 
-def create_project(session: Session, estate_id: int, data: ProjectIn, actor: int) -> dict[str, Any]:
+@command
+def create_project(session: Session, estate_id: int, data: ProjectIn, actor: int) -> ProjectOut:
     project = projects.create_project(session, estate_id, data, actor_user_id=actor)
-    view = projects.project_view(session, project)
-    session.commit()
-    return view
+    return projects.project_view(session, project)
 
 
+@command
 def update_project(
     session: Session, estate_id: int, project_id: int, data: ProjectIn, actor: int
-) -> dict[str, Any]:
+) -> ProjectOut:
     project = projects.update_project(session, estate_id, project_id, data, actor_user_id=actor)
-    view = projects.project_view(session, project)
-    session.commit()
-    return view
+    return projects.project_view(session, project)
 
 
-def show_project(session: Session, estate_id: int, project_id: int) -> dict[str, Any]:
+def show_project(session: Session, estate_id: int, project_id: int) -> ProjectOut:
     return projects.project_view(session, get_project(session, estate_id, project_id))
 
 
-def list_projects(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def list_projects(session: Session, estate_id: int) -> list[ProjectOut]:
     return [projects.project_view(session, p) for p in projects.list_projects(session, estate_id)]
 
 
-def submit_project(session: Session, estate_id: int, project_id: int, actor: int) -> dict[str, Any]:
+@command
+def submit_project(session: Session, estate_id: int, project_id: int, actor: int) -> ProjectOut:
     projects.submit_project(session, estate_id, project_id, actor_user_id=actor)
-    view = projects.project_view(session, get_project(session, estate_id, project_id))
-    session.commit()
-    return view
+    return projects.project_view(session, get_project(session, estate_id, project_id))
 
 
 def decide(
@@ -132,15 +135,15 @@ def decide(
     return approvals.request_view(request)
 
 
+@command
 def propose_budget(
     session: Session, estate_id: int, project_id: int, data: BudgetRevisionIn, actor: int
-) -> dict[str, Any]:
+) -> ProjectOut:
     projects.propose_budget(session, estate_id, project_id, data, actor_user_id=actor)
-    view = projects.project_view(session, get_project(session, estate_id, project_id))
-    session.commit()
-    return view
+    return projects.project_view(session, get_project(session, estate_id, project_id))
 
 
+@command
 def disburse(
     session: Session,
     estate_id: int,
@@ -148,8 +151,8 @@ def disburse(
     data: DisbursementIn,
     actor: int,
     key: str | None,
-) -> tuple[dict[str, Any], bool]:
-    result = run_idempotent(
+) -> tuple[DisbursementOut, bool]:
+    return run_idempotent(
         session,
         scope=f"grants.disburse:{estate_id}",
         key=key,
@@ -159,13 +162,12 @@ def disburse(
             disbursements.disburse(session, estate_id, project_id, data, actor_user_id=actor),
         ),
     )
-    session.commit()
-    return result
 
 
+@command
 def settle(
     session: Session, estate_id: int, project_id: int, data: SettleIn, actor: int
-) -> dict[str, Any]:
+) -> SettlementOut:
     project = settlement.settle(
         session,
         estate_id,
@@ -174,36 +176,33 @@ def settle(
         note_text=data.note,
         actor_user_id=actor,
     )
-    view: dict[str, Any] = settlement.as_json(settlement.settlement(session, project))
-    session.commit()
+    view: SettlementOut = settlement.as_json(settlement.settlement(session, project))
     return view
 
 
-def show_settlement(session: Session, estate_id: int, project_id: int) -> dict[str, Any]:
+def show_settlement(session: Session, estate_id: int, project_id: int) -> SettlementOut:
     project = get_project(session, estate_id, project_id)
-    result: dict[str, Any] = settlement.as_json(settlement.settlement(session, project))
-    return result
-
-
-def propose_transfer(
-    session: Session, estate_id: int, data: TransferIn, actor: int
-) -> dict[str, Any]:
-    transfer = transfers.propose(session, estate_id, data, actor_user_id=actor)
-    view = transfers.transfer_view(session, transfer)
-    session.commit()
+    view: SettlementOut = settlement.as_json(settlement.settlement(session, project))
     return view
 
 
-def list_transfers(session: Session, estate_id: int) -> list[dict[str, Any]]:
+@command
+def propose_transfer(session: Session, estate_id: int, data: TransferIn, actor: int) -> TransferOut:
+    transfer = transfers.propose(session, estate_id, data, actor_user_id=actor)
+    return transfers.transfer_view(session, transfer)
+
+
+def list_transfers(session: Session, estate_id: int) -> list[TransferOut]:
     return [
         transfers.transfer_view(session, t) for t in transfers.list_transfers(session, estate_id)
     ]
 
 
+@command
 def post_transfer(
     session: Session, estate_id: int, transfer_id: int, actor: int, key: str | None
-) -> tuple[dict[str, Any], bool]:
-    result = run_idempotent(
+) -> tuple[TransferOut, bool]:
+    return run_idempotent(
         session,
         scope=f"grants.transfer:{estate_id}",
         key=key,
@@ -212,8 +211,6 @@ def post_transfer(
             session, transfers.execute(session, estate_id, transfer_id, actor_user_id=actor)
         ),
     )
-    session.commit()
-    return result
 
 
 def report(

@@ -56,7 +56,7 @@ from trustfund.grants.common import (
     raise_if,
     text,
 )
-from trustfund.grants.schemas import TransferIn
+from trustfund.grants.schemas import TransferIn, TransferOut
 from trustfund.journal.service import fund_balances, post_entry
 from trustfund.ledger.accounts import (
     BANK,
@@ -65,6 +65,7 @@ from trustfund.ledger.accounts import (
     transfer_equity_account,
 )
 from trustfund.ledger.entries import EntryDraft, Leg
+from trustfund.ledger.money import money_text
 
 TRANSFER = "grant_transfer"
 #: The council decides autonomy money, with the same amount tiers as projects.
@@ -330,7 +331,7 @@ def close_if_empty(session: Session, project: GrantProject, *, by: int | None) -
     return True
 
 
-def transfer_view(session: Session, transfer: FundTransfer) -> dict[str, Any]:
+def transfer_view(session: Session, transfer: FundTransfer) -> TransferOut:
     request = approvals.current_request(session, TRANSFER, transfer.id)
     return {
         "id": transfer.id,
@@ -338,7 +339,7 @@ def transfer_view(session: Session, transfer: FundTransfer) -> dict[str, Any]:
         "from_fund": transfer.from_fund,
         "to_fund": transfer.to_fund,
         "gift_id": transfer.gift_id,
-        "amount": str(transfer.amount),
+        "amount": money_text(transfer.amount),
         "moved_on": transfer.moved_on.isoformat(),
         "reason": transfer.reason,
         "status": transfer.status.value,

@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[3]
 #: Operations still answering a bare object, by OpenAPI tag, and why.
 WHY_NOT_YET = {
     "alerts": "oversight views are still dicts (not reached in issue 15 item 1's first pass)",
-    "autonomy fund": "grants views are still dicts (not reached in issue 15 item 1's first pass)",
     "bank": "reconciliation views are still dicts (not reached in issue 15 item 1's first pass)",
     "fees": "refunds are becoming requests a committee member approves (the refunds helper "
     "reshapes the answer); typed once that lands",
@@ -40,26 +39,6 @@ NOT_YET_TYPED: dict[str, set[str]] = {
         "GET /api/v1/estates/{estate_slug}/alerts",
         "POST /api/v1/estates/{estate_slug}/alerts/acknowledge",
         "PUT /api/v1/estates/{estate_slug}/alerts/thresholds",
-    },
-    "autonomy fund": {
-        "GET /api/v1/estates/{estate_slug}/grants/gifts",
-        "POST /api/v1/estates/{estate_slug}/grants/gifts",
-        "GET /api/v1/estates/{estate_slug}/grants/in-kind",
-        "POST /api/v1/estates/{estate_slug}/grants/in-kind",
-        "GET /api/v1/estates/{estate_slug}/grants/projects",
-        "POST /api/v1/estates/{estate_slug}/grants/projects",
-        "GET /api/v1/estates/{estate_slug}/grants/projects/{project_id}",
-        "PUT /api/v1/estates/{estate_slug}/grants/projects/{project_id}",
-        "POST /api/v1/estates/{estate_slug}/grants/projects/{project_id}/budget-revisions",
-        "POST /api/v1/estates/{estate_slug}/grants/projects/{project_id}/disbursements",
-        "POST /api/v1/estates/{estate_slug}/grants/projects/{project_id}/settle",
-        "GET /api/v1/estates/{estate_slug}/grants/projects/{project_id}/settlement",
-        "POST /api/v1/estates/{estate_slug}/grants/projects/{project_id}/submit",
-        "GET /api/v1/estates/{estate_slug}/grants/sources",
-        "POST /api/v1/estates/{estate_slug}/grants/sources",
-        "GET /api/v1/estates/{estate_slug}/grants/transfers",
-        "POST /api/v1/estates/{estate_slug}/grants/transfers",
-        "POST /api/v1/estates/{estate_slug}/grants/transfers/{transfer_id}/post",
     },
     "bank": {
         "GET /api/v1/estates/{estate_slug}/bank/lines",

@@ -6,6 +6,7 @@ revisions, settlement and what happens to the money left. Every step is one call
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from trustfund.grants.schemas import (
     InKindIn,
     PlanItemIn,
     ProjectIn,
+    ProjectOut,
     RevisionLineIn,
     SettleIn,
     SourceIn,
@@ -302,7 +304,7 @@ def _source(
     )
 
 
-def _projects(session: Session, estate: Estate) -> list[dict[str, Any]]:
+def _projects(session: Session, estate: Estate) -> list[ProjectOut]:
     return service.list_projects(session, estate.id)
 
 
@@ -695,7 +697,8 @@ class AutonomyPagesController(Controller):
         transfer: TransferForm | None = None,
         status: int = 200,
     ) -> Template:
-        view = service.show_project(session, estate.id, project_id)
+        # the page adds to the view (Chinese reasons), so a plain dict
+        view: dict[str, Any] = dict(service.show_project(session, estate.id, project_id))
         figures = service.show_settlement(session, estate.id, project_id)
         actual = {x["id"]: x for x in figures["lines"]}
         lines = [
@@ -708,7 +711,9 @@ class AutonomyPagesController(Controller):
             }
             for line in view["lines"]
         ]
-        sources = {s["id"]: s for s in service.list_sources(session, estate.id)}
+        sources: dict[int, Mapping[str, Any]] = {
+            s["id"]: s for s in service.list_sources(session, estate.id)
+        }
         links = disbursements.list_disbursements(session, project_id)
         line_names = {x["id"]: x["description"] for x in view["lines"]}
         paid_out = []

@@ -5,6 +5,7 @@ a transfer or refund with the balances of the funds it moves between. Read from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ def _d(value: Any) -> Decimal:
         return Decimal("0")
 
 
-def _fund_title(projects: dict[str, dict[str, Any]], fund: str | None) -> str:
+def _fund_title(projects: Mapping[str, Mapping[str, Any]], fund: str | None) -> str:
     if not fund:
         return "—"
     if fund == "autonomy":
@@ -39,8 +40,12 @@ def for_request(
     session: Session, estate: Estate, kind: str, content: dict[str, Any]
 ) -> dict[str, Any]:
     balances = fund_balances(session, estate.id)
-    projects = {p["fund"]: p for p in service.list_projects(session, estate.id)}
-    sources = {s["id"]: s for s in service.list_sources(session, estate.id)}
+    projects: dict[str, Mapping[str, Any]] = {
+        p["fund"]: p for p in service.list_projects(session, estate.id)
+    }
+    sources: dict[Any, Mapping[str, Any]] = {
+        s["id"]: s for s in service.list_sources(session, estate.id)
+    }
     out: dict[str, Any] = {"template": TEMPLATE, "kind": kind}
     if kind == "project":
         lines = [
@@ -68,22 +73,22 @@ def for_request(
         )
         return out
     if kind == "budget":
-        project: dict[str, Any] | None
+        project: Mapping[str, Any] | None
         try:
             project = service.show_project(session, estate.id, int(content.get("project_id", 0)))
         except (NotFoundError, ValueError):
             project = None
-        current = {x["id"]: x for x in (project or {}).get("lines", [])}
+        current = {x["id"]: x for x in (project["lines"] if project else [])}
         rows = []
         for x in content.get("lines", []):
-            now = current.get(x.get("line_id"))
-            before = _d(now["approved_amount"] or now["amount"]) if now else None
+            old = current.get(x.get("line_id"))
+            before = _d(old["approved_amount"] or old["amount"]) if old else None
             rows.append(
                 {
                     "description": x.get("description"),
                     "before": before,
                     "after": _d(x.get("amount")),
-                    "committed": _d(now["committed"]) if now else Decimal("0"),
+                    "committed": _d(old["committed"]) if old else Decimal("0"),
                     "changed": before is None or before != _d(x.get("amount")),
                 }
             )
