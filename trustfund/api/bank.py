@@ -21,6 +21,17 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
 from trustfund.reconciliation import months, service, statements
+from trustfund.reconciliation.schemas import (
+    LineWithMatchesOut,
+    MappingOut,
+    MatchConfirmedOut,
+    MatchingOut,
+    MatchRunOut,
+    MatchUndoneOut,
+    MonthOut,
+    MonthRowOut,
+    StatementImportOut,
+)
 
 
 class MappingIn(BaseModel):
@@ -81,7 +92,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: MultipartBody[dict[str, Any]],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[StatementImportOut]:
         result = service.import_statement(
             db_session,
             estate,
@@ -99,7 +110,7 @@ class BankController(Controller):
     )
     def get_mapping(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
+    ) -> MappingOut:
         return statements.mapping_view(db_session, estate)
 
     @put(
@@ -116,7 +127,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[MappingIn],
-    ) -> dict[str, Any]:
+    ) -> MappingOut:
         return statements.save_mapping(
             db_session, estate, data.columns, actor_user_id=actor_id(request)
         )
@@ -133,7 +144,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[LineWithMatchesOut]:
         return service.list_lines(db_session, estate, start, end)
 
     @get(
@@ -147,7 +158,7 @@ class BankController(Controller):
     )
     def matches(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
+    ) -> MatchingOut:
         return service.overview(db_session, estate)
 
     @post(
@@ -159,7 +170,7 @@ class BankController(Controller):
     )
     def run_matching(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
+    ) -> MatchRunOut:
         return service.run_matching(db_session, estate)
 
     @post(
@@ -178,7 +189,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[MatchIn],
-    ) -> dict[str, Any]:
+    ) -> MatchConfirmedOut:
         return service.confirm_match(
             db_session,
             estate,
@@ -201,7 +212,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         line_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> MatchUndoneOut:
         return service.undo_match(
             db_session, estate, line_id, actor_user_id=signed_in_principal(request).user_id
         )
@@ -214,7 +225,7 @@ class BankController(Controller):
     )
     def months(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[dict[str, Any]]:
+    ) -> list[MonthRowOut]:
         return months.list_months(db_session, estate)
 
     @get(
@@ -233,7 +244,7 @@ class BankController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         month: FromPath[str],
-    ) -> dict[str, Any]:
+    ) -> MonthOut:
         return months.view(db_session, estate, month)
 
     @post(
@@ -256,7 +267,7 @@ class BankController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         month: FromPath[str],
-    ) -> dict[str, Any]:
+    ) -> MonthOut:
         return months.prepare(
             db_session, estate, month, actor_user_id=signed_in_principal(request).user_id
         )

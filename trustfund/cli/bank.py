@@ -121,7 +121,7 @@ def reconcile(cli: CliContext, estate_slug: str, month: str, username: str, prep
         estate = _estate(session, estate_slug)
         action = Action.RECORD if prepare else Action.READ
         user_id = acting(session, username, action, estate).user_id
-        view = (
+        view: dict[str, Any] = dict(
             months.prepare(session, estate, month, actor_user_id=user_id)
             if prepare
             else months.view(session, estate, month)

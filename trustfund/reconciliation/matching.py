@@ -42,6 +42,12 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.journal.service import books_opened_on
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
+from trustfund.reconciliation.schemas import (
+    MatchOut,
+    MatchProposalOut,
+    MovementOut,
+    StatementLineOut,
+)
 
 WINDOW = timedelta(days=3)
 AUTO, CONFIRMED = "auto", "confirmed"
@@ -62,7 +68,7 @@ class Movement:
     household: str
     reverses_seq: int | None
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> MovementOut:
         return {
             "seq": self.seq,
             "date": self.date.isoformat(),
@@ -235,10 +241,10 @@ def auto_match(session: Session, estate_id: int) -> int:
     return made
 
 
-def proposals(session: Session, estate_id: int) -> list[dict[str, Any]]:
+def proposals(session: Session, estate_id: int) -> list[MatchProposalOut]:
     """Free lines with more than one free movement of the same amount within the window."""
     state = free_state(session, estate_id)
-    out = []
+    out: list[MatchProposalOut] = []
     for line in state.lines:
         found = _candidates(line, state.moves)
         if len(found) > 1 or (found and not _unique_for(line, found[0], state)):
@@ -257,7 +263,7 @@ def _unique_for(line: BankStatementLine, move: Movement, state: State) -> bool:
     )
 
 
-def line_view(line: BankStatementLine) -> dict[str, Any]:
+def line_view(line: BankStatementLine) -> StatementLineOut:
     return {
         "id": line.id,
         "serial": line.serial,
@@ -269,7 +275,7 @@ def line_view(line: BankStatementLine) -> dict[str, Any]:
     }
 
 
-def match_view(match: BankMatch, names_by_id: dict[int, str]) -> dict[str, Any]:
+def match_view(match: BankMatch, names_by_id: dict[int, str]) -> MatchOut:
     return {
         "id": match.id,
         "line_id": match.line_id,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,12 +45,20 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import BankMatch, BankReconciliation, BankStatementLine
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on, money_balance
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
 from trustfund.reconciliation import matching, statements
+from trustfund.reconciliation.schemas import (
+    ApproverOut,
+    MonthContentOut,
+    MonthOut,
+    MonthRowOut,
+    PreparedOut,
+)
 
 SUBJECT_KIND = "bank_reconciliation"
 
@@ -104,7 +113,7 @@ def load(session: Session, estate_id: int) -> Loaded:
 
 def compute(
     session: Session, estate_id: int, month: str, loaded: Loaded | None = None
-) -> dict[str, Any]:
+) -> MonthContentOut:
     """The month's reconciliation as it stands now (the approval's ``content``); ``loaded``
     when several months are computed at once. Raises ValidationError (``month``)."""
     month, end = parse_month(month)
@@ -189,7 +198,7 @@ def _sum(items: list[Any], *, positive: bool) -> str:
     return str(abs(total))
 
 
-def _problems(content: dict[str, Any], today: date) -> list[str]:
+def _problems(content: MonthContentOut, today: date) -> list[str]:
     """Why the month cannot be prepared (empty when it can)."""
     end = date.fromisoformat(content["month_end"])
     out = []
@@ -222,7 +231,7 @@ def _record(session: Session, estate_id: int, month: str) -> BankReconciliation 
 
 
 def status_of(
-    session: Session, record: BankReconciliation | None, content: dict[str, Any]
+    session: Session, record: BankReconciliation | None, content: Mapping[str, Any]
 ) -> tuple[str, ApprovalRequest | None]:
     """``not_prepared``, ``pending``, ``reconciled``, ``rejected``, or ``void`` (the figures
     changed after it was prepared or approved)."""
@@ -241,13 +250,13 @@ def status_of(
     return "void", request
 
 
-def view(session: Session, estate: Estate, month: str) -> dict[str, Any]:
+def view(session: Session, estate: Estate, month: str) -> MonthOut:
     """The month as it stands, with whether it can be prepared and its approval."""
     content = compute(session, estate.id, month)
     record = _record(session, estate.id, content["month"])
     status, request = status_of(session, record, content)
     problems = _problems(content, today_in(estate))
-    prepared: dict[str, Any] | None = None
+    prepared: PreparedOut | None = None
     if record is not None:
         who = user_names(session, {record.prepared_by})
         prepared = {
@@ -257,7 +266,7 @@ def view(session: Session, estate: Estate, month: str) -> dict[str, Any]:
             "statement_balance": str(record.statement_balance),
             "book_balance": str(record.book_balance),
         }
-    approved_by = (
+    approved_by: list[ApproverOut] = (
         [
             {"name": name, "at": at.isoformat()}
             for name, _, at in approvals.approvers_of(session, request.id)
@@ -307,6 +316,7 @@ def submit_month(
         record = BankReconciliation(estate_id=estate.id, month=content["month"])
         session.add(record)
     record.month_end = date.fromisoformat(content["month_end"])
+    assert content["statement_balance"] is not None  # covered through the month's end
     record.statement_balance = Decimal(content["statement_balance"])
     record.book_balance = Decimal(content["book_balance"])
     record.content = approvals.canonical(content)
@@ -333,10 +343,10 @@ def submit_month(
     return record
 
 
-def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int) -> dict[str, Any]:
-    """Entry point (commits): ``submit_month``, then the month as it stands."""
+@command
+def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int) -> MonthOut:
+    """The command: ``submit_month``, then the month as it stands."""
     record = submit_month(session, estate, month, actor_user_id=actor_user_id)
-    session.commit()
     return view(session, estate, record.month)
 
 
@@ -386,7 +396,7 @@ def reconciled_month(session: Session, estate_id: int, on: date) -> dict[str, An
     }
 
 
-def list_months(session: Session, estate: Estate) -> list[dict[str, Any]]:
+def list_months(session: Session, estate: Estate) -> list[MonthRowOut]:
     """Every month from the books' opening to the last ended month, newest first, with its
     status and difference."""
     opened = books_opened_on(session, estate.id)
@@ -394,7 +404,7 @@ def list_months(session: Session, estate: Estate) -> list[dict[str, Any]]:
         return []
     today = today_in(estate)
     loaded = load(session, estate.id)
-    out = []
+    out: list[MonthRowOut] = []
     year, month = opened.year, opened.month
     while date(year, month, 1) <= today:
         key = f"{year:04d}-{month:02d}"
@@ -414,7 +424,7 @@ def list_months(session: Session, estate: Estate) -> list[dict[str, Any]]:
     return list(reversed(out))
 
 
-def _content(session: Session, record_id: int) -> dict[str, Any]:
+def _content(session: Session, record_id: int) -> Mapping[str, Any]:
     record = session.get(BankReconciliation, record_id)
     if record is None:
         return {}

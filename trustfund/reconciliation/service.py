@@ -1,19 +1,29 @@
-"""Entry points of the bank routes and commands: each is one request, checks, writes and
-commits (or writes nothing). See ``docs.md`` for the whole picture."""
+"""Commands and queries of the bank routes and CLI: each command is one request, checks and
+writes in one transaction (``@command``: commits on return, writes nothing on error). They
+return the typed views of ``reconciliation.schemas``. See ``docs.md`` for the whole picture."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import BankMatch, BankStatementLine
+from trustfund.db.session import command
 from trustfund.reconciliation import matching, months, statements
+from trustfund.reconciliation.schemas import (
+    LineWithMatchesOut,
+    MatchConfirmedOut,
+    MatchingOut,
+    MatchRunOut,
+    MatchUndoneOut,
+    StatementImportOut,
+)
 
 
+@command
 def import_statement(
     session: Session,
     estate: Estate,
@@ -22,16 +32,16 @@ def import_statement(
     *,
     through: date | None,
     actor_user_id: int | None,
-) -> dict[str, Any]:
+) -> StatementImportOut:
     """Import a statement file (all rows or none), match what is unique, void the approval of
-    any month whose figures changed. Commits. Raises ValidationError (``rows[N].field``,
+    any month whose figures changed. Raises ValidationError (``rows[N].field``,
     ``columns``, ``file``, ``through``)."""
     outcome = statements.import_statement(
         session, estate, data, filename, through=through, actor_user_id=actor_user_id
     )
     matched = matching.auto_match(session, estate.id) if outcome.new_lines else 0
     voided = months.revalidate(session, estate.id) if outcome.import_id else []
-    session.commit()
+    session.flush()
     return {
         "import_id": outcome.import_id,
         "rows": outcome.rows,
@@ -49,16 +59,15 @@ def _iso(on: date | None) -> str | None:
     return on.isoformat() if on else None
 
 
-def run_matching(session: Session, estate: Estate) -> dict[str, Any]:
-    """Match every line and movement that agree uniquely (after new entries were posted).
-    Commits."""
+@command
+def run_matching(session: Session, estate: Estate) -> MatchRunOut:
+    """Match every line and movement that agree uniquely (after new entries were posted)."""
     matched = matching.auto_match(session, estate.id)
     voided = months.revalidate(session, estate.id) if matched else []
-    session.commit()
     return {"matched": matched, "reconciliations_voided": voided, **overview(session, estate)}
 
 
-def overview(session: Session, estate: Estate) -> dict[str, Any]:
+def overview(session: Session, estate: Estate) -> MatchingOut:
     """Proposed matches, unmatched lines and unmatched movements, and the matches made."""
     state = matching.free_state(session, estate.id)
     proposed = matching.proposals(session, estate.id)
@@ -75,6 +84,7 @@ def overview(session: Session, estate: Estate) -> dict[str, Any]:
     }
 
 
+@command
 def confirm_match(
     session: Session,
     estate: Estate,
@@ -83,15 +93,14 @@ def confirm_match(
     note: str,
     *,
     actor_user_id: int | None,
-) -> dict[str, Any]:
+) -> MatchConfirmedOut:
     """A person confirms a match; what that leaves unique is then matched automatically
-    (``matched``). Commits. Raises what ``matching.confirm`` raises."""
+    (``matched``). Raises what ``matching.confirm`` raises."""
     made = matching.confirm(
         session, estate.id, line_id, entry_seqs, note=note, actor_user_id=actor_user_id
     )
     matched = matching.auto_match(session, estate.id)
     voided = months.revalidate(session, estate.id)
-    session.commit()
     people = months.user_names(session, {actor_user_id} if actor_user_id else set())
     return {
         "matches": [matching.match_view(m, people) for m in made],
@@ -100,19 +109,19 @@ def confirm_match(
     }
 
 
+@command
 def undo_match(
     session: Session, estate: Estate, line_id: int, *, actor_user_id: int | None
-) -> dict[str, Any]:
-    """Undo a line's matches. Commits. Raises NotFoundError, ConflictError."""
+) -> MatchUndoneOut:
+    """Undo a line's matches. Raises NotFoundError, ConflictError."""
     undone = matching.undo(session, estate.id, line_id, actor_user_id=actor_user_id)
     voided = months.revalidate(session, estate.id)
-    session.commit()
     return {"undone": undone, "reconciliations_voided": voided}
 
 
 def list_lines(
     session: Session, estate: Estate, start: date | None, end: date | None
-) -> list[dict[str, Any]]:
+) -> list[LineWithMatchesOut]:
     """Statement lines (optionally of a date range) with the entries each is matched to."""
     stmt = select(BankStatementLine).where(BankStatementLine.estate_id == estate.id)
     if start is not None:

@@ -42,12 +42,14 @@ from trustfund.db.models.reconciliation import (
     BankStatementImport,
     BankStatementLine,
 )
+from trustfund.db.session import command
 from trustfund.errors import FieldError, ValidationError
 from trustfund.estates import importer
 from trustfund.estates.columns import Column, header_key, map_columns
 from trustfund.estates.households import cell_text, parse_date
 from trustfund.estates.service import today_in
 from trustfund.ledger.money import ZERO, cell_number, parse_decimal
+from trustfund.reconciliation.schemas import MappingOut
 
 #: The columns of a statement file. Columns a bank adds that trustfund does not keep
 #: (对方账号, 交易时间, 渠道 …) are listed too, so a raw export imports as it is.
@@ -240,10 +242,11 @@ def check_mapping(raw: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+@command
 def save_mapping(
     session: Session, estate: Estate, columns: dict[str, str], *, actor_user_id: int | None
-) -> dict[str, Any]:
-    """Entry point (commits): replace the estate's column names. Raises ValidationError."""
+) -> MappingOut:
+    """The command that replaces the estate's column names. Raises ValidationError."""
     clean = check_mapping(columns)
     row = session.get(BankColumnMapping, estate.id)
     if row is None:
@@ -251,11 +254,11 @@ def save_mapping(
         session.add(row)
     row.columns = json.dumps(clean, ensure_ascii=False, sort_keys=True)
     row.updated_by = actor_user_id
-    session.commit()
+    session.flush()
     return mapping_view(session, estate)
 
 
-def mapping_view(session: Session, estate: Estate) -> dict[str, Any]:
+def mapping_view(session: Session, estate: Estate) -> MappingOut:
     return {"columns": load_mapping(session, estate.id), "fields": list(FIELDS)}
 
 

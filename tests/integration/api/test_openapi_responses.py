@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[3]
 #: Operations still answering a bare object, by OpenAPI tag, and why.
 WHY_NOT_YET = {
     "alerts": "oversight views are still dicts (not reached in issue 15 item 1's first pass)",
-    "bank": "reconciliation views are still dicts (not reached in issue 15 item 1's first pass)",
     "fees": "refunds are becoming requests a committee member approves (the refunds helper "
     "reshapes the answer); typed once that lands",
     "ledger": "the period-lock lift answers a dict (not reached in the first pass)",
@@ -39,19 +38,6 @@ NOT_YET_TYPED: dict[str, set[str]] = {
         "GET /api/v1/estates/{estate_slug}/alerts",
         "POST /api/v1/estates/{estate_slug}/alerts/acknowledge",
         "PUT /api/v1/estates/{estate_slug}/alerts/thresholds",
-    },
-    "bank": {
-        "GET /api/v1/estates/{estate_slug}/bank/lines",
-        "POST /api/v1/estates/{estate_slug}/bank/lines/{line_id}/unmatch",
-        "GET /api/v1/estates/{estate_slug}/bank/mapping",
-        "PUT /api/v1/estates/{estate_slug}/bank/mapping",
-        "POST /api/v1/estates/{estate_slug}/bank/match",
-        "GET /api/v1/estates/{estate_slug}/bank/matches",
-        "POST /api/v1/estates/{estate_slug}/bank/matches",
-        "GET /api/v1/estates/{estate_slug}/bank/reconciliations",
-        "GET /api/v1/estates/{estate_slug}/bank/reconciliations/{month}",
-        "POST /api/v1/estates/{estate_slug}/bank/reconciliations/{month}/prepare",
-        "POST /api/v1/estates/{estate_slug}/bank/statements/import",
     },
     "fees": {
         "POST /api/v1/estates/{estate_slug}/fees/refunds",
