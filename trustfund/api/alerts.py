@@ -17,6 +17,7 @@ from trustfund.api.common import actor_id, signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.oversight import alerts, service
+from trustfund.oversight.schemas import AlertsOut
 
 
 class AcknowledgeIn(BaseModel):
@@ -45,7 +46,7 @@ class AlertsController(Controller):
     )
     def list_alerts(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
+    ) -> AlertsOut:
         return service.list_alerts(db_session, estate)
 
     @post(
@@ -62,7 +63,7 @@ class AlertsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[AcknowledgeIn],
-    ) -> dict[str, Any]:
+    ) -> AlertsOut:
         return service.acknowledge(
             db_session,
             estate,
@@ -83,7 +84,7 @@ class AlertsController(Controller):
         estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[ThresholdsIn],
-    ) -> dict[str, Any]:
+    ) -> dict[str, str]:
         return service.save_settings(
             db_session, estate, data.thresholds, actor_user_id=actor_id(request)
         )

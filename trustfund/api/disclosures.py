@@ -21,6 +21,7 @@ from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import exports, operations, schemas, supervision
 from trustfund.disclosure import public as public_reads
+from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, SupervisionOut
 from trustfund.errors import NotAuthenticatedError, NotFoundError
 from trustfund.settings import Settings
 
@@ -166,7 +167,7 @@ class PublicDisclosureController(Controller):
     )
     def list_published(
         self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
-    ) -> dict[str, Any]:
+    ) -> PublishedListOut:
         return public_reads.list_published(db_session, estate_slug)
 
     @get(
@@ -184,7 +185,7 @@ class PublicDisclosureController(Controller):
         db_session: NamedDependency[Session],
         estate_slug: FromPath[str],
         document: FromPath[str],
-    ) -> Response[Any]:
+    ) -> Response[PublishedDocumentOut | bytes]:
         match = DOCUMENT.fullmatch(document)
         if match is None:
             raise NotFoundError(f"No published disclosure {document!r} for {estate_slug!r}.")
@@ -222,7 +223,7 @@ class SupervisorController(Controller):
     )
     def overview(
         self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
-    ) -> dict[str, Any]:
+    ) -> SupervisionOut:
         return supervision.overview(db_session, _principal(request))
 
 

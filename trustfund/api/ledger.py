@@ -22,7 +22,7 @@ from trustfund.api.common import IdempotencyKey, actor_id, signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import unlocks
-from trustfund.disclosure.schemas import LockLiftCreate
+from trustfund.disclosure.schemas import LockLiftCreate, LockLiftProposedOut
 from trustfund.errors import NotAuthenticatedError
 from trustfund.journal import general, operations, schemas
 from trustfund.settings import Settings
@@ -240,7 +240,7 @@ class LedgerController(Controller):
         request: Request[Any, Any, Any],
         lock_id: FromPath[int],
         data: JSONBody[LockLiftCreate],
-    ) -> dict[str, Any]:
+    ) -> LockLiftProposedOut:
         principal = current_principal(request)
         if principal is None:  # the guard already refused anonymous callers
             raise NotAuthenticatedError("Sign in first.")

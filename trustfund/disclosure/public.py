@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import unlocks
+from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, PublishedOut
 from trustfund.errors import NotFoundError
 
 
@@ -81,7 +82,7 @@ def latest(session: Session, estate: Estate) -> Published | None:
     return next((p for p in items if p.version.id not in replaced), None)
 
 
-def summary(item: Published, superseded: dict[int, int]) -> dict[str, Any]:
+def summary(item: Published, superseded: dict[int, int]) -> PublishedOut:
     v, s = item.version, item.snapshot
     return {
         "version_id": v.id,
@@ -102,7 +103,7 @@ def summary(item: Published, superseded: dict[int, int]) -> dict[str, Any]:
     }
 
 
-def list_published(session: Session, slug: str) -> dict[str, Any]:
+def list_published(session: Session, slug: str) -> PublishedListOut:
     """Raises ``NotFoundError``."""
     estate = estate_by_slug(session, slug)
     items = published_versions(session, estate)
@@ -132,7 +133,7 @@ def get_published(session: Session, slug: str, version_id: int) -> Published:
     return Published(row[0], row[1])
 
 
-def published_document(session: Session, slug: str, version_id: int) -> dict[str, Any]:
+def published_document(session: Session, slug: str, version_id: int) -> PublishedDocumentOut:
     item = get_published(session, slug, version_id)
     sup = superseded_by(published_versions(session, estate_by_slug(session, slug)))
     return {**summary(item, sup), "statement": item.statement, "publication": item.publication}

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
+
+from trustfund.approvals.schemas import ApprovalRequestOut
 
 
 class DisclosureCreate(BaseModel):
@@ -56,3 +58,145 @@ class LockLiftCreate(BaseModel):
         description="Why the published period must change (required; shown publicly with "
         "owners' names and phone numbers masked).",
     )
+
+
+# --- answers (TypedDicts the views build; see ``fees.schemas``) --------------------------------
+
+
+class LockPendingOut(TypedDict):
+    approval_request_id: int
+    reason: str | None
+    approvals: int
+    approvals_needed: int
+    proposed_by: int
+
+
+class LockOut(TypedDict):
+    """A period lock for staff: its period, state and any lift waiting for approval."""
+
+    id: int
+    period: str
+    start: str
+    end: str
+    reason: str
+    active: bool
+    lifted_at: str | None
+    lift_reason: str | None
+    lift_request_id: int | None
+    pending: LockPendingOut | None
+
+
+class LockLiftProposedOut(TypedDict):
+    lock: LockOut
+    approval: ApprovalRequestOut
+
+
+class CorrectedByOut(TypedDict):
+    version_id: int
+    number: int
+    published_on: str
+
+
+class PublicLiftOut(TypedDict):
+    """A lifted lock as residents see it: counted approvers, never named."""
+
+    period: str
+    start: str
+    end: str
+    lifted_on: str
+    reason: str
+    approvals: int
+    approvals_needed: int | None
+    corrected_by: CorrectedByOut | None
+
+
+class PublishedOut(TypedDict):
+    """A published disclosure version with its ledger head and the hashes of its files."""
+
+    version_id: int
+    period: str
+    start: str
+    end: str
+    title: str
+    number: int
+    supersedes_id: int | None
+    superseded_by_id: int | None
+    correction_reason: str | None
+    published_at: str
+    ledger_seq: int
+    ledger_hash: str
+    json_sha256: str
+    html_sha256: str
+    pdf_sha256: str
+
+
+class EstateRefOut(TypedDict):
+    slug: str
+    name: str
+    community: str
+
+
+class PublishedListOut(TypedDict):
+    estate: EstateRefOut
+    disclosures: list[PublishedOut]
+    lifted_locks: list[PublicLiftOut]
+
+
+class PublishedDocumentOut(PublishedOut):
+    """The published statement (``statements.build_statement``, stored as published) and
+    its publication facts."""
+
+    statement: dict[str, Any]
+    publication: dict[str, Any]
+
+
+class CollectionSummaryOut(TypedDict):
+    fee_year: int
+    as_of: str
+    households: int
+    paid_in_full: int
+    partial: int
+    unpaid: int
+    household_rate: str | None
+    amount_rate: str | None
+
+
+class FundBalanceOut(TypedDict):
+    fund: str
+    name: str
+    balance: str
+
+
+class LastPublicationOut(TypedDict):
+    version_id: int
+    period: str
+    number: int
+    published_at: str
+
+
+class PendingCorrectionOut(TypedDict):
+    period: str
+    lifted_on: str
+    reason: str
+
+
+class SupervisedEstateOut(TypedDict):
+    slug: str
+    name: str
+    community: str
+    today: str
+    collection: CollectionSummaryOut | None
+    funds: list[FundBalanceOut]
+    funds_total: str
+    last_publication: LastPublicationOut | None
+    published_count: int
+    due_period: str
+    overdue: bool
+    corrections_pending: list[PendingCorrectionOut]
+
+
+class SupervisionOut(TypedDict):
+    """The estates a supervisor oversees, and the slugs of those overdue with a disclosure."""
+
+    estates: list[SupervisedEstateOut]
+    overdue: list[str]

@@ -21,6 +21,12 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.periods import last_finished_quarter
+from trustfund.disclosure.schemas import (
+    CollectionSummaryOut,
+    LastPublicationOut,
+    SupervisedEstateOut,
+    SupervisionOut,
+)
 from trustfund.disclosure.statements import fund_names, money
 from trustfund.fees import reports as fee_reports
 from trustfund.fees.common import local_today
@@ -36,12 +42,14 @@ def supervised_estates(session: Session, principal: Principal) -> list[Estate]:
     return [e for e in estates if Role.SUPERVISOR in principal.roles_for(e.id, e.community)]
 
 
-def estate_overview(session: Session, estate: Estate, today: date | None = None) -> dict[str, Any]:
+def estate_overview(
+    session: Session, estate: Estate, today: date | None = None
+) -> SupervisedEstateOut:
     today = today or local_today(estate)
     quarter = last_finished_quarter(today)
     balances = service.fund_balances(session, estate.id)
     names = fund_names(session, estate.id)
-    collection = None
+    collection: CollectionSummaryOut | None = None
     if today.year in fee_reports.fee_years(session, estate.id):
         report = fee_reports.collection_report(session, estate.id, today.year, as_of=today)
         overall = report["overall"]
@@ -64,7 +72,7 @@ def estate_overview(session: Session, estate: Estate, today: date | None = None)
         )
         .order_by(DisclosureSnapshot.published_at.desc())
     ).all()
-    last = None
+    last: LastPublicationOut | None = None
     if rows:
         version, when = rows[0]
         last = {
@@ -107,7 +115,7 @@ def money_zero() -> Any:
     return ZERO
 
 
-def overview(session: Session, principal: Principal) -> dict[str, Any]:
+def overview(session: Session, principal: Principal) -> SupervisionOut:
     estates = supervised_estates(session, principal)
     items = [estate_overview(session, e) for e in estates]
     return {

@@ -35,7 +35,9 @@ from trustfund.db.models.auth import AuditRecord, User
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import PeriodLock
+from trustfund.db.session import command
 from trustfund.disclosure.periods import period_between
+from trustfund.disclosure.schemas import LockLiftProposedOut, LockOut, LockPendingOut, PublicLiftOut
 from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from trustfund.journal import service
 from trustfund.ledger.entries import text_problem
@@ -113,17 +115,16 @@ def propose(
     )
 
 
+@command
 def propose_request(
     session: Session, estate: Estate, lock_id: int, *, principal: Principal, reason: str
-) -> dict[str, Any]:
-    """Entry point (commits) of ``propose``: the lock and the approval request as JSON."""
+) -> LockLiftProposedOut:
+    """The command behind ``propose``: the lock and the approval request as JSON."""
     request = propose(session, estate, lock_id, principal=principal, reason=reason)
-    result = {
+    return {
         "lock": lock_view(session, get_lock(session, estate, lock_id)),
         "approval": approvals.request_view(request),
     }
-    session.commit()
-    return result
 
 
 def _requested_reason(session: Session, lock_id: int) -> str:
@@ -183,10 +184,10 @@ def _local_date(estate: Estate, when: datetime) -> str:
     return when.astimezone(ZoneInfo(estate.timezone)).date().isoformat()
 
 
-def lock_view(session: Session, lock: PeriodLock) -> dict[str, Any]:
+def lock_view(session: Session, lock: PeriodLock) -> LockOut:
     """A lock for staff (API, pages, CLI): its period, state and any waiting proposal."""
     request = approvals.current_request(session, SUBJECT_KIND, lock.id)
-    pending = None
+    pending: LockPendingOut | None = None
     if request is not None and request.status == approvals.RequestStatus.PENDING:
         pending = {
             "approval_request_id": request.id,
@@ -211,12 +212,12 @@ def lock_view(session: Session, lock: PeriodLock) -> dict[str, Any]:
     }
 
 
-def lock_views(session: Session, estate: Estate) -> list[dict[str, Any]]:
+def lock_views(session: Session, estate: Estate) -> list[LockOut]:
     """Every lock of the estate, newest period first."""
     return [lock_view(session, lock) for lock in reversed(service.period_locks(session, estate.id))]
 
 
-def public_lifts(session: Session, estate: Estate) -> list[dict[str, Any]]:
+def public_lifts(session: Session, estate: Estate) -> list[PublicLiftOut]:
     """Every lifted lock, for residents: the period, the day it was lifted, that a committee
     majority agreed (how many of how many), the reason, and the corrected version once it is
     published. No names (approvers are counted, not named)."""
@@ -226,7 +227,7 @@ def public_lifts(session: Session, estate: Estate) -> list[dict[str, Any]]:
         .order_by(PeriodLock.lifted_at.desc(), PeriodLock.id.desc())
     )
     scrub = Scrubber(session, estate.id)  # staff wrote the reason: no owner names or phones
-    out: list[dict[str, Any]] = []
+    out: list[PublicLiftOut] = []
     for lock in lifted:
         assert lock.lifted_at is not None
         request = (

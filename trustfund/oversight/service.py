@@ -1,11 +1,11 @@
-"""Entry points: the estate's alerts (each with whether and how it was acknowledged), its
-thresholds, and acknowledging one alert with a note."""
+"""Queries and commands of alerts: the estate's alerts (each with whether and how it was
+acknowledged), its thresholds, and acknowledging one alert with a note. Commands are
+``@command`` (one transaction: commit on return, rollback on error)."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.oversight import AlertAcknowledgement, AlertSettings
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.oversight.alerts import DEFAULTS, RULES, Alert
+from trustfund.oversight.schemas import AlertOut, AlertsOut
 
 MAX_NOTE = 500
 
@@ -26,14 +28,15 @@ def thresholds(session: Session, estate_id: int) -> dict[str, Decimal]:
     return {**DEFAULTS, **{k: Decimal(v) for k, v in saved.items() if k in DEFAULTS}}
 
 
-def settings_view(session: Session, estate: Estate) -> dict[str, Any]:
+def settings_view(session: Session, estate: Estate) -> dict[str, str]:
     return {k: str(v) for k, v in thresholds(session, estate.id).items()}
 
 
+@command
 def save_settings(
     session: Session, estate: Estate, raw: dict[str, str], *, actor_user_id: int | None
-) -> dict[str, Any]:
-    """Entry point (commits): set some thresholds. Raises ValidationError naming each bad one
+) -> dict[str, str]:
+    """The command that sets some thresholds. Raises ValidationError naming each bad one
     (unknown name, not a non-negative number)."""
     errors: list[FieldError] = []
     clean: dict[str, str] = {}
@@ -57,7 +60,7 @@ def save_settings(
         session.add(row)
     row.settings = json.dumps({**json.loads(row.settings or "{}"), **clean}, sort_keys=True)
     row.updated_by = actor_user_id
-    session.commit()
+    session.flush()
     return settings_view(session, estate)
 
 
@@ -67,7 +70,7 @@ def find_alerts(session: Session, estate: Estate) -> list[Alert]:
     return [a for rule in RULES.values() for a in rule(session, estate, t, today)]
 
 
-def list_alerts(session: Session, estate: Estate) -> dict[str, Any]:
+def list_alerts(session: Session, estate: Estate) -> AlertsOut:
     """Every alert, newest first; an acknowledged one says by whom, when and why."""
     found = find_alerts(session, estate)
     acks = {
@@ -83,7 +86,7 @@ def list_alerts(session: Session, estate: Estate) -> dict[str, Any]:
             )
         ).all()
     )
-    items = []
+    items: list[AlertOut] = []
     for alert in sorted(found, key=lambda a: (a.since, a.key), reverse=True):
         ack = acks.get(alert.key)
         items.append(
@@ -111,10 +114,11 @@ def list_alerts(session: Session, estate: Estate) -> dict[str, Any]:
     }
 
 
+@command
 def acknowledge(
     session: Session, estate: Estate, key: str, note: str, *, actor_user_id: int
-) -> dict[str, Any]:
-    """Entry point (commits). Raises ValidationError (``note`` empty or long), NotFoundError
+) -> AlertsOut:
+    """The command. Raises ValidationError (``note`` empty or long), NotFoundError
     (no such alert now), ConflictError (acknowledged already)."""
     text = note.strip()
     if not text:
@@ -135,5 +139,5 @@ def acknowledge(
             estate_id=estate.id, alert_key=key, note=text, acknowledged_by=actor_user_id
         )
     )
-    session.commit()
+    session.flush()
     return list_alerts(session, estate)
