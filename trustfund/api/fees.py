@@ -1,4 +1,5 @@
-"""Fee collection: schedules, charges, payments, receipts, refunds, deposits, reports.
+"""Fee collection: schedules, charges, payments, receipts, refund and void requests (approved
+by a committee member who did not request them), deposits, reports.
 
 Staff routes live under ``/api/v1/estates/{estate_slug}/fees``; the receipt verification
 (``/api/v1/public/estates/{estate_slug}/receipts/{receipt_no}`` and the page ``/r/…`` that the
@@ -18,12 +19,28 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action, public
-from trustfund.api.common import IdempotencyKey, actor_id, idempotent_response
+from trustfund.api.common import (
+    IdempotencyKey,
+    actor_id,
+    idempotent_response,
+    signed_in_principal,
+)
 from trustfund.api.uploads import form_file
+from trustfund.approvals import Decision
+from trustfund.approvals.schemas import DecisionIn
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.columns import describe
-from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
+from trustfund.fees import (
+    charges,
+    imports,
+    payments,
+    proposal,
+    receipts,
+    refunds,
+    reports,
+    schedule,
+)
 from trustfund.fees.schemas import (
     CashOut,
     ChargesIssuedOut,
@@ -254,7 +271,15 @@ class FeesController(Controller):
         "/receipts/{receipt_no:str}/void",
         opt=estate_action(Action.RECORD),
         sync_to_thread=True,
-        status_code=200,
+        status_code=202,
+        description=(
+            "Requests the void; nothing is posted until a committee member who did not request "
+            "it (nor record the payment) approves: `POST …/fees/refund-requests/{id}/decision` "
+            "or `POST …/approvals/{approval_request_id}/decision`. 202 with the request. 409 "
+            "if the receipt cannot be voided now (void already, prepaid money already income, "
+            "its cash deposited, money refunded since) or a request for it or its household's "
+            "year is pending. Takes an `Idempotency-Key`."
+        ),
     )
     def void_receipt(
         self,
@@ -264,22 +289,34 @@ class FeesController(Controller):
         receipt_no: FromPath[str],
         data: JSONBody[VoidIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[ReceiptOut]:
-        """Void a receipt: its entry is reversed, the number stays visible as void."""
+    ) -> Response[dict[str, Any]]:
+        """Request a receipt's void (the entry is reversed once approved)."""
         return idempotent_response(
-            payments.void_receipt(
+            refunds.request_void(
                 db_session,
                 estate.id,
                 receipt_no,
-                reason=data.reason,
-                voided_on=data.voided_on,
-                actor_user_id=actor_id(request),
+                data,
+                actor_user_id=signed_in_principal(request).user_id,
                 idempotency_key=idempotency_key,
             ),
-            status=200,
+            status=202,
         )
 
-    @post("/refunds", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @post(
+        "/refunds",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=202,
+        description=(
+            "Requests the refund; nothing is posted until a committee member who did not "
+            "request it approves (`POST …/fees/refund-requests/{id}/decision` or the "
+            "approvals route). 202 with the request. 422 naming `amount` if it exceeds what "
+            "the household kept for the year less waiting requests, or (cash) the cash held "
+            "less waiting cash requests; 409 if a refund of that household and year is "
+            "pending. Takes an `Idempotency-Key`."
+        ),
+    )
     def refund(
         self,
         db_session: NamedDependency[Session],
@@ -288,15 +325,77 @@ class FeesController(Controller):
         data: JSONBody[RefundIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[dict[str, Any]]:
-        """Refund money to a household, split over funds like what it paid."""
+        """Request a refund to a household (split over funds like what it paid, once approved)."""
         return idempotent_response(
-            payments.refund(
+            refunds.request_refund(
                 db_session,
                 estate.id,
                 data,
-                actor_user_id=actor_id(request),
+                actor_user_id=signed_in_principal(request).user_id,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            status=202,
+        )
+
+    @get(
+        "/refund-requests",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        description="`status`: pending (default), posted, rejected or all. Newest first.",
+    )
+    def refund_requests(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        status: FromQuery[str] = "pending",
+    ) -> list[dict[str, Any]]:
+        """Refund and void requests with their approval's progress."""
+        return refunds.list_requests(db_session, estate.id, None if status == "all" else status)
+
+    @get("/refund-requests/{request_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    def refund_request(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """One refund or void request."""
+        return refunds.request_view(
+            db_session, refunds.get_request(db_session, estate.id, request_id)
+        )
+
+    @post(
+        "/refund-requests/{request_id:int}/decision",
+        opt=estate_action(Action.APPROVE),
+        sync_to_thread=True,
+        status_code=200,
+        description=(
+            "Approve, or reject with a `reason` (the note). The approval that completes the "
+            "rule posts at once, dated the estate's local day of the decision, after checking "
+            "again under the estate's lock: the receipt still valid, the amount still "
+            "refundable, the cash still held, the bank and funds able to pay, the period open "
+            "— if not, 409 naming why and nothing is recorded. 403 for whoever requested it "
+            "(or, for a void, recorded the payment), also when they hold the committee's role, "
+            "and for a second decision by you; 409 once it is no longer pending."
+        ),
+    )
+    def decide_refund_request(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+    ) -> dict[str, Any]:
+        """Approve (posts it) or reject a refund or void request."""
+        return refunds.decide(
+            db_session,
+            estate.id,
+            request_id,
+            principal=signed_in_principal(request),
+            decision=Decision(data.decision),
+            reason=data.reason,
+            reviewed_hash=data.content_hash,
         )
 
     @post("/deposits", opt=estate_action(Action.RECORD), sync_to_thread=True)

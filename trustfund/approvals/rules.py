@@ -7,7 +7,8 @@ holding ``approver_role`` in the estate, counted when the request is submitted.
 
 Default rules, created for an estate the first time a kind is used (``requirement``):
 
-- ``claim``, ``contract``, ``transfer`` and any kind not listed (committee):
+- ``claim``, ``contract``, ``transfer``, ``fee_refund``, ``receipt_void`` and any kind not
+  listed (committee):
   ≤ 500.00 → 1 approver; ≤ 5,000.00 → 2; ≤ 50,000.00 → a committee majority;
   above 50,000.00 → a committee majority and an owners' vote (双过半, see
   ``owners_vote_passes``);
@@ -79,6 +80,9 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "contract": DEFAULT_TIERS,
     "transfer": DEFAULT_TIERS,
     "journal_entry": DEFAULT_TIERS,
+    # Money back to a household (trustfund.fees.refunds): a refund, a receipt's void.
+    "fee_refund": DEFAULT_TIERS,
+    "receipt_void": DEFAULT_TIERS,
     "project": _money_tiers(Role.COUNCIL),
     "budget": _money_tiers(Role.COUNCIL),
     "fee_schedule": (Tier(None, 1, Role.COMMITTEE),),

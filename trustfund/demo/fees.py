@@ -5,8 +5,9 @@ The steward submits the 2026 schedule (electricity 50.00, maintenance 90.00, gar
 issued, and the year's payments are recorded: about 91 % of occupied and 86 % of vacant
 households paid in full, a few paid part, some paid for a neighbour too (one payment, one
 receipt per household); cash, WeChat, Alipay and bank transfers; the steward deposits cash at
-each month's end; one household that moved out gets a refund; one receipt entered twice is
-voided. Seeded, so every fresh run gives the same data.
+each month's end; one household that moved out gets a refund and one receipt entered twice is
+voided, each requested by the steward and approved by ``committee1``. Seeded, so every
+fresh run gives the same data.
 
 Safe to run twice: each part is skipped when it exists (the schedule, charges, payments).
 """
@@ -20,12 +21,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.approvals import Decision
+from trustfund.auth.identity import load_principal
+from trustfund.auth.principal import Principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate, Household, HouseholdOccupancy, Occupancy
 from trustfund.db.models.fees import FeeCharge, FeeReceipt
+from trustfund.fees import refunds
 from trustfund.fees.charges import issue_charges
 from trustfund.fees.common import local_today
-from trustfund.fees.payments import deposit_cash, make_refund, pay, void_receipt
+from trustfund.fees.payments import deposit_cash, pay
+from trustfund.fees.refunds import ask_refund, ask_void
 from trustfund.fees.schedule import approve_schedule, find_schedule, is_approved, save_schedule
 from trustfund.fees.schemas import (
     AllocationIn,
@@ -187,6 +193,29 @@ def _deposit(session: Session, estate: Estate, steward: int | None, on: date) ->
     return 1
 
 
+def _people(session: Session, steward: int | None) -> tuple[int, Principal]:
+    """The steward, who requests, and committee1, who approves."""
+    approver_id = _user_id(session, "committee1")
+    assert steward is not None and approver_id is not None, "the demo estate has its people"
+    principal = load_principal(session, approver_id)
+    assert principal is not None
+    return steward, principal
+
+
+def _approve(session: Session, estate: Estate, request_id: int, by: Principal, on: date) -> None:
+    """A committee member approves; the demo replays history, so the posting is dated ``on``
+    (the API dates it the day of the decision)."""
+    refunds.decide(
+        session,
+        estate.id,
+        request_id,
+        principal=by,
+        decision=Decision.APPROVE,
+        reason=None,
+        on=on,
+    )
+
+
 def _refund_and_void(
     session: Session,
     estate: Estate,
@@ -212,9 +241,10 @@ def _refund_and_void(
         for code, amount in allocs
         if code in movers and amount == Decimal("200.00")
     ]
+    steward_id, approver = _people(session, steward)
     if paid_full:
         day, code = min(paid_full)
-        make_refund(
+        asked = ask_refund(
             session,
             estate.id,
             RefundIn(
@@ -223,10 +253,10 @@ def _refund_and_void(
                 amount="100.00",
                 method="bank_transfer",
                 reason="年中搬离，退还半年费用",
-                refunded_on=min(last_day, max(day, date(FEE_YEAR, 7, 1))),
             ),
-            actor_user_id=steward,
+            actor_user_id=steward_id,
         )
+        _approve(session, estate, asked.id, approver, min(last_day, max(day, date(FEE_YEAR, 7, 1))))
     # The last single WeChat receipt was issued with the wrong payment method noted by the
     # payer: void it and issue a new one for the same money.
     day, _, allocs = next(p for p in reversed(plans) if p[1] == "wechat" and len(p[2]) == 1)
@@ -237,15 +267,10 @@ def _refund_and_void(
         .where(Household.code == code, FeeReceipt.fee_year == FEE_YEAR)
     )
     assert receipt_no is not None
-    void_receipt(
-        session,
-        estate.id,
-        receipt_no,
-        reason="收据抬头有误，作废后重开",
-        voided_on=day,
-        actor_user_id=steward,
-        idempotency_key=None,
+    asked = ask_void(
+        session, estate.id, receipt_no, "收据抬头有误，作废后重开", actor_user_id=steward_id
     )
+    _approve(session, estate, asked.id, approver, day)
     pay(
         session,
         estate.id,

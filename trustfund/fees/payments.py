@@ -1,5 +1,8 @@
 """Payments (实收), receipts (收据), voids, refunds, cash deposits and prepaid recognition.
 
+Voids and refunds are posted only by the approval of a request (``fees/refunds.py``):
+``post_void`` and ``post_refund`` are its building blocks, never a route's.
+
 **One payer, several households.** A payment is the money handed over once (one method,
 one date). It is allocated to one or more ``(household, fee year)`` pairs; each allocation
 gets **its own receipt** with its own number and its own journal entry. So a receipt always
@@ -95,7 +98,6 @@ from trustfund.fees.schemas import (
     PrepaidRecognisedOut,
     PublicReceiptOut,
     ReceiptOut,
-    RefundIn,
 )
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.service import (
@@ -766,158 +768,136 @@ def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> Publi
     }
 
 
-# --- voids -----------------------------------------------------------------------------------
+# --- voids and refunds (posted only once a committee member approved, fees/refunds.py) ------
 
 
-def void_receipt(
+def void_problem(session: Session, estate_id: int, receipt: FeeReceipt) -> str | None:
+    """Why the receipt cannot be voided now, or None. Read after ``lock_counter``."""
+    receipt_no = receipt.receipt_no
+    if receipt.status == ReceiptStatus.VOID:
+        return f"receipt {receipt_no} is already void"
+    if receipt.recognised_entry_seq is not None:
+        return (
+            f"receipt {receipt_no} was prepaid and is already that year's income; "
+            "request a refund instead"
+        )
+    if receipt.method == PaymentMethod.CASH:
+        held = cash_balance(session, estate_id)
+        if held < receipt.amount:
+            return (
+                f"receipt {receipt_no} was cash, but the steward holds only {held} in cash "
+                "(the rest was deposited); request a refund by bank transfer instead"
+            )
+    paid = paid_by_fund(session, receipt.household_id, receipt.fee_year)
+    for line in receipt.lines:
+        if paid.get(line.fund, ZERO) < line.amount:
+            return (
+                f"part of this money was refunded already; voiding receipt {receipt_no} "
+                "would refund it twice"
+            )
+    return None
+
+
+def post_void(
     session: Session,
     estate_id: int,
-    receipt_no: str,
+    receipt: FeeReceipt,
     *,
     reason: str,
-    voided_on: date | None,
+    on: date,
     actor_user_id: int | None,
-    idempotency_key: str | None,
-) -> tuple[ReceiptOut, bool]:
-    """Void a receipt by reversing its journal entry. The number stays, marked void with the
-    reason. Commits.
+) -> ReceiptOut:
+    """Void a receipt by reversing its journal entry on ``on``; the number stays, marked void
+    with the reason. Takes the receipt counter's lock first, then checks again
+    (``void_problem``). Flushes; the approval of a void request calls it.
 
-    Raises NotFoundError, ConflictError (already void; money for that year already refunded
-    beyond what would remain; prepaid money already recognised as income — refund instead),
-    ValidationError (reason empty), PeriodLockedError.
+    Raises ConflictError (naming why not), PeriodLockedError, InsufficientFundsError.
     """
-
-    def action() -> ReceiptOut:
-        receipt = get_receipt(session, estate_id, receipt_no)
-        estate = get_estate(session, estate_id)
-        if not reason.strip():
-            raise ValidationError.field("reason", "must not be empty")
-        if receipt.status == ReceiptStatus.VOID:
-            raise ConflictError(f"Receipt {receipt_no} is already void.")
-        if receipt.recognised_entry_seq is not None:
-            raise ConflictError(
-                f"Receipt {receipt_no} was prepaid and is already that year's income; "
-                "record a refund instead."
-            )
-        lock_counter(session, estate_id, receipt.year)
-        if receipt.method == PaymentMethod.CASH:
-            held = cash_balance(session, estate_id)
-            if held < receipt.amount:
-                raise ConflictError(
-                    f"Receipt {receipt_no} was cash, but the steward holds only {held} in cash "
-                    "(the rest was deposited); record a refund by bank transfer instead."
-                )
-        paid = paid_by_fund(session, receipt.household_id, receipt.fee_year)
-        for line in receipt.lines:
-            if paid.get(line.fund, ZERO) < line.amount:
-                raise ConflictError(
-                    f"Part of this money was refunded already; voiding receipt {receipt_no} "
-                    "would refund it twice."
-                )
-        on = voided_on or local_today(estate)
-        entry = reverse_entry(
-            session,
-            estate_id,
-            receipt.entry_seq,
-            on=on,
-            reason=f"作废收据{receipt_no}: {reason.strip()}",
-            idempotency_key=f"fees.void:{estate_id}:{receipt_no}",
-            actor_user_id=actor_user_id,
-        )
-        receipt.status = ReceiptStatus.VOID
-        receipt.void_reason = reason.strip()
-        receipt.voided_on = on
-        receipt.void_entry_seq = entry.seq
-        session.flush()
-        return receipt_view(session, receipt)
-
-    result, replayed = run_idempotent(
+    lock_counter(session, estate_id, receipt.year)
+    session.refresh(receipt)
+    problem = void_problem(session, estate_id, receipt)
+    if problem is not None:
+        raise ConflictError(f"Not voided: {problem}.")
+    entry = reverse_entry(
         session,
-        scope=f"fees.void:{estate_id}",
-        key=idempotency_key,
-        fingerprint={
-            "receipt_no": receipt_no,
-            "reason": reason,
-            "voided_on": voided_on.isoformat() if voided_on else None,
-        },
-        action=action,
+        estate_id,
+        receipt.entry_seq,
+        on=on,
+        reason=f"作废收据{receipt.receipt_no}: {reason.strip()}",
+        idempotency_key=f"fees.void:{estate_id}:{receipt.receipt_no}",
+        actor_user_id=actor_user_id,
     )
-    session.commit()
-    return result, replayed
+    receipt.status = ReceiptStatus.VOID
+    receipt.void_reason = reason.strip()
+    receipt.voided_on = on
+    receipt.void_entry_seq = entry.seq
+    session.flush()
+    return receipt_view(session, receipt)
 
 
-# --- refunds ---------------------------------------------------------------------------------
-
-
-def refund(
+def refund_problem(
     session: Session,
     estate_id: int,
-    data: RefundIn,
+    household_id: int,
+    fee_year: int,
+    amount: Decimal,
+    method: PaymentMethod,
     *,
+    held_back: Decimal = ZERO,
+    cash_held_back: Decimal = ZERO,
+) -> str | None:
+    """Why ``amount`` cannot be refunded now, or None: more than the household kept for the
+    year (less ``held_back``, asked for by other waiting requests), or cash the steward does
+    not hold (less ``cash_held_back``)."""
+    paid = paid_by_fund(session, household_id, fee_year)
+    kept = sum((a for a in paid.values() if a > 0), ZERO) - held_back
+    if amount > kept:
+        waiting = f" once the waiting requests ({held_back}) are taken off" if held_back else ""
+        return f"{amount} exceeds what the household paid for {fee_year} ({kept}{waiting})"
+    if method == PaymentMethod.CASH:
+        held = cash_balance(session, estate_id) - cash_held_back
+        if amount > held:
+            waiting = " besides the waiting cash requests" if cash_held_back else ""
+            return f"the steward holds only {held} in cash{waiting}; refund by bank transfer"
+    return None
+
+
+def post_refund(
+    session: Session,
+    estate_id: int,
+    *,
+    household: HouseholdRef,
+    fee_year: int,
+    amount: Decimal,
+    method: PaymentMethod,
+    reason: str,
+    on: date,
     actor_user_id: int | None,
-    idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
-    """Pay money back to a household for one fee year. Commits.
+) -> FeeRefund:
+    """Pay money back to a household for one fee year, dated ``on``. Takes the receipt
+    counter's lock first, then checks again (``refund_problem``). Flushes; the approval of a
+    refund request calls it.
 
     The refund is split over the funds in proportion to what the household paid into each
     (net of earlier refunds) with ``split_exact``; it debits the income accounts — or
-    ``PREPAID_FEES`` when the fee year has not started yet — and credits cash or bank.
+    ``PREPAID_FEES`` when the fee year has not started on ``on`` — and credits cash or bank.
 
-    Raises ValidationError (more than was paid, more cash than the steward holds, bad
-    input), ConflictError (prepaid money for an opened year not yet recognised),
-    InsufficientFundsError (a fund has already spent the money), PeriodLockedError.
+    Raises ConflictError (naming why not: more than was paid, more cash than the steward
+    holds, prepaid money for an opened year not yet recognised), InsufficientFundsError (a
+    fund has already spent the money, the bank does not hold it), PeriodLockedError.
     """
-    result, replayed = run_idempotent(
-        session,
-        scope=f"fees.refund:{estate_id}",
-        key=idempotency_key,
-        fingerprint=data.model_dump(mode="json"),
-        action=lambda: make_refund(session, estate_id, data, actor_user_id=actor_user_id),
-    )
-    session.commit()
-    return result, replayed
-
-
-def make_refund(
-    session: Session, estate_id: int, data: RefundIn, *, actor_user_id: int | None
-) -> dict[str, Any]:
-    """Building block behind ``refund`` (flushes, never commits)."""
-    estate = get_estate(session, estate_id)
-    errors: list[FieldError] = []
-    amount = parse_money(data.amount, "amount", errors)
-    if amount is not None and amount <= 0:
-        errors.append(FieldError("amount", "must be positive"))
-    code = data.household_code.strip()
-    household = households_by_code(session, estate_id, {code}).get(code)
-    if household is None:
-        errors.append(FieldError("household_code", f"no household {code!r}"))
-    on = data.refunded_on or local_today(estate)
-    if not MIN_FEE_YEAR <= data.fee_year <= MAX_FEE_YEAR:
-        errors.append(FieldError("fee_year", "not a plausible fee year"))
-    raise_if(errors, "The refund is not valid.")
-    assert amount is not None and household is not None
-    method = PaymentMethod(data.method)
     lock_counter(session, estate_id, on.year)
-    paid = {f: a for f, a in paid_by_fund(session, household.id, data.fee_year).items() if a > 0}
-    kept = sum(paid.values(), ZERO)
-    if amount > kept:
-        raise ValidationError.field(
-            "amount",
-            f"refund {amount} exceeds what household {household.code} paid for "
-            f"{data.fee_year} ({kept})",
-        )
-    if method == PaymentMethod.CASH:
-        held = cash_balance(session, estate_id)
-        if amount > held:
-            raise ValidationError.field(
-                "amount", f"the steward holds only {held} in cash; refund by bank transfer"
-            )
-    from_prepaid = on < fee_year_start(data.fee_year)
-    if not from_prepaid and unrecognised_prepaid(session, estate_id, data.fee_year, household.id):
+    problem = refund_problem(session, estate_id, household.id, fee_year, amount, method)
+    if problem is not None:
+        raise ConflictError(f"Not refunded: {problem}.")
+    from_prepaid = on < fee_year_start(fee_year)
+    if not from_prepaid and unrecognised_prepaid(session, estate_id, fee_year, household.id):
         raise ConflictError(
-            f"Prepaid money for {data.fee_year} is not yet recognised as income; "
+            f"Not refunded: prepaid money for {fee_year} is not yet recognised as income; "
             "run recognise-prepaid first."
         )
+    paid = {f: a for f, a in paid_by_fund(session, household.id, fee_year).items() if a > 0}
+    kept = sum(paid.values(), ZERO)
     lines = allocate(amount, paid)
     debit_legs = (
         [Leg(PREPAID_FEES, amount)]
@@ -929,39 +909,45 @@ def make_refund(
         estate_id,
         EntryDraft(
             date=on,
-            narration=f"退还{data.fee_year}年度综合服务费",
+            narration=f"退还{fee_year}年度综合服务费",
             legs=(*debit_legs, Leg(money_account(method), -amount)),
-            meta={"household": household.code, "fee-year": str(data.fee_year)},
+            meta={"household": household.code, "fee-year": str(fee_year)},
             kind="refund",
         ),
-        idempotency_key=f"fees.refund:{estate_id}:{household.code}:{data.fee_year}:{kept}:{amount}",
+        idempotency_key=f"fees.refund:{estate_id}:{household.code}:{fee_year}:{kept}:{amount}",
         actor_user_id=actor_user_id,
     )
     row = FeeRefund(
         estate_id=estate_id,
         household_id=household.id,
-        fee_year=data.fee_year,
+        fee_year=fee_year,
         amount=amount,
         method=method,
         refunded_on=on,
         from_prepaid=from_prepaid,
-        reason=data.reason.strip(),
+        reason=reason.strip(),
         entry_seq=entry.seq,
         recorded_by_user_id=actor_user_id,
         lines=[FeeRefundLine(fund=f, amount=a) for f, a in lines.items()],
     )
     session.add(row)
     session.flush()
+    return row
+
+
+def refund_view(session: Session, row: FeeRefund) -> dict[str, Any]:
+    household = session.get(Household, row.household_id)
+    assert household is not None
     return {
         "id": row.id,
         "household_code": household.code,
         "fee_year": row.fee_year,
-        "amount": str(amount),
-        "method": method.value,
-        "refunded_on": on.isoformat(),
-        "from_prepaid": from_prepaid,
-        "entry_seq": entry.seq,
-        "lines": [{"fund": f, "amount": str(a)} for f, a in lines.items()],
+        "amount": str(row.amount),
+        "method": row.method.value,
+        "refunded_on": row.refunded_on.isoformat(),
+        "from_prepaid": row.from_prepaid,
+        "entry_seq": row.entry_seq,
+        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in row.lines],
     }
 
 

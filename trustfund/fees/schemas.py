@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, TypedDict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from trustfund.ledger.money import Money
 
@@ -55,17 +55,24 @@ class PaymentIn(BaseModel):
 
 
 class VoidIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=200)
-    voided_on: date | None = None
+    """A request to void a receipt; it is dated the day a committee member approves it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200, description="why (shown on the receipt)")
 
 
 class RefundIn(BaseModel):
+    """A request to refund a household's fee year; dated the day a committee member
+    approves it (no date field: money leaves only once approved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     household_code: str
     fee_year: int
-    amount: str
-    method: Method = "cash"
+    amount: str = Field(description='e.g. "100.00"; split over funds like what was paid')
+    method: Method = Field(default="cash", description="how the money goes back")
     reason: str = Field(min_length=1, max_length=200)
-    refunded_on: date | None = None
 
 
 class DepositIn(BaseModel):

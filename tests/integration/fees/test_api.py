@@ -124,7 +124,14 @@ def test_payment_replay_overpayment_void_and_public_receipt(
         json={"reason": "重复录入"},
         headers={**s, "Idempotency-Key": "void-1"},
     )
-    assert void.status_code == 200, void.text
+    assert void.status_code == 202, void.text
+    assert client.get(f"{BASE}/receipts/{receipt_no}", headers=s).json()["status"] == "valid"
+    approved = client.post(
+        f"{BASE}/refund-requests/{void.json()['id']}/decision",
+        json={"decision": "approve"},
+        headers=h["committee"],
+    )
+    assert approved.status_code == 200, approved.text
     staff = client.get(f"{BASE}/receipts/{receipt_no}", headers=s).json()
     assert staff["status"] == "void" and staff["void_reason"] == "重复录入"
     pub = client.get(f"/api/v1/public/estates/youhe-t/receipts/{receipt_no}").json()

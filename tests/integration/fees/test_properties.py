@@ -22,8 +22,6 @@ from trustfund.fees.payments import (
     outstanding_by_fund,
     paid_by_fund,
     record_payment,
-    refund,
-    void_receipt,
 )
 from trustfund.fees.schedule import approve_schedule, save_schedule
 from trustfund.fees.schemas import AllocationIn, ComponentIn, PaymentIn, RefundIn, ScheduleIn
@@ -32,6 +30,7 @@ from trustfund.journal.service import account_balances, fund_balances
 from trustfund.ledger.accounts import PREPAID_FEES
 
 from .helpers import COMMITTEE, STEWARD, make_fee_estate
+from .money_back import refund, void
 
 D = Decimal
 _slugs = itertools.count(1)
@@ -147,10 +146,8 @@ def test_any_sequence_keeps_funds_exact(
                         amount=str(amount),
                         method="bank_transfer",
                         reason="测试",
-                        refunded_on=day,
                     ),
-                    actor_user_id=STEWARD,
-                    idempotency_key=f"r{n}",
+                    on=day,
                 )
             else:
                 last = session.scalar(
@@ -162,15 +159,7 @@ def test_any_sequence_keeps_funds_exact(
                 )
                 if last is None:
                     continue
-                void_receipt(
-                    session,
-                    estate.id,
-                    last.receipt_no,
-                    reason="测试",
-                    voided_on=day,
-                    actor_user_id=STEWARD,
-                    idempotency_key=None,
-                )
+                void(session, estate.id, last.receipt_no, reason="测试", on=day)
         except (ValidationError, ConflictError):
             session.rollback()  # refused (e.g. bank lacks money for a refund): nothing written
     session.rollback()

@@ -54,6 +54,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth_headers
+from tests.integration.fees import money_back
 from trustfund import approvals
 from trustfund.auth.identity import load_principal
 from trustfund.db.models.auth import User
@@ -80,8 +81,6 @@ from trustfund.fees.payments import (
     paid_by_fund,
     public_receipt,
     record_payment,
-    refund,
-    void_receipt,
 )
 from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn, RefundIn
 from trustfund.grants import service as grants
@@ -434,12 +433,16 @@ class DomainMachine(RuleBasedStateMachine):
             amount=str(amount),
             method=method,  # type: ignore[arg-type]
             reason="退费",
-            refunded_on=self.today,
         )
         result = self.attempt(
             "refund",
-            lambda: refund(
-                self.session, self.eid, data, actor_user_id=self.w.steward.id, idempotency_key=None
+            lambda: money_back.refund(
+                self.session,
+                self.eid,
+                data,
+                on=self.today,
+                requested_by=self.w.steward.id,
+                approved_by=self.w.committee[0].id,
             ),
             must=must,
             # a fund may have spent the money already; the bank may not hold it
@@ -474,14 +477,14 @@ class DomainMachine(RuleBasedStateMachine):
         cash_short = method == PaymentMethod.CASH and self.cash < amount
         result = self.attempt(
             "void",
-            lambda: void_receipt(
+            lambda: money_back.void(
                 self.session,
                 self.eid,
                 receipt_no,
                 reason="开错了",
-                voided_on=self.today,
-                actor_user_id=self.w.steward.id,
-                idempotency_key=None,
+                on=self.today,
+                requested_by=self.w.steward.id,
+                approved_by=self.w.committee[0].id,
             ),
             must=ConflictError if cash_short or refunded_away or reversed_already else None,
             may=(InsufficientFundsError,),

@@ -254,6 +254,50 @@ class FeeRefundLine(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
+class RefundRequestKind(enum.StrEnum):
+    REFUND = "refund"  # 退费: money paid back to a household for one fee year
+    VOID = "void"  # 作废收据: a receipt's entry reversed
+
+
+class RefundRequestStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for a committee member who did not request it
+    POSTED = "posted"  # approved, checked again and posted
+    REJECTED = "rejected"  # rejected with a note
+
+
+class FeeRefundRequest(Base):
+    """退费/作废申请: a refund or a receipt void the steward asked for. Nothing is posted
+    until a committee member who did not request it approves (approval subject kinds
+    ``fee_refund`` and ``receipt_void``). ``pending_key`` names what the request is about
+    (``refund:<household id>:<fee year>`` or ``void:<receipt id>``) while it is pending and
+    is NULL afterwards: the unique constraint allows one pending request per household and
+    fee year (refunds) and per receipt (voids)."""
+
+    __tablename__ = "fee_refund_requests"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "pending_key"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    kind: Mapped[RefundRequestKind] = mapped_column(_enum(RefundRequestKind, 10))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    fee_year: Mapped[int] = mapped_column(Integer)
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("fee_receipts.id"), default=None)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, 20))
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[int] = mapped_column(Integer)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[RefundRequestStatus] = mapped_column(_enum(RefundRequestStatus, 10))
+    pending_key: Mapped[str | None] = mapped_column(String(40), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    posted_on: Mapped[date | None] = mapped_column(Date, default=None)
+    entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("fee_refunds.id"), default=None)
+
+
 class CashDeposit(Base):
     """存款: the steward pays collected cash into the committee bank account."""
 
