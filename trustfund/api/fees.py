@@ -57,6 +57,7 @@ from trustfund.fees.schemas import (
     ReceiptOut,
     RecogniseIn,
     RefundIn,
+    RefundRequestOut,
     ScheduleApproval,
     ScheduleIn,
     ScheduleOut,
@@ -289,7 +290,7 @@ class FeesController(Controller):
         receipt_no: FromPath[str],
         data: JSONBody[VoidIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[RefundRequestOut]:
         """Request a receipt's void (the entry is reversed once approved)."""
         return idempotent_response(
             refunds.request_void(
@@ -324,7 +325,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[RefundIn],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[RefundRequestOut]:
         """Request a refund to a household (split over funds like what it paid, once approved)."""
         return idempotent_response(
             refunds.request_refund(
@@ -348,7 +349,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         status: FromQuery[str] = "pending",
-    ) -> list[dict[str, Any]]:
+    ) -> list[RefundRequestOut]:
         """Refund and void requests with their approval's progress."""
         return refunds.list_requests(db_session, estate.id, None if status == "all" else status)
 
@@ -358,7 +359,7 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         request_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> RefundRequestOut:
         """One refund or void request."""
         return refunds.request_view(
             db_session, refunds.get_request(db_session, estate.id, request_id)
@@ -386,7 +387,7 @@ class FeesController(Controller):
         request: Request[Any, Any, Any],
         request_id: FromPath[int],
         data: JSONBody[DecisionIn],
-    ) -> dict[str, Any]:
+    ) -> RefundRequestOut:
         """Approve (posts it) or reject a refund or void request."""
         return refunds.decide(
             db_session,

@@ -98,6 +98,7 @@ from trustfund.fees.schemas import (
     PrepaidRecognisedOut,
     PublicReceiptOut,
     ReceiptOut,
+    RefundOut,
 )
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.service import (
@@ -935,19 +936,19 @@ def post_refund(
     return row
 
 
-def refund_view(session: Session, row: FeeRefund) -> dict[str, Any]:
+def refund_view(session: Session, row: FeeRefund) -> RefundOut:
     household = session.get(Household, row.household_id)
     assert household is not None
     return {
         "id": row.id,
         "household_code": household.code,
         "fee_year": row.fee_year,
-        "amount": str(row.amount),
+        "amount": money_text(row.amount),
         "method": row.method.value,
         "refunded_on": row.refunded_on.isoformat(),
         "from_prepaid": row.from_prepaid,
         "entry_seq": row.entry_seq,
-        "lines": [{"fund": line.fund, "amount": str(line.amount)} for line in row.lines],
+        "lines": [{"fund": line.fund, "amount": money_text(line.amount)} for line in row.lines],
     }
 
 

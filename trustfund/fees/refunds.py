@@ -70,8 +70,9 @@ from trustfund.fees.payments import (
     refund_view,
     void_problem,
 )
-from trustfund.fees.schemas import RefundIn, VoidIn
+from trustfund.fees.schemas import RefundIn, RefundRequestOut, RequestDecisionOut, VoidIn
 from trustfund.journal.idempotency import run_idempotent
+from trustfund.ledger.money import money_text
 
 REFUND_KIND = "fee_refund"
 VOID_KIND = "receipt_void"
@@ -276,7 +277,7 @@ def request_refund(
     *,
     actor_user_id: int,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[RefundRequestOut, bool]:
     """Entry point (commits): ``ask_refund``, idempotent by ``idempotency_key``. Returns
     ``(request view, replayed)``. Raises what ``ask_refund`` raises, IdempotencyConflictError."""
     result, replayed = run_idempotent(
@@ -300,7 +301,7 @@ def request_void(
     *,
     actor_user_id: int,
     idempotency_key: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[RefundRequestOut, bool]:
     """Entry point (commits): ``ask_void``, idempotent by ``idempotency_key``. Returns
     ``(request view, replayed)``. Raises what ``ask_void`` raises, IdempotencyConflictError."""
     result, replayed = run_idempotent(
@@ -418,7 +419,7 @@ def decide(
     reason: str | None,
     reviewed_hash: str | None = None,
     on: date | None = None,
-) -> dict[str, Any]:
+) -> RefundRequestOut:
     """Entry point (commits): approve, or reject with a note, a refund or void request —
     the same as the approvals route on its approval request. ``on`` (the demo only) dates the
     posting; otherwise the decision day. Raises what ``approvals.decide_request`` raises, and
@@ -456,7 +457,7 @@ STATUSES = tuple(s.value for s in RefundRequestStatus)
 
 def list_requests(
     session: Session, estate_id: int, status: str | None = "pending"
-) -> list[dict[str, Any]]:
+) -> list[RefundRequestOut]:
     """Requests of the estate, newest first; ``status`` pending (default), posted, rejected or
     None for all. Raises ValidationError (unknown status)."""
     query = select(FeeRefundRequest).where(FeeRefundRequest.estate_id == estate_id)
@@ -468,13 +469,13 @@ def list_requests(
     return [request_view(session, row) for row in rows]
 
 
-def request_view(session: Session, row: FeeRefundRequest) -> dict[str, Any]:
+def request_view(session: Session, row: FeeRefundRequest) -> RefundRequestOut:
     """The request with its approval's progress (user ids, not names)."""
     approval = approval_of(session, row)
-    decisions = [
+    decisions: list[RequestDecisionOut] = [
         {
             "user_id": d.user_id,
-            "decision": d.decision.value,
+            "decision": "approve" if d.decision == Decision.APPROVE else "reject",
             "note": d.reason,
             "decided_at": d.decided_at.isoformat(),
         }
@@ -482,11 +483,18 @@ def request_view(session: Session, row: FeeRefundRequest) -> dict[str, Any]:
     ]
     rejected = next((d for d in decisions if d["decision"] == "reject"), None)
     refund = session.get(FeeRefund, row.refund_id) if row.refund_id else None
+    about = content(session, row)
     return {
         "id": row.id,
-        **{k: v for k, v in content(session, row).items() if k != "amount"},
-        "amount": str(row.amount),
-        "status": row.status.value,
+        "kind": "refund" if row.kind == RefundRequestKind.REFUND else "void",
+        "status": row.status.value,  # type: ignore[typeddict-item]
+        "household_code": about["household_code"],
+        "fee_year": row.fee_year,
+        "receipt_no": about["receipt_no"],
+        "amount": money_text(row.amount),
+        "method": row.method.value,
+        "reason": row.reason,
+        "requested_by": row.requested_by,
         "requested_at": row.requested_at.isoformat(),
         "approval_request_id": approval.id,
         "approval_status": approval.status.value,

@@ -293,3 +293,59 @@ class PublicReceiptOut(TypedDict):
     prepaid: bool
     lines: list[FundAmountOut]
     entry_seq: int
+
+
+# --- answers: refund and void requests (``fees/refunds.py``) ---------------------------------
+
+
+class RefundLineOut(TypedDict):
+    fund: str
+    amount: Money
+
+
+class RefundOut(TypedDict):
+    """A posted refund: how it was split over the funds."""
+
+    id: int
+    household_code: str
+    fee_year: int
+    amount: Money
+    method: str
+    refunded_on: str
+    from_prepaid: bool
+    entry_seq: int
+    lines: list[RefundLineOut]
+
+
+class RequestDecisionOut(TypedDict):
+    user_id: int
+    decision: Literal["approve", "reject"]
+    note: str | None
+    decided_at: str
+
+
+class RefundRequestOut(TypedDict):
+    """A refund or void request with its approval's progress (user ids, not names)."""
+
+    id: int
+    kind: Literal["refund", "void"]
+    status: Literal["pending", "posted", "rejected"]
+    household_code: str | None
+    fee_year: int
+    receipt_no: str | None
+    amount: Money
+    method: str
+    reason: str
+    requested_by: int
+    requested_at: str
+    approval_request_id: int
+    approval_status: str
+    rule: str
+    approvals_needed: int
+    approvals: int
+    decisions: list[RequestDecisionOut]
+    rejection_note: str | None
+    decided_at: str | None
+    posted_on: str | None
+    entry_seq: int | None
+    refund: RefundOut | None

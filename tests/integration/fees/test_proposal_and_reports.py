@@ -8,9 +8,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.integration.fees.money_back import void
 from trustfund.db.models.estates import Household
 from trustfund.fees.charges import issue_charges
-from trustfund.fees.payments import record_payment, void_receipt
+from trustfund.fees.payments import record_payment
 from trustfund.fees.proposal import propose
 from trustfund.fees.reports import collection_report, export_xlsx
 from trustfund.fees.schemas import AllocationIn, PaymentIn
@@ -90,15 +91,7 @@ def test_rates_as_of_a_date_count_receipts_voided_later(session: Session) -> Non
     first = _pay(session, estate.id, a, "200.00", date(2025, 1, 10))
     _pay(session, estate.id, b, "50.00", date(2025, 2, 10))
     _pay(session, estate.id, vac, "100.00", date(2025, 3, 10))
-    void_receipt(
-        session,
-        estate.id,
-        first,
-        reason="错",
-        voided_on=date(2025, 4, 1),
-        actor_user_id=STEWARD,
-        idempotency_key=None,
-    )
+    void(session, estate.id, first, reason="错", on=date(2025, 4, 1))
     march = collection_report(session, estate.id, 2025, as_of=date(2025, 3, 31))
     assert march["overall"]["paid_in_full"] == 2 and march["overall"]["paid"] == "350.00"
     assert march["by_occupancy"]["occupied"]["partial"] == 1

@@ -15,10 +15,11 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from tests.integration.fees.helpers import approved_schedule, make_fee_estate
+from tests.integration.fees.money_back import void
 from trustfund.cli import main
 from trustfund.db.models.estates import Household
 from trustfund.fees.charges import issue_charges
-from trustfund.fees.payments import record_payment, void_receipt
+from trustfund.fees.payments import record_payment
 from trustfund.fees.schemas import PaymentIn
 from trustfund.settings import Settings
 
@@ -43,15 +44,7 @@ def _receipts(session: Session) -> list[str]:
             session, estate.id, data, actor_user_id=None, idempotency_key=f"r{i}"
         )
         numbers += [r["receipt_no"] for r in view["receipts"]]
-    void_receipt(
-        session,
-        estate.id,
-        numbers[2],
-        reason="录错",
-        voided_on=date(2026, 3, 5),
-        actor_user_id=None,
-        idempotency_key="v",
-    )
+    void(session, estate.id, numbers[2], reason="录错", on=date(2026, 3, 5))
     session.commit()
     return numbers
 
