@@ -25,15 +25,8 @@ from trustfund.settings import Settings
 ROOT = Path(__file__).resolve().parents[3]
 
 #: Operations still answering a bare object, by OpenAPI tag, and why.
-WHY_NOT_YET = {
-    "fees": "refunds are becoming requests a committee member approves (the refunds helper "
-    "reshapes the answer); typed once that lands",
-}
-NOT_YET_TYPED: dict[str, set[str]] = {
-    "fees": {
-        "POST /api/v1/estates/{estate_slug}/fees/refunds",
-    },
-}
+WHY_NOT_YET: dict[str, str] = {}
+NOT_YET_TYPED: dict[str, set[str]] = {}
 
 
 def _census() -> ModuleType:
