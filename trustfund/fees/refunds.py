@@ -51,6 +51,7 @@ from trustfund.db.models.fees import (
     RefundRequestKind,
     RefundRequestStatus,
 )
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
@@ -270,6 +271,7 @@ def ask_void(
     return row
 
 
+@command
 def request_refund(
     session: Session,
     estate_id: int,
@@ -278,7 +280,7 @@ def request_refund(
     actor_user_id: int,
     idempotency_key: str | None,
 ) -> tuple[RefundRequestOut, bool]:
-    """Entry point (commits): ``ask_refund``, idempotent by ``idempotency_key``. Returns
+    """Command: ``ask_refund``, idempotent by ``idempotency_key``. Returns
     ``(request view, replayed)``. Raises what ``ask_refund`` raises, IdempotencyConflictError."""
     result, replayed = run_idempotent(
         session,
@@ -289,10 +291,10 @@ def request_refund(
             session, ask_refund(session, estate_id, data, actor_user_id=actor_user_id)
         ),
     )
-    session.commit()
     return result, replayed
 
 
+@command
 def request_void(
     session: Session,
     estate_id: int,
@@ -302,7 +304,7 @@ def request_void(
     actor_user_id: int,
     idempotency_key: str | None,
 ) -> tuple[RefundRequestOut, bool]:
-    """Entry point (commits): ``ask_void``, idempotent by ``idempotency_key``. Returns
+    """Command: ``ask_void``, idempotent by ``idempotency_key``. Returns
     ``(request view, replayed)``. Raises what ``ask_void`` raises, IdempotencyConflictError."""
     result, replayed = run_idempotent(
         session,
@@ -314,7 +316,6 @@ def request_void(
             ask_void(session, estate_id, receipt_no, data.reason, actor_user_id=actor_user_id),
         ),
     )
-    session.commit()
     return result, replayed
 
 
