@@ -21,6 +21,7 @@ from trustfund.web.staff import (
     goods,
     home,
     households,
+    refunds,
     schedules,
     workorders,
 )
@@ -31,6 +32,7 @@ HANDLERS: list[Any] = [
     *books.CONTROLLERS,
     *bank.CONTROLLERS,
     *fees.CONTROLLERS,
+    *refunds.CONTROLLERS,
     *households.CONTROLLERS,
     *claims.CONTROLLERS,
     *workorders.CONTROLLERS,

@@ -24,6 +24,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Household
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
+from trustfund.fees import refunds
 from trustfund.journal.service import fund_balances
 from trustfund.web.staff import details
 from trustfund.web.staff.common import (
@@ -50,6 +51,8 @@ KIND_NAMES: dict[str, str] = {
     "journal_entry": "记账分录（须审批）",
     "period_unlock": "账期解锁（更正）",
     "bank_reconciliation": "银行余额调节表",
+    "fee_refund": "退费",
+    "receipt_void": "作废收据",
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": "待审批",
@@ -123,8 +126,8 @@ _ENTRY_TABLES = {"purpose", "detail", "meta"}
 
 def _rows(content: Any, kind: str) -> list[tuple[str, Any]]:
     """Simple fields of the content (lists are shown as tables by the subject's details)."""
-    if not isinstance(content, dict) or kind == "bank_reconciliation":
-        return []  # the bank details show the month's figures in Chinese
+    if not isinstance(content, dict) or kind in ("bank_reconciliation", *refunds.KINDS):
+        return []  # the bank and refund details show them in Chinese
     if kind in ("opening", "journal_entry"):
         content = {k: v for k, v in content.items() if k not in _ENTRY_TABLES}
     return [

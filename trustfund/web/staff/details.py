@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
+from trustfund.fees import payments, refunds
 from trustfund.journal import proposals
 from trustfund.ledger.accounts import FUND_NAMES_ZH, standard_chart
+from trustfund.ledger.money import ZERO
 from trustfund.settlements import claims, vouchers
 from trustfund.web.staff import grant_details
 
@@ -45,6 +47,8 @@ def for_request(
                     for v in found.vouchers
                 ],
             }
+    if request.subject_kind in refunds.KINDS:
+        return refund_details(session, estate, request.subject_id)
     if request.subject_kind in proposals.PURPOSES and isinstance(content, dict):
         return entry_details(content)
     if request.subject_kind in grant_details.KINDS and isinstance(content, dict):
@@ -72,4 +76,22 @@ def entry_details(content: dict[str, Any]) -> dict[str, Any]:
             for account, amount in content.get("legs", [])
         ],
         "meta": content.get("meta") or {},
+    }
+
+
+def refund_details(session: Session, estate: Estate, request_id: int) -> dict[str, Any] | None:
+    """A refund or void request as the committee decides it: what was asked and why, what the
+    household kept for the year and the cash the steward holds now (the approval checks both
+    again when it posts)."""
+    try:
+        row = refunds.get_request(session, estate.id, request_id)
+    except NotFoundError:
+        return None
+    asked = refunds.request_view(session, row)
+    kept = payments.paid_by_fund(session, row.household_id, row.fee_year)
+    return {
+        "template": "staff/_detail_refund.html",
+        "asked": asked,
+        "kept": sum((a for a in kept.values() if a > 0), ZERO),
+        "cash": payments.cash_on_hand(session, estate.id)["cash"],
     }

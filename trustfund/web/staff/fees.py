@@ -280,6 +280,7 @@ class StewardPagesController(Controller):
             receipt=receipt,
             household=household,
             new=bool(new),
+            can_record=may(request, Action.RECORD, estate),
             pdf_url=f"/api/v1/estates/{estate.slug}/fees/receipts/{receipt_no}/pdf",
             check_path=check_path,
             check_url=settings.public_url.rstrip("/") + check_path,

@@ -1,0 +1,248 @@
+"""Refunds and receipt voids on the staff pages (退费与作废收据): the steward asks, with a
+reason; the page lists what waits for a committee member's approval (who asked, how far the
+approval is) and what was decided lately. Approving happens on the approval page, where the
+committee sees the request, the household's money and the cash held. Every number comes from
+``trustfund.fees.refunds``; nothing here posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
+from trustfund.estates.service import today_in
+from trustfund.fees import payments, refunds
+from trustfund.fees.schemas import RefundIn, RefundRequestOut, VoidIn
+from trustfund.web.staff.common import (
+    error_message,
+    field_errors,
+    keep_unknown,
+    may,
+    new_key,
+    page,
+    people,
+    principal_of,
+)
+from trustfund.web.staff.forms import FormNumber
+from trustfund.web.staff.zh import METHOD_NAMES
+
+REFUND_FIELDS = {"household_code", "fee_year", "amount", "method", "reason"}
+VOID_FIELDS = {"receipt_no", "void_reason"}
+KIND_NAMES = {"refund": "退费", "void": "作废收据"}
+STATUS_NAMES = {"pending": "待审批", "posted": "已记账", "rejected": "已驳回"}
+RECENT = 10
+
+
+class RefundForm(BaseModel):
+    household_code: str = Field(default="", max_length=20)
+    fee_year: str = Field(default="", max_length=10)
+    amount: FormNumber = Field(default="", max_length=20)
+    method: str = Field(default="bank_transfer", max_length=20)
+    reason: str = Field(default="", max_length=200)
+    key: str = Field(default="", max_length=64)
+
+
+class VoidForm(BaseModel):
+    receipt_no: str = Field(default="", max_length=20)
+    void_reason: str = Field(default="", max_length=200)
+    key: str = Field(default="", max_length=64)
+
+
+def _cards(session: Session, rows: list[RefundRequestOut], user_id: int) -> list[dict[str, Any]]:
+    names = people(
+        session,
+        {r["requested_by"] for r in rows} | {d["user_id"] for r in rows for d in r["decisions"]},
+    )
+    return [
+        {
+            **row,
+            "kind_name": KIND_NAMES[row["kind"]],
+            "status_name": STATUS_NAMES[row["status"]],
+            "requested_by_name": names.get(row["requested_by"], "—"),
+            "mine": row["requested_by"] == user_id,
+            "deciders": [{**d, "name": names.get(d["user_id"], "—")} for d in row["decisions"]],
+        }
+        for row in rows
+    ]
+
+
+def _required(values: dict[str, str], names: dict[str, str]) -> dict[str, str]:
+    return {field: f"请填写{label}" for field, label in names.items() if not values[field].strip()}
+
+
+class RefundPagesController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/refunds"
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def refunds_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str | None] = None,
+        household: FromQuery[str | None] = None,
+        year: FromQuery[str | None] = None,
+        receipt: FromQuery[str | None] = None,
+    ) -> Template:
+        """Pending requests, recent decisions, and (steward) the two request forms."""
+        refund = RefundForm(
+            household_code=(household or "")[:20],
+            fee_year=(year or str(today_in(estate).year))[:10],
+            key=new_key(),
+        )
+        void = VoidForm(receipt_no=(receipt or "")[:20], key=new_key())
+        return self._page(request, db_session, estate, refund, void, done=done)
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        refund: RefundForm,
+        void: VoidForm,
+        *,
+        refund_errors: dict[str, str] | None = None,
+        void_errors: dict[str, str] | None = None,
+        done: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        user_id = principal_of(request).user_id
+        pending = refunds.list_requests(session, estate.id, "pending")
+        decided = [
+            *refunds.list_requests(session, estate.id, "posted"),
+            *refunds.list_requests(session, estate.id, "rejected"),
+        ]
+        decided.sort(key=lambda r: r["decided_at"] or "", reverse=True)
+        return page(
+            request,
+            "staff/refunds.html",
+            status=status,
+            estate=estate,
+            pending=_cards(session, pending, user_id),
+            decided=_cards(session, decided[:RECENT], user_id),
+            cash=payments.cash_on_hand(session, estate.id)["cash"],
+            refund=refund,
+            void=void,
+            refund_errors=refund_errors or {},
+            void_errors=void_errors or {},
+            methods=list(METHOD_NAMES.items()),
+            done=KIND_NAMES.get(done or ""),
+            can_record=may(request, Action.RECORD, estate),
+            can_approve=may(request, Action.APPROVE, estate),
+        )
+
+    @post(
+        "/refund",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.request_refund"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def request_refund(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[RefundForm],
+    ) -> Response[Any]:
+        """Ask for a refund (nothing is posted until a committee member approves)."""
+        errors = _required(
+            data.model_dump(),
+            {"household_code": "户号", "fee_year": "费用年度", "amount": "金额", "reason": "理由"},
+        )
+        if not errors and not data.fee_year.strip().isdigit():
+            errors["fee_year"] = "请写年份，例如 2026"
+        if data.method not in METHOD_NAMES:
+            errors["method"] = "请选择退款方式"
+        if not errors:
+            try:
+                refunds.request_refund(
+                    db_session,
+                    estate.id,
+                    RefundIn(
+                        household_code=data.household_code.strip(),
+                        fee_year=int(data.fee_year.strip()),
+                        amount=data.amount.strip(),
+                        method=data.method,  # type: ignore[arg-type]
+                        reason=data.reason.strip(),
+                    ),
+                    actor_user_id=principal_of(request).user_id,
+                    idempotency_key=f"web:{data.key}" if data.key else None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc), REFUND_FIELDS)
+                if exc.status_code in (403, 404, 409):
+                    errors = {"_form": error_message(exc)}
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/refunds?done=refund", status_code=HTTP_303_SEE_OTHER
+                )
+        return self._page(
+            request,
+            db_session,
+            estate,
+            data,
+            VoidForm(key=new_key()),
+            refund_errors=errors,
+            status=422,
+        )
+
+    @post(
+        "/void",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.request_void"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def request_void(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[VoidForm],
+    ) -> Response[Any]:
+        """Ask for a receipt's void (its entry is reversed once a committee member approves)."""
+        errors = _required(data.model_dump(), {"receipt_no": "收据号", "void_reason": "理由"})
+        if not errors:
+            try:
+                refunds.request_void(
+                    db_session,
+                    estate.id,
+                    data.receipt_no.strip(),
+                    VoidIn(reason=data.void_reason.strip()),
+                    actor_user_id=principal_of(request).user_id,
+                    idempotency_key=f"web:{data.key}" if data.key else None,
+                )
+            except TrustfundError as exc:
+                db_session.rollback()
+                errors = keep_unknown(field_errors(exc, {"reason": "void_reason"}), VOID_FIELDS)
+                if exc.status_code == 404:
+                    errors = {"receipt_no": "没有这张收据"}
+                elif exc.status_code in (403, 409):
+                    errors = {"_form": error_message(exc)}
+            else:
+                return Redirect(
+                    f"/staff/{estate.slug}/refunds?done=void", status_code=HTTP_303_SEE_OTHER
+                )
+        return self._page(
+            request,
+            db_session,
+            estate,
+            RefundForm(key=new_key()),
+            data,
+            void_errors=errors,
+            status=422,
+        )
+
+
+CONTROLLERS: list[Any] = [RefundPagesController]
