@@ -40,6 +40,7 @@ from trustfund.approvals.schemas import RulesOut
 from trustfund.auth.principal import Role
 from trustfund.db.models.auth import Membership, User
 from trustfund.db.models.settlements import ApprovalRule
+from trustfund.db.session import command
 from trustfund.errors import FieldError, ValidationError
 from trustfund.ledger.money import format_money, money_text, to_money
 
@@ -333,12 +334,12 @@ def parse_tiers(raw: Sequence[Mapping[str, Any]]) -> list[Tier]:
     return parsed
 
 
+@command
 def save_rules(
     session: Session, estate_id: int, subject_kind: str, raw: Sequence[Mapping[str, Any]]
 ) -> RulesOut:
     """Entry point (commits): replace the tiers of a kind. Raises ValidationError."""
     saved = set_rules(session, estate_id, subject_kind, parse_tiers(raw))
-    session.commit()
     return rules_view(subject_kind, saved)
 
 
@@ -368,8 +369,8 @@ def rules_view(subject_kind: str, chosen: Sequence[Tier]) -> RulesOut:
     }
 
 
+@command
 def show_rules(session: Session, estate_id: int, subject_kind: str) -> RulesOut:
     """Entry point (commits the defaults when created on first use)."""
     chosen = tiers(session, estate_id, subject_kind)
-    session.commit()
     return rules_view(subject_kind, chosen)

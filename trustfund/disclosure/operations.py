@@ -12,6 +12,7 @@ from trustfund.auth.principal import Principal
 from trustfund.db.models.disclosure import DisclosureVersion
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
+from trustfund.db.session import command
 from trustfund.disclosure import publication, schemas
 from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.signoff import ROLE_ZH, SUBJECT_KIND
@@ -85,6 +86,7 @@ def get_version(session: Session, estate: Estate, version_id: int) -> schemas.Ve
     return version_schema(session, publication.get_version(session, estate, version_id))
 
 
+@command
 def submit(
     session: Session, estate: Estate, data: schemas.DisclosureCreate, user_id: int
 ) -> schemas.Version:
@@ -98,14 +100,13 @@ def submit(
         correction_reason=data.correction_reason,
     )
     result = version_schema(session, version)
-    session.commit()
     return result
 
 
+@command
 def resubmit(session: Session, estate: Estate, version_id: int, user_id: int) -> schemas.Version:
     version = publication.resubmit(session, estate, version_id, submitted_by=user_id)
     result = version_schema(session, version)
-    session.commit()
     return result
 
 
@@ -135,12 +136,12 @@ def decide(
     return result
 
 
+@command
 def publish(
     session: Session, settings: Settings, estate: Estate, version_id: int, user_id: int
 ) -> schemas.Version:
     snapshot = publication.publish(session, settings, estate, version_id, published_by=user_id)
     result = version_schema(session, snapshot.version)
-    session.commit()
     return result
 
 

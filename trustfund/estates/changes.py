@@ -44,6 +44,7 @@ from trustfund.db.models.estates import (
     Occupancy,
 )
 from trustfund.db.models.fees import FeeCharge
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates import rules, schemas
 from trustfund.estates.households import AddressBook, label, view
@@ -187,6 +188,7 @@ def add_occupancy(
     )
 
 
+@command
 def change_occupancy(
     session: Session, estate: Estate, code: str, change: schemas.OccupancyChange, actor: Actor
 ) -> schemas.Household:
@@ -206,10 +208,10 @@ def change_occupancy(
         kind="occupancy",
         note=change.note,
     )
-    session.commit()
     return detail(session, estate, household)
 
 
+@command
 def move_out(
     session: Session, estate: Estate, code: str, data: schemas.MoveOut, actor: Actor
 ) -> schemas.Household:
@@ -226,7 +228,6 @@ def move_out(
         note=data.note,
         field="on",
     )
-    session.commit()
     return detail(session, estate, household)
 
 
@@ -296,6 +297,7 @@ def set_person(
     return changed
 
 
+@command
 def move_in(
     session: Session, estate: Estate, code: str, data: schemas.MoveIn, actor: Actor
 ) -> schemas.Household:
@@ -331,10 +333,10 @@ def move_in(
     set_person(
         session, household, actor, clean, kind="move_in", note=data.note, effective_from=data.on
     )
-    session.commit()
     return detail(session, estate, household)
 
 
+@command
 def correct_household(
     session: Session, estate: Estate, code: str, patch: schemas.HouseholdPatch, actor: Actor
 ) -> schemas.Household:
@@ -379,7 +381,6 @@ def correct_household(
                 record(session, household, actor, "correct", part, old, new, note=patch.note)
     set_person(session, household, actor, clean, kind="correct", note=patch.note)
     flush_addresses(session)
-    session.commit()
     return detail(session, estate, household)
 
 

@@ -29,6 +29,7 @@ from trustfund.db.models.estates import (
     Occupancy,
     Site,
 )
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import order, rules, schemas
 from trustfund.estates.occupancy import occupancy_on
@@ -369,12 +370,12 @@ def view(household: Household, on: date, *, charges: list[int] | None = None) ->
     )
 
 
+@command
 def create_household(
     session: Session, estate: Estate, data: schemas.HouseholdCreate
 ) -> schemas.Household:
     """``add_household`` and commit. Raises what ``add_household`` raises."""
     household = add_household(session, estate, data)
-    session.commit()
     return view(household, today_in(estate))
 
 

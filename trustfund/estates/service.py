@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Principal
 from trustfund.db.models.estates import Building, Estate, Household, Site
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates import rules, schemas
 from trustfund.estates.order import natural_key
@@ -26,6 +27,7 @@ def today_in(estate: Estate) -> date:
     return datetime.now(ZoneInfo(estate.timezone)).date()
 
 
+@command
 def create_estate(session: Session, data: schemas.EstateCreate, *, default_timezone: str) -> Estate:
     """Create an estate and commit.
 
@@ -64,7 +66,6 @@ def create_estate(session: Session, data: schemas.EstateCreate, *, default_timez
         )
     estate = Estate(timezone=timezone, **values)
     session.add(estate)
-    session.commit()
     return estate
 
 

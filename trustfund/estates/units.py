@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate, Household, HouseholdChange
 from trustfund.db.models.fees import FeeCharge
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates import rules, schemas
 from trustfund.estates.changes import (
@@ -168,6 +169,7 @@ def _clean_area(value: Any, field: str, errors: list[FieldError]) -> Decimal | N
         return None
 
 
+@command
 def merge(
     session: Session, estate: Estate, data: schemas.Merge, actor: Actor
 ) -> schemas.UnitChange:
@@ -287,7 +289,6 @@ def merge(
         )
     flush_addresses(session)
     kept = _kept_charges(session, others)
-    session.commit()
     return schemas.UnitChange(
         kind="merge",
         on=data.on,
@@ -298,6 +299,7 @@ def merge(
     )
 
 
+@command
 def split(
     session: Session, estate: Estate, code: str, data: schemas.Split, actor: Actor
 ) -> schemas.UnitChange:
@@ -398,7 +400,6 @@ def split(
         )
     flush_addresses(session)
     kept = _kept_charges(session, [original])
-    session.commit()
     return schemas.UnitChange(
         kind="split",
         on=data.on,

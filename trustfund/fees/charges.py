@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Household, HouseholdOccupancy, Occupancy
 from trustfund.db.models.fees import FeeCharge, FeeChargeLine
+from trustfund.db.session import command
 from trustfund.errors import ConflictError
 from trustfund.estates.occupancy import occupancies_on
 from trustfund.fees.rules import charge_lines, fee_year_end, fee_year_start
@@ -59,6 +60,7 @@ class IssueResult:
         }
 
 
+@command
 def issue_charges(session: Session, estate_id: int, fee_year: int) -> IssueResult:
     """Charge every household of the estate for ``fee_year`` that is not charged yet, by the
     occupancy rule above and the approved schedule. Commits.
@@ -115,5 +117,4 @@ def issue_charges(session: Session, estate_id: int, fee_year: int) -> IssueResul
         issued += 1
         n_vacant += is_vacant
         n_occupied += not is_vacant
-    session.commit()
     return IssueResult(fee_year, issued, n_occupied, n_vacant, len(charged))

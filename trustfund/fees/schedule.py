@@ -23,6 +23,7 @@ from trustfund.db.models.fees import (
     ScheduleStatus,
     VacancyRule,
 )
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
 from trustfund.fees.common import parse_money, raise_if
 from trustfund.fees.rules import (
@@ -122,6 +123,7 @@ def charges_issued(session: Session, estate_id: int, fee_year: int) -> bool:
     )
 
 
+@command
 def save_schedule(
     session: Session,
     estate_id: int,
@@ -167,10 +169,10 @@ def save_schedule(
         approvals.record_participant(
             session, estate_id, SUBJECT_KIND, schedule.id, actor_user_id, "editor"
         )
-    session.commit()
     return schedule
 
 
+@command
 def approve_schedule(
     session: Session,
     estate_id: int,
@@ -199,7 +201,6 @@ def approve_schedule(
     schedule.approved_by_user_id = actor_user_id
     schedule.approved_at = utcnow()
     schedule.approved_hash = schedule.content_hash
-    session.commit()
     return schedule
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, JournalProposal
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.journal import proposals, schemas, service
@@ -167,6 +168,7 @@ def opening_draft(
     return draft, rows
 
 
+@command
 def propose_opening(
     session: Session, estate: Estate, data: schemas.OpeningIn, *, actor_user_id: int
 ) -> schemas.OpeningProposal:
@@ -190,5 +192,4 @@ def propose_opening(
         replacing=_opening_proposal(session, estate.id),
     )
     view = proposal_view(session, proposal)
-    session.commit()
     return view

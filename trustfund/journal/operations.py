@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.journal import PeriodLock as PeriodLockRow
+from trustfund.db.session import command
 from trustfund.errors import ValidationError
 from trustfund.journal import general, schemas, service
 from trustfund.settings import Settings
@@ -63,6 +64,7 @@ def _key(idempotency_key: str | None) -> str:
     return idempotency_key.strip()
 
 
+@command
 def record_entry(
     session: Session,
     settings: Settings,
@@ -82,10 +84,10 @@ def record_entry(
         session, estate.id, draft, idempotency_key=f"api:{key}", actor_user_id=actor_user_id
     )
     result = entry_schema(entry, None)
-    session.commit()
     return result
 
 
+@command
 def reverse_entry(
     session: Session,
     settings: Settings,
@@ -111,7 +113,6 @@ def reverse_entry(
         actor_user_id=actor_user_id,
     )
     result = entry_schema(entry, None)
-    session.commit()
     return result
 
 
