@@ -39,6 +39,7 @@ from trustfund.db.models.settlements import (
     Decision,
     RequestStatus,
 )
+from trustfund.db.session import command
 from trustfund.errors import (
     ConflictError,
     FieldError,
@@ -530,6 +531,7 @@ def request_view(request: ApprovalRequest) -> ApprovalRequestOut:
     return view
 
 
+@command
 def record_vote_request(
     session: Session,
     estate_id: int,
@@ -569,5 +571,4 @@ def record_vote_request(
         held_on=held_on,
         recorded_by=recorded_by,
     )
-    session.commit()
     return request

@@ -21,6 +21,7 @@ from trustfund.auth.schemas import SignedInOut
 from trustfund.auth.users import describe_user, find_user, normalize_username
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import BrowserSession
+from trustfund.db.session import command
 from trustfund.errors import NotAuthenticatedError
 from trustfund.settings import Settings
 
@@ -89,10 +90,10 @@ def sign_in(
     return SignIn(token=token, answer=answer)
 
 
+@command
 def sign_out(session: Session, token: str | None) -> None:
     """End the session whose cookie value is ``token`` (unknown or none: nothing to do)."""
     if token:
         session.execute(
             delete(BrowserSession).where(BrowserSession.token_hash == sha256_hex(token))
         )
-    session.commit()

@@ -16,6 +16,7 @@ from trustfund.auth.digest import TOKEN_PREFIX, new_secret, sha256_hex
 from trustfund.auth.schemas import TokenCreated, TokenOut
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import ApiToken, User
+from trustfund.db.session import command
 from trustfund.errors import NotFoundError, ValidationError
 
 #: ``last_used_at`` is written at most this often per token (a write per request is waste).
@@ -53,13 +54,13 @@ def issue_token(session: Session, user: User, name: str) -> IssuedToken:
 # --- entry points --------------------------------------------------------------------
 
 
+@command
 def create_token(session: Session, user_id: int, name: str) -> TokenCreated:
     """Issue a token for the user and commit. Raises ``ValidationError``, ``NotFoundError``."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFoundError(f"No user {user_id}.")
     issued = issue_token(session, user, name)
-    session.commit()
     return TokenCreated(**TokenOut.model_validate(issued.token).model_dump(), token=issued.plain)
 
 
@@ -71,6 +72,7 @@ def list_tokens(session: Session, user_id: int) -> list[TokenOut]:
     return [TokenOut.model_validate(t) for t in tokens]
 
 
+@command
 def revoke_token(session: Session, user_id: int, token_id: int) -> TokenOut:
     """Revoke one of the user's own tokens (again: no change). Raises ``NotFoundError``
     (no such token of this user)."""
@@ -79,5 +81,4 @@ def revoke_token(session: Session, user_id: int, token_id: int) -> TokenOut:
         raise NotFoundError(f"You have no token {token_id}.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    session.commit()
     return TokenOut.model_validate(token)

@@ -24,6 +24,7 @@ from trustfund.auth.schemas import (
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import ApiToken, BrowserSession, Membership, User
 from trustfund.db.models.estates import Estate
+from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
@@ -210,12 +211,12 @@ def show_user(session: Session, user_id: int) -> UserOut:
 # --- entry points (commit) -----------------------------------------------------------
 
 
+@command
 def register_user(session: Session, data: UserCreate) -> UserOut:
     """Create a user. Raises ``ValidationError``, ``ConflictError``."""
     user = create_user(
         session, data.username, data.password, data.display_name, is_admin=data.is_admin
     )
-    session.commit()
     return describe_user(session, user)
 
 
@@ -232,6 +233,7 @@ def end_credentials(session: Session, user_id: int) -> None:
     session.flush()
 
 
+@command
 def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
     """Change the given fields. A new password or a deactivation ends every session and
     revokes every API token of the user (``end_credentials``). Raises ``NotFoundError``,
@@ -253,7 +255,6 @@ def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
         end_credentials(session, user.id)
     if data.is_admin is not None:
         user.is_admin = data.is_admin
-    session.commit()
     return describe_user(session, user)
 
 
@@ -313,10 +314,10 @@ def add_membership(session: Session, user_id: int, data: MembershipCreate) -> Me
     )
 
 
+@command
 def remove_membership(session: Session, user_id: int, membership_id: int) -> None:
     """Take a role away. Raises ``NotFoundError`` (no such membership of that user)."""
     membership = session.get(Membership, membership_id)
     if membership is None or membership.user_id != user_id:
         raise NotFoundError(f"User {user_id} has no membership {membership_id}.")
     session.delete(membership)
-    session.commit()

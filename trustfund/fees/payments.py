@@ -63,7 +63,7 @@ from trustfund.db.models.fees import (
     PaymentMethod,
     ReceiptStatus,
 )
-from trustfund.db.session import is_postgres
+from trustfund.db.session import command, is_postgres
 from trustfund.errors import (
     ConflictError,
     FieldError,
@@ -365,6 +365,7 @@ _BUMP_COUNTER = (  # built once: every payment runs it
 # --- payments ------------------------------------------------------------------------------
 
 
+@command
 def record_payment(
     session: Session,
     estate_id: int,
@@ -386,7 +387,6 @@ def record_payment(
         fingerprint=data.model_dump(mode="json"),
         action=lambda: pay(session, estate_id, data, actor_user_id=actor_user_id),
     )
-    session.commit()
     return result, replayed
 
 
@@ -1094,6 +1094,7 @@ def _oldest_undeposited(rows: Iterable[tuple[date, Decimal]], held: Decimal) -> 
     return None
 
 
+@command
 def deposit_cash(
     session: Session,
     estate_id: int,
@@ -1165,5 +1166,4 @@ def deposit_cash(
         fingerprint=data.model_dump(mode="json"),
         action=action,
     )
-    session.commit()
     return result, replayed

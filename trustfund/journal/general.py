@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, JournalProposal
+from trustfund.db.session import command
 from trustfund.errors import (
     BooksNotOpenError,
     ConflictError,
@@ -250,6 +251,7 @@ def _get(session: Session, estate: Estate, proposal_id: int) -> JournalProposal:
     return proposal
 
 
+@command
 def propose(
     session: Session,
     estate: Estate,
@@ -275,7 +277,6 @@ def propose(
         replacing=replacing,
     )
     view = proposal_view(session, proposal)
-    session.commit()
     return view
 
 
