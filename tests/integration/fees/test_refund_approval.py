@@ -326,3 +326,26 @@ def test_the_approval_refuses_a_bank_transfer_the_bank_cannot_pay(estate: NewEst
     assert refused.status_code == 409, refused.text
     assert refused.json()["type"].endswith("/insufficient-funds"), refused.text
     assert _books(estate, code) == before
+
+
+def test_a_rule_needing_two_approvers_posts_on_the_second(estate: NewEstate) -> None:
+    code = _codes(estate)[0]
+    _pay(estate, code)
+    rules = estate.client.put(
+        f"{estate.base}/approvals/rules/fee_refund",
+        json={"tiers": [{"up_to": "50.00", "approvals_needed": 1}, {"approvals_needed": 2}]},
+        headers=estate.admin,
+    )
+    assert rules.status_code == 200, rules.text
+    asked = _refund(estate, "steward", code, "100.00", "cash", "two-1")
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["approvals_needed"] == 2
+    before = _books(estate, code)
+    first = _decide(estate, "member1", asked.json()["id"])
+    assert first.status_code == 200, first.text
+    assert (first.json()["status"], first.json()["approvals"]) == ("pending", 1)
+    assert _books(estate, code) == before, "one approval of two posts nothing"
+    assert _decide(estate, "member1", asked.json()["id"]).status_code == 403
+    assert _decide(estate, "both", asked.json()["id"]).status_code == 200  # not the requester
+    after = _books(estate, code)
+    assert (after["entries"], after["paid"]) == (before["entries"] + 1, "100.00")
