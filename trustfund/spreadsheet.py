@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from trustfund.ledger.money import money_text
+
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 
 
@@ -34,7 +36,7 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     out: list[Any] = []
     for value in values:
         if isinstance(value, Decimal):
-            out.append(f"{value:.2f}")
+            out.append(money_text(value))
         elif looks_like_formula(value):
             out.append(f"'{value}")
         else:

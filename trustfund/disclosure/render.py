@@ -18,7 +18,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from trustfund.disclosure import charts
-from trustfund.ledger.money import format_money
+from trustfund.ledger.money import format_money, money_text
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = [HERE / "templates", HERE.parent / "web" / "templates"]
@@ -90,7 +90,7 @@ def expenditure_view(expenditure: dict[str, Any]) -> dict[str, Any]:
         months[line["date"][:7]][(line["category"], line["fund_name"])].append(line)
 
     def total(rows: list[dict[str, Any]]) -> str:
-        return f"{sum((Decimal(r['amount']) for r in rows), Decimal('0.00')):.2f}"
+        return money_text(sum((Decimal(r["amount"]) for r in rows), Decimal("0.00")))
 
     out = []
     for month, items in sorted(months.items()):
@@ -134,7 +134,7 @@ def headline(
                 "income": fund["income"],
                 "expenditure": fund["expenditure"],
                 "closing": fund["closing"],
-                "change": f"{change:.2f}",
+                "change": money_text(change),
                 "prev_income": prev["income"] if prev else None,
                 "prev_expenditure": prev["expenditure"] if prev else None,
                 "total": not fund["fund"],
@@ -191,9 +191,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str
             rows.append(
                 {
                     "label": label,
-                    "before": f"{a:.2f}",
-                    "after": f"{b:.2f}",
-                    "change": f"{b - a:.2f}",
+                    "before": money_text(a),
+                    "after": money_text(b),
+                    "change": money_text(b - a),
                 }
             )
     count_before, count_after = before["expenditure"]["count"], after["expenditure"]["count"]

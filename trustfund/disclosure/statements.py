@@ -65,7 +65,7 @@ from trustfund.ledger.accounts import (
     Fund,
     fund_of,
 )
-from trustfund.ledger.money import ZERO, to_money
+from trustfund.ledger.money import ZERO, money_text, to_money
 
 #: Bumped when the shape of the statement changes (stored in every snapshot).
 STATEMENT_VERSION = 1
@@ -76,7 +76,7 @@ FUND_ORDER = {f.value: i for i, f in enumerate(Fund)}
 
 
 def money(value: Decimal) -> str:
-    return f"{to_money(value):.2f}"
+    return money_text(to_money(value))
 
 
 def _fund_key(fund: str) -> tuple[int, str]:

@@ -22,6 +22,7 @@ from trustfund.db.models.fees import PaymentMethod
 from trustfund.fees.common import get_estate
 from trustfund.fees.payments import METHOD_NAMES_ZH, get_receipt, public_receipt
 from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.ledger.money import format_money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -105,10 +106,10 @@ def receipt_context(
         "status": receipt.status.value,
         "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,
         "lines": [
-            {"name": FUND_NAMES_ZH.get(line.fund, line.fund), "amount": f"{line.amount:,.2f}"}
+            {"name": FUND_NAMES_ZH.get(line.fund, line.fund), "amount": format_money(line.amount)}
             for line in receipt.lines
         ],
-        "amount": f"{receipt.amount:,.2f}",
+        "amount": format_money(receipt.amount),
         "amount_upper": rmb_upper(receipt.amount),
         "entry_seq": receipt.entry_seq,
         "url": url,

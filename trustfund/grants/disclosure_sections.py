@@ -32,10 +32,11 @@ from trustfund.grants.common import STATUS_ZH, public_name
 from trustfund.grants.disbursements import BOOKED
 from trustfund.grants.gifts import qty_text
 from trustfund.grants.settlement import ledger_figures
+from trustfund.ledger.money import money_text
 
 
 def _m(value: Decimal) -> str:
-    return f"{value:.2f}"
+    return money_text(value)
 
 
 def _actual_by_line(session: Session, project_id: int, period: Period) -> dict[int, Decimal]:

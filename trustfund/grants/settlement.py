@@ -39,6 +39,7 @@ from trustfund.grants.disbursements import EXPENSE_ITEM, line_actuals
 from trustfund.grants.transfers import close_if_empty
 from trustfund.journal.service import account_balances
 from trustfund.ledger.accounts import AUTONOMY_SOURCES, fund_component
+from trustfund.ledger.money import money_text
 
 #: Claims still on their way: a project with any of these cannot be settled.
 OPEN_CLAIMS = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
@@ -159,7 +160,7 @@ def settlement(session: Session, project: GrantProject) -> dict[str, Any]:
 def as_json(value: Any) -> Any:
     """Decimals and dates as strings, recursively."""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return money_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

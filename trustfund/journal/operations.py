@@ -14,6 +14,7 @@ from trustfund.db.models.journal import PeriodLock as PeriodLockRow
 from trustfund.db.session import command
 from trustfund.errors import ValidationError
 from trustfund.journal import general, schemas, service
+from trustfund.ledger.money import ZERO, money_text
 from trustfund.settings import Settings
 
 
@@ -33,7 +34,7 @@ def entry_schema(
         reversed_by_seq=reversed_by_seq,
         created_at=entry.created_at,
         postings=[
-            schemas.Posting(account=p.account, fund=p.fund, amount=f"{p.amount:.2f}")
+            schemas.Posting(account=p.account, fund=p.fund, amount=money_text(p.amount))
             for p in entry.postings
         ],
         text=entry.text,
@@ -135,7 +136,7 @@ def account_balances(
                 account=a.account,
                 name=a.name,
                 fund=a.fund,
-                balance=f"{sums.get(a.account, 0):.2f}",
+                balance=money_text(sums.get(a.account, ZERO)),
             )
             for a in service.chart(session, estate.id)
         ],
@@ -156,7 +157,7 @@ def fund_balances(
     return schemas.FundBalances(
         start=start,
         end=end,
-        funds=[schemas.FundBalance(fund=f, balance=f"{v:.2f}") for f, v in funds.items()],
+        funds=[schemas.FundBalance(fund=f, balance=money_text(v)) for f, v in funds.items()],
     )
 
 

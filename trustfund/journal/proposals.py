@@ -30,7 +30,7 @@ from trustfund.errors import ConflictError, NotFoundError
 from trustfund.journal import service
 from trustfund.ledger.accounts import standard_chart
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import ZERO
+from trustfund.ledger.money import ZERO, money_text
 
 OPENING = "opening"
 ENTRY = "entry"
@@ -74,7 +74,7 @@ def _fill(proposal: JournalProposal, draft: EntryDraft, detail: Mapping[str, Any
     proposal.date = draft.date
     proposal.narration = draft.narration
     proposal.payee = draft.payee
-    proposal.legs = json.dumps([[leg.account, f"{leg.amount:.2f}"] for leg in draft.legs])
+    proposal.legs = json.dumps([[leg.account, money_text(leg.amount)] for leg in draft.legs])
     proposal.meta = json.dumps(dict(sorted(draft.meta.items())), ensure_ascii=False)
     proposal.detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
     proposal.amount = _debits(draft)

@@ -34,7 +34,7 @@ from datetime import date
 from decimal import Decimal
 
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import CNY, to_money
+from trustfund.ledger.money import CNY, money_text, to_money
 
 GENESIS = "0" * 64
 LINK_PREFIX = "tf-"
@@ -107,7 +107,7 @@ def draft_canonical(
 
 
 def format_amount(amount: Decimal) -> str:
-    return f"{amount:.2f}"
+    return money_text(amount)
 
 
 def with_hash(canonical: str, entry_hash: str) -> str:

@@ -54,6 +54,7 @@ from trustfund.disclosure.sections import (
     register_section,
 )
 from trustfund.disclosure.signoff import ROLE_ZH
+from trustfund.ledger.money import money_text
 
 BOOKED = (ClaimStatus.PAYABLE, ClaimStatus.PAID)
 MASK_NAME = "某居民"
@@ -84,7 +85,7 @@ class Scrubber:
 
 
 def _m(value: Decimal) -> str:
-    return f"{value:.2f}"
+    return money_text(value)
 
 
 def _qty(value: Decimal) -> str:

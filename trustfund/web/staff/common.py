@@ -25,6 +25,7 @@ from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError, TrustfundError
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
+from trustfund.ledger.money import format_money
 from trustfund.web.staff import zh
 
 
@@ -33,10 +34,10 @@ def yuan(value: Any) -> str:
     if value is None or value == "":
         return "—"
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))  # NaN, inf: shown as given
     except InvalidOperation:
         return str(value)
-    return f"{amount:,.2f}"
+    return format_money(amount)
 
 
 def local_time(value: str | datetime | None, zone: str) -> str:
