@@ -2,7 +2,8 @@
 (a missing reason refused in Chinese next to the field, nothing lost; a void asked from the
 receipt's page), the requests wait — nothing is posted — and a committee member approves one
 on the approval page, which shows what the household kept and the cash held; the refund is
-then listed as posted. Nothing is wider than the screen. The estate is built from an empty
+then listed as posted; the other is refused once the cash was deposited, and the steward
+withdraws it. Nothing is wider than the screen. The estate is built from an empty
 database through the API."""
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def test_steward_asks_committee_member_approves_at_375_px(
     expect(cards.first).to_contain_text("作废收据")
     expect(cards.last).to_contain_text("须由其他业委会委员批准")
     expect(steward.locator(".refund-request a.button")).to_have_count(0)  # a steward cannot
+    expect(steward.locator(".refund-request form.withdraw")).to_have_count(2)
     fits(steward)
     shoot(steward, server, "refunds", phone=PHONE_375)
     assert world.call("GET", "lijun", "/ledger/entries?per_page=1")["total"] == entries
@@ -110,3 +112,10 @@ def test_steward_asks_committee_member_approves_at_375_px(
     fits(member)
     shoot(member, server, "refund-approval-refused", phone=PHONE_375)
     assert world.call("GET", "lijun", "/ledger/entries?per_page=1")["total"] == entries + 2
+    # The steward takes the stale void back; the receipt can be asked about again.
+    steward.goto(f"{server.url}/staff/{world.slug}/refunds")
+    steward.locator(".refund-request form.withdraw button").click()
+    expect(steward.locator(".notice")).to_contain_text("已撤回申请")
+    expect(steward.locator(".refund-request")).to_have_count(0)
+    expect(steward.locator(".refund-decided li").first).to_contain_text("王红 撤回了申请")
+    fits(steward)

@@ -342,7 +342,7 @@ class FeesController(Controller):
         "/refund-requests",
         opt=estate_action(Action.READ),
         sync_to_thread=True,
-        description="`status`: pending (default), posted, rejected or all. Newest first.",
+        description="`status`: pending (default), posted, rejected, withdrawn or all. Newest first.",
     )
     def refund_requests(
         self,
@@ -363,6 +363,32 @@ class FeesController(Controller):
         """One refund or void request."""
         return refunds.request_view(
             db_session, refunds.get_request(db_session, estate.id, request_id)
+        )
+
+    @post(
+        "/refund-requests/{request_id:int}/withdraw",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        status_code=200,
+        description=(
+            "Whoever asked takes a pending request back: its approval request becomes void, "
+            "nothing is posted, and the payment is free for a new request. 403 for anyone "
+            "else; 409 once it is decided."
+        ),
+    )
+    def withdraw_refund_request(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+    ) -> RefundRequestOut:
+        """Withdraw your own refund or void request."""
+        return refunds.withdraw(
+            db_session,
+            estate.id,
+            request_id,
+            actor_user_id=signed_in_principal(request).user_id,
         )
 
     @post(

@@ -11,7 +11,8 @@ requested it, and for a void whoever recorded the receipt's payment, can never d
 transaction, under the receipt counter's lock (``payments.post_void`` / ``post_refund``): the
 receipt must still be valid, the money still refundable, the cash still held (cash), the bank
 and every fund still able to pay, the period open. If not, the decision is refused with a 409
-naming the reason and nothing is recorded; the request stays pending for a rejection.
+naming the reason and nothing is recorded; the request stays pending for a rejection (or
+its requester withdraws it, ``withdraw``).
 
 **Posting date = decision date.** The entry is dated the estate's local day of the approving
 decision: money leaves only once approved. (The demo replays history and passes its own day
@@ -52,7 +53,13 @@ from trustfund.db.models.fees import (
     RefundRequestStatus,
 )
 from trustfund.db.session import command
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
     MIN_FEE_YEAR,
@@ -451,6 +458,32 @@ def posting_day(on: date | None) -> Iterator[None]:
         _POSTING_DAY.reset(token)
 
 
+@command
+def withdraw(
+    session: Session, estate_id: int, request_id: int, *, actor_user_id: int
+) -> RefundRequestOut:
+    """Command: whoever asked takes a pending request back (a mistake, or conditions that
+    changed); its approval request becomes void and the payment is free for a new request.
+    Raises NotFoundError, PermissionDeniedError (not the requester), ConflictError (no
+    longer pending)."""
+    row = get_request(session, estate_id, request_id)
+    approval = approvals.get_request(session, estate_id, approval_of(session, row).id)
+    session.refresh(approval, with_for_update=True)  # a decision in flight finishes first
+    session.refresh(row)
+    if row.requested_by != actor_user_id:
+        raise PermissionDeniedError("Only whoever asked for this request can withdraw it.")
+    if row.status != RefundRequestStatus.PENDING:
+        raise ConflictError(f"The request is {row.status.value}, not pending.")
+    approvals.void_for_subject(
+        session, SUBJECT_KINDS[row.kind], row.id, reason="withdrawn by whoever asked for it"
+    )
+    row.status = RefundRequestStatus.WITHDRAWN
+    row.pending_key = None
+    row.decided_at = utcnow()
+    session.flush()
+    return request_view(session, row)
+
+
 # --- reading ------------------------------------------------------------------------------
 
 STATUSES = tuple(s.value for s in RefundRequestStatus)
@@ -459,8 +492,8 @@ STATUSES = tuple(s.value for s in RefundRequestStatus)
 def list_requests(
     session: Session, estate_id: int, status: str | None = "pending"
 ) -> list[RefundRequestOut]:
-    """Requests of the estate, newest first; ``status`` pending (default), posted, rejected or
-    None for all. Raises ValidationError (unknown status)."""
+    """Requests of the estate, newest first; ``status`` pending (default), posted, rejected,
+    withdrawn or None for all. Raises ValidationError (unknown status)."""
     query = select(FeeRefundRequest).where(FeeRefundRequest.estate_id == estate_id)
     if status is not None:
         if status not in STATUSES:

@@ -329,7 +329,7 @@ class RefundRequestOut(TypedDict):
 
     id: int
     kind: Literal["refund", "void"]
-    status: Literal["pending", "posted", "rejected"]
+    status: Literal["pending", "posted", "rejected", "withdrawn"]
     household_code: str | None
     fee_year: int
     receipt_no: str | None

@@ -349,3 +349,29 @@ def test_a_rule_needing_two_approvers_posts_on_the_second(estate: NewEstate) -> 
     assert _decide(estate, "both", asked.json()["id"]).status_code == 200  # not the requester
     after = _books(estate, code)
     assert (after["entries"], after["paid"]) == (before["entries"] + 1, "100.00")
+
+
+def test_whoever_asked_may_withdraw_before_a_decision(estate: NewEstate) -> None:
+    code = _codes(estate)[0]
+    receipt_no = _pay(estate, code)
+    before = _books(estate, code)
+    asked = estate.post("steward", f"/fees/receipts/{receipt_no}/void", {"reason": "写错了"})
+    assert asked.status_code == 202, asked.text
+    request = asked.json()
+    for who in ("both", "member1"):  # another steward, a committee member
+        other = estate.post(who, f"/fees/refund-requests/{request['id']}/withdraw")
+        assert other.status_code == 403, other.text
+    taken = estate.post("steward", f"/fees/refund-requests/{request['id']}/withdraw")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["status"] == "withdrawn"
+    assert taken.json()["approval_status"] == "void"
+    assert estate.get("member1", "/approvals/inbox").json() == []
+    assert _decide(estate, "member1", request["id"]).status_code == 409
+    assert (
+        estate.post("steward", f"/fees/refund-requests/{request['id']}/withdraw").status_code == 409
+    )
+    assert _books(estate, code) == before
+    listed = estate.get("member1", "/fees/refund-requests?status=withdrawn").json()
+    assert [r["id"] for r in listed] == [request["id"]]
+    again = _refund(estate, "steward", code, "200.00", "cash", "after-withdraw")
+    assert again.status_code == 202, "the payment is free again"

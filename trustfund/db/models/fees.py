@@ -263,6 +263,7 @@ class RefundRequestStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for a committee member who did not request it
     POSTED = "posted"  # approved, checked again and posted
     REJECTED = "rejected"  # rejected with a note
+    WITHDRAWN = "withdrawn"  # taken back by whoever asked, before a decision
 
 
 class FeeRefundRequest(Base):

@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
@@ -39,7 +39,13 @@ from trustfund.web.staff.zh import METHOD_NAMES
 REFUND_FIELDS = {"household_code", "fee_year", "amount", "method", "reason"}
 VOID_FIELDS = {"receipt_no", "void_reason"}
 KIND_NAMES = {"refund": "退费", "void": "作废收据"}
-STATUS_NAMES = {"pending": "待审批", "posted": "已记账", "rejected": "已驳回"}
+STATUS_NAMES = {
+    "pending": "待审批",
+    "posted": "已记账",
+    "rejected": "已驳回",
+    "withdrawn": "已撤回",
+}
+DONE = {"refund": "已提交退费申请", "void": "已提交作废收据申请", "withdrawn": "已撤回申请"}
 RECENT = 10
 
 
@@ -115,13 +121,15 @@ class RefundPagesController(Controller):
         refund_errors: dict[str, str] | None = None,
         void_errors: dict[str, str] | None = None,
         done: str | None = None,
+        problem: str | None = None,
         status: int = 200,
     ) -> Template:
         user_id = principal_of(request).user_id
         pending = refunds.list_requests(session, estate.id, "pending")
         decided = [
-            *refunds.list_requests(session, estate.id, "posted"),
-            *refunds.list_requests(session, estate.id, "rejected"),
+            row
+            for row in refunds.list_requests(session, estate.id, None)
+            if row["status"] != "pending"
         ]
         decided.sort(key=lambda r: r["decided_at"] or "", reverse=True)
         return page(
@@ -137,7 +145,8 @@ class RefundPagesController(Controller):
             refund_errors=refund_errors or {},
             void_errors=void_errors or {},
             methods=list(METHOD_NAMES.items()),
-            done=KIND_NAMES.get(done or ""),
+            done=DONE.get(done or ""),
+            problem=problem,
             can_record=may(request, Action.RECORD, estate),
             can_approve=may(request, Action.APPROVE, estate),
         )
@@ -242,6 +251,41 @@ class RefundPagesController(Controller):
             data,
             void_errors=errors,
             status=422,
+        )
+
+    @post(
+        "/{request_id:int}/withdraw",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.withdraw_refund_request"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request_id: FromPath[int],
+    ) -> Response[Any]:
+        """Take one's own pending request back (nothing was posted)."""
+        try:
+            refunds.withdraw(
+                db_session, estate.id, request_id, actor_user_id=principal_of(request).user_id
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            if exc.status_code == 404:
+                raise
+            return self._page(
+                request,
+                db_session,
+                estate,
+                RefundForm(key=new_key()),
+                VoidForm(key=new_key()),
+                problem=error_message(exc),
+                status=exc.status_code,
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/refunds?done=withdrawn", status_code=HTTP_303_SEE_OTHER
         )
 
 

@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.Column("requested_at", UTCDateTime(), nullable=False),
         sa.Column(
             "status",
-            _enum("refundrequeststatus", 10, "pending", "posted", "rejected"),
+            _enum("refundrequeststatus", 10, "pending", "posted", "rejected", "withdrawn"),
             nullable=False,
         ),
         sa.Column("pending_key", sa.String(40), nullable=True),
