@@ -106,6 +106,37 @@ class ApiWorld:
             },
         )
 
+    def claim(
+        self,
+        payee: str,
+        amount: str,
+        description: str,
+        *,
+        fund: str = "maintenance",
+        item: str = "Repairs",
+        on: str = "2026-03-02",
+        submit: bool = True,
+    ) -> dict[str, Any]:
+        """A claim of one line recorded (and submitted) by the steward."""
+        claim: dict[str, Any] = self.call(
+            "POST",
+            "steward",
+            "/claims",
+            json={
+                "payee": payee,
+                "fund": fund,
+                "expense_item": item,
+                "description": description,
+                "work_date": on,
+                "lines": [
+                    {"description": description, "quantity": 1, "unit": "项", "unit_price": amount}
+                ],
+            },
+        )
+        if submit:
+            claim = self.call("POST", "steward", f"/claims/{claim['id']}/submit")
+        return claim
+
 
 def build_api_world(server: LiveServer, *, books: bool = True) -> ApiWorld:
     """Estate ``lanting`` (兰亭小区): steward ``wanghong`` (王红), committee members

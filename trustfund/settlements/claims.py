@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
@@ -364,3 +364,16 @@ def _after(session: Session, request: ApprovalRequest) -> None:
 
 
 approvals.register_subject("claim", content=_content, after_decision=_after)
+
+
+def claims_to_pay(session: Session, estate_id: int) -> int:
+    """Claims approved and not yet paid: what the steward still has to pay out."""
+    return int(
+        session.scalar(
+            select(func.count(Claim.id)).where(
+                Claim.estate_id == estate_id,
+                Claim.status.in_([ClaimStatus.APPROVED, ClaimStatus.PAYABLE]),
+            )
+        )
+        or 0
+    )

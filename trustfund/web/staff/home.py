@@ -9,11 +9,14 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
+from trustfund import approvals
 from trustfund.api.access import signed_in
 from trustfund.auth.principal import ROLE_ACTIONS, Action, Role
 from trustfund.estates import service
 from trustfund.fees.setup import setup_progress
+from trustfund.settlements.claims import claims_to_pay
 from trustfund.web.staff.common import page, principal_of
+from trustfund.web.staff.schedules import waiting_schedules
 
 
 def has_route(request: Request[Any, Any, Any], path: str) -> bool:
@@ -44,17 +47,23 @@ class StaffHomeController(Controller):
                 if Action.READ in actions
                 else None
             )
-            buildings = (
-                service.list_buildings(db_session, service.get_estate(db_session, estate.slug))
-                if Action.READ in actions
-                else []
+            row = service.get_estate(db_session, estate.slug)
+            buildings = service.list_buildings(db_session, row) if Action.READ in actions else []
+            pending = (
+                len(approvals.inbox(db_session, row.id, principal))
+                + len(waiting_schedules(db_session, row.id, principal.user_id))
+                if Action.APPROVE in actions
+                else None
             )
+            to_pay = claims_to_pay(db_session, row.id) if Action.RECORD in actions else None
             estates.append(
                 {
                     "estate": estate,
                     "actions": {a.value for a in actions},
                     "setup": setup,
                     "buildings": buildings,
+                    "pending": pending,
+                    "to_pay": to_pay,
                 }
             )
         return page(
