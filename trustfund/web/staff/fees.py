@@ -22,6 +22,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates import changes, households, service
 from trustfund.fees import payments, reports
+from trustfund.fees.cash import cash_receipts
 from trustfund.fees.rules import parse_method
 from trustfund.fees.schemas import (
     AllocationIn,
@@ -334,11 +335,12 @@ class StewardPagesController(Controller):
             deposited_on=service.today_in(estate).isoformat(),
             key=new_key(),
         )
-        return self._cash(request, estate, cash, form, done=done)
+        return self._cash(request, db_session, estate, cash, form, done=done)
 
     def _cash(
         self,
         request: Request[Any, Any, Any],
+        session: Session,
         estate: Estate,
         cash: CashOut,
         form: DepositForm,
@@ -352,6 +354,7 @@ class StewardPagesController(Controller):
             status=status,
             estate=estate,
             cash=cash,
+            held=cash_receipts(session, estate.id),
             form=form,
             errors=errors or {},
             done=done,
@@ -397,7 +400,7 @@ class StewardPagesController(Controller):
                     status_code=HTTP_303_SEE_OTHER,
                 )
         cash = payments.cash_on_hand(db_session, estate.id)
-        return self._cash(request, estate, cash, data, errors, status=422)
+        return self._cash(request, db_session, estate, cash, data, errors, status=422)
 
 
 CONTROLLERS: list[Any] = [StewardPagesController]
