@@ -6,6 +6,7 @@ import click
 
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.migrate import upgrade
+from trustfund.db.session import unit_of_work
 from trustfund.demo import STEPS
 
 
@@ -16,9 +17,8 @@ def demo(cli: CliContext) -> None:
     checks what exists and adds only what is missing."""
     upgrade(cli.engine)
     for step in STEPS:
-        with cli.session() as session:
+        with cli.session() as session, unit_of_work(session):
             summary = step.run(session, cli.settings)
-            session.commit()
         click.echo(f"demo: {step.__name__.rsplit('.', 1)[-1]}: {summary}")
 
 

@@ -19,8 +19,11 @@ from trustfund.auth.users import find_user
 from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
-from trustfund.disclosure import publication, render, unlocks
+from trustfund.db.session import unit_of_work
+from trustfund.disclosure import operations, publication, render, unlocks
 from trustfund.disclosure.periods import parse_period
+from trustfund.disclosure.schemas import DecisionIn
+from trustfund.disclosure.signoff import SUBJECT_KIND
 from trustfund.disclosure.statements import build_statement, canonical_json
 
 
@@ -106,18 +109,18 @@ def submit(
 ) -> None:
     """Submit PERIOD for the committee's approval."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
-        user = _principal(session, username)
-        version = publication.submit(
-            session,
-            estate,
-            period=period,
-            submitted_by=user.user_id,
-            note=note,
-            supersedes_id=supersedes_id,
-            correction_reason=reason,
-        )
-        session.commit()
+        with unit_of_work(session):
+            estate = _estate(session, estate_slug)
+            user = _principal(session, username)
+            version = publication.submit(
+                session,
+                estate,
+                period=period,
+                submitted_by=user.user_id,
+                note=note,
+                supersedes_id=supersedes_id,
+                correction_reason=reason,
+            )
         click.echo(json.dumps({"version_id": version.id, "number": version.number}))
     record_command(
         cli.session_factory, "disclosure submit", {"estate": estate_slug, "period": period}
@@ -136,15 +139,17 @@ def decide(
     """Approve a submitted version (or reject it with --reject REASON)."""
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        request = publication.decide(
+        # The API's command: a decision refused because the figures changed still records
+        # the voided request (then the 409 ``ContentChangedError``).
+        operations.decide(
             session,
             estate,
             version_id,
-            principal=_principal(session, username),
-            decision="reject" if reason else "approve",
-            reason=reason,
+            DecisionIn.model_construct(decision="reject" if reason else "approve", reason=reason),
+            _principal(session, username),
         )
-        session.commit()
+        request = approvals.current_request(session, SUBJECT_KIND, version_id)
+        assert request is not None
         click.echo(f"request {request.id}: {request.status.value}")
     record_command(cli.session_factory, "disclosure decide", {"version_id": version_id})
 
@@ -157,15 +162,15 @@ def decide(
 def publish(cli: CliContext, estate_slug: str, version_id: int, username: str) -> None:
     """Publish an approved version: lock its period and store the snapshot."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
-        snap = publication.publish(
-            session,
-            cli.settings,
-            estate,
-            version_id,
-            published_by=_principal(session, username).user_id,
-        )
-        session.commit()
+        with unit_of_work(session):
+            estate = _estate(session, estate_slug)
+            snap = publication.publish(
+                session,
+                cli.settings,
+                estate,
+                version_id,
+                published_by=_principal(session, username).user_id,
+            )
         click.echo(f"published {version_id}: ledger {snap.ledger_seq} {snap.ledger_hash}")
     record_command(cli.session_factory, "disclosure publish", {"version_id": version_id})
 
