@@ -187,7 +187,7 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     sign_in(phone, server, "committee1")
     phone.goto(f"{server.url}/staff/{world.slug}/approvals")
     phone.click(".approval-card:has-text('鄞州花木场')")
-    expect(phone.locator(".fund-after")).to_contain_text("自治基金·KLGY")
+    expect(phone.locator(".fund-after")).to_contain_text("自治项目 KLGY")
     phone.click("button[value=approve]")
 
     # --- paid, settled, the money left goes back to the crowd -----------------------

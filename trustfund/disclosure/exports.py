@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from trustfund.ledger.accounts import fund_label
 from trustfund.spreadsheet import append_row, csv_row
 
 FUND_HEAD = ["基金", "期初余额", "本期收入", "本期支出", "建账/调拨", "期末余额"]
@@ -85,7 +86,10 @@ def _blocks(
                 ]
             )
     income: list[list[Any]] = [["类别", "名称", "基金", "金额"]]
-    income += [["服务费", f["name"], f["fund"], Decimal(f["amount"])] for f in s["income"]["fees"]]
+    income += [
+        ["服务费", f["name"], fund_label(f["fund"]), Decimal(f["amount"])]
+        for f in s["income"]["fees"]
+    ]
     income += [
         ["其他收入", o["name"], o["fund_name"], Decimal(o["amount"])] for o in s["income"]["other"]
     ]

@@ -43,7 +43,7 @@ from trustfund.fees.schemas import (
     OccupancyCollectionOut,
     YearCollectionOut,
 )
-from trustfund.ledger.accounts import FUND_NAMES_ZH
+from trustfund.ledger.accounts import FUND_NAMES_ZH, fund_label
 from trustfund.ledger.money import money_text
 from trustfund.spreadsheet import append_row
 
@@ -354,7 +354,7 @@ def export_xlsx(
             ws,
             [
                 c["name"],
-                c["fund"],
+                fund_label(c["fund"]),
                 Decimal(c["charged"]),
                 Decimal(c["paid"]),
                 Decimal(c["arrears"]),

@@ -16,6 +16,7 @@ A fund's balance = -(sum of its Income and Equity postings) - (sum of its Expens
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -205,3 +206,50 @@ def project_chart(code: str, name: str) -> list[AccountSpec]:
     for source, source_zh in AUTONOMY_SOURCES.items():
         specs.append(AccountSpec(autonomy_income_account(source, fund), f"{source_zh}·{name}"))
     return specs
+
+
+#: Chinese names of the roots and the middle components of our account names.
+_ROOT_NAMES = {
+    "Assets": "资产",
+    "Liabilities": "负债",
+    "Equity": "权益",
+    "Income": "收入",
+    "Expenses": "支出",
+}
+
+
+def fund_label(fund: str, projects: Mapping[str, str] | None = None) -> str:
+    """A fund as people read it, the one place that names funds in Chinese:
+    ``electricity`` → 公共电费; ``autonomy:KLGY`` → 自治项目·<the project's title>
+    (``projects``: code → title), or 自治项目 KLGY when the title is not known."""
+    if fund.startswith("autonomy:"):
+        code = fund.split(":", 1)[1]
+        title = (projects or {}).get(code)
+        return f"自治项目·{title}" if title else f"自治项目 {code}"
+    return FUND_NAMES_ZH.get(fund, fund)
+
+
+def account_label(account: str, projects: Mapping[str, str] | None = None) -> str:
+    """An account as people read it: the standard chart's name (``Expenses:Maintenance:
+    Repairs`` → 维修费用·公共设施维护), a project's (``Expenses:Autonomy:Project:GXCF:
+    Projects`` → 项目支出·自治项目·<title>), or, for an account outside both, the
+    Chinese root and fund with the item's own name."""
+    known = _STANDARD_NAMES.get(account)
+    if known:
+        return known
+    fund = fund_of(account)
+    if fund is not None and fund.startswith("autonomy:"):
+        code = fund.split(":", 1)[1]
+        for spec in project_chart(code, fund_label(fund, projects)):
+            if spec.account == account:
+                return spec.name
+    parts = account.split(":")
+    root = _ROOT_NAMES.get(parts[0], parts[0])
+    if fund is None:
+        return f"{root}·{parts[-1]}"
+    base = fund.split(":", 1)[0]
+    item = EXPENSE_ITEMS.get(base, {}).get(parts[-1]) or AUTONOMY_SOURCES.get(parts[-1])
+    return f"{item or root}·{fund_label(fund, projects)}"
+
+
+_STANDARD_NAMES = {spec.account: spec.name for spec in standard_chart()}

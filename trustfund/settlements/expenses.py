@@ -12,14 +12,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from trustfund import approvals
+from trustfund.db.models.grants import GrantProject
 from trustfund.db.models.settlements import Claim, ClaimStatus, RequestStatus
-from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, expense_account
+from trustfund.ledger.accounts import EXPENSE_ITEMS, expense_account, fund_label
 from trustfund.ledger.money import money_text
 from trustfund.settlements.schemas import ExpenseRowOut, ExpenseTableOut
 from trustfund.spreadsheet import append_row
 
 ROLE_ZH = {"committee": "业委会委员", "council": "理事会成员"}
 HEADER = ("日期", "支出项目", "说明", "收款方", "基金", "金额（元）", "凭证号", "审批人", "状态")
+
+
+def project_titles(session: Session, estate_id: int) -> dict[str, str]:
+    """Autonomy projects' titles by code, for ``fund_label``."""
+    rows = session.execute(
+        select(GrantProject.code, GrantProject.title).where(GrantProject.estate_id == estate_id)
+    )
+    return {code: title for code, title in rows}
 
 
 def _item_name(fund: str, item: str) -> str:
@@ -45,6 +54,7 @@ def expense_rows(
         )
         .options(selectinload(Claim.vouchers))
     )
+    titles = project_titles(session, estate_id)
     rows: list[ExpenseRowOut] = []
     for claim in claims:
         when = claim.paid_on or claim.payable_on or claim.work_date
@@ -64,7 +74,7 @@ def expense_rows(
                 "description": claim.description,
                 "payee": claim.payee,
                 "fund": claim.fund,
-                "fund_name": FUND_NAMES_ZH.get(claim.fund, claim.fund),
+                "fund_name": fund_label(claim.fund, titles),
                 "amount": money_text(claim.amount),
                 "vouchers": [v.number for v in claim.vouchers],
                 "approvers": approvers,

@@ -25,7 +25,7 @@ from trustfund.db.models.settlements import Claim
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.journal.service import fund_balances
-from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
+from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import parse_decimal
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, payouts, prices, service, vouchers, workorders
@@ -118,7 +118,8 @@ def _priced(row: dict[str, str], reference: Mapping[str, Any] | None) -> dict[st
 
 
 def _spending_of(claim: Mapping[str, Any]) -> str:
-    return SPENDING.get(f"{claim['fund']}:{claim['expense_item']}", str(claim["account"]))
+    known = SPENDING.get(f"{claim['fund']}:{claim['expense_item']}")
+    return known or account_label(str(claim["account"]))
 
 
 class ClaimPagesController(Controller):

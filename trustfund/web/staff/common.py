@@ -24,7 +24,7 @@ from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError, TrustfundError
-from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH
+from trustfund.ledger.accounts import EXPENSE_ITEMS, fund_label
 from trustfund.ledger.money import format_money
 from trustfund.web.staff import zh
 
@@ -51,10 +51,9 @@ def local_time(value: str | datetime | None, zone: str) -> str:
 
 
 def fund_name(fund: str) -> str:
-    """``maintenance`` → 维修; a project's sub-fund ``autonomy:KLGY`` → 自治基金·KLGY."""
-    if fund.startswith("autonomy:"):
-        return f"{FUND_NAMES_ZH.get('autonomy', '自治基金')}·{fund.split(':', 1)[1]}"
-    return FUND_NAMES_ZH.get(fund, fund)
+    """``maintenance`` → 公共设施维护; a project's sub-fund ``autonomy:KLGY`` → 自治项目 KLGY
+    (``ledger.accounts.fund_label``, the one place funds are named)."""
+    return fund_label(fund)
 
 
 def expense_item_name(fund: Any, item: str) -> str:

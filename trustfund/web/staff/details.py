@@ -13,7 +13,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
 from trustfund.fees import payments, refunds
 from trustfund.journal import proposals
-from trustfund.ledger.accounts import FUND_NAMES_ZH, standard_chart
+from trustfund.ledger.accounts import FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import ZERO
 from trustfund.settlements import claims, vouchers
 from trustfund.web.staff import grant_details
@@ -59,11 +59,6 @@ def for_request(
     return None
 
 
-#: Chinese names of the standard chart's accounts (an opening proposal comes before the
-#: estate's chart is open).
-_ACCOUNT_NAMES = {spec.account: spec.name for spec in standard_chart()}
-
-
 def entry_details(content: dict[str, Any]) -> dict[str, Any]:
     """A proposed entry (opening balances or a general entry) as the approval page shows it:
     the per-fund figures the steward entered, and every leg that will be posted."""
@@ -72,7 +67,7 @@ def entry_details(content: dict[str, Any]) -> dict[str, Any]:
         "template": "staff/_detail_entry.html",
         "funds": [{**row, "name": FUND_NAMES_ZH.get(row["fund"], row["fund"])} for row in funds],
         "legs": [
-            {"account": account, "name": _ACCOUNT_NAMES.get(account, account), "amount": amount}
+            {"account": account, "name": account_label(account), "amount": amount}
             for account, amount in content.get("legs", [])
         ],
         "meta": content.get("meta") or {},
