@@ -39,7 +39,7 @@ from trustfund.db.models.settlements import (
     Decision,
     RequestStatus,
 )
-from trustfund.db.session import command
+from trustfund.db.session import command, unit_of_work
 from trustfund.errors import (
     ConflictError,
     FieldError,
@@ -287,7 +287,8 @@ def decide_request(
             extra={"content_hash": request.content_hash},
         )
     content = subjects.current_content(session, request)
-    try:
+    # a ContentChangedError still commits: the request stays VOID
+    with unit_of_work(session, keep=(ContentChangedError,)):
         decided = decide(
             session,
             request_id,
@@ -296,10 +297,6 @@ def decide_request(
             reason=reason,
             content=content,
         )
-    except ContentChangedError:
-        session.commit()  # keep the request VOID
-        raise
-    session.commit()
     return decided
 
 

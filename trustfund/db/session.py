@@ -146,12 +146,19 @@ _R = TypeVar("_R")
 
 
 @contextmanager
-def unit_of_work(session: Session) -> Iterator[Session]:
-    """One transaction: commits when the block completes, rolls back when it raises.
+def unit_of_work(
+    session: Session, *, keep: tuple[type[BaseException], ...] = ()
+) -> Iterator[Session]:
+    """One transaction: commits when the block completes, rolls back when it raises — except
+    for the errors in ``keep``, whose work is committed before they propagate (a decision
+    refused because the figures changed still records the voided request).
 
     ``with unit_of_work(session): ...`` for a block; ``@command`` for a whole function."""
     try:
         yield session
+    except keep:
+        session.commit()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -12,7 +12,7 @@ from trustfund.auth.principal import Principal
 from trustfund.db.models.disclosure import DisclosureVersion
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
-from trustfund.db.session import command
+from trustfund.db.session import command, unit_of_work
 from trustfund.disclosure import publication, schemas
 from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.signoff import ROLE_ZH, SUBJECT_KIND
@@ -119,7 +119,7 @@ def decide(
 ) -> schemas.Version:
     """Commits even when the decision call voids the request (a changed figure), so that the
     void is recorded; the ``ContentChangedError`` (409) is raised afterwards."""
-    try:
+    with unit_of_work(session, keep=(approvals.ContentChangedError,)):
         publication.decide(
             session,
             estate,
@@ -128,12 +128,7 @@ def decide(
             decision=data.decision,
             reason=data.reason,
         )
-    except approvals.ContentChangedError:
-        session.commit()
-        raise
-    result = version_schema(session, publication.get_version(session, estate, version_id))
-    session.commit()
-    return result
+        return version_schema(session, publication.get_version(session, estate, version_id))
 
 
 @command
