@@ -14,6 +14,7 @@ from trustfund.api import (
     estates,
     fees,
     grants,
+    inquiries,
     ledger,
     public,
     settlements,
@@ -32,5 +33,6 @@ ROUTE_HANDLERS: list[Any] = [
     *settlements.CONTROLLERS,
     *grants.CONTROLLERS,
     *disclosures.CONTROLLERS,
+    *inquiries.CONTROLLERS,
     *public.CONTROLLERS,
 ]

@@ -54,7 +54,7 @@ from trustfund.fees.schemas import (
     PrepaidRecognisedOut,
     ProposalOut,
     PublicReceiptOut,
-    ReceiptOut,
+    ReceiptCheckedOut,
     RecogniseIn,
     RefundIn,
     RefundRequestOut,
@@ -63,6 +63,7 @@ from trustfund.fees.schemas import (
     ScheduleOut,
     VoidIn,
 )
+from trustfund.inquiries import checkcode
 from trustfund.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,11 +240,17 @@ class FeesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         receipt_no: FromPath[str],
-    ) -> ReceiptOut:
-        """One receipt (a void receipt keeps its number and shows the reason)."""
-        return payments.receipt_view(
+    ) -> ReceiptCheckedOut:
+        """One receipt (a void receipt keeps its number and shows the reason) with its
+        `check_code` (收据校验码, printed on the receipt: with the household code it lets the
+        household ask questions on published lines — never shown publicly)."""
+        view = payments.receipt_view(
             db_session, payments.get_receipt(db_session, estate.id, receipt_no)
         )
+        code = checkcode.receipt_check_code(
+            db_session, estate.id, view["receipt_no"], view["household_code"]
+        )
+        return ReceiptCheckedOut(**view, check_code=code)
 
     @get(
         "/receipts/{receipt_no:str}/pdf",

@@ -92,6 +92,9 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "opening": (Tier(None, 1, Role.COMMITTEE),),
     # A month's bank reconciliation (银行余额调节表, trustfund.reconciliation): one committee member.
     "bank_reconciliation": (Tier(None, 1, Role.COMMITTEE),),
+    # Who answers residents' questions (质询, trustfund.inquiries): one member holding this
+    # role who is not the estate's steward; only the role matters.
+    "inquiry": (Tier(None, 1, Role.COMMITTEE),),
     # Lifting a published period's lock (a correction, DESIGN 2026-12-05): a committee majority.
     "period_unlock": (Tier(None, None, Role.COMMITTEE),),
 }

@@ -5,7 +5,9 @@ supervisor's page.
 - ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace)
   and every lifted period lock with its reason (``unlocks.public_lifts``);
 - ``/e/{slug}/d/{version_id}``: one disclosure, rendered from its stored snapshot, with its
-  PDF, CSV, XLSX and the public ledger file;
+  PDF, CSV, XLSX and the public ledger file, and residents' questions (质询) with their
+  answers next to the lines they question, each line linking to its question page
+  (``trustfund/web/inquiries.py``);
 - ``/e/{slug}/verify``: one button that checks the hash chain in the browser
   (``web/static/verify.js``), a receipt check by number (it hands over to the fees
   package's ``/r/{slug}/{receipt_no}`` page), the head hash and sequence number of every
@@ -30,9 +32,11 @@ from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_csrf_token, current_principal, public, signed_in
 from trustfund.api.problems import trustfund_error_handler
+from trustfund.db.models.estates import Estate
 from trustfund.disclosure import public as reads
 from trustfund.disclosure import render, supervision, unlocks
 from trustfund.errors import NotAuthenticatedError, ValidationError
+from trustfund.inquiries import service as inquiries
 
 RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
@@ -60,6 +64,18 @@ def _sign_in_first(request: Request[Any, Any, Any], exc: NotAuthenticatedError) 
     if _wants_html(request):
         return Redirect(f"/login?next={quote(request.url.path)}", status_code=HTTP_303_SEE_OTHER)
     return trustfund_error_handler(request, exc)
+
+
+def _questions(session: Session, estate: Estate, version_id: int) -> dict[str, Any]:
+    """Residents' questions next to the lines they question (``trustfund.inquiries``): by
+    line reference, the entries questioned (their items open by themselves) and the address
+    of each line's page."""
+    by_line = inquiries.for_version(session, estate, version_id)
+    return {
+        "inquiries": by_line,
+        "asked_seqs": {int(ref[4:]) for ref in by_line if ref.startswith("exp-")},
+        "q_base": f"/e/{estate.slug}/d/{version_id}/q/",
+    }
 
 
 class DisclosurePagesController(Controller):
@@ -114,6 +130,7 @@ class DisclosurePagesController(Controller):
             corrected=reads.summary(corrected, sup) if corrected else None,
             changes=render.changes(corrected.statement, item.statement) if corrected else [],
             **ctx,
+            **_questions(db_session, estate, version_id),
         )
 
     @get("/e/{estate_slug:str}/verify", opt=public(), sync_to_thread=True)

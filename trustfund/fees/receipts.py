@@ -1,7 +1,9 @@
 """Printable receipts (WeasyPrint PDF, Chinese fonts embedded) and the public verification
 page their QR code points to (``/r/{estate_slug}/{receipt_no}``).
 
-The PDF is for the payer: it shows the household's address and code, never a name or phone.
+The PDF is for the payer: it shows the household's address and code, never a name or phone,
+and the receipt's check code (``inquiries.checkcode``) with which the household may question
+a published line.
 The public page shows only what ``payments.public_receipt`` returns: amount, date, fee year,
 masked household, status.
 """
@@ -21,6 +23,7 @@ from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import PaymentMethod
 from trustfund.fees.common import get_estate
 from trustfund.fees.payments import METHOD_NAMES_ZH, get_receipt, public_receipt
+from trustfund.inquiries.checkcode import receipt_check_code
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import format_money
 
@@ -94,6 +97,7 @@ def receipt_context(
         .where(Household.id == receipt.household_id)
     ).one()
     url = receipt_url(public_url, estate.slug, receipt_no)
+    check_code = receipt_check_code(session, estate_id, receipt.receipt_no, code)
     return {
         "estate_name": estate.name,
         "receipt_no": receipt.receipt_no,
@@ -102,6 +106,7 @@ def receipt_context(
         "prepaid": receipt.prepaid,
         "address": f"{building}幢{entrance}单元{room}室",
         "household_code": code,
+        "check_code": check_code,
         "method_zh": METHOD_NAMES_ZH[PaymentMethod(receipt.method)],
         "status": receipt.status.value,
         "voided_on": receipt.voided_on.isoformat() if receipt.voided_on else None,

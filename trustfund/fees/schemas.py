@@ -173,6 +173,13 @@ class ReceiptOut(TypedDict):
     lines: list[FundAmountOut]
 
 
+class ReceiptCheckedOut(ReceiptOut):
+    """A receipt with its check code (收据校验码, ``inquiries.checkcode``): printed on the
+    receipt, staff only, never on a public page."""
+
+    check_code: str
+
+
 class PaymentOut(TypedDict):
     id: int
     method: str

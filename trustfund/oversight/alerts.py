@@ -12,6 +12,7 @@ finding keeps its key), so an acknowledgement stays attached to it.
 | ``disclosure_overdue`` | a quarter since the books opened, ended more than ``disclosure_days`` (90) ago, is covered by no published disclosure | ``disclosure_days`` |
 | ``fund_low`` | a fund holds less than its usual month's spending (the average of the last ``fund_months`` (3) ended months) | ``fund_months`` |
 | ``collection_gap`` | a building (at least ``collection_min`` (5) charged households) collected more than ``collection_gap`` (30) percentage points below the estate, this fee year | ``collection_gap``, ``collection_min`` |
+| ``inquiry_unanswered`` | a resident's question (质询) on a published line is still unanswered more than ``inquiry_days`` (14) days after it was asked | ``inquiry_days`` |
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import ApprovalRule, Claim, ClaimStatus
 from trustfund.fees import reports
 from trustfund.fees.payments import cash_on_hand
+from trustfund.inquiries import service as inquiries
 from trustfund.journal.service import books_opened_on, fund_balances
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import ZERO
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, Decimal] = {
     "fund_months": Decimal(3),
     "collection_gap": Decimal(30),
     "collection_min": Decimal(5),
+    "inquiry_days": Decimal(14),
 }
 
 
@@ -327,6 +330,30 @@ def collection_gap(
     return out
 
 
+def inquiry_unanswered(
+    session: Session, estate: Estate, t: dict[str, Decimal], today: date
+) -> list[Alert]:
+    days = int(t["inquiry_days"])
+    out = []
+    for q in inquiries.unanswered(session, estate.id, today - timedelta(days=days)):
+        text = q.text if len(q.text) <= 30 else q.text[:30] + "…"
+        out.append(
+            Alert(
+                "inquiry_unanswered",
+                f"inquiry:{q.id}",
+                f"住户质询 {q.asked_on} 提出，已 {(today - q.asked_on).days} 天未答复："
+                f"「{text}」",
+                q.asked_on,
+                [{"label": f"质询 {q.id}",
+                  "api": f"/api/v1/estates/{estate.slug}/inquiries/{q.id}",
+                  "page": f"/staff/{estate.slug}/inquiries#q{q.id}"}],
+                [{"inquiry_id": q.id, "asked_on": q.asked_on.isoformat(),
+                  "version_id": q.version_id, "line_ref": q.line_ref}],
+            )
+        )  # fmt: skip
+    return out
+
+
 RULES: dict[str, Rule] = {
     "split_payments": split_payments,
     "double_payment": double_payment,
@@ -335,4 +362,5 @@ RULES: dict[str, Rule] = {
     "disclosure_overdue": disclosure_overdue,
     "fund_low": fund_low,
     "collection_gap": collection_gap,
+    "inquiry_unanswered": inquiry_unanswered,
 }

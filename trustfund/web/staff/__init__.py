@@ -10,6 +10,7 @@ from litestar import Router
 
 from trustfund.web.staff import (
     admin,
+    alerts,
     approvals,
     autonomy,
     bank,
@@ -21,6 +22,7 @@ from trustfund.web.staff import (
     goods,
     home,
     households,
+    inquiries,
     refunds,
     schedules,
     workorders,
@@ -42,6 +44,8 @@ HANDLERS: list[Any] = [
     *autonomy.CONTROLLERS,
     *schedules.CONTROLLERS,
     *disclosures.CONTROLLERS,
+    *inquiries.CONTROLLERS,
+    *alerts.CONTROLLERS,
     *admin.CONTROLLERS,
 ]
 

@@ -32,6 +32,7 @@ from trustfund.fees.schemas import (
     PaymentIn,
 )
 from trustfund.fees.setup import setup_progress
+from trustfund.inquiries import checkcode
 from trustfund.settings import Settings
 from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
 from trustfund.web.staff.forms import FormNumber
@@ -285,6 +286,9 @@ class StewardPagesController(Controller):
             pdf_url=f"/api/v1/estates/{estate.slug}/fees/receipts/{receipt_no}/pdf",
             check_path=check_path,
             check_url=settings.public_url.rstrip("/") + check_path,
+            check_code=checkcode.receipt_check_code(
+                db_session, estate.id, receipt["receipt_no"], receipt["household_code"]
+            ),
         )
 
     # --- arrears ----------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Residents' questions (质询) on published disclosure lines, and the committee's answers."""

@@ -1,0 +1,127 @@
+"""Alerts (预警) for the committee, the council and the supervisor, on a phone: every alert
+the books raise now (``trustfund.oversight``), newest first, each linking to the lines
+behind it, and the form to acknowledge one with a note (kept, never changed). Not for the
+steward they oversee (Action.AUDIT)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from trustfund.api.access import estate_action
+from trustfund.auth.principal import Action
+from trustfund.db.models.estates import Estate
+from trustfund.errors import TrustfundError
+from trustfund.oversight import service
+from trustfund.web.staff.common import error_message, page, principal_of
+
+RULE_NAMES = {
+    "split_payments": "疑似拆单",
+    "double_payment": "疑似重复付款",
+    "cash_held": "现金未及时存入",
+    "bank_unreconciled": "银行未对账",
+    "disclosure_overdue": "公示逾期",
+    "fund_low": "基金余额偏低",
+    "collection_gap": "楼栋收缴率偏低",
+    "inquiry_unanswered": "质询未答复",
+    "voucher_missing": "付款后缺凭证",
+}
+
+
+class AcknowledgeForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    key: str = ""
+    note: str = ""
+
+
+def _error(exc: TrustfundError) -> str:
+    if exc.status_code == 409:
+        return "这条预警已经有人确认过了。"
+    if exc.status_code == 404:
+        return "这条预警现在已经不存在（情况已变化），请刷新。"
+    for error in exc.errors:
+        if error.field == "note":
+            return "请写明查了什么、做了什么（最多 500 字）。"
+    return error_message(exc)
+
+
+class AlertsPageController(Controller):
+    include_in_schema = False
+    path = "/staff/{estate_slug:str}/alerts"
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        estate: Estate,
+        *,
+        done: str = "",
+        failed: str = "",
+        error: str = "",
+        form: AcknowledgeForm | None = None,
+        status: int = 200,
+    ) -> Response[Any]:
+        return page(
+            request,
+            "staff/alerts.html",
+            status=status,
+            estate=estate,
+            data=service.list_alerts(db_session, estate),
+            rule_names=RULE_NAMES,
+            done=done,
+            failed=failed,
+            error=error,
+            form=form or AcknowledgeForm(),
+        )
+
+    @get("/", opt=estate_action(Action.AUDIT), sync_to_thread=True)
+    def list_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        done: FromQuery[str] = "",
+    ) -> Response[Any]:
+        return self._page(request, db_session, estate, done=done[:200])
+
+    @post("/acknowledge", opt=estate_action(Action.AUDIT), sync_to_thread=True)
+    def acknowledge(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[AcknowledgeForm],
+    ) -> Response[Any]:
+        try:
+            service.acknowledge(
+                db_session,
+                estate,
+                data.key[:200],
+                data.note[:2000],
+                actor_user_id=principal_of(request).user_id,
+            )
+        except TrustfundError as exc:
+            db_session.rollback()
+            return self._page(
+                request,
+                db_session,
+                estate,
+                failed=data.key,
+                error=_error(exc),
+                form=data,
+                status=exc.status_code,
+            )
+        return Redirect(
+            f"/staff/{estate.slug}/alerts?done={data.key}", status_code=HTTP_303_SEE_OTHER
+        )
+
+
+CONTROLLERS: list[Any] = [AlertsPageController]
