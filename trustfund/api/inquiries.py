@@ -17,7 +17,7 @@ from trustfund.api.access import estate_action, public
 from trustfund.api.common import signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.inquiries import lines, service
+from trustfund.inquiries import lines, schemas, service
 
 
 class QuestionIn(BaseModel):
@@ -55,8 +55,10 @@ class PublicInquiriesController(Controller):
         db_session: NamedDependency[Session],
         estate_slug: FromPath[str],
         version_id: FromPath[int],
-    ) -> dict[str, Any]:
-        return service.public_list(db_session, estate_slug, version_id)
+    ) -> schemas.PublicQuestionsOut:
+        return schemas.PublicQuestionsOut.model_validate(
+            service.public_list(db_session, estate_slug, version_id)
+        )
 
     @post(
         "/{version_id:int}",
@@ -81,16 +83,18 @@ class PublicInquiriesController(Controller):
         estate_slug: FromPath[str],
         version_id: FromPath[int],
         data: JSONBody[QuestionIn],
-    ) -> dict[str, Any]:
-        return service.ask(
-            db_session,
-            estate_slug,
-            version_id,
-            data.line,
-            household_code=data.household_code,
-            check_code=data.check_code,
-            text=data.text,
-            client_addr=request.client.host if request.client else "",
+    ) -> schemas.QuestionPublic:
+        return schemas.QuestionPublic.model_validate(
+            service.ask(
+                db_session,
+                estate_slug,
+                version_id,
+                data.line,
+                household_code=data.household_code,
+                check_code=data.check_code,
+                text=data.text,
+                client_addr=request.client.host if request.client else "",
+            )
         )
 
 
@@ -109,8 +113,8 @@ class InquiriesController(Controller):
     )
     def list_questions(
         self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> dict[str, Any]:
-        return service.staff_list(db_session, estate)
+    ) -> schemas.StaffQuestionsOut:
+        return schemas.StaffQuestionsOut.model_validate(service.staff_list(db_session, estate))
 
     @get("/{inquiry_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
     def get_question(
@@ -118,9 +122,11 @@ class InquiriesController(Controller):
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
         inquiry_id: FromPath[int],
-    ) -> dict[str, Any]:
+    ) -> schemas.QuestionStaff:
         """One question with its line and answer."""
-        return service.get_inquiry(db_session, estate, inquiry_id)
+        return schemas.QuestionStaff.model_validate(
+            service.get_inquiry(db_session, estate, inquiry_id)
+        )
 
     @post(
         "/{inquiry_id:int}/answer",
@@ -139,9 +145,11 @@ class InquiriesController(Controller):
         request: Request[Any, Any, Any],
         inquiry_id: FromPath[int],
         data: JSONBody[AnswerIn],
-    ) -> dict[str, Any]:
-        return service.answer(
-            db_session, estate, inquiry_id, data.text, principal=signed_in_principal(request)
+    ) -> schemas.QuestionStaff:
+        return schemas.QuestionStaff.model_validate(
+            service.answer(
+                db_session, estate, inquiry_id, data.text, principal=signed_in_principal(request)
+            )
         )
 
 

@@ -19,6 +19,8 @@ Default rules, created for an estate the first time a kind is used (``requiremen
 - ``fee_schedule``, ``disclosure``, ``opening`` (an estate's opening balances) and
   ``bank_reconciliation`` (a month's 银行余额调节表): one committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
   moves money between parties) has the payout tiers above.
+- ``inquiry`` (who answers residents' questions, ``trustfund.inquiries``): the committee; only
+  the tier's role is read.
 
 Administrators change an estate's tiers per kind with ``set_rules`` (API: Action.ADMINISTER);
 requests already submitted keep the requirement they were submitted under.

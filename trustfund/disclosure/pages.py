@@ -41,14 +41,12 @@ from trustfund.inquiries import service as inquiries
 RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
-def _html(body: str) -> Response[str]:
-    return Response(
-        body, media_type=MediaType.HTML, headers={"Cache-Control": "public, max-age=60"}
-    )
+def _html(body: str, cache: str = "public, max-age=60") -> Response[str]:
+    return Response(body, media_type=MediaType.HTML, headers={"Cache-Control": cache})
 
 
-def _page(template: str, **ctx: Any) -> Response[str]:
-    return _html(render.page_html(template, principal=None, csrf_token=None, **ctx))
+def _page(template: str, cache: str = "public, max-age=60", **ctx: Any) -> Response[str]:
+    return _html(render.page_html(template, principal=None, csrf_token=None, **ctx), cache)
 
 
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -120,6 +118,9 @@ class DisclosurePagesController(Controller):
         )
         return _page(
             "disclosure_page.html",
+            # residents' questions and answers change it: a resident coming back from asking
+            # (or the committee from answering) must see them, not a copy a minute old
+            cache="no-cache",
             estate=estate,
             meta=meta,
             lifts=[

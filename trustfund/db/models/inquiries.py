@@ -1,7 +1,7 @@
 """Residents' questions (质询, issue 18.5): a question on one line of a published disclosure,
 asked by a household that proves itself with its code and a receipt's check code, and the
 committee's answer. Questions and answers are published and never changed (PostgreSQL
-triggers refuse UPDATE and DELETE, migration 0018); the attempts table only feeds the rate
+triggers refuse UPDATE and DELETE, migration 0019); the attempts table only feeds the rate
 limit and is pruned."""
 
 from __future__ import annotations

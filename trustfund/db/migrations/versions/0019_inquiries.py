@@ -3,8 +3,8 @@
 attempts the rate limit counts. On PostgreSQL questions and answers are never updated or
 deleted.
 
-Revision ID: 0018_inquiries
-Revises: 0014_household_merges
+Revision ID: 0019_inquiries
+Revises: 0018_refund_requests
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 from trustfund.db.base import UTCDateTime
 
-revision = "0018_inquiries"
-down_revision = "0014_household_merges"
+revision = "0019_inquiries"
+down_revision = "0018_refund_requests"
 branch_labels = None
 depends_on = None
 
