@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +24,18 @@ from trustfund.auth.identity import load_principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, ClaimStatus, Contractor
+from trustfund.demo.grants import voucher_pdf
 from trustfund.journal.service import fund_balances
 from trustfund.settings import Settings
-from trustfund.settlements import claims, contracts, goods, payouts, prices, workorders
+from trustfund.settlements import (
+    claims,
+    contracts,
+    goods,
+    payouts,
+    prices,
+    vouchers,
+    workorders,
+)
 from trustfund.settlements.common import local_today
 from trustfund.settlements.schemas import (
     ClaimIn,
@@ -200,9 +210,20 @@ def _claim_and_pay(
     committee: list[User],
     rotate: int,
     paid_on: dt.date,
+    var_dir: Path,
 ) -> Claim | None:
-    """Submit, approve and (if the fund holds enough) pay a claim; returns it."""
+    """Attach the invoice (a voucher), submit, approve and (if the fund holds enough) pay a
+    claim; returns it. Every paid claim has its voucher (the alert ``voucher_missing``)."""
     claim = claims.create_claim(session, estate.id, data, actor_user_id=steward.id)
+    vouchers.add_voucher(
+        session,
+        var_dir,
+        estate.id,
+        voucher_pdf(f"Invoice claim {claim.id}: {claim.amount} CNY"),
+        f"invoice-{claim.id}.pdf",
+        claim_id=claim.id,
+        actor_user_id=steward.id,
+    )
     claims.submit_claim(session, estate.id, claim.id, actor_user_id=steward.id)
     order = committee[rotate % len(committee) :] + committee[: rotate % len(committee)]
     _approve(session, claim, order)
@@ -321,6 +342,7 @@ def run(session: Session, settings: Settings) -> str:
             committee=committee,
             rotate=n,
             paid_on=paid_on,
+            var_dir=settings.var_dir,
         )
         if claim is not None and claim.status == ClaimStatus.PAID:
             paid += 1
@@ -379,6 +401,7 @@ def run(session: Session, settings: Settings) -> str:
                 committee=committee,
                 rotate=month,
                 paid_on=paid_on,
+                var_dir=settings.var_dir,
             )
             bills += claim is not None and claim.status == ClaimStatus.PAID
 

@@ -12,6 +12,7 @@ finding keeps its key), so an acknowledgement stays attached to it.
 | ``disclosure_overdue`` | a quarter since the books opened, ended more than ``disclosure_days`` (90) ago, is covered by no published disclosure | ``disclosure_days`` |
 | ``fund_low`` | a fund holds less than its usual month's spending (the average of the last ``fund_months`` (3) ended months) | ``fund_months`` |
 | ``collection_gap`` | a building (at least ``collection_min`` (5) charged households) collected more than ``collection_gap`` (30) percentage points below the estate, this fee year | ``collection_gap``, ``collection_min`` |
+| ``voucher_missing`` | a claim paid more than ``voucher_days`` (15) days ago has no voucher (凭证), neither on the claim nor on its work order | ``voucher_days`` |
 | ``inquiry_unanswered`` | a resident's question (质询) on a published line is still unanswered more than ``inquiry_days`` (14) days after it was asked | ``inquiry_days`` |
 """
 
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.disclosure import DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
-from trustfund.db.models.settlements import ApprovalRule, Claim, ClaimStatus
+from trustfund.db.models.settlements import ApprovalRule, Claim, ClaimStatus, Voucher
 from trustfund.fees import reports
 from trustfund.fees.payments import cash_on_hand
 from trustfund.inquiries import service as inquiries
@@ -51,6 +52,7 @@ DEFAULTS: dict[str, Decimal] = {
     "collection_gap": Decimal(30),
     "collection_min": Decimal(5),
     "inquiry_days": Decimal(14),
+    "voucher_days": Decimal(15),
 }
 
 
@@ -330,6 +332,45 @@ def collection_gap(
     return out
 
 
+def voucher_missing(
+    session: Session, estate: Estate, t: dict[str, Decimal], today: date
+) -> list[Alert]:
+    days = int(t["voucher_days"])
+    cutoff = today - timedelta(days=days)
+    backed_claims = set(
+        session.scalars(
+            select(Voucher.claim_id).where(
+                Voucher.estate_id == estate.id, Voucher.claim_id.is_not(None)
+            )
+        )
+    )
+    backed_orders = set(
+        session.scalars(
+            select(Voucher.work_order_id).where(
+                Voucher.estate_id == estate.id, Voucher.work_order_id.is_not(None)
+            )
+        )
+    )
+    out = []
+    for claim in _paid_claims(session, estate.id):
+        if claim.paid_on is None or claim.paid_on >= cutoff or claim.id in backed_claims:
+            continue
+        if claim.work_order_id is not None and claim.work_order_id in backed_orders:
+            continue
+        out.append(
+            Alert(
+                "voucher_missing",
+                f"voucher:{claim.id}",
+                f"报销单 {claim.id}「{claim.payee}」{claim.amount} 元于 {claim.paid_on} 付款，"
+                f"已过 {(today - claim.paid_on).days} 天仍没有凭证",
+                claim.paid_on,
+                [_claim_link(estate, claim)],
+                [_claim_line(claim)],
+            )
+        )
+    return out
+
+
 def inquiry_unanswered(
     session: Session, estate: Estate, t: dict[str, Decimal], today: date
 ) -> list[Alert]:
@@ -362,5 +403,6 @@ RULES: dict[str, Rule] = {
     "disclosure_overdue": disclosure_overdue,
     "fund_low": fund_low,
     "collection_gap": collection_gap,
+    "voucher_missing": voucher_missing,
     "inquiry_unanswered": inquiry_unanswered,
 }

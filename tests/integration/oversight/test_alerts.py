@@ -4,10 +4,12 @@ read and acknowledged by the committee, not by the steward they oversee."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.integration.journal.api_setup import (
@@ -96,6 +98,7 @@ def test_each_rule_fires_on_its_planted_case(
         "disclosure_overdue",
         "fund_low",
         "collection_gap",
+        "voucher_missing",
     }
     split = by_rule["split_payments"][0]
     assert "新河五金店" in split["title"] and "600.00" in split["title"]
@@ -114,6 +117,23 @@ def test_each_rule_fires_on_its_planted_case(
     assert by_rule["fund_low"][0]["lines"][0]["fund"] == "electricity"
     assert by_rule["collection_gap"][0]["lines"][0]["building"] == "2"
     assert found["open"] == len(found["alerts"])
+    # none of the three bills carries a voucher, each paid more than 15 days ago
+    missing = by_rule["voucher_missing"]
+    assert sorted(a["lines"][0]["amount"] for a in missing) == ["2600.00", "300.00", "300.00"]
+    first = min(missing, key=lambda a: a["lines"][0]["claim_id"])
+    claim_id = first["lines"][0]["claim_id"]
+    assert first["links"][0]["page"] == f"/staff/xinhe/claims/{claim_id}"
+    # the invoice is attached: that claim's alert is gone, the others stay
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(png, format="PNG")
+    attached = estate.client.post(
+        f"{estate.base}/claims/{claim_id}/vouchers",
+        files={"file": ("invoice.png", png.getvalue(), "image/png")},
+        headers=estate.people["steward"],
+    )
+    assert attached.status_code == 201, attached.text
+    keys = {a["key"] for a in _alerts(estate)["alerts"] if a["rule"] == "voucher_missing"}
+    assert keys == {a["key"] for a in missing} - {first["key"]}
 
     # thresholds per estate: one day apart is not a split any more
     admin = estate.admin
