@@ -35,6 +35,21 @@ RULE_NAMES = {
 }
 
 
+THRESHOLD_NAMES = {
+    "split_days": "拆单：几天内付给同一收款方（天）",
+    "double_days": "重复付款：几天内同额（天）",
+    "cash_max": "管家手头现金上限（元）",
+    "cash_days": "现金最长未存（天）",
+    "bank_days": "月末后几天内须完成银行对账（天）",
+    "disclosure_days": "季末后几天内须公示（天）",
+    "fund_months": "基金余额对比近几个月平均支出（月）",
+    "collection_gap": "楼栋收缴率低于全小区（百分点）",
+    "collection_min": "楼栋至少几户才比较（户）",
+    "inquiry_days": "质询几天未答复（天）",
+    "voucher_days": "付款后几天仍无凭证（天）",
+}
+
+
 class AcknowledgeForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -76,6 +91,7 @@ class AlertsPageController(Controller):
             estate=estate,
             data=service.list_alerts(db_session, estate),
             rule_names=RULE_NAMES,
+            threshold_names=THRESHOLD_NAMES,
             done=done,
             failed=failed,
             error=error,
