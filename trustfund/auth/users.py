@@ -291,6 +291,7 @@ def dual_role_warnings(session: Session, user_id: int) -> list[str]:
     ]
 
 
+@command
 def add_membership(session: Session, user_id: int, data: MembershipCreate) -> MembershipOut:
     """Grant a role; the estate is named by slug. Raises ``NotFoundError`` (user),
     ``ValidationError`` (see ``grant_membership``; unknown estate slug)."""
@@ -303,7 +304,7 @@ def add_membership(session: Session, user_id: int, data: MembershipCreate) -> Me
     membership = grant_membership(
         session, user, data.role, estate_id=estate_id, community=data.community
     )
-    session.commit()
+    session.flush()
     warnings = [w for w in dual_role_warnings(session, user_id) if f"estate {data.estate}." in w]
     return MembershipOut(
         id=membership.id,

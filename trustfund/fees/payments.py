@@ -970,6 +970,7 @@ def unrecognised_prepaid(
 # --- prepaid recognition ---------------------------------------------------------------------
 
 
+@command
 def recognise_prepaid(
     session: Session,
     estate_id: int,
@@ -1031,7 +1032,6 @@ def recognise_prepaid(
             receipt.recognised_entry_seq = 0
         for row in refunds:
             row.recognised_entry_seq = 0
-        session.commit()
         return result
     legs = [Leg(PREPAID_FEES, total)] + [
         Leg(fee_income_account(Fund(f)), -a) for f, a in sorted(per_fund.items()) if a != 0
@@ -1055,7 +1055,6 @@ def recognise_prepaid(
     for row in refunds:
         row.recognised_entry_seq = entry.seq
     result["entry_seq"] = entry.seq
-    session.commit()
     return result
 
 
