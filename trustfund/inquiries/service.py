@@ -31,6 +31,7 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.inquiries import Inquiry, InquiryAnswer, InquiryAttempt
+from trustfund.db.session import command
 from trustfund.disclosure import public as reads
 from trustfund.errors import (
     ConflictError,
@@ -333,6 +334,7 @@ def may_answer(session: Session, estate: Estate, principal: Principal) -> Role |
     return role
 
 
+@command
 def answer(
     session: Session, estate: Estate, inquiry_id: int, text: str, *, principal: Principal
 ) -> dict[str, Any]:
@@ -366,7 +368,6 @@ def answer(
             answered_on=today_in(estate),
         )
     )
-    session.commit()
     return get_inquiry(session, estate, inquiry_id)
 
 
