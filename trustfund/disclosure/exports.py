@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from trustfund.ledger.accounts import fund_label
-from trustfund.spreadsheet import append_row, csv_row
+from trustfund.spreadsheet import append_row, csv_row, finish_sheet, workbook_bytes
 
 FUND_HEAD = ["基金", "期初余额", "本期收入", "本期支出", "建账/调拨", "期末余额"]
 EXP_HEAD = [
@@ -153,11 +155,22 @@ def to_xlsx(statement: dict[str, Any], publication: dict[str, Any] | None) -> by
         first = False
         ws.title = name.replace("/", "·")[:31]
         for row in rows:
-            append_row(ws, row)
-        for line in ws.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "0.00"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+            append_row(ws, [_typed(value) for value in row])
+        finish_sheet(ws, header_rows=2 if name == "公示" else 1)
+    return workbook_bytes(wb)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _typed(value: Any) -> Any:
+    """A statement value as a spreadsheet cell: ISO dates as dates, rates and prices written
+    with a decimal point as numbers; whole numbers in text (a building "10", a receipt
+    number) stay text."""
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+        if _DECIMAL.fullmatch(value):
+            return Decimal(value)
+    return value

@@ -12,7 +12,6 @@ kept as binary floating point.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -45,7 +44,7 @@ from trustfund.fees.schemas import (
 )
 from trustfund.ledger.accounts import FUND_NAMES_ZH, fund_label
 from trustfund.ledger.money import money_text
-from trustfund.spreadsheet import append_row
+from trustfund.spreadsheet import append_row, finish_sheet, workbook_bytes
 
 
 def fen(column: Any) -> ColumnElement[int]:
@@ -364,7 +363,7 @@ def export_xlsx(
     ws = wb.create_sheet("历年趋势")
     append_row(ws, ["费用年度", "截至", *stat_head])
     for t in report["trend"]:
-        append_row(ws, [t["fee_year"], t["as_of"], *cells(t)])
+        append_row(ws, [t["fee_year"], date.fromisoformat(t["as_of"]), *cells(t)])
     ws = wb.create_sheet("欠费明细")
     append_row(ws, ["户号", "楼栋", "单元", "室", "业主", "电话", "空户", "应收", "实收", "欠费"])
     for r in arrears_list(session, estate_id, fee_year, as_of=as_of_day):
@@ -384,10 +383,5 @@ def export_xlsx(
             ],
         )
     for sheet in wb.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "0.00"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        finish_sheet(sheet, header_rows=2 if sheet.title == "概览" else 1)
+    return workbook_bytes(wb)

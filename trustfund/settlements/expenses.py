@@ -5,7 +5,6 @@ their roles only (and no voucher file names)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from trustfund.db.models.settlements import Claim, ClaimStatus, RequestStatus
 from trustfund.ledger.accounts import EXPENSE_ITEMS, expense_account, fund_label
 from trustfund.ledger.money import money_text
 from trustfund.settlements.schemas import ExpenseRowOut, ExpenseTableOut
-from trustfund.spreadsheet import append_row
+from trustfund.spreadsheet import append_row, finish_sheet, workbook_bytes
 
 ROLE_ZH = {"committee": "业委会委员", "council": "理事会成员"}
 HEADER = ("日期", "支出项目", "说明", "收款方", "基金", "金额（元）", "凭证号", "审批人", "状态")
@@ -116,7 +115,6 @@ def expense_xlsx(
 ) -> bytes:
     """The table as an XLSX workbook (amounts as numbers with two decimals)."""
     import openpyxl
-    from openpyxl.styles import Font
 
     table = expense_table(session, estate_id, start=start, end=end, public=public)
     workbook = openpyxl.Workbook()
@@ -124,8 +122,6 @@ def expense_xlsx(
     assert sheet is not None
     sheet.title = "费用支出明细表"
     append_row(sheet, HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for r in table["rows"]:
         append_row(
             sheet,
@@ -142,11 +138,5 @@ def expense_xlsx(
             ],
         )
     append_row(sheet, ["合计", "", "", "", "", Decimal(table["total"]), "", "", ""])
-    for row in sheet.iter_rows(min_row=2):
-        row[0].number_format = "yyyy-mm-dd"
-        row[5].number_format = "#,##0.00"
-    for column, width in zip("ABCDEFGHI", (12, 14, 34, 22, 14, 12, 22, 26, 8), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    finish_sheet(sheet)
+    return workbook_bytes(workbook)
