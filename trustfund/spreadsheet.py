@@ -71,10 +71,7 @@ def _display_width(value: object) -> int:
     if isinstance(value, Decimal):
         digits = len(str(abs(int(value))))
         return digits + (digits - 1) // 3 + 3 + (value < 0)  # 1,234.50 as #,##0.00 shows it
-    if isinstance(value, (date, datetime)):
-        text = "2026-01-01"
-    else:
-        text = str(value)
+    text = "2026-01-01" if isinstance(value, (date, datetime)) else str(value)
     longest = max(text.split("\n"), key=len)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
 
