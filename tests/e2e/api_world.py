@@ -60,8 +60,11 @@ class ApiWorld:
         assert answer.status_code < 400, f"{method} {url}: {answer.status_code} {answer.text}"
         return answer.json() if answer.content else None
 
-    def person(self, username: str, display_name: str, role: str, alias: str = "") -> None:
-        """A user with ``role`` here and an API token, kept as ``people[alias or username]``."""
+    def person(
+        self, username: str, display_name: str, role: str, alias: str = "", community: str = ""
+    ) -> None:
+        """A user with ``role`` here (a supervisor: in ``community``) and an API token, kept
+        as ``people[alias or username]``."""
         made = self.call(
             "POST",
             "admin",
@@ -72,7 +75,9 @@ class ApiWorld:
             "POST",
             "admin",
             f"{self.server.url}/api/v1/users/{made['id']}/memberships",
-            json={"role": role, "estate": self.slug},
+            json={"role": role, "community": community}
+            if community
+            else {"role": role, "estate": self.slug},
         )
         with httpx.Client(base_url=self.server.url, timeout=30) as browser:
             signed_in = browser.post(

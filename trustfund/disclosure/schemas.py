@@ -193,6 +193,9 @@ class SupervisedEstateOut(TypedDict):
     due_period: str
     overdue: bool
     corrections_pending: list[PendingCorrectionOut]
+    cash_on_hand: str  # the steward's cash not yet deposited
+    cash_since: str | None  # the oldest undeposited cash receipt's date
+    pending_approvals: int  # approval requests waiting for a decision
 
 
 class SupervisionOut(TypedDict):

@@ -19,6 +19,7 @@ from trustfund.auth.principal import Principal, Role
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
+from trustfund.db.models.settlements import ApprovalRequest, RequestStatus
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.periods import last_finished_quarter
 from trustfund.disclosure.schemas import (
@@ -30,6 +31,7 @@ from trustfund.disclosure.schemas import (
 from trustfund.disclosure.statements import fund_names, money
 from trustfund.fees import reports as fee_reports
 from trustfund.fees.common import local_today
+from trustfund.fees.payments import cash_on_hand
 from trustfund.journal import service
 
 
@@ -86,6 +88,7 @@ def estate_overview(
         select(func.min(JournalEntry.date)).where(JournalEntry.estate_id == estate.id)
     )
     books_before = first_entry is not None and first_entry <= quarter.end
+    cash = cash_on_hand(session, estate.id)
     return {
         "slug": estate.slug,
         "name": estate.name,
@@ -106,6 +109,17 @@ def estate_overview(
             for lift in unlocks.public_lifts(session, estate)
             if lift["corrected_by"] is None
         ],
+        "cash_on_hand": cash["cash"],
+        "cash_since": cash["since"],
+        "pending_approvals": int(
+            session.scalar(
+                select(func.count(ApprovalRequest.id)).where(
+                    ApprovalRequest.estate_id == estate.id,
+                    ApprovalRequest.status == RequestStatus.PENDING,
+                )
+            )
+            or 0
+        ),
     }
 
 
