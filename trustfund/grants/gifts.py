@@ -64,7 +64,7 @@ from trustfund.grants.common import (
     text,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
-from trustfund.journal.service import PERSONAL_DATA_REASON, open_accounts, post_entry
+from trustfund.journal.service import PERSONAL_DATA_REASONS, open_accounts, post_entry
 from trustfund.ledger.accounts import (
     BANK,
     GOODS,
@@ -172,7 +172,7 @@ def _post(
             session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id
         ).seq
     except ValidationError as exc:
-        if any(e.reason == PERSONAL_DATA_REASON for e in exc.errors):
+        if any(e.reason in PERSONAL_DATA_REASONS for e in exc.errors):
             raise ValidationError.field(
                 "source_id",
                 "the donor's name is a resident's name and the ledger is public: mark the "

@@ -57,7 +57,7 @@ from trustfund.grants.common import (
     text,
 )
 from trustfund.grants.schemas import TransferIn, TransferOut
-from trustfund.journal.service import fund_balances, post_entry
+from trustfund.journal.service import fund_balances, personal_data_problems, post_entry
 from trustfund.ledger.accounts import (
     BANK,
     Fund,
@@ -137,6 +137,9 @@ def propose(
             errors.append(FieldError("to_fund", "must differ from from_fund"))
         if data.gift_id is not None:
             errors.append(FieldError("gift_id", "only for a refund"))
+        # the reason is the public ledger's narration once the council approves: refused now
+        problems = personal_data_problems(session, estate_id, [("reason", reason)])
+        errors += [FieldError(f, r) for f, r in problems]
     else:
         to_fund = ""
         from_fund = ""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import typing
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -65,7 +64,7 @@ from trustfund.errors import (
     ValidationError,
 )
 from trustfund.estates.service import today_in
-from trustfund.ledger import bean
+from trustfund.ledger import bean, privacy
 from trustfund.ledger.accounts import (
     BANK,
     CASH,
@@ -90,12 +89,16 @@ from trustfund.ledger.entries import (
 from trustfund.ledger.money import ZERO, to_money
 from trustfund.ledger.text import GENESIS, draft_canonical, open_canonical, with_hash
 
-#: Mainland mobile numbers, also written with spaces or dashes between the digits.
-MOBILE = re.compile(r"(?<!\d)1[3-9](?:[ -]?\d){9}(?!\d)")
-PERSONAL_DATA_REASON = (
-    "looks like personal data (an owner's name or a phone number); "
+#: Why a text is refused as personal data (never repeating what was found in it).
+NAME_REASON = (
+    "contains an owner's name (spaces, punctuation and invisible characters are ignored); "
     "the ledger is public — name households by their code"
 )
+PHONE_REASON = (
+    "contains a phone number (however its digits are written or separated); "
+    "the ledger is public — name households by their code"
+)
+PERSONAL_DATA_REASONS = frozenset({NAME_REASON, PHONE_REASON})
 
 
 # --- chart ------------------------------------------------------------------------------
@@ -380,10 +383,8 @@ def post_entries(
         _check_accounts_open(session, estate_id, draft.date, legs)
     for start in range(0, len(checked), 200):
         chunk = [draft for draft, _, _, _ in checked[start : start + 200]]
-        fields = [(name, value) for draft in chunk for name, value in _texts(draft)]
-        if any(MOBILE.search(v) for _, v in fields) or _mentions_household_person(
-            session, estate_id, fields
-        ):
+        fields = [(f"{i}.{name}", value) for i, d in enumerate(chunk) for name, value in _texts(d)]
+        if personal_data_problems(session, estate_id, fields):
             for draft in chunk:
                 _check_personal_data(session, estate_id, draft)  # raises for the first
     head = _lock_head(session, estate_id)
@@ -450,6 +451,7 @@ def reverse_entry(
         raise ConflictError(f"Entry {seq} opens an account; it moves no money to reverse.")
     if not reason.strip():
         raise ValidationError.field("reason", "must not be empty")
+    _raise_problems(personal_data_problems(session, estate_id, [("reason", reason)]))
     draft = EntryDraft(
         date=on,
         narration=f"冲销第{seq}笔：{reason.strip()}",
@@ -816,64 +818,87 @@ def _texts(draft: EntryDraft) -> list[tuple[str, str]]:
 
 def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) -> None:
     """Refuse owner names and phone numbers of the estate's households (and anything that
-    looks like a mobile number) in the entry's texts. The comparison runs in the database,
-    so a posting never loads the households table into Python."""
-    fields = _texts(draft)
-    problems = [(name, PERSONAL_DATA_REASON) for name, value in fields if MOBILE.search(value)]
-    candidates = [
-        (name, value) for name, value in fields if (name, PERSONAL_DATA_REASON) not in problems
-    ]
-    if candidates and _mentions_household_person(session, estate_id, candidates):
-        problems += [
-            (name, PERSONAL_DATA_REASON)
-            for name, value in candidates
-            if _mentions_household_person(session, estate_id, [(name, value)])
-        ]
-    _raise_problems(problems)
+    looks like a mobile number) in the entry's texts. Raises ``ValidationError``."""
+    _raise_problems(personal_data_problems(session, estate_id, _texts(draft)))
 
 
-def _mentions_household_person(
-    session: Session, estate_id: int, fields: list[tuple[str, str]]
-) -> bool:
-    """Whether any text contains an owner name (2+ characters) or phone digits (7+) of the
-    estate's households."""
+def personal_data_problems(
+    session: Session, estate_id: int, fields: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``(field, reason)`` for each of ``fields`` (``(name, text)``) that holds an owner's
+    name or a phone number of one of the estate's households, or a mobile number of anyone.
+
+    Texts are compared by their keys (``ledger.privacy``: NFKC, case folded, no spaces,
+    punctuation or invisible characters, any script's digits), so ``鲁 磊`` is ``鲁磊`` and
+    ``138.0000.0001`` is ``13800000001``. The households are searched in the database (one
+    query for all the texts, reading only the stored keys), never loaded into Python; only a
+    household that matches comes back. The reason never repeats what was found.
+    Domains that post later what they accept now (a claim's payee, a transfer's reason)
+    call this when the text is written, so it is refused then and not at payment."""
+    problems: dict[str, str] = {
+        name: PHONE_REASON for name, value in fields if privacy.mobile_number_in(value)
+    }
+    rest = [(name, value) for name, value in fields if name not in problems]
+    keyed = [(name, privacy.text_key(value), privacy.number_key(value)) for name, value in rest]
+    for name_key, phone_key in _household_keys_in(session, estate_id, keyed):
+        for field, names, numbers in keyed:
+            if field in problems:
+                continue
+            if phone_key is not None and phone_key in numbers:
+                problems[field] = PHONE_REASON
+            elif name_key is not None and name_key in names:
+                problems[field] = NAME_REASON
+    return [(name, problems[name]) for name, _ in fields if name in problems]
+
+
+def _household_keys_in(
+    session: Session, estate_id: int, keyed: Sequence[tuple[str, str, str]]
+) -> list[tuple[str | None, str | None]]:
+    """``(name_key, phone_key)`` of the estate's households (at most ``_KEYS_LIMIT``) whose
+    name key is in one of the texts' name keys or whose phone key is in one of their number
+    keys. The keys are joined with a newline, which no key holds, so no match spans two
+    texts."""
+    if not any(names or numbers for _, names, numbers in keyed):
+        return []
     connection = session.connection()
-    hit = connection.execute(
-        _MENTIONS_PERSON[connection.dialect.name],
+    rows = connection.execute(
+        _PERSON_KEYS[connection.dialect.name],
         {
             "estate_id": estate_id,
-            "texts": "\n".join(value for _, value in fields),
-            "squeezed": "\n".join(re.sub(r"[\s()+-]", "", value) for _, value in fields),
+            "names": "\n".join(names for _, names, _ in keyed),
+            "numbers": "\n".join(numbers for _, _, numbers in keyed),
         },
-    ).first()
-    return hit is not None
+    ).all()
+    return [(name_key, phone_key) for name_key, phone_key in rows]
 
 
-def _mentions_person_query(position: Any) -> Select[Any]:
-    """Households of ``:estate_id`` whose owner name is in ``:texts`` or whose phone digits
-    are in ``:squeezed`` (the texts without spaces, brackets, plus and minus signs);
-    ``position`` is the dialect's substring search (``strpos``/``instr``)."""
-    name = func.trim(Household.owner_name)
-    digits = func.replace(func.replace(func.replace(Household.phone, "-", ""), " ", ""), "+", "")
-    texts = bindparam("texts", type_=String)
-    squeezed = bindparam("squeezed", type_=String)
+#: At most this many matching households are read back (enough to name every field).
+_KEYS_LIMIT = 50
+
+
+def _person_keys_query(position: Any) -> Select[str | None, str | None]:
+    """Keys of ``:estate_id``'s households whose name key is in ``:names`` or whose phone
+    key is in ``:numbers``; ``position`` is the dialect's substring search
+    (``strpos``/``instr``). Reads only the index ``ix_households_privacy_keys``."""
+    names = bindparam("names", type_=String)
+    numbers = bindparam("numbers", type_=String)
     return (
-        select(Household.id)
+        select(Household.name_key, Household.phone_key)
         .where(
             Household.estate_id == bindparam("estate_id"),
             or_(
-                and_(func.length(name) >= 2, position(texts, name) > 0),
-                and_(func.length(digits) >= 7, position(squeezed, digits) > 0),
+                and_(Household.name_key.is_not(None), position(names, Household.name_key) > 0),
+                and_(Household.phone_key.is_not(None), position(numbers, Household.phone_key) > 0),
             ),
         )
-        .limit(1)
+        .limit(_KEYS_LIMIT)
     )
 
 
 #: Per dialect, built once: every posting runs it.
-_MENTIONS_PERSON = {
-    "postgresql": _mentions_person_query(func.strpos),
-    "sqlite": _mentions_person_query(func.instr),
+_PERSON_KEYS = {
+    "postgresql": _person_keys_query(func.strpos),
+    "sqlite": _person_keys_query(func.instr),
 }
 
 

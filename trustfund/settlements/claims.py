@@ -32,6 +32,7 @@ from trustfund.db.models.settlements import (
     WorkOrder,
 )
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
 from trustfund.settlements.common import price_text, quantity, raise_if, text
@@ -133,6 +134,9 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> Non
     errors: list[FieldError] = []
     payee = text(data.payee, "payee", errors, limit=100)
     description = text(data.description, "description", errors, limit=300)
+    # both go into the public ledger when the claim is booked: refused now, not at payment
+    texts = [("payee", payee), ("description", description)]
+    errors += [FieldError(f, r) for f, r in personal_data_problems(session, estate_id, texts)]
     contractor_id = None
     if data.contractor_id is not None:
         contractor_id = get_contractor(session, estate_id, data.contractor_id).id

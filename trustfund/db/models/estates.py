@@ -11,14 +11,16 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from trustfund.db.base import Base, UTCDateTime, utcnow
+from trustfund.ledger import privacy
 
 
 class Occupancy(enum.StrEnum):
@@ -74,13 +76,19 @@ class Building(Base):
 
 class Household(Base):
     """户: the fee-paying unit. The ledger names it only by ``code`` (opaque, random);
-    ``owner_name`` and ``phone`` are personal data that only staff may see."""
+    ``owner_name`` and ``phone`` are personal data that only staff may see.
+
+    ``name_key`` and ``phone_key`` are what the journal's personal-data check looks for in an
+    entry's texts (``trustfund.ledger.privacy``): set whenever ``owner_name`` or ``phone`` is
+    assigned (``_keep_keys``), ``None`` when the name or number is too short to compare."""
 
     __tablename__ = "households"
     __table_args__ = (
         UniqueConstraint("estate_id", "code"),
         UniqueConstraint("building_id", "entrance", "room"),
         CheckConstraint("area_m2 IS NULL OR area_m2 > 0", name="area_positive"),
+        # the personal-data check reads only these columns of the estate's households
+        Index("ix_households_privacy_keys", "estate_id", "name_key", "phone_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,6 +99,8 @@ class Household(Base):
     code: Mapped[str] = mapped_column(String(20))
     owner_name: Mapped[str | None] = mapped_column(String(50), default=None)
     phone: Mapped[str | None] = mapped_column(String(30), default=None)
+    name_key: Mapped[str | None] = mapped_column(String(privacy.MAX_KEY), default=None)
+    phone_key: Mapped[str | None] = mapped_column(String(30), default=None)
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Merged into another household or split into new ones from this day: no longer a
@@ -105,6 +115,16 @@ class Household(Base):
     occupancies: Mapped[list[HouseholdOccupancy]] = relationship(
         back_populates="household", order_by="HouseholdOccupancy.effective_from"
     )
+
+    @validates("owner_name", "phone")
+    def _keep_keys(self, field: str, value: str | None) -> str | None:
+        """Every write of a name or phone through the ORM (constructor, import, PATCH, moves,
+        merges, splits) updates its key with it."""
+        if field == "owner_name":
+            self.name_key = privacy.name_key(value)
+        else:
+            self.phone_key = privacy.phone_key(value)
+        return value
 
 
 class HouseholdOccupancy(Base):
