@@ -858,7 +858,7 @@ def _household_keys_in(
     name key is in one of the texts' name keys or whose phone key is in one of their number
     keys. The keys are joined with a newline, which no key holds, so no match spans two
     texts."""
-    if not any(names or numbers for _, names, numbers in keyed):
+    if not any(names for _, names, _ in keyed):
         return []
     connection = session.connection()
     rows = connection.execute(
@@ -866,7 +866,10 @@ def _household_keys_in(
         {
             "estate_id": estate_id,
             "names": "\n".join(names for _, names, _ in keyed),
-            "numbers": "\n".join(numbers for _, _, numbers in keyed),
+            # a phone key is all digits: only runs of 7+ digits can hold one
+            "numbers": "\n".join(
+                run for _, _, numbers in keyed for run in privacy.phone_runs(numbers)
+            ),
         },
     ).all()
     return [(name_key, phone_key) for name_key, phone_key in rows]

@@ -26,6 +26,7 @@ Nothing here touches the database; ``journal.service`` runs the comparison in SQ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -58,10 +59,13 @@ _MOBILE = re.compile(r"(?:0{0,2}86)?(1[3-9]\d{9})")
 #: Digits standing alone in the text (nothing but digits on either side).
 _BARE_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d+", re.ASCII)
+#: Runs of digits long enough to hold a phone key.
+_PHONE_RUN = re.compile(rf"\d{{{MIN_PHONE_KEY},}}", re.ASCII)
 #: Where a list of numbers is usually split (``13800000001/13900000002``).
 _LIST_SEPARATORS = re.compile(r"[,，;；/、|\n]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _keep(ch: str) -> str:
     category = unicodedata.category(ch)
     if category[0] in "ZPSCM":
@@ -74,7 +78,7 @@ def text_key(text: str) -> str:
     """``text`` as the name check reads it: NFKC, case folded, only letters and digits left,
     every digit ASCII (see the module's docstring)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(_keep(ch) for ch in folded)
+    return "".join(map(_keep, folded))
 
 
 def number_key(text: str) -> str:
@@ -103,6 +107,12 @@ def phone_key(phone: str | None) -> str | None:
         # area codes: 010 and 02x have three digits, the others four
         digits = digits[3:] if digits[1] in "12" else digits[4:]
     return digits if len(digits) >= MIN_PHONE_KEY else None
+
+
+def phone_runs(key: str) -> list[str]:
+    """The runs of digits in a ``number_key`` long enough to hold a phone key: a phone key
+    (digits only) is in the key exactly when it is in one of these."""
+    return _PHONE_RUN.findall(key)
 
 
 def mobile_number_in(text: str) -> bool:
