@@ -44,7 +44,7 @@ from trustfund.errors import (
 from trustfund.estates.service import today_in
 from trustfund.inquiries import checkcode
 from trustfund.inquiries.lines import LINE_REF, Line, line_view, public_lines
-from trustfund.journal.service import MOBILE, _mentions_household_person
+from trustfund.journal.service import personal_data_problems
 
 MAX_QUESTION = 300
 MAX_ANSWER = 1000
@@ -81,11 +81,7 @@ def _clean_text(value: str, field: str, limit: int) -> str:
 def _check_personal_data(session: Session, estate_id: int, field: str, text: str) -> None:
     """The journal's personal-data check on a published text (plus long digit runs)."""
     squeezed = re.sub(r"[\s()+-]", "", text)
-    if (
-        MOBILE.search(text)
-        or LONG_DIGITS.search(squeezed)
-        or _mentions_household_person(session, estate_id, [(field, text)])
-    ):
+    if LONG_DIGITS.search(squeezed) or personal_data_problems(session, estate_id, [(field, text)]):
         raise ValidationError.field(
             field,
             "looks like personal data (a name or a phone number); it would be published — "

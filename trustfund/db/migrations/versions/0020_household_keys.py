@@ -5,8 +5,8 @@ digits; ``NULL`` when too short to compare), filled here for the households alre
 and kept up to date by the model from then on; and an index on the estate's keys, the only
 columns the check reads.
 
-Revision ID: 0018_household_keys
-Revises: 0014_household_merges
+Revision ID: 0020_household_keys
+Revises: 0019_inquiries
 """
 
 import sqlalchemy as sa
@@ -14,8 +14,8 @@ from alembic import op
 
 from trustfund.ledger import privacy
 
-revision = "0018_household_keys"
-down_revision = "0014_household_merges"
+revision = "0020_household_keys"
+down_revision = "0019_inquiries"
 branch_labels = None
 depends_on = None
 
