@@ -14,7 +14,6 @@ from litestar.datastructures import State
 from litestar.logging.config import StructLoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, OpenAPI, SecurityScheme
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import Engine
@@ -29,6 +28,7 @@ from trustfund.api.requests import TrustfundRequest
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
+from trustfund.web import templating
 from trustfund.web.errors import EXCEPTION_HANDLERS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -194,10 +194,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         before_send=[add_security_headers],  # nosniff, no framing, CSP: every response
         request_class=TrustfundRequest,  # JSON bodies nested too deeply: 422
         openapi_config=openapi,
-        template_config=TemplateConfig(
-            directory=[PACKAGE_DIR / "web" / "templates", PACKAGE_DIR / "disclosure" / "templates"],
-            engine=JinjaTemplateEngine,
-        ),
+        template_config=TemplateConfig(instance=templating.ENGINE),  # the pages' one Jinja env
         logging_config=StructLoggingConfig(
             log_exceptions="never",
             # a logger looks up sys.stdout when it logs (tests build several apps, each with

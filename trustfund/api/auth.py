@@ -1,4 +1,5 @@
-"""Sign-in, API tokens, users and memberships, the audit log; and the browser sign-in page."""
+"""Sign-in, API tokens, users and memberships, the audit log (the browser sign-in page is
+``web.login``; it signs in with ``sign_in_request`` and ``session_cookie``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
-from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
-from pydantic import BaseModel, Field
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import (
@@ -39,7 +37,7 @@ from trustfund.auth.schemas import (
 )
 from trustfund.auth.sessions import COOKIE_NAME, SignIn, sign_in, sign_out
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError, RateLimitedError
+from trustfund.errors import NotAuthenticatedError
 from trustfund.settings import Settings
 
 #: Sign-in needs no CSRF token (there is no session yet); it is rate limited instead, and a
@@ -58,7 +56,7 @@ def _client_addr(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
 
-def _sign_in(
+def sign_in_request(
     request: Request[Any, Any, Any], db_session: Session, settings: Settings, data: LoginRequest
 ) -> SignIn:
     note_audit(request, attempted_username=data.username)
@@ -74,7 +72,7 @@ def _sign_in(
     return result
 
 
-def _session_cookie(settings: Settings, token: str) -> Cookie:
+def session_cookie(settings: Settings, token: str) -> Cookie:
     return Cookie(
         key=COOKIE_NAME,
         value=token,
@@ -102,8 +100,8 @@ class AuthController(Controller):
         ``X-CSRF-Token`` on every write made with the cookie. 401 on a wrong name or
         password; 429 after too many failures (with ``Retry-After``); 403 when a browser
         posts it from another site (``Origin`` or ``Sec-Fetch-Site``)."""
-        result = _sign_in(request, db_session, settings, data)
-        return Response(result.answer, cookies=[_session_cookie(settings, result.token)])
+        result = sign_in_request(request, db_session, settings, data)
+        return Response(result.answer, cookies=[session_cookie(settings, result.token)])
 
     @post(
         "/logout",
@@ -240,79 +238,4 @@ class AuditController(Controller):
         return [AuditEntryOut.model_validate(r) for r in records]
 
 
-# --- browser sign-in page ------------------------------------------------------------
-
-
-class LoginForm(BaseModel):
-    username: str = Field(default="", max_length=64)
-    password: str = Field(default="", max_length=1024)
-    next: str = Field(default="/", max_length=500)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect a signed-in user to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
-def _login_page(
-    next_url: str, *, error: str | None = None, username: str = "", status: int = 200
-) -> Template:
-    return Template(
-        "auth/login.html",
-        context={"next": _safe_next(next_url), "error": error, "username": username},
-        status_code=status,
-    )
-
-
-class LoginPagesController(Controller):
-    include_in_schema = False
-
-    @get("/login", opt=public(), sync_to_thread=False)
-    def login_page(
-        self, next_url: Annotated[str | None, QueryParameter(name="next")] = None
-    ) -> Template:
-        return _login_page(next_url or "/staff")
-
-    @post("/login", opt=LOGIN_OPT, sync_to_thread=True, status_code=HTTP_303_SEE_OTHER)
-    def login_form(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        settings: NamedDependency[Settings],
-        data: URLEncodedBody[LoginForm],
-    ) -> Response[Any]:
-        credentials = LoginRequest.model_construct(username=data.username, password=data.password)
-        try:
-            result = _sign_in(request, db_session, settings, credentials)
-        except RateLimitedError as error:
-            seconds = error.extra.get("retry_after", settings.login_window)
-            message = f"登录失败次数过多，请 {seconds} 秒后再试。"
-            return _login_page(data.next, error=message, username=data.username, status=429)
-        except NotAuthenticatedError:
-            message = "用户名或密码不正确。"
-            return _login_page(data.next, error=message, username=data.username, status=401)
-        return Redirect(
-            _safe_next(data.next),
-            status_code=HTTP_303_SEE_OTHER,
-            cookies=[_session_cookie(settings, result.token)],
-        )
-
-    @post(
-        "/logout",
-        opt={**public(), "same_origin_only": True},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
-    )
-    def logout_form(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
-    ) -> Redirect:
-        """Signs the browser out (with the session's CSRF token, like every write)."""
-        sign_out(db_session, request.cookies.get(COOKIE_NAME))
-        response = Redirect("/login", status_code=HTTP_303_SEE_OTHER)
-        response.delete_cookie(COOKIE_NAME, path="/")
-        return response
-
-
-CONTROLLERS: list[Any] = [AuthController, UsersController, AuditController, LoginPagesController]
+CONTROLLERS: list[Any] = [AuthController, UsersController, AuditController]

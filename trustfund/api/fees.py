@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, MediaType, Request, Response, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
@@ -533,22 +533,6 @@ class PublicReceiptController(Controller):
     ) -> PublicReceiptOut:
         """Amount, date, fee year, masked household and status (valid/void) of a receipt."""
         return payments.public_receipt(db_session, estate_slug, receipt_no)
-
-    @get(
-        "/r/{estate_slug:str}/{receipt_no:str}",
-        opt=public(),
-        sync_to_thread=True,
-        media_type=MediaType.HTML,
-        include_in_schema=False,
-    )
-    def public_receipt_page(
-        self,
-        db_session: NamedDependency[Session],
-        estate_slug: FromPath[str],
-        receipt_no: FromPath[str],
-    ) -> str:
-        """The page the QR code on a printed receipt opens."""
-        return receipts.render_public_receipt_page(db_session, estate_slug, receipt_no)
 
 
 CONTROLLERS: list[Any] = [FeesController, PublicReceiptController]

@@ -54,6 +54,10 @@ def _short_hash(value: str | None) -> str:
     return value if len(value) <= 20 else f"{value[:10]}…{value[-6:]}"
 
 
+#: The statement's filters; the pages' environment (``web.templating``) has them too.
+FILTERS = {"money": _money, "rate": _rate, "signed": _signed, "short_hash": _short_hash}
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader([str(p) for p in TEMPLATES]),
@@ -62,10 +66,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["money"] = _money
-    env.filters["rate"] = _rate
-    env.filters["signed"] = _signed
-    env.filters["short_hash"] = _short_hash
+    env.filters.update(FILTERS)
     return env
 
 
@@ -258,11 +259,6 @@ def statement_html(
     ctx = context(statement, publication, base_url=base_url, draft_head=draft_head)
     ctx["for_pdf"] = for_pdf
     return _ENV.get_template("disclosure_document.html").render(ctx)
-
-
-def page_html(template: str, **ctx: Any) -> str:
-    """A public page (extends the site's ``base.html``)."""
-    return _ENV.get_template(template).render(ctx)
 
 
 def pdf_bytes(html: str) -> bytes:

@@ -1,5 +1,5 @@
-"""Printable receipts (WeasyPrint PDF, Chinese fonts embedded) and the public verification
-page their QR code points to (``/r/{estate_slug}/{receipt_no}``).
+"""Printable receipts (WeasyPrint PDF, Chinese fonts embedded). Their QR code points to the
+public verification page ``/r/{estate_slug}/{receipt_no}`` (``web.receipts``).
 
 The PDF is for the payer: it shows the household's address and code, never a name or phone,
 and the receipt's check code (``inquiries.checkcode``) with which the household may question
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import PaymentMethod
 from trustfund.fees.common import get_estate
-from trustfund.fees.payments import METHOD_NAMES_ZH, get_receipt, public_receipt
+from trustfund.fees.payments import METHOD_NAMES_ZH, get_receipt
 from trustfund.inquiries.checkcode import receipt_check_code
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import format_money
@@ -140,10 +140,3 @@ def render_receipt_pdf(
     pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     assert pdf is not None
     return bytes(pdf)
-
-
-def render_public_receipt_page(session: Session, estate_slug: str, receipt_no: str) -> str:
-    """The resident-facing verification page (no personal data). Raises NotFoundError."""
-    return _env.get_template("public_receipt.html").render(
-        r=public_receipt(session, estate_slug, receipt_no)
-    )

@@ -1,17 +1,21 @@
-"""Server-rendered pages: public pages for residents and staff pages, Chinese, phone-first.
-Each module lists its controllers; ``CONTROLLERS`` collects them for the app."""
+"""Every HTML page: public pages for residents (``pages``: home; ``public``: an estate's
+disclosures, verification, the supervisor's page; ``receipts``: the receipt check), the
+sign-in page (``login``) and the staff pages (``staff``) — Chinese, phone-first, rendered
+by one Jinja environment (``templating``). Each module lists its controllers;
+``CONTROLLERS`` collects them for the app."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from trustfund.disclosure import pages as disclosure_pages
-from trustfund.web import inquiries, pages
+from trustfund.web import inquiries, login, pages, public, receipts
 from trustfund.web.staff import ROUTER as STAFF_ROUTER
 
 CONTROLLERS: list[Any] = [
     *pages.CONTROLLERS,
-    STAFF_ROUTER,
-    *disclosure_pages.CONTROLLERS,
+    *public.CONTROLLERS,
     *inquiries.CONTROLLERS,
+    *receipts.CONTROLLERS,
+    *login.CONTROLLERS,
+    STAFF_ROUTER,
 ]

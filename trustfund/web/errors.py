@@ -20,8 +20,8 @@ from litestar import MediaType, Request, Response
 
 from trustfund.api import problems
 from trustfund.api.headers import content_security_policy
-from trustfund.disclosure import render
 from trustfund.errors import TrustfundError
+from trustfund.web.templating import page_html
 
 #: Addresses whose errors stay problem documents whatever the client accepts.
 MACHINE_PREFIXES = ("/api/", "/schema", "/static/", "/health")
@@ -95,7 +95,7 @@ def public_error_page(
         slug = request.path_params.get("estate_slug") if request.path_params else None
         if slug:
             info["receipt_form"] = f"/e/{slug}/receipt"
-    body = render.page_html(
+    body = page_html(
         "public_error.html",
         principal=None,
         csrf_token=None,

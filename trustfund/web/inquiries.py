@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import public
-from trustfund.disclosure import render
 from trustfund.errors import RateLimitedError, TrustfundError, ValidationError
 from trustfund.inquiries import service
+from trustfund.web.templating import page_html
 
 
 class AskForm(BaseModel):
@@ -52,7 +52,7 @@ def _zh(exc: TrustfundError) -> dict[str, str]:
 
 def _page(ctx: dict[str, Any], status: int = 200) -> Response[str]:
     return Response(
-        render.page_html("inquiries/line.html", principal=None, csrf_token=None, **ctx),
+        page_html("inquiries/line.html", principal=None, csrf_token=None, **ctx),
         media_type=MediaType.HTML,
         status_code=status,
         headers={"Cache-Control": "no-store"},

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import public
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import public as disclosures
-from trustfund.disclosure import render
+from trustfund.web.templating import page_html
 
 #: The longest search text looked at (a longer one is cut, not refused: this is a finder).
 MAX_QUERY = 40
@@ -66,7 +66,7 @@ class PublicPagesController(Controller):
             "query": query,
             "count": len(estates),
         }
-        body = render.page_html("home.html", principal=None, csrf_token=None, **context)
+        body = page_html("home.html", principal=None, csrf_token=None, **context)
         return Response(
             body, media_type=MediaType.HTML, headers={"Cache-Control": "public, max-age=60"}
         )

@@ -37,6 +37,7 @@ from trustfund.disclosure import public as reads
 from trustfund.disclosure import render, supervision, unlocks
 from trustfund.errors import NotAuthenticatedError, ValidationError
 from trustfund.inquiries import service as inquiries
+from trustfund.web.templating import page_html
 
 RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
@@ -46,7 +47,7 @@ def _html(body: str, cache: str = "public, max-age=60") -> Response[str]:
 
 
 def _page(template: str, cache: str = "public, max-age=60", **ctx: Any) -> Response[str]:
-    return _html(render.page_html(template, principal=None, csrf_token=None, **ctx), cache)
+    return _html(page_html(template, principal=None, csrf_token=None, **ctx), cache)
 
 
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -176,7 +177,7 @@ class DisclosurePagesController(Controller):
         if principal is None:
             raise NotAuthenticatedError("Sign in first.")
         data = supervision.overview(db_session, principal)
-        body = render.page_html(
+        body = page_html(
             "disclosure_supervisor.html",
             principal=principal,
             csrf_token=current_csrf_token(request),
