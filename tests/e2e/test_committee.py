@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests.e2e.conftest import LiveServer, shoot, sign_in
 from tests.e2e.seed import seed_estate, seed_people
 from trustfund import approvals
+from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.auth import User
-from trustfund.db.models.settlements import ApprovalRequest, RequestStatus
 
 pytestmark = pytest.mark.e2e
 

@@ -20,13 +20,13 @@ from tests.e2e.conftest import LiveServer, shoot, sign_in
 from tests.e2e.seed import World, seed_estate, seed_people
 from trustfund import approvals
 from trustfund.auth.identity import load_principal
+from trustfund.db.models.approvals import RequestStatus
 from trustfund.db.models.auth import User
 from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.settlements import (
     Claim,
     ClaimStatus,
     GoodsSlip,
-    RequestStatus,
     Voucher,
     WorkOrder,
     WorkOrderStatus,

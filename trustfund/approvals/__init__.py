@@ -31,12 +31,7 @@ from trustfund.approvals.service import (
     void_for_subject,
 )
 from trustfund.approvals.subjects import register_subject
-from trustfund.db.models.settlements import (
-    ApprovalDecision,
-    ApprovalRequest,
-    Decision,
-    RequestStatus,
-)
+from trustfund.db.models.approvals import ApprovalDecision, ApprovalRequest, Decision, RequestStatus
 
 __all__ = [
     "DEFAULT_RULES",

@@ -16,11 +16,14 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   council members as approvers;
 - ``period_unlock`` (lifting a published period's lock): a committee majority, fixed
   (``FIXED_KINDS``: ``set_rules`` refuses to change it);
-- ``fee_schedule``, ``disclosure``, ``opening`` (an estate's opening balances) and
-  ``bank_reconciliation`` (a month's 银行余额调节表): one committee approver whatever the amount; ``journal_entry`` (a proposed general entry that
-  moves money between parties) has the payout tiers above.
+- ``disclosure``, ``opening`` (an estate's opening balances) and ``bank_reconciliation`` (a
+  month's 银行余额调节表): one committee approver whatever the amount; ``journal_entry`` (a
+  proposed general entry that moves money between parties) has the payout tiers above.
 - ``inquiry`` (who answers residents' questions, ``trustfund.inquiries``): the committee; only
   the tier's role is read.
+
+A fee schedule is approved by one committee member who did not write it
+(``fees.schedule.approve_schedule``), without an approval request: no rule applies to it.
 
 Administrators change an estate's tiers per kind with ``set_rules`` (API: Action.ADMINISTER);
 requests already submitted keep the requirement they were submitted under.
@@ -40,8 +43,8 @@ from sqlalchemy.orm import Session
 
 from trustfund.approvals.schemas import RulesOut
 from trustfund.auth.principal import Role
+from trustfund.db.models.approvals import ApprovalRule
 from trustfund.db.models.auth import Membership, User
-from trustfund.db.models.settlements import ApprovalRule
 from trustfund.db.session import command
 from trustfund.errors import FieldError, ValidationError
 from trustfund.ledger.money import format_money, money_text, to_money
@@ -88,7 +91,6 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "receipt_void": DEFAULT_TIERS,
     "project": _money_tiers(Role.COUNCIL),
     "budget": _money_tiers(Role.COUNCIL),
-    "fee_schedule": (Tier(None, 1, Role.COMMITTEE),),
     "disclosure": (Tier(None, 1, Role.COMMITTEE),),
     # Opening balances record what the paper books hold; one committee member confirms them.
     "opening": (Tier(None, 1, Role.COMMITTEE),),

@@ -30,15 +30,15 @@ from trustfund.approvals.rules import check_kind, owners_vote_passes, requiremen
 from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Principal, Role
 from trustfund.db.base import utcnow
-from trustfund.db.models.auth import User
-from trustfund.db.models.estates import Estate
-from trustfund.db.models.settlements import (
+from trustfund.db.models.approvals import (
     ApprovalDecision,
     ApprovalParticipant,
     ApprovalRequest,
     Decision,
     RequestStatus,
 )
+from trustfund.db.models.auth import User
+from trustfund.db.models.estates import Estate
 from trustfund.db.session import command, unit_of_work
 from trustfund.errors import (
     ConflictError,

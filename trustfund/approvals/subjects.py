@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from trustfund.db.models.settlements import ApprovalRequest
+from trustfund.db.models.approvals import ApprovalRequest
 
 ContentReader = Callable[[Session, int], Mapping[str, Any]]
 AfterDecision = Callable[[Session, ApprovalRequest], None]

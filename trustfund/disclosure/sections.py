@@ -10,14 +10,13 @@ Expense annotations enrich the expenditure lines that come from the ledger: a fu
 :func:`register_expense_annotator` adds voucher numbers and approvers' roles it knows about
 (settlements knows them for payouts).
 
-Providers live in the package that owns the data, in a module named in
-``PROVIDER_MODULES``; it is imported (when it exists) the first time sections are built, and
-registers itself. That module is the only place a domain package touches ``disclosure``.
+Providers live in the package that owns the data (its ``disclosure_sections`` module, the
+only place a domain package touches ``disclosure``); ``trustfund.wiring`` lists them with
+their keys, titles and order, and they are installed the first time sections are built.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,13 +66,6 @@ KNOWN_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("reference_price_flags", "结算超出政府参考价的明细及原因", 10),
     SectionSpec("autonomy_projects", "自治基金项目：预算与实际支出", 20),
     SectionSpec("goods_received", "物品入库及实物捐赠", 30),
-)
-
-#: Modules that register providers when imported (missing modules are skipped).
-PROVIDER_MODULES: tuple[str, ...] = (
-    "trustfund.settlements.disclosure_sections",
-    "trustfund.grants.disclosure_sections",
-    "trustfund.reconciliation.disclosure_sections",
 )
 
 _specs: dict[str, SectionSpec] = {s.key: s for s in KNOWN_SECTIONS}
@@ -130,12 +122,13 @@ def _load_providers() -> None:
     if _loaded:
         return
     _loaded = True
-    for name in PROVIDER_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
+    from trustfund import wiring
+
+    for spec, provider in wiring.statement_sections():
+        if spec.key not in _providers:  # a test may have put its own in first
+            register_section(spec.key, spec.title, spec.order)(provider)
+    for annotate in wiring.expense_annotators():
+        register_expense_annotator(annotate)
 
 
 def build_sections(session: Session, estate: Estate, period: Period) -> list[dict[str, Any]]:

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.principal import Principal, Role
+from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry
-from trustfund.db.models.settlements import ApprovalRequest, RequestStatus
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.periods import last_finished_quarter
 from trustfund.disclosure.schemas import (

@@ -8,7 +8,7 @@ Two guards keep spending inside the approved budget:
 2. Whatever path a claim takes (the settlements API, the CLI, a later edit of its amount),
    it cannot become payable — the moment money leaves the fund — unless it is linked to a
    line of an active project and the line's claims stay within the approved amount: this
-   module registers ``guard_payable`` in ``settlements.payouts.PAYABLE_CHECKS``, which runs
+   module's ``guard_payable`` is listed in ``trustfund.wiring.payable_checks``, which runs
    before a claim is made payable, for claims on a project sub-fund ``autonomy:<CODE>`` that
    belongs to a project here.
 
@@ -31,7 +31,6 @@ from trustfund.errors import ConflictError, ValidationError
 from trustfund.grants.common import ACTIVE, fund_of_project, lock_project, move
 from trustfund.grants.schemas import DisbursementIn, DisbursementOut
 from trustfund.settlements import claims
-from trustfund.settlements.payouts import PAYABLE_CHECKS
 from trustfund.settlements.schemas import ClaimIn
 
 #: Claims that no longer take money from a line.
@@ -222,6 +221,3 @@ def line_actuals(session: Session, project_id: int) -> dict[int, Decimal]:
     for line_id, amount in rows:
         out[line_id] = out.get(line_id, ZERO) + amount
     return out
-
-
-PAYABLE_CHECKS.append(guard_payable)

@@ -1,5 +1,5 @@
-"""The autonomy fund's sections of the period statement (registered with
-``trustfund.disclosure.sections``; the only place grants touches disclosure).
+"""The autonomy fund's sections of the period statement (listed in
+``trustfund.wiring``, read by ``trustfund.disclosure.sections``; the only place grants touches disclosure).
 
 - ``autonomy_projects`` (自治基金项目：预算与实际支出): every project applied for by the end of
   the period, line by line: approved budget and actual spending booked by the period's end,
@@ -27,7 +27,7 @@ from trustfund.db.models.grants import (
 )
 from trustfund.db.models.settlements import Claim
 from trustfund.disclosure.periods import Period
-from trustfund.disclosure.sections import SectionData, register_section
+from trustfund.disclosure.sections import SectionData
 from trustfund.grants.common import STATUS_ZH, public_name
 from trustfund.grants.disbursements import BOOKED
 from trustfund.grants.gifts import qty_text
@@ -85,7 +85,6 @@ def _in_kind_rows(
     ]
 
 
-@register_section("autonomy_projects")
 def projects_section(session: Session, estate: Estate, period: Period) -> SectionData | None:
     projects = list(
         session.scalars(

@@ -35,6 +35,7 @@ from trustfund import approvals
 from trustfund.approvals import ApprovalRequest, RequestStatus, Tier
 from trustfund.auth.principal import Role
 from trustfund.db.base import ZERO
+from trustfund.db.models.approvals import ApprovalRule
 from trustfund.db.models.grants import (
     FundTransfer,
     Gift,
@@ -43,7 +44,6 @@ from trustfund.db.models.grants import (
     TransferKind,
     TransferStatus,
 )
-from trustfund.db.models.settlements import ApprovalRule
 from trustfund.errors import ConflictError, FieldError, NotFoundError
 from trustfund.grants.common import (
     ACTIVE,

@@ -30,9 +30,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.db.models.approvals import ApprovalRule
 from trustfund.db.models.disclosure import DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
-from trustfund.db.models.settlements import ApprovalRule, Claim, ClaimStatus, Voucher
+from trustfund.db.models.settlements import Claim, ClaimStatus, Voucher
 from trustfund.fees import reports
 from trustfund.fees.payments import cash_on_hand
 from trustfund.inquiries import service as inquiries

@@ -1,5 +1,5 @@
-"""The bank section of the period statement (registered with
-``trustfund.disclosure.sections``; the only place reconciliation touches disclosure).
+"""The bank section of the period statement (listed in
+``trustfund.wiring``, read by ``trustfund.disclosure.sections``; the only place reconciliation touches disclosure).
 
 ``bank_reconciliation`` (银行对账): whether the bank balance at the period's end was reconciled
 with the bank's own statement — the statement balance it was reconciled to, the book balance,
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure.periods import Period
-from trustfund.disclosure.sections import SectionData, register_section
+from trustfund.disclosure.sections import SectionData
 from trustfund.reconciliation.months import reconciled_month
 
 COLUMNS = (
@@ -28,7 +28,6 @@ COLUMNS = (
 )
 
 
-@register_section("bank_reconciliation", "银行对账（与银行对账单核对）", order=5)
 def bank_section(session: Session, estate: Estate, period: Period) -> SectionData:
     end = period.end
     if end.day != calendar.monthrange(end.year, end.month)[1]:

@@ -22,15 +22,9 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.db.base import ZERO, utcnow
+from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import LedgerAccount
-from trustfund.db.models.settlements import (
-    ApprovalRequest,
-    Claim,
-    ClaimLine,
-    ClaimStatus,
-    RequestStatus,
-    WorkOrder,
-)
+from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, WorkOrder
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account

@@ -12,13 +12,8 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.db.base import ZERO
-from trustfund.db.models.settlements import (
-    ApprovalRequest,
-    Contractor,
-    ContractStatus,
-    RepairContract,
-    RequestStatus,
-)
+from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
+from trustfund.db.models.settlements import Contractor, ContractStatus, RepairContract
 from trustfund.errors import ConflictError, FieldError, NotFoundError
 from trustfund.ledger.money import money_text
 from trustfund.settlements.common import money, raise_if, text

@@ -1,5 +1,5 @@
-"""Settlements' part of the period statement (registered with
-``trustfund.disclosure.sections``; the only place settlements touches disclosure).
+"""Settlements' part of the period statement (listed in
+``trustfund.wiring``, read by ``trustfund.disclosure.sections``; the only place settlements touches disclosure).
 
 - ``reference_price_flags`` (结算超出政府参考价的明细及原因): every line of a claim booked in
   the period (made payable: its cost is dated the work date) whose unit price is above the
@@ -31,18 +31,15 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.db.models.approvals import ApprovalDecision, ApprovalRequest, Decision, RequestStatus
 from trustfund.db.models.estates import Estate, Household
 from trustfund.db.models.settlements import (
-    ApprovalDecision,
-    ApprovalRequest,
     Claim,
     ClaimLine,
     ClaimStatus,
     Contractor,
-    Decision,
     GoodsItem,
     GoodsSlip,
-    RequestStatus,
     SlipKind,
     Voucher,
 )
@@ -50,8 +47,6 @@ from trustfund.disclosure.periods import Period
 from trustfund.disclosure.sections import (
     ExpenseNote,
     SectionData,
-    register_expense_annotator,
-    register_section,
 )
 from trustfund.disclosure.signoff import ROLE_ZH
 from trustfund.ledger.money import money_text
@@ -185,7 +180,6 @@ def _over_lines(session: Session, claim_ids: list[int]) -> dict[int, list[ClaimL
     return out
 
 
-@register_section("reference_price_flags")
 def reference_price_section(session: Session, estate: Estate, period: Period) -> SectionData | None:
     claims = booked_claims(session, estate.id, period)
     if not claims:
@@ -248,7 +242,6 @@ def _donor(name: str, scrub: Scrubber) -> str:
     return scrub(name)
 
 
-@register_section("goods_received")
 def goods_section(session: Session, estate: Estate, period: Period) -> SectionData | None:
     slips = session.execute(
         select(GoodsSlip, GoodsItem.name, GoodsItem.unit)
@@ -304,7 +297,6 @@ def goods_section(session: Session, estate: Estate, period: Period) -> SectionDa
     )
 
 
-@register_expense_annotator
 def claim_notes(session: Session, estate: Estate, period: Period) -> dict[int, ExpenseNote]:
     """Keyed by the claim's payable entry (the one whose posting is the expense line)."""
     claims = booked_claims(session, estate.id, period)

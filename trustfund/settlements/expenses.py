@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from trustfund import approvals
+from trustfund.db.models.approvals import RequestStatus
 from trustfund.db.models.grants import GrantProject
-from trustfund.db.models.settlements import Claim, ClaimStatus, RequestStatus
+from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.ledger.accounts import EXPENSE_ITEMS, expense_account, fund_label
 from trustfund.ledger.money import money_text
 from trustfund.settlements.schemas import ExpenseRowOut, ExpenseTableOut

@@ -32,12 +32,11 @@ machine only moves forward, each entry has a fixed idempotency key (``claim:<id>
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from trustfund import approvals
+from trustfund import approvals, wiring
 from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
@@ -62,13 +61,6 @@ def _narration(prefix: str, claim: Claim) -> str:
     return f"{prefix}：{claim.description}（申请单 {claim.id}）"[:500]
 
 
-#: Checks that run whenever a claim is about to become payable — the moment its cost is
-#: booked and money may leave the fund — before anything is posted. Other domains register
-#: theirs at import (the autonomy fund: a claim on a project's sub-fund must be charged to a
-#: line of an active project and stay within it). Each raises to refuse.
-PAYABLE_CHECKS: list[Callable[[Session, Claim], None]] = []
-
-
 def _make_payable(session: Session, claim: Claim, actor_user_id: int | None, on: dt.date) -> None:
     """Book the claim's cost on its work date, or on ``on`` (the day it is made payable or
     paid) when the work date lies in a locked period."""
@@ -76,7 +68,7 @@ def _make_payable(session: Session, claim: Claim, actor_user_id: int | None, on:
         raise ConflictError(
             f"Claim {claim.id} has no approval for its current content; submit it again."
         )
-    for check in PAYABLE_CHECKS:
+    for check in wiring.payable_checks():  # the autonomy fund's budget guard
         check(session, claim)
     booked, meta = claim.work_date, {"claim": str(claim.id)}
     if on > claim.work_date and locking(session, claim.estate_id, claim.work_date) is not None:

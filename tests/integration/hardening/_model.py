@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tests.factories import make_user
 from trustfund.auth.principal import Role
 from trustfund.auth.users import grant_membership
+from trustfund.db.models.approvals import ApprovalDecision, ApprovalParticipant, ApprovalRequest
 from trustfund.db.models.auth import User
 from trustfund.db.models.disclosure import DisclosureSnapshot
 from trustfund.db.models.estates import (
@@ -42,12 +43,7 @@ from trustfund.db.models.journal import (
     LedgerHead,
     PeriodLock,
 )
-from trustfund.db.models.settlements import (
-    ApprovalDecision,
-    ApprovalParticipant,
-    ApprovalRequest,
-    Claim,
-)
+from trustfund.db.models.settlements import Claim
 from trustfund.fees.charges import issue_charges
 from trustfund.fees.schedule import approve_schedule, save_schedule
 from trustfund.fees.schemas import ComponentIn, ScheduleIn

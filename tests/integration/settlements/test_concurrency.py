@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from tests.integration.settlements.helpers import approve_all, build, claim_in, free, submitted
 from trustfund import approvals
 from trustfund.auth.identity import load_principal
+from trustfund.db.models.approvals import ApprovalDecision
 from trustfund.db.models.journal import JournalEntry
-from trustfund.db.models.settlements import ApprovalDecision, Claim, ClaimStatus
+from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.db.session import make_session_factory
 from trustfund.errors import ConflictError, InsufficientFundsError, TrustfundError
 from trustfund.journal.service import fund_balances

@@ -3,6 +3,7 @@ every table on ``Base.metadata`` (Alembic and the test schema rely on that)."""
 
 from trustfund.db.base import Base
 from trustfund.db.models import (
+    approvals,
     auth,
     disclosure,
     estates,
@@ -17,6 +18,7 @@ from trustfund.db.models import (
 
 __all__ = [
     "Base",
+    "approvals",
     "auth",
     "disclosure",
     "estates",
