@@ -1,22 +1,51 @@
 """Application errors: one small hierarchy, mapped to RFC 9457 problem details in one place
 (``trustfund.api.problems``). Services raise these; they never raise HTTP exceptions.
+
+An error or a field error is given a ``Message`` (a stable code and its parameters, from
+``trustfund.catalog``): ``detail`` and ``reason`` are its English text, ``code`` and
+``params`` let the pages say it in Chinese and API clients in their own words. Plain text is
+still accepted and has no code; new errors use a ``Message``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from trustfund.messages import Message
 
-@dataclass(frozen=True)
+
 class FieldError:
-    """One bad input: ``field`` is a dotted path (``rows[12].room``), ``reason`` says why."""
+    """One bad input: ``field`` is a dotted path (``rows[12].room``), ``reason`` says why
+    (English); ``message`` is the coded reason when the raiser gave one."""
 
-    field: str
-    reason: str
+    __slots__ = ("field", "message", "reason")
 
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "reason": self.reason}
+    def __init__(self, field: str, reason: str | Message) -> None:
+        self.field = field
+        self.message = reason if isinstance(reason, Message) else None
+        self.reason = reason.en if isinstance(reason, Message) else reason
+
+    @property
+    def code(self) -> str | None:
+        return self.message.code if self.message else None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "reason": self.reason}
+        if self.message:
+            out.update(self.message.as_dict())
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldError) and (self.field, self.reason) == (
+            other.field,
+            other.reason,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.reason))
+
+    def __repr__(self) -> str:
+        return f"FieldError({self.field!r}, {self.message or self.reason!r})"
 
 
 class TrustfundError(Exception):
@@ -28,15 +57,21 @@ class TrustfundError(Exception):
 
     def __init__(
         self,
-        detail: str,
+        detail: str | Message,
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        text = detail.en if isinstance(detail, Message) else detail
+        super().__init__(text)
+        self.detail = text
+        self.message = detail if isinstance(detail, Message) else None
         self.errors = list(errors or [])
         self.extra = dict(extra or {})
+
+    @property
+    def code(self) -> str | None:
+        return self.message.code if self.message else None
 
 
 class ValidationError(TrustfundError):
@@ -45,8 +80,9 @@ class ValidationError(TrustfundError):
     type_slug = "validation"
 
     @classmethod
-    def field(cls, field: str, reason: str) -> ValidationError:
-        return cls(f"{field}: {reason}", errors=[FieldError(field, reason)])
+    def field(cls, field: str, reason: str | Message) -> ValidationError:
+        error = FieldError(field, reason)
+        return cls(f"{field}: {error.reason}", errors=[error])
 
 
 class NotFoundError(TrustfundError):

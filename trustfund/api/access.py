@@ -37,6 +37,7 @@ from trustfund.errors import (
     PermissionDeniedError,
     TrustfundError,
 )
+from trustfund.messages import Message
 
 #: Scope keys set by ``PrincipalMiddleware``.
 PRINCIPAL_KEY = "principal"
@@ -170,9 +171,14 @@ def _check_estate(
     action: Action,
 ) -> None:
     if estate is None:
-        deny(connection, NotFoundError(f"No estate {slug!r}."), estate=slug)
+        deny(connection, NotFoundError(Message("estates.no_estate", slug=slug)), estate=slug)
     if not principal.roles_for(estate.id, estate.community):
-        deny(connection, NotFoundError(f"No estate {slug!r}."), estate_id=estate.id, estate=slug)
+        deny(
+            connection,
+            NotFoundError(Message("estates.no_estate", slug=slug)),
+            estate_id=estate.id,
+            estate=slug,
+        )
     if not principal.may(action, estate.id, estate.community):
         deny(
             connection,
@@ -202,7 +208,7 @@ async def access_guard(
         return
     principal = current_principal(connection)
     if principal is None:
-        deny(connection, NotAuthenticatedError("Sign in first."), required=str(access))
+        deny(connection, NotAuthenticatedError(Message("auth.sign_in_first")), required=str(access))
     if access == "signed_in":
         return
     if access == "admin":

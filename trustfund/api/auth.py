@@ -38,6 +38,7 @@ from trustfund.auth.schemas import (
 from trustfund.auth.sessions import COOKIE_NAME, SignIn, sign_in, sign_out
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 #: Sign-in needs no CSRF token (there is no session yet); it is rate limited instead, and a
@@ -48,7 +49,7 @@ LOGIN_OPT = {**public(), "csrf_exempt": True, "same_origin_only": True}
 def _principal(request: Request[Any, Any, Any]) -> Principal:
     principal = current_principal(request)
     if principal is None:  # the guard refuses anonymous callers before this runs
-        raise NotAuthenticatedError("Sign in first.")
+        raise NotAuthenticatedError(Message("auth.sign_in_first"))
     return principal
 
 

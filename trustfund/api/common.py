@@ -12,6 +12,7 @@ from litestar.params import HeaderParameter
 from trustfund.api.access import current_principal
 from trustfund.auth.principal import Principal
 from trustfund.errors import NotAuthenticatedError
+from trustfund.messages import Message
 
 IdempotencyKey = Annotated[
     str | None,
@@ -37,7 +38,7 @@ def signed_in_principal(request: Request[Any, Any, Any]) -> Principal:
     """The caller, on routes whose access control has already refused anonymous callers."""
     principal = current_principal(request)
     if principal is None:
-        raise NotAuthenticatedError("Sign in first.")
+        raise NotAuthenticatedError(Message("auth.sign_in_first"))
     return principal
 
 

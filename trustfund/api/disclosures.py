@@ -23,6 +23,7 @@ from trustfund.disclosure import exports, operations, schemas, supervision
 from trustfund.disclosure import public as public_reads
 from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, SupervisionOut
 from trustfund.errors import NotAuthenticatedError, NotFoundError
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 DOCUMENT = re.compile(r"^(\d{1,12})(?:\.(pdf|csv|xlsx|json))?$")
@@ -32,7 +33,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _principal(request: Request[Any, Any, Any]) -> Principal:
     principal = current_principal(request)
     if principal is None:  # the guard already refused anonymous callers
-        raise NotAuthenticatedError("Sign in first.")
+        raise NotAuthenticatedError(Message("auth.sign_in_first"))
     return principal
 
 

@@ -19,6 +19,7 @@ from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import NotAuthenticatedError
 from trustfund.estates import changes, households, importer, schemas, service, units
 from trustfund.estates.columns import describe
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 ESTATE = "/{estate_slug:str}"
@@ -51,7 +52,7 @@ class EstatesController(Controller):
     ) -> list[schemas.MyEstate]:
         principal = current_principal(request)
         if principal is None:  # the guard has already refused; keeps types honest
-            raise NotAuthenticatedError("Sign in first.")
+            raise NotAuthenticatedError(Message("auth.sign_in_first"))
         return service.estates_of(db_session, principal)
 
     @get(ESTATE, opt=estate_action(Action.READ), sync_to_thread=False, summary="One estate")

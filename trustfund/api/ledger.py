@@ -25,6 +25,7 @@ from trustfund.disclosure import unlocks
 from trustfund.disclosure.schemas import LockLiftCreate, LockLiftProposedOut
 from trustfund.errors import NotAuthenticatedError
 from trustfund.journal import general, operations, schemas
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 
@@ -243,7 +244,7 @@ class LedgerController(Controller):
     ) -> LockLiftProposedOut:
         principal = current_principal(request)
         if principal is None:  # the guard already refused anonymous callers
-            raise NotAuthenticatedError("Sign in first.")
+            raise NotAuthenticatedError(Message("auth.sign_in_first"))
         note_audit(request, lock_id=lock_id, reason=data.reason[:200])
         return unlocks.propose_request(
             db_session, estate, lock_id, principal=principal, reason=data.reason

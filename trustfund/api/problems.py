@@ -1,6 +1,9 @@
 """The one place where errors become HTTP responses: RFC 9457 problem details.
 
 Every 4xx names what was wrong; bad input lists each field and the reason in ``errors``.
+An application error raised with a ``Message`` also gives its stable ``code`` and
+``params`` (top level, and per field in ``errors``): ``detail`` and ``reason`` stay English,
+and a client translates by code (``trustfund.catalog`` holds the English and Chinese).
 A 5xx is a bug: it is logged with its traceback and the body says nothing internal.
 """
 
@@ -34,7 +37,7 @@ def problem(
     *,
     slug: str,
     instance: str,
-    errors: list[dict[str, str]] | None = None,
+    errors: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
@@ -57,6 +60,7 @@ def _field_from_litestar(item: dict[str, Any]) -> dict[str, str]:
 
 
 def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
+    coded = exc.message.as_dict() if exc.message else {}
     response = problem(
         exc.status_code,
         exc.title,
@@ -64,7 +68,7 @@ def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError
         slug=exc.type_slug,
         instance=request.url.path,
         errors=[e.as_dict() for e in exc.errors],
-        extra=exc.extra,
+        extra={**coded, **exc.extra},
     )
     if "retry_after" in exc.extra:  # 429: when to try again, as HTTP says it
         response.headers["Retry-After"] = str(exc.extra["retry_after"])

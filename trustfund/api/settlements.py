@@ -33,6 +33,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, ValidationError
 from trustfund.estates.columns import describe
+from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.settlements import (
     claims,
@@ -676,7 +677,7 @@ class SettlementsController(Controller):
 def _public_estate(session: Session, slug: str) -> Estate:
     estate = session.scalar(select(Estate).where(Estate.slug == slug))
     if estate is None:
-        raise NotFoundError(f"No estate {slug}.")
+        raise NotFoundError(Message("estates.no_estate_id", estate_id=slug))
     return estate
 
 

@@ -48,6 +48,7 @@ from trustfund.db.models.auth import Membership, User
 from trustfund.db.session import command
 from trustfund.errors import FieldError, ValidationError
 from trustfund.ledger.money import format_money, money_text, to_money
+from trustfund.messages import Message, reason_of
 
 SUBJECT_KIND = re.compile(r"^[a-z][a-z_]{1,29}$")
 #: Roles that may be approvers (decisions are the committee's or the council's).
@@ -110,7 +111,7 @@ FIXED_KINDS = frozenset({"period_unlock"})
 def check_kind(subject_kind: str, field: str = "subject_kind") -> None:
     """Raises ValidationError unless the kind is 2–30 lower-case letters or underscores."""
     if not SUBJECT_KIND.fullmatch(subject_kind):
-        raise ValidationError.field(field, "must be 2–30 lower-case letters or underscores")
+        raise ValidationError.field(field, Message("approvals.kind_invalid"))
 
 
 def default_tiers(subject_kind: str) -> tuple[Tier, ...]:
@@ -198,9 +199,9 @@ def requirement(
     try:
         amount = to_money(amount)
     except ValueError as exc:
-        raise ValidationError.field("amount", str(exc)) from exc
+        raise ValidationError.field("amount", reason_of(exc)) from exc
     if amount < 0:
-        raise ValidationError.field("amount", "must not be negative")
+        raise ValidationError.field("amount", Message("number.negative"))
     lower: Decimal | None = None
     chosen = tiers(session, estate_id, subject_kind)
     for tier in chosen:
@@ -223,27 +224,30 @@ def validate_tiers(raw: Sequence[Tier]) -> list[Tier]:
     """Raises ValidationError naming ``tiers[N].field`` for anything wrong."""
     errors: list[FieldError] = []
     if not raw:
-        errors.append(FieldError("tiers", "at least one tier is required"))
+        errors.append(FieldError("tiers", Message("approvals.tier_required")))
     previous: Decimal | None = None
     for i, tier in enumerate(raw):
         where = f"tiers[{i}]"
         last = i == len(raw) - 1
         if last and tier.up_to is not None:
-            errors.append(FieldError(f"{where}.up_to", "the last tier must have no upper limit"))
+            errors.append(FieldError(f"{where}.up_to", Message("approvals.last_tier_unlimited")))
         if not last and tier.up_to is None:
-            errors.append(FieldError(f"{where}.up_to", "only the last tier may be unlimited"))
+            errors.append(FieldError(f"{where}.up_to", Message("approvals.only_last_unlimited")))
         if tier.up_to is not None:
             if tier.up_to <= 0:
-                errors.append(FieldError(f"{where}.up_to", "must be positive"))
+                errors.append(FieldError(f"{where}.up_to", Message("input.not_positive")))
             elif previous is not None and tier.up_to <= previous:
-                errors.append(FieldError(f"{where}.up_to", "must be above the previous tier"))
+                errors.append(FieldError(f"{where}.up_to", Message("approvals.tier_not_above")))
             previous = tier.up_to
         if tier.approvals_needed is not None and not 1 <= tier.approvals_needed <= MAX_APPROVALS:
             errors.append(
-                FieldError(f"{where}.approvals_needed", f"must be 1–{MAX_APPROVALS} or majority")
+                FieldError(
+                    f"{where}.approvals_needed",
+                    Message("approvals.approvals_needed_invalid", max_approvals=MAX_APPROVALS),
+                )
             )
         if tier.approver_role not in APPROVER_ROLES:
-            errors.append(FieldError(f"{where}.approver_role", "must be committee or council"))
+            errors.append(FieldError(f"{where}.approver_role", Message("approvals.body_invalid")))
     if errors:
         raise ValidationError(
             "The approval rule is not valid: "
@@ -261,7 +265,8 @@ def set_rules(
     check_kind(subject_kind)
     if subject_kind in FIXED_KINDS:
         raise ValidationError.field(
-            "subject_kind", f"the rule for {subject_kind} is fixed: a committee majority"
+            "subject_kind",
+            Message("approvals.rule_fixed", subject_kind=subject_kind),
         )
     checked = validate_tiers(new)
     session.execute(
@@ -318,18 +323,20 @@ def parse_tiers(raw: Sequence[Mapping[str, Any]]) -> list[Tier]:
             try:
                 up_to = to_money(str(item["up_to"]))
             except ValueError as exc:
-                errors.append(FieldError(f"{where}.up_to", str(exc)))
+                errors.append(FieldError(f"{where}.up_to", reason_of(exc)))
         needed_raw = item.get("approvals_needed")
         needed: int | None = None
         if needed_raw != "majority":
             if isinstance(needed_raw, bool) or not isinstance(needed_raw, int):
-                errors.append(FieldError(f"{where}.approvals_needed", "a number or 'majority'"))
+                errors.append(
+                    FieldError(f"{where}.approvals_needed", Message("approvals.number_or_majority"))
+                )
             else:
                 needed = needed_raw
         try:
             role = Role(str(item.get("approver_role", "committee")))
         except ValueError:
-            errors.append(FieldError(f"{where}.approver_role", "must be committee or council"))
+            errors.append(FieldError(f"{where}.approver_role", Message("approvals.body_invalid")))
             role = Role.COMMITTEE
         parsed.append(Tier(up_to, needed, role, bool(item.get("owners_vote", False))))
     if errors:

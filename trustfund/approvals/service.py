@@ -48,6 +48,7 @@ from trustfund.errors import (
     ValidationError,
 )
 from trustfund.ledger.money import money_text, to_money
+from trustfund.messages import Message, reason_of
 
 MAX_REASON = 500
 
@@ -90,7 +91,7 @@ def _lock(session: Session, request_id: int) -> ApprovalRequest:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if request is None:
-        raise NotFoundError(f"No approval request {request_id}.")
+        raise NotFoundError(Message("approvals.no_request", request_id=request_id))
     session.refresh(request, attribute_names=["decisions"])
     return request
 
@@ -143,7 +144,7 @@ def check_not_participant(
     if parts:
         did = " and ".join(_PART_WORDS[p] for p in PARTS if p in parts)
         raise PermissionDeniedError(
-            f"Four eyes: you {did} this {subject_kind}, so you cannot approve or reject it."
+            Message("approvals.four_eyes_participant", did=did, subject_kind=subject_kind)
         )
 
 
@@ -216,34 +217,31 @@ def decide(
     request = _lock(session, request_id)
     estate = session.get(Estate, request.estate_id)
     if estate is None:  # pragma: no cover - foreign key
-        raise NotFoundError(f"No approval request {request_id}.")
+        raise NotFoundError(Message("approvals.no_request", request_id=request_id))
     if principal.user_id == request.submitted_by:
-        raise PermissionDeniedError(
-            "Four eyes: whoever submitted this cannot approve or reject it."
-        )
+        raise PermissionDeniedError(Message("approvals.four_eyes_submitter"))
     check_not_participant(session, request.subject_kind, request.subject_id, principal.user_id)
     held = principal.roles_for(estate.id, estate.community) & _roles(request)
     if not held:
         roles = " or ".join(sorted(r.value for r in _roles(request)))
-        raise PermissionDeniedError(f"Only a {roles} member of this estate can decide this.")
+        raise PermissionDeniedError(Message("approvals.wrong_role", roles=roles))
     if any(d.user_id == principal.user_id for d in request.decisions):
-        raise PermissionDeniedError("You have already decided on this request.")
+        raise PermissionDeniedError(Message("approvals.decided_already"))
     if request.status != RequestStatus.PENDING:
-        raise ConflictError(f"The request is {request.status.value}, not pending.")
+        raise ConflictError(Message("approvals.not_pending", value=request.status.value))
     if content_hash(content) != request.content_hash:
         request.status = RequestStatus.VOID
         request.void_reason = "the subject changed after it was submitted"
         request.decided_at = utcnow()
         session.flush()
         raise ContentChangedError(
-            f"The {request.subject_kind} changed after it was submitted; this request is void "
-            "and it must be submitted again."
+            Message("approvals.changed_after_submit", subject_kind=request.subject_kind)
         )
     text = (reason or "").strip()
     if decision == Decision.REJECT and not text:
-        raise ValidationError.field("reason", "a rejection needs a written reason")
+        raise ValidationError.field("reason", Message("approvals.rejection_reason_required"))
     if len(text) > MAX_REASON:
-        raise ValidationError.field("reason", f"longer than {MAX_REASON} characters")
+        raise ValidationError.field("reason", Message("input.too_long", limit=MAX_REASON))
     role = sorted(held, key=lambda r: r.value)[0]
     request.decisions.append(
         ApprovalDecision(
@@ -280,10 +278,10 @@ def decide_request(
     A request of another estate is 404. Raises what ``decide`` raises."""
     request = session.get(ApprovalRequest, request_id)
     if request is None or request.estate_id != estate_id:
-        raise NotFoundError(f"No approval request {request_id} in this estate.")
+        raise NotFoundError(Message("approvals.no_request_here", request_id=request_id))
     if reviewed_hash is not None and reviewed_hash != request.content_hash:
         raise ConflictError(
-            "What you reviewed is not what was submitted; reload and review it again.",
+            Message("approvals.reviewed_other_content"),
             extra={"content_hash": request.content_hash},
         )
     content = subjects.current_content(session, request)
@@ -319,20 +317,20 @@ def record_owners_vote(
     pending, no vote required, already recorded), ValidationError (inconsistent figures)."""
     request = _lock(session, request_id)
     if recorded_by == request.submitted_by:
-        raise PermissionDeniedError("Four eyes: whoever submitted this cannot record its vote.")
+        raise PermissionDeniedError(Message("approvals.four_eyes_vote"))
     if not request.owners_vote_required:
-        raise ConflictError("This request does not need an owners' vote.")
+        raise ConflictError(Message("approvals.vote_not_needed"))
     if request.status != RequestStatus.PENDING:
-        raise ConflictError(f"The request is {request.status.value}, not pending.")
+        raise ConflictError(Message("approvals.not_pending", value=request.status.value))
     if request.vote_passed is not None:
-        raise ConflictError("The owners' vote is already recorded.")
+        raise ConflictError(Message("approvals.vote_recorded_already"))
     errors: list[FieldError] = []
     if households_total <= 0:
-        errors.append(FieldError("households_total", "must be positive"))
+        errors.append(FieldError("households_total", Message("input.not_positive")))
     if not 0 <= households_voted <= households_total:
-        errors.append(FieldError("households_voted", "must be between 0 and households_total"))
+        errors.append(FieldError("households_voted", Message("approvals.voted_above_total")))
     if not 0 <= households_for <= households_voted:
-        errors.append(FieldError("households_for", "must be between 0 and households_voted"))
+        errors.append(FieldError("households_for", Message("approvals.for_above_voted")))
     areas: dict[str, Decimal] = {}
     for name, value in (
         ("area_total", area_total),
@@ -342,14 +340,14 @@ def record_owners_vote(
         try:
             areas[name] = to_money(value)
         except ValueError as exc:
-            errors.append(FieldError(name, f"m² with at most 2 decimals: {exc}"))
+            errors.append(FieldError(name, Message("approvals.area_invalid", exc=reason_of(exc))))
     if len(areas) == 3:
         if areas["area_total"] <= 0:
-            errors.append(FieldError("area_total", "must be positive"))
+            errors.append(FieldError("area_total", Message("input.not_positive")))
         if not 0 <= areas["area_voted"] <= areas["area_total"]:
-            errors.append(FieldError("area_voted", "must be between 0 and area_total"))
+            errors.append(FieldError("area_voted", Message("approvals.area_voted_above_total")))
         if not 0 <= areas["area_for"] <= areas["area_voted"]:
-            errors.append(FieldError("area_for", "must be between 0 and area_voted"))
+            errors.append(FieldError("area_for", Message("approvals.area_for_above_voted")))
     if errors:
         raise ValidationError(
             "The vote figures are not consistent: "
@@ -430,7 +428,7 @@ def get_request(session: Session, estate_id: int, request_id: int) -> ApprovalRe
     """Raises NotFoundError (also for another estate's request)."""
     request = session.get(ApprovalRequest, request_id)
     if request is None or request.estate_id != estate_id:
-        raise NotFoundError(f"No approval request {request_id} in this estate.")
+        raise NotFoundError(Message("approvals.no_request_here", request_id=request_id))
     return request
 
 
@@ -555,7 +553,9 @@ def record_vote_request(
         try:
             areas.append(to_money(value))
         except ValueError as exc:
-            raise ValidationError.field(name, f"m² with at most 2 decimals: {exc}") from exc
+            raise ValidationError.field(
+                name, Message("approvals.area_invalid", exc=reason_of(exc))
+            ) from exc
     request = record_owners_vote(
         session,
         request_id,

@@ -17,6 +17,7 @@ from trustfund.auth.tokens import TOUCH_INTERVAL
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import ApiToken, BrowserSession, Membership, User
 from trustfund.errors import NotAuthenticatedError
+from trustfund.messages import Message
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def authenticate(
             else []
         )
         if not rows or rows[0].revoked_at is not None:
-            raise NotAuthenticatedError("The API token is unknown or revoked.")
+            raise NotAuthenticatedError(Message("auth.token_unknown"))
         last_used = rows[0].last_used_at
         if last_used is None or now - last_used >= TOUCH_INTERVAL:
             connection.execute(_TOUCH_TOKEN, {"token_id": rows[0][0], "now": now})

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from trustfund.errors import FieldError
+from trustfund.messages import Message
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
@@ -50,9 +51,9 @@ def dummy_hash() -> str:
 def password_problems(password: str, field: str = "password") -> list[FieldError]:
     """What is wrong with ``password`` as a new password (empty list: nothing)."""
     if len(password) < MIN_LENGTH:
-        return [FieldError(field, f"must be at least {MIN_LENGTH} characters")]
+        return [FieldError(field, Message("input.at_least_chars", limit=MIN_LENGTH))]
     if len(password) > MAX_LENGTH:
-        return [FieldError(field, f"must be at most {MAX_LENGTH} characters")]
+        return [FieldError(field, Message("input.at_most_chars", limit=MAX_LENGTH))]
     if not password.strip():
-        return [FieldError(field, "must not be only spaces")]
+        return [FieldError(field, Message("input.only_spaces"))]
     return []

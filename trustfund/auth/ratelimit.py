@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.base import utcnow
 from trustfund.db.models.auth import LoginAttempt
 from trustfund.errors import RateLimitedError
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 #: Attempts older than this many windows are deleted when new ones are recorded.
@@ -84,7 +85,7 @@ def check_login_allowed(
             retry_after = oldest_counted + timedelta(seconds=settings.login_window) - now
             seconds = max(1, int(retry_after.total_seconds()) + 1)
             raise RateLimitedError(
-                f"Too many failed sign-ins for {what}; try again in {seconds} seconds.",
+                Message("auth.rate_limited", what=what, seconds=seconds),
                 extra={"retry_after": seconds},
             )
     elsewhere = len(_failures(session, user_since, LoginAttempt.username == username))

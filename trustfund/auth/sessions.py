@@ -23,6 +23,7 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.auth import BrowserSession
 from trustfund.db.session import command
 from trustfund.errors import NotAuthenticatedError
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 COOKIE_NAME = "tf_session"
@@ -61,7 +62,7 @@ def sign_in(
     if user is None or not matches or not user.is_active:
         record_login_attempt(session, settings, username, client_addr, succeeded=False, now=now)
         session.commit()
-        raise NotAuthenticatedError("Wrong user name or password.")
+        raise NotAuthenticatedError(Message("auth.wrong_password"))
     record_login_attempt(session, settings, username, client_addr, succeeded=True, now=now)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

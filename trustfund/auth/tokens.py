@@ -18,6 +18,7 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.auth import ApiToken, User
 from trustfund.db.session import command
 from trustfund.errors import NotFoundError, ValidationError
+from trustfund.messages import Message
 
 #: ``last_used_at`` is written at most this often per token (a write per request is waste).
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -35,9 +36,9 @@ def issue_token(session: Session, user: User, name: str) -> IssuedToken:
     """A new token for ``user`` (flush only). Raises ``ValidationError`` (empty name)."""
     name = name.strip()
     if not name:
-        raise ValidationError.field("name", "must not be empty")
+        raise ValidationError.field("name", Message("input.empty"))
     if len(name) > 100:
-        raise ValidationError.field("name", "must be at most 100 characters")
+        raise ValidationError.field("name", Message("auth.at_most_100"))
     plain = new_secret(TOKEN_PREFIX)
     token = ApiToken(
         user_id=user.id,
@@ -59,7 +60,7 @@ def create_token(session: Session, user_id: int, name: str) -> TokenCreated:
     """Issue a token for the user and commit. Raises ``ValidationError``, ``NotFoundError``."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError(f"No user {user_id}.")
+        raise NotFoundError(Message("auth.no_user", user_id=user_id))
     issued = issue_token(session, user, name)
     return TokenCreated(**TokenOut.model_validate(issued.token).model_dump(), token=issued.plain)
 
@@ -78,7 +79,7 @@ def revoke_token(session: Session, user_id: int, token_id: int) -> TokenOut:
     (no such token of this user)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user_id:
-        raise NotFoundError(f"You have no token {token_id}.")
+        raise NotFoundError(Message("auth.no_token", token_id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return TokenOut.model_validate(token)

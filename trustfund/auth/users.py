@@ -26,6 +26,7 @@ from trustfund.db.models.auth import ApiToken, BrowserSession, Membership, User
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.messages import Message
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 
@@ -40,8 +41,7 @@ def _username_problems(username: str) -> list[FieldError]:
         return [
             FieldError(
                 "username",
-                "must be 2–64 characters: letters, digits, '_', '.', '-', starting with a "
-                "letter or digit",
+                Message("auth.username_invalid"),
             )
         ]
     return []
@@ -49,9 +49,9 @@ def _username_problems(username: str) -> list[FieldError]:
 
 def _display_name_problems(display_name: str) -> list[FieldError]:
     if not display_name.strip():
-        return [FieldError("display_name", "must not be empty")]
+        return [FieldError("display_name", Message("input.empty"))]
     if len(display_name) > 100:
-        return [FieldError("display_name", "must be at most 100 characters")]
+        return [FieldError("display_name", Message("auth.at_most_100"))]
     return []
 
 
@@ -69,7 +69,7 @@ def get_user(session: Session, user_id: int) -> User:
     """Raises ``NotFoundError``."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError(f"No user {user_id}.")
+        raise NotFoundError(Message("auth.no_user", user_id=user_id))
     return user
 
 
@@ -77,7 +77,7 @@ def get_user_by_username(session: Session, username: str) -> User:
     """Raises ``NotFoundError``."""
     user = find_user(session, username)
     if user is None:
-        raise NotFoundError(f"No user {username!r}.")
+        raise NotFoundError(Message("auth.no_user_named", username=username))
     return user
 
 
@@ -99,8 +99,8 @@ def create_user(
     )
     if find_user(session, username) is not None:
         raise ConflictError(
-            f"User name {username!r} is taken.",
-            errors=[FieldError("username", "already taken")],
+            Message("auth.username_taken", username=username),
+            errors=[FieldError("username", Message("input.taken"))],
         )
     user = User(
         username=username,
@@ -132,22 +132,21 @@ def grant_membership(
         role = Role(role)
     except ValueError:
         raise ValidationError.field(
-            "role", f"must be one of {', '.join(r.value for r in Role if r is not Role.ADMIN)}"
+            "role",
+            Message(
+                "input.one_of", choices=", ".join(r.value for r in Role if r is not Role.ADMIN)
+            ),
         ) from None
     if role is Role.ADMIN:
-        raise ValidationError.field(
-            "role", "admin is not held per estate; make the user an administrator instead"
-        )
+        raise ValidationError.field("role", Message("auth.admin_not_per_estate"))
     if community is not None:
         community = community.strip() or None
     if (estate_id is None) == (community is None):
-        raise ValidationError.field("estate", "give exactly one of estate or community")
+        raise ValidationError.field("estate", Message("auth.estate_or_community"))
     if community is not None and role is not Role.SUPERVISOR:
-        raise ValidationError.field(
-            "community", "only supervisors hold a role in a whole community"
-        )
+        raise ValidationError.field("community", Message("auth.community_role_supervisor_only"))
     if estate_id is not None and session.get(Estate, estate_id) is None:
-        raise ValidationError.field("estate", f"no estate with id {estate_id}")
+        raise ValidationError.field("estate", Message("auth.no_estate_id", estate_id=estate_id))
     existing = session.scalar(
         select(Membership).where(
             Membership.user_id == user.id,
@@ -260,15 +259,9 @@ def update_user(session: Session, user_id: int, data: UserUpdate) -> UserOut:
 
 #: Roles that decide approvals; held together with the steward's role they earn a warning.
 APPROVING_ROLES = (Role.COMMITTEE, Role.COUNCIL)
-DUAL_ROLE_WARNING = (
-    "{name} now both records (steward) and approves ({roles}) in estate {estate}. Four eyes "
-    "still hold: they can never approve or reject anything they wrote, edited or submitted "
-    "(claims, contracts, projects, budgets, transfers, disclosures, fee schedules, opening "
-    "balances, proposed entries); where possible give the two roles to two people."
-)
 
 
-def dual_role_warnings(session: Session, user_id: int) -> list[str]:
+def dual_role_warnings(session: Session, user_id: int) -> list[Message]:
     """One warning per estate where the user is steward and also committee or council."""
     rows = session.execute(
         select(Estate.slug, Membership.role)
@@ -281,7 +274,8 @@ def dual_role_warnings(session: Session, user_id: int) -> list[str]:
     user = session.get(User, user_id)
     name = user.username if user is not None else str(user_id)
     return [
-        DUAL_ROLE_WARNING.format(
+        Message(
+            "auth.dual_role",
             name=name,
             roles=" and ".join(r.value for r in APPROVING_ROLES if r.value in roles),
             estate=slug,
@@ -300,12 +294,14 @@ def add_membership(session: Session, user_id: int, data: MembershipCreate) -> Me
     if data.estate is not None:
         estate_id = session.scalar(select(Estate.id).where(Estate.slug == data.estate))
         if estate_id is None:
-            raise ValidationError.field("estate", f"no estate {data.estate!r}")
+            raise ValidationError.field("estate", Message("auth.no_estate", estate=data.estate))
     membership = grant_membership(
         session, user, data.role, estate_id=estate_id, community=data.community
     )
     session.flush()
-    warnings = [w for w in dual_role_warnings(session, user_id) if f"estate {data.estate}." in w]
+    warnings = [
+        w.en for w in dual_role_warnings(session, user_id) if w.params["estate"] == data.estate
+    ]
     return MembershipOut(
         id=membership.id,
         role=Role(membership.role),
@@ -320,5 +316,7 @@ def remove_membership(session: Session, user_id: int, membership_id: int) -> Non
     """Take a role away. Raises ``NotFoundError`` (no such membership of that user)."""
     membership = session.get(Membership, membership_id)
     if membership is None or membership.user_id != user_id:
-        raise NotFoundError(f"User {user_id} has no membership {membership_id}.")
+        raise NotFoundError(
+            Message("auth.no_membership", user_id=user_id, membership_id=membership_id)
+        )
     session.delete(membership)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from trustfund.errors import ValidationError
+from trustfund.messages import Message, reason_of
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
@@ -54,7 +55,12 @@ class Period:
 def _year(text: str, field: str) -> int:
     year = int(text)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError.field(field, f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+        raise ValidationError.field(
+            field,
+            Message(
+                "disclosure.year_out_of_range", year=year, min_year=MIN_YEAR, max_year=MAX_YEAR
+            ),
+        )
     return year
 
 
@@ -76,24 +82,28 @@ def parse_period(text: str, field: str = "period") -> Period:
     if m := _MONTH.fullmatch(value):
         year, month = _year(m[1], field), int(m[2])
         if not 1 <= month <= 12:
-            raise ValidationError.field(field, f"month {month:02d} is not 01–12")
+            raise ValidationError.field(field, Message("disclosure.month_invalid", month=month))
         last = calendar.monthrange(year, month)[1]
         return Period(f"{year}-{month:02d}", "month", date(year, month, 1), date(year, month, last))
     if m := _RANGE.fullmatch(value):
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
         except ValueError as exc:
-            raise ValidationError.field(field, f"not a calendar date: {exc}") from exc
+            raise ValidationError.field(
+                field, Message("disclosure.not_a_calendar_date", exc=reason_of(exc))
+            ) from exc
         for day in (start, end):
             _year(str(day.year), field)
         if start > end:
-            raise ValidationError.field(field, f"starts ({start}) after it ends ({end})")
+            raise ValidationError.field(
+                field, Message("disclosure.start_after_end", start=start, end=end)
+            )
         if end - start > timedelta(days=366 * 5):
-            raise ValidationError.field(field, "longer than five years")
+            raise ValidationError.field(field, Message("disclosure.period_too_long"))
         return Period(f"{start.isoformat()}..{end.isoformat()}", "range", start, end)
     raise ValidationError.field(
         field,
-        f"{value!r} is not a period: write 2026, 2026Q1, 2026-03 or 2026-01-01..2026-03-31",
+        Message("disclosure.not_a_period", value=value),
     )
 
 

@@ -15,6 +15,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, PublishedOut
 from trustfund.errors import NotFoundError
+from trustfund.messages import Message
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Published:
 def estate_by_slug(session: Session, slug: str) -> Estate:
     estate = session.scalar(select(Estate).where(Estate.slug == slug))
     if estate is None:
-        raise NotFoundError(f"No estate {slug!r}.")
+        raise NotFoundError(Message("estates.no_estate", slug=slug))
     return estate
 
 
@@ -129,7 +130,7 @@ def get_published(session: Session, slug: str, version_id: int) -> Published:
         )
     ).first()
     if row is None:
-        raise NotFoundError(f"No published disclosure {version_id} for {slug!r}.")
+        raise NotFoundError(Message("disclosure.no_published", version_id=version_id, slug=slug))
     return Published(row[0], row[1])
 
 

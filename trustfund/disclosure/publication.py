@@ -36,6 +36,7 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.estates.service import today_in
 from trustfund.journal import service
 from trustfund.ledger.entries import text_problem
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 
@@ -49,7 +50,7 @@ def get_version(session: Session, estate: Estate, version_id: int) -> Disclosure
     """Raises ``NotFoundError`` (also for another estate's version)."""
     version = session.get(DisclosureVersion, version_id)
     if version is None or version.estate_id != estate.id:
-        raise NotFoundError(f"No disclosure version {version_id} in this estate.")
+        raise NotFoundError(Message("disclosure.no_version_here", version_id=version_id))
     return version
 
 
@@ -63,15 +64,18 @@ def list_versions(session: Session, estate: Estate) -> list[DisclosureVersion]:
     )
 
 
-def not_ended(estate: Estate, period: Period) -> str | None:
+def not_ended(estate: Estate, period: Period) -> Message | None:
     """Why ``period`` cannot be disclosed yet (None once its last day is before today in
     the estate's time zone)."""
     today = today_in(estate)
     if period.end < today:
         return None
-    return (
-        f"{period.label} has not ended yet (its last day is {period.end}; today is {today} in "
-        f"{estate.timezone}): only an ended period can be disclosed"
+    return Message(
+        "disclosure.period_not_ended",
+        label=period.label,
+        end=period.end,
+        today=today,
+        timezone=estate.timezone,
     )
 
 
@@ -145,11 +149,13 @@ def submit(
     _check_text(note, "note", problems)
     _check_text(correction_reason, "correction_reason", problems)
     if len(note) > 1000:
-        problems.append(FieldError("note", "longer than 1000 characters"))
+        problems.append(FieldError("note", Message("disclosure.reason_too_long")))
     if supersedes_id is not None and not (correction_reason or "").strip():
-        problems.append(FieldError("correction_reason", "a correction must say why"))
+        problems.append(
+            FieldError("correction_reason", Message("disclosure.correction_reason_required"))
+        )
     if supersedes_id is None and correction_reason:
-        problems.append(FieldError("supersedes_id", "a correction names the version it corrects"))
+        problems.append(FieldError("supersedes_id", Message("disclosure.correction_names_version")))
     if problems:
         raise ValidationError(
             "; ".join(f"{p.field}: {p.reason}" for p in problems), errors=problems
@@ -163,29 +169,35 @@ def submit(
     )
     if waiting is not None:
         raise ConflictError(
-            f"Version {waiting} of {parsed.label} is waiting for approval; resubmit or "
-            "publish it instead of starting another."
+            Message("disclosure.version_waiting", waiting=waiting, label=parsed.label)
         )
     published = _published_for(session, estate, parsed.label)
     if supersedes_id is None and published:
         raise ConflictError(
-            f"{parsed.label} was already published (version {published[-1].number}); "
-            "publish a correction: name the version it supersedes and why.",
+            Message(
+                "disclosure.published_already", label=parsed.label, number=published[-1].number
+            ),
             extra={"supersedes_id": published[-1].id},
         )
     if supersedes_id is not None:
         target = session.get(DisclosureVersion, supersedes_id)
         if target is None or target.estate_id != estate.id:
-            raise NotFoundError(f"No disclosure version {supersedes_id} in this estate.")
+            raise NotFoundError(
+                Message("disclosure.no_superseded_version", supersedes_id=supersedes_id)
+            )
         if target.period != parsed.label or target.status != VersionStatus.PUBLISHED:
             raise ValidationError.field(
-                "supersedes_id", f"must be a published version of {parsed.label}"
+                "supersedes_id", Message("disclosure.supersedes_unpublished", label=parsed.label)
             )
         if target.id != published[-1].id:
             raise ValidationError.field(
                 "supersedes_id",
-                f"version {target.number} is already superseded; correct the latest "
-                f"(version {published[-1].number}, id {published[-1].id})",
+                Message(
+                    "disclosure.superseded_already",
+                    number=target.number,
+                    number2=published[-1].number,
+                    id=published[-1].id,
+                ),
             )
     number = (
         session.scalar(
@@ -223,7 +235,9 @@ def resubmit(
     was voided by a change, or rejected). Raises ``NotFoundError``, ``ConflictError``."""
     version = get_version(session, estate, version_id)
     if version.status != VersionStatus.SUBMITTED:
-        raise ConflictError(f"Version {version.id} is {version.status.value}; it cannot change.")
+        raise ConflictError(
+            Message("disclosure.version_frozen", version_id=version.id, value=version.status.value)
+        )
     version.submitted_by = submitted_by
     version.submitted_at = datetime.now().astimezone()
     _request_approval(session, estate, version, submitted_by)
@@ -250,14 +264,20 @@ def decide(
     ``ValidationError``."""
     version = get_version(session, estate, version_id)
     if version.status != VersionStatus.SUBMITTED:
-        raise ConflictError(f"Version {version.id} is already {version.status.value}.")
+        raise ConflictError(
+            Message(
+                "disclosure.version_state_already",
+                version_id=version.id,
+                value=version.status.value,
+            )
+        )
     request = approvals.current_request(session, SUBJECT_KIND, version.id)
     if request is None:
-        raise ConflictError(f"Version {version.id} has no approval request; resubmit it.")
+        raise ConflictError(Message("disclosure.version_not_submitted", version_id=version.id))
     try:
         choice = approvals.Decision(decision)
     except ValueError:
-        raise ValidationError.field("decision", "must be 'approve' or 'reject'") from None
+        raise ValidationError.field("decision", Message("disclosure.approve_or_reject")) from None
     return approvals.decide(
         session,
         request.id,
@@ -301,7 +321,13 @@ def publish(
     approved, figures changed since approval)."""
     version = get_version(session, estate, version_id)
     if version.status != VersionStatus.SUBMITTED:
-        raise ConflictError(f"Version {version.id} is already {version.status.value}.")
+        raise ConflictError(
+            Message(
+                "disclosure.version_state_already",
+                version_id=version.id,
+                value=version.status.value,
+            )
+        )
     period = period_of(version)
     if why := not_ended(estate, period):  # a version submitted before this rule existed
         raise ConflictError(why, extra={"period": period.as_dict()})
@@ -373,7 +399,7 @@ def _current_content(session: Session, version_id: int) -> dict[str, Any]:
     version = session.get(DisclosureVersion, version_id)
     estate = session.get(Estate, version.estate_id) if version else None
     if version is None or estate is None:
-        raise NotFoundError(f"No disclosure version {version_id}.")
+        raise NotFoundError(Message("disclosure.no_version", version_id=version_id))
     return live_content(session, estate, version)
 
 

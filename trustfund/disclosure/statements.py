@@ -66,6 +66,7 @@ from trustfund.ledger.accounts import (
     fund_of,
 )
 from trustfund.ledger.money import ZERO, money_text, to_money
+from trustfund.messages import Message
 
 #: Bumped when the shape of the statement changes (stored in every snapshot).
 STATEMENT_VERSION = 1
@@ -710,5 +711,5 @@ def statement_for(session: Session, estate_slug: str, period: Period) -> dict[st
     """Raises ``NotFoundError``."""
     estate = session.scalar(select(Estate).where(Estate.slug == estate_slug))
     if estate is None:
-        raise NotFoundError(f"No estate {estate_slug!r}.")
+        raise NotFoundError(Message("estates.no_estate", slug=estate_slug))
     return build_statement(session, estate, period)

@@ -41,6 +41,7 @@ from trustfund.disclosure.schemas import LockLiftProposedOut, LockOut, LockPendi
 from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from trustfund.journal import service
 from trustfund.ledger.entries import text_problem
+from trustfund.messages import Message
 from trustfund.settlements.disclosure_sections import Scrubber
 
 SUBJECT_KIND = "period_unlock"
@@ -53,7 +54,7 @@ def get_lock(session: Session, estate: Estate, lock_id: int) -> PeriodLock:
     """Raises ``NotFoundError`` (also for another estate's lock)."""
     lock = session.get(PeriodLock, lock_id)
     if lock is None or lock.estate_id != estate.id:
-        raise NotFoundError(f"No period lock {lock_id} in this estate.")
+        raise NotFoundError(Message("journal.no_lock", lock_id=lock_id))
     return lock
 
 
@@ -73,9 +74,9 @@ def content_of(lock: PeriodLock, reason: str) -> dict[str, Any]:
 def _reason(raw: str) -> str:
     reason = (raw or "").strip()
     if not reason:
-        raise ValidationError.field("reason", "say why the period must change (required)")
+        raise ValidationError.field("reason", Message("disclosure.lift_reason_required"))
     if len(reason) > MAX_REASON:
-        raise ValidationError.field("reason", f"longer than {MAX_REASON} characters")
+        raise ValidationError.field("reason", Message("input.too_long", limit=MAX_REASON))
     if why := text_problem(reason):
         raise ValidationError.field("reason", why)
     return reason
@@ -90,18 +91,19 @@ def propose(
     ``NotFoundError``, ``ValidationError`` (reason missing, too long or with control
     characters), ``ConflictError`` (already lifted, or a proposal is waiting)."""
     if not principal.roles_for(estate.id, estate.community) & PROPOSER_ROLES:
-        raise PermissionDeniedError(
-            "Only the estate's steward or a committee member can propose lifting a lock."
-        )
+        raise PermissionDeniedError(Message("disclosure.lift_by_steward_or_committee"))
     lock = get_lock(session, estate, lock_id)
     text = _reason(reason)
     if lock.lifted_at is not None:
-        raise ConflictError(f"Period lock {lock.id} was already lifted; nothing to propose.")
+        raise ConflictError(Message("disclosure.lifted_already", lock_id=lock.id))
     waiting = approvals.current_request(session, SUBJECT_KIND, lock.id)
     if waiting is not None and waiting.status == approvals.RequestStatus.PENDING:
         raise ConflictError(
-            f"A proposal to lift period lock {lock.id} is already waiting (approval request "
-            f"{waiting.id}); decide that one first.",
+            Message(
+                "disclosure.lift_waiting",
+                lock_id=lock.id,
+                waiting_id=waiting.id,
+            ),
             extra={"approval_request_id": waiting.id},
         )
     return approvals.submit(
@@ -137,7 +139,7 @@ def _requested_reason(session: Session, lock_id: int) -> str:
 def _current_content(session: Session, lock_id: int) -> Mapping[str, Any]:
     lock = session.get(PeriodLock, lock_id)
     if lock is None:
-        raise NotFoundError(f"No period lock {lock_id}.")
+        raise NotFoundError(Message("disclosure.no_lock", lock_id=lock_id))
     return content_of(lock, _requested_reason(session, lock_id))
 
 

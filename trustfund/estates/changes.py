@@ -50,6 +50,7 @@ from trustfund.estates import rules, schemas
 from trustfund.estates.households import AddressBook, label, view
 from trustfund.estates.occupancy import status_on
 from trustfund.estates.service import today_in
+from trustfund.messages import Message, reason_of
 
 #: How a change reached the household.
 VIA = ("api", "page", "cli", "import")
@@ -77,7 +78,7 @@ def find(session: Session, estate: Estate, code: str) -> Household:
         )
     )
     if household is None:
-        raise NotFoundError(f"No household {code!r} in {estate.slug!r}.")
+        raise NotFoundError(Message("estates.no_household_in", code_=code, estate=estate.slug))
     return household
 
 
@@ -86,9 +87,10 @@ def find_open(session: Session, estate: Estate, code: str, field: str = "code") 
     ``field``): it is history, kept as it was when it closed."""
     household = find(session, estate, code)
     if household.closed_on is not None:
-        reason = (
-            f"household {code} was closed on {household.closed_on.isoformat()} (merged or "
-            "split; see its history) and no longer changes"
+        reason = Message(
+            "estates.household_was_closed_merged_split",
+            code_=code,
+            value=household.closed_on.isoformat(),
         )
         raise ConflictError(reason, errors=[FieldError(field, reason)])
     return household
@@ -166,13 +168,19 @@ def add_occupancy(
     would not change."""
     latest = max(household.occupancies, key=lambda r: r.effective_from)
     if on <= latest.effective_from:
-        reason = (
-            f"must be after {latest.effective_from.isoformat()}, the date of the latest "
-            "occupancy change; earlier history is never rewritten"
+        reason = Message(
+            "estates.must_after_date_latest_occupancy", value=latest.effective_from.isoformat()
         )
-        raise ConflictError(f"{field} {reason}", errors=[FieldError(field, reason)])
+        raise ConflictError(
+            Message("input.field_reason", field=field, reason=reason),
+            errors=[FieldError(field, reason)],
+        )
     if latest.status == status:
-        reason = f"the household is already {status.value} since {latest.effective_from}"
+        reason = Message(
+            "estates.household_already_since",
+            value=status.value,
+            effective_from=latest.effective_from,
+        )
         raise ValidationError(reason, errors=[FieldError("status", reason)])
     household.occupancies.append(HouseholdOccupancy(status=status, effective_from=on))
     record(
@@ -239,9 +247,16 @@ def clean_fields(raw: dict[str, Any], checks: dict[str, Callable[[Any], Any]]) -
         try:
             out[field] = checks[field](value)
         except ValueError as exc:
-            errors.append(FieldError(field, f"{label(field)} {exc}"))
+            errors.append(
+                FieldError(
+                    field,
+                    Message(
+                        "input.labelled", label=label(field), field=field, reason=reason_of(exc)
+                    ),
+                )
+            )
     if errors:
-        raise ValidationError("The household has invalid fields.", errors=errors)
+        raise ValidationError(Message("estates.household_invalid"), errors=errors)
     return out
 
 
@@ -325,9 +340,8 @@ def move_in(
             field="on",
         )
     elif not clean:
-        reason = (
-            f"the household is already occupied since {latest.effective_from}; give the new "
-            "owner_name or phone, or record the move-out first"
+        reason = Message(
+            "estates.household_already_occupied_since_give", effective_from=latest.effective_from
         )
         raise ValidationError(reason, errors=[FieldError("on", reason)])
     set_person(
@@ -349,7 +363,7 @@ def correct_household(
     household = find_open(session, estate, code)
     given = {f: getattr(patch, f) for f in patch.model_fields_set if f != "note"}
     if not given:
-        reason = "give at least one of building, entrance, room, owner_name, phone, area_m2"
+        reason = Message("estates.patch_empty")
         raise ValidationError(reason, errors=[FieldError("body", reason)])
     for part in ("building", "entrance", "room"):
         if part in given and given[part] is None:
@@ -367,9 +381,8 @@ def correct_household(
         shown = f"{new_address[0]}幢{new_address[1]}单元{new_address[2]}室"
         if taken is not None:
             raise ConflictError(
-                f"{shown} is household {taken.code} already; merge the two units instead of "
-                "correcting one into the other (POST …/households/merge).",
-                errors=[FieldError("room", f"{shown} already exists")],
+                Message("estates.address_taken_merge_instead", shown=shown, taken=taken.code),
+                errors=[FieldError("room", Message("estates.already_exists_2", shown=shown))],
             )
         problem = book.site_problem(new_address[0], clean.get("site"))
         if problem:
@@ -392,8 +405,8 @@ def flush_addresses(session: Session) -> None:
     except IntegrityError:
         session.rollback()
         raise ConflictError(
-            "The address was taken by someone else at the same time; nothing was changed.",
-            errors=[FieldError("room", "taken")],
+            Message("estates.address_taken_meanwhile"),
+            errors=[FieldError("room", Message("estates.taken"))],
         ) from None
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustfund.errors import FieldError, ValidationError
+from trustfund.messages import Message
 
 
 @dataclass(frozen=True)
@@ -84,18 +85,25 @@ def map_columns(header: Sequence[Any], columns: Sequence[Column]) -> dict[int, s
             errors.append(
                 FieldError(
                     "columns",
-                    f"unknown column {name!r} (column {column_letter(index)}); "
-                    f"accepted columns: {accepted(columns)}",
+                    Message(
+                        "estates.unknown_column",
+                        name=name,
+                        index=column_letter(index),
+                        columns=accepted(columns),
+                    ),
                 )
             )
             continue
         if column.field in found.values():
-            errors.append(FieldError("columns", f"{column.label} appears twice in the header"))
+            errors.append(
+                FieldError("columns", Message("estates.column_twice", label=column.label))
+            )
             continue
         found[index] = column.field
     missing = [c for c in columns if c.required and c.field not in found.values()]
     errors.extend(
-        FieldError(f"columns.{c.field}", f"the header has no {c.label} column") for c in missing
+        FieldError(f"columns.{c.field}", Message("estates.header_missing_column", label=c.label))
+        for c in missing
     )
     if errors:
         parts = []
@@ -105,8 +113,7 @@ def map_columns(header: Sequence[Any], columns: Sequence[Column]) -> dict[int, s
             parts.append(f"missing columns {', '.join(c.label for c in missing)}")
         summary = "; ".join(parts) or "a column appears twice"
         raise ValidationError(
-            f"The header row cannot be read ({summary}); nothing was imported. "
-            f"Accepted columns: {accepted(columns)}.",
+            Message("estates.header_unreadable", summary=summary, columns=accepted(columns)),
             errors=errors,
         )
     return found

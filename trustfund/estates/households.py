@@ -35,6 +35,7 @@ from trustfund.estates import order, rules, schemas
 from trustfund.estates.occupancy import occupancy_on
 from trustfund.estates.service import today_in
 from trustfund.ledger.money import fold_wide
+from trustfund.messages import Invalid, Message, reason_of
 
 #: Field → its Chinese header; reasons name both ("室 (room) is required").
 LABELS: dict[str, str] = {
@@ -113,13 +114,10 @@ def parse_occupancy(value: Any) -> Occupancy:
         return value
     text = cell_text(value)
     if text is None:
-        raise ValueError("is required (occupied/vacant, 自住/出租/已入住 or 空户/空置)")
+        raise Invalid(Message("estates.occupancy_required"))
     status = OCCUPANCY_WORDS.get(text.lower())
     if status is None:
-        raise ValueError(
-            f"{text!r} is not an occupancy: write occupied or vacant "
-            "(自住, 出租, 已入住 → occupied; 空户, 空置 → vacant)"
-        )
+        raise Invalid(Message("estates.not_an_occupancy", text=text))
     return status
 
 
@@ -132,39 +130,49 @@ def parse_date(value: Any) -> date:
         text = cell_text(value) or ""
         match = DATE_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
         if match is None:
-            raise ValueError(f"{text!r} is not a date (write 2026-03-01)")
+            raise Invalid(Message("estates.not_a_date", text=text))
         try:
             result = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise ValueError(f"{text!r} is not a real calendar date") from None
+            raise Invalid(Message("estates.not_a_calendar_date", text=text)) from None
     if not EARLIEST_DATE <= result <= LATEST_DATE:
-        raise ValueError(f"{result.isoformat()} is outside {EARLIEST_DATE.year}–{LATEST_DATE.year}")
+        raise Invalid(
+            Message(
+                "estates.date_out_of_range",
+                value=result.isoformat(),
+                year=EARLIEST_DATE.year,
+                year2=LATEST_DATE.year,
+            )
+        )
     return result
 
 
 def clean_household(
     raw: Mapping[str, Any], *, today: date
-) -> tuple[CleanHousehold | None, list[tuple[str, str]]]:
+) -> tuple[CleanHousehold | None, list[tuple[str, Message]]]:
     """Check every field of one household; returns the clean value or ``(field, reason)``
     pairs for every bad field (all of them, not just the first)."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message]] = []
     out: dict[str, Any] = {}
 
     def check(field: str, fn: Any) -> None:
         value = raw.get(field)
         if isinstance(value, str) and BAD_ENCODING in value:
             errors.append(
-                (
-                    field,
-                    f"{label(field)} has characters that are not valid text in the file's "
-                    "encoding; save the file as UTF-8 (or GB18030) and import it again",
-                )
+                (field, Message("estates.cell_encoding", label=label(field), field=field))
             )
             return
         try:
             out[field] = fn(value)
         except ValueError as exc:
-            errors.append((field, f"{label(field)} {exc}"))
+            errors.append(
+                (
+                    field,
+                    Message(
+                        "input.labelled", label=label(field), field=field, reason=reason_of(exc)
+                    ),
+                )
+            )
 
     check("building", lambda v: rules.clean_building(cell_text(v)))
     check("entrance", lambda v: rules.clean_entrance(cell_text(v)))
@@ -243,20 +251,27 @@ class AddressBook:
                 return site
         return None
 
-    def site_problem(self, building: str, site: str | None) -> str | None:
+    def site_problem(self, building: str, site: str | None) -> Message | None:
         """Why ``building`` cannot be placed in ``site``, or None."""
         existing = self.buildings.get(building)
         if existing is not None:
             if site is not None and self.find_site(site) is not existing.site:
-                return (
-                    f"{label('site')}: building {building} is in site "
-                    f"{existing.site.code!r} ({existing.site.name}), not {site!r}"
+                return Message(
+                    "estates.building_in_other_site",
+                    value=label("site"),
+                    building=building,
+                    site=existing.site.code,
+                    name=existing.site.name,
+                    site2=site,
                 )
             return None
         if site is None and len(self.sites) > 1:
-            return (
-                f"{label('site')} is required: building {building} is new and the estate has "
-                f"{len(self.sites)} sites ({', '.join(sorted(s.code for s in self.sites))})"
+            return Message(
+                "estates.site_required_for_new_building",
+                value=label("site"),
+                building=building,
+                sites=len(self.sites),
+                value2=", ".join(sorted(s.code for s in self.sites)),
             )
         return None
 
@@ -320,13 +335,18 @@ def add_household(session: Session, estate: Estate, data: schemas.HouseholdCreat
     clean, problems = clean_household(raw, today=today_in(estate))
     if clean is None:
         raise ValidationError(
-            "The household has invalid fields.", errors=[FieldError(f, r) for f, r in problems]
+            Message("estates.household_invalid"),
+            errors=[FieldError(f, r) for f, r in problems],
         )
     book = AddressBook(session, estate)
     if clean.key in book.households:
         raise ConflictError(
-            f"{clean.address} already exists (household {book.households[clean.key].code}).",
-            errors=[FieldError("room", f"{clean.address} already exists")],
+            Message(
+                "estates.address_exists_as",
+                address=clean.address,
+                code_=book.households[clean.key].code,
+            ),
+            errors=[FieldError("room", Message("estates.already_exists", address=clean.address))],
         )
     problem = book.site_problem(clean.building, clean.site)
     if problem:
@@ -337,8 +357,8 @@ def add_household(session: Session, estate: Estate, data: schemas.HouseholdCreat
     except IntegrityError:
         session.rollback()
         raise ConflictError(
-            f"{clean.address} was added by someone else at the same time.",
-            errors=[FieldError("room", f"{clean.address} already exists")],
+            Message("estates.added_meanwhile", address=clean.address),
+            errors=[FieldError("room", Message("estates.already_exists", address=clean.address))],
         ) from None
     return household
 
@@ -395,11 +415,11 @@ def list_households(
     for a page or page size out of range."""
     errors = []
     if page < 1:
-        errors.append(FieldError("page", "page must be 1 or more"))
+        errors.append(FieldError("page", Message("estates.page_at_least_one")))
     if not 1 <= per_page <= 500:
-        errors.append(FieldError("per_page", "per_page must be between 1 and 500"))
+        errors.append(FieldError("per_page", Message("estates.per_page_range")))
     if errors:
-        raise ValidationError("Invalid paging.", errors=errors)
+        raise ValidationError(Message("estates.invalid_paging"), errors=errors)
     on = on or today_in(estate)
     h = Household
     latest = (
@@ -423,7 +443,9 @@ def list_households(
         try:
             query = query.where(Building.number == rules.clean_building(building))
         except ValueError as exc:
-            raise ValidationError.field("building", f"building {exc}") from None
+            raise ValidationError.field(
+                "building", Message("input.field_reason", field="building", reason=reason_of(exc))
+            ) from None
     if room:
         query = query.where(h.room.contains(room.strip(), autoescape=True))
     if occupancy is not None:

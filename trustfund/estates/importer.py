@@ -51,6 +51,7 @@ from trustfund.estates.households import (
 from trustfund.estates.occupancy import occupancy_on
 from trustfund.estates.schemas import ImportChange, ImportResult
 from trustfund.estates.service import today_in
+from trustfund.messages import Message, reason_of
 
 #: The columns of a household register, in the order the sample file has them.
 COLUMNS: tuple[Column, ...] = (
@@ -172,8 +173,7 @@ def read_csv(data: bytes) -> Table:
     if b"\x00" in data:
         raise ValidationError.field(
             "file",
-            "the file is not UTF-8 or GB18030 text (it looks like UTF-16): save it as "
-            '"CSV UTF-8" or as an .xlsx workbook',
+            Message("estates.file_utf16"),
         )
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
@@ -182,9 +182,11 @@ def read_csv(data: bytes) -> Table:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise ValidationError.field("file", f"the CSV file cannot be read: {exc}") from None
+        raise ValidationError.field(
+            "file", Message("estates.csv_unreadable", exc=reason_of(exc))
+        ) from None
     if not records:
-        raise ValidationError.field("file", "the file is empty")
+        raise ValidationError.field("file", Message("input.file_empty"))
     rows = [
         (number, cells)
         for number, cells in enumerate(records[1:], start=2)
@@ -200,14 +202,16 @@ def read_xlsx(data: bytes) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError.field("file", f"not a readable XLSX workbook ({exc})") from None
+        raise ValidationError.field(
+            "file", Message("estates.xlsx_unreadable", exc=reason_of(exc))
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         records = [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     if not records:
-        raise ValidationError.field("file", "the first worksheet is empty")
+        raise ValidationError.field("file", Message("estates.worksheet_empty"))
     rows = [
         (number, cells)
         for number, cells in enumerate(records[1:], start=2)
@@ -219,15 +223,15 @@ def read_xlsx(data: bytes) -> Table:
 def read_table(data: bytes, filename: str = "") -> Table:
     """Read CSV or XLSX, told apart by content (an XLSX is a zip file)."""
     if len(data) > MAX_BYTES:
-        raise ValidationError.field("file", f"the file is larger than {MAX_BYTES // 2**20} MB")
+        raise ValidationError.field(
+            "file", Message("estates.file_too_large", value=MAX_BYTES // 2**20)
+        )
     if data.startswith(b"PK\x03\x04"):
         return read_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValidationError.field(
-            "file", "old Excel .xls files are not supported: save it as .xlsx or CSV"
-        )
+        raise ValidationError.field("file", Message("estates.xls_unsupported"))
     if filename.lower().endswith(".xlsx"):
-        raise ValidationError.field("file", "the file is named .xlsx but is not an XLSX workbook")
+        raise ValidationError.field("file", Message("estates.not_xlsx"))
     return read_csv(data)
 
 
@@ -280,7 +284,7 @@ def _text(value: object) -> str | None:
 
 def row_changes(
     number: int, existing: Household, row: CleanHousehold, given: set[str]
-) -> tuple[list[RowChange], str | None]:
+) -> tuple[list[RowChange], Message | None]:
     """What an update import changes in ``existing`` (only cells that are not empty), or
     the reason the row cannot be applied (an occupancy change not after the latest one)."""
     found: list[RowChange] = []
@@ -291,11 +295,14 @@ def row_changes(
     if occupancy_on(existing, row.since) != row.status:
         latest = max(existing.occupancies, key=lambda r: r.effective_from)
         if row.since <= latest.effective_from:
-            return [], (
-                f"{label('occupancy')} is {occupancy_on(existing, row.since).value} on "
-                f"{row.since}, not {row.status.value}; a change must take effect after "
-                f"{latest.effective_from} (the latest change): write that date in "
-                f"{label('since')}"
+            return [], Message(
+                "estates.occupancy_change_not_after_latest",
+                occupancy=label("occupancy"),
+                was=occupancy_on(existing, row.since).value,
+                since=row.since,
+                status=row.status.value,
+                latest=latest.effective_from,
+                since_label=label("since"),
             )
         found.append(
             RowChange(
@@ -340,8 +347,14 @@ def check_rows(
             errors.append(
                 FieldError(
                     f"rows[{number}].room",
-                    f"{label('room')}: {key[0]}幢{key[1]}单元{key[2]}室 is already in row "
-                    f"{seen[key]} of this file",
+                    Message(
+                        "estates.room_repeated_in_file",
+                        value=label("room"),
+                        value2=key[0],
+                        value3=key[1],
+                        value4=key[2],
+                        value5=seen[key],
+                    ),
                 )
             )
             continue
@@ -367,9 +380,13 @@ def check_rows(
             if clean.site is None:
                 row = replace(clean, site=site)
             elif clean.site != site:
-                problem = (
-                    f"{label('site')}: building {clean.building} is given site {site!r} "
-                    f"in row {first} and {clean.site!r} here"
+                problem = Message(
+                    "estates.building_site_differs_in_file",
+                    value=label("site"),
+                    building=clean.building,
+                    site=site,
+                    first=first,
+                    site2=clean.site,
                 )
         problem = problem or book.site_problem(row.building, row.site)
         if problem:
@@ -382,10 +399,12 @@ def check_rows(
         if update:
             found, problem = row_changes(number, existing, row, given_of[number])
             if found and existing.closed_on is not None:
-                closed = (
-                    f"{label('room')}: {row.address} is household {existing.code}, closed on "
-                    f"{existing.closed_on.isoformat()} (merged or split); it no longer "
-                    "changes — remove the row or change the household that replaced it"
+                closed = Message(
+                    "estates.import_row_household_closed",
+                    value=label("room"),
+                    address=row.address,
+                    existing=existing.code,
+                    value2=existing.closed_on.isoformat(),
                 )
                 errors.append(FieldError(f"{where}.room", closed))
             elif problem:
@@ -400,9 +419,13 @@ def check_rows(
             errors.append(
                 FieldError(
                     f"{where}.room",
-                    f"{label('room')}: {row.address} already exists as household "
-                    f"{existing.code} and differs ({'; '.join(diff)}); import with update "
-                    "mode to change it (preview first), or change it on the household's page",
+                    Message(
+                        "estates.room_exists_and_differs",
+                        value=label("room"),
+                        address=row.address,
+                        existing=existing.code,
+                        value2="; ".join(diff),
+                    ),
                 )
             )
         else:
@@ -472,14 +495,14 @@ def import_households(
     is not the token of what the file would do now (nothing written).
     """
     if confirm is not None and not update:
-        raise ValidationError.field("confirm", "confirm applies an update preview: use mode=update")
+        raise ValidationError.field("confirm", Message("estates.confirm_needs_update_mode"))
     table = read_table(data, filename)
     if len(table.rows) > MAX_ROWS:
-        raise ValidationError.field("file", f"more than {MAX_ROWS} rows; split the file")
-    if any(isinstance(c, str) and BAD_ENCODING in c for c in table.header):
         raise ValidationError.field(
-            "file", "the header is not valid UTF-8 or GB18030 text; save the file as UTF-8"
+            "file", Message("estates.more_than_rows_split_file", max_rows=MAX_ROWS)
         )
+    if any(isinstance(c, str) and BAD_ENCODING in c for c in table.header):
+        raise ValidationError.field("file", Message("estates.header_encoding"))
     columns = map_header(table.header)
     book = AddressBook(session, estate)
     to_create, unchanged, changes, errors = check_rows(
@@ -490,8 +513,7 @@ def import_households(
             {e.field.split("]")[0] + "]" for e in errors if e.field.startswith("rows[")}
         )
         raise ValidationError(
-            f"{len(bad_rows)} of {len(table.rows)} rows have errors; nothing was imported. "
-            "Rows are numbered as in the spreadsheet (the header is row 1).",
+            Message("estates.rows_have_errors", bad_rows=len(bad_rows), rows=len(table.rows)),
             errors=errors,
         )
     token = preview_token(estate, data, to_create, changes) if update else None
@@ -512,9 +534,8 @@ def import_households(
         return result
     if confirm is not None and confirm != token:
         raise ConflictError(
-            "The file or the households changed since the preview; nothing was imported. "
-            "Preview again.",
-            errors=[FieldError("confirm", "not the token of what this file would do now")],
+            Message("estates.changed_since_preview"),
+            errors=[FieldError("confirm", Message("estates.preview_token_stale"))],
         )
     for row in to_create:
         book.add(row)
@@ -523,10 +544,7 @@ def import_households(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(
-            "Households of this estate were changed by someone else during the import; "
-            "nothing was imported. Import the file again."
-        ) from None
+        raise ConflictError(Message("estates.changed_during_import")) from None
     session.commit()
     return result.model_copy(
         update={"sites_created": book.sites_created, "buildings_created": book.buildings_created}

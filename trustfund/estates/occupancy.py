@@ -15,12 +15,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Household, HouseholdOccupancy, Occupancy
+from trustfund.messages import Invalid, Message
 
 
 def status_on(history: Sequence[tuple[date, Occupancy]], on: date) -> Occupancy:
     """The rule on plain data: ``history`` is ``(effective_from, status)`` sorted by date."""
     if not history:
-        raise ValueError("a household always has at least one occupancy row")
+        raise Invalid(Message("estates.occupancy_row_needed"))
     status = history[0][1]
     for effective_from, row_status in history:
         if effective_from > on:

@@ -14,6 +14,7 @@ from collections.abc import Container
 from decimal import Decimal
 
 from trustfund.ledger.money import fold_wide, parse_decimal
+from trustfund.messages import Invalid, Message, reason_of
 
 #: Estate slugs appear in URLs and ledger file names.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
@@ -42,26 +43,23 @@ MAX_AREA = Decimal("9999.99")
 def clean_slug(value: str) -> str:
     slug = value.strip()
     if not SLUG_RE.fullmatch(slug):
-        raise ValueError(
-            "must be 2–40 characters of lowercase ASCII letters, digits and hyphens, "
-            "not starting or ending with a hyphen"
-        )
+        raise Invalid(Message("estates.slug_invalid"))
     return slug
 
 
 def clean_required_text(value: str | None, max_length: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValueError("is required")
+        raise Invalid(Message("input.is_required"))
     if len(text) > max_length:
-        raise ValueError(f"is longer than {max_length} characters")
+        raise Invalid(Message("estates.longer_than_characters", max_length=max_length))
     return text
 
 
 def clean_optional_text(value: str | None, max_length: int) -> str:
     text = (value or "").strip()
     if len(text) > max_length:
-        raise ValueError(f"is longer than {max_length} characters")
+        raise Invalid(Message("estates.longer_than_characters", max_length=max_length))
     return text
 
 
@@ -82,10 +80,7 @@ def clean_phone(value: str | None) -> str | None:
         return mobile
     if LANDLINE_RE.fullmatch(text):
         return text
-    raise ValueError(
-        f"{value!r} is not a mainland mobile number (11 digits starting 13–19) "
-        "or a landline number (e.g. 0574-87000001)"
-    )
+    raise Invalid(Message("estates.not_a_phone", value=value))
 
 
 def _address_part(value: str | None, suffixes: tuple[str, ...], max_length: int) -> str:
@@ -95,11 +90,11 @@ def _address_part(value: str | None, suffixes: tuple[str, ...], max_length: int)
             text = text[: -len(suffix)]
             break
     if not text or text in suffixes:
-        raise ValueError("is required")
+        raise Invalid(Message("input.is_required"))
     if len(text) > max_length:
-        raise ValueError(f"is longer than {max_length} characters")
+        raise Invalid(Message("estates.longer_than_characters", max_length=max_length))
     if not all(ch.isalnum() or ch in "-_/#" for ch in text):
-        raise ValueError(f"{value!r} may hold only letters, digits and - _ / #")
+        raise Invalid(Message("estates.address_part_chars", value=value))
     return text
 
 
@@ -124,7 +119,7 @@ def clean_area(value: str | Decimal | int | float | None) -> Decimal | None:
     if isinstance(value, float):
         area = Decimal(repr(value))
         if not area.is_finite():
-            raise ValueError(f"{value!r} is not a number of square metres")
+            raise Invalid(Message("estates.area_not_a_number", value=value))
         area = area.quantize(Decimal("0.01"))
     else:
         text = format(value, "f") if isinstance(value, Decimal) else str(value)
@@ -132,9 +127,11 @@ def clean_area(value: str | Decimal | int | float | None) -> Decimal | None:
         try:
             area = parse_decimal(text, places=2, limit=MAX_AREA)
         except ValueError as exc:
-            raise ValueError(f"{value!r}: {exc}") from None
+            raise Invalid(
+                Message("estates.area_invalid", value=value, reason=reason_of(exc))
+            ) from None
     if area <= 0 or area > MAX_AREA:
-        raise ValueError(f"{value!r} must be more than 0 and at most {MAX_AREA} m²")
+        raise Invalid(Message("estates.area_out_of_range", value=value, max_area=MAX_AREA))
     return area.quantize(Decimal("0.01"))
 
 
@@ -163,10 +160,10 @@ def clean_address(value: str | None) -> tuple[str, str, str]:
     """``"3-1-502"`` or ``"3幢1单元502室"`` → ``("3", "1", "502")``."""
     text = (value or "").strip()
     if not text:
-        raise ValueError("is required")
+        raise Invalid(Message("input.is_required"))
     match = ADDRESS_RE.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not an address: write 3-1-502 or 3幢1单元502室")
+        raise Invalid(Message("estates.not_an_address", text=text))
     return (
         clean_building(match["building"]),
         clean_entrance(match["entrance"]),

@@ -20,6 +20,7 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.estates import rules, schemas
 from trustfund.estates.order import natural_key
 from trustfund.ledger.entries import text_problem
+from trustfund.messages import Message, reason_of
 
 
 def today_in(estate: Estate) -> date:
@@ -47,22 +48,26 @@ def create_estate(session: Session, data: schemas.EstateCreate, *, default_timez
         try:
             values[field] = check()
         except ValueError as exc:
-            errors.append(FieldError(field, f"{field} {exc}"))
+            errors.append(
+                FieldError(field, Message("input.field_reason", field=field, reason=reason_of(exc)))
+            )
     if "name" in values and not any("\u4e00" <= ch <= "\u9fff" for ch in values["name"]):
-        errors.append(FieldError("name", "name must be the estate's Chinese name (e.g. 游河小区)"))
+        errors.append(FieldError("name", Message("estates.name_must_estate_s_chinese")))
     elif "name" in values and (why := text_problem(values["name"])):  # the ledger's title
         errors.append(FieldError("name", why))
     timezone = (data.timezone or default_timezone).strip()
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(FieldError("timezone", f"{timezone!r} is not a known IANA time zone"))
+        errors.append(
+            FieldError("timezone", Message("estates.unknown_time_zone", timezone=timezone))
+        )
     if errors:
-        raise ValidationError("The estate has invalid fields.", errors=errors)
+        raise ValidationError(Message("estates.estate_invalid"), errors=errors)
     if session.scalar(select(Estate.id).where(Estate.slug == values["slug"])) is not None:
         raise ConflictError(
-            f"An estate with slug {values['slug']!r} already exists.",
-            errors=[FieldError("slug", "is already taken")],
+            Message("estates.slug_exists", value=values["slug"]),
+            errors=[FieldError("slug", Message("input.is_taken"))],
         )
     estate = Estate(timezone=timezone, **values)
     session.add(estate)
@@ -73,7 +78,7 @@ def get_estate(session: Session, slug: str) -> Estate:
     """Raises ``NotFoundError``."""
     estate = session.scalar(select(Estate).where(Estate.slug == slug))
     if estate is None:
-        raise NotFoundError(f"No estate {slug!r}.")
+        raise NotFoundError(Message("estates.no_estate", slug=slug))
     return estate
 
 

@@ -66,6 +66,7 @@ from trustfund.estates.service import today_in
 from trustfund.fees.payments import outstanding_many
 from trustfund.fees.rules import fee_year_start
 from trustfund.ledger.money import ZERO
+from trustfund.messages import Message, reason_of
 
 #: The rule for charges, as the API describes it (the staff page and docs.md say the same).
 RULE_MD = (
@@ -112,15 +113,19 @@ def _check_date(
     ``ConflictError`` naming ``on``."""
     today = today_in(estate)
     if on > today:
-        raise ValidationError.field("on", f"is in the future (today is {today.isoformat()})")
+        raise ValidationError.field("on", Message("input.in_future", today=today.isoformat()))
     for household in involved:
         latest = _latest_change(session, household)
         if on <= latest:
-            reason = (
-                f"must be after {latest.isoformat()}, the date of household {household.code}'s "
-                "latest change; earlier history is never rewritten"
+            reason = Message(
+                "estates.must_after_date_household_s",
+                value=latest.isoformat(),
+                household=household.code,
             )
-            raise ConflictError(f"on {reason}", errors=[FieldError("on", reason)])
+            raise ConflictError(
+                Message("input.field_reason", field="on", reason=reason),
+                errors=[FieldError("on", reason)],
+            )
     ahead = session.execute(
         select(Household.code, FeeCharge.fee_year)
         .join(Household, Household.id == FeeCharge.household_id)
@@ -132,14 +137,16 @@ def _check_date(
     ).all()
     if ahead:
         code, year = ahead[0]
-        reason = (
-            f"household {code} already has a charge for {year}, issued before this change; "
-            f"a household closing on {on.isoformat()} is not charged for {year}, and issued "
-            "charges (and money paid on them) are never moved. Date the change after "
-            f"{year}-01-01, once that year has begun (the {year} charges then stand as issued "
-            f"and the new shape is charged from {year + 1})"
+        reason = Message(
+            "estates.household_already_has_charge_issued",
+            code_=code,
+            year=year,
+            value=on.isoformat(),
+            value2=year + 1,
         )
-        raise ConflictError(f"on: {reason}", errors=[FieldError("on", reason)])
+        raise ConflictError(
+            Message("estates.on_reason", reason=reason), errors=[FieldError("on", reason)]
+        )
 
 
 def _kept_charges(session: Session, closed: list[Household]) -> list[schemas.KeptCharge]:
@@ -165,7 +172,14 @@ def _clean_area(value: Any, field: str, errors: list[FieldError]) -> Decimal | N
     try:
         return rules.clean_area(value)
     except ValueError as exc:
-        errors.append(FieldError(field, f"{label('area_m2')} {exc}"))
+        errors.append(
+            FieldError(
+                field,
+                Message(
+                    "input.labelled", label=label("area_m2"), field="area_m2", reason=reason_of(exc)
+                ),
+            )
+        )
         return None
 
 
@@ -185,14 +199,18 @@ def merge(
     into_code = data.into.strip()
     codes = [c.strip() for c in data.codes]
     if not 1 <= len(codes) <= MAX_MERGED:
-        errors.append(FieldError("codes", f"name 1 to {MAX_MERGED} households to join"))
+        errors.append(
+            FieldError("codes", Message("estates.name_households_join", max_merged=MAX_MERGED))
+        )
     seen = {into_code}
     for i, code in enumerate(codes):
         if code in seen:
-            errors.append(FieldError(f"codes[{i}]", f"household {code} is named twice"))
+            errors.append(
+                FieldError(f"codes[{i}]", Message("estates.household_named_twice", code_=code))
+            )
         seen.add(code)
     if errors:
-        raise ValidationError("The merge is not valid.", errors=errors)
+        raise ValidationError(Message("estates.merge_invalid"), errors=errors)
     survivor = _find_for(session, estate, into_code, "into")
     others = [_find_for(session, estate, c, f"codes[{i}]") for i, c in enumerate(codes)]
     for i, other in enumerate(others):
@@ -200,9 +218,13 @@ def merge(
             errors.append(
                 FieldError(
                     f"codes[{i}]",
-                    f"household {other.code} is in building {other.building.number}, "
-                    f"{survivor.code} in building {survivor.building.number}; only households "
-                    "of one building are joined",
+                    Message(
+                        "estates.household_building_building_only_households",
+                        other=other.code,
+                        number=other.building.number,
+                        survivor=survivor.code,
+                        number2=survivor.building.number,
+                    ),
                 )
             )
     given: dict[str, Any] = {
@@ -219,22 +241,35 @@ def merge(
         areas = [h.area_m2 for h in (survivor, *others) if h.area_m2 is not None]
         area = sum(areas, Decimal("0.00")) if len(areas) == 1 + len(others) else None
         if area is not None and area > rules.MAX_AREA:
-            errors.append(FieldError("area_m2", f"the sum {area} m² is too large; state it"))
+            errors.append(FieldError("area_m2", Message("estates.area_sum_too_large", area=area)))
     room = survivor.room
     if data.room is not None:
         try:
             room = rules.clean_room(data.room)
         except ValueError as exc:
-            errors.append(FieldError("room", f"{label('room')} {exc}"))
+            errors.append(
+                FieldError(
+                    "room",
+                    Message(
+                        "input.labelled", label=label("room"), field="room", reason=reason_of(exc)
+                    ),
+                )
+            )
     if errors:
-        raise ValidationError("The merge is not valid.", errors=errors)
+        raise ValidationError(Message("estates.merge_invalid"), errors=errors)
     _check_date(session, estate, data.on, [survivor, *others], others)
     if room != survivor.room:
         book = AddressBook(session, estate)
         key = (survivor.building.number, survivor.entrance, room)
         taken = book.households.get(key)
         if taken is not None:
-            reason = f"{key[0]}幢{key[1]}单元{key[2]}室 is household {taken.code} already"
+            reason = Message(
+                "estates.room_is_household",
+                value=key[0],
+                value2=key[1],
+                value3=key[2],
+                taken=taken.code,
+            )
             raise ConflictError(reason, errors=[FieldError("room", reason)])
         record(
             session,
@@ -315,7 +350,7 @@ def split(
     _refuse_closed(original, "code")
     errors: list[FieldError] = []
     if not 2 <= len(data.parts) <= MAX_PARTS:
-        errors.append(FieldError("parts", f"give 2 to {MAX_PARTS} parts"))
+        errors.append(FieldError("parts", Message("estates.give_parts", max_parts=MAX_PARTS)))
     status = occupancy_on(original, data.on)
     rows: list[CleanHousehold] = []
     for i, part in enumerate(data.parts):
@@ -324,16 +359,35 @@ def split(
         try:
             room = rules.clean_room(part.room)
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.room", f"{label('room')} {exc}"))
+            errors.append(
+                FieldError(
+                    f"{where}.room",
+                    Message(
+                        "input.labelled", label=label("room"), field="room", reason=reason_of(exc)
+                    ),
+                )
+            )
         entrance = original.entrance
         if part.entrance is not None:
             try:
                 entrance = rules.clean_entrance(part.entrance)
             except ValueError as exc:
-                errors.append(FieldError(f"{where}.entrance", f"{label('entrance')} {exc}"))
+                errors.append(
+                    FieldError(
+                        f"{where}.entrance",
+                        Message(
+                            "input.labelled",
+                            label=label("entrance"),
+                            field="entrance",
+                            reason=reason_of(exc),
+                        ),
+                    )
+                )
         area = _clean_area(part.area_m2, f"{where}.area_m2", errors)
         if area is None and len(errors) == before:
-            errors.append(FieldError(f"{where}.area_m2", f"{label('area_m2')} is required"))
+            errors.append(
+                FieldError(f"{where}.area_m2", Message("estates.required", value=label("area_m2")))
+            )
         given: dict[str, Any] = {
             f: getattr(part, f) for f in ("owner_name", "phone") if f in part.model_fields_set
         }
@@ -356,17 +410,21 @@ def split(
             area_m2=area,
         )
         if any(r.key == row.key for r in rows):
-            errors.append(FieldError(f"{where}.room", f"{row.address} is given twice"))
+            errors.append(
+                FieldError(
+                    f"{where}.room", Message("estates.address_given_twice", address=row.address)
+                )
+            )
             continue
         rows.append(row)
     if errors:
-        raise ValidationError("The split is not valid.", errors=errors)
+        raise ValidationError(Message("estates.split_invalid"), errors=errors)
     _check_date(session, estate, data.on, [original], [original])
     book = AddressBook(session, estate)
     for i, row in enumerate(rows):
         taken = book.households.get(row.key)
         if taken is not None:
-            reason = f"{row.address} is household {taken.code} already"
+            reason = Message("estates.address_is_household", address=row.address, taken=taken.code)
             raise ConflictError(reason, errors=[FieldError(f"parts[{i}].room", reason)])
     made = []
     for row in rows:
@@ -412,9 +470,10 @@ def split(
 
 def _refuse_closed(household: Household, field: str) -> None:
     if household.closed_on is not None:
-        reason = (
-            f"household {household.code} was closed on {household.closed_on.isoformat()} "
-            "(merged or split) and cannot be merged or split again"
+        reason = Message(
+            "estates.household_was_closed_merged_split_2",
+            household=household.code,
+            value=household.closed_on.isoformat(),
         )
         raise ConflictError(reason, errors=[FieldError(field, reason)])
 
@@ -426,6 +485,6 @@ def _find_for(session: Session, estate: Estate, code: str, field: str) -> Househ
         select(Household).where(Household.estate_id == estate.id, Household.code == code)
     )
     if found is None:
-        raise ValidationError.field(field, f"no household {code!r} in this estate")
+        raise ValidationError.field(field, Message("estates.no_household", code_=code))
     _refuse_closed(found, field)
     return find(session, estate, code)

@@ -40,6 +40,7 @@ from trustfund.estates.occupancy import occupancies_on
 from trustfund.fees.rules import charge_lines, fee_year_end, fee_year_start
 from trustfund.fees.schedule import components_of, get_schedule, is_approved
 from trustfund.fees.schemas import ChargesIssuedOut
+from trustfund.messages import Message
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,7 @@ def issue_charges(session: Session, estate_id: int, fee_year: int) -> IssueResul
     """
     schedule = get_schedule(session, estate_id, fee_year)
     if not is_approved(schedule):
-        raise ConflictError(
-            f"The {fee_year} fee schedule is not approved by the committee; "
-            "charges can be issued only from an approved schedule."
-        )
+        raise ConflictError(Message("fees.schedule_not_approved", fee_year=fee_year))
     components = components_of(schedule)
     rule = schedule.vacancy_rule.value
     full = charge_lines(components, vacant=False, rule=rule, percent=schedule.vacancy_percent)

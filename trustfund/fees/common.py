@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate, Household
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.ledger.money import to_money
+from trustfund.messages import Message, reason_of
 
 
 def get_estate(session: Session, estate_id: int) -> Estate:
     estate = session.get(Estate, estate_id)
     if estate is None:
-        raise NotFoundError(f"No estate {estate_id}.")
+        raise NotFoundError(Message("estates.no_estate_id", estate_id=estate_id))
     return estate
 
 
@@ -31,19 +32,21 @@ def parse_money(value: str | None, field: str, errors: list[FieldError]) -> Deci
     """``value`` as money read strictly (``ledger.money.to_money``; a sign is left to the
     caller's check), or ``None`` with a FieldError giving the reason appended."""
     if value is None:
-        errors.append(FieldError(field, "required"))
+        errors.append(FieldError(field, Message("input.required")))
         return None
     try:
         return to_money(value)
     except (ValueError, ArithmeticError) as exc:
-        errors.append(FieldError(field, str(exc)))
+        errors.append(FieldError(field, reason_of(exc)))
         return None
 
 
 def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
     if errors:
         summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(f"{detail} {summary}", errors=errors)
+        raise ValidationError(
+            Message("input.field_reason", field=detail, reason=summary), errors=errors
+        )
 
 
 @dataclass(frozen=True)
@@ -76,5 +79,6 @@ def check_fee_year(fee_year: int, field: str = "fee_year") -> None:
     """Raises ValidationError unless ``fee_year`` is a plausible year."""
     if not MIN_FEE_YEAR <= fee_year <= MAX_FEE_YEAR:
         raise ValidationError.field(
-            field, f"must be a year between {MIN_FEE_YEAR} and {MAX_FEE_YEAR}"
+            field,
+            Message("fees.year_range", min_fee_year=MIN_FEE_YEAR, max_fee_year=MAX_FEE_YEAR),
         )

@@ -39,6 +39,7 @@ from trustfund.fees.rules import METHODS_ACCEPTED, parse_method
 from trustfund.fees.schemas import AllocationIn, PaymentImportOut, PaymentIn
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.ledger.money import cell_number, money_text
+from trustfund.messages import Message, reason_of
 
 ADDRESS_PARTS = ("building", "entrance", "room")
 
@@ -150,7 +151,9 @@ def _row_address(row: dict[str, Any], where: str, errors: list[FieldError]) -> A
         try:
             return rules.clean_address(_text(row["address"]))
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.address", f"address {exc}"))
+            errors.append(
+                FieldError(f"{where}.address", Message("fees.address_reason", exc=reason_of(exc)))
+            )
             return None
     parts = {p: _text(row.get(p)) for p in ADDRESS_PARTS}
     if not any(parts.values()):
@@ -161,7 +164,12 @@ def _row_address(row: dict[str, Any], where: str, errors: list[FieldError]) -> A
         try:
             out.append(clean(value))
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.{part}", f"{part} {exc}"))
+            errors.append(
+                FieldError(
+                    f"{where}.{part}",
+                    Message("input.field_reason", field=part, reason=reason_of(exc)),
+                )
+            )
     return (out[0], out[1], out[2]) if len(out) == 3 else None
 
 
@@ -173,20 +181,17 @@ def _check_header(columns: dict[int, str]) -> None:
     if parts and parts != set(ADDRESS_PARTS):
         missing = ", ".join(p for p in ADDRESS_PARTS if p not in parts)
         errors.append(
-            FieldError("columns", f"an address in columns needs 幢, 单元 and 室; missing {missing}")
+            FieldError("columns", Message("fees.address_columns_missing", missing=missing))
         )
     if not fields & {"household_code", "address", *ADDRESS_PARTS}:
         errors.append(
             FieldError(
                 "columns.household_code",
-                "the header names no household: give 户号 (household_code), 地址 (address) "
-                "or 幢, 单元, 室",
+                Message("fees.header_needs_household_column"),
             )
         )
     if errors:
-        raise ValidationError(
-            "The header row cannot name the households; nothing was imported.", errors=errors
-        )
+        raise ValidationError(Message("fees.header_names_no_household"), errors=errors)
 
 
 def parse_rows(
@@ -215,35 +220,37 @@ def parse_rows(
             shown = f"{address[0]}幢{address[1]}单元{address[2]}室"
             if found is None:
                 errors.append(
-                    FieldError(f"{where}.address", f"no household at {shown} in this estate")
+                    FieldError(f"{where}.address", Message("fees.no_household_at", shown=shown))
                 )
             elif code and code != found:
                 errors.append(
                     FieldError(
                         f"{where}.household_code",
-                        f"{code} is not the household at {shown} (that is {found})",
+                        Message("fees.code_address_mismatch", code_=code, shown=shown, found=found),
                     )
                 )
             else:
                 code = found
         elif not code and len(errors) == before:
             errors.append(
-                FieldError(f"{where}.household_code", "required: give the code or the address")
+                FieldError(f"{where}.household_code", Message("fees.code_or_address_required"))
             )
         try:
             fee_year = int(_text(row["fee_year"]).removesuffix("年"))
         except ValueError:
-            errors.append(FieldError(f"{where}.fee_year", "not a year (write 2026)"))
+            errors.append(FieldError(f"{where}.fee_year", Message("fees.not_a_year")))
             fee_year = 0
         try:
             method = parse_method(_text(row["method"]))
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.method", f"method {exc}"))
+            errors.append(
+                FieldError(f"{where}.method", Message("fees.method_reason", exc=reason_of(exc)))
+            )
             method = ""
         try:
             paid_on = _date(row["paid_on"])
         except (ValueError, TypeError):
-            errors.append(FieldError(f"{where}.paid_on", "not a date (YYYY-MM-DD)"))
+            errors.append(FieldError(f"{where}.paid_on", Message("input.not_a_date")))
             paid_on = None
         amount = cell_number(row["amount"])
         if len(errors) == before:

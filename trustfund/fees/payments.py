@@ -111,6 +111,7 @@ from trustfund.journal.service import (
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text
+from trustfund.messages import Message
 
 METHOD_NAMES_ZH = METHOD_LABELS
 
@@ -279,11 +280,11 @@ def household_account(
     receipts. Raises NotFoundError (no such household, or no charge for the year)."""
     household = households_by_code(session, estate_id, {code}).get(code)
     if household is None:
-        raise NotFoundError(f"No household {code!r}.")
+        raise NotFoundError(Message("fees.no_household", code_=code))
     charged = charged_by_fund(session, household.id, fee_year)
     outstanding = outstanding_by_fund(session, household.id, fee_year)
     if outstanding is None:
-        raise NotFoundError(f"Household {code} has no charge for {fee_year}.")
+        raise NotFoundError(Message("fees.no_charge", code_=code, fee_year=fee_year))
     paid = paid_by_fund(session, household.id, fee_year)
     found = session.scalars(
         select(FeeReceipt)
@@ -436,7 +437,7 @@ def plan_payment(
     today = local_today(estate)
     paid_on = data.paid_on or today
     if paid_on > today:
-        errors.append(FieldError("paid_on", f"is in the future (today is {today})"))
+        errors.append(FieldError("paid_on", Message("input.in_future", today=today)))
     parsed: list[tuple[int, HouseholdRef, int, Decimal]] = []
     seen: set[tuple[str, int]] = set()
     for i, alloc in enumerate(data.allocations):
@@ -444,16 +445,20 @@ def plan_payment(
         code = alloc.household_code.strip()
         amount = parse_money(alloc.amount, f"{where}.amount", errors)
         if amount is not None and amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "must be positive"))
+            errors.append(FieldError(f"{where}.amount", Message("input.not_positive")))
             amount = None
         household = households.get(code)
         if household is None:
-            errors.append(FieldError(f"{where}.household_code", f"no household {code!r}"))
+            errors.append(
+                FieldError(
+                    f"{where}.household_code", Message("fees.no_household_named", code_=code)
+                )
+            )
         if not MIN_FEE_YEAR <= alloc.fee_year <= MAX_FEE_YEAR:
-            errors.append(FieldError(f"{where}.fee_year", "not a plausible fee year"))
+            errors.append(FieldError(f"{where}.fee_year", Message("fees.implausible_year")))
         if (code, alloc.fee_year) in seen:
             errors.append(
-                FieldError(f"{where}.household_code", "the same household and year twice")
+                FieldError(f"{where}.household_code", Message("fees.household_year_twice"))
             )
         seen.add((code, alloc.fee_year))
         if household is not None and amount is not None:
@@ -462,7 +467,10 @@ def plan_payment(
         allocated = sum((p[3] for p in parsed), ZERO)
         if allocated != total:
             errors.append(
-                FieldError("amount", f"is {total} but the allocations add up to {allocated}")
+                FieldError(
+                    "amount",
+                    Message("fees.allocations_mismatch", total=total, allocated=allocated),
+                )
             )
     raise_if(errors, "The payment is not valid.")
     assert total is not None
@@ -477,8 +485,11 @@ def plan_payment(
             errors.append(
                 FieldError(
                     f"{where}.fee_year",
-                    f"household {household.code} has no charge for {fee_year}; "
-                    "charges are issued from the approved schedule first",
+                    Message(
+                        "fees.no_charge_for_year",
+                        household=household.code,
+                        fee_year=fee_year,
+                    ),
                 )
             )
             continue
@@ -487,8 +498,13 @@ def plan_payment(
             errors.append(
                 FieldError(
                     f"{where}.amount",
-                    f"overpayment: household {household.code} owes {left} for {fee_year}, "
-                    f"not {amount}",
+                    Message(
+                        "fees.overpayment",
+                        household=household.code,
+                        left=left,
+                        fee_year=fee_year,
+                        amount=amount,
+                    ),
                 )
             )
             continue
@@ -730,7 +746,7 @@ def get_receipt(session: Session, estate_id: int, receipt_no: str) -> FeeReceipt
         )
     )
     if receipt is None:
-        raise NotFoundError(f"No receipt {receipt_no}.")
+        raise NotFoundError(Message("fees.no_receipt", receipt_no=receipt_no))
     return receipt
 
 
@@ -744,7 +760,7 @@ def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> Publi
 
     estate = session.scalar(select(Estate).where(Estate.slug == estate_slug))
     if estate is None:
-        raise NotFoundError(f"No receipt {receipt_no}.")
+        raise NotFoundError(Message("fees.no_receipt", receipt_no=receipt_no))
     receipt = get_receipt(session, estate.id, receipt_no)
     row = session.execute(
         select(Household.code, Household.entrance, Household.room, Building.number)
@@ -990,7 +1006,7 @@ def recognise_prepaid(
     start = fee_year_start(fee_year)
     on = on or start
     if on < start or start > local_today(estate):
-        raise ValidationError.field("on", f"fee year {fee_year} has not started")
+        raise ValidationError.field("on", Message("fees.year_not_started", fee_year=fee_year))
     lock_counter(session, estate_id, on.year)
     receipts = session.scalars(
         select(FeeReceipt).where(
@@ -1113,17 +1129,17 @@ def deposit_cash(
         errors: list[FieldError] = []
         amount = parse_money(data.amount, "amount", errors)
         if amount is not None and amount <= 0:
-            errors.append(FieldError("amount", "must be positive"))
+            errors.append(FieldError("amount", Message("input.not_positive")))
         today = local_today(estate)
         on = data.deposited_on or today
         if on > today:
-            errors.append(FieldError("deposited_on", f"is in the future (today is {today})"))
+            errors.append(FieldError("deposited_on", Message("input.in_future", today=today)))
         raise_if(errors, "The deposit is not valid.")
         assert amount is not None
         lock_counter(session, estate_id, on.year)
         held = cash_balance(session, estate_id)
         if amount > held:
-            raise ValidationError.field("amount", f"the steward holds only {held} in cash")
+            raise ValidationError.field("amount", Message("fees.steward_cash_short", held=held))
         n = session.scalar(
             select(func.count(CashDeposit.id)).where(CashDeposit.estate_id == estate_id)
         )

@@ -33,6 +33,7 @@ from trustfund.fees.schemas import ProposalOut, ProposedComponentOut, SpendYearO
 from trustfund.journal.service import account_balances
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH, fund_of
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 
 ONE = Decimal("1")
 
@@ -56,7 +57,7 @@ def propose(session: Session, estate_id: int, fee_year: int, *, years: int = 3) 
     Raises ValidationError (implausible year or number of years)."""
     check_fee_year(fee_year)
     if not 1 <= years <= 10:
-        raise ValidationError.field("years", "must be between 1 and 10")
+        raise ValidationError.field("years", Message("fees.between_1_and_10"))
     history: list[SpendYearOut] = []
     spends_by_year: list[dict[str, Decimal]] = []
     for year in range(fee_year - years, fee_year):

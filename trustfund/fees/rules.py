@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from trustfund.ledger.money import split_exact, to_money
+from trustfund.messages import Invalid, Message
 
 HUNDRED = Decimal(100)
 FEN = Decimal("0.01")
@@ -45,12 +46,13 @@ METHODS_ACCEPTED = (
 def parse_method(value: str | None) -> str:
     """The API value of a payment method written as its value or a Chinese alias.
 
-    Raises ``ValueError`` naming the accepted values."""
+    Raises ``Invalid`` (a ``ValueError``) naming the accepted values."""
     text = (value or "").strip()
     method = METHOD_ALIASES.get(text.lower()) or METHOD_ALIASES.get(text)
     if method is None:
-        shown = f"{text!r} is not a payment method" if text else "is required"
-        raise ValueError(f"{shown}: write {METHODS_ACCEPTED}")
+        if text:
+            raise Invalid(Message("fees.not_a_method", text=text, accepted=METHODS_ACCEPTED))
+        raise Invalid(Message("fees.method_required", accepted=METHODS_ACCEPTED))
     return method
 
 

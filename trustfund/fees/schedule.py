@@ -36,6 +36,7 @@ from trustfund.fees.rules import (
 from trustfund.fees.schemas import ScheduleIn, ScheduleOut
 from trustfund.ledger.accounts import FEE_FUNDS as LEDGER_FEE_FUNDS
 from trustfund.ledger.money import money_text, parse_decimal
+from trustfund.messages import Message, reason_of
 
 #: Funds a fee component may pay into (the ledger's fee funds).
 FEE_FUNDS = {f.value for f in LEDGER_FEE_FUNDS}
@@ -61,30 +62,34 @@ def is_approved(schedule: FeeSchedule) -> bool:
 def _parse(fee_year: int, data: ScheduleIn) -> tuple[list[Component], Decimal | None]:
     errors: list[FieldError] = []
     if not 2000 <= fee_year <= 2100:
-        errors.append(FieldError("fee_year", "must be a year between 2000 and 2100"))
+        errors.append(FieldError("fee_year", Message("fees.year_2000_2100")))
     if not data.components:
-        errors.append(FieldError("components", "at least one component is required"))
+        errors.append(FieldError("components", Message("fees.component_required")))
     components: list[Component] = []
     seen: set[str] = set()
     for i, c in enumerate(data.components):
         where = f"components[{i}]"
         if c.fund not in FEE_FUNDS:
-            errors.append(FieldError(f"{where}.fund", f"must be one of {sorted(FEE_FUNDS)}"))
+            errors.append(
+                FieldError(f"{where}.fund", Message("input.one_of", choices=sorted(FEE_FUNDS)))
+            )
         elif c.fund in seen:
-            errors.append(FieldError(f"{where}.fund", "each fund may appear only once"))
+            errors.append(FieldError(f"{where}.fund", Message("fees.fund_twice")))
         seen.add(c.fund)
         amount = parse_money(c.amount, f"{where}.amount", errors)
         if amount is not None and amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "must be positive"))
+            errors.append(FieldError(f"{where}.amount", Message("input.not_positive")))
         vacant: Decimal | None = None
         if data.vacancy_rule == "amounts":
             vacant = parse_money(c.vacant_amount, f"{where}.vacant_amount", errors)
             if vacant is not None and amount is not None and not 0 <= vacant <= amount:
                 errors.append(
-                    FieldError(f"{where}.vacant_amount", "must be between 0 and the amount")
+                    FieldError(f"{where}.vacant_amount", Message("fees.vacant_amount_range"))
                 )
         elif c.vacant_amount is not None:
-            errors.append(FieldError(f"{where}.vacant_amount", "only with vacancy_rule 'amounts'"))
+            errors.append(
+                FieldError(f"{where}.vacant_amount", Message("fees.only_with_amounts_rule"))
+            )
         if amount is not None:
             components.append(Component(c.fund, c.name.strip(), amount, vacant))
     percent: Decimal | None = None
@@ -92,9 +97,13 @@ def _parse(fee_year: int, data: ScheduleIn) -> tuple[list[Component], Decimal | 
         try:
             percent = parse_decimal(data.vacancy_percent or "", places=2, limit=HUNDRED)
         except ValueError as exc:
-            errors.append(FieldError("vacancy_percent", f"a percentage 0–100: {exc}"))
+            errors.append(
+                FieldError(
+                    "vacancy_percent", Message("fees.percentage_invalid", exc=reason_of(exc))
+                )
+            )
     elif data.vacancy_percent is not None:
-        errors.append(FieldError("vacancy_percent", "only with vacancy_rule 'percent'"))
+        errors.append(FieldError("vacancy_percent", Message("fees.only_with_percent_rule")))
     raise_if(errors, "The fee schedule is not valid.")
     return components, percent
 
@@ -111,7 +120,7 @@ def get_schedule(session: Session, estate_id: int, fee_year: int) -> FeeSchedule
     """Raises NotFoundError."""
     schedule = find_schedule(session, estate_id, fee_year)
     if schedule is None:
-        raise NotFoundError(f"No fee schedule for {fee_year}.")
+        raise NotFoundError(Message("fees.no_schedule", fee_year=fee_year))
     return schedule
 
 
@@ -139,9 +148,7 @@ def save_schedule(
     """
     components, percent = _parse(fee_year, data)
     if charges_issued(session, estate_id, fee_year):
-        raise ConflictError(
-            f"Charges for {fee_year} have been issued; the schedule can no longer change."
-        )
+        raise ConflictError(Message("fees.schedule_frozen_by_charges", fee_year=fee_year))
     schedule = find_schedule(session, estate_id, fee_year)
     if schedule is None:
         schedule = FeeSchedule(estate_id=estate_id, fee_year=fee_year)
@@ -189,13 +196,13 @@ def approve_schedule(
     schedule = get_schedule(session, estate_id, fee_year)
     if schedule.content_hash != content_hash:
         raise ConflictError(
-            "The schedule changed since you reviewed it; review it again.",
+            Message("fees.schedule_changed_since_review"),
             extra={"content_hash": schedule.content_hash},
         )
     if is_approved(schedule):
-        raise ConflictError(f"The {fee_year} schedule is already approved.")
+        raise ConflictError(Message("fees.schedule_already_approved", fee_year=fee_year))
     if actor_user_id is None or actor_user_id == schedule.submitted_by_user_id:
-        raise PermissionDeniedError("Four eyes: whoever submitted the schedule cannot approve it.")
+        raise PermissionDeniedError(Message("fees.four_eyes_schedule"))
     approvals.check_not_participant(session, SUBJECT_KIND, schedule.id, actor_user_id)
     schedule.status = ScheduleStatus.APPROVED
     schedule.approved_by_user_id = actor_user_id

@@ -19,6 +19,7 @@ from trustfund.db.models.grants import (
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.ledger.accounts import Fund, project_fund
 from trustfund.ledger.entries import text_problem
+from trustfund.messages import Message
 from trustfund.settlements import common as settlements_common
 
 #: What the ledger and every public output say instead of an anonymous donor's name.
@@ -140,7 +141,9 @@ def note(session: Session, project: GrantProject, *, by: int | None, reason: str
 def raise_if(errors: list[FieldError], detail: str) -> None:
     if errors:
         summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(f"{detail} {summary}", errors=errors)
+        raise ValidationError(
+            Message("input.field_reason", field=detail, reason=summary), errors=errors
+        )
 
 
 def money(value: object, field: str, errors: list[FieldError], *, positive: bool = True) -> Decimal:
@@ -154,9 +157,9 @@ def text(
 ) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
-        errors.append(FieldError(field, "must not be empty"))
+        errors.append(FieldError(field, Message("input.empty")))
     elif len(cleaned) > limit:
-        errors.append(FieldError(field, f"longer than {limit} characters"))
+        errors.append(FieldError(field, Message("input.too_long", limit=limit)))
     elif why := text_problem(cleaned):
         errors.append(FieldError(field, why))
     return cleaned

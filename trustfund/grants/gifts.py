@@ -74,6 +74,7 @@ from trustfund.ledger.accounts import (
 )
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 from trustfund.settlements.common import quantity
 
 #: Projects that may still receive gifts.
@@ -322,7 +323,9 @@ def record_in_kind(
         use = expense_account(fund, IN_KIND)
         opened = _opened_on(session, estate_id, income)
         if opened is None:
-            raise ValidationError.field("project_id", f"{income} is not open in this estate")
+            raise ValidationError.field(
+                "project_id", Message("journal.account_not_open", account=income)
+            )
         label = project.title if project is not None else "自治基金"
         open_accounts(session, estate_id, [AccountSpec(use, f"实物捐赠使用·{label}")], on=opened)
         what = f"{item} {qty_text(qty)}{unit}（{label}）"

@@ -58,6 +58,7 @@ from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectI
 from trustfund.journal.service import open_accounts, open_project_fund
 from trustfund.ledger.accounts import AccountSpec, expense_account, project_fund
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message, reason_of
 
 PROJECT = "project"
 BUDGET = "budget"
@@ -71,7 +72,9 @@ def _lines_and_plan(
     if not data.lines:
         errors.append(FieldError("lines", "at least one budget line is required"))
     if len(data.lines) > MAX_LINES:
-        errors.append(FieldError("lines", f"at most {MAX_LINES} lines"))
+        errors.append(
+            FieldError("lines", Message("settlements.too_many_lines", max_lines=MAX_LINES))
+        )
     lines = [
         BudgetLine(
             position=i,
@@ -119,7 +122,7 @@ def create_project(
     try:
         project_fund(code)
     except ValueError as exc:
-        raise ValidationError.field("code", str(exc)) from exc
+        raise ValidationError.field("code", reason_of(exc)) from exc
     project = GrantProject(
         estate_id=estate_id, code=code, status=ProjectStatus.DRAFT, created_by=actor_user_id
     )

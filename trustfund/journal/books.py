@@ -42,6 +42,7 @@ from trustfund.ledger.accounts import (
 )
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, parse_money
+from trustfund.messages import Message, reason_of
 
 NARRATION = "期初余额"
 PARTS = ("bank", "cash", "payable", "prepaid")
@@ -109,7 +110,7 @@ def _amount(value: str, field: str, errors: list[FieldError]) -> Decimal:
     try:
         return parse_money(value if value != "" else "0")  # strict; refuses negatives
     except ValueError as exc:
-        errors.append(FieldError(field, str(exc)))
+        errors.append(FieldError(field, reason_of(exc)))
         return ZERO
 
 
@@ -120,9 +121,9 @@ def opening_draft(
     Raises ``ValidationError`` naming every bad field."""
     errors: list[FieldError] = []
     if data.date > today_in(estate):
-        errors.append(FieldError("date", "the books cannot open on a future date"))
+        errors.append(FieldError("date", Message("journal.books_open_future")))
     if data.date.year < 2000:
-        errors.append(FieldError("date", "must be in 2000 or later"))
+        errors.append(FieldError("date", Message("journal.year_from_2000")))
     rows: list[dict[str, str]] = []
     totals = dict.fromkeys(PARTS, ZERO)
     equity: list[Leg] = []
@@ -133,7 +134,9 @@ def opening_draft(
             errors.append(FieldError(f"funds[{i}].fund", "one of " + ", ".join(Fund)))
             continue
         if fund in seen:
-            errors.append(FieldError(f"funds[{i}].fund", f"{fund} is listed twice"))
+            errors.append(
+                FieldError(f"funds[{i}].fund", Message("journal.fund_listed_twice", fund=fund))
+            )
             continue
         seen.add(fund)
         parts = {p: _amount(getattr(item, p), f"funds[{i}].{p}", errors) for p in PARTS}
@@ -142,8 +145,7 @@ def opening_draft(
             errors.append(
                 FieldError(
                     f"funds[{i}]",
-                    f"{fund} would open at {opening:.2f}: bank + cash − payable − prepaid "
-                    "must not be below zero",
+                    Message("journal.opening_negative", fund=fund, opening=opening),
                 )
             )
         for p in PARTS:
@@ -177,10 +179,7 @@ def propose_opening(
     ``ConflictError`` (the books are already open)."""
     service.lock_estate_head(session, estate.id)  # one proposal at a time per estate
     if (opened := service.books_opened_on(session, estate.id)) is not None:
-        raise ConflictError(
-            f"The books of this estate opened on {opened}; a second opening is refused. "
-            "Correct opening balances by reversing entries through an approved path."
-        )
+        raise ConflictError(Message("journal.books_opened_once", opened=opened))
     draft, rows = opening_draft(estate, data)
     proposal = proposals.propose(
         session,

@@ -37,27 +37,11 @@ from trustfund.journal import proposals, schemas, service
 from trustfund.ledger.accounts import PAYABLE, fund_of
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import to_money
+from trustfund.messages import Message, reason_of
 
 GENERAL_KIND = "general"
 #: How far after today (estate time) a manual entry may be dated.
 FUTURE_MARGIN = timedelta(days=1)
-
-FUND_CHANGE_REASON = (
-    "changes the {fund} fund: money enters or leaves a fund only through a fee payment, "
-    "an approved claim, a gift or an approved fund transfer (four eyes)"
-)
-NEEDS_APPROVAL_REASON = (
-    "moves money between parties ({account}): one person may not post it alone; propose "
-    "it for the committee's approval (POST /api/v1/estates/{{slug}}/ledger/proposals)"
-)
-ONE_FUND_REASON = (
-    "a reclassification keeps every leg in one fund ({fund}); money moves between funds "
-    "only by an approved fund transfer"
-)
-PAYABLE_REASON = (
-    "payables are created by an approved claim and settled by paying that claim "
-    "(POST /api/v1/estates/{slug}/claims/{id}/pay), never by a general entry"
-)
 
 
 def _legs(data: list[schemas.LegCreate], errors: list[FieldError]) -> list[Leg]:
@@ -66,7 +50,7 @@ def _legs(data: list[schemas.LegCreate], errors: list[FieldError]) -> list[Leg]:
         try:
             legs.append(Leg(leg.account, to_money(leg.amount)))
         except ValueError as exc:
-            errors.append(FieldError(f"legs[{i}].amount", str(exc)))
+            errors.append(FieldError(f"legs[{i}].amount", reason_of(exc)))
     return legs
 
 
@@ -92,11 +76,11 @@ def _direct_problems(legs: list[schemas.LegCreate]) -> list[FieldError]:
         field = f"legs[{i}].account"
         if leg.account.startswith("Expenses:") and fund is not None:
             if fund != first_fund:
-                errors.append(FieldError(field, ONE_FUND_REASON.format(fund=first_fund)))
+                errors.append(FieldError(field, Message("journal.one_fund", fund=first_fund)))
         elif fund is not None:
-            errors.append(FieldError(field, FUND_CHANGE_REASON.format(fund=fund)))
+            errors.append(FieldError(field, Message("journal.fund_change", fund=fund)))
         else:
-            errors.append(FieldError(field, NEEDS_APPROVAL_REASON.format(account=leg.account)))
+            errors.append(FieldError(field, Message("journal.needs_approval", account=leg.account)))
     return errors
 
 
@@ -106,9 +90,9 @@ def _proposal_problems(legs: list[schemas.LegCreate]) -> list[FieldError]:
         fund = fund_of(leg.account)
         field = f"legs[{i}].account"
         if leg.account == PAYABLE or leg.account.startswith(PAYABLE + ":"):
-            errors.append(FieldError(field, PAYABLE_REASON))
+            errors.append(FieldError(field, Message("journal.payable_by_claim")))
         elif fund is not None:
-            errors.append(FieldError(field, FUND_CHANGE_REASON.format(fund=fund)))
+            errors.append(FieldError(field, Message("journal.fund_change", fund=fund)))
     return errors
 
 
@@ -116,10 +100,15 @@ def _date_problems(session: Session, estate: Estate, on: date) -> list[FieldErro
     """No later than tomorrow in the estate; not before the books opened."""
     today = today_in(estate)
     if on > today + FUTURE_MARGIN:
-        return [FieldError("date", f"must not be after {today + FUTURE_MARGIN} (today is {today})")]
+        return [
+            FieldError(
+                "date",
+                Message("journal.after_today", value=today + FUTURE_MARGIN, today=today),
+            )
+        ]
     opened = service.books_opened_on(session, estate.id)
     if opened is not None and on < opened:
-        return [FieldError("date", f"must not be before the books opened ({opened})")]
+        return [FieldError("date", Message("journal.before_books_opened", opened=opened))]
     return []
 
 
@@ -130,7 +119,7 @@ def _raise(session: Session, estate: Estate, errors: list[FieldError], what: str
             f"{what}: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors
         )
     if service.books_opened_on(session, estate.id) is None:
-        raise BooksNotOpenError(service.BOOKS_NOT_OPEN, extra={"step": "books/opening"})
+        raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
 
 
 def direct_draft(session: Session, estate: Estate, data: schemas.EntryCreate) -> EntryDraft:
@@ -143,7 +132,7 @@ def direct_draft(session: Session, estate: Estate, data: schemas.EntryCreate) ->
         errors.append(
             FieldError(
                 "kind",
-                f"must be {GENERAL_KIND!r}; {data.kind!r} entries are posted by their domain",
+                Message("journal.kind_not_general", general_kind=GENERAL_KIND, kind=data.kind),
             )
         )
     _raise(session, estate, errors, "This general entry cannot be posted by one person")
@@ -179,11 +168,7 @@ def check_direct_reversal(original: JournalEntry) -> None:
             )
         )
     if not is_reclassification(legs):
-        raise ConflictError(
-            f"Entry {original.seq} moved money between parties; its reversal does too, so it "
-            "needs the committee's approval: propose it (POST /ledger/proposals with "
-            "reverses_seq)."
-        )
+        raise ConflictError(Message("journal.reversal_needs_approval", seq=original.seq))
 
 
 # --- proposed general entries ------------------------------------------------------------
@@ -199,14 +184,13 @@ def _proposal_draft(
             errors.append(
                 FieldError(
                     "reverses_seq",
-                    f"entry {original.seq} is a {original.kind!r} entry: correct it in its "
-                    "own workflow",
+                    Message("journal.correct_in_workflow", seq=original.seq, kind=original.kind),
                 )
             )
         if data.legs:
-            errors.append(FieldError("legs", "leave out: a reversal negates the original's legs"))
+            errors.append(FieldError("legs", Message("journal.reversal_has_no_legs")))
         if not data.narration.strip():
-            errors.append(FieldError("narration", "must not be empty: say why it is reversed"))
+            errors.append(FieldError("narration", Message("journal.reversal_reason_required")))
         _raise(session, estate, errors, "The proposed reversal is not valid")
         legs = tuple(Leg(p.account, -p.amount) for p in original.postings)
         draft = EntryDraft(
@@ -219,7 +203,7 @@ def _proposal_draft(
         return draft, {"reverses_seq": original.seq}
     legs_ = _legs(data.legs, errors)
     if len(data.legs) < 2:
-        errors.append(FieldError("legs", "an entry needs at least two legs"))
+        errors.append(FieldError("legs", Message("journal.two_legs")))
     errors += _proposal_problems(data.legs)
     _raise(session, estate, errors, "The proposed entry is not valid")
     return _general_draft(data, legs_), {}
@@ -247,7 +231,7 @@ def proposal_view(session: Session, proposal: JournalProposal) -> schemas.EntryP
 def _get(session: Session, estate: Estate, proposal_id: int) -> JournalProposal:
     proposal = proposals.get_proposal(session, estate.id, proposal_id)
     if proposal.purpose != proposals.ENTRY:
-        raise NotFoundError(f"No proposed entry {proposal_id} in this estate.")
+        raise NotFoundError(Message("journal.no_proposal", proposal_id=proposal_id))
     return proposal
 
 

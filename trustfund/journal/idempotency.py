@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.journal import IdempotencyRecord
 from trustfund.errors import ConflictError, IdempotencyConflictError, ValidationError
+from trustfund.messages import Message
 
 MAX_KEY = 200
 #: What an idempotent action returns: a JSON-ready mapping (a typed view, usually).
@@ -56,11 +57,9 @@ def _lookup(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
 
 def _replay(record: IdempotencyRecord, digest: str, key: str) -> tuple[dict[str, Any], bool]:
     if record.fingerprint != digest:
-        raise IdempotencyConflictError(
-            f"Idempotency-Key {key!r} was already used with a different request."
-        )
+        raise IdempotencyConflictError(Message("journal.idempotency_reused", key=key))
     if not record.result:
-        raise ConflictError(f"A request with Idempotency-Key {key!r} is still in progress.")
+        raise ConflictError(Message("journal.idempotency_in_progress", key=key))
     result: dict[str, Any] = json.loads(record.result)
     return result, True
 
@@ -82,7 +81,9 @@ def run_idempotent(
     if key is None:
         return action(), False
     if not key.strip() or len(key) > MAX_KEY:
-        raise ValidationError.field("Idempotency-Key", f"must be 1–{MAX_KEY} characters")
+        raise ValidationError.field(
+            "Idempotency-Key", Message("journal.idempotency_key_length", max_key=MAX_KEY)
+        )
     digest = _fingerprint(fingerprint)
     connection = session.connection()
     # One statement claims the key: ON CONFLICT DO NOTHING waits (PostgreSQL) for a
@@ -94,7 +95,7 @@ def run_idempotent(
     if record_id is None:
         winner = _lookup(session, scope, key)
         if winner is None:
-            raise ConflictError(f"A request with Idempotency-Key {key!r} is in progress; retry.")
+            raise ConflictError(Message("journal.idempotency_retry", key=key))
         replayed, _ = _replay(winner, digest, key)
         return cast(Result, replayed), True
     result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))

@@ -26,6 +26,7 @@ from trustfund.db.session import reads_only
 from trustfund.errors import NotFoundError
 from trustfund.journal.service import CHAINED_ESTATES, NEW_ENTRIES
 from trustfund.ledger.text import header
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 log = structlog.get_logger("trustfund.journal.mirror")
@@ -36,7 +37,7 @@ def iter_export(session: Session, estate_id: int) -> Iterator[str]:
     """The export in pieces (header, then entries), streamed from the database."""
     estate = session.get(Estate, estate_id)
     if estate is None:
-        raise NotFoundError(f"No estate with id {estate_id}.")
+        raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
     yield header(estate.name)
     texts = session.scalars(
         select(JournalEntry.text)

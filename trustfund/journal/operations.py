@@ -15,6 +15,7 @@ from trustfund.db.session import command
 from trustfund.errors import ValidationError
 from trustfund.journal import general, schemas, service
 from trustfund.ledger.money import ZERO, money_text
+from trustfund.messages import Message
 from trustfund.settings import Settings
 
 
@@ -43,7 +44,7 @@ def entry_schema(
 
 def list_entries(session: Session, estate: Estate, page: int, per_page: int) -> schemas.EntryPage:
     if page < 1 or not 1 <= per_page <= 500:
-        raise ValidationError.field("page", "page ≥ 1 and 1 ≤ per_page ≤ 500")
+        raise ValidationError.field("page", Message("journal.paging"))
     rows, total = service.list_entries(session, estate.id, page=page, per_page=per_page)
     reversed_by = service.reversed_by(session, estate.id, [e.seq for e in rows])
     return schemas.EntryPage(
@@ -61,7 +62,9 @@ def get_entry(session: Session, estate: Estate, seq: int) -> schemas.Entry:
 
 def _key(idempotency_key: str | None) -> str:
     if idempotency_key is None or not idempotency_key.strip():
-        raise ValidationError.field("Idempotency-Key", "header required for posting")
+        raise ValidationError.field(
+            "Idempotency-Key", Message("journal.idempotency_header_required")
+        )
     return idempotency_key.strip()
 
 
@@ -123,10 +126,10 @@ def account_balances(
     """Sums over [start, end]; ``as_of`` alone means everything up to that date."""
     if as_of is not None:
         if start is not None or end is not None:
-            raise ValidationError.field("as_of", "give either as_of or start/end, not both")
+            raise ValidationError.field("as_of", Message("journal.as_of_or_range"))
         end = as_of
     if start and end and start > end:
-        raise ValidationError.field("end", "must not be before start")
+        raise ValidationError.field("end", Message("journal.end_before_start"))
     sums = service.account_balances(session, estate.id, start=start, end=end)
     return schemas.AccountBalances(
         start=start,
@@ -149,10 +152,10 @@ def fund_balances(
     """Balances as of ``as_of`` (or ``end``); with ``start``, the change over the period."""
     if as_of is not None:
         if start is not None or end is not None:
-            raise ValidationError.field("as_of", "give either as_of or start/end, not both")
+            raise ValidationError.field("as_of", Message("journal.as_of_or_range"))
         end = as_of
     if start and end and start > end:
-        raise ValidationError.field("end", "must not be before start")
+        raise ValidationError.field("end", Message("journal.end_before_start"))
     funds = service.fund_changes(session, estate.id, start=start, end=end)
     return schemas.FundBalances(
         start=start,

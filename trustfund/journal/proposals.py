@@ -31,6 +31,7 @@ from trustfund.journal import service
 from trustfund.ledger.accounts import standard_chart
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text
+from trustfund.messages import Message
 
 OPENING = "opening"
 ENTRY = "entry"
@@ -97,8 +98,11 @@ def propose(
     if replacing is not None:
         if replacing.status == POSTED:
             raise ConflictError(
-                f"Proposal {replacing.id} was posted as entry {replacing.entry_seq}; "
-                "correct it by reversing that entry."
+                Message(
+                    "journal.proposal_posted",
+                    replacing_id=replacing.id,
+                    entry_seq=replacing.entry_seq,
+                )
             )
         proposal = replacing
         part = "editor"
@@ -136,7 +140,7 @@ def get_proposal(session: Session, estate_id: int, proposal_id: int) -> JournalP
     """Raises ``NotFoundError`` (also for another estate's proposal)."""
     proposal = session.get(JournalProposal, proposal_id)
     if proposal is None or proposal.estate_id != estate_id:
-        raise NotFoundError(f"No proposed entry {proposal_id} in this estate.")
+        raise NotFoundError(Message("journal.no_proposal", proposal_id=proposal_id))
     return proposal
 
 
@@ -163,12 +167,12 @@ def _after(session: Session, request: ApprovalRequest) -> None:
     if request.status != RequestStatus.APPROVED:
         return
     if request.content_hash != approvals.content_hash(content(proposal)):  # pragma: no cover
-        raise ConflictError("The proposal changed after it was approved.")
+        raise ConflictError(Message("journal.proposal_changed"))
     proposal.status = APPROVED
     draft = draft_of(proposal)
     if proposal.purpose == OPENING:
         if service.books_opened_on(session, proposal.estate_id) is not None:
-            raise ConflictError("The books of this estate are already open.")
+            raise ConflictError(Message("journal.books_open_already"))
         service.open_accounts(
             session, proposal.estate_id, standard_chart(), on=proposal.date, actor_user_id=None
         )

@@ -88,6 +88,7 @@ from trustfund.ledger.entries import (
 )
 from trustfund.ledger.money import ZERO, to_money
 from trustfund.ledger.text import GENESIS, draft_canonical, open_canonical, with_hash
+from trustfund.messages import Message, Reason, reason_of
 
 #: Why a text is refused as personal data (never repeating what was found in it).
 NAME_REASON = (
@@ -131,13 +132,19 @@ def open_accounts(
     problems = []
     for spec in todo:
         if why := check_account(spec.account):
-            problems.append(("account", f"{spec.account}: {why}"))
-        elif why := text_problem(spec.name) or ("" if spec.name.strip() else "must not be empty"):
+            problems.append(
+                ("account", Message("input.value_reason", value=spec.account, reason=why))
+            )
+        elif why := text_problem(spec.name) or (
+            None if spec.name.strip() else Message("input.empty")
+        ):
             problems.append(("name", why))
         elif why := bean.open_round_trip_problem(
             spec.account, spec.name, fund_of(spec.account), on
         ):
-            problems.append(("account", f"{spec.account}: {why}"))  # the last line of defence
+            problems.append(
+                ("account", Message("input.value_reason", value=spec.account, reason=why))
+            )  # the last line of defence
     _raise_problems(problems)
     if not todo:
         return 0
@@ -183,7 +190,7 @@ def open_project_fund(session: Session, estate_id: int, code: str, name: str, *,
     try:
         specs = project_chart(code, name)
     except ValueError as exc:
-        raise ValidationError.field("code", str(exc)) from exc
+        raise ValidationError.field("code", reason_of(exc)) from exc
     open_accounts(session, estate_id, specs, on=on)
     return f"autonomy:{code}"
 
@@ -208,14 +215,14 @@ def open_books(
     raises ``IdempotencyConflictError``. Also raises ``ValidationError``.
     """
     if session.get(Estate, estate_id) is None:
-        raise NotFoundError(f"No estate with id {estate_id}.")
+        raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
     open_accounts(session, estate_id, standard_chart(), on=on)
     balances = {k: to_money(v) for k, v in (opening_balances or {}).items() if to_money(v) != ZERO}
     if not balances:
         return
     for fund in balances:
         if fund not in set(Fund) and not fund.startswith("autonomy:"):
-            raise ValidationError.field(f"opening_balances.{fund}", "unknown fund")
+            raise ValidationError.field(f"opening_balances.{fund}", Message("journal.unknown_fund"))
     legs = [Leg(BANK, sum(balances.values(), ZERO))]
     legs += [Leg(opening_equity_account(f), -amount) for f, amount in sorted(balances.items())]
     draft = EntryDraft(date=on, narration="期初余额", legs=tuple(legs), kind="opening")
@@ -291,7 +298,7 @@ def _lock_head(session: Session, estate_id: int) -> Head:
     row = connection.execute(_LOCK_HEAD, {"estate_id": estate_id}).first()
     if row is None:
         if session.get(Estate, estate_id) is None:
-            raise NotFoundError(f"No estate with id {estate_id}.")
+            raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
         _ensure_head(session, estate_id)
         row = connection.execute(_LOCK_HEAD, {"estate_id": estate_id}).one()
     # Whoever locks the head may append to the chain: the mirror hook appends after commit.
@@ -365,7 +372,7 @@ def post_entries(
     for index, (draft, key) in enumerate(items):
         problems = check_draft(draft)
         if not key or len(key) > 200:
-            problems.append(("idempotency_key", "must be 1–200 characters"))
+            problems.append(("idempotency_key", Message("journal.name_length")))
         _raise_problems([(f"entries[{index}].{f}", r) for f, r in problems])
         legs = tuple(normalised_legs(draft))
         if bean.residual(bean.to_transaction(draft)) != ZERO:
@@ -448,9 +455,9 @@ def reverse_entry(
     ``InsufficientFundsError``, ``IdempotencyConflictError``."""
     original = get_entry(session, estate_id, seq)
     if original.kind == "open":
-        raise ConflictError(f"Entry {seq} opens an account; it moves no money to reverse.")
+        raise ConflictError(Message("journal.open_entry_not_reversible", seq=seq))
     if not reason.strip():
-        raise ValidationError.field("reason", "must not be empty")
+        raise ValidationError.field("reason", Message("input.empty"))
     _raise_problems(personal_data_problems(session, estate_id, [("reason", reason)]))
     draft = EntryDraft(
         date=on,
@@ -462,7 +469,7 @@ def reverse_entry(
     return _post(session, estate_id, draft, idempotency_key, actor_user_id, reverses_seq=seq)
 
 
-def _raise_problems(problems: list[tuple[str, str]]) -> None:
+def _raise_problems(problems: Sequence[tuple[str, Reason]]) -> None:
     if problems:
         detail = "; ".join(f"{f}: {r}" for f, r in problems)
         raise ValidationError(detail, errors=[FieldError(f, r) for f, r in problems])
@@ -479,7 +486,7 @@ def _post(
 ) -> PostedEntry:
     problems = check_draft(draft)
     if not idempotency_key or len(idempotency_key) > 200:
-        problems.append(("idempotency_key", "must be 1–200 characters"))
+        problems.append(("idempotency_key", Message("journal.name_length")))
     _raise_problems(problems)
     legs = normalised_legs(draft)
     if bean.residual(bean.to_transaction(draft)) != ZERO:  # beancount's own check
@@ -719,8 +726,9 @@ def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | 
 def _replay(existing: JournalEntry, idempotency_key: str, print_: str) -> PostedEntry:
     if existing.fingerprint != print_:
         raise IdempotencyConflictError(
-            f"Idempotency key {idempotency_key!r} was used for a different entry "
-            f"(seq {existing.seq}).",
+            Message(
+                "journal.idempotency_other_entry", idempotency_key=idempotency_key, seq=existing.seq
+            ),
             extra={"seq": existing.seq},
         )
     return _posted(existing)
@@ -730,8 +738,7 @@ def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
     original = get_entry(session, estate_id, seq)
     if original.reverses_seq is not None:
         raise ConflictError(
-            f"Entry {seq} is itself a reversal (of entry {original.reverses_seq}); "
-            "post a new entry instead of reversing it."
+            Message("journal.reversal_of_reversal", seq=seq, reverses_seq=original.reverses_seq)
         )
     already = session.scalar(
         select(JournalEntry.seq).where(
@@ -739,7 +746,7 @@ def _check_reversible(session: Session, estate_id: int, seq: int) -> None:
         )
     )
     if already is not None:
-        raise ConflictError(f"Entry {seq} was already reversed by entry {already}.")
+        raise ConflictError(Message("journal.reversed_already", seq=seq, already=already))
 
 
 #: ``session.info`` key: ``{estate_id: {account: opened_on}}`` seen in this session. Accounts
@@ -778,11 +785,6 @@ def opened_accounts(session: Session, estate_id: int, accounts: set[str]) -> dic
 
 #: What a caller is told while an estate's books are not open (a staff page shows it in
 #: Chinese, ``web/staff/zh.py``).
-BOOKS_NOT_OPEN = (
-    "The books of this estate are not open yet: the steward proposes the opening balances "
-    "(POST /api/v1/estates/{slug}/books/opening, or the staff page 建账) and the committee "
-    "approves them; only then can anything be posted."
-)
 
 
 def books_opened_on(session: Session, estate_id: int) -> date | None:
@@ -796,14 +798,23 @@ def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Seque
         any(leg.account not in opened for leg in legs)
         and books_opened_on(session, estate_id) is None
     ):
-        raise BooksNotOpenError(BOOKS_NOT_OPEN, extra={"step": "books/opening"})
+        raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
     problems = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)
         if opened_on is None:
-            problems.append((f"legs[{i}].account", f"{leg.account} is not open in this estate"))
+            problems.append(
+                (f"legs[{i}].account", Message("journal.account_not_open", account=leg.account))
+            )
         elif opened_on > on:
-            problems.append((f"legs[{i}].account", f"{leg.account} opens only on {opened_on}"))
+            problems.append(
+                (
+                    f"legs[{i}].account",
+                    Message(
+                        "journal.account_opens_later", account=leg.account, opened_on=opened_on
+                    ),
+                )
+            )
     _raise_problems(problems)
 
 
@@ -925,9 +936,18 @@ def _check_period_open(session: Session, estate_id: int, on: date) -> None:
     lock = locking(session, estate_id, on)
     if lock is not None:
         raise PeriodLockedError(
-            f"{on} lies in the locked period {lock.start} – {lock.end} ({lock.reason}); "
-            "post corrections into an open period.",
-            errors=[FieldError("date", f"inside locked period {lock.start} – {lock.end}")],
+            Message(
+                "journal.in_locked_period",
+                on=on,
+                start=lock.start,
+                end=lock.end,
+                reason=lock.reason,
+            ),
+            errors=[
+                FieldError(
+                    "date", Message("journal.inside_locked_period", start=lock.start, end=lock.end)
+                )
+            ],
             extra={"period": {"start": lock.start.isoformat(), "end": lock.end.isoformat()}},
         )
 
@@ -983,9 +1003,23 @@ _MONEY_AFTER = (
 )
 
 
-def _short_message(what: str, lowest: Decimal, day: date, on: date, delta: Decimal) -> str:
-    when = f"on {on}" if day == on else f"on {day} (its lowest from {on} on)"
-    return f"{what} holds {lowest} CNY {when}; this entry takes {-delta} CNY, short by {-(lowest + delta)} CNY"
+def _short_message(
+    what: str, lowest: Decimal, day: date, on: date, delta: Decimal, *, fund: bool
+) -> Message:
+    """``{what} holds {lowest} CNY on {day}…; this entry takes … CNY, short by … CNY``."""
+    when = (
+        Message("journal.on_day", on=on)
+        if day == on
+        else Message("journal.lowest_on", day=day, on=on)
+    )
+    short = -(lowest + delta)
+    if fund:
+        return Message(
+            "journal.fund_short", what=what, lowest=lowest, when=when, takes=-delta, short=short
+        )
+    return Message(
+        "journal.money_short", what=what, lowest=lowest, when=when, takes=-delta, short=short
+    )
 
 
 def _check_money_accounts(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
@@ -1010,9 +1044,10 @@ def _check_money_accounts(session: Session, estate_id: int, on: date, legs: Sequ
         )
         if lowest + delta < ZERO:
             raise InsufficientFundsError(
-                _short_message(account, lowest, day, on, delta)
-                + ": a bank or cash balance never goes below zero.",
-                errors=[FieldError("legs", f"{account} would go below zero on {day}")],
+                _short_message(account, lowest, day, on, delta, fund=False),
+                errors=[
+                    FieldError("legs", Message("journal.below_zero", account=account, day=day))
+                ],
                 extra={"account": account, "shortfall": str(-(lowest + delta)), "on": str(day)},
             )
 
@@ -1041,7 +1076,7 @@ def _check_funds(session: Session, estate_id: int, on: date, legs: Sequence[Leg]
         lowest, day = _lowest(balances.get(fund, ZERO), later[fund], on)
         if lowest + delta < ZERO:
             raise InsufficientFundsError(
-                _short_message(f"Fund {fund}", lowest, day, on, delta) + ".",
+                _short_message(fund, lowest, day, on, delta, fund=True),
                 extra={"fund": fund, "shortfall": str(-(lowest + delta)), "on": str(day)},
             )
 
@@ -1055,7 +1090,7 @@ def get_entry(session: Session, estate_id: int, seq: int) -> JournalEntry:
         select(JournalEntry).where(JournalEntry.estate_id == estate_id, JournalEntry.seq == seq)
     ).one_or_none()
     if entry is None:
-        raise NotFoundError(f"No journal entry {seq} in this estate.")
+        raise NotFoundError(Message("journal.no_entry", seq=seq))
     return entry
 
 
@@ -1191,21 +1226,25 @@ def lock_period(
     ``ValidationError``, ``NotFoundError``."""
     estate = session.get(Estate, estate_id)
     if estate is None:
-        raise NotFoundError(f"No estate with id {estate_id}.")
+        raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
     problems = []
     if start > end:
-        problems.append(("end", "must not be before start"))
+        problems.append(("end", Message("journal.end_before_start")))
     today = today_in(estate)
     if end >= today:
         problems.append(
             (
                 "end",
-                f"{end} has not passed yet (today is {today} in {estate.timezone}): "
-                "only an ended period can be locked",
+                Message(
+                    "journal.lock_period_not_ended",
+                    end=end,
+                    today=today,
+                    timezone=estate.timezone,
+                ),
             )
         )
     if not reason.strip():
-        problems.append(("reason", "must not be empty"))
+        problems.append(("reason", Message("input.empty")))
     elif why := text_problem(reason):
         problems.append(("reason", why))
     _raise_problems(problems)
@@ -1233,9 +1272,11 @@ def lift_lock(
         .with_for_update()
     ).one_or_none()
     if lock is None:
-        raise NotFoundError(f"No period lock {lock_id} in this estate.")
+        raise NotFoundError(Message("journal.no_lock", lock_id=lock_id))
     if lock.lifted_at is not None:
-        raise ConflictError(f"Period lock {lock_id} was already lifted on {lock.lifted_at}.")
+        raise ConflictError(
+            Message("journal.lock_lifted_already", lock_id=lock_id, lifted_at=lock.lifted_at)
+        )
     lock.lifted_at = utcnow()
     lock.lift_request_id = request_id
     lock.lift_reason = reason

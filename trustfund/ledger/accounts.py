@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from trustfund.messages import Message
+
 
 class Fund(StrEnum):
     ELECTRICITY = "electricity"  # 公共电费
@@ -150,18 +152,18 @@ def fund_of(account: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def check_account(account: str) -> str | None:
+def check_account(account: str) -> Message | None:
     """Why ``account`` is not a usable account name, or ``None`` if it is."""
     parts = account.split(":")
     if len(parts) < 2 or parts[0] not in ROOTS:
-        return f"must start with one of {', '.join(ROOTS)} and have at least two components"
+        return Message("ledger.account_root", value=", ".join(ROOTS))
     if len(account) > 200:
-        return "longer than 200 characters"
+        return Message("ledger.account_too_long")
     for part in parts[1:]:
         if not _COMPONENT.fullmatch(part):
-            return f"component {part!r} must start with A-Z or 0-9 and hold only A-Z, a-z, 0-9, -"
+            return Message("ledger.account_component", part=part)
     if parts[0] in FUND_ROOTS and fund_of(account) is None:
-        return "an Income, Expenses or Equity account must name exactly one fund"
+        return Message("ledger.account_one_fund")
     return None
 
 

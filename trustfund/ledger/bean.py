@@ -20,6 +20,7 @@ from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.entries import EntryDraft, normalised_legs
 from trustfund.ledger.money import CNY, ZERO, to_money
 from trustfund.ledger.text import GENESIS, LINK_PREFIX, draft_canonical, open_canonical
+from trustfund.messages import Message, reason_of
 
 
 def to_transaction(
@@ -57,16 +58,17 @@ def _own_meta(meta: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (meta or {}).items() if k not in _SOURCE_META}
 
 
-def _parse_one(text: str) -> tuple[data.Directive | None, str | None]:
+def _parse_one(text: str) -> tuple[data.Directive | None, Message | None]:
     """The one directive ``text`` holds, or why it does not hold exactly one (parse errors,
     a ``plugin``, ``include`` or ``option`` line, several directives). Parsing runs no code."""
     entries, errors, options = parser.parse_string(text)
     if errors:
-        return None, f"its ledger text does not parse: {getattr(errors[0], 'message', errors[0])}"
+        why = getattr(errors[0], "message", errors[0])
+        return None, Message("ledger.text_does_not_parse", why=why)
     if options_set(options):
-        return None, "its ledger text would set a beancount option, plugin or include"
+        return None, Message("ledger.text_sets_option")
     if len(entries) != 1:
-        return None, f"its ledger text reads as {len(entries)} directives, not one"
+        return None, Message("ledger.text_not_one_directive", count=len(entries))
     return entries[0], None
 
 
@@ -85,12 +87,12 @@ def options_set(options: Mapping[str, Any]) -> list[str]:
     ]
 
 
-NOT_READ_BACK = "would not read back the same from the ledger text"
+NOT_READ_BACK = Message("ledger.not_read_back")
 
 
 def entry_round_trip_problems(
     draft: EntryDraft, *, reverses_seq: int | None = None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Message]]:
     """The last line of defence before an entry is stored: render ``draft`` exactly as the
     posting service will (``text.canonical_text``), parse it back with beancount's parser
     and compare every field with the draft. ``[]`` when it reads back as the same entry;
@@ -100,12 +102,12 @@ def entry_round_trip_problems(
     try:
         text = draft_canonical(draft, seq=1, prev=GENESIS, legs=legs, reverses_seq=reverses_seq)
     except ValueError as exc:
-        return [("entry", f"cannot be written into the ledger: {exc}")]
+        return [("entry", Message("ledger.not_writable", exc=reason_of(exc)))]
     parsed, why = _parse_one(text)
     if why is not None:
         return [("entry", why)]
     if not isinstance(parsed, data.Transaction):
-        return [("entry", f"its ledger text reads as a {type(parsed).__name__}")]
+        return [("entry", Message("ledger.text_reads_as", kind=type(parsed).__name__))]
     meta = {"seq": "1", "prev": GENESIS, "kind": draft.kind, **dict(draft.meta)}
     if reverses_seq is not None:
         meta["reverses"] = str(reverses_seq)
@@ -136,14 +138,14 @@ def entry_round_trip_problems(
     return [(name, NOT_READ_BACK) for name, same in checks if not same][:1]
 
 
-def open_round_trip_problem(account: str, name: str, fund: str | None, on: date) -> str | None:
+def open_round_trip_problem(account: str, name: str, fund: str | None, on: date) -> Message | None:
     """Why the ``open`` directive of ``account`` would not read back as rendered by
     ``text.open_canonical`` (``None`` when it does): the same check as
     ``entry_round_trip_problems`` for account openings."""
     try:
         text = open_canonical(seq=1, prev=GENESIS, on=on, account=account, name=name, fund=fund)
     except ValueError as exc:
-        return f"cannot be written into the ledger: {exc}"
+        return Message("ledger.not_writable", exc=reason_of(exc))
     parsed, why = _parse_one(text)
     if why is not None:
         return why

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from trustfund.ledger.accounts import check_account, fund_of
 from trustfund.ledger.money import ZERO, to_money
+from trustfund.messages import Message, Reason
 
 
 @dataclass(frozen=True)
@@ -50,57 +51,55 @@ _META_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 MAX_LEGS = 200
 
 
-def text_problem(value: str) -> str | None:
+def text_problem(value: str) -> Message | None:
     """Why ``value`` cannot be written into the ledger as a narration, payee or name."""
     if len(value) > MAX_TEXT:
-        return f"longer than {MAX_TEXT} characters"
+        return Message("input.too_long", limit=MAX_TEXT)
     if _BAD_CONTROL.search(value):
-        return "contains a control character"
+        return Message("ledger.control_character")
     return None
 
 
-def meta_problems(meta: Mapping[str, str]) -> list[tuple[str, str]]:
+def meta_problems(meta: Mapping[str, str]) -> list[tuple[str, Reason]]:
     """Everything wrong with a draft's metadata: at most ``MAX_META`` items, each key as
     beancount reads one and not one the ledger writes itself, each value a string of at
     most ``MAX_TEXT`` characters with no control character."""
     if len(meta) > MAX_META:
         return [("meta", f"more than {MAX_META} items")]
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Reason]] = []
     for key, value in meta.items():
         if not isinstance(key, str) or not META_KEY.fullmatch(key):
             shown = repr(key)[1:-1] if isinstance(key, str) else repr(key)
-            problems.append(
-                (f"meta.{shown}", "key must be 2–40 characters: a-z first, then a-z A-Z 0-9 _ -")
-            )
+            problems.append((f"meta.{shown}", Message("ledger.meta_key_invalid")))
         elif key in RESERVED_META:
-            problems.append((f"meta.{key}", "is written by the ledger itself"))
+            problems.append((f"meta.{key}", Message("ledger.meta_key_reserved")))
         elif not isinstance(value, str):
-            problems.append((f"meta.{key}", "value must be a string"))
+            problems.append((f"meta.{key}", Message("ledger.meta_value_not_text")))
         elif len(value) > MAX_TEXT:
-            problems.append((f"meta.{key}", f"longer than {MAX_TEXT} characters"))
+            problems.append((f"meta.{key}", Message("input.too_long", limit=MAX_TEXT)))
         elif _META_CONTROL.search(value):
-            problems.append((f"meta.{key}", "contains a control character"))
+            problems.append((f"meta.{key}", Message("ledger.control_character")))
     return problems
 
 
-def check_draft(draft: EntryDraft) -> list[tuple[str, str]]:
+def check_draft(draft: EntryDraft) -> list[tuple[str, Reason]]:
     """Everything wrong with ``draft`` on its own (no database): ``[(field, reason), ...]``.
 
     Checks amounts (to the fen, non-zero), balance (to the fen), account names and their
     funds, texts (length, control characters), metadata keys and the kind."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Reason]] = []
     if not draft.narration.strip():
-        problems.append(("narration", "must not be empty"))
+        problems.append(("narration", Message("input.empty")))
     for name, value in (("narration", draft.narration), ("payee", draft.payee)):
         if value is not None and (why := text_problem(value)):
             problems.append((name, why))
     if not KIND.fullmatch(draft.kind):
-        problems.append(("kind", "must be 1–20 lower-case letters or underscores"))
+        problems.append(("kind", Message("ledger.kind_invalid")))
     problems += meta_problems(draft.meta)
     if len(draft.legs) < 2:
-        problems.append(("legs", "an entry needs at least two legs"))
+        problems.append(("legs", Message("journal.two_legs")))
     if len(draft.legs) > MAX_LEGS:
-        problems.append(("legs", f"more than {MAX_LEGS} legs"))
+        problems.append(("legs", Message("ledger.too_many_legs", max_legs=MAX_LEGS)))
     total = ZERO
     for i, leg in enumerate(draft.legs):
         if why := check_account(leg.account):
@@ -111,12 +110,12 @@ def check_draft(draft: EntryDraft) -> list[tuple[str, str]]:
             problems.append((f"legs[{i}].amount", str(exc)))
             continue
         if amount == ZERO:
-            problems.append((f"legs[{i}].amount", "must not be zero"))
+            problems.append((f"legs[{i}].amount", Message("ledger.zero_amount")))
         if abs(amount) >= Decimal("1000000000000"):
-            problems.append((f"legs[{i}].amount", "too large"))
+            problems.append((f"legs[{i}].amount", Message("ledger.amount_too_large")))
         total += amount
     if not problems and total != ZERO:
-        problems.append(("legs", f"legs do not balance: they sum to {total} CNY, not 0.00"))
+        problems.append(("legs", Message("ledger.unbalanced", total=total)))
     return problems
 
 

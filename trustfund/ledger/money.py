@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import NewType
 
+from trustfund.messages import Invalid, Message
+
 CNY = "CNY"
 ZERO = Decimal("0.00")
 FEN = Decimal("0.01")
@@ -39,39 +41,44 @@ def parse_decimal(
     know which, so it is refused. Forms and spreadsheet imports that accept full-width
     input call ``fold_wide`` first, explicitly.
 
-    Raises ``ValueError`` whose message is the reason, fit to show next to the field:
-    ``parse_decimal("1,5", places=2)`` → ``use a dot for decimals; no thousands separators``.
+    Raises ``Invalid`` (a ``ValueError``) whose message is the reason, fit to show next to
+    the field: ``parse_decimal("1,5", places=2)`` → ``use a dot for decimals; no thousands
+    separators`` (code ``number.comma``).
     """
     if not isinstance(text, str) or isinstance(text, bool):
-        raise ValueError('pass the number as a string, like "50.00"')
+        raise Invalid(Message("number.not_text"))
     if text == "":
-        raise ValueError("is empty")
+        raise Invalid(Message("number.empty"))
     if any(c in text for c in _COMMAS):
-        raise ValueError("use a dot for decimals; no thousands separators")
+        raise Invalid(Message("number.comma"))
     match = _NUMBER.fullmatch(text)
     if match is None:
-        raise ValueError(_why_not_a_number(text, places))
+        raise Invalid(_why_not_a_number(text, places))
     sign, whole, fraction = match.groups()
     if sign and not negative:
-        raise ValueError("must not be negative")
+        raise Invalid(Message("number.negative"))
     if fraction is not None and len(fraction) > places:
-        raise ValueError(f"has more than {places} decimals" if places else "must be whole")
+        raise Invalid(
+            Message("number.too_many_places", places=places)
+            if places
+            else Message("number.not_whole")
+        )
     if len(whole.lstrip("0")) > len(str(int(limit))):
-        raise ValueError(f"too large: at most {limit}")
+        raise Invalid(Message("number.too_large", limit=limit))
     value = Decimal(text).quantize(Decimal(1).scaleb(-places))
     if abs(value) > limit:
-        raise ValueError(f"too large: at most {limit}")
+        raise Invalid(Message("number.too_large", limit=limit))
     return value + Decimal(0).scaleb(-places)  # normalises -0.00 to 0.00
 
 
-def _why_not_a_number(text: str, places: int) -> str:
+def _why_not_a_number(text: str, places: int) -> Message:
     if text != text.strip():
-        return "has spaces around it"
+        return Message("number.spaces")
     if any(c.isdigit() and c not in "0123456789" for c in text):
-        return "use the digits 0-9 (no full-width or other digits)"
+        return Message("number.wide_digits")
     if text.startswith("+"):
-        return "write no plus sign"
-    return f"not a number: write digits and at most one '.' with {places} decimals, like 200.50"
+        return Message("number.plus")
+    return Message("number.invalid", places=places)
 
 
 def parse_money(text: str, *, negative: bool = False) -> Decimal:

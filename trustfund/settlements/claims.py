@@ -29,6 +29,7 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message, reason_of
 from trustfund.settlements.common import price_text, quantity, raise_if, text
 from trustfund.settlements.common import unit_price as unit_price_of
 from trustfund.settlements.contracts import get_contractor
@@ -45,7 +46,7 @@ def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> 
         account = expense_account(fund, item)
     except ValueError as exc:
         field = "fund" if "fund" in str(exc) or "project" in str(exc) else "expense_item"
-        raise ValidationError.field(field, str(exc)) from exc
+        raise ValidationError.field(field, reason_of(exc)) from exc
     opened = session.scalar(
         select(LedgerAccount.id).where(
             LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
@@ -53,7 +54,7 @@ def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> 
     )
     if opened is None:
         raise ValidationError.field(
-            "expense_item", f"{account} is not an open account of this estate"
+            "expense_item", Message("settlements.account_not_open", account=account)
         )
     return account
 
@@ -62,9 +63,11 @@ def _build_lines(
     session: Session, estate_id: int, data: ClaimIn, errors: list[FieldError]
 ) -> list[ClaimLine]:
     if not data.lines:
-        errors.append(FieldError("lines", "at least one line is required"))
+        errors.append(FieldError("lines", Message("settlements.line_required")))
     if len(data.lines) > MAX_LINES:
-        errors.append(FieldError("lines", f"at most {MAX_LINES} lines"))
+        errors.append(
+            FieldError("lines", Message("settlements.too_many_lines", max_lines=MAX_LINES))
+        )
     built: list[ClaimLine] = []
     for i, raw in enumerate(data.lines):
         where = f"lines[{i}]"
@@ -78,7 +81,11 @@ def _build_lines(
                 errors.append(
                     FieldError(
                         f"{where}.item_code",
-                        f"no reference price {code} in force on {data.work_date}",
+                        Message(
+                            "settlements.no_reference_price",
+                            code_=code,
+                            work_date=data.work_date,
+                        ),
                     )
                 )
         description = text(
@@ -93,7 +100,8 @@ def _build_lines(
         if reference is not None and unit != reference.unit:
             errors.append(
                 FieldError(
-                    f"{where}.unit", f"the reference price of {code} is per {reference.unit}"
+                    f"{where}.unit",
+                    Message("settlements.reference_unit", code_=code, unit=reference.unit),
                 )
             )
         priced = price_line(qty, unit_price, reference.unit_price if reference else None)
@@ -102,9 +110,13 @@ def _build_lines(
             errors.append(
                 FieldError(
                     f"{where}.over_reason",
-                    f"unit price {price_text(unit_price)} is above the reference price "
-                    f"{price_text(priced.reference_price or unit_price)} per {unit} (the line "
-                    f"costs {priced.over_reference} more): a written reason is required",
+                    Message(
+                        "settlements.above_reference",
+                        unit_price=price_text(unit_price),
+                        value=price_text(priced.reference_price or unit_price),
+                        unit=unit,
+                        over_reference=priced.over_reference,
+                    ),
                 )
             )
         built.append(
@@ -137,7 +149,7 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> Non
     if data.work_order_id is not None:
         order = session.get(WorkOrder, data.work_order_id)
         if order is None or order.estate_id != estate_id:
-            errors.append(FieldError("work_order_id", "no such work order in this estate"))
+            errors.append(FieldError("work_order_id", Message("settlements.no_such_work_order")))
     try:
         _expense_account(session, estate_id, data.fund.strip(), data.expense_item.strip())
     except ValidationError as exc:
@@ -173,7 +185,7 @@ def create_claim(
 def get_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None or claim.estate_id != estate_id:
-        raise NotFoundError(f"No claim {claim_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_claim", claim_id=claim_id))
     return claim
 
 
@@ -187,7 +199,7 @@ def lock_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if claim is None:
-        raise NotFoundError(f"No claim {claim_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_claim", claim_id=claim_id))
     return claim
 
 
@@ -199,7 +211,9 @@ def update_claim(
     ValidationError."""
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status not in EDITABLE:
-        raise ConflictError(f"Claim {claim.id} is {claim.status.value}; it can no longer change.")
+        raise ConflictError(
+            Message("settlements.claim_frozen", claim_id=claim.id, value=claim.status.value)
+        )
     _apply(session, estate_id, claim, data)
     approvals.void_for_subject(session, "claim", claim.id, reason="the claim was edited")
     approvals.record_participant(session, estate_id, "claim", claim.id, actor_user_id, "editor")
@@ -243,8 +257,11 @@ def submit_claim(
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.REJECTED):
         raise ConflictError(
-            f"Claim {claim.id} is {claim.status.value}; only a draft or rejected claim can be "
-            "submitted (edit it first)."
+            Message(
+                "settlements.claim_not_submittable",
+                claim_id=claim.id,
+                value=claim.status.value,
+            )
         )
     request = approvals.submit(
         session,
@@ -267,7 +284,9 @@ def void_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
     """Withdraw a claim that was not made payable. Flushes. Raises ConflictError."""
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status not in EDITABLE:
-        raise ConflictError(f"Claim {claim.id} is {claim.status.value}; it cannot be voided.")
+        raise ConflictError(
+            Message("settlements.claim_not_voidable", claim_id=claim.id, value=claim.status.value)
+        )
     approvals.void_for_subject(session, "claim", claim.id, reason="the claim was withdrawn")
     claim.status = ClaimStatus.VOID
     session.flush()

@@ -13,12 +13,13 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.ledger.entries import text_problem
 from trustfund.ledger.money import MAX_MONEY, parse_decimal, to_money
+from trustfund.messages import Message, reason_of
 
 
 def get_estate(session: Session, estate_id: int) -> Estate:
     estate = session.get(Estate, estate_id)
     if estate is None:
-        raise NotFoundError(f"No estate {estate_id}.")
+        raise NotFoundError(Message("estates.no_estate_id", estate_id=estate_id))
     return estate
 
 
@@ -29,7 +30,9 @@ def local_today(estate: Estate) -> dt.date:
 def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
     if errors:
         summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(f"{detail} {summary}", errors=errors)
+        raise ValidationError(
+            Message("input.field_reason", field=detail, reason=summary), errors=errors
+        )
 
 
 def money(
@@ -46,12 +49,16 @@ def money(
     try:
         amount = to_money(value)
     except (ValueError, ArithmeticError) as exc:
-        errors.append(FieldError(field, str(exc)))
+        errors.append(FieldError(field, reason_of(exc)))
         return Decimal("0.00")
     if amount < 0 or (positive and amount == 0):
-        errors.append(FieldError(field, "must be positive" if positive else "must not be negative"))
+        errors.append(
+            FieldError(
+                field, Message("input.not_positive") if positive else Message("number.negative")
+            )
+        )
     elif amount > limit:
-        errors.append(FieldError(field, f"too large: at most {limit}"))
+        errors.append(FieldError(field, Message("number.too_large", limit=limit)))
     return amount
 
 
@@ -66,7 +73,7 @@ def number(
             value = format(value, "f") if isinstance(value, Decimal) else str(value)
         return parse_decimal(value, places=places, limit=limit)
     except ValueError as exc:
-        errors.append(FieldError(field, str(exc)))
+        errors.append(FieldError(field, reason_of(exc)))
         return None
 
 
@@ -82,7 +89,7 @@ def unit_price(
     if price is None:
         return Decimal("0.0000")
     if positive and price == 0:
-        errors.append(FieldError(field, "must be positive"))
+        errors.append(FieldError(field, Message("input.not_positive")))
     return price
 
 
@@ -102,7 +109,7 @@ def quantity(value: Any, field: str, errors: list[FieldError]) -> Decimal:
     if qty is None:
         return Decimal("1.000")
     if qty == 0:
-        errors.append(FieldError(field, "must be positive"))
+        errors.append(FieldError(field, Message("input.not_positive")))
     return qty
 
 
@@ -111,9 +118,9 @@ def text(
 ) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
-        errors.append(FieldError(field, "must not be empty"))
+        errors.append(FieldError(field, Message("input.empty")))
     elif len(cleaned) > limit:
-        errors.append(FieldError(field, f"longer than {limit} characters"))
+        errors.append(FieldError(field, Message("input.too_long", limit=limit)))
     elif why := text_problem(cleaned):
         errors.append(FieldError(field, why))
     return cleaned

@@ -16,6 +16,7 @@ from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.settlements import Contractor, ContractStatus, RepairContract
 from trustfund.errors import ConflictError, FieldError, NotFoundError
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 from trustfund.settlements.common import money, raise_if, text
 from trustfund.settlements.schemas import ContractIn, ContractorIn, ContractorOut, ContractOut
 
@@ -30,7 +31,7 @@ def add_contractor(session: Session, estate_id: int, data: ContractorIn) -> Cont
     if session.scalar(
         select(Contractor.id).where(Contractor.estate_id == estate_id, Contractor.name == name)
     ):
-        raise ConflictError(f"A contractor named {name} exists already.")
+        raise ConflictError(Message("settlements.contractor_exists", name=name))
     contractor = Contractor(estate_id=estate_id, name=name, credit_code=code, contact=contact)
     session.add(contractor)
     session.flush()
@@ -40,7 +41,7 @@ def add_contractor(session: Session, estate_id: int, data: ContractorIn) -> Cont
 def get_contractor(session: Session, estate_id: int, contractor_id: int) -> Contractor:
     contractor = session.get(Contractor, contractor_id)
     if contractor is None or contractor.estate_id != estate_id:
-        raise NotFoundError(f"No contractor {contractor_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_contractor", contractor_id=contractor_id))
     return contractor
 
 
@@ -70,9 +71,9 @@ def _apply(session: Session, estate_id: int, contract: RepairContract, data: Con
     scope = text(data.scope, "scope", errors, limit=4000)
     ends_on = data.ends_on or one_year_after(data.starts_on)
     if ends_on <= data.starts_on:
-        errors.append(FieldError("ends_on", "must be after starts_on"))
+        errors.append(FieldError("ends_on", Message("settlements.ends_before_start")))
     elif ends_on > one_year_after(data.starts_on):
-        errors.append(FieldError("ends_on", "a repair contract runs for at most one year"))
+        errors.append(FieldError("ends_on", Message("settlements.contract_too_long")))
     estimate = None
     if data.estimated_amount is not None:
         estimate = money(data.estimated_amount, "estimated_amount", errors)
@@ -115,7 +116,7 @@ def add_contract(
 def get_contract(session: Session, estate_id: int, contract_id: int) -> RepairContract:
     contract = session.get(RepairContract, contract_id)
     if contract is None or contract.estate_id != estate_id:
-        raise NotFoundError(f"No repair contract {contract_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_contract", contract_id=contract_id))
     return contract
 
 
@@ -141,7 +142,7 @@ def submit_contract(
     """Ask the committee to approve the contract. Flushes. Raises ConflictError (approved)."""
     contract = get_contract(session, estate_id, contract_id)
     if contract.status == ContractStatus.APPROVED:
-        raise ConflictError("The contract is approved already; edit it to change it.")
+        raise ConflictError(Message("settlements.contract_approved"))
     request = approvals.submit(
         session,
         estate_id,

@@ -23,6 +23,7 @@ from trustfund.db.models.settlements import (
 )
 from trustfund.errors import FieldError, ValidationError
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 from trustfund.settlements.common import money, quantity, raise_if, text
 from trustfund.settlements.schemas import GoodsSlipIn, GoodsSlipOut, GoodsStockOut
 
@@ -53,18 +54,20 @@ def record_slip(
     value = None
     if data.estimated_value is not None:
         if kind != SlipKind.DONATION:
-            errors.append(FieldError("estimated_value", "only for donated goods"))
+            errors.append(
+                FieldError("estimated_value", Message("settlements.value_only_for_donations"))
+            )
         value = money(data.estimated_value, "estimated_value", errors)
     if kind == SlipKind.DONATION and not donor:
-        errors.append(FieldError("donor", "who donated the goods (may be 匿名)"))
+        errors.append(FieldError("donor", Message("settlements.donor_required")))
     if data.claim_id is not None:
         claim = session.get(Claim, data.claim_id)
         if claim is None or claim.estate_id != estate_id:
-            errors.append(FieldError("claim_id", "no such claim in this estate"))
+            errors.append(FieldError("claim_id", Message("settlements.no_such_claim")))
     if data.work_order_id is not None:
         order = session.get(WorkOrder, data.work_order_id)
         if order is None or order.estate_id != estate_id:
-            errors.append(FieldError("work_order_id", "no such work order in this estate"))
+            errors.append(FieldError("work_order_id", Message("settlements.no_such_work_order")))
     raise_if(errors, "The slip is not valid.")
     item = session.scalars(
         select(GoodsItem)
@@ -73,17 +76,20 @@ def record_slip(
     ).one_or_none()
     if item is None:
         if kind == SlipKind.ISSUE:
-            raise ValidationError.field("quantity", f"{name}: none in stock")
+            raise ValidationError.field("quantity", Message("settlements.out_of_stock", name=name))
         item = GoodsItem(estate_id=estate_id, name=name, unit=unit)
         session.add(item)
         session.flush()
     elif item.unit != unit:
-        raise ValidationError.field("unit", f"{name} is counted in {item.unit}")
+        raise ValidationError.field(
+            "unit", Message("settlements.goods_unit", name=name, unit=item.unit)
+        )
     if kind == SlipKind.ISSUE:
         stock = _stock(session, item.id)
         if qty > stock:
             raise ValidationError.field(
-                "quantity", f"only {_qty(stock)} {item.unit} of {name} in stock"
+                "quantity",
+                Message("settlements.stock_short", stock=_qty(stock), unit=item.unit, name=name),
             )
     slip = GoodsSlip(
         estate_id=estate_id,

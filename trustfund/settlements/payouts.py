@@ -45,6 +45,7 @@ from trustfund.journal.service import locking, post_entry
 from trustfund.ledger.accounts import BANK, FUND_NAMES_ZH, PAYABLE, expense_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import format_money
+from trustfund.messages import Message
 from trustfund.settlements.claims import claim_content, claim_view, lock_claim
 from trustfund.settlements.common import get_estate, local_today
 from trustfund.settlements.schemas import ClaimOut
@@ -65,9 +66,7 @@ def _make_payable(session: Session, claim: Claim, actor_user_id: int | None, on:
     """Book the claim's cost on its work date, or on ``on`` (the day it is made payable or
     paid) when the work date lies in a locked period."""
     if not approvals.is_approved(session, "claim", claim.id, claim_content(claim)):
-        raise ConflictError(
-            f"Claim {claim.id} has no approval for its current content; submit it again."
-        )
+        raise ConflictError(Message("settlements.claim_not_approved_as_is", claim_id=claim.id))
     for check in wiring.payable_checks():  # the autonomy fund's budget guard
         check(session, claim)
     booked, meta = claim.work_date, {"claim": str(claim.id)}
@@ -97,10 +96,15 @@ def _make_payable(session: Session, claim: Claim, actor_user_id: int | None, on:
         fund = str(exc.extra.get("fund", claim.fund))
         held = claim.amount - shortfall
         raise InsufficientFundsError(
-            f"The {fund_label(fund)} fund holds {format_money(held)} CNY on {booked}, "
-            f"but claim {claim.id} needs {format_money(claim.amount)} CNY: it is short by "
-            f"{format_money(shortfall)} CNY. Nothing was paid; the fund must first receive "
-            "income or an approved transfer.",
+            Message(
+                "settlements.fund_short",
+                fund=fund_label(fund),
+                held=format_money(held),
+                booked=booked,
+                claim_id=claim.id,
+                amount=format_money(claim.amount),
+                shortfall=format_money(shortfall),
+            ),
             extra={"fund": fund, "shortfall": str(shortfall), "claim_id": claim.id},
         ) from exc
     claim.status = ClaimStatus.PAYABLE
@@ -117,7 +121,11 @@ def make_payable(
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status != ClaimStatus.APPROVED:
         raise ConflictError(
-            f"Claim {claim.id} is {claim.status.value}; only an approved claim becomes payable."
+            Message(
+                "settlements.claim_not_approved_for_payable",
+                claim_id=claim.id,
+                value=claim.status.value,
+            )
         )
     _make_payable(session, claim, actor_user_id, local_today(get_estate(session, estate_id)))
     session.flush()
@@ -139,17 +147,25 @@ def pay_claim(
     claim = lock_claim(session, estate_id, claim_id)
     if claim.status == ClaimStatus.PAID:
         raise ConflictError(
-            f"Claim {claim.id} was paid on {claim.paid_on} (entry {claim.paid_entry_seq}); "
-            "it is never paid twice."
+            Message(
+                "settlements.claim_paid_already",
+                claim_id=claim.id,
+                paid_on=claim.paid_on,
+                paid_entry_seq=claim.paid_entry_seq,
+            )
         )
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAYABLE):
         raise ConflictError(
-            f"Claim {claim.id} is {claim.status.value}; only an approved claim can be paid."
+            Message(
+                "settlements.claim_not_payable",
+                claim_id=claim.id,
+                value=claim.status.value,
+            )
         )
     on = paid_on or local_today(get_estate(session, estate_id))
     if on < claim.work_date:
         raise ValidationError.field(
-            "paid_on", f"must not be before the work date {claim.work_date}"
+            "paid_on", Message("settlements.before_work_date", work_date=claim.work_date)
         )
     if claim.status == ClaimStatus.APPROVED:
         _make_payable(session, claim, actor_user_id, on)

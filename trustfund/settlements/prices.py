@@ -26,6 +26,7 @@ from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.importer import read_table
 from trustfund.ledger.money import cell_number
+from trustfund.messages import Message
 from trustfund.settlements.common import (
     cell_text,
     price_text,
@@ -83,9 +84,13 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         where = f"rows[{number}]"
         code = cell_text(raw["code"])
         if not CODE.fullmatch(code):
-            errors.append(FieldError(f"{where}.code", "1–30 letters, digits, dots or dashes"))
+            errors.append(FieldError(f"{where}.code", Message("settlements.item_code_invalid")))
         elif code in seen:
-            errors.append(FieldError(f"{where}.code", f"appears twice (also row {seen[code]})"))
+            errors.append(
+                FieldError(
+                    f"{where}.code", Message("settlements.item_code_twice", value=seen[code])
+                )
+            )
         seen.setdefault(code, number)
         name = text(cell_text(raw["name"]), f"{where}.name", errors, limit=100)
         unit = text(cell_text(raw["unit"]), f"{where}.unit", errors, limit=20)
@@ -94,7 +99,7 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         )
         rows.append({"code": code, "name": name, "unit": unit, "unit_price": price})
     if not rows:
-        errors.append(FieldError("file", "no price rows"))
+        errors.append(FieldError("file", Message("settlements.no_price_rows")))
     if errors:
         raise ValidationError(
             f"{len({e.field.split('.')[0] for e in errors})} rows are not valid; nothing was "
@@ -124,10 +129,7 @@ def add_price_list(
         )
     )
     if exists is not None:
-        raise ConflictError(
-            f"A price list effective from {effective_from} exists already; versions never "
-            "change — import the new prices with a later effective date."
-        )
+        raise ConflictError(Message("settlements.price_list_exists", effective_from=effective_from))
     price_list = PriceList(
         estate_id=estate_id,
         effective_from=effective_from,

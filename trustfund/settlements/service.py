@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.db.session import command
+from trustfund.messages import Message
 from trustfund.settlements import claims, contracts, goods, vouchers, workorders
 from trustfund.settlements.schemas import (
     ClaimIn,
@@ -163,4 +164,4 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError.field(field, "a date YYYY-MM-DD") from None
+        raise ValidationError.field(field, Message("settlements.date_yyyy_mm_dd")) from None

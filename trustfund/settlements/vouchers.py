@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import Voucher
 from trustfund.errors import ConflictError, NotFoundError, ValidationError
+from trustfund.messages import Message
 from trustfund.settlements.schemas import VoucherOut
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def store(var_dir: Path, data: bytes) -> str:
     return digest
 
 
-def _refuse(reason: str) -> ValidationError:
+def _refuse(reason: Message) -> ValidationError:
     return ValidationError.field("file", reason)
 
 
@@ -129,15 +130,20 @@ def _open_image(data: bytes, content_type: str) -> PILImage:
         try:
             image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[content_type]])
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise _refuse(f"the image has more than {MAX_PIXELS:,} pixels") from None
+            raise _refuse(Message("vouchers.pixel_bomb", max_pixels=MAX_PIXELS)) from None
         except (OSError, ValueError, SyntaxError):
-            raise _refuse("not a readable JPEG or PNG image (checked by its content)") from None
+            raise _refuse(Message("vouchers.image_unreadable")) from None
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
         raise _refuse(
-            f"the image is {width}×{height} = {width * height:,} pixels; at most "
-            f"{MAX_PIXELS:,} are accepted"
+            Message(
+                "vouchers.too_many_pixels",
+                width=width,
+                height=height,
+                value=width * height,
+                max_pixels=MAX_PIXELS,
+            )
         )
     return image
 
@@ -173,7 +179,7 @@ def render_thumbnail(data: bytes, content_type: str) -> bytes:
             source.draft("RGB", (THUMB, THUMB))  # JPEG: decode at 1/2 … 1/8 scale
             image = ImageOps.exif_transpose(source).convert("RGB")
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-            raise _refuse("the image does not decode (damaged or truncated)") from None
+            raise _refuse(Message("vouchers.image_damaged")) from None
     image.thumbnail((THUMB, THUMB))
     clean = Image.new("RGB", image.size)
     clean.paste(image)
@@ -187,7 +193,7 @@ def _check_pdf(data: bytes) -> None:
     pdfinfo = shutil.which("pdfinfo")
     if pdfinfo is None:
         log.error("pdfinfo (poppler-utils) is not installed: PDF vouchers are refused")
-        raise _refuse("PDF files cannot be checked on this server; upload a photo instead")
+        raise _refuse(Message("vouchers.pdf_unchecked"))
     with tempfile.NamedTemporaryFile(prefix="voucher-", suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
@@ -199,9 +205,9 @@ def _check_pdf(data: bytes) -> None:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise _refuse("not a readable PDF (checked by its content)") from None
+            raise _refuse(Message("vouchers.pdf_unreadable")) from None
     if result.returncode != 0 or not _PAGES.search(result.stdout):
-        raise _refuse("not a readable PDF (checked by its content)")
+        raise _refuse(Message("vouchers.pdf_unreadable"))
 
 
 @dataclass(frozen=True)
@@ -216,14 +222,17 @@ def check_upload(data: bytes, *, images_only: bool = False) -> CheckedUpload:
     ValidationError (field ``file``): empty, too large, not JPEG/PNG/PDF by its first bytes,
     an image that does not decode or has too many pixels, a PDF that does not parse."""
     if not data:
-        raise _refuse("the file is empty")
+        raise _refuse(Message("input.file_empty"))
     if len(data) > MAX_BYTES:
-        raise _refuse(f"larger than {MAX_BYTES // 2**20} MB")
+        raise _refuse(Message("vouchers.too_large", value=MAX_BYTES // 2**20))
     kind = sniff(data)
     allowed = IMAGE_TYPES if images_only else (*IMAGE_TYPES, "application/pdf")
     if kind is None or kind not in allowed:
-        names = "JPEG or PNG" if images_only else "JPEG, PNG or PDF"
-        raise _refuse(f"not a {names} file (checked by its content)")
+        raise _refuse(
+            Message("vouchers.not_an_image")
+            if images_only
+            else Message("vouchers.not_an_image_or_pdf")
+        )
     if kind in IMAGE_TYPES:
         return CheckedUpload(kind, render_thumbnail(data, kind))
     _check_pdf(data)
@@ -270,7 +279,7 @@ def add_voucher(
 def get_voucher(session: Session, estate_id: int, voucher_id: int) -> Voucher:
     voucher = session.get(Voucher, voucher_id)
     if voucher is None or voucher.estate_id != estate_id:
-        raise NotFoundError(f"No voucher {voucher_id} in this estate.")
+        raise NotFoundError(Message("vouchers.no_voucher", voucher_id=voucher_id))
     return voucher
 
 
@@ -281,9 +290,9 @@ def read_original(var_dir: Path, voucher: Voucher) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"The file of voucher {voucher.number} is missing.") from None
+        raise NotFoundError(Message("vouchers.file_missing", number=voucher.number)) from None
     if hashlib.sha256(data).hexdigest() != voucher.sha256:
-        raise ConflictError(f"The file of voucher {voucher.number} does not match its hash.")
+        raise ConflictError(Message("vouchers.hash_mismatch", number=voucher.number))
     return data
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import Claim, ClaimStatus, WorkOrder, WorkOrderStatus
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.messages import Message
 from trustfund.settlements.common import get_estate, local_today, raise_if, text
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
@@ -52,7 +53,7 @@ def report(
 def get_order(session: Session, estate_id: int, order_id: int) -> WorkOrder:
     order = session.get(WorkOrder, order_id)
     if order is None or order.estate_id != estate_id:
-        raise NotFoundError(f"No work order {order_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_work_order", order_id=order_id))
     return order
 
 
@@ -71,35 +72,42 @@ def advance(session: Session, estate_id: int, order_id: int, step: WorkOrderStep
         .execution_options(populate_existing=True)
     ).one_or_none()
     if order is None:
-        raise NotFoundError(f"No work order {order_id} in this estate.")
+        raise NotFoundError(Message("settlements.no_work_order", order_id=order_id))
     target = WorkOrderStatus(step.status)
     if NEXT.get(order.status) != target:
         raise ConflictError(
-            f"Work order {order.id} is {order.status.value}; it cannot become {target.value} "
-            f"(the register goes reported → assigned → done → settled)."
+            Message(
+                "settlements.work_order_step",
+                order_id=order.id,
+                value=order.status.value,
+                value2=target.value,
+            )
         )
     on = step.on or local_today(get_estate(session, estate_id))
     if on < _last_date(order):
-        raise ValidationError.field("on", f"must not be before {_last_date(order)}")
+        raise ValidationError.field("on", Message("input.not_before", day=_last_date(order)))
     if target == WorkOrderStatus.ASSIGNED:
         if step.contractor_id is None:
-            raise ValidationError.field("contractor_id", "required when assigning")
+            raise ValidationError.field("contractor_id", Message("settlements.contractor_required"))
         order.contractor_id = get_contractor(session, estate_id, step.contractor_id).id
         order.assigned_on = on
     elif target == WorkOrderStatus.DONE:
         order.done_on = on
     else:
         if step.claim_id is None:
-            raise ValidationError.field("claim_id", "required when settling")
+            raise ValidationError.field("claim_id", Message("settlements.claim_required"))
         claim = session.get(Claim, step.claim_id)
         if claim is None or claim.estate_id != estate_id:
-            raise NotFoundError(f"No claim {step.claim_id} in this estate.")
+            raise NotFoundError(Message("settlements.no_claim", claim_id=step.claim_id))
         if claim.work_order_id != order.id:
-            raise ValidationError.field("claim_id", "the claim is not for this work order")
+            raise ValidationError.field("claim_id", Message("settlements.claim_of_other_order"))
         if claim.status not in SETTLING_CLAIMS:
             raise ConflictError(
-                f"Claim {claim.id} is {claim.status.value}; a work order is settled by an "
-                "approved claim."
+                Message(
+                    "settlements.settle_needs_approved_claim",
+                    claim_id=claim.id,
+                    value=claim.status.value,
+                )
             )
         order.claim_id = claim.id
         order.settled_on = on
@@ -135,7 +143,7 @@ def register(session: Session, estate_id: int, *, status: str | None = None) -> 
             stmt = stmt.where(WorkOrder.status == WorkOrderStatus(status))
         except ValueError:
             raise ValidationError.field(
-                "status", "one of reported, assigned, done, settled"
+                "status", Message("settlements.work_order_status_invalid")
             ) from None
     rows = session.scalars(stmt.order_by(WorkOrder.reported_on, WorkOrder.id))
     return [order_view(o) for o in rows]

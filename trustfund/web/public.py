@@ -37,6 +37,7 @@ from trustfund.disclosure import public as reads
 from trustfund.disclosure import render, supervision, unlocks
 from trustfund.errors import NotAuthenticatedError, ValidationError
 from trustfund.inquiries import service as inquiries
+from trustfund.messages import Message
 from trustfund.web.templating import page_html
 
 RECEIPT_NO = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -161,7 +162,7 @@ class DisclosurePagesController(Controller):
         reads.estate_by_slug(db_session, estate_slug)
         number = no.strip()
         if not RECEIPT_NO.fullmatch(number):
-            raise ValidationError.field("no", "a receipt number: letters, digits and dashes")
+            raise ValidationError.field("no", Message("disclosure.receipt_no_invalid"))
         return Redirect(f"/r/{quote(estate_slug)}/{quote(number)}")
 
     @get(
@@ -175,7 +176,7 @@ class DisclosurePagesController(Controller):
     ) -> Response[str]:
         principal = current_principal(request)
         if principal is None:
-            raise NotAuthenticatedError("Sign in first.")
+            raise NotAuthenticatedError(Message("auth.sign_in_first"))
         data = supervision.overview(db_session, principal)
         body = page_html(
             "disclosure_supervisor.html",

@@ -100,7 +100,9 @@ def test_token_name_is_required(client: TestClient[Litestar], session: Session) 
     _, token = make_user(session)
     response = client.post("/api/v1/auth/tokens", json={"name": "  "}, headers=auth_headers(token))
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "name", "reason": "must not be empty"}]
+    assert response.json()["errors"] == [
+        {"field": "name", "reason": "must not be empty", "code": "input.empty", "params": {}}
+    ]
 
 
 def test_deactivated_users_token_is_refused(client: TestClient[Litestar], session: Session) -> None:

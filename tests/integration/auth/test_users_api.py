@@ -74,7 +74,9 @@ def test_user_names_are_unique(client: TestClient[Litestar], session: Session) -
         headers=auth_headers(admin),
     )
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "username", "reason": "already taken"}]
+    assert response.json()["errors"] == [
+        {"field": "username", "reason": "already taken", "code": "input.taken", "params": {}}
+    ]
 
 
 def test_membership_rules(client: TestClient[Litestar], session: Session) -> None:

@@ -57,7 +57,7 @@ def test_a_gb18030_line_in_a_utf8_file_is_marked_in_its_cells() -> None:
         today=TODAY,
     )
     assert [f for f, _ in problems] == ["occupancy", "owner_name"]
-    assert all("save the file as UTF-8" in reason for _, reason in problems)
+    assert all("save the file as UTF-8" in reason.en for _, reason in problems)
 
 
 def test_blank_lines_are_skipped_but_keep_their_numbers() -> None:
@@ -168,7 +168,7 @@ def test_every_kind_of_bad_cell_is_named(field: str, value: object, reason: str)
     assert clean is None
     assert len(problems) == 1
     assert problems[0][0] == field
-    assert reason in problems[0][1]
+    assert reason in problems[0][1].en
 
 
 @pytest.mark.parametrize(

@@ -72,14 +72,16 @@ def test_account_openings_round_trip() -> None:
 
 
 def test_staff_pages_show_the_new_reasons_in_chinese() -> None:
-    from trustfund.web.staff.zh import reason_zh
+    from trustfund.messages import Message
+    from trustfund.web.staff.zh import say
 
     for reason in (
-        "contains a control character",
+        Message("ledger.control_character"),
         bean.NOT_READ_BACK,
-        "its ledger text does not parse: Invalid token",
+        Message("ledger.text_does_not_parse", why="Invalid token"),
     ):
-        assert reason_zh(reason) != reason
+        assert say(reason) != reason.en
+        assert "账本" in say(reason) or "控制字符" in say(reason)
 
 
 def test_load_refuses_text_that_would_run_code() -> None:

@@ -171,5 +171,7 @@ def test_unbalanced_drafts_are_refused() -> None:
             Leg("Assets:Cash:Steward", Decimal("-0.99")),
         ),
     )
-    assert check_draft(d) == [("legs", "legs do not balance: they sum to 0.01 CNY, not 0.00")]
+    assert [(f, str(r)) for f, r in check_draft(d)] == [
+        ("legs", "legs do not balance: they sum to 0.01 CNY, not 0.00")
+    ]
     assert bean.residual(bean.to_transaction(d)) == Decimal("0.01")

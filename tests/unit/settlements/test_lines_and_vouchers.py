@@ -19,7 +19,7 @@ from trustfund.settlements.contracts import one_year_after
 from trustfund.settlements.lines import line_amount, price_line
 from trustfund.settlements.prices import parse_price_rows
 from trustfund.settlements.vouchers import MAX_PIXELS, check_upload, render_thumbnail, sniff
-from trustfund.web.staff.zh import reason_zh
+from trustfund.web.staff import zh
 
 D = Decimal
 
@@ -82,7 +82,7 @@ def test_images_with_too_many_pixels_are_refused_before_decoding(width: int, hei
     [error] = caught.value.errors
     assert error.field == "file"
     assert f"{MAX_PIXELS:,}" in error.reason
-    assert "像素" in reason_zh(error.reason)  # the staff page says it in Chinese
+    assert "像素" in zh.reason(error)  # the staff page says it in Chinese
 
 
 def test_an_upload_is_checked_by_its_content_not_its_first_bytes() -> None:
@@ -95,7 +95,7 @@ def test_an_upload_is_checked_by_its_content_not_its_first_bytes() -> None:
         assert [e.field for e in caught.value.errors] == ["file"], data[:20]
         assert not re.search(
             "[A-Za-z]{3}",
-            reason_zh(caught.value.errors[0].reason)
+            zh.reason(caught.value.errors[0])
             .replace("PDF", "")
             .replace("JPEG", "")
             .replace("PNG", ""),

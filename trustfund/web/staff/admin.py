@@ -22,7 +22,7 @@ from trustfund.auth import users
 from trustfund.auth.principal import Action, Role
 from trustfund.auth.schemas import MembershipCreate, UserCreate
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
+from trustfund.errors import FieldError, TrustfundError
 from trustfund.estates import importer, schemas, service
 from trustfund.estates.changes import Actor
 from trustfund.settings import Settings
@@ -200,7 +200,7 @@ class AdminPagesController(Controller):
             "staff/admin_user.html",
             status=status,
             user=users.show_user(session, user_id),
-            warnings=[zh.reason_zh(w) for w in users.dual_role_warnings(session, user_id)],
+            warnings=[zh.say(w) for w in users.dual_role_warnings(session, user_id)],
             estates=service.list_estates(session),
             roles=GRANTABLE,
             form=form,
@@ -321,7 +321,7 @@ class ImportPagesController(Controller):
             )
         except TrustfundError as exc:
             db_session.rollback()
-            rows = [_row_error(e.field, e.reason) for e in exc.errors]
+            rows = [_row_error(e) for e in exc.errors]
             rows.sort(key=lambda r: (r["row"] or 0, r["column"]))
             bad_rows = len({r["row"] for r in rows if r["row"] is not None})
             if exc.status_code == 409:
@@ -355,12 +355,13 @@ class ImportPagesController(Controller):
         )
 
 
-def _row_error(field: str, reason: str) -> dict[str, Any]:
+def _row_error(error: FieldError) -> dict[str, Any]:
     """``rows[618].occupancy`` → row 618, column 状态, the reason in Chinese."""
+    field = error.field
     row: int | None = None
     if field.startswith("rows["):
         row = int(field[5 : field.index("]")])
-    return {"row": row, "column": zh.label(field), "reason": zh.reason_zh(reason)}
+    return {"row": row, "column": zh.label(field), "reason": zh.reason(error)}
 
 
 CONTROLLERS: list[Any] = [AdminPagesController, ImportPagesController]

@@ -23,7 +23,7 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.grants import GrantSource, ProjectStatus, SourceKind
-from trustfund.errors import TrustfundError, ValidationError
+from trustfund.errors import FieldError, TrustfundError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.grants import disbursements, gifts, service
 from trustfund.grants.common import SOURCE_NAMES_ZH, STATUS_ZH
@@ -45,6 +45,7 @@ from trustfund.grants.schemas import (
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.money import parse_money
 from trustfund.settlements.schemas import ClaimLineIn
+from trustfund.web.staff import zh
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
 from trustfund.web.staff.common import (
     error_message,
@@ -54,7 +55,6 @@ from trustfund.web.staff.common import (
     principal_of,
 )
 from trustfund.web.staff.forms import FormNumber, Repeated, RepeatedNumber, parse_day
-from trustfund.web.staff.zh import reason_zh
 
 BASE = "/staff/{estate_slug:str}/autonomy"
 KIND_OPTIONS = [(k.value, SOURCE_NAMES_ZH[k]) for k in SourceKind]
@@ -64,8 +64,12 @@ ACTIVE = {"approved", "implementing"}
 _ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
-def _zh(reason: str) -> str:
-    """Reasons of the grants services in Chinese (the shared table knows the common ones)."""
+def _zh(item: FieldError) -> str:
+    """Reasons of the grants services in Chinese: from the catalog when coded, else from the
+    grants' own words below (not yet coded), else as written."""
+    if item.message:
+        return zh.say(item.message)
+    reason = item.reason
     known = {
         "must not be empty": "必填",
         "must not be negative": "不能为负数",
@@ -83,7 +87,7 @@ def _zh(reason: str) -> str:
     match = re.fullmatch(r"claims already take (\S+) CNY of this line; it cannot be less", reason)
     if match:
         return f"已有报销占用本行 {match[1]} 元，不能少于这个数"
-    return reason_zh(reason)
+    return reason
 
 
 def _errors(
@@ -95,7 +99,7 @@ def _errors(
     out: dict[str, str] = {}
     for item in exc.errors:
         key = aliases.get(item.field, item.field)
-        out[key] = "；".join(filter(None, [out.get(key), _zh(item.reason)]))
+        out[key] = "；".join(filter(None, [out.get(key), _zh(item)]))
     if not exc.errors:
         out["_form"] = error_message(exc)
     shown = {k: v for k, v in out.items() if k in known or k == "_form" or _ROW.fullmatch(k)}
@@ -958,7 +962,7 @@ class AutonomyPagesController(Controller):
                             if slot != "new"
                             else ("new_amount" if match[3] == "amount" else "new_description")
                         )
-                    errors[key] = "；".join(filter(None, [errors.get(key), _zh(item.reason)]))
+                    errors[key] = "；".join(filter(None, [errors.get(key), _zh(item)]))
                 if not exc.errors:
                     errors["_form"] = error_message(exc)
             else:

@@ -107,7 +107,7 @@ def _errors(exc: TrustfundError, funds: list[str]) -> dict[str, str]:
             key = f"{fund}_{rest}" if rest and rest != "fund" else fund
         elif key != "date":
             key = "_form"
-        reason = zh.reason_zh(item.reason)
+        reason = zh.reason(item)
         errors[key] = "；".join(filter(None, [errors.get(key), reason]))
     if not exc.errors:
         errors["_form"] = error_message(exc)

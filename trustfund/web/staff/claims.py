@@ -32,9 +32,9 @@ from trustfund.settlements import claims, contracts, payouts, prices, service, v
 from trustfund.settlements.common import MAX_PRICE, MAX_QTY
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
+from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
 from trustfund.web.staff.forms import Repeated, RepeatedNumber, parse_day, row_errors, uploads
-from trustfund.web.staff.zh import reason_zh
 
 BASE = "/staff/{estate_slug:str}/claims"
 STATUS_NAMES: dict[str, str] = {
@@ -476,8 +476,8 @@ class ClaimPagesController(Controller):
                 )
             except TrustfundError as exc:
                 db_session.rollback()
-                reason = "；".join(e.reason for e in exc.errors) or exc.detail
-                errors = {"file": f"{upload.filename}：{reason_zh(reason)}"}
+                reason = "；".join(zh.reason(e) for e in exc.errors) or zh.detail(exc)
+                errors = {"file": f"{upload.filename}：{reason}"}
                 if added:
                     errors["file"] += f"（此前的 {added} 个文件已保存）"
                 return self._detail(

@@ -26,6 +26,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import NotAuthenticatedError, TrustfundError
 from trustfund.ledger.accounts import EXPENSE_ITEMS, fund_label
 from trustfund.ledger.money import format_money
+from trustfund.messages import Message
 from trustfund.web.staff import zh
 
 
@@ -77,7 +78,7 @@ HELPERS: dict[str, Any] = {
 def principal_of(request: Request[Any, Any, Any]) -> Principal:
     principal = current_principal(request)
     if principal is None:  # the guard refuses anonymous callers first
-        raise NotAuthenticatedError("Sign in first.")
+        raise NotAuthenticatedError(Message("auth.sign_in_first"))
     return principal
 
 
@@ -128,7 +129,9 @@ def field_errors(error: TrustfundError, aliases: Mapping[str, str] | None = None
     for item in error.errors:
         key = _INDEX.sub("", item.field)
         key = aliases.get(key, key)
-        found.setdefault(key, []).append(zh.reason_zh(item.reason))
+        reasons = found.setdefault(key, [])
+        if (reason := zh.reason(item)) not in reasons:  # one reason once per field
+            reasons.append(reason)
     if not error.errors:
         found["_form"] = [error_message(error)]
     return {k: "；".join(v) for k, v in found.items()}
@@ -137,7 +140,7 @@ def field_errors(error: TrustfundError, aliases: Mapping[str, str] | None = None
 def error_message(error: TrustfundError) -> str:
     """A Chinese sentence for an error without field errors."""
     title = zh.STATUS_TITLES.get(error.status_code, "出错了")
-    detail = zh.reason_zh(error.detail)
+    detail = zh.detail(error)
     return f"{title}：{detail}" if detail != error.detail else f"{title}（{error.detail}）"
 
 
@@ -175,7 +178,7 @@ def _error_page(
 
 
 def trustfund_error_page(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
-    rows = [(zh.label(e.field), zh.reason_zh(e.reason)) for e in exc.errors]
+    rows = [(zh.label(e.field), zh.reason(e)) for e in exc.errors]
     texts = {
         401: "这个页面需要工作人员登录。",
         403: "您在这个小区的角色不能做这件事。",

@@ -33,9 +33,10 @@ from trustfund.fees.schemas import (
 )
 from trustfund.fees.setup import setup_progress
 from trustfund.inquiries import checkcode
+from trustfund.messages import Message
 from trustfund.settings import Settings
-from trustfund.web.staff.common import field_errors, keep_unknown, may, new_key, page, principal_of
-from trustfund.web.staff.forms import FormNumber
+from trustfund.web.staff.common import field_errors, may, new_key, page, principal_of
+from trustfund.web.staff.forms import FormNumber, StaffForm
 from trustfund.web.staff.zh import METHOD_NAMES
 
 BASE = "/staff/{estate_slug:str}"
@@ -214,47 +215,44 @@ class StewardPagesController(Controller):
     ) -> Response[Any]:
         """Record the payment (one receipt), then show the receipt to print or share."""
         household = changes.get_household(db_session, estate, code)
-        errors: dict[str, str] = {}
+        form = StaffForm(PAYMENT_FIELDS, PAYMENT_ALIASES)
         try:
             method = parse_method(data.method)  # the select's value, or a Chinese alias
         except ValueError:
-            errors["method"] = "请选择付款方式（现金、微信支付、支付宝、银行转账）"
+            form.refuse("method", Message("web.choose_method"))
             method = ""
         try:
             fee_year = int(data.fee_year)
         except ValueError:
-            errors["fee_year"] = "请选择费用年度"
+            form.refuse("fee_year", Message("web.choose_fee_year"))
             fee_year = 0
-        if not errors:
-            body = PaymentIn(
-                method=method,  # type: ignore[arg-type]  # checked above
-                amount=data.amount,
-                allocations=[
-                    AllocationIn(household_code=code, fee_year=fee_year, amount=data.amount)
-                ],
-                payer=data.payer,
-                reference=data.reference,
+        recorded = form.submit(
+            db_session,
+            lambda: payments.record_payment(
+                db_session,
+                estate.id,
+                PaymentIn(
+                    method=method,  # type: ignore[arg-type]  # checked above
+                    amount=data.amount,
+                    allocations=[
+                        AllocationIn(household_code=code, fee_year=fee_year, amount=data.amount)
+                    ],
+                    payer=data.payer,
+                    reference=data.reference,
+                ),
+                actor_user_id=principal_of(request).user_id,
+                idempotency_key=f"web:{data.key}" if data.key else None,
+            ),
+        )
+        if recorded is not None:
+            receipt_no = recorded[0]["receipts"][0]["receipt_no"]
+            return Redirect(
+                f"/staff/{estate.slug}/receipts/{receipt_no}?new=1",
+                status_code=HTTP_303_SEE_OTHER,
             )
-            try:
-                result, _ = payments.record_payment(
-                    db_session,
-                    estate.id,
-                    body,
-                    actor_user_id=principal_of(request).user_id,
-                    idempotency_key=f"web:{data.key}" if data.key else None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc, PAYMENT_ALIASES), PAYMENT_FIELDS)
-            else:
-                receipt_no = result["receipts"][0]["receipt_no"]
-                return Redirect(
-                    f"/staff/{estate.slug}/receipts/{receipt_no}?new=1",
-                    status_code=HTTP_303_SEE_OTHER,
-                )
         accounts = _accounts(db_session, estate, code)
         return self._household(
-            request, db_session, estate, household, accounts, data, errors, status=422
+            request, db_session, estate, household, accounts, data, form.errors, status=422
         )
 
     # --- receipts ---------------------------------------------------------------------------
@@ -379,32 +377,25 @@ class StewardPagesController(Controller):
         data: URLEncodedBody[DepositForm],
     ) -> Response[Any]:
         """Record cash paid into the committee's bank account."""
-        errors: dict[str, str] = {}
-        on: date | None = None
-        if data.deposited_on.strip():
-            try:
-                on = date.fromisoformat(data.deposited_on.strip())
-            except ValueError:
-                errors["deposited_on"] = "不是日期（请写成 2026-03-01）"
-        if not errors:
-            try:
-                result, _ = payments.deposit_cash(
-                    db_session,
-                    estate.id,
-                    DepositIn(amount=data.amount, deposited_on=on, reference=data.reference),
-                    actor_user_id=principal_of(request).user_id,
-                    idempotency_key=f"web:{data.key}" if data.key else None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), {"amount", "deposited_on", "reference"})
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/cash?done={result['amount']}",
-                    status_code=HTTP_303_SEE_OTHER,
-                )
+        form = StaffForm({"amount", "deposited_on", "reference"})
+        on = form.day(data.deposited_on, "deposited_on")
+        deposited = form.submit(
+            db_session,
+            lambda: payments.deposit_cash(
+                db_session,
+                estate.id,
+                DepositIn(amount=data.amount, deposited_on=on, reference=data.reference),
+                actor_user_id=principal_of(request).user_id,
+                idempotency_key=f"web:{data.key}" if data.key else None,
+            ),
+        )
+        if deposited is not None:
+            return Redirect(
+                f"/staff/{estate.slug}/cash?done={deposited[0]['amount']}",
+                status_code=HTTP_303_SEE_OTHER,
+            )
         cash = payments.cash_on_hand(db_session, estate.id)
-        return self._cash(request, db_session, estate, cash, data, errors, status=422)
+        return self._cash(request, db_session, estate, cash, data, form.errors, status=422)
 
 
 CONTROLLERS: list[Any] = [StewardPagesController]

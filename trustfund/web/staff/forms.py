@@ -1,19 +1,34 @@
-"""Form plumbing shared by the settlement pages: repeated fields, uploaded files, dates,
-and service errors of repeated rows (``lines[2].over_reason``) mapped back to form rows."""
+"""Form plumbing shared by the staff pages: the one submit helper (call the service, roll
+back on an error, map its field errors onto the form by code, in Chinese), repeated fields,
+uploaded files, dates, and service errors of repeated rows (``lines[2].over_reason``) mapped
+back to form rows.
+
+A staff form handler reads::
+
+    form = StaffForm(PAYMENT_FIELDS, aliases=PAYMENT_ALIASES)
+    on = form.day(data.deposited_on, "deposited_on")          # local parsing, coded errors
+    result = form.submit(db_session, lambda: service.do(...))  # None when refused
+    if result is not None:
+        return Redirect(...)
+    return render(..., errors=form.errors, status=422)        # the Chinese next to each field
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, TypeVar
 
 from litestar.datastructures import UploadFile
 from pydantic import BeforeValidator
+from sqlalchemy.orm import Session
 
 from trustfund.errors import TrustfundError
 from trustfund.ledger.money import fold_wide
+from trustfund.messages import Message
 from trustfund.web.staff import zh
-from trustfund.web.staff.common import error_message
+from trustfund.web.staff.common import error_message, field_errors, keep_unknown
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -59,8 +74,49 @@ def parse_day(value: str, field: str, errors: dict[str, str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        errors[field] = "不是日期（请写成 2026-03-01）"
+        errors[field] = zh.say(Message("input.not_a_date"))
         return None
+
+
+T = TypeVar("T")
+
+
+class StaffForm:
+    """The errors of one submitted staff form, ``{form field: Chinese}`` (``_form`` is shown
+    above the form), filled by local parsing (``refuse``, ``day``) and by the service
+    (``submit``). Field errors are said from the catalog by their code (``zh.reason``);
+    a service field the form does not show goes above the form, named by its label."""
+
+    def __init__(self, fields: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
+        self.fields = set(fields)
+        self.aliases = dict(aliases or {})
+        self.errors: dict[str, str] = {}
+
+    def refuse(self, field: str, message: Message) -> None:
+        self.errors[field] = "；".join(filter(None, [self.errors.get(field), zh.say(message)]))
+
+    def day(self, value: str, field: str) -> dt.date | None:
+        """``2026-03-02`` → a date; empty → None; anything else is refused under ``field``."""
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.refuse(field, Message("input.not_a_date"))
+            return None
+
+    def submit(self, session: Session, action: Callable[[], T]) -> T | None:
+        """Run the service call unless the form is refused already; on an application error
+        roll back (nothing half-written) and keep its errors. ``None`` when refused."""
+        if self.errors:
+            return None
+        try:
+            return action()
+        except TrustfundError as exc:
+            session.rollback()
+            self.errors = keep_unknown(field_errors(exc, self.aliases), self.fields)
+            return None
 
 
 _ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
@@ -75,7 +131,7 @@ def row_errors(
     form: dict[str, str] = {}
     per_row: dict[int, dict[str, str]] = {}
     for item in exc.errors:
-        reason = zh.reason_zh(item.reason)
+        reason = zh.reason(item)
         match = _ROW.fullmatch(item.field)
         if match and int(match[2]) < len(rows):
             cells = per_row.setdefault(rows[int(match[2])], {})

@@ -24,6 +24,7 @@ from trustfund.estates import service as estates
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, service, vouchers, workorders
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
+from trustfund.web.staff import zh
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
 from trustfund.web.staff.common import (
     error_message,
@@ -34,7 +35,6 @@ from trustfund.web.staff.common import (
     principal_of,
 )
 from trustfund.web.staff.forms import parse_day, uploads
-from trustfund.web.staff.zh import reason_zh
 
 STATUS_NAMES: dict[str, str] = {
     "reported": "已登记",
@@ -246,7 +246,7 @@ class WorkOrderPagesController(Controller):
                 )
             except TrustfundError as exc:
                 db_session.rollback()
-                reason = "；".join(reason_zh(e.reason) for e in exc.errors) or exc.detail
+                reason = "；".join(zh.reason(e) for e in exc.errors) or exc.detail
                 errors = {"file": f"{upload.filename}：{reason}"}
                 return self._detail(
                     request, db_session, estate, order_id, errors=errors, code=exc.status_code
