@@ -266,8 +266,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "journal.fund_listed_twice": ("{fund} is listed twice", "同一基金填写了两次"),
     "journal.opening_negative": (
-        "{fund} would open at {opening:.2f}: bank + cash − payable − prepaid must not be below zero",
-        "期初余额为 {opening:.2f} 元：银行存款＋管家现金－应付承揽方－预收服务费不能小于零",
+        "{fund} would open at {opening}: bank + cash − payable − prepaid must not be below zero",
+        "期初余额为 {opening} 元：银行存款＋管家现金－应付承揽方－预收服务费不能小于零",
     ),
     # --- settlements -------------------------------------------------------------------------
     "settlements.claim_not_approved_as_is": (
@@ -590,37 +590,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "住户 {code_} 没有 {fee_year} 年度的应收费用",
     ),
     "fees.no_receipt": ("No receipt {receipt_no}.", "没有收据 {receipt_no}"),
-    "fees.refund_exceeds_paid": (
-        "refund {amount} exceeds what household {household} paid for {fee_year} ({kept})",
-        "退款 {amount} 元超过住户 {household} {fee_year} 年度已交的 {kept} 元",
-    ),
-    "fees.prepaid_not_recognised": (
-        "Prepaid money for {fee_year} is not yet recognised as income; run recognise-prepaid first.",
-        "{fee_year} 年度的预收款尚未确认为收入：请先确认预收",
-    ),
     "fees.year_not_started": ("fee year {fee_year} has not started", "{fee_year} 费用年度尚未开始"),
-    "fees.receipt_void_already": (
-        "Receipt {receipt_no} is already void.",
-        "收据 {receipt_no} 已经作废",
-    ),
-    "fees.receipt_prepaid_recognised": (
-        "Receipt {receipt_no} was prepaid and is already that year's income; record a refund instead.",
-        "收据 {receipt_no} 是预收款，已确认为当年收入：请改为办理退款",
-    ),
     "fees.no_household_named": ("no household {code_!r}", "没有住户 {code_}"),
-    "fees.refund_cash_short": (
-        "the steward holds only {held} in cash; refund by bank transfer",
-        "管家手头现金只有 {held} 元：请用银行转账退款",
-    ),
     "fees.household_year_twice": ("the same household and year twice", "同一户同一年度填了两次"),
-    "fees.void_cash_short": (
-        "Receipt {receipt_no} was cash, but the steward holds only {held} in cash (the rest was deposited); record a refund by bank transfer instead.",
-        "收据 {receipt_no} 是现金收款，但管家手头现金只有 {held} 元（其余已存入银行）：请改为银行转账退款",
-    ),
-    "fees.void_after_refund": (
-        "Part of this money was refunded already; voiding receipt {receipt_no} would refund it twice.",
-        "这笔钱已部分退款，作废收据 {receipt_no} 会重复退款",
-    ),
     "fees.between_1_and_10": ("must be between 1 and 10", "须在 1 到 10 之间"),
     "fees.only_with_percent_rule": (
         "only with vacancy_rule 'percent'",

@@ -41,7 +41,7 @@ from trustfund.ledger.accounts import (
     opening_equity_account,
 )
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import ZERO, parse_money
+from trustfund.ledger.money import ZERO, money_text, parse_money
 from trustfund.messages import Message, reason_of
 
 NARRATION = "期初余额"
@@ -145,7 +145,7 @@ def opening_draft(
             errors.append(
                 FieldError(
                     f"funds[{i}]",
-                    Message("journal.opening_negative", fund=fund, opening=opening),
+                    Message("journal.opening_negative", fund=fund, opening=money_text(opening)),
                 )
             )
         for p in PARTS:
