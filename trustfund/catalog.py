@@ -1041,4 +1041,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "请选择付款方式（现金、微信支付、支付宝、银行转账）",
     ),
     "web.choose_fee_year": ("choose a fee year", "请选择费用年度"),
+    "web.choose_occupancy": ("choose occupied or vacant", "请选择在住或空户"),
+    "web.effective_from_required": ("give the day it takes effect", "请填写从哪一天起"),
 }

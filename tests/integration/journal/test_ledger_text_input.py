@@ -103,6 +103,8 @@ def test_a_metadata_key_with_a_newline_is_refused_naming_it(books: Books) -> Non
         {
             "field": "meta.ab\\n",
             "reason": "key must be 2–40 characters: a-z first, then a-z A-Z 0-9 _ -",
+            "code": "ledger.meta_key_invalid",
+            "params": {},
         }
     ]
     for meta, field in [
@@ -209,6 +211,13 @@ def test_an_estate_name_that_cannot_be_the_ledger_title_is_refused(
     body = {"slug": "youhe", "name": "游河\x01小区"}
     refused = client.post("/api/v1/estates", json=body, headers=auth_headers(token))
     assert refused.status_code == 422, refused.text
-    assert refused.json()["errors"] == [{"field": "name", "reason": "contains a control character"}]
+    assert refused.json()["errors"] == [
+        {
+            "field": "name",
+            "reason": "contains a control character",
+            "code": "ledger.control_character",
+            "params": {},
+        }
+    ]
     body["name"] = '游河"小区"\\'
     assert client.post("/api/v1/estates", json=body, headers=auth_headers(token)).status_code == 201

@@ -28,6 +28,7 @@ from trustfund.estates.changes import Actor
 from trustfund.settings import Settings
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import field_errors, keep_unknown, page, principal_of
+from trustfund.web.staff.forms import StaffForm
 from trustfund.web.staff.households import CHANGE_FIELD_NAMES
 
 ESTATE_FIELDS = {"slug", "name", "address", "community", "street_office"}
@@ -111,16 +112,17 @@ class AdminPagesController(Controller):
         settings: NamedDependency[Settings],
         data: URLEncodedBody[EstateForm],
     ) -> Response[Any]:
-        try:
-            service.create_estate(
+        form = StaffForm(ESTATE_FIELDS)
+        created = form.submit(
+            db_session,
+            lambda: service.create_estate(
                 db_session,
                 schemas.EstateCreate(**data.model_dump()),
                 default_timezone=settings.timezone,
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            errors = keep_unknown(field_errors(exc), ESTATE_FIELDS)
-            return self._estates(request, db_session, data, errors, status=exc.status_code)
+            ),
+        )
+        if created is None:
+            return self._estates(request, db_session, data, form.errors, status=form.status)
         return Redirect("/admin/estates", status_code=HTTP_303_SEE_OTHER)
 
     # --- users ------------------------------------------------------------------------------
@@ -160,8 +162,10 @@ class AdminPagesController(Controller):
         db_session: NamedDependency[Session],
         data: URLEncodedBody[UserForm],
     ) -> Response[Any]:
-        try:
-            created = users.register_user(
+        form = StaffForm(USER_FIELDS)
+        created = form.submit(
+            db_session,
+            lambda: users.register_user(
                 db_session,
                 UserCreate(
                     username=data.username,
@@ -169,12 +173,11 @@ class AdminPagesController(Controller):
                     password=data.password,
                     is_admin=data.is_admin == "on",
                 ),
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            errors = keep_unknown(field_errors(exc), USER_FIELDS)
+            ),
+        )
+        if created is None:
             data.password = ""  # never sent back to the browser
-            return self._users(request, db_session, data, errors, status=exc.status_code)
+            return self._users(request, db_session, data, form.errors, status=form.status)
         return Redirect(f"/admin/users/{created.id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/users/{user_id:int}", sync_to_thread=True)

@@ -91,24 +91,25 @@ class StaffForm:
         self.fields = set(fields)
         self.aliases = dict(aliases or {})
         self.errors: dict[str, str] = {}
+        self.status = 422
+        self.error: TrustfundError | None = None
+        """The status to re-render with: 422, or the refusing error's own (409 …)."""
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors)
 
     def refuse(self, field: str, message: Message) -> None:
         self.errors[field] = "；".join(filter(None, [self.errors.get(field), zh.say(message)]))
 
     def day(self, value: str, field: str) -> dt.date | None:
         """``2026-03-02`` → a date; empty → None; anything else is refused under ``field``."""
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.refuse(field, Message("input.not_a_date"))
-            return None
+        return parse_day(value, field, self.errors)
 
     def submit(self, session: Session, action: Callable[[], T]) -> T | None:
         """Run the service call unless the form is refused already; on an application error
-        roll back (nothing half-written) and keep its errors. ``None`` when refused."""
+        roll back (nothing half-written) and keep its errors. ``None`` when refused (a
+        service that returns nothing: ask ``refused``)."""
         if self.errors:
             return None
         try:
@@ -116,6 +117,8 @@ class StaffForm:
         except TrustfundError as exc:
             session.rollback()
             self.errors = keep_unknown(field_errors(exc, self.aliases), self.fields)
+            self.status = exc.status_code
+            self.error = exc
             return None
 
 

@@ -7,7 +7,6 @@ the API; reading needs a role in the estate."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -23,8 +22,9 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import TrustfundError
 from trustfund.estates import changes, households, schemas, service, units
+from trustfund.messages import Message
 from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
-from trustfund.web.staff.forms import parse_day, row_errors
+from trustfund.web.staff.forms import StaffForm, parse_day, row_errors
 
 BASE = "/staff/{estate_slug:str}/households/{code:str}"
 EDIT_FIELDS = ("building", "entrance", "room", "owner_name", "phone", "area_m2")
@@ -337,21 +337,24 @@ class HouseholdChangePages(Controller):
         """Correct the fields the steward changed; each change goes to the history."""
         current = _as_form(changes.get_household(db_session, estate, code))
         actor = changes.Actor(principal_of(request).user_id, "page")
-        try:
-            changes.correct_household(db_session, estate, code, _patch(data, current), actor)
-        except TrustfundError as exc:
-            db_session.rollback()
-            errors = keep_unknown(field_errors(exc), set(EDIT_FIELDS))
-            if any(e.field == "body" for e in exc.errors):
-                errors = {"_form": "没有修改任何内容"}
+        form = StaffForm(EDIT_FIELDS)
+        form.submit(
+            db_session,
+            lambda: changes.correct_household(
+                db_session, estate, code, _patch(data, current), actor
+            ),
+        )
+        if form.refused:
+            if form.error is not None and any(e.field == "body" for e in form.error.errors):
+                form.errors = {"_form": "没有修改任何内容"}
             return self._page(
                 request,
                 db_session,
                 estate,
                 code,
                 edit=data,
-                errors=errors,
-                status=exc.status_code,
+                errors=form.errors,
+                status=form.status,
             )
         return Redirect(
             f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
@@ -372,33 +375,36 @@ class HouseholdChangePages(Controller):
         data: URLEncodedBody[OccupancyForm],
     ) -> Response[Any]:
         """在住 ↔ 空户 from a date: a new row of the occupancy history."""
-        errors: dict[str, str] = {}
-        status = 422
+        form = StaffForm({"status", "effective_from"})
         if data.status not in (Occupancy.OCCUPIED.value, Occupancy.VACANT.value):
-            errors["status"] = "请选择在住或空户"
-        day: date | None = parse_day(data.effective_from, "effective_from", errors)
-        if day is None and "effective_from" not in errors:
-            errors["effective_from"] = "请填写从哪一天起"
-        if not errors and day is not None:
-            change = schemas.OccupancyChange(
-                status=Occupancy(data.status), effective_from=day, note=data.note
-            )
-            actor = changes.Actor(principal_of(request).user_id, "page")
-            try:
-                changes.change_occupancy(db_session, estate, code, change, actor)
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), {"status", "effective_from"})
-                status = exc.status_code
-        if errors:
+            form.refuse("status", Message("web.choose_occupancy"))
+        day = form.day(data.effective_from, "effective_from")
+        if day is None and "effective_from" not in form.errors:
+            form.refuse("effective_from", Message("web.effective_from_required"))
+        actor = changes.Actor(principal_of(request).user_id, "page")
+        form.submit(
+            db_session,
+            lambda: changes.change_occupancy(
+                db_session,
+                estate,
+                code,
+                schemas.OccupancyChange(
+                    status=Occupancy(data.status),
+                    effective_from=day,  # type: ignore[arg-type]  # refused above when None
+                    note=data.note,
+                ),
+                actor,
+            ),
+        )
+        if form.refused:
             return self._page(
                 request,
                 db_session,
                 estate,
                 code,
                 occupancy=data,
-                occupancy_errors=errors,
-                status=status,
+                occupancy_errors=form.errors,
+                status=form.status,
             )
         return Redirect(
             f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
