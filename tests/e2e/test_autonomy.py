@@ -166,7 +166,7 @@ def test_steward_records_gifts_council_approves_steward_spends_within_budget(
     phone.click("#budget summary")
     phone.fill("#budget input[name=amount] >> nth=1", "200")
     phone.click("#budget button[type=submit]")
-    expect(phone.locator("#f-reason ~ .field-error")).to_contain_text("必填")
+    expect(phone.locator("#f-reason ~ .field-error")).to_contain_text("不能为空")
     expect(phone.locator("#budget input[name=amount] >> nth=1")).to_have_value("200")
     phone.fill("#f-reason", "工具涨价")
     phone.click("#budget button[type=submit]")

@@ -24,7 +24,7 @@ from trustfund.spreadsheet import FORMULA_STARTS, append_row, csv_row
 
 PAYEE = '=HYPERLINK("http://evil.example/x","点此核对")'
 DONOR = "=cmd|' /C calc'!A0"
-OWNERS = ["@SUM(1+1)*cmd|' /C calc'!A0", "=1+2", '＝HYPERLINK("http://evil.example")']
+OWNERS = ["@SUM(1+1)*cmd|' /C calc'!A0", "=1+2", '＝HYPERLINK("http://owner.example")']
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
