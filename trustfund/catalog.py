@@ -1035,6 +1035,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "cannot be written into the ledger: {exc}",
         "无法写入账本，请修改（去掉特殊字符）",
     ),
+    # --- grants: transfers and refunds of the autonomy fund -------------------------------
+    "grants.no_transfer": (
+        "No transfer {transfer_id} in this estate.",
+        "本小区没有第 {transfer_id} 号资金调拨或退还",
+    ),
+    "grants.transfer_posted": (
+        "Transfer {transfer_id} was posted as entry {entry}.",
+        "第 {transfer_id} 号已入账（分录 {entry}），不会重复入账",
+    ),
+    "grants.transfer_not_approved": (
+        "Transfer {transfer_id} is {state}, not approved.",
+        "第 {transfer_id} 号尚未获理事会批准，不能入账",
+    ),
     # --- web (staff forms) -----------------------------------------------------------------
     "web.choose_method": (
         "choose a payment method",

@@ -66,6 +66,7 @@ from trustfund.ledger.accounts import (
 )
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 
 TRANSFER = "grant_transfer"
 #: The council decides autonomy money, with the same amount tiers as projects.
@@ -240,7 +241,7 @@ def _after(session: Session, request: ApprovalRequest) -> None:
 def get_transfer(session: Session, estate_id: int, transfer_id: int) -> FundTransfer:
     transfer = session.get(FundTransfer, transfer_id)
     if transfer is None or transfer.estate_id != estate_id:
-        raise NotFoundError(f"No transfer {transfer_id} in this estate.")
+        raise NotFoundError(Message("grants.no_transfer", transfer_id=transfer_id))
     return transfer
 
 
@@ -258,13 +259,21 @@ def execute(
         .execution_options(populate_existing=True)
     ).one_or_none()
     if transfer is None:
-        raise NotFoundError(f"No transfer {transfer_id} in this estate.")
+        raise NotFoundError(Message("grants.no_transfer", transfer_id=transfer_id))
     if transfer.status == TransferStatus.POSTED:
-        raise ConflictError(f"Transfer {transfer.id} was posted as entry {transfer.entry_seq}.")
+        raise ConflictError(
+            Message("grants.transfer_posted", transfer_id=transfer.id, entry=transfer.entry_seq)
+        )
     if transfer.status != TransferStatus.APPROVED or not approvals.is_approved(
         session, TRANSFER, transfer.id, transfer_content(transfer)
     ):
-        raise ConflictError(f"Transfer {transfer.id} is {transfer.status.value}, not approved.")
+        raise ConflictError(
+            Message(
+                "grants.transfer_not_approved",
+                transfer_id=transfer.id,
+                state=transfer.status.value,
+            )
+        )
     if transfer.kind == TransferKind.TRANSFER:
         assert transfer.to_fund is not None
         draft = EntryDraft(
