@@ -312,6 +312,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "settlements.contractor_required": ("required when assigning", "派工须选择承揽方"),
     "settlements.claim_required": ("required when settling", "结算须选择已批准的报销"),
+    "settlements.photo_not_of_order": (
+        "voucher {voucher_id} is not a photo of this claim's work order in this estate",
+        "凭证 {voucher_id} 不是本报销所选维修工单的照片",
+    ),
+    "settlements.photo_on_other_claim": (
+        "photo {number} already backs claim {claim_id}",
+        "照片 {number} 已用于报销 #{claim_id}",
+    ),
+    "settlements.photos_need_order": (
+        "photos come from a work order: choose the work order first",
+        "照片来自维修工单：请先选择工单",
+    ),
+    "vouchers.no_thumbnail": (
+        "Voucher {voucher_id} is not an image: it has no thumbnail.",
+        "凭证 {voucher_id} 不是图片，没有缩略图",
+    ),
     "settlements.claim_of_other_order": (
         "the claim is not for this work order",
         "这张报销单不属于这张工单",

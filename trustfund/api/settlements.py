@@ -577,6 +577,29 @@ class SettlementsController(Controller):
             },
         )
 
+    @get(
+        "/vouchers/{voucher_id:int}/thumbnail",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        media_type="image/png",
+        description="A photo's thumbnail (PNG, at most 800 px, no EXIF), public or not; 404 "
+        "for a PDF.",
+    )
+    def voucher_thumbnail(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        settings: NamedDependency[Settings],
+        voucher_id: FromPath[int],
+    ) -> Response[bytes]:
+        """The thumbnail staff pages show (staff only)."""
+        voucher = vouchers.get_voucher(db_session, estate.id, voucher_id)
+        return Response(
+            vouchers.staff_thumbnail(settings.var_dir, voucher),
+            media_type="image/png",
+            headers={"Cache-Control": "private, max-age=86400"},
+        )
+
     @put(
         "/vouchers/{voucher_id:int}/public",
         opt=estate_action(Action.APPROVE),

@@ -24,7 +24,7 @@ from trustfund import approvals
 from trustfund.db.base import ZERO, utcnow
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import LedgerAccount
-from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, WorkOrder
+from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, Voucher, WorkOrder
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account
@@ -39,6 +39,8 @@ from trustfund.settlements.schemas import ClaimIn, ClaimOut
 
 EDITABLE = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.REJECTED)
 MAX_LINES = 100
+#: A work order's photos that back a claim are chosen by their voucher ids (``photo_ids``).
+PHOTOS_FIELD = "photo_ids"
 
 
 def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> str:
@@ -136,7 +138,74 @@ def _build_lines(
     return built
 
 
-def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> None:
+def _photos(
+    session: Session, estate_id: int, claim_id: int | None, data: ClaimIn, errors: list[FieldError]
+) -> list[Voucher] | None:
+    """The work order's photos ``data.photo_ids`` names (``None``: leave the claim's as they
+    are). Each must be a photo of the claim's own work order in this estate — a voucher of
+    another estate or work order, or a claim's invoice, is refused by the same words, so an id
+    reveals nothing — and must not already back another claim that is not void."""
+    if data.photo_ids is None:
+        return None
+    chosen: list[Voucher] = []
+    wanted = list(dict.fromkeys(data.photo_ids))
+    if wanted and data.work_order_id is None:
+        errors.append(FieldError(PHOTOS_FIELD, Message("settlements.photos_need_order")))
+        return []
+    found = {
+        v.id: v
+        for v in session.scalars(
+            select(Voucher).where(Voucher.id.in_(wanted), Voucher.estate_id == estate_id)
+        )
+    }
+    for i, voucher_id in enumerate(wanted):
+        voucher = found.get(voucher_id)
+        if voucher is None or voucher.work_order_id != data.work_order_id:
+            errors.append(
+                FieldError(
+                    f"{PHOTOS_FIELD}[{i}]",
+                    Message("settlements.photo_not_of_order", voucher_id=voucher_id),
+                )
+            )
+            continue
+        if voucher.claim_id is not None and voucher.claim_id != claim_id:
+            other = session.get(Claim, voucher.claim_id)
+            if other is not None and other.status != ClaimStatus.VOID:
+                errors.append(
+                    FieldError(
+                        f"{PHOTOS_FIELD}[{i}]",
+                        Message(
+                            "settlements.photo_on_other_claim",
+                            number=voucher.number,
+                            claim_id=other.id,
+                        ),
+                    )
+                )
+                continue
+        chosen.append(voucher)
+    return chosen
+
+
+def _link_photos(session: Session, claim: Claim, photos: list[Voucher] | None) -> None:
+    """Make ``photos`` (work-order photos, checked by ``_photos``) exactly the work-order
+    photos backing ``claim``; the vouchers uploaded to the claim itself stay."""
+    if photos is None:
+        return
+    keep = {v.id for v in photos}
+    for voucher in session.scalars(
+        select(Voucher).where(Voucher.claim_id == claim.id, Voucher.work_order_id.is_not(None))
+    ):
+        if voucher.id not in keep:
+            voucher.claim_id = None
+    for voucher in photos:
+        voucher.claim_id = claim.id
+    session.flush()
+    session.expire(claim, ["vouchers"])
+
+
+def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> list[Voucher] | None:
+    """Check ``data`` and write it into ``claim``; returns the work-order photos to link
+    (``_link_photos``) once the claim has its id. Raises ValidationError."""
     errors: list[FieldError] = []
     payee = text(data.payee, "payee", errors, limit=100)
     description = text(data.description, "description", errors, limit=300)
@@ -155,6 +224,7 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> Non
     except ValidationError as exc:
         errors.extend(exc.errors)
     lines = _build_lines(session, estate_id, data, errors)
+    photos = _photos(session, estate_id, claim.id, data, errors)
     raise_if(errors, "The claim is not valid.")
     claim.payee, claim.description = payee, description
     claim.contractor_id = contractor_id
@@ -166,17 +236,20 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> Non
     session.flush()
     claim.lines.extend(lines)
     claim.amount = sum((line.amount for line in lines), ZERO)
+    return photos
 
 
 def create_claim(
     session: Session, estate_id: int, data: ClaimIn, *, actor_user_id: int | None
 ) -> Claim:
     """A draft claim. Flushes. Raises ValidationError naming each bad field or line
-    (``lines[N].over_reason`` for a line above the reference price without a reason)."""
+    (``lines[N].over_reason`` for a line above the reference price without a reason,
+    ``photo_ids[N]`` for a voucher that is not a free photo of the claim's work order)."""
     claim = Claim(estate_id=estate_id, status=ClaimStatus.DRAFT, created_by=actor_user_id)
-    _apply(session, estate_id, claim, data)
+    photos = _apply(session, estate_id, claim, data)
     session.add(claim)
     session.flush()
+    _link_photos(session, claim, photos)
     if actor_user_id is not None:
         approvals.record_participant(session, estate_id, "claim", claim.id, actor_user_id, "author")
     return claim
@@ -214,7 +287,7 @@ def update_claim(
         raise ConflictError(
             Message("settlements.claim_frozen", claim_id=claim.id, value=claim.status.value)
         )
-    _apply(session, estate_id, claim, data)
+    _link_photos(session, claim, _apply(session, estate_id, claim, data))
     approvals.void_for_subject(session, "claim", claim.id, reason="the claim was edited")
     approvals.record_participant(session, estate_id, "claim", claim.id, actor_user_id, "editor")
     claim.status = ClaimStatus.DRAFT

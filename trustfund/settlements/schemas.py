@@ -64,6 +64,14 @@ class ClaimIn(BaseModel):
     work_date: date
     work_order_id: int | None = None
     lines: list[ClaimLineIn]
+    photo_ids: list[int] | None = Field(
+        default=None,
+        max_length=50,
+        description="photos of the work order (voucher ids) that back the claim: each must be "
+        "a photo of `work_order_id` in this estate and not back another claim that is not "
+        "void; they are shown with the claim to its approvers. Omitted: the claim keeps the "
+        "photos it has; a list: exactly these.",
+    )
 
 
 class PayIn(BaseModel):

@@ -364,6 +364,16 @@ def _stored_thumbnail(var_dir: Path, voucher: Voucher) -> bytes:
     return thumb
 
 
+def staff_thumbnail(var_dir: Path, voucher: Voucher) -> bytes:
+    """The image's thumbnail (PNG, at most ``THUMB`` px, no metadata) for staff pages, public
+    or not: a phone shows a small file instead of the camera's original. Raises
+    NotFoundError (not an image, or the original is missing), ConflictError (the original no
+    longer matches its hash, when the thumbnail has to be rendered from it)."""
+    if voucher.content_type not in IMAGE_TYPES:
+        raise NotFoundError(Message("vouchers.no_thumbnail", voucher_id=voucher.id))
+    return _stored_thumbnail(var_dir, voucher)
+
+
 def public_file(var_dir: Path, voucher: Voucher) -> tuple[bytes, str]:
     """What the public may download: ``(bytes, content type)``. Never decodes an image."""
     if voucher.contains_personal_data:

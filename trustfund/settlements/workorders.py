@@ -13,12 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trustfund.db.models.settlements import Claim, ClaimStatus, WorkOrder, WorkOrderStatus
+from trustfund.db.models.settlements import (
+    Claim,
+    ClaimStatus,
+    Voucher,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.messages import Message
 from trustfund.settlements.common import get_estate, local_today, raise_if, text
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
+from trustfund.settlements.vouchers import IMAGE_TYPES
 
 NEXT: dict[WorkOrderStatus, WorkOrderStatus] = {
     WorkOrderStatus.REPORTED: WorkOrderStatus.ASSIGNED,
@@ -147,3 +154,58 @@ def register(session: Session, estate_id: int, *, status: str | None = None) -> 
             ) from None
     rows = session.scalars(stmt.order_by(WorkOrder.reported_on, WorkOrder.id))
     return [order_view(o) for o in rows]
+
+
+def place(order: WorkOrder) -> str:
+    """Where the problem is, as people write it: ``3幢1单元 三楼楼道``."""
+    where = f"{order.building}幢" + (f"{order.entrance}单元" if order.entrance else "")
+    return f"{where} {order.location}".strip()
+
+
+def photos(session: Session, order: WorkOrder) -> list[Voucher]:
+    """The work order's photos, oldest first."""
+    return list(
+        session.scalars(
+            select(Voucher).where(Voucher.work_order_id == order.id).order_by(Voucher.id)
+        )
+    )
+
+
+def free_photos(
+    session: Session, order: WorkOrder, *, claim_id: int | None = None
+) -> list[Voucher]:
+    """The work order's photos (images) that may back claim ``claim_id`` (or a new claim):
+    those backing no claim, this claim, or a claim that was voided."""
+    live = {
+        c.id
+        for c in session.scalars(
+            select(Claim).where(Claim.work_order_id == order.id, Claim.status != ClaimStatus.VOID)
+        )
+        if c.id != claim_id
+    }
+    return [
+        v
+        for v in photos(session, order)
+        if v.content_type in IMAGE_TYPES and (v.claim_id is None or v.claim_id not in live)
+    ]
+
+
+def claim_defaults(session: Session, estate_id: int, order_id: int) -> dict[str, Any]:
+    """What a claim for this work order starts from, so the steward only confirms the amount:
+    the contractor as payee, the place and problem as the description and the one line
+    (1 项), the day the work was done (else today), maintenance repairs, and the photos that
+    back no other claim yet. The reporter (staff-only, maybe a resident's name) is left out:
+    the description goes into the public ledger. Everything is checked again when the claim
+    is saved. Raises NotFoundError."""
+    order = get_order(session, estate_id, order_id)
+    return {
+        "payee": order.contractor.name if order.contractor else "",
+        "contractor_id": order.contractor_id,
+        "fund": "maintenance",
+        "expense_item": "Repairs",
+        "description": f"{place(order)} {order.problem}".strip()[:300],
+        "line_description": order.problem[:200],
+        "work_date": order.done_on or local_today(get_estate(session, estate_id)),
+        "work_order_id": order.id,
+        "photo_ids": [v.id for v in free_photos(session, order)],
+    }

@@ -22,18 +22,19 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim
-from trustfund.errors import TrustfundError
+from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import parse_decimal
 from trustfund.settings import Settings
-from trustfund.settlements import claims, contracts, payouts, prices, service, vouchers, workorders
+from trustfund.settlements import claims, contracts, payouts, prices, service, workorders
 from trustfund.settlements.common import MAX_PRICE, MAX_QTY
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
+from trustfund.web.staff.details import voucher_card
 from trustfund.web.staff.forms import Repeated, RepeatedNumber, parse_day, row_errors, uploads
 
 BASE = "/staff/{estate_slug:str}/claims"
@@ -55,7 +56,15 @@ SPENDING: dict[str, str] = {
     for item, name in items.items()
 }
 LINE_FIELDS = ("item_code", "description", "quantity", "unit", "unit_price", "over_reason")
-CLAIM_FIELDS = {"payee", "spending", "work_date", "description", "work_order_id", "lines"}
+CLAIM_FIELDS = {
+    "payee",
+    "spending",
+    "work_date",
+    "description",
+    "work_order_id",
+    "lines",
+    "photo_ids",
+}
 ALIASES = {"fund": "spending", "expense_item": "spending"}
 
 
@@ -71,6 +80,10 @@ class ClaimForm(BaseModel):
     unit: Repeated = Field(default_factory=list)
     unit_price: RepeatedNumber = Field(default_factory=list)
     over_reason: Repeated = Field(default_factory=list)
+    #: The work order's photos ticked to back the claim (voucher ids).
+    photo_ids: Repeated = Field(default_factory=list)
+    #: ``submit``: save and submit for approval in one step (the form's main button).
+    then: str = Field(default="", max_length=10)
 
     def rows(self) -> list[dict[str, str]]:
         """The line rows as the form sent them (every column has one value per row)."""
@@ -162,6 +175,7 @@ class ClaimPagesController(Controller):
         line_errors: dict[int, dict[str, str]] | None = None,
         status: int = 200,
         claim_id: int | None = None,
+        prefilled: bool = False,
     ) -> Template:
         on = today_in(estate)
         if form.work_date.strip():
@@ -185,6 +199,8 @@ class ClaimPagesController(Controller):
             spending=SPENDING,
             contractors=contracts.list_contractors(session, estate.id),
             orders=[o for o in workorders.register(session, estate.id) if o["status"] != "settled"],
+            photos=_order_photos(session, estate, form, claim_id),
+            prefilled=prefilled,
             errors=errors or {},
             claim_id=claim_id,
             action=f"/staff/{estate.slug}/claims/" + (f"{claim_id}/edit" if claim_id else ""),
@@ -198,12 +214,28 @@ class ClaimPagesController(Controller):
         estate: NamedDependency[Estate],
         work_order: FromQuery[int | None] = None,
     ) -> Template:
+        """A new claim; opened from a work order (``?work_order=N``) it is filled in from it —
+        payee, description, one line of 1 项, the work date and the order's photos — so the
+        steward types the amount and submits."""
+        if work_order is None:
+            form = ClaimForm(spending="maintenance:Repairs", work_date=today_in(estate).isoformat())
+            return self._form(request, db_session, estate, form)
+        made = workorders.claim_defaults(db_session, estate.id, work_order)
         form = ClaimForm(
-            spending="maintenance:Repairs",
-            work_date=today_in(estate).isoformat(),
-            work_order_id=str(work_order) if work_order else "",
+            payee=made["payee"],
+            spending=f"{made['fund']}:{made['expense_item']}",
+            work_date=made["work_date"].isoformat(),
+            description=made["description"],
+            work_order_id=str(made["work_order_id"]),
+            item_code=[""],
+            line_description=[made["line_description"]],
+            quantity=["1"],
+            unit=["项"],
+            unit_price=[""],
+            over_reason=[""],
+            photo_ids=[str(i) for i in made["photo_ids"]],
         )
-        return self._form(request, db_session, estate, form)
+        return self._form(request, db_session, estate, form, prefilled=True)
 
     @post(
         "/",
@@ -244,6 +276,11 @@ class ClaimPagesController(Controller):
             unit=[ln["unit"] for ln in view["lines"]],
             unit_price=[ln["unit_price"] for ln in view["lines"]],
             over_reason=[ln["over_reason"] or "" for ln in view["lines"]],
+            photo_ids=[
+                str(v.id)
+                for v in claims.get_claim(db_session, estate.id, claim_id).vouchers
+                if v.work_order_id is not None
+            ],
         )
         return self._form(request, db_session, estate, form, claim_id=claim_id)
 
@@ -286,6 +323,12 @@ class ClaimPagesController(Controller):
                 order_id = int(data.work_order_id)
             except ValueError:
                 errors["work_order_id"] = "请选择列表中的一项"
+        photo_ids: list[int] = []
+        for value in data.photo_ids:
+            try:
+                photo_ids.append(int(value))
+            except ValueError:
+                errors["photo_ids"] = "请选择列表中的一项"
         rows = data.rows()
         sent = [i for i, row in enumerate(rows) if not _blank(row)]
         if not sent:
@@ -301,6 +344,7 @@ class ClaimPagesController(Controller):
             description=data.description,
             work_date=work_date,
             work_order_id=order_id,
+            photo_ids=photo_ids,
             lines=[
                 ClaimLineIn(
                     item_code=rows[i]["item_code"] or None,
@@ -325,6 +369,11 @@ class ClaimPagesController(Controller):
         except TrustfundError as exc:
             session.rollback()
             form_errors, line_errors = row_errors(exc, sent, ALIASES)
+            for key in [k for k in form_errors if k.startswith("photo_ids[")]:
+                said = form_errors.pop(key)
+                form_errors["photo_ids"] = "；".join(
+                    filter(None, [form_errors.get("photo_ids"), said])
+                )
             stray = {k: v for k, v in form_errors.items() if k not in CLAIM_FIELDS | {"_form"}}
             if stray:
                 form_errors = {k: v for k, v in form_errors.items() if k not in stray}
@@ -342,6 +391,8 @@ class ClaimPagesController(Controller):
                 claim_id=claim_id,
             )
         done = "created" if claim_id is None else "edited"
+        if data.then == "submit":
+            return self._submit(request, session, estate, saved["id"])
         return Redirect(
             f"/staff/{estate.slug}/claims/{saved['id']}?done={done}",
             status_code=HTTP_303_SEE_OTHER,
@@ -502,13 +553,18 @@ class ClaimPagesController(Controller):
     ) -> Response[Any]:
         """Ask the committee to approve it (the estate's rule for the amount applies)."""
         claims.get_claim(db_session, estate.id, claim_id)
+        return self._submit(request, db_session, estate, claim_id)
+
+    def _submit(
+        self, request: Request[Any, Any, Any], session: Session, estate: Estate, claim_id: int
+    ) -> Response[Any]:
         try:
-            service.submit_claim(db_session, estate.id, claim_id, principal_of(request).user_id)
+            service.submit_claim(session, estate.id, claim_id, principal_of(request).user_id)
         except TrustfundError as exc:
-            db_session.rollback()
+            session.rollback()
             return self._detail(
                 request,
-                db_session,
+                session,
                 estate,
                 claim_id,
                 errors={"_form": error_message(exc)},
@@ -572,13 +628,22 @@ class ClaimPagesController(Controller):
 
 
 def _vouchers(estate: Estate, claim: Claim) -> list[dict[str, Any]]:
+    return [voucher_card(estate, v) for v in claim.vouchers]
+
+
+def _order_photos(
+    session: Session, estate: Estate, form: ClaimForm, claim_id: int | None
+) -> list[dict[str, Any]]:
+    """The photos of the form's work order that may back this claim, each ticked when the
+    form names it (the server checks the choice again when the claim is saved)."""
+    try:
+        order = workorders.get_order(session, estate.id, int(form.work_order_id))
+    except (ValueError, NotFoundError):
+        return []
+    chosen = set(form.photo_ids)
     return [
-        {
-            **vouchers.voucher_view(v, staff=True),
-            "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
-            "image": v.content_type in vouchers.IMAGE_TYPES,
-        }
-        for v in claim.vouchers
+        {**voucher_card(estate, v), "checked": str(v.id) in chosen, "order_id": order.id}
+        for v in workorders.free_photos(session, order, claim_id=claim_id)
     ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.db.models.estates import Estate
+from trustfund.db.models.settlements import Voucher
 from trustfund.errors import NotFoundError
 from trustfund.fees import payments, refunds
 from trustfund.journal import proposals
@@ -38,14 +39,7 @@ def for_request(
             return {
                 "template": "staff/_detail_lines.html",
                 "lines": claim["lines"],
-                "vouchers": [
-                    {
-                        "number": v.number,
-                        "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
-                        "image": v.content_type in vouchers.IMAGE_TYPES,
-                    }
-                    for v in found.vouchers
-                ],
+                "vouchers": [voucher_card(estate, v) for v in found.vouchers],
             }
     if request.subject_kind in refunds.KINDS:
         return refund_details(session, estate, request.subject_id)
@@ -57,6 +51,22 @@ def for_request(
     if isinstance(lines, list):
         return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}
     return None
+
+
+def voucher_card(estate: Estate, voucher: Voucher) -> dict[str, Any]:
+    """A voucher as staff pages show it: its number and file name, the original (``url``)
+    and, for an image, its thumbnail (``thumb``: small, no EXIF); ``photo`` for a photo
+    taken on a work order (现场照片) rather than an invoice uploaded to the claim."""
+    view = vouchers.voucher_view(voucher, staff=True)
+    url = f"/api/v1/estates/{estate.slug}/vouchers/{voucher.id}"
+    image = voucher.content_type in vouchers.IMAGE_TYPES
+    return {
+        **view,
+        "url": url,
+        "image": image,
+        "thumb": f"{url}/thumbnail" if image else None,
+        "photo": voucher.work_order_id is not None,
+    }
 
 
 def entry_details(content: dict[str, Any]) -> dict[str, Any]:

@@ -12,17 +12,15 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.db.models.settlements import Voucher
 from trustfund.errors import TrustfundError
 from trustfund.estates import service as estates
 from trustfund.settings import Settings
-from trustfund.settlements import claims, contracts, service, vouchers, workorders
+from trustfund.settlements import claims, contracts, service, workorders
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
 from trustfund.web.staff import zh
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
@@ -34,6 +32,7 @@ from trustfund.web.staff.common import (
     page,
     principal_of,
 )
+from trustfund.web.staff.details import voucher_card
 from trustfund.web.staff.forms import parse_day, uploads
 
 STATUS_NAMES: dict[str, str] = {
@@ -168,15 +167,7 @@ class WorkOrderPagesController(Controller):
         code: int = 200,
     ) -> Template:
         order = workorders.get_order(session, estate.id, order_id)
-        photos = [
-            {
-                **vouchers.voucher_view(v, staff=True),
-                "url": f"/api/v1/estates/{estate.slug}/vouchers/{v.id}",
-            }
-            for v in session.scalars(
-                select(Voucher).where(Voucher.work_order_id == order.id).order_by(Voucher.id)
-            )
-        ]
+        photos = [voucher_card(estate, v) for v in workorders.photos(session, order)]
         view = workorders.order_view(order, photos=photos)
         order_claims = [
             c

@@ -77,6 +77,7 @@ FIELD_LABELS: dict[str, str] = {
     "unit_price": "单价",
     "over_reason": "高于参考价的理由",
     "work_order_id": "维修工单",
+    "photo_ids": "现场照片",
     "claim_id": "报销单",
     "item": "物品",
     "kind": "类别",

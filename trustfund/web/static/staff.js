@@ -97,13 +97,63 @@
     form.addEventListener("change", show);
     show();
   });
-  // The camera button says how many photos were taken before they are uploaded.
+  // A chosen photo shows at once: its picture and file name next to the camera button,
+  // before anything is uploaded (read in the browser; nothing leaves the phone yet).
+  function size(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+  function preview(box) {
+    box.textContent = "";
+    var count = 0;
+    box.getAttribute("data-preview").split(" ").forEach(function (id) {
+      var input = document.getElementById(id);
+      if (!input) { return; }
+      Array.prototype.forEach.call(input.files, function (file) {
+        count += 1;
+        var item = document.createElement("figure");
+        item.className = "voucher chosen-file";
+        if (/^image\//.test(file.type)) {
+          var img = document.createElement("img");
+          img.alt = file.name;
+          item.appendChild(img);
+          var reader = new FileReader();
+          reader.onload = function () { img.src = reader.result; };
+          reader.readAsDataURL(file);
+        } else {
+          var pdf = document.createElement("span");
+          pdf.className = "pdf";
+          pdf.textContent = "PDF";
+          item.appendChild(pdf);
+        }
+        var name = document.createElement("small");
+        name.textContent = file.name + " · " + size(file.size);
+        item.appendChild(name);
+        box.appendChild(item);
+      });
+    });
+    return count;
+  }
   document.querySelectorAll("input[data-files]").forEach(function (input) {
     input.addEventListener("change", function () {
-      var label = document.querySelector("label[for='" + input.id + "'] [data-chosen]");
-      if (label && input.files.length) { label.textContent = "已选 " + input.files.length + " 个文件，点“上传”"; }
+      var box = document.querySelector("[data-preview~='" + input.id + "']");
+      var count = box ? preview(box) : input.files.length;
+      var label = document.querySelector("label[for='" + input.id + "'] [data-chosen]")
+        || document.querySelector("[data-chosen]");
+      if (label && count) { label.textContent = "已选 " + count + " 个文件，点“上传”"; }
     });
   });
+  // Claim form: the work order's photos belong to that order; choosing another order
+  // unticks and hides them (the server refuses a photo of another order anyway).
+  var orderSelect = document.getElementById("f-work_order_id");
+  if (orderSelect) {
+    orderSelect.addEventListener("change", function () {
+      document.querySelectorAll("#order-photos [data-order]").forEach(function (photo) {
+        var same = photo.getAttribute("data-order") === orderSelect.value;
+        photo.hidden = !same;
+        if (!same) { photo.querySelector("input").checked = false; }
+      });
+    });
+  }
   // Irreversible steps ask first.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
