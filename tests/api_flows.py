@@ -76,3 +76,41 @@ def propose_refund(call: Call, steward: str, gift_id: int, amount: str = "400.00
             "reason": "项目未支出，退回区民政局",
         },
     )
+
+
+def png(color: tuple[int, int, int] = (200, 160, 90), size: tuple[int, int] = (640, 480)) -> bytes:
+    """A photographed invoice, as far as a test needs one: a small PNG."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def claim_with_voucher(call: Call, steward: str, payee: str = "兰亭水电维修部") -> dict[str, Any]:
+    """A draft claim (楼道灯更换, 120.00) with an invoice photo uploaded by the steward.
+    Answers ``claim`` and ``voucher`` (withheld from the public, as every upload is)."""
+    claim = call(
+        "POST",
+        steward,
+        "/claims",
+        json={
+            "payee": payee,
+            "fund": "maintenance",
+            "expense_item": "Repairs",
+            "description": "楼道灯更换",
+            "work_date": "2026-03-02",
+            "lines": [
+                {"description": "楼道灯", "quantity": 4, "unit": "个", "unit_price": "30.00"}
+            ],
+        },
+    )
+    voucher = call(
+        "POST",
+        steward,
+        f"/claims/{claim['id']}/vouchers",
+        files={"file": ("invoice.png", png(), "image/png")},
+    )
+    return {"claim": claim, "voucher": voucher}

@@ -1072,4 +1072,5 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.choose_fee_year": ("choose a fee year", "请选择费用年度"),
     "web.choose_occupancy": ("choose occupied or vacant", "请选择在住或空户"),
     "web.effective_from_required": ("give the day it takes effect", "请填写从哪一天起"),
+    "web.choose_public": ("choose public or not public", "请选择公开或不公开"),
 }

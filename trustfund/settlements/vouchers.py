@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import Voucher
@@ -281,6 +282,17 @@ def get_voucher(session: Session, estate_id: int, voucher_id: int) -> Voucher:
     if voucher is None or voucher.estate_id != estate_id:
         raise NotFoundError(Message("vouchers.no_voucher", voucher_id=voucher_id))
     return voucher
+
+
+def list_vouchers(
+    session: Session, estate_id: int, *, public: bool | None = None, limit: int | None = None
+) -> list[Voucher]:
+    """The estate's vouchers, the newest first: all, or only those marked public
+    (``public=True``) or still withheld as containing personal data (``public=False``)."""
+    stmt = select(Voucher).where(Voucher.estate_id == estate_id)
+    if public is not None:
+        stmt = stmt.where(Voucher.contains_personal_data.is_(not public))
+    return list(session.scalars(stmt.order_by(Voucher.id.desc()).limit(limit)))
 
 
 def read_original(var_dir: Path, voucher: Voucher) -> bytes:

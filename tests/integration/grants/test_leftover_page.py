@@ -7,64 +7,15 @@ once, and a second post is refused as already posted."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
-from typing import Any
-
-import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from tests.api_flows import propose_refund, settled_project_with_gift
-from tests.integration.estates.public_setup import Installation, new_installation
-
-SLUG = "yh"
-Headers = dict[str, str]
+from tests.integration.estates.public_setup import Installation
+from tests.integration.staff_setup import SLUG, entries, installation, open_estate  # noqa: F401
 
 
-@pytest.fixture
-def installation(
-    client: TestClient[Litestar], db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Installation:
-    return new_installation(client, db_url, tmp_path, monkeypatch)
-
-
-def api(tf: Installation) -> Any:
-    def call(method: str, who: str, path: str, **kw: Any) -> Any:
-        headers = {**tf.people[who], **kw.pop("headers", {})}
-        answer = tf.client.request(method, f"/api/v1/estates/{SLUG}{path}", headers=headers, **kw)
-        assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json() if answer.content else None
-
-    return call
-
-
-def open_estate(tf: Installation) -> Any:
-    """Estate yh with a steward, a committee member and a council member; books opened."""
-    tf.estate(SLUG)
-    tf.person("steward", "steward", SLUG)
-    tf.person("committee", "committee", SLUG)
-    tf.person("council", "council", SLUG)
-    call = api(tf)
-    opening = call(
-        "POST",
-        "steward",
-        "/books/opening",
-        json={"date": "2026-01-01", "funds": [{"fund": "maintenance", "bank": "500.00"}]},
-    )
-    call(
-        "POST",
-        "committee",
-        f"/approvals/{opening['approval_request_id']}/decision",
-        json={"decision": "approve"},
-    )
-    return call
-
-
-def entries(call: Any) -> int:
-    return int(call("GET", "committee", "/ledger/entries?per_page=1")["total"])
-
-
-def test_only_an_approved_refund_is_posted_by_the_steward_once(installation: Installation) -> None:
+def test_only_an_approved_refund_is_posted_by_the_steward_once(
+    installation: Installation,  # noqa: F811
+) -> None:
     tf = installation
     call = open_estate(tf)
     made = settled_project_with_gift(call, "steward", "council")
@@ -112,7 +63,7 @@ def test_only_an_approved_refund_is_posted_by_the_steward_once(installation: Ins
 
 
 def test_the_page_lists_what_waits_and_an_unknown_transfer_is_404(
-    installation: Installation,
+    installation: Installation,  # noqa: F811
 ) -> None:
     tf = installation
     call = open_estate(tf)

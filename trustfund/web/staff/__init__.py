@@ -26,6 +26,7 @@ from trustfund.web.staff import (
     leftovers,
     refunds,
     schedules,
+    vouchers,
     workorders,
 )
 from trustfund.web.staff.common import EXCEPTION_HANDLERS
@@ -40,6 +41,7 @@ HANDLERS: list[Any] = [
     *claims.CONTROLLERS,
     *workorders.CONTROLLERS,
     *goods.CONTROLLERS,
+    *vouchers.CONTROLLERS,
     *expenses.CONTROLLERS,
     *approvals.CONTROLLERS,
     *autonomy.CONTROLLERS,
