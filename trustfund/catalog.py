@@ -992,6 +992,21 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{end} has not passed yet (today is {today} in {timezone}): only an ended period can be locked",
         "{end} 尚未过去（今天是 {today}）：只能锁定已经结束的期间",
     ),
+    # --- reconciliation: cash counts (现金盘点) ------------------------------------------------
+    "cash_count.unknown_denomination": (
+        "not a denomination: use one of {keys}",
+        "不是人民币面额",
+    ),
+    "cash_count.not_found": ("No cash count {count_id} in this estate.", "找不到这次现金盘点"),
+    "cash_count.books_not_open": (
+        "the books are not open yet: there is no cash in the books to count against",
+        "账本尚未建账，没有可核对的账面现金",
+    ),
+    "cash_count.explain_difference": (
+        "counted {counted} but the books hold {book_cash} (difference {difference}): "
+        "say why in a note",
+        "实点 {counted} 元，账面 {book_cash} 元，差额 {difference} 元：请说明原因",
+    ),
     # --- ledger ------------------------------------------------------------------------------
     "ledger.text_does_not_parse": (
         "its ledger text does not parse: {why}",

@@ -32,11 +32,12 @@ def statement_sections() -> list[tuple[SectionSpec, SectionProvider]]:
     (the statement sorts them by ``order``)."""
     from trustfund.disclosure.sections import SectionSpec
     from trustfund.grants.disclosure_sections import projects_section
-    from trustfund.reconciliation.disclosure_sections import bank_section
+    from trustfund.reconciliation.disclosure_sections import bank_section, cash_section
     from trustfund.settlements.disclosure_sections import goods_section, reference_price_section
 
     return [
         (SectionSpec("bank_reconciliation", "银行对账（与银行对账单核对）", 5), bank_section),
+        (SectionSpec("cash_count", "现金盘点（管家手头现金）", 6), cash_section),
         (
             SectionSpec("reference_price_flags", "结算超出政府参考价的明细及原因", 10),
             reference_price_section,

@@ -1,6 +1,7 @@
 """The committee bank account's statement, its matches to the books and the month-end
-reconciliation (``trustfund.reconciliation``). Reads need Action.READ; imports, matches and
-preparing a month need Action.RECORD; the committee decides on the generic approvals route."""
+reconciliation, and the steward's cash counts (``trustfund.reconciliation``). Reads need
+Action.READ; imports, matches, preparing a month and counting the cash need Action.RECORD;
+the committee decides on the generic approvals route."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
-from trustfund.reconciliation import months, service, statements
+from trustfund.reconciliation import cash_counts, months, service, statements
 from trustfund.reconciliation.schemas import (
+    CashBookOut,
+    CashCountOut,
     LineWithMatchesOut,
     MappingOut,
     MatchConfirmedOut,
@@ -49,6 +52,25 @@ class MatchIn(BaseModel):
     )
     note: str = Field(
         default="", max_length=200, description="why; required beyond ±3 days, ≤ 200 characters"
+    )
+
+
+class CashCountIn(BaseModel):
+    counted_on: date = Field(
+        description="the day counted (YYYY-MM-DD, estate time): the count is compared with the "
+        "books' cash at the end of that day; from the books' opening to today"
+    )
+    counts: dict[str, int] = Field(
+        max_length=len(cash_counts.KEYS),
+        description="pieces counted per denomination, `{denomination in yuan: pieces}`, e.g. "
+        '`{"100": 3, "50": 1, "0.5": 4}`; denominations: '
+        + ", ".join(f"`{key}` ({label})" for key, _, label in cash_counts.DENOMINATIONS)
+        + f"; whole numbers 0–{cash_counts.MAX_PIECES:,}; leave out what you do not have",
+    )
+    note: str = Field(
+        default="",
+        max_length=cash_counts.MAX_NOTE,
+        description="required when the count differs from the books: why (≤ 200 characters)",
     )
 
 
@@ -273,4 +295,88 @@ class BankController(Controller):
         )
 
 
-CONTROLLERS: list[Any] = [BankController]
+class CashCountController(Controller):
+    path = "/api/v1/estates/{estate_slug:str}/cash-counts"
+    tags = ["bank"]
+
+    @get(
+        "/",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="The steward's cash counts (现金盘点), newest day first, with their approval",
+        description="Each count with the books' cash for its day as the books say now: "
+        "`status` pending, approved (and the books' cash for that day unchanged since), "
+        "rejected, or void (an entry posted on or before that day changed the books' cash "
+        "after it was prepared). At most the last 100.",
+    )
+    def list_counts(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> list[CashCountOut]:
+        return cash_counts.list_counts(db_session, estate)
+
+    @get(
+        "/book",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="What a count is compared with: the books' cash at the end of a day",
+        description="`on` (YYYY-MM-DD, default today in the estate): the balance of "
+        "`Assets:Cash:Steward` at the end of that day, and the denominations a count lists.",
+    )
+    def book(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        on: FromQuery[date | None] = None,
+    ) -> CashBookOut:
+        return cash_counts.book_view(db_session, estate, on)
+
+    @post(
+        "/",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Count the cash on hand by denomination and submit the count to the committee",
+        description="The steward (Action.RECORD) records the pieces counted per denomination "
+        "on a day; their sum is compared with the books' cash at the end of that day, and a "
+        "difference needs a `note` (422 `note` says both figures). The count is submitted as "
+        "approval subject `cash_count` (one committee approver; whoever prepared it cannot "
+        "decide it) — decide with `POST /api/v1/estates/{slug}/approvals/"
+        "{approval_request_id}/decision`. The approval is bound to the pieces, the note and the "
+        "books' cash for that day: an entry posted later on or before that day voids it. "
+        "Nothing is booked; a count is never changed (count again instead). 422 names "
+        "`counted_on` (books not open, in the future, before the books opened) or "
+        "`counts.<denomination>` (unknown, negative, not whole, too many).",
+        status_code=201,
+    )
+    def prepare(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[CashCountIn],
+    ) -> CashCountOut:
+        return cash_counts.prepare(
+            db_session,
+            estate,
+            counted_on=data.counted_on,
+            counts=data.counts,
+            note=data.note,
+            actor_user_id=signed_in_principal(request).user_id,
+        )
+
+    @get(
+        "/{count_id:int}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="One cash count with its denominations and approval",
+        description="404 for a count of another estate.",
+    )
+    def count(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        count_id: FromPath[int],
+    ) -> CashCountOut:
+        return cash_counts.get_view(db_session, estate, count_id)
+
+
+CONTROLLERS: list[Any] = [BankController, CashCountController]

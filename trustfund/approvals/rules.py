@@ -16,9 +16,10 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   council members as approvers;
 - ``period_unlock`` (lifting a published period's lock): a committee majority, fixed
   (``FIXED_KINDS``: ``set_rules`` refuses to change it);
-- ``disclosure``, ``opening`` (an estate's opening balances) and ``bank_reconciliation`` (a
-  month's 银行余额调节表): one committee approver whatever the amount; ``journal_entry`` (a
-  proposed general entry that moves money between parties) has the payout tiers above.
+- ``disclosure``, ``opening`` (an estate's opening balances), ``bank_reconciliation`` (a
+  month's 银行余额调节表) and ``cash_count`` (现金盘点): one committee approver whatever the
+  amount; ``journal_entry`` (a proposed general entry that moves money between parties) has
+  the payout tiers above.
 - ``inquiry`` (who answers residents' questions, ``trustfund.inquiries``): the committee; only
   the tier's role is read.
 
@@ -97,6 +98,8 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "opening": (Tier(None, 1, Role.COMMITTEE),),
     # A month's bank reconciliation (银行余额调节表, trustfund.reconciliation): one committee member.
     "bank_reconciliation": (Tier(None, 1, Role.COMMITTEE),),
+    # The steward's cash counted by denomination (现金盘点, trustfund.reconciliation): the same.
+    "cash_count": (Tier(None, 1, Role.COMMITTEE),),
     # Who answers residents' questions (质询, trustfund.inquiries): one member holding this
     # role who is not the estate's steward; only the role matters.
     "inquiry": (Tier(None, 1, Role.COMMITTEE),),

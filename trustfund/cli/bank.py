@@ -1,5 +1,6 @@
 """``trustfund bank``: the committee account's statement imported, matched to the books and
-reconciled month by month — the same services as ``/api/v1/estates/{slug}/bank``."""
+reconciled month by month, and the steward's cash counted — the same services as
+``/api/v1/estates/{slug}/bank`` and ``/api/v1/estates/{slug}/cash-counts``."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
 from trustfund.cli.context import CliContext, acting, pass_cli
 from trustfund.cli.disclosures import _estate
+from trustfund.errors import FieldError, ValidationError
 from trustfund.estates.columns import describe_plain
-from trustfund.reconciliation import months, service, statements
+from trustfund.estates.service import today_in
+from trustfund.messages import Message
+from trustfund.reconciliation import cash_counts, months, service, statements
 
 
 def _echo(value: Any) -> None:
@@ -130,6 +134,77 @@ def reconcile(cli: CliContext, estate_slug: str, month: str, username: str, prep
         _echo(view)
     if prepare:
         record_command(cli.session_factory, "bank reconcile", {"estate": estate_slug})
+
+
+def _pieces(items: tuple[str, ...]) -> dict[str, int]:
+    """``("100=3", "0.5=4")`` → ``{"100": 3, "0.5": 4}``; raises ValidationError naming
+    ``counts.<denomination>``."""
+    found: dict[str, int] = {}
+    errors: list[FieldError] = []
+    for item in items:
+        key, _, pieces = item.partition("=")
+        if not pieces.strip().isdigit() or not pieces.strip().isascii():
+            errors.append(FieldError(f"counts.{key.strip()}", Message("number.not_whole")))
+            continue
+        found[key.strip()] = found.get(key.strip(), 0) + int(pieces)
+    if errors:
+        raise ValidationError("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
+    return found
+
+
+@bank_group.command(
+    "cash-count",
+    epilog="Denominations: "
+    + ", ".join(f"{key} ({label})" for key, _, label in cash_counts.DENOMINATIONS),
+)
+@click.argument("estate_slug")
+@click.option("--user", "username", required=True, help="Who reads (or counts).")
+@click.option(
+    "--count",
+    "pieces",
+    multiple=True,
+    metavar="DENOMINATION=PIECES",
+    help="Pieces of one denomination, e.g. 100=3 or 0.5=4 (repeatable): record the count "
+    "and submit it to the committee (needs the steward's role).",
+)
+@click.option(
+    "--on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="With --count: the day counted (default today).",
+)
+@click.option("--note", default="", help="With --count: why the count differs from the books.")
+@pass_cli
+def cash_count(
+    cli: CliContext,
+    estate_slug: str,
+    username: str,
+    pieces: tuple[str, ...],
+    on: Any,
+    note: str,
+) -> None:
+    """The steward's cash counted by denomination (现金盘点). Without --count: ESTATE's counts,
+    newest first, with the books' cash and their approval. With --count: record a count,
+    compare it with the books' cash at the end of that day and submit it for one committee
+    member's approval (not the steward's own)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        action = Action.RECORD if pieces else Action.READ
+        user_id = acting(session, username, action, estate).user_id
+        if not pieces:
+            _echo(cash_counts.list_counts(session, estate))
+            return
+        _echo(
+            cash_counts.prepare(
+                session,
+                estate,
+                counted_on=on.date() if on else today_in(estate),
+                counts=_pieces(pieces),
+                note=note,
+                actor_user_id=user_id,
+            )
+        )
+    record_command(cli.session_factory, "bank cash-count", {"estate": estate_slug})
 
 
 COMMANDS: list[click.Command] = [bank_group]

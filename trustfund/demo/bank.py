@@ -15,6 +15,10 @@ steward like any other; what matches uniquely is matched automatically, the rest
 confirms; each ended month is prepared by the steward and approved by ``committee1``, so the
 published disclosures state the bank balance they were reconciled to.
 
+At each ended month's end the steward also counts the cash on hand by denomination (现金盘点:
+the fewest notes and coins making the books' cash, so every count agrees with the books) and
+``committee1`` approves the count, so the disclosures state the cash count they relied on.
+
 Safe to run twice: skipped when the estate has statement lines.
 """
 
@@ -37,7 +41,7 @@ from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on, money_balance
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
-from trustfund.reconciliation import matching, months, statements
+from trustfund.reconciliation import cash_counts, matching, months, statements
 from trustfund.settings import Settings
 
 INTEREST = {date(2026, 3, 21): "18.62", date(2026, 6, 21): "21.37", date(2026, 9, 21): "24.05"}
@@ -141,8 +145,27 @@ def run(session: Session, settings: Settings) -> str:
             content=months.compute(session, estate.id, item["month"]),
         )
         reconciled.append(item["month"])
+        end = months.parse_month(item["month"])[1]
+        count = cash_counts.submit_count(
+            session,
+            estate,
+            counted_on=end,
+            counts=cash_counts.pieces_of(cash_counts.book_cash(session, estate.id, end)),
+            note="",
+            actor_user_id=steward,
+        )
+        request = approvals.current_request(session, cash_counts.SUBJECT_KIND, count.id)
+        assert request is not None
+        approvals.decide(
+            session,
+            request.id,
+            principal=principal,
+            decision=approvals.Decision.APPROVE,
+            reason=None,
+            content=cash_counts.content_of(session, count),
+        )
     return (
         f"bank statement of youhe: {outcome.new_lines} lines through {until}, {auto} matched "
-        f"automatically, {confirmed} confirmed by the steward; reconciled "
+        f"automatically, {confirmed} confirmed by the steward; reconciled, and cash counted, "
         f"{reconciled[0] if reconciled else '-'} – {reconciled[-1] if reconciled else '-'}"
     )

@@ -237,12 +237,22 @@ def status_of(
     changed after it was prepared or approved)."""
     if record is None:
         return "not_prepared", None
-    request = approvals.current_request(session, SUBJECT_KIND, record.id)
+    state, request = standing(session, SUBJECT_KIND, record.id, content)
+    return {"none": "not_prepared", "approved": "reconciled"}.get(state, state), request
+
+
+def standing(
+    session: Session, subject_kind: str, subject_id: int, content: Mapping[str, Any]
+) -> tuple[str, ApprovalRequest | None]:
+    """Where a subject whose approval is bound to ``content`` computed afresh stands:
+    ``none`` (never submitted), ``pending`` or ``approved`` (and ``content`` is still what was
+    submitted), ``rejected``, or ``void`` (changed since, or voided); and its latest request."""
+    request = approvals.current_request(session, subject_kind, subject_id)
     if request is None:
-        return "not_prepared", None
+        return "none", None
     current = approvals.content_hash(content) == request.content_hash
     if request.status == RequestStatus.APPROVED and current:
-        return "reconciled", request
+        return "approved", request
     if request.status == RequestStatus.PENDING and current:
         return "pending", request
     if request.status == RequestStatus.REJECTED:

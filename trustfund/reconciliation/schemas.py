@@ -163,3 +163,52 @@ class MonthRowOut(TypedDict):
     book_balance: str
     difference: str
     items: int
+
+
+# --- cash counts (现金盘点) ---------------------------------------------------------------------
+
+
+class DenominationOut(TypedDict):
+    """One denomination the steward counted: ``value`` in yuan (``"0.50"`` is 5角)."""
+
+    value: str
+    label: str
+    count: int
+    amount: str
+
+
+class CashCountContentOut(TypedDict):
+    """A cash count as it stands (what its approval is bound to): the pieces counted, their
+    sum, and the books' cash at the end of that day *as the books say now*."""
+
+    counted_on: str
+    denominations: list[DenominationOut]
+    counted: str
+    book_cash: str
+    difference: str
+    note: str
+    prepared_by: int
+
+
+class CashCountOut(CashCountContentOut):
+    """The count with who prepared it, the books' cash when it was prepared, and its
+    approval: ``status`` pending, approved (and the books' cash for that day unchanged),
+    rejected, or void (the books' cash for that day changed after it was prepared)."""
+
+    id: int
+    prepared_by_name: str | None
+    prepared_at: str
+    book_cash_when_prepared: str
+    status: str
+    approval_request_id: int | None
+    approval_status: str | None
+    void_reason: str | None
+    approved_by: list[ApproverOut]
+
+
+class CashBookOut(TypedDict):
+    """What a count on ``on`` is compared with, and the denominations it may list."""
+
+    on: str
+    book_cash: str
+    denominations: list[DenominationOut]

@@ -1,6 +1,7 @@
 """The demo's year of bank statement lines: imported, matched (automatically, the rest by the
 steward) and every ended month reconciled and approved, with honest differences in transit;
-the quarter's statement states the bank balance it was reconciled to; a rerun adds nothing."""
+the steward's cash counted at every month's end; the quarter's statement states the bank
+balance it was reconciled to and the cash count it relied on; a rerun adds nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.statements import build_statement
 from trustfund.estates.service import today_in
 from trustfund.journal.check import check_estate
-from trustfund.reconciliation import months
+from trustfund.reconciliation import cash_counts, months
 from trustfund.settings import Settings
 
 
@@ -40,6 +41,15 @@ def test_the_demo_reconciles_every_ended_month(session: Session, settings: Setti
         if s["key"] == "bank_reconciliation"
     )
     assert section["status"] == "ok" and section["rows"][0]["as_of"] == "2026-06-30"
+    # the steward's cash counted at every ended month's end, approved, agreeing with the books
+    counted = cash_counts.list_counts(session, youhe)
+    assert len(counted) == len(ended)
+    assert all(c["status"] == "approved" and c["difference"] == "0.00" for c in counted)
+    cash = next(
+        s for s in build_statement(session, youhe, june)["sections"] if s["key"] == "cash_count"
+    )
+    assert cash["rows"][0]["counted_on"] == "2026-06-30", cash
+    assert "业委会委员" in cash["note"] and "与账面一致" in cash["note"]
     assert check_estate(session, youhe.id).ok  # the journal is untouched
 
     counts = (

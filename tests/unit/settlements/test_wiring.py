@@ -34,6 +34,7 @@ def test_every_statement_section_is_listed() -> None:
     keys = {spec.key for spec, _ in wiring.statement_sections()}
     assert keys == {
         "bank_reconciliation",
+        "cash_count",
         "reference_price_flags",
         "autonomy_projects",
         "goods_received",

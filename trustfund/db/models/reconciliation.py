@@ -1,6 +1,7 @@
 """Bank reconciliation tables (issue 18): the committee account's statement as the bank
 exported it, the links between statement lines and journal entries, and the month-end
-reconciliations (银行余额调节表) the committee approves.
+reconciliations (银行余额调节表) the committee approves; and the steward's cash counts
+(现金盘点), approved the same way.
 
 None of these touches the journal: a match is a separate row naming a statement line and a
 journal entry's ``seq``. Statement lines are never updated or deleted (a re-import of the same
@@ -113,5 +114,27 @@ class BankReconciliation(Base):
     statement_balance: Mapped[Decimal] = mapped_column(Money)
     book_balance: Mapped[Decimal] = mapped_column(Money)
     content: Mapped[str] = mapped_column(Text)
+    prepared_by: Mapped[int] = mapped_column(Integer)
+    prepared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CashCount(Base):
+    """The steward's cash counted by denomination (现金盘点) on one day: ``counts`` is JSON
+    ``{"100": 3, "0.5": 4}`` (denomination → pieces), ``counted`` their sum, ``book_cash`` the
+    books' ``Assets:Cash:Steward`` at the end of ``counted_on`` when it was prepared. Never
+    updated or deleted (a PostgreSQL trigger refuses it): a recount is a new row. Whether it
+    stands is its approval's status *and* today's books still holding ``book_cash`` for that
+    day (``reconciliation.cash_counts``)."""
+
+    __tablename__ = "cash_counts"
+    __table_args__ = (Index("ix_cash_counts_estate_day", "estate_id", "counted_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    counted_on: Mapped[date] = mapped_column(Date)
+    counts: Mapped[str] = mapped_column(Text)
+    counted: Mapped[Decimal] = mapped_column(Money)
+    book_cash: Mapped[Decimal] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(String(200), default="")
     prepared_by: Mapped[int] = mapped_column(Integer)
     prepared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

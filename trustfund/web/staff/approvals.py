@@ -51,6 +51,7 @@ KIND_NAMES: dict[str, str] = {
     "journal_entry": "记账分录（须审批）",
     "period_unlock": "账期解锁（更正）",
     "bank_reconciliation": "银行余额调节表",
+    "cash_count": "现金盘点表",
     "fee_refund": "退费",
     "receipt_void": "作废收据",
 }
@@ -126,7 +127,11 @@ _ENTRY_TABLES = {"purpose", "detail", "meta"}
 
 def _rows(content: Any, kind: str) -> list[tuple[str, Any]]:
     """Simple fields of the content (lists are shown as tables by the subject's details)."""
-    if not isinstance(content, dict) or kind in ("bank_reconciliation", *refunds.KINDS):
+    if not isinstance(content, dict) or kind in (
+        "bank_reconciliation",
+        "cash_count",
+        *refunds.KINDS,
+    ):
         return []  # the bank and refund details show them in Chinese
     if kind in ("opening", "journal_entry"):
         content = {k: v for k, v in content.items() if k not in _ENTRY_TABLES}

@@ -29,6 +29,12 @@ def for_request(
         return {"template": "staff/_detail_disclosure.html", "content": content}
     if request.subject_kind == "bank_reconciliation":
         return {"template": "staff/_detail_bank.html", "content": content, "slug": estate.slug}
+    if request.subject_kind == "cash_count":
+        return {
+            "template": "staff/_detail_cash_count.html",
+            "content": content,
+            "slug": estate.slug,
+        }
     if request.subject_kind == "claim":
         try:
             found = claims.get_claim(session, estate.id, request.subject_id)
