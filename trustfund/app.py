@@ -26,6 +26,7 @@ from trustfund.api.headers import HtmlPolicyMiddleware, SwaggerPage, add_securit
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.requests import TrustfundRequest
 from trustfund.db.session import make_engine, make_session_factory
+from trustfund.fees.group import PaymentGroups
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
 from trustfund.web import templating
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = db_engine
         app.state.session_factory = make_session_factory(db_engine)
         install_mirror_hook(app.state.session_factory, settings)
+        app.state.payment_groups = PaymentGroups(app.state.session_factory)
         refused = await anyio.to_thread.run_sync(
             catch_up_all_mirrors, app.state.session_factory, settings
         )

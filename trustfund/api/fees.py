@@ -41,6 +41,7 @@ from trustfund.fees import (
     reports,
     schedule,
 )
+from trustfund.fees.group import PaymentGroups
 from trustfund.fees.schemas import (
     CashOut,
     ChargesIssuedOut,
@@ -179,10 +180,13 @@ class FeesController(Controller):
     @post(
         "/payments",
         opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        description="422 names the household and what it owes on overpayment.",
+        description=(
+            "422 names the household and what it owes on overpayment. Payments to one "
+            "estate arriving together are committed together (one transaction per batch, "
+            "each payment checked on its own); the answer comes once its batch is committed."
+        ),
     )
-    def record_payment(
+    async def record_payment(
         self,
         db_session: NamedDependency[Session],
         estate: NamedDependency[Estate],
@@ -191,10 +195,12 @@ class FeesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[PaymentOut]:
         """Record a payment for one or several households (one receipt each)."""
+        estate_id = estate.id
+        db_session.rollback()  # the estate was read; a waiting payment holds no connection
+        groups: PaymentGroups = request.app.state.payment_groups
         return idempotent_response(
-            payments.record_payment(
-                db_session,
-                estate.id,
+            await groups.record_payment(
+                estate_id,
                 data,
                 actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -35,6 +35,12 @@ _CLAIM = {
     name: dialect_insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.id)
     for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
+#: Per dialect, built once: claim several keys (rows not inserted are not returned).
+_CLAIM_MANY = {
+    name: dialect_insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.id, _RECORDS.c.key)
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_RELEASE = delete(_RECORDS).where(_RECORDS.c.id.in_(bindparam("ids", expanding=True)))
 _STORE_RESULT = (
     update(_RECORDS)
     .where(_RECORDS.c.id == bindparam("record_id"))
@@ -64,6 +70,75 @@ def _replay(record: IdempotencyRecord, digest: str, key: str) -> tuple[dict[str,
     return result, True
 
 
+def check_key(key: str) -> None:
+    """Raises ``ValidationError`` for an empty or too long key."""
+    if not key.strip() or len(key) > MAX_KEY:
+        raise ValidationError.field(
+            "Idempotency-Key", Message("journal.idempotency_key_length", max_key=MAX_KEY)
+        )
+
+
+def digest_of(fingerprint: Mapping[str, Any]) -> str:
+    """The stored fingerprint of a request's content."""
+    return _fingerprint(fingerprint)
+
+
+def claim_keys(
+    session: Session, scope: str, digests: Mapping[str, str]
+) -> tuple[dict[str, int], dict[str, IdempotencyRecord]]:
+    """``run_idempotent``'s claim for several keys at once (``{key: digest}``, keys checked
+    with ``check_key``), in one statement, keys in sorted order (two batches claiming
+    overlapping keys wait for each other in one order). Returns ``(claimed, taken)``: the
+    record id of each key claimed now, and the committed record of each key used before —
+    on PostgreSQL a key claimed by a transaction still running is waited for. Flushes."""
+    if not digests:
+        return {}, {}
+    connection = session.connection()
+    rows = connection.execute(
+        _CLAIM_MANY[connection.dialect.name],
+        [
+            {"scope": scope, "key": key, "fingerprint": digests[key], "result": ""}
+            for key in sorted(digests)
+        ],
+    )
+    claimed = {key: record_id for record_id, key in rows}
+    taken: dict[str, IdempotencyRecord] = {}
+    for key in digests.keys() - claimed.keys():
+        record = _lookup(session, scope, key)
+        if record is None:  # claimed by a transaction that rolled back since: try again
+            raise ConflictError(Message("journal.idempotency_retry", key=key))
+        taken[key] = record
+    return claimed, taken
+
+
+def replay_of(record: IdempotencyRecord, digest: str, key: str) -> dict[str, Any]:
+    """The first result stored under ``key``. Raises ``IdempotencyConflictError`` (another
+    content) and ``ConflictError`` (not finished)."""
+    return _replay(record, digest, key)[0]
+
+
+def release_claims(session: Session, record_ids: Sequence[int]) -> None:
+    """Forget keys claimed in this transaction whose action was refused (as if the
+    transaction had rolled back for them alone)."""
+    if record_ids:
+        session.connection().execute(_RELEASE, {"ids": list(record_ids)})
+
+
+def store_results(session: Session, results: Mapping[int, Mapping[str, Any]]) -> None:
+    """Store each claimed record's result (``{record id: JSON-ready result}``)."""
+    if results:
+        session.connection().execute(
+            _STORE_RESULT,
+            [
+                {
+                    "record_id": record_id,
+                    "stored": json.dumps(result, ensure_ascii=False, sort_keys=True),
+                }
+                for record_id, result in results.items()
+            ],
+        )
+
+
 def run_idempotent(
     session: Session,
     *,
@@ -80,10 +155,7 @@ def run_idempotent(
     (key too long or empty) and whatever ``action`` raises."""
     if key is None:
         return action(), False
-    if not key.strip() or len(key) > MAX_KEY:
-        raise ValidationError.field(
-            "Idempotency-Key", Message("journal.idempotency_key_length", max_key=MAX_KEY)
-        )
+    check_key(key)
     digest = _fingerprint(fingerprint)
     connection = session.connection()
     # One statement claims the key: ON CONFLICT DO NOTHING waits (PostgreSQL) for a

@@ -1,0 +1,324 @@
+"""Issue 19: payments to one estate are committed in groups. Built from an empty database
+through the installer's CLI and the HTTP API only; the payments are concurrent HTTP requests.
+
+The first payment's batch is held on the estate's ledger head (another connection locks it)
+while 31 more requests queue behind it: a retry of the held payment, a second request
+with one key, an overpayment in the middle and another household's payments. When the head
+is released, the queued payments are written as one batch — one receipt-counter bump —
+each answered on its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import Engine, event, select
+
+from tests.integration.journal.api_setup import SCHEDULE
+from tests.integration.onboarding.helpers import PASSWORDS, Cli, installer_creates_admin
+from trustfund.db.models.journal import LedgerHead
+from trustfund.fees.group import PaymentGroups
+from trustfund.ledger.chain import verify_text
+from trustfund.settings import Settings
+
+FUNDS = ("electricity", "maintenance", "garbage")
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json()
+
+
+def _token(client: TestClient[Litestar], username: str, password: str) -> dict[str, str]:
+    client.cookies.clear()
+    signed_in = _ok(
+        client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    )
+    token = _ok(
+        client.post(
+            "/api/v1/auth/tokens",
+            json={"name": "payments"},
+            headers={"X-CSRF-Token": signed_in["csrf_token"]},
+        ),
+        201,
+    )
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {token['token']}"}
+
+
+def new_estate(
+    client: TestClient[Litestar], admin: dict[str, str], slug: str, households: int
+) -> tuple[dict[str, str], list[str]]:
+    """An estate with ``households`` occupied households charged 200.00 for 2026, its books
+    open: the administrator, a steward and two committee members, all over HTTP. Returns
+    the steward's token headers and the household codes."""
+    _ok(
+        client.post("/api/v1/estates", json={"slug": slug, "name": f"{slug}小区"}, headers=admin),
+        201,
+    )
+    people = {}
+    for role in ("steward", "committee", "committee2"):
+        username, password = f"{slug}-{role}", f"{role}-pass-{slug}"
+        user = _ok(
+            client.post(
+                "/api/v1/users",
+                json={"username": username, "display_name": role, "password": password},
+                headers=admin,
+            ),
+            201,
+        )
+        _ok(
+            client.post(
+                f"/api/v1/users/{user['id']}/memberships",
+                json={"role": role.rstrip("2"), "estate": slug},
+                headers=admin,
+            ),
+            201,
+        )
+        people[role] = _token(client, username, password)
+    steward = people["steward"]
+    base = f"/api/v1/estates/{slug}"
+    rows = ["幢,单元,室,状态,起始日期,业主,电话,面积"] + [
+        f"{1 + n // 100},1,{101 + n % 100},自住,2025-01-01,,,60.0" for n in range(households)
+    ]
+    _ok(
+        client.post(
+            f"{base}/households/import",
+            files={"file": ("register.csv", "\n".join(rows).encode(), "text/csv")},
+            headers=steward,
+        ),
+        201,
+    )
+    schedule = _ok(
+        client.put(
+            f"{base}/fees/schedules/2026",
+            json=SCHEDULE,
+            headers=steward,
+        )
+    )
+    _ok(
+        client.post(
+            f"{base}/fees/schedules/2026/approve",
+            json={"content_hash": schedule["content_hash"]},
+            headers=people["committee"],
+        )
+    )
+    opening = {"bank": "100.00", "cash": "0.00", "payable": "0.00", "prepaid": "0.00"}
+    proposal = _ok(
+        client.post(
+            f"{base}/books/opening",
+            json={"date": "2026-01-01", "funds": [{"fund": f, **opening} for f in FUNDS]},
+            headers=steward,
+        ),
+        201,
+    )
+    for member in ("committee", "committee2"):
+        decided = _ok(
+            client.post(
+                f"{base}/approvals/{proposal['approval_request_id']}/decision",
+                json={"decision": "approve"},
+                headers=people[member],
+            )
+        )
+        if decided["status"] == "approved":
+            break
+    assert _ok(client.post(f"{base}/fees/charges/2026", headers=steward))["issued"] == households
+    listed = _ok(client.get(f"{base}/households?per_page=100", headers=steward))
+    return steward, [h["code"] for h in listed["items"]]
+
+
+def _payment(code: str, amount: str = "200.00") -> dict[str, Any]:
+    return {
+        "method": "wechat",
+        "amount": amount,
+        "paid_on": "2026-03-01",
+        "allocations": [{"household_code": code, "fee_year": 2026, "amount": amount}],
+    }
+
+
+@pytest.fixture
+def admin(settings: Settings, client: TestClient[Litestar]) -> dict[str, str]:
+    cli = Cli.of(settings)
+    installer_creates_admin(cli)
+    assert PASSWORDS["admin"]
+    return {"Authorization": f"Bearer {cli.ok('user', 'token', 'admin', '--name', 't').strip()}"}
+
+
+@contextmanager
+def head_held(engine: Engine, slug: str) -> Iterator[int]:
+    """Another connection holds the estate's ledger head lock (on SQLite: the write lock)."""
+    with engine.connect() as connection:
+        from trustfund.db.models.estates import Estate
+
+        estate_id = connection.execute(select(Estate.id).where(Estate.slug == slug)).scalar_one()
+        connection.execute(
+            select(LedgerHead.estate_id).where(LedgerHead.estate_id == estate_id).with_for_update()
+        )
+        try:
+            yield estate_id
+        finally:
+            connection.rollback()
+
+
+def _queued(client: TestClient[Litestar], estate_id: int) -> int | None:
+    groups: PaymentGroups = client.app.state.payment_groups
+    return client.blocking_portal.call(_count, groups, estate_id)  # read on the event loop
+
+
+async def _count(groups: PaymentGroups, estate_id: int) -> int | None:
+    return groups.queued(estate_id)
+
+
+def _wait_for(condition: Any, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            import sys
+            import traceback
+
+            for tid, frame in sys._current_frames().items():
+                stack = "".join(traceback.format_stack(frame)[-6:])
+                if "trustfund" in stack:
+                    print("THREAD", tid, stack)
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@contextmanager
+def counting_counter_bumps(engine: Engine) -> Iterator[list[str]]:
+    bumps: list[str] = []
+
+    def seen(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FEE_RECEIPT_COUNTERS"):
+            bumps.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield bumps
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_queued_payments_are_one_batch_each_answered_on_its_own(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    steward, codes = new_estate(client, admin, "qunli", 32)
+    url = "/api/v1/estates/qunli/fees/payments"
+    _ok(client.get("/api/v1/auth/me", headers=steward))  # the token's first use is noted now
+
+    def post(body: dict[str, Any], key: str) -> Any:
+        return client.post(url, json=body, headers={**steward, "Idempotency-Key": key})
+
+    bad = 12  # an overpayment in the middle of the queue
+    with ThreadPoolExecutor(max_workers=40) as pool, counting_counter_bumps(engine) as bumps:
+        with head_held(engine, "qunli") as estate_id:
+            held = pool.submit(post, _payment(codes[0]), "k-0")
+            _wait_for(lambda: _queued(client, estate_id) == 0)  # its batch is in flight, held
+            queued: list[Future[Any]] = [pool.submit(post, _payment(codes[0]), "k-0")]  # retry
+            for n in range(1, 32):
+                amount = "250.00" if n == bad else "200.00"
+                queued.append(pool.submit(post, _payment(codes[n], amount), f"k-{n}"))
+            queued.append(pool.submit(post, _payment(codes[5]), "k-5"))  # same key twice
+            _wait_for(lambda: _queued(client, estate_id) == 33)
+            assert not held.done()
+        first = held.result(timeout=60)
+        answers = [f.result(timeout=60) for f in queued]
+
+    assert first.status_code == 201, first.text
+    retry, *others, twice = answers
+    assert retry.status_code == 201 and retry.headers.get("Idempotent-Replayed") == "true"
+    assert retry.json() == first.json()  # the retry got the held payment's receipt
+    refused = others[bad - 1]
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "allocations[0].amount"
+    assert codes[bad] in refused.json()["errors"][0]["reason"]
+    stored = [r for n, r in enumerate(others, 1) if n != bad]
+    assert all(r.status_code == 201 for r in stored), [r.text for r in stored if r.status_code]
+    assert twice.status_code == 201 and twice.json() == others[4].json()
+    assert {others[4].headers.get("Idempotent-Replayed"), twice.headers.get("Idempotent-Replayed")}
+    numbers = sorted(
+        r.json()["receipts"][0]["receipt_no"] for r in [first, *stored]
+    )  # gapless: the refused payment took no number
+    assert numbers == [f"2026-{n:06d}" for n in range(1, 32)]
+    # the held payment's (two tries: the year's counter row is created in between), then
+    # one for the 30 written behind it
+    assert len(bumps) == 3, bumps
+
+    base = "/api/v1/estates/qunli/fees"
+    assert _ok(client.get(f"{base}/households/{codes[bad]}/2026", headers=steward))["paid"] == (
+        "0.00"
+    )
+    for code in (codes[0], codes[5], codes[31]):
+        account = _ok(client.get(f"{base}/households/{code}/2026", headers=steward))
+        assert account["paid"] == "200.00" and len(account["receipts"]) == 1  # stored once
+    ledger = client.get("/api/v1/public/estates/qunli/ledger.beancount")
+    assert ledger.status_code == 200
+    checked = verify_text(ledger.text)
+    assert checked.problem is None and checked.entries >= 32, checked.problem
+
+
+def test_thirty_two_clients_on_one_estate(
+    client: TestClient[Litestar], admin: dict[str, str]
+) -> None:
+    """Unheld: 32 threads pay 64 households at once; gapless, each stored once."""
+    steward, codes = new_estate(client, admin, "renmin", 64)
+    url = "/api/v1/estates/renmin/fees/payments"
+    _ok(client.get("/api/v1/auth/me", headers=steward))
+    start = threading.Barrier(32)
+
+    def pay(mine: list[str]) -> list[Any]:
+        start.wait()
+        return [
+            client.post(url, json=_payment(c), headers={**steward, "Idempotency-Key": c})
+            for c in mine
+        ]
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = [r for rs in pool.map(pay, [codes[i::32] for i in range(32)]) for r in rs]
+    assert all(r.status_code == 201 for r in answers), [r.text for r in answers][:3]
+    numbers = sorted(r.json()["receipts"][0]["receipt_no"] for r in answers)
+    assert numbers == [f"2026-{n:06d}" for n in range(1, 65)]
+    report = _ok(
+        client.get("/api/v1/estates/renmin/fees/households/" + codes[7] + "/2026", headers=steward)
+    )
+    assert report["paid"] == "200.00"
+
+
+@pytest.mark.postgres_only
+def test_a_held_estate_does_not_hold_up_another(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """Twenty payments wait for estate A, whose ledger head another connection holds (more
+    than the server has handler threads); a payment to estate B is answered meanwhile."""
+    steward_a, codes_a = new_estate(client, admin, "dongcheng", 20)
+    steward_b, codes_b = new_estate(client, admin, "xicheng", 1)
+    _ok(client.get("/api/v1/auth/me", headers=steward_a))
+    _ok(client.get("/api/v1/auth/me", headers=steward_b))
+
+    def post(slug: str, steward: dict[str, str], code: str) -> Any:
+        return client.post(
+            f"/api/v1/estates/{slug}/fees/payments",
+            json=_payment(code),
+            headers={**steward, "Idempotency-Key": f"{slug}-{code}"},
+        )
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        with head_held(engine, "dongcheng") as estate_a:
+            waiting = [pool.submit(post, "dongcheng", steward_a, code) for code in codes_a]
+            _wait_for(lambda: _queued(client, estate_a) == 19)  # one batch held, 19 queued
+            started = time.monotonic()
+            other = post("xicheng", steward_b, codes_b[0])
+            assert other.status_code == 201, other.text
+            assert time.monotonic() - started < 10
+            assert not any(f.done() for f in waiting)
+        answers = [f.result(timeout=60) for f in waiting]
+    assert all(r.status_code == 201 for r in answers)
+    assert other.json()["receipts"][0]["receipt_no"] == "2026-000001"

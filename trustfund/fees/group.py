@@ -1,0 +1,277 @@
+"""Group commit of fee payments, per estate: the payments that arrive at one estate while
+another batch of it is being written queue up, and the next batch writes them all in one
+transaction — one claim of their idempotency keys, one read of what their households owe
+(charge rows locked), one take of receipt numbers, one ledger head lock, one commit.
+
+**Who writes.** Each estate with payments waiting has one writer (an asyncio task of the
+process's ``PaymentGroups``); it takes up to ``MAX_BATCH`` queued payments, writes them in a
+worker thread in one transaction, answers them, and takes the next batch — the payments
+that arrived while it wrote. A waiting request holds no thread and no connection. So one
+estate has at most one batch in flight per process, each request is answered only once the
+batch holding it is committed, and estates never wait for each other here (on SQLite every
+writer still queues on the one write lock; on PostgreSQL only the database's row locks
+order writers, across processes too).
+
+**Each payment on its own.** A batch checks every payment the way ``record_payment``
+does, in order, against what is owed after the payments before it in the batch: a refused
+payment gets its own error (its key is released, as if its transaction had rolled back)
+and takes no receipt number; the others are written. A key that was used before answers
+with its first result (``Idempotent-Replayed``); the same key twice in one batch is
+written once and the second answers as its replay. Anything else that fails while writing
+(a locked period, books not open, a database error) rolls the batch back and its payments
+are then recorded one by one with ``record_payment``, each with its own answer. A batch of
+one payment is ``record_payment`` itself.
+
+Receipt numbers stay gapless (taken once per batch, in the batch's transaction), the hash
+chain is appended under one head lock, and a crash before the commit loses the whole
+batch, none of which was answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import cast
+
+import anyio
+import structlog
+from sqlalchemy.orm import Session
+
+from trustfund.db.session import unit_of_work
+from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
+from trustfund.fees.common import get_estate, households_by_code
+from trustfund.fees.payments import (
+    PaymentPlan,
+    outstanding_many,
+    plan_payment,
+    record_payment,
+    record_planned,
+)
+from trustfund.fees.schemas import PaymentIn, PaymentOut
+from trustfund.journal.idempotency import (
+    check_key,
+    claim_keys,
+    digest_of,
+    release_claims,
+    replay_of,
+    store_results,
+)
+from trustfund.messages import Message
+
+log = structlog.get_logger("trustfund.payments")
+
+#: The most payments one transaction writes.
+MAX_BATCH = 64
+
+Outcome = tuple[PaymentOut, bool]
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """One request's payment, queued for its estate's next batch."""
+
+    data: PaymentIn
+    actor_user_id: int | None
+    key: str | None
+    answered: asyncio.Future[Outcome]
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class _Estate:
+    queued: list[_Waiting] = field(default_factory=list)
+
+
+class PaymentGroups:
+    """The group commit of one process (one event loop): one writer task per estate with
+    payments queued, each batch written in a worker thread with its own session from
+    ``session_factory``. Only the event loop touches the queues."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self._estates: dict[int, _Estate] = {}
+        self._writers: set[asyncio.Task[None]] = set()
+
+    async def record_payment(
+        self,
+        estate_id: int,
+        data: PaymentIn,
+        *,
+        actor_user_id: int | None,
+        idempotency_key: str | None,
+    ) -> Outcome:
+        """``record_payment`` through the estate's group commit: ``(payment view,
+        replayed)`` once the batch holding the payment is committed, or the payment's own
+        error (those of ``record_payment``). A request that goes away meanwhile does not
+        stop its batch."""
+        answered: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        estate = self._estates.get(estate_id)
+        if estate is None:
+            estate = self._estates[estate_id] = _Estate()
+            writer = asyncio.create_task(self._write_queued(estate_id, estate))
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
+        estate.queued.append(_Waiting(data, actor_user_id, idempotency_key, answered))
+        return await answered
+
+    def queued(self, estate_id: int) -> int | None:
+        """How many payments wait for the estate's next batch; None: no batch in flight
+        (for tests; call on the event loop)."""
+        estate = self._estates.get(estate_id)
+        return len(estate.queued) if estate else None
+
+    async def _write_queued(self, estate_id: int, estate: _Estate) -> None:
+        """The estate's writer: batches until its queue is empty, then it ends."""
+        try:
+            while estate.queued:
+                batch = estate.queued[:MAX_BATCH]
+                del estate.queued[:MAX_BATCH]
+                try:
+                    await anyio.to_thread.run_sync(self._write, estate_id, batch)
+                finally:
+                    for waiting in batch:
+                        if waiting.answered.done():
+                            continue  # the request went away
+                        if waiting.outcome is not None:
+                            waiting.answered.set_result(waiting.outcome)
+                        else:
+                            waiting.answered.set_exception(
+                                waiting.error or RuntimeError("payment not written")
+                            )
+        finally:
+            del self._estates[estate_id]
+            for waiting in estate.queued:  # only if the writer itself failed
+                if not waiting.answered.done():
+                    waiting.answered.set_exception(RuntimeError("payment not written"))
+
+    def _write(self, estate_id: int, batch: list[_Waiting]) -> None:
+        with self._session_factory() as session:
+            write_batch(session, estate_id, batch)
+
+
+def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None:
+    """Give every payment of ``batch`` its outcome or error."""
+    try:
+        if len(batch) > 1:
+            try:
+                with unit_of_work(session):
+                    answers = _pay_together(session, estate_id, batch)
+            except Exception as exc:  # every payment is tried again on its own
+                log.info("batch written one by one", size=len(batch), reason=repr(exc))
+            else:
+                for waiting, answer in zip(batch, answers, strict=True):
+                    if isinstance(answer, BaseException):
+                        waiting.error = answer
+                    else:
+                        waiting.outcome = answer
+                return
+        for waiting in batch:
+            try:
+                waiting.outcome = record_payment(
+                    session,
+                    estate_id,
+                    waiting.data,
+                    actor_user_id=waiting.actor_user_id,
+                    idempotency_key=waiting.key,
+                )
+            except Exception as exc:  # the request's own answer
+                waiting.error = exc
+    except BaseException as exc:
+        for waiting in batch:
+            if waiting.outcome is None and waiting.error is None:
+                waiting.error = exc
+        raise
+
+
+def _pay_together(
+    session: Session, estate_id: int, batch: list[_Waiting]
+) -> list[Outcome | TrustfundError]:
+    """Check and write ``batch`` in the session's transaction (not committed here): each
+    payment's outcome, or the error refusing it. Raises when the batch as a whole cannot be
+    written (the caller then records the payments one by one)."""
+    scope = f"fees.payment:{estate_id}"
+    answers: list[Outcome | TrustfundError | None] = [None] * len(batch)
+    digests: dict[int, str] = {}
+    first_with: dict[str, int] = {}  # key → the first payment of the batch using it
+    for i, waiting in enumerate(batch):
+        if waiting.key is None:
+            continue
+        try:
+            check_key(waiting.key)
+        except ValidationError as exc:
+            answers[i] = exc
+            continue
+        digests[i] = digest_of(waiting.data.model_dump(mode="json"))
+        first_with.setdefault(waiting.key, i)
+    claimed, taken = claim_keys(session, scope, {key: digests[i] for key, i in first_with.items()})
+    for key, record in taken.items():
+        i = first_with[key]
+        try:
+            answers[i] = (cast(PaymentOut, replay_of(record, digests[i], key)), True)
+        except TrustfundError as exc:
+            answers[i] = exc
+
+    todo = [
+        i
+        for i, waiting in enumerate(batch)
+        if answers[i] is None and (waiting.key is None or first_with[waiting.key] == i)
+    ]
+    estate = get_estate(session, estate_id)
+    codes = {a.household_code.strip() for i in todo for a in batch[i].data.allocations}
+    households = households_by_code(session, estate_id, codes)
+    owed = outstanding_many(
+        session,
+        [
+            (household.id, a.fee_year)
+            for i in todo
+            for a in batch[i].data.allocations
+            if (household := households.get(a.household_code.strip())) is not None
+        ],
+        lock=True,
+    )
+    plans: dict[int, PaymentPlan] = {}
+    for i in todo:
+        try:
+            plans[i] = plan_payment(session, estate, batch[i].data, households, owed=owed)
+        except ValidationError as exc:
+            answers[i] = exc
+    release_claims(
+        session,
+        [claimed[used] for i in todo if i not in plans and (used := batch[i].key) is not None],
+    )
+
+    written = [i for i in todo if i in plans]
+    for actor, group in groupby(written, key=lambda i: batch[i].actor_user_id):
+        indexes = list(group)
+        views = record_planned(session, estate_id, [plans[i] for i in indexes], actor_user_id=actor)
+        for i, view in zip(indexes, views, strict=True):
+            # as run_idempotent answers: the view read back from its JSON
+            answers[i] = (json.loads(json.dumps(view, default=str, ensure_ascii=False)), False)
+    store_results(
+        session,
+        {
+            claimed[used]: cast(Outcome, answers[i])[0]
+            for i in written
+            if (used := batch[i].key) is not None
+        },
+    )
+
+    for i, waiting in enumerate(batch):  # the same key again in this batch: its replay
+        if answers[i] is not None or waiting.key is None:
+            continue
+        first = first_with[waiting.key]
+        answer = answers[first]
+        if digests[i] != digests[first]:
+            answers[i] = IdempotencyConflictError(
+                Message("journal.idempotency_reused", key=waiting.key)
+            )
+        elif isinstance(answer, tuple):
+            answers[i] = (answer[0], True)
+        else:
+            answers[i] = answer
+    assert all(answer is not None for answer in answers)
+    return cast(list[Outcome | TrustfundError], answers)
