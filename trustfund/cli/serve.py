@@ -18,13 +18,28 @@ from trustfund.journal.mirror import catch_up_all_mirrors
     default=1,
     show_default=True,
     type=int,
-    help="Worker processes (state lives in the database, so any number is safe).",
+    help=(
+        "Worker processes. PostgreSQL: N processes share the payments (each estate's "
+        "payments are committed in batches; estates never wait for each other); about "
+        "one per core. SQLite: always 1 (one writer at a time; writers of one process "
+        "queue in the process, between processes SQLite's lock only polls, which was "
+        "slower), a larger N is reduced to 1 with a warning."
+    ),
 )
 @click.option("--no-upgrade", is_flag=True, help="Do not migrate the schema before starting.")
 @pass_cli
 def serve(cli: CliContext, host: str, port: int, workers: int, no_upgrade: bool) -> None:
     """Serve the API, the staff pages and the public pages. ``X-Forwarded-For`` is believed
     only from the proxies named in TRUSTFUND_TRUSTED_PROXIES."""
+    if workers < 1:
+        raise click.BadParameter("at least 1", param_hint="--workers")
+    if workers > 1 and cli.engine.dialect.name == "sqlite":
+        click.echo(
+            f"trustfund serve: SQLite has one writer at a time; running 1 worker, not {workers} "
+            "(use PostgreSQL to spread payments over several processes).",
+            err=True,
+        )
+        workers = 1
     if not no_upgrade:
         upgrade(cli.engine)
     refused = catch_up_all_mirrors(cli.session_factory, cli.settings)
