@@ -46,6 +46,8 @@ CREDENTIALS_KEY = "tf_credentials"
 #: ``(slug, EstateRef | None)``: the estate of an estate route, read by ``PrincipalMiddleware``
 #: in the same transaction as the credentials.
 ESTATE_KEY = "tf_estate"
+#: Scope key: the ``EstateRef`` the access guard checked an estate route against.
+CHECKED_ESTATE_KEY = "tf_checked_estate"
 
 
 def public() -> dict[str, Any]:
@@ -189,6 +191,16 @@ def _check_estate(
     audit = request_audit(connection)
     if audit is not None:
         audit.estate_id = estate.id
+    connection.scope[CHECKED_ESTATE_KEY] = estate  # type: ignore[literal-required]
+
+
+def checked_estate(connection: ASGIConnection[Any, Any, Any, Any]) -> EstateRef:
+    """The estate of an estate route as the access guard checked it (the caller holds the
+    route's action there): for handlers that need no session of their own."""
+    estate = connection.scope.get(CHECKED_ESTATE_KEY)
+    if not isinstance(estate, EstateRef):
+        raise PermissionDeniedError("This route is not open to you.")
+    return estate
 
 
 def _estate_action(handler: BaseRouteHandler) -> Action | None:

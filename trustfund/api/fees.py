@@ -18,7 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action, public
+from trustfund.api.access import checked_estate, estate_action, public
 from trustfund.api.common import (
     IdempotencyKey,
     actor_id,
@@ -188,19 +188,15 @@ class FeesController(Controller):
     )
     async def record_payment(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
         request: Request[Any, Any, Any],
         data: JSONBody[PaymentIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[PaymentOut]:
         """Record a payment for one or several households (one receipt each)."""
-        estate_id = estate.id
-        db_session.rollback()  # the estate was read; a waiting payment holds no connection
         groups: PaymentGroups = request.app.state.payment_groups
         return idempotent_response(
             await groups.record_payment(
-                estate_id,
+                checked_estate(request).id,  # no session here: the batch reads the estate
                 data,
                 actor_user_id=actor_id(request),
                 idempotency_key=idempotency_key,

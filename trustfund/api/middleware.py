@@ -8,9 +8,10 @@
   need none (a browser never adds the header by itself). Routes with ``opt["csrf_exempt"]``
   (sign-in) skip the check. Routes with ``opt["same_origin_only"]`` (sign-in and sign-out)
   refuse writes a browser sent from another site (``same_origin``: login CSRF).
-- Writes to the audit log, each in its own transaction, before the response is complete:
-  every successful write (unsafe method, status below 400) and every refusal (marked by
-  access control, or any 401/403/429).
+- Writes to the audit log before the response is complete, in a transaction of its own
+  (shared by the records of requests finishing together, ``AuditWriter``): every
+  successful write (unsafe method, status below 400) and every refusal (marked by access
+  control, or any 401/403/429).
 - Logs one line per request (``trustfund.request``: method, path, status, milliseconds,
   user name) — never headers, cookies or bodies, so no credential can reach the log.
 
@@ -20,6 +21,7 @@ transaction on one worker thread (the access guard then needs no database of its
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import time
@@ -94,6 +96,77 @@ def _action(scope: Scope) -> str:
     return f"{module}.{getattr(fn, '__name__', handler.handler_name)}"
 
 
+class AuditWriter:
+    """Audit records written in groups: the records of requests finishing together are
+    inserted in one transaction by one task (a worker thread), and each request goes on
+    only once its record is committed — one commit, and on SQLite one turn of the write
+    lock, for many requests. Only the event loop touches the queue."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self._queued: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, row: dict[str, Any]) -> None:
+        """Returns once ``row`` is committed; raises what writing it raised."""
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queued.append((row, written))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_queued())
+        await written
+
+    def _insert(self, rows: list[dict[str, Any]]) -> list[Exception | None]:
+        """Insert ``rows`` together; if that fails, each alone (one bad row loses only
+        itself). Each row's error, or None."""
+        try:
+            audit_log.record_audits(self._session_factory, rows)
+        except Exception as exc:
+            if len(rows) == 1:
+                return [exc]
+        else:
+            return [None] * len(rows)
+        failures: list[Exception | None] = []
+        for row in rows:
+            try:
+                audit_log.record_audits(self._session_factory, [row])
+                failures.append(None)
+            except Exception as exc:  # the request logs it
+                failures.append(exc)
+        return failures
+
+    async def _write_queued(self) -> None:
+        try:
+            while self._queued:
+                batch, self._queued = self._queued[:500], self._queued[500:]
+                try:
+                    failures = await anyio.to_thread.run_sync(
+                        self._insert, [row for row, _ in batch]
+                    )
+                except BaseException as exc:  # cancelled: the waiting requests hear it
+                    for _, written in batch:
+                        if not written.done():
+                            written.set_exception(RuntimeError(f"audit not written: {exc!r}"))
+                    raise
+                for (_, written), failed in zip(batch, failures, strict=True):
+                    if written.done():
+                        continue
+                    if failed is None:
+                        written.set_result(None)
+                    else:
+                        written.set_exception(failed)
+        finally:
+            self._writer = None
+
+
+def audit_writer(scope: Scope, session_factory: Callable[[], Session]) -> AuditWriter:
+    """The app's ``AuditWriter`` (made at the first record)."""
+    state = scope["app"].state
+    writer: AuditWriter | None = getattr(state, "audit_writer", None)
+    if writer is None:
+        writer = state.audit_writer = AuditWriter(session_factory)
+    return writer
+
+
 class PrincipalMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
@@ -111,23 +184,24 @@ class PrincipalMiddleware(ASGIMiddleware):
         method = str(scope.get("method", "GET"))
         request = Request[Any, Any, Any](scope, receive)
 
-        def write(status: int, outcome: str, detail: dict[str, Any]) -> None:
+        async def write(status: int, outcome: str, detail: dict[str, Any]) -> None:
             principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
             try:
-                audit_log.record_audit(
-                    session_factory,
-                    action=_action(scope),
-                    method=method,
-                    path=scope.get("path", ""),
-                    outcome=outcome,
-                    status_code=status,
-                    principal=None if audit.user_id is not None else principal,
-                    user_id=audit.user_id,
-                    username=audit.username,
-                    estate_id=audit.estate_id,
-                    client_addr=audit.client_addr,
-                    user_agent=audit.user_agent,
-                    detail={**audit.detail, **detail},
+                await audit_writer(scope, session_factory).write(
+                    audit_log.audit_values(
+                        action=_action(scope),
+                        method=method,
+                        path=scope.get("path", ""),
+                        outcome=outcome,
+                        status_code=status,
+                        principal=None if audit.user_id is not None else principal,
+                        user_id=audit.user_id,
+                        username=audit.username,
+                        estate_id=audit.estate_id,
+                        client_addr=audit.client_addr,
+                        user_agent=audit.user_agent,
+                        detail={**audit.detail, **detail},
+                    )
                 )
             except Exception:  # the response must still go out; the failure is logged
                 log.exception("audit record not written", path=scope.get("path"))
@@ -161,7 +235,7 @@ class PrincipalMiddleware(ASGIMiddleware):
             )
         except NotAuthenticatedError as error:
             audit.denied = {"reason": error.detail}
-            await anyio.to_thread.run_sync(write, 401, audit_log.DENIED, audit.denied)
+            await write(401, audit_log.DENIED, audit.denied)
             log_request(401, None)
             raise
         scope[PRINCIPAL_KEY] = credentials.principal if credentials else None  # type: ignore[literal-required]
@@ -174,7 +248,7 @@ class PrincipalMiddleware(ASGIMiddleware):
             try:
                 deny(request, PermissionDeniedError(reason), csrf=True)
             except PermissionDeniedError:
-                await anyio.to_thread.run_sync(write, 403, audit_log.DENIED, audit.denied or {})
+                await write(403, audit_log.DENIED, audit.denied or {})
                 log_request(403, credentials)
                 raise
 
@@ -215,7 +289,7 @@ class PrincipalMiddleware(ASGIMiddleware):
                     detail = dict(audit.denied or {})
                     if outcome == audit_log.REFUSED:
                         detail.update(_problem_summary(bytes(captured)))
-                    await anyio.to_thread.run_sync(write, status, outcome, detail)
+                    await write(status, outcome, detail)
                     outcome = None
             await send(message)
 

@@ -67,9 +67,45 @@ def record_audit(
 
     The actor is ``principal`` if given, else ``user_id``/``username``, else anonymous.
     """
+    values = audit_values(
+        action=action,
+        method=method,
+        path=path,
+        outcome=outcome,
+        status_code=status_code,
+        principal=principal,
+        user_id=user_id,
+        username=username,
+        estate_id=estate_id,
+        client_addr=client_addr,
+        user_agent=user_agent,
+        detail=detail,
+    )
+    with session_factory() as session:  # one INSERT … RETURNING, no unit of work
+        record_id = session.connection().execute(_INSERT_RECORD, values).scalar_one()
+        session.commit()
+        return int(record_id)
+
+
+def audit_values(
+    *,
+    action: str,
+    method: str,
+    path: str,
+    outcome: str,
+    status_code: int,
+    principal: Principal | None = None,
+    user_id: int | None = None,
+    username: str | None = None,
+    estate_id: int | None = None,
+    client_addr: str = "",
+    user_agent: str = "",
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The row ``record_audit`` writes (texts clipped, detail kept small), stamped now."""
     if principal is not None:
         user_id, username = principal.user_id, principal.username
-    values = dict(
+    return dict(
         occurred_at=utcnow(),
         user_id=user_id,
         username=_clip(username or ANONYMOUS, 64),
@@ -83,10 +119,13 @@ def record_audit(
         user_agent=_clip(user_agent, 300),
         detail=_small(detail),
     )
-    with session_factory() as session:  # one INSERT … RETURNING, no unit of work
-        record_id = session.connection().execute(_INSERT_RECORD, values).scalar_one()
+
+
+def record_audits(session_factory: Callable[[], Session], rows: list[dict[str, Any]]) -> None:
+    """Write several ``audit_values`` rows in one transaction and commit it."""
+    with session_factory() as session:
+        session.connection().execute(insert(_RECORDS), rows)
         session.commit()
-        return int(record_id)
 
 
 def list_audit(

@@ -8,9 +8,11 @@ process's ``PaymentGroups``); it takes up to ``MAX_BATCH`` queued payments, writ
 worker thread in one transaction, answers them, and takes the next batch — the payments
 that arrived while it wrote. A waiting request holds no thread and no connection. So one
 estate has at most one batch in flight per process, each request is answered only once the
-batch holding it is committed, and estates never wait for each other here (on SQLite every
-writer still queues on the one write lock; on PostgreSQL only the database's row locks
-order writers, across processes too).
+batch holding it is committed, and estates do not wait for each other's locks (on SQLite
+every writer still queues on the one write lock; on PostgreSQL only the database's row
+locks order writers, across processes too). At most ``MAX_WRITERS`` batches of different
+estates are written at once per process (threads and pooled connections are finite): an
+estate whose batch waits on a lock takes one of them, the others go on.
 
 **Each payment on its own.** A batch checks every payment the way ``record_payment``
 does, in order, against what is owed after the payments before it in the batch: a refused
@@ -65,6 +67,11 @@ log = structlog.get_logger("trustfund.payments")
 
 #: The most payments one transaction writes.
 MAX_BATCH = 64
+#: The most batches (of different estates) one process writes at once: each holds a
+#: connection and may take a second one after its commit (the ledger mirror's catch-up),
+#: so this stays well under the engine's pool (5 + 10 overflow), leaving connections for
+#: the requests' own reads and the audit log. Two cores are busy with four.
+MAX_WRITERS = 4
 
 Outcome = tuple[PaymentOut, bool]
 
@@ -95,6 +102,7 @@ class PaymentGroups:
         self._session_factory = session_factory
         self._estates: dict[int, _Estate] = {}
         self._writers: set[asyncio.Task[None]] = set()
+        self._threads = anyio.CapacityLimiter(MAX_WRITERS)
 
     async def record_payment(
         self,
@@ -131,7 +139,9 @@ class PaymentGroups:
                 batch = estate.queued[:MAX_BATCH]
                 del estate.queued[:MAX_BATCH]
                 try:
-                    await anyio.to_thread.run_sync(self._write, estate_id, batch)
+                    await anyio.to_thread.run_sync(
+                        self._write, estate_id, batch, limiter=self._threads
+                    )
                 finally:
                     for waiting in batch:
                         if waiting.answered.done():
