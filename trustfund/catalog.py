@@ -142,6 +142,26 @@ CATALOG: dict[str, tuple[str, str]] = {
         "A proposal to lift period lock {lock_id} is already waiting (approval request {waiting_id}); decide that one first.",
         "该账期已有解锁申请（审批单 {waiting_id}）等待业委会决定",
     ),
+    "disclosure.names_reason_required": (
+        "say why approvers should appear this way (required)",
+        "请写明为什么这样公示审批人（必填，将公开）",
+    ),
+    "disclosure.names_by_steward_or_committee": (
+        "Only the estate's steward or a committee member can propose how approvers appear.",
+        "只有本小区的管家或业委会委员可以提出审批人的公示方式",
+    ),
+    "disclosure.names_already": (
+        "Approvers already appear that way (show_names={show_names}); nothing to propose.",
+        "审批人已经按这种方式公示",
+    ),
+    "disclosure.names_waiting": (
+        "A proposal on how approvers appear is already waiting (approval request {waiting_id}); decide that one first.",
+        "已有一项审批人公示方式的提议（审批单 {waiting_id}）等待业委会决定",
+    ),
+    "disclosure.no_names_change": (
+        "No proposal {change_id} on how approvers appear.",
+        "没有这项审批人公示方式的提议",
+    ),
     "disclosure.reason_too_long": ("longer than 1000 characters", "最多 1000 个字符"),
     # --- estates -----------------------------------------------------------------------------
     "estates.already_exists": (

@@ -16,10 +16,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action, public, signed_in
+from trustfund.api.access import current_principal, estate_action, note_audit, public, signed_in
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
-from trustfund.disclosure import exports, operations, schemas, supervision
+from trustfund.disclosure import exports, names, operations, schemas, supervision
 from trustfund.disclosure import public as public_reads
 from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, SupervisionOut
 from trustfund.errors import NotAuthenticatedError, NotFoundError
@@ -96,6 +96,52 @@ class DisclosureController(Controller):
         data: JSONBody[schemas.DisclosureCreate],
     ) -> schemas.Version:
         return operations.submit(db_session, estate, data, _principal(request).user_id)
+
+    @get(
+        "/public-names",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Whether approvers appear by name on the public pages",
+        description="`show_names` in force (default false: by role and number, "
+        '"业委会委员2人"), `since` when, every proposal (`changes`, approved ones with '
+        "`approved_at`) and the one waiting for the committee (`pending`).",
+    )
+    def public_names(
+        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
+    ) -> names.PublicNamesOut:
+        return names.setting(db_session, estate)
+
+    @post(
+        "/public-names",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="Propose showing approvers by name or by role (committee majority)",
+        description="The estate's steward or a committee member proposes, with a reason "
+        "(other roles: 403). This creates an approval request of kind `public_names`: a "
+        "majority of the estate's committee members (counted now) must approve it through "
+        "`POST /approvals/{id}/decision`; the proposer cannot decide and administrators "
+        "cannot change this rule. Once approved the setting is in force for every statement "
+        "built from then on (published snapshots keep what they showed), the change is "
+        "written to the audit log and listed on the estate's public page with its day, how "
+        "many members agreed and the reason. Names shown are committee members' display "
+        "names; other approvers are counted by role; owners never appear. 409 if the "
+        "setting is that already or a proposal is waiting; 422 without a reason.",
+    )
+    def propose_public_names(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.PublicNamesCreate],
+    ) -> names.PublicNamesProposedOut:
+        note_audit(request, show_names=data.show_names, reason=data.reason[:200])
+        return names.propose_request(
+            db_session,
+            estate,
+            principal=_principal(request),
+            show_names=data.show_names,
+            reason=data.reason,
+        )
 
     @post(
         "/{version_id:int}/submit",

@@ -14,7 +14,8 @@ Default rules, created for an estate the first time a kind is used (``requiremen
   ``owners_vote_passes``);
 - ``project`` and ``budget`` (autonomy fund, decided by the 7+X council): the same tiers with
   council members as approvers;
-- ``period_unlock`` (lifting a published period's lock): a committee majority, fixed
+- ``period_unlock`` (lifting a published period's lock) and ``public_names`` (whether
+  approvers appear by name on the public pages): a committee majority, fixed
   (``FIXED_KINDS``: ``set_rules`` refuses to change it);
 - ``disclosure``, ``opening`` (an estate's opening balances), ``bank_reconciliation`` (a
   month's 银行余额调节表) and ``cash_count`` (现金盘点): one committee approver whatever the
@@ -105,10 +106,14 @@ DEFAULT_RULES: dict[str, tuple[Tier, ...]] = {
     "inquiry": (Tier(None, 1, Role.COMMITTEE),),
     # Lifting a published period's lock (a correction, DESIGN 2026-12-05): a committee majority.
     "period_unlock": (Tier(None, None, Role.COMMITTEE),),
+    # Whether approvers appear by name on the public pages (trustfund.disclosure.names): the
+    # committee's own decision about its members' names, a majority of them.
+    "public_names": (Tier(None, None, Role.COMMITTEE),),
 }
 #: Kinds whose rule DESIGN fixes: administrators cannot change them (a lock lifted on one
-#: member's word would let one insider rewrite a published period).
-FIXED_KINDS = frozenset({"period_unlock"})
+#: member's word would let one insider rewrite a published period; whether members' names
+#: are published is the committee's decision, not one member's or an administrator's).
+FIXED_KINDS = frozenset({"period_unlock", "public_names"})
 
 
 def check_kind(subject_kind: str, field: str = "subject_kind") -> None:

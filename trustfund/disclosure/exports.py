@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from trustfund.disclosure.signoff import approvers_text
 from trustfund.ledger.accounts import fund_label
 from trustfund.spreadsheet import append_row, csv_row, finish_sheet, workbook_bytes
 
@@ -109,7 +110,9 @@ def _blocks(
             line["fund_name"],
             Decimal(line["amount"]),
             line["voucher"],
-            "、".join(line["approver_roles"]),
+            approvers_text(line["approver_roles"], line.get("approver_names") or ())
+            if line["approver_roles"]
+            else "",
             line["flag"],
         ]
         for line in s["expenditure"]["lines"]

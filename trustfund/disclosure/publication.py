@@ -28,7 +28,7 @@ from trustfund.db.models.auth import User
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
-from trustfund.disclosure import render
+from trustfund.disclosure import names, render
 from trustfund.disclosure.periods import Period, parse_period
 from trustfund.disclosure.signoff import ROLE_ZH, SUBJECT_KIND, amount_of, content_of
 from trustfund.disclosure.statements import build_statement, canonical_json, figures_hash
@@ -292,6 +292,7 @@ def _signatures(
     session: Session, estate: Estate, version: DisclosureVersion, request_id: int
 ) -> dict[str, Any]:
     submitter = session.get(User, version.submitted_by)
+    named = names.shown(session, estate.id)
     return {
         "prepared": {
             "role": ROLE_ZH["steward"],
@@ -300,7 +301,9 @@ def _signatures(
         },
         "approved": [
             {"role": ROLE_ZH.get(str(role), str(role)), "date": _zone_date(estate, when)}
-            for _name, role, when in approvals.approvers_of(session, request_id)
+            # the committee members' names only when the committee decided so
+            | ({"name": name} if named and str(role) == names.NAMED_ROLE else {})
+            for name, role, when in approvals.approvers_of(session, request_id)
         ],
     }
 

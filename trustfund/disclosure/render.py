@@ -18,6 +18,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from trustfund.disclosure import charts
+from trustfund.disclosure.signoff import approvers_text
 from trustfund.ledger.money import format_money, money_text
 
 HERE = Path(__file__).resolve().parent
@@ -54,8 +55,20 @@ def _short_hash(value: str | None) -> str:
     return value if len(value) <= 20 else f"{value[:10]}…{value[-6:]}"
 
 
+def _approvers(line: dict[str, Any]) -> str:
+    """An expense line's approvers: by name when the statement names them, else counted by
+    role ("业委会委员2人"), "—" for none."""
+    return approvers_text(line.get("approver_roles") or (), line.get("approver_names") or ())
+
+
 #: The statement's filters; the pages' environment (``web.templating``) has them too.
-FILTERS = {"money": _money, "rate": _rate, "signed": _signed, "short_hash": _short_hash}
+FILTERS = {
+    "money": _money,
+    "rate": _rate,
+    "signed": _signed,
+    "short_hash": _short_hash,
+    "approvers": _approvers,
+}
 
 
 def environment() -> Environment:

@@ -60,6 +60,17 @@ class LockLiftCreate(BaseModel):
     )
 
 
+class PublicNamesCreate(BaseModel):
+    show_names: bool = Field(
+        description="true: committee members who approved appear by their display names on "
+        'the public pages; false: by role and number ("业委会委员2人").'
+    )
+    reason: str = Field(
+        max_length=500,
+        description="Why (required; shown publicly with owners' names and phones masked).",
+    )
+
+
 # --- answers (TypedDicts the views build; see ``fees.schemas``) --------------------------------
 
 

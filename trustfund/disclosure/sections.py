@@ -41,11 +41,14 @@ class SectionData:
 @dataclass(frozen=True)
 class ExpenseNote:
     """What the owner of an expense knows about its line. ``approver_roles`` are roles in
-    Chinese, never names; ``payee``, when given, replaces the entry's payee (settlements
-    gives the contractor's registered name)."""
+    Chinese, never names; ``approver_ids`` (aligned with them, when known) let the statement
+    name committee members if the committee decided so (``disclosure.names``); ``payee``,
+    when given, replaces the entry's payee (settlements gives the contractor's registered
+    name)."""
 
     voucher: str | None = None
     approver_roles: tuple[str, ...] = ()
+    approver_ids: tuple[int, ...] = ()
     reference_price_flag: str | None = None
     payee: str | None = None
 

@@ -11,7 +11,8 @@ voids the approval.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -50,3 +51,14 @@ def content_of(
 def amount_of(statement: Mapping[str, Any]) -> Decimal:
     """The amount the approval rule is looked up by: the period's total expenditure."""
     return Decimal(statement["expenditure"]["total"]).copy_abs()
+
+
+def approvers_text(roles: Sequence[str], names: Sequence[str] = ()) -> str:
+    """How a line's approvers read on a public page: the names given (aligned with
+    ``roles``; "" for someone shown by role), then everyone else counted by role —
+    ``李军、赵敏``, ``业委会委员2人``, ``李军、理事会成员1人``; "—" for nobody."""
+    named = [n for n in names if n]
+    padded = [*names, *[""] * (len(roles) - len(names))]
+    unnamed = Counter(role for role, name in zip(roles, padded, strict=False) if not name)
+    parts = [*named, *(f"{role}{count}人" for role, count in unnamed.items())]
+    return "、".join(parts) if parts else "—"

@@ -49,6 +49,7 @@ from trustfund.db.models.journal import (
     LedgerAccount,
     LedgerHead,
 )
+from trustfund.disclosure import names as public_names
 from trustfund.disclosure.periods import Period
 from trustfund.disclosure.sections import ExpenseNote, build_sections, expense_notes
 from trustfund.errors import NotFoundError
@@ -475,9 +476,12 @@ def _expenditure(
     notes: dict[int, ExpenseNote],
     names: dict[str, str],
     account_names: dict[str, str],
+    approver_names: dict[int, list[str]],
 ) -> dict[str, Any]:
     """Expense lines with what their owners know (vouchers, approvers' roles, flags) on top
-    of what the entries say."""
+    of what the entries say; ``approver_names`` (by seq, aligned with the roles) only when
+    the committee decided approvers appear by name (``disclosure.names``): then a line of
+    an approved claim carries ``approver_names`` too."""
     lines: list[dict[str, Any]] = []
     append = lines.append
     total = 0
@@ -511,6 +515,8 @@ def _expenditure(
                 "flag": flag,
             }
         )
+        if approver_names and seq in approver_names:
+            lines[-1]["approver_names"] = approver_names[seq]
     return {
         "lines": lines,
         "count": len(lines),
@@ -659,6 +665,7 @@ def _build_statement(session: Session, estate: Estate, period: Period) -> dict[s
         for k in ("opening", "income", "expenditure", "other", "closing")
     }
     opening_funds = {r["fund"]: Decimal(r["opening"]) for r in funds}
+    notes = expense_notes(session, estate, period)
     return {
         "statement_version": STATEMENT_VERSION,
         "estate": {
@@ -677,7 +684,11 @@ def _build_statement(session: Session, estate: Estate, period: Period) -> dict[s
         "collection": _collection(session, estate, period),
         "income": _income(figures, period_acc, names),
         "expenditure": _expenditure(
-            figures, expense_notes(session, estate, period), names, account_names
+            figures,
+            notes,
+            names,
+            account_names,
+            public_names.line_names(session, estate.id, notes),
         ),
         "sections": build_sections(session, estate, period),
         "ledger": {

@@ -115,7 +115,11 @@ def _retry(seconds: float, what: str) -> RateLimitedError:
     )
 
 
-def _check_address(session: Session, estate_id: int, client_addr: str, now: datetime) -> None:
+def check_failures(session: Session, client_addr: str, now: datetime) -> None:
+    """Raises RateLimitedError after ``LIMITS.failures`` wrong household/check-code pairs
+    from ``client_addr`` within ``LIMITS.failure_window``. Every form that takes the pair
+    (questions, the household's own page ``inquiries.household``) counts into the same
+    attempts, so trying codes on one form does not get a fresh allowance on another."""
     since = now - LIMITS.failure_window
     failures = list(
         session.scalars(
@@ -131,6 +135,10 @@ def _check_address(session: Session, estate_id: int, client_addr: str, now: date
     if len(failures) >= LIMITS.failures:
         oldest = failures[-LIMITS.failures]
         raise _retry((oldest + LIMITS.failure_window - now).total_seconds(), "wrong codes")
+
+
+def _check_address(session: Session, estate_id: int, client_addr: str, now: datetime) -> None:
+    check_failures(session, client_addr, now)
     asked = list(
         session.scalars(
             select(InquiryAttempt.attempted_at)
@@ -147,7 +155,7 @@ def _check_address(session: Session, estate_id: int, client_addr: str, now: date
         raise _retry((oldest + timedelta(days=1) - now).total_seconds(), "questions")
 
 
-def _record_attempt(
+def record_attempt(
     session: Session,
     estate_id: int,
     client_addr: str,
@@ -155,6 +163,7 @@ def _record_attempt(
     succeeded: bool,
     now: datetime,
 ) -> None:
+    """Counts one identity check (flush only; attempts older than ``LIMITS.keep`` go)."""
     session.execute(delete(InquiryAttempt).where(InquiryAttempt.attempted_at < now - LIMITS.keep))
     session.add(
         InquiryAttempt(
@@ -193,7 +202,7 @@ def ask(
     _check_address(session, estate.id, client_addr, now)
     household = checkcode.identify(session, estate.id, household_code, check_code)
     if household is None:
-        _record_attempt(session, estate.id, client_addr, household_code, False, now)
+        record_attempt(session, estate.id, client_addr, household_code, False, now)
         session.commit()
         raise ValidationError(
             f"check_code: {WRONG_PAIR}",
@@ -208,7 +217,7 @@ def ask(
     except ValidationError:
         # counted like a wrong code: the refusal says a name is an owner's here, so trying
         # names one after another must be as slow as guessing codes
-        _record_attempt(session, estate.id, client_addr, household.code, False, now)
+        record_attempt(session, estate.id, client_addr, household.code, False, now)
         session.commit()
         raise
     today = today_in(estate)
@@ -232,7 +241,7 @@ def ask(
         asked_at=now,
     )
     session.add(inquiry)
-    _record_attempt(session, estate.id, client_addr, household.code, True, now)
+    record_attempt(session, estate.id, client_addr, household.code, True, now)
     session.commit()
     return public_view(inquiry, None)
 

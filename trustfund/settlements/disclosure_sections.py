@@ -136,9 +136,10 @@ def voucher_numbers(session: Session, claim_ids: list[int]) -> dict[int, list[st
     return out
 
 
-def approver_roles(session: Session, claim_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Per claim, the roles (in Chinese) of those who approved its current request — only
-    when that request is approved. Names are never read."""
+def approvers(session: Session, claim_ids: list[int]) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Per claim, who approved its current request — only when that request is approved —
+    as (role in Chinese, user id) in the order they decided. Names are never read here: the
+    statement shows them only when the committee decided so (``disclosure.names``)."""
     if not claim_ids:
         return {}
     latest: dict[int, tuple[int, RequestStatus]] = {}
@@ -154,18 +155,18 @@ def approver_roles(session: Session, claim_ids: list[int]) -> dict[int, tuple[st
     approved = {
         rid: cid for cid, (rid, status) in latest.items() if status == RequestStatus.APPROVED
     }
-    roles: dict[int, list[str]] = defaultdict(list)
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
     if approved:
-        for request_id, role in session.execute(
-            select(ApprovalDecision.request_id, ApprovalDecision.role)
+        for request_id, role, user_id in session.execute(
+            select(ApprovalDecision.request_id, ApprovalDecision.role, ApprovalDecision.user_id)
             .where(
                 ApprovalDecision.request_id.in_(list(approved)),
                 ApprovalDecision.decision == Decision.APPROVE,
             )
             .order_by(ApprovalDecision.id)
         ):
-            roles[approved[int(request_id)]].append(ROLE_ZH.get(role, role))
-    return {cid: tuple(r) for cid, r in roles.items()}
+            found[approved[int(request_id)]].append((ROLE_ZH.get(role, role), int(user_id)))
+    return {cid: tuple(r) for cid, r in found.items()}
 
 
 def _over_lines(session: Session, claim_ids: list[int]) -> dict[int, list[ClaimLine]]:
@@ -306,7 +307,7 @@ def claim_notes(session: Session, estate: Estate, period: Period) -> dict[int, E
     scrub = Scrubber(session, estate.id)
     contractors = contractor_names(session, (c.contractor_id for c in claims))
     vouchers = voucher_numbers(session, ids)
-    roles = approver_roles(session, ids)
+    decided = approvers(session, ids)
     over = _over_lines(session, ids)
     notes: dict[int, ExpenseNote] = {}
     for claim in claims:
@@ -319,7 +320,8 @@ def claim_notes(session: Session, estate: Estate, period: Period) -> dict[int, E
             flag = f"高于政府参考价 {_m(diff)} 元（{len(flagged)} 项，原因见参考价明细）"
         notes[claim.payable_entry_seq] = ExpenseNote(
             voucher="、".join(vouchers.get(claim.id, [])) or None,
-            approver_roles=roles.get(claim.id, ()),
+            approver_roles=tuple(role for role, _ in decided.get(claim.id, ())),
+            approver_ids=tuple(uid for _, uid in decided.get(claim.id, ())),
             reference_price_flag=flag,
             payee=public_payee(claim, contractors, scrub),
         )

@@ -29,8 +29,9 @@ class AskForm(BaseModel):
     text: str = ""
 
 
-def _zh(exc: TrustfundError) -> dict[str, str]:
-    """The refusal as ``{form field or _form: Chinese sentence}``."""
+def refusal_zh(exc: TrustfundError) -> dict[str, str]:
+    """The refusal as ``{form field or _form: Chinese sentence}`` (the household's page,
+    ``web.household``, says its refusals the same way)."""
     if isinstance(exc, RateLimitedError):
         minutes = max(1, int(exc.extra.get("retry_after", 60)) // 60)
         if "household" in exc.detail:
@@ -104,7 +105,7 @@ class InquiryPagesController(Controller):
         except (ValidationError, RateLimitedError) as exc:
             db_session.rollback()
             status = exc.status_code
-            return _page({**ctx, "form": data, "errors": _zh(exc), "asked": False}, status)
+            return _page({**ctx, "form": data, "errors": refusal_zh(exc), "asked": False}, status)
         return Redirect(
             f"/e/{estate_slug}/d/{version_id}/q/{line_ref}?asked=1#q{asked['id']}",
             status_code=HTTP_303_SEE_OTHER,

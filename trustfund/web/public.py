@@ -2,8 +2,9 @@
 on the server; the only scripts are files: copy buttons and the verify button) and the
 supervisor's page.
 
-- ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace)
-  and every lifted period lock with its reason (``unlocks.public_lifts``);
+- ``/e/{slug}``: an estate's published disclosures (corrections next to what they replace),
+  every lifted period lock with its reason (``unlocks.public_lifts``) and how approvers
+  appear — by name or by role — with each committee decision on it (``names.public_history``);
 - ``/e/{slug}/d/{version_id}``: one disclosure, rendered from its stored snapshot, with its
   PDF, CSV, XLSX and the public ledger file, and residents' questions (质询) with their
   answers next to the lines they question, each line linking to its question page
@@ -33,8 +34,8 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import current_csrf_token, current_principal, public, signed_in
 from trustfund.api.problems import trustfund_error_handler
 from trustfund.db.models.estates import Estate
+from trustfund.disclosure import names, render, supervision, unlocks
 from trustfund.disclosure import public as reads
-from trustfund.disclosure import render, supervision, unlocks
 from trustfund.errors import NotAuthenticatedError, ValidationError
 from trustfund.inquiries import service as inquiries
 from trustfund.messages import Message
@@ -90,11 +91,14 @@ class DisclosurePagesController(Controller):
         sup = reads.superseded_by(items)
         return _page(
             "disclosure_list.html",
+            # a lifted lock or the committee's decision on names shows at once
+            cache="no-cache",
             estate=estate,
             items=[
                 {**reads.summary(i, sup), "funds_total": i.statement["funds_total"]} for i in items
             ],
             lifts=unlocks.public_lifts(db_session, estate),
+            names_history=names.public_history(db_session, estate),
         )
 
     @get("/e/{estate_slug:str}/d/{version_id:int}", opt=public(), sync_to_thread=True)

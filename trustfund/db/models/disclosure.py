@@ -15,6 +15,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     Enum,
@@ -92,9 +93,29 @@ class DisclosureSnapshot(Base):
     ledger_seq: Mapped[int] = mapped_column(Integer)  # ledger head at publication
     ledger_hash: Mapped[str] = mapped_column(String(64))
     approval_request_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    #: JSON: version, supersession, ledger head, signatures (roles and dates, no names), URL.
+    #: JSON: version, supersession, ledger head, signatures (roles and dates; committee
+    #: members' names only where the committee decided so, ``disclosure.names``), URL.
     publication_json: Mapped[str] = mapped_column(Text)
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     version: Mapped[DisclosureVersion] = relationship(back_populates="snapshot")
+
+
+class PublicNamesChange(Base):
+    """The committee's decision whether approvers appear by name on the estate's public pages
+    (``trustfund.disclosure.names``): proposed with a reason, in force once a committee
+    majority approved it (``approved_at``, ``request_id``). The newest approved row is the
+    setting; none means by role. On PostgreSQL a row is never deleted and only its approval
+    is written, once (migration 0022)."""
+
+    __tablename__ = "public_names_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    show_names: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(500))
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    request_id: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -50,6 +50,7 @@ KIND_NAMES: dict[str, str] = {
     "opening": "期初余额（建账）",
     "journal_entry": "记账分录（须审批）",
     "period_unlock": "账期解锁（更正）",
+    "public_names": "审批人公示方式",
     "bank_reconciliation": "银行余额调节表",
     "cash_count": "现金盘点表",
     "fee_refund": "退费",
