@@ -42,6 +42,7 @@ import anyio
 import structlog
 from sqlalchemy.orm import Session
 
+from trustfund.db.models.estates import Estate
 from trustfund.db.session import unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate, households_by_code
@@ -160,7 +161,12 @@ class PaymentGroups:
 
     def _write(self, estate_id: int, batch: list[_Waiting]) -> None:
         with self._session_factory() as session:
+            # Held until the session ends: the ledger mirror's hook appends the committed
+            # entries straight to the file only for an estate still in the session's
+            # (weak) identity map; otherwise it reads them back on a second connection.
+            estate = session.get(Estate, estate_id)
             write_batch(session, estate_id, batch)
+            del estate
 
 
 def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None:

@@ -24,8 +24,11 @@ from sqlalchemy import Engine, event, select
 
 from tests.integration.journal.api_setup import SCHEDULE
 from tests.integration.onboarding.helpers import PASSWORDS, Cli, installer_creates_admin
+from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
+from trustfund.db.session import make_session_factory
 from trustfund.fees.group import PaymentGroups
+from trustfund.journal import mirror
 from trustfund.ledger.chain import verify_text
 from trustfund.settings import Settings
 
@@ -156,8 +159,6 @@ def admin(settings: Settings, client: TestClient[Litestar]) -> dict[str, str]:
 def head_held(engine: Engine, slug: str) -> Iterator[int]:
     """Another connection holds the estate's ledger head lock (on SQLite: the write lock)."""
     with engine.connect() as connection:
-        from trustfund.db.models.estates import Estate
-
         estate_id = connection.execute(select(Estate.id).where(Estate.slug == slug)).scalar_one()
         connection.execute(
             select(LedgerHead.estate_id).where(LedgerHead.estate_id == estate_id).with_for_update()
@@ -322,3 +323,37 @@ def test_a_held_estate_does_not_hold_up_another(
         answers = [f.result(timeout=60) for f in waiting]
     assert all(r.status_code == 201 for r in answers)
     assert other.json()["receipts"][0]["receipt_no"] == "2026-000001"
+
+
+def test_the_mirror_takes_the_batch_straight_from_the_commit(
+    client: TestClient[Litestar],
+    admin: dict[str, str],
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batch keeps its estate in the session, so the ledger mirror appends the committed
+    entries without reading them back on a second connection (which, with every pooled
+    connection held by a batch, once deadlocked the pool); the file equals the export."""
+    steward, codes = new_estate(client, admin, "nanhu", 3)
+    read_back: list[object] = []
+    original = mirror.append_mirror
+
+    def reading_back(*args: Any, **kwargs: Any) -> Any:
+        read_back.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(mirror, "append_mirror", reading_back)
+    for code in codes:
+        paid = client.post(
+            "/api/v1/estates/nanhu/fees/payments",
+            json=_payment(code),
+            headers={**steward, "Idempotency-Key": code},
+        )
+        assert paid.status_code == 201, paid.text
+    assert read_back == []
+    with make_session_factory(engine)() as session:
+        estate_id = session.scalars(select(Estate.id).where(Estate.slug == "nanhu")).one()
+        exported = mirror.export_text(session, estate_id)
+    assert (settings.ledger_dir / "nanhu.beancount").read_text() == exported
+    assert "2026-000003" in exported
