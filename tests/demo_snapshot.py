@@ -18,10 +18,11 @@ the same commit (and says why):
 
     .venv/bin/python -m tests.demo_snapshot            # build in a temporary SQLite, compare
     .venv/bin/python -m tests.demo_snapshot --record   # rewrite the recorded hashes
+    .venv/bin/python -m tests.demo_snapshot --database-url postgresql+psycopg://…/empty_db
 
-``tests/integration/test_demo_snapshot.py`` runs the comparison (SQLite: on PostgreSQL the
-demo's ledger export is not the same bytes today, see the test's docstring). The PDFs
-are left out on purpose: their bytes follow the installed fonts and WeasyPrint, not our code.
+The same hashes hold on both backends: ``tests/integration/test_demo_snapshot.py`` runs the
+comparison on SQLite and on PostgreSQL. The PDFs are left out on purpose: their bytes follow
+the installed fonts and WeasyPrint, not our code.
 """
 
 from __future__ import annotations
@@ -160,11 +161,12 @@ def write_record(found: dict[str, str]) -> None:
     )
 
 
-def snapshot_in_sqlite(directory: Path) -> dict[str, str]:
-    """``snapshot`` on a new SQLite database in ``directory``."""
+def snapshot_at(directory: Path, database_url: str) -> dict[str, str]:
+    """``snapshot`` on the empty database at ``database_url`` (migrated here), with the var
+    and ledger directories in ``directory``."""
     settings = Settings(
         var_dir=directory / "var",
-        database_url=f"sqlite:///{directory}/demo.db",
+        database_url=database_url,
         ledger_dir=directory / "ledgers",
         secret_key="demo-snapshot-secret-key",
     )
@@ -176,12 +178,24 @@ def snapshot_in_sqlite(directory: Path) -> dict[str, str]:
         engine.dispose()
 
 
+def snapshot_in_sqlite(directory: Path) -> dict[str, str]:
+    """``snapshot`` on a new SQLite database in ``directory``."""
+    return snapshot_at(directory, f"sqlite:///{directory}/demo.db")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--record", action="store_true", help="rewrite the recorded hashes")
+    parser.add_argument(
+        "--database-url",
+        help="build in this empty database (e.g. PostgreSQL) instead of a temporary SQLite",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="demo-snapshot-") as tmp:
-        found = snapshot_in_sqlite(Path(tmp))
+        if args.database_url:
+            found = snapshot_at(Path(tmp), args.database_url)
+        else:
+            found = snapshot_in_sqlite(Path(tmp))
     if args.record:
         write_record(found)
         print(f"recorded {len(found)} hashes in {RECORDED}")

@@ -132,8 +132,10 @@ def disburse(
             lines=data.lines,
         ),
         actor_user_id=actor_user_id,
+        before_insert=lambda new: _check_line(
+            line, committed_on_line(session, line.id), new.amount, "The claim"
+        ),
     )
-    _check_line(line, committed_on_line(session, line.id), claim.amount, f"Claim {claim.id}")
     link = Disbursement(
         estate_id=estate_id,
         project_id=project.id,

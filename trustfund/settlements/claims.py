@@ -14,7 +14,7 @@ and every line — so nothing that matters can change under an approval.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -240,13 +240,26 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> lis
 
 
 def create_claim(
-    session: Session, estate_id: int, data: ClaimIn, *, actor_user_id: int | None
+    session: Session,
+    estate_id: int,
+    data: ClaimIn,
+    *,
+    actor_user_id: int | None,
+    before_insert: Callable[[Claim], None] | None = None,
 ) -> Claim:
     """A draft claim. Flushes. Raises ValidationError naming each bad field or line
     (``lines[N].over_reason`` for a line above the reference price without a reason,
-    ``photo_ids[N]`` for a voucher that is not a free photo of the claim's work order)."""
+    ``photo_ids[N]`` for a voucher that is not a free photo of the claim's work order), or
+    whatever ``before_insert`` raises.
+
+    ``before_insert`` sees the checked claim (its lines and amount, no id yet) before the
+    insert draws its number: a refusal there draws none. The number is public (``申请单 N``
+    in the ledger) and a PostgreSQL sequence does not roll back, so a claim refused after
+    its insert would leave a gap there that SQLite, which reuses the number, does not."""
     claim = Claim(estate_id=estate_id, status=ClaimStatus.DRAFT, created_by=actor_user_id)
     photos = _apply(session, estate_id, claim, data)
+    if before_insert is not None:
+        before_insert(claim)
     session.add(claim)
     session.flush()
     _link_photos(session, claim, photos)

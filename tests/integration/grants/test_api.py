@@ -107,6 +107,20 @@ def test_project_through_the_api(client: TestClient[Litestar], session: Session)
     assert (
         r.json()["claim"]["fund"] == "autonomy:API1" and r.json()["claim"]["status"] == "submitted"
     )
+    # A refused claim draws no number: the claim number is public (申请单 N in the ledger)
+    # and a PostgreSQL sequence does not roll back, so the next claim follows on both backends.
+    first = r.json()["claim"]["id"]
+    over = {**claim["lines"][0], "quantity": "1"}  # type: ignore[dict-item]
+    r = client.post(
+        f"{BASE}/projects/{pid}/disbursements", json={**claim, "lines": [over]}, headers=s
+    )
+    assert r.status_code == 409, r.text
+    rest = {**over, "unit_price": "40.00"}
+    r = client.post(
+        f"{BASE}/projects/{pid}/disbursements", json={**claim, "lines": [rest]}, headers=s
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["claim"]["id"] == first + 1
 
     r = client.get(f"{BASE}/projects/{pid}/report", params={"format": "pdf"}, headers=s)
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
