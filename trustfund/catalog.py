@@ -1108,6 +1108,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.choose_occupancy": ("choose occupied or vacant", "请选择在住或空户"),
     "web.effective_from_required": ("give the day it takes effect", "请填写从哪一天起"),
     "web.choose_public": ("choose public or not public", "请选择公开或不公开"),
+    "web.choose_contractor": ("choose a contractor", "请选择承揽方"),
     "web.choose_file": ("choose a CSV or Excel file", "请选择 CSV 或 Excel 文件"),
     "web.rows_refused": (
         "{value} rows are not valid; nothing was imported",
