@@ -23,6 +23,13 @@ from trustfund.web.templating import page_html
 MAX_QUERY = 40
 
 
+def estate_order(estate: Estate) -> tuple[str, str, str, str]:
+    """Street office, community, name (slug for equal names), compared by code point in
+    Python: the same order on every database, whereas ``ORDER BY`` on Chinese text follows
+    the PostgreSQL database's collation (pinyin under ``zh``; code points in SQLite)."""
+    return (estate.street_office, estate.community, estate.name, estate.slug)
+
+
 def matches(estate: Estate, words: list[str]) -> bool:
     """Every word appears in the estate's name, community, street office or code."""
     haystack = " ".join(
@@ -40,9 +47,7 @@ class PublicPagesController(Controller):
         words = query.lower().split()
         estates = [
             e
-            for e in db_session.scalars(
-                select(Estate).order_by(Estate.street_office, Estate.community, Estate.name)
-            ).all()
+            for e in sorted(db_session.scalars(select(Estate)), key=estate_order)
             if matches(e, words)
         ]
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
