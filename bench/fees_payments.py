@@ -7,6 +7,8 @@ ceiling. Also times importing P payments from one XLSX file (service call, one t
     python bench/fees_payments.py sqlite /tmp/fees-bench
     options: --clients 16 --payments 2000 --workers 2 --import-rows 5000
              --client wrk --seconds 20   (wrk as the load generator, see below)
+             --sequential 300   (first 300 of the payments by one client, one at a time,
+                                 then the rest by --clients; prints the ratio of the two)
 
 The default client is Python (httpx, one thread per client), which spends a lot of the
 machine's two cores itself. ``--client wrk`` drives the same requests from ``wrk`` (C, a
@@ -355,6 +357,9 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--client", choices=["python", "wrk"], default="python")
     parser.add_argument("--seconds", type=int, default=20, help="wrk only: how long")
+    parser.add_argument(
+        "--sequential", type=int, default=0, help="first N payments by one client in turn"
+    )
     args = parser.parse_args()
     if args.backend == "postgres":
         name = f"tf_bench_{uuid.uuid4().hex[:8]}"
@@ -373,6 +378,10 @@ def main() -> None:
     estate_id, codes, token = seed(engine, "bench", args.payments)
     proc, port = serve(url, args.workers, var_dir)
     try:
+        alone = None
+        if args.sequential:
+            alone = run_clients(port, "bench", token, codes[: args.sequential], 1)
+            codes = codes[args.sequential :]
         cpu = server_cpu_seconds(proc.pid)
         if args.client == "wrk":
             stats = run_wrk(port, "bench", token, codes, args.clients, args.seconds)
@@ -389,6 +398,15 @@ def main() -> None:
         f"errors {stats['errors']}; server CPU {cpu * 1000 / max(1, stats['requests']):.1f} ms "
         f"per payment; load average {os.getloadavg()[0]:.1f}"
     )
+    if alone is not None:
+        print(
+            f"sequential, 1 client, same server before: {alone['requests']} payments, "
+            f"{alone['per_second']:.0f}/s, p50 {alone['p50_ms']:.1f} ms, p99 "
+            f"{alone['p99_ms']:.1f} ms; {args.clients} clients / sequential = "
+            f"{stats['per_second'] / alone['per_second']:.2f}"
+        )
+        stats["requests"] += alone["requests"]
+        stats["errors"] += alone["errors"]
     print(check_receipts(engine, estate_id, int(stats["requests"] - stats["errors"])))
     if args.import_rows:
         print(time_import(engine, args.import_rows))

@@ -26,9 +26,9 @@ if ! command -v ledger >/dev/null; then
 fi
 
 if [ "$QUICK" = 1 ]; then
-    ENTRIES=5000; CONC="4 50"; PAYMENTS=200; IMPORT=200; ROUNDS=3; ESTATES=10; HOUSEHOLDS=200; FUZZ=1
+    ENTRIES=5000; CONC="4 50"; PAYMENTS=200; IMPORT=200; ROUNDS=3; ESTATES=10; HOUSEHOLDS=200; FUZZ=1; CITY_SECONDS=3
 else
-    ENTRIES=100000; CONC="16 200"; PAYMENTS=2000; IMPORT=5000; ROUNDS=20; ESTATES=600; HOUSEHOLDS=2000; FUZZ=10
+    ENTRIES=100000; CONC="16 200"; PAYMENTS=2000; IMPORT=5000; ROUNDS=20; ESTATES=600; HOUSEHOLDS=2000; FUZZ=10; CITY_SECONDS=20
 fi
 
 STAMP="$(date +%F-%H%M)"
@@ -58,10 +58,11 @@ bench ledger_concurrency python bench/ledger_concurrency.py "$PG" $CONC
 bench disclosure_sqlite python bench/disclosure_statement.py --entries "$ENTRIES"
 bench disclosure_postgres python bench/disclosure_statement.py --entries "$ENTRIES" --postgres "$PG"
 bench statement_vs_tools python bench/statement_vs_tools.py --entries "$ENTRIES"
-bench fees_postgres python bench/fees_payments.py postgres "$PG" --payments "$PAYMENTS" --import-rows "$IMPORT"
-bench fees_sqlite python bench/fees_payments.py sqlite "/tmp/tf-fees-bench-$STAMP" --payments "$PAYMENTS" --import-rows "$IMPORT"
+bench fees_postgres python bench/fees_payments.py postgres "$PG" --payments "$PAYMENTS" --import-rows "$IMPORT" --sequential $((PAYMENTS / 5))
+bench fees_sqlite python bench/fees_payments.py sqlite "/tmp/tf-fees-bench-$STAMP" --payments "$PAYMENTS" --import-rows "$IMPORT" --sequential $((PAYMENTS / 5)) --workers 1
 bench crash_sqlite python bench/crash_safety.py sqlite --rounds "$ROUNDS"
 bench crash_postgres python bench/crash_safety.py postgres --rounds "$ROUNDS" --server "$PG"
+bench city_january python bench/city_january.py "$PG" --estates "$ESTATES" --households "$HOUSEHOLDS" --seconds "$CITY_SECONDS"
 bench memory_postgres python bench/memory_estates.py --postgres "$PG" --estates "$ESTATES" --households "$HOUSEHOLDS"
 bench fuzz env TRUSTFUND_TEST_POSTGRES_URL="${TRUSTFUND_TEST_POSTGRES_URL:-${PG%/*}/test}" \
     TRUSTFUND_FUZZ_EXAMPLES="$FUZZ" pytest -m fuzz tests/integration/hardening/test_fuzz.py -q -s -p no:cacheprovider
