@@ -803,7 +803,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- disclosure --------------------------------------------------------------------------
     "disclosure.receipt_no_invalid": (
         "a receipt number: letters, digits and dashes",
-        "收据号只能包含字母、数字和横线",
+        "只能包含字母、数字和短横线（-）",
     ),
     "disclosure.not_a_period": (
         "{value!r} is not a period: write 2026, 2026Q1, 2026-03 or 2026-01-01..2026-03-31",
@@ -1099,6 +1099,548 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Transfer {transfer_id} is {state}, not approved.",
         "第 {transfer_id} 号尚未获理事会批准，不能入账",
     ),
+    # --- any field: summaries and transport ------------------------------------------------
+    "input.problems": ("{problems}", "{problems}"),
+    "input.json_too_deep": (
+        "JSON nested deeper than {levels} levels is not accepted",
+        "内容嵌套超过 {levels} 层，不能接受",
+    ),
+    "input.date_required": ("required (YYYY-MM-DD)", "必填（日期，例如 2026-03-01）"),
+    "input.file_required": ("required: a multipart form with one file", "请选择一个文件上传"),
+    # --- access ------------------------------------------------------------------------------
+    "auth.role_lacks_action": (
+        "Your role in {estate} does not allow {action}.",
+        "您在这个小区的角色不能进行这项操作",
+    ),
+    "auth.admins_only": ("Administrators only.", "只有系统管理员可以进行这项操作"),
+    "auth.route_closed": ("This route is not open to you.", "您不能访问这个地址"),
+    "auth.cross_site": ("Cross-site request refused.", "拒绝来自其他网站的请求"),
+    "auth.csrf": ("CSRF token missing or wrong.", "页面已过期，请刷新后重试"),
+    "auth.user_lacks_action": (
+        "{user} may not {action} in estate {estate}.",
+        "{user} 在小区 {estate} 不能进行这项操作（{action}）",
+    ),
+    # --- approvals: summaries ----------------------------------------------------------------
+    "approvals.rule_invalid": (
+        "The approval rule is not valid: {problems}",
+        "审批规则有误：{problems}",
+    ),
+    "approvals.vote_inconsistent": (
+        "The vote figures are not consistent: {problems}",
+        "表决数字前后不一致：{problems}",
+    ),
+    "disclosure.no_document": (
+        "No published disclosure {document} for {estate}.",
+        "没有找到这份已发布的公示",
+    ),
+    "journal.no_opening_pending": (
+        "There is no opening proposal waiting for a decision.",
+        "没有待审批的期初余额提议",
+    ),
+    "input.invalid": ("{exc}", "填写的内容不对"),
+    # --- ledger: accounts, amounts, text -----------------------------------------------------
+    "ledger.project_code_invalid": (
+        "project code {code} must be 1–31 upper-case letters, digits or dashes",
+        "项目代号须为 1–31 个大写字母、数字或短横线",
+    ),
+    "ledger.unknown_fund": ("unknown fund {fund}", "没有这个基金"),
+    "ledger.not_a_fee_fund": ("{fund} is not a fee fund", "这不是收费基金"),
+    "ledger.unknown_source": ("unknown autonomy source {source}", "没有这种自治基金来源"),
+    "ledger.not_autonomy_fund": (
+        "{fund} is not the autonomy fund or one of its projects",
+        "这不是自治基金或其项目",
+    ),
+    "ledger.expense_item_invalid": (
+        "expense item {item} must be letters, digits or dashes",
+        "支出项目只能包含字母、数字或短横线",
+    ),
+    "ledger.control_characters": (
+        "control characters cannot be written into the ledger",
+        "不能包含控制字符",
+    ),
+    "number.float": (
+        "money must not be a float or bool; pass a string or Decimal",
+        "金额请写成文字（例如 “50.00”）",
+    ),
+    "number.not_an_amount": ("not an amount: {value}", "不是金额"),
+    "number.not_finite": ("not a finite amount: {value}", "不是有效金额"),
+    "number.more_than_two_places": ("more than two decimals: {value}", "最多 2 位小数"),
+    # --- reconciliation, refunds, grants, inquiries, oversight ------------------------------
+    "reconciliation.header_length": (
+        "a header is 1–{limit} characters",
+        "表头须为 1–{limit} 个字符",
+    ),
+    "reconciliation.not_a_field": (
+        "{field} is not a field; one of {choices}",
+        "{field} 不是可用的字段",
+    ),
+    "reconciliation.standard_name_taken": (
+        "{name} is already the standard name of {other}",
+        "{name} 已是“{other}”的标准表头",
+    ),
+    "reconciliation.amount_columns_both": (
+        "give 收入金额/支出金额 or 交易金额, not both",
+        "请只用 收入金额/支出金额 或 交易金额 其中一种",
+    ),
+    "reconciliation.amount_columns_missing": (
+        "the header needs 收入金额 and 支出金额 (amount_in, amount_out), or one 交易金额 (amount)",
+        "表头须有 收入金额 和 支出金额，或一个 交易金额",
+    ),
+    "reconciliation.direction_needs_amount": (
+        "借贷标志 goes with one 交易金额 column",
+        "借贷标志 须与一个 交易金额 列一起使用",
+    ),
+    "reconciliation.header_no_amounts": (
+        "The header row cannot give the amounts; nothing was imported.",
+        "表头无法读出金额，什么都没有导入。",
+    ),
+    "reconciliation.amount_empty": ("交易金额 is empty or zero", "交易金额 为空或为零"),
+    "reconciliation.direction_invalid": (
+        "借贷标志 {direction} is not 贷/收 or 借/支",
+        "借贷标志 {direction} 不是 贷/收 或 借/支",
+    ),
+    "reconciliation.amount_invalid": ("amount {reason}", "金额：{reason}"),
+    "reconciliation.amount_both": (
+        "both 收入金额 and 支出金额 are given",
+        "收入金额 和 支出金额 不能同时填写",
+    ),
+    "reconciliation.amount_neither": (
+        "neither 收入金额 nor 支出金额 is given",
+        "收入金额 和 支出金额 都没有填写",
+    ),
+    "reconciliation.date_invalid": ("交易日期 {reason}", "交易日期：{reason}"),
+    "reconciliation.balance_empty": ("余额 is empty", "余额 为空"),
+    "reconciliation.balance_invalid": ("余额 {reason}", "余额：{reason}"),
+    "reconciliation.serial_empty": ("流水号 is empty", "流水号 为空"),
+    "reconciliation.serial_too_long": (
+        "流水号 is longer than {limit}",
+        "流水号 最多 {limit} 个字符",
+    ),
+    "reconciliation.serial_twice": (
+        "流水号 {serial} is also on row {row}",
+        "流水号 {serial} 也出现在第 {row} 行",
+    ),
+    "reconciliation.currency_not_cny": ("币种 {currency} is not CNY", "币种 {currency} 不是人民币"),
+    "reconciliation.counterparty_too_long": (
+        "对方户名 is over 200 characters",
+        "对方户名 最多 200 个字符",
+    ),
+    "reconciliation.summary_too_long": ("摘要 is over 100 characters", "摘要 最多 100 个字符"),
+    "reconciliation.memo_too_long": ("附言 is over 300 characters", "附言 最多 300 个字符"),
+    "reconciliation.no_lines": ("the file has no statement lines", "文件里没有流水"),
+    "reconciliation.date_order": (
+        "{date} comes after row {row}'s {date2}: lines must be in date order",
+        "{date} 早于第 {row} 行的 {date2}：流水须按日期排列",
+    ),
+    "reconciliation.balance_breaks": (
+        "余额 {balance} breaks the running balance: row {row}'s {balance2} {sign} {amount} = {expected}",
+        "余额 {balance} 与上一行（第 {row} 行，余额 {balance2}）对不上：应为 {expected}",
+    ),
+    "reconciliation.line_changed": (
+        "流水号 {serial} was imported before as {date} {amount} (余额 {balance}); a statement line never changes",
+        "流水号 {serial} 以前导入时是 {date} {amount}（余额 {balance}）；流水不能更改",
+    ),
+    "reconciliation.line_missing": (
+        "流水号 {serial} of {date}, imported before, is missing from this file although the file covers {date2} – {date3}",
+        "以前导入的 {date} 流水号 {serial} 不在这个文件里，而文件覆盖 {date2} 至 {date3}",
+    ),
+    "reconciliation.gap_before": (
+        "余额 {balance} does not continue from 流水号 {serial} of {date} (余额 {balance2}) imported before: lines are missing in between",
+        "余额 {balance} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2}）：中间缺少流水",
+    ),
+    "reconciliation.gap_after": (
+        "余额 {balance} does not lead to 流水号 {serial} of {date} (余额 {balance2}) imported before: lines are missing in between",
+        "余额 {balance} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2}）：中间缺少流水",
+    ),
+    "reconciliation.lines_after_today": (
+        "the file has lines after today ({today})",
+        "文件里有今天（{today}）以后的流水",
+    ),
+    "reconciliation.through_out_of_range": (
+        "must be between the last line's date {date} and today",
+        "须在最后一行的日期 {date} 与今天之间",
+    ),
+    "reconciliation.no_line": (
+        "No statement line {line_id} in this estate.",
+        "这个小区没有这条流水（{line_id}）",
+    ),
+    "reconciliation.line_before_opening": (
+        "the line of {date} is before the books opened ({opened})",
+        "这条流水的日期 {date} 早于建账日期（{opened}）",
+    ),
+    "reconciliation.line_matched_already": (
+        "Statement line {serial} is matched already; undo that first.",
+        "流水 {serial} 已经对上了；请先撤销",
+    ),
+    "reconciliation.name_an_entry": ("name at least one journal entry", "请至少选择一笔分录"),
+    "reconciliation.entry_no_bank": (
+        "entry {seq} moves no bank money",
+        "第 {seq} 号分录不涉及银行存款",
+    ),
+    "reconciliation.entry_reversed": (
+        "entry {seq} was reversed (or is a reversal)",
+        "第 {seq} 号分录已冲销（或本身是冲销）",
+    ),
+    "reconciliation.cannot_match": (
+        "These entries cannot be matched.",
+        "这些分录不能对上这条流水。",
+    ),
+    "reconciliation.entry_matched_already": (
+        "Entry {entry_seq} is matched to another statement line already.",
+        "第 {entry_seq} 号分录已对上另一条流水。",
+    ),
+    "reconciliation.sum_differs": (
+        "the entries sum to {total}; the statement line is {amount}",
+        "分录合计 {total}，流水金额 {amount}，两者不符",
+    ),
+    "input.at_most_characters": ("at most {limit} characters", "最多 {limit} 个字符"),
+    "reconciliation.dates_far_apart": (
+        "entry {seq} is dated {date}, more than 3 days from the line's {date2}: say why they are the same money",
+        "第 {seq} 号分录日期 {date} 与流水日期 {date2} 相差超过 3 天：请说明为什么是同一笔钱",
+    ),
+    "reconciliation.line_not_matched": (
+        "Statement line {serial} is not matched.",
+        "流水 {serial} 还没有对上。",
+    ),
+    "reconciliation.not_a_month": (
+        "{text} is not a month (write 2026-03)",
+        "{text} 不是月份（例如 2026-03）",
+    ),
+    "reconciliation.month_already": (
+        "{month} is already {status} with these figures.",
+        "{month} 已经是这些数字的{status}状态。",
+    ),
+    "reconciliation.books_not_open": ("the books are not open", "账本还没有建账"),
+    "reconciliation.books_opened_after": (
+        "the books opened on {opened}, after this month",
+        "账本在 {opened} 才建账，晚于这个月",
+    ),
+    "reconciliation.month_not_ended": (
+        "the month has not ended (today is {today})",
+        "这个月还没有结束（今天是 {today}）",
+    ),
+    "reconciliation.statement_short": (
+        "the imported statement covers only through {covered}; import it through {end}",
+        "已导入的对账单只到 {covered}；请导入到 {end}",
+    ),
+    "reconciliation.balances_differ": (
+        "the adjusted balances differ by {difference}: statement {statement} vs books {books}",
+        "调整后余额相差 {difference}：对账单 {statement}，账面 {books}",
+    ),
+    "reconciliation.month_not_ready": (
+        "{month} cannot be reconciled yet: {problems}.",
+        "{month} 还不能对账：{problems}。",
+    ),
+    "reconciliation.mapping_invalid": (
+        "The column mapping is not valid: {problems}",
+        "表头对应有误：{problems}",
+    ),
+    "reconciliation.rows_invalid": (
+        "{count} rows (or the file) are not valid; nothing was imported. {problems}",
+        "{count} 行（或文件本身）有误，什么都没有导入。{problems}",
+    ),
+    "fees.payment_above_outstanding": (
+        "The payment is more than what is outstanding. {problems}",
+        "付款超过了应缴金额。{problems}",
+    ),
+    "fees.void_already": ("receipt {receipt_no} is already void", "收据 {receipt_no} 已经作废"),
+    "fees.void_recognised": (
+        "receipt {receipt_no} was prepaid and is already that year's income; request a refund instead",
+        "收据 {receipt_no} 是预收款，已转为当年收入；请改为申请退款",
+    ),
+    "fees.void_cash_gone": (
+        "receipt {receipt_no} was cash, but the steward holds only {held} in cash (the rest was deposited); request a refund by bank transfer instead",
+        "收据 {receipt_no} 是现金，但管家手上只有 {held} 元现金（其余已存入银行）；请改为银行转账退款",
+    ),
+    "fees.void_refunded": (
+        "part of this money was refunded already; voiding receipt {receipt_no} would refund it twice",
+        "这笔钱已部分退款；作废收据 {receipt_no} 会重复退款",
+    ),
+    "fees.not_voided": ("Not voided: {problem}.", "未作废：{problem}。"),
+    "fees.refund_above_kept": (
+        "{amount} exceeds what the household paid for {fee_year} ({kept})",
+        "{amount} 元超过了这户 {fee_year} 年度已交的 {kept} 元",
+    ),
+    "fees.refund_above_kept_waiting": (
+        "{amount} exceeds what the household paid for {fee_year} ({kept} once the waiting requests ({held_back}) are taken off)",
+        "{amount} 元超过了这户 {fee_year} 年度已交的金额（扣除待审批申请 {held_back} 元后为 {kept} 元）",
+    ),
+    "fees.refund_cash_short": (
+        "the steward holds only {held} in cash; refund by bank transfer",
+        "管家手上只有 {held} 元现金；请用银行转账退款",
+    ),
+    "fees.refund_cash_short_waiting": (
+        "the steward holds only {held} in cash besides the waiting cash requests; refund by bank transfer",
+        "除去待审批的现金申请，管家手上只有 {held} 元现金；请用银行转账退款",
+    ),
+    "fees.not_refunded": ("Not refunded: {problem}.", "未退款：{problem}。"),
+    "fees.refund_prepaid_unrecognised": (
+        "Not refunded: prepaid money for {fee_year} is not yet recognised as income; run recognise-prepaid first.",
+        "未退款：{fee_year} 年度的预收款还没有转为收入；请先结转预收款。",
+    ),
+    "fees.void_refund_waiting": (
+        "a refund of {waiting} for this household and year is waiting for approval; decide it first",
+        "这户这一年度有一笔 {waiting} 元的退款正在等待审批；请先处理它",
+    ),
+    "grants.no_source": (
+        "No source {source_id} in this estate.",
+        "本小区没有这个来源（{source_id}）",
+    ),
+    "grants.no_project": (
+        "No project {project_id} in this estate.",
+        "本小区没有这个项目（{project_id}）",
+    ),
+    "grants.line_not_approved": (
+        "Budget line {description} has no approved amount yet.",
+        "预算行 {description} 还没有批准的金额",
+    ),
+    "grants.budget_exceeded": (
+        "{what} of {amount} CNY would take budget line {description} to {total} CNY, beyond its approved {limit} CNY (short by {short} CNY). Nothing was changed: ask the council to approve a budget revision first.",
+        "这笔 {amount} 元会使预算行 {description} 达到 {total} 元，超过批准的 {limit} 元（超出 {short} 元）。没有做任何更改：请先请理事会批准预算调整。",
+    ),
+    "grants.project_not_spending": (
+        "Project {code} is {status}; it spends only after the council's approval and before its settlement.",
+        "项目 {code} {status:project_status}：只有理事会批准后、结算前才能支出。",
+    ),
+    "grants.no_budget_line": ("no such budget line in this project", "请选择本项目的预算行"),
+    "grants.claim_not_on_line": (
+        "Claim {claim_id} spends from project {code}'s restricted fund but is not charged to one of its budget lines; record it as a project disbursement.",
+        "报销单 {claim_id} 使用项目 {code} 的专项资金，但没有记在它的预算行上；请作为项目支出登记。",
+    ),
+    "grants.project_spends_no_more": (
+        "Project {code} is {status}; it spends nothing more.",
+        "项目 {code} {status:project_status}，不再支出。",
+    ),
+    "grants.source_exists": (
+        "A {kind} source named {name} is already recorded in this estate.",
+        "本小区已登记过同名的来源 {name}",
+    ),
+    "grants.no_such_project": ("no such project in this estate", "本小区没有这个项目"),
+    "grants.project_receives_no_more": (
+        "project {code} is {status}; it receives no more money",
+        "项目 {code} {status:project_status}，不再接收资金",
+    ),
+    "grants.donor_is_resident": (
+        "the donor's name is a resident's name and the ledger is public: mark the source anonymous (匿名) or record it under another name",
+        "捐赠人姓名与住户姓名相同，而账本是公开的：请标为匿名，或用其他名称登记",
+    ),
+    "grants.no_such_source": ("no such source in this estate", "没有这个来源"),
+    "grants.no_household_here": ("no household with this code here", "本小区没有这个户号"),
+    "grants.line_required": ("at least one budget line is required", "至少填写一行预算"),
+    "grants.code_taken": (
+        "Project code {code} is already used in this estate.",
+        "项目代号 {code} 在本小区已被使用。",
+    ),
+    "grants.budget_needs_revision": (
+        "Project {code} is {status}; after approval the budget changes only through a budget revision.",
+        "项目 {code} {status:project_status}：批准后预算只能通过预算调整更改。",
+    ),
+    "grants.code_fixed": (
+        "the code of a project (its sub-fund) never changes",
+        "项目代号（即它的子基金）不能更改",
+    ),
+    "grants.not_submittable": (
+        "Project {code} is {status}; only a draft or rejected application can be submitted.",
+        "项目 {code} {status:project_status}：只有草稿或未获批准的申请才能提交。",
+    ),
+    "grants.not_revisable": (
+        "Project {code} is {status}; only an approved project in implementation can revise its budget.",
+        "项目 {code} {status:project_status}：只有已批准、实施中的项目才能调整预算。",
+    ),
+    "grants.revision_empty": ("name at least one line to change or add", "至少修改或新增一行"),
+    "grants.new_line_amount": ("a new line needs an amount", "新增的预算行须填写金额"),
+    "grants.no_such_line": ("no such line in this project", "本项目没有这一行"),
+    "grants.line_twice": ("named twice", "重复填写了同一行"),
+    "grants.line_below_taken": (
+        "claims already take {taken} CNY of this line; it cannot be less",
+        "已有报销占用本行 {taken} 元，不能少于这个数",
+    ),
+    "grants.no_request": ("No approval request for this {subject_kind}.", "没有待审批的申请"),
+    "approvals.approve_or_reject": ("approve or reject", "请选择批准或驳回"),
+    "grants.not_settleable": (
+        "Project {code} is {status}; only an approved project in implementation can be settled.",
+        "项目 {code} {status:project_status}：只有已批准、实施中的项目才能结算。",
+    ),
+    "grants.before_application": (
+        "before the application {applied_on}",
+        "早于申请日期 {applied_on}",
+    ),
+    "grants.claims_open": (
+        "Claims {claims} of project {code} are still open; pay or void them before the settlement.",
+        "项目 {code} 还有未完成的报销单（{claims}）；请先付款或作废再结算。",
+    ),
+    "grants.fund_choice": (
+        "autonomy or autonomy:<CODE> of a project here",
+        "请选择自治基金或本小区的一个项目",
+    ),
+    "grants.same_fund": ("must differ from from_fund", "调入和调出不能是同一个基金"),
+    "grants.only_for_refund": ("only for a refund", "只有退还捐赠时才填写"),
+    "grants.no_such_gift": ("no such gift in this estate", "本小区没有这笔捐赠"),
+    "grants.gift_unrestricted": (
+        "an unrestricted gift belongs to the fund; nothing to return",
+        "非定向捐赠属于基金，无需退还",
+    ),
+    "grants.gift_left": ("at most {left} CNY of this gift is left", "这笔捐赠最多还剩 {left} 元"),
+    "grants.not_settled_yet": (
+        "Project {code} is {status}: its restricted money is moved or returned only after its settlement.",
+        "项目 {code} {status:project_status}：专项资金只有在结算后才能调出或退还。",
+    ),
+    "grants.project_not_settled": ("the project is not settled", "项目还没有结算"),
+    "grants.not_receiving": (
+        "Project {code} is {status}; it receives money only while approved and in implementation.",
+        "项目 {code} {status:project_status}：只有已批准、实施中的项目才能接收资金。",
+    ),
+    "grants.project_not_active": ("the project is not active", "项目不在实施中"),
+    "fees.request_pending": (
+        "{what} already has a pending request ({request_id}); it must be approved or rejected first.",
+        "{what}已有一个待审批的申请（{request_id}）；请先批准或驳回它。",
+    ),
+    "fees.payment_request_pending": (
+        "This payment already has a pending request; it must be approved or rejected first.",
+        "这笔付款已有一个待审批的申请；请先批准或驳回它。",
+    ),
+    "fees.receipt_not_voidable": (
+        "Receipt {receipt_no} cannot be voided: {problem}.",
+        "收据 {receipt_no} 不能作废：{problem}。",
+    ),
+    "fees.no_request": (
+        "No refund or void request {request_id} in this estate.",
+        "本小区没有这个退款或作废申请（{request_id}）",
+    ),
+    "fees.only_asker_withdraws": (
+        "Only whoever asked for this request can withdraw it.",
+        "只有提出申请的人才能撤回它。",
+    ),
+    "fees.request_not_pending": (
+        "The request is {status}, not pending.",
+        "这个申请已不在待审批状态（{status}）。",
+    ),
+    "input.one_of_short": ("one of {choices}", "请选择列表中的一项"),
+    "inquiries.empty": ("write something", "请写下内容"),
+    "inquiries.personal_data": (
+        "looks like personal data (a name or a phone number); it would be published — leave it out",
+        "看起来含有个人信息（姓名或电话）；这些内容会公开——请删去",
+    ),
+    "inquiries.no_line_here": ("no line {line_ref} in this disclosure", "这份公示没有这一行"),
+    "inquiries.too_many_wrong_codes": (
+        "Too many wrong codes; try again in {wait} seconds.",
+        "尝试次数太多，请 {wait} 秒后再试。",
+    ),
+    "inquiries.too_many_questions": (
+        "Too many questions; try again in {wait} seconds.",
+        "质询太多，请 {wait} 秒后再试。",
+    ),
+    "inquiries.too_many_today": (
+        "Too many questions from this household today; try again in {wait} seconds.",
+        "这一户今天已经提了 3 个质询，请明天再提。",
+    ),
+    "inquiries.no_line": (
+        "No line {line_ref} in disclosure {version_id}.",
+        "这份公示（{version_id}）没有这一行",
+    ),
+    "inquiries.no_question": (
+        "No question {inquiry_id} in this estate.",
+        "本小区没有这个提问（{inquiry_id}）",
+    ),
+    "inquiries.answerer": (
+        "Questions are answered by a {role} member of this estate who is not its steward.",
+        "提问由本小区{role:roles}成员（不是红色管家）回答。",
+    ),
+    "inquiries.answered": (
+        "Question {inquiry_id} is answered already; answers are never edited.",
+        "提问 {inquiry_id} 已经回答；回答不能修改。",
+    ),
+    "oversight.unknown_threshold": ("unknown threshold; one of {choices}", "没有这个阈值"),
+    "oversight.not_a_number": ("must be a number ≥ 0", "须为不小于 0 的数字"),
+    "oversight.thresholds_invalid": ("The thresholds are not valid.", "阈值填写有误。"),
+    "oversight.note_required": ("say what was checked or done", "请写明查了什么、做了什么"),
+    "oversight.no_alert": (
+        "No alert {key} in this estate now.",
+        "这条预警现在已经不存在（情况已变化），请刷新。",
+    ),
+    "oversight.acknowledged": (
+        "Alert {key} is acknowledged already.",
+        "这条预警已经有人确认过了。",
+    ),
+    "inquiries.wrong_pair": (
+        "does not match the household code (or no such household)",
+        "与户号不符（或没有这一户）",
+    ),
+    "input.invalid_summary": ("{what} {problems}", "{what}{problems}"),
+    "input.invalid_input": ("Invalid input.", "填写有误。"),
+    "settlements.slip_invalid": ("The slip is not valid.", "出入单填写有误。"),
+    "settlements.contract_invalid": ("The contract is not valid.", "合同填写有误。"),
+    "settlements.work_order_invalid": ("The work order is not valid.", "维修工单填写有误。"),
+    "settlements.claim_invalid": ("The claim is not valid.", "报销单填写有误。"),
+    "fees.fee_schedule_invalid": ("The fee schedule is not valid.", "收费标准填写有误。"),
+    "fees.payment_invalid": ("The payment is not valid.", "付款填写有误。"),
+    "fees.deposit_invalid": ("The deposit is not valid.", "存款填写有误。"),
+    "fees.refund_request_invalid": ("The refund request is not valid.", "退款申请填写有误。"),
+    "grants.settlement_invalid": ("The settlement is not valid.", "结算填写有误。"),
+    "grants.source_invalid": ("The source is not valid.", "来源填写有误。"),
+    "grants.gift_invalid": ("The gift is not valid.", "捐赠填写有误。"),
+    "grants.in_kind_gift_invalid": ("The in-kind gift is not valid.", "实物捐赠填写有误。"),
+    "grants.transfer_invalid": ("The transfer is not valid.", "调拨填写有误。"),
+    "grants.application_invalid": ("The application is not valid.", "项目申请填写有误。"),
+    "grants.budget_revision_invalid": ("The budget revision is not valid.", "预算调整填写有误。"),
+    "ledger.meta_too_many": ("more than {limit} items", "最多 {limit} 项"),
+    "journal.personal_name": (
+        "contains an owner's name (spaces, punctuation and invisible characters are ignored); the ledger is public — name households by their code",
+        "含有业主姓名（不论空格、标点或不可见字符）；账本是公开的——请用户号指代住户",
+    ),
+    "journal.personal_phone": (
+        "contains a phone number (however its digits are written or separated); the ledger is public — name households by their code",
+        "含有电话号码（不论数字怎样书写或分隔）；账本是公开的——请用户号指代住户",
+    ),
+    "fees.rows_not_posted": (
+        "Some rows cannot be posted; nothing was imported. {problems}",
+        "有些行不能入账，什么都没有导入。{problems}",
+    ),
+    "input.rows_invalid": (
+        "{count} rows are not valid; nothing was imported. {problems}",
+        "{count} 行有误，什么都没有导入。{problems}",
+    ),
+    "journal.opening_invalid": (
+        "The opening balances are not valid: {problems}",
+        "期初余额填写有误：{problems}",
+    ),
+    "input.what_problems": ("{what}: {problems}", "{what}：{problems}"),
+    "journal.general_not_alone": (
+        "This general entry cannot be posted by one person",
+        "这笔普通分录不能由一个人直接记账",
+    ),
+    "journal.proposed_reversal_invalid": ("The proposed reversal is not valid", "冲销提议填写有误"),
+    "journal.proposed_entry_invalid": ("The proposed entry is not valid", "分录提议填写有误"),
+    "journal.correct_where_made": (
+        "Entry {seq} is a {kind} entry: correct it where it was made (void the receipt, refund, void the claim …), not with a ledger reversal.",
+        "第 {seq} 号分录请在原处更正（作废收据、退款、作废报销单……），不要在账本里冲销。",
+    ),
+    "journal.opening_reversal_proposed": (
+        "Entry {seq} is a 'opening' entry: correct it where it was made (void the receipt, refund, void the claim …), not with a ledger reversal. Opening balances are corrected by a proposed reversal (POST /ledger/proposals with reverses_seq) that the committee approves.",
+        "第 {seq} 号是期初余额分录：期初余额通过冲销提议（由业委会批准）更正，不要直接在账本里冲销。",
+    ),
+    "web.source_anonymous": (
+        "this source is recorded as anonymous; keep it so",
+        "这个来源已按匿名登记，请保持一致",
+    ),
+    "web.source_named": (
+        "this source is recorded under its name; keep it so",
+        "这个来源已按实名登记，请保持一致",
+    ),
+    "web.choose_source_kind": ("choose the kind of source", "请选择来源类别"),
+    "disclosure.figures_changed": (
+        "The figures changed after submission: the approval is void; resubmit.",
+        "提交后数字有变化：审批已失效，请重新提交。",
+    ),
+    "disclosure.not_approved_yet": (
+        "The committee has not approved this version (yet).",
+        "业委会还没有批准这个版本。",
+    ),
+    "journal.beancount_unbalanced": (
+        "beancount finds the legs unbalanced",
+        "beancount 检查发现借贷不平衡",
+    ),
+    "reconciliation.count_invalid": ("The count is not valid", "现金盘点填写有误"),
     # --- web (staff forms) -----------------------------------------------------------------
     "web.choose_method": (
         "choose a payment method",
@@ -1113,5 +1655,29 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.rows_refused": (
         "{value} rows are not valid; nothing was imported",
         "{value} 行有错误，没有导入任何一行；行号与表格一致（表头是第 1 行），改正后重新导入整个文件",
+    ),
+    "web.choose_slip_kind": ("choose purchase, donation or issue", "请选择购入、捐赠或领用"),
+    "web.issue_needs_work_order": ("an issue names its work order", "领用须选择维修工单"),
+    "web.choose_from_list": ("choose one from the list", "请选择列表中的一项"),
+    "web.fee_year_example": ("write the year, like 2026", "请写年份，例如 2026"),
+    "web.opening_date_required": ("give the day the books open", "请填写建账日期"),
+    "web.opening_fund_required": (
+        "give the opening figures of at least one fund (0 where there are none)",
+        "请至少填写一个基金的期初数字（没有的填 0）",
+    ),
+    "web.fill_in": ("{field} is required", "请填写{label}"),
+    "web.choose_refund_method": ("choose how the money goes back", "请选择退款方式"),
+    "web.no_such_receipt": ("no such receipt", "没有这张收据"),
+    "web.choose_role": ("choose a role", "请选择角色"),
+    "web.donor_name_required": (
+        "required (an anonymous gift records the real name too, seen by staff only)",
+        "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）",
+    ),
+    "web.reject_needs_reason": ("a rejection says why", "驳回须写明理由"),
+    "web.households_whole": ("a number of households (whole)", "请填写户数（整数）"),
+    "web.merge_date_required": ("give the day the households join", "请填写合户日期"),
+    "web.merge_choose_households": (
+        "tick the households that join this one",
+        "请勾选要并入本户的住户",
     ),
 }

@@ -2,9 +2,9 @@
 (``trustfund.api.problems``). Services raise these; they never raise HTTP exceptions.
 
 An error or a field error is given a ``Message`` (a stable code and its parameters, from
-``trustfund.catalog``): ``detail`` and ``reason`` are its English text, ``code`` and
-``params`` let the pages say it in Chinese and API clients in their own words. Plain text is
-still accepted and has no code; new errors use a ``Message``.
+``trustfund.catalog``), never plain text: ``detail`` and ``reason`` are its English text,
+``code`` and ``params`` let the pages say it in Chinese and API clients in their own words
+(mypy refuses a ``str``; ``tests/unit/test_messages.py`` refuses a literal).
 """
 
 from __future__ import annotations
@@ -15,25 +15,22 @@ from trustfund.messages import Message
 
 
 class FieldError:
-    """One bad input: ``field`` is a dotted path (``rows[12].room``), ``reason`` says why
-    (English); ``message`` is the coded reason when the raiser gave one."""
+    """One bad input: ``field`` is a dotted path (``rows[12].room``), ``message`` the coded
+    reason, ``reason`` its English."""
 
     __slots__ = ("field", "message", "reason")
 
-    def __init__(self, field: str, reason: str | Message) -> None:
+    def __init__(self, field: str, reason: Message) -> None:
         self.field = field
-        self.message = reason if isinstance(reason, Message) else None
-        self.reason = reason.en if isinstance(reason, Message) else reason
+        self.message = reason
+        self.reason = reason.en
 
     @property
-    def code(self) -> str | None:
-        return self.message.code if self.message else None
+    def code(self) -> str:
+        return self.message.code
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"field": self.field, "reason": self.reason}
-        if self.message:
-            out.update(self.message.as_dict())
-        return out
+        return {"field": self.field, "reason": self.reason, **self.message.as_dict()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FieldError) and (self.field, self.reason) == (
@@ -45,7 +42,7 @@ class FieldError:
         return hash((self.field, self.reason))
 
     def __repr__(self) -> str:
-        return f"FieldError({self.field!r}, {self.message or self.reason!r})"
+        return f"FieldError({self.field!r}, {self.message!r})"
 
 
 class TrustfundError(Exception):
@@ -57,21 +54,20 @@ class TrustfundError(Exception):
 
     def __init__(
         self,
-        detail: str | Message,
+        detail: Message,
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        text = detail.en if isinstance(detail, Message) else detail
-        super().__init__(text)
-        self.detail = text
-        self.message = detail if isinstance(detail, Message) else None
+        super().__init__(detail.en)
+        self.detail = detail.en
+        self.message = detail
         self.errors = list(errors or [])
         self.extra = dict(extra or {})
 
     @property
-    def code(self) -> str | None:
-        return self.message.code if self.message else None
+    def code(self) -> str:
+        return self.message.code
 
 
 class ValidationError(TrustfundError):
@@ -80,9 +76,9 @@ class ValidationError(TrustfundError):
     type_slug = "validation"
 
     @classmethod
-    def field(cls, field: str, reason: str | Message) -> ValidationError:
+    def field(cls, field: str, reason: Message) -> ValidationError:
         error = FieldError(field, reason)
-        return cls(f"{field}: {error.reason}", errors=[error])
+        return cls(Message("input.problems", problems=[error]), errors=[error])
 
 
 class NotFoundError(TrustfundError):
@@ -138,3 +134,13 @@ class RateLimitedError(TrustfundError):
     status_code = 429
     title = "Too many attempts"
     type_slug = "rate-limited"
+
+
+def raise_if(errors: list[FieldError], what: Message | None = None) -> None:
+    """Refuse the input when ``errors`` is not empty: a ``ValidationError`` with every field
+    error, whose detail is ``what`` (``The claim is not valid.``) and the first five reasons."""
+    if errors:
+        what = what or Message("input.invalid_input")
+        raise ValidationError(
+            Message("input.invalid_summary", what=what, problems=errors[:5]), errors=errors
+        )

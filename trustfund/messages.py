@@ -13,8 +13,10 @@ translation: the code stays, and ``tests/unit/test_messages.py`` fails when a co
 the source has no English or no Chinese template, or a call passes other parameters than
 its template names.
 
-Parameters are plain values (text, numbers, dates) or another ``Message`` (a reason inside
-a reason: ``a percentage 0–100: {reason}``), rendered in the same language. A placeholder
+Parameters are plain values (text, numbers, dates), another ``Message`` (a reason inside
+a reason: ``a percentage 0–100: {reason}``), rendered in the same language, or a list of
+field errors (``The rule is not valid: {problems}``), rendered ``field: reason; …`` in
+English and ``标签：理由；…`` in Chinese. A placeholder
 may name a filter — ``{state:claim_state}`` — that the Chinese rendering applies (the
 claim's state in Chinese); English shows the value as it is.
 
@@ -34,7 +36,9 @@ Filters = Mapping[str, Callable[[Any], str]]
 
 #: Filters a template may name; English renders the value unchanged, Chinese through the
 #: function the page passes (``web/staff/zh.py`` ``FILTERS``).
-FILTER_NAMES = frozenset({"label", "claim_state", "occupancy", "roles", "account", "fund", "money"})
+FILTER_NAMES = frozenset(
+    {"label", "claim_state", "occupancy", "roles", "account", "fund", "money", "project_status"}
+)
 
 
 class Message:
@@ -77,16 +81,27 @@ class Message:
         return self.en
 
 
-Reason = str | Message
-"""Why a value is refused: a coded ``Message`` or (not yet coded) plain English."""
+Reason = Message
+"""Why a value is refused: a coded ``Message``."""
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Message):
         return value.as_dict()
+    if _is_problems(value):
+        return [item.as_dict() for item in value]
     if isinstance(value, bool | int | str) or value is None:
         return value
     return str(value)
+
+
+def _is_problems(value: Any) -> bool:
+    """A non-empty list of messages or field errors (a list of plain values is a value)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Message) or hasattr(item, "field") for item in value)
+    )
 
 
 class _Formatter(string.Formatter):
@@ -97,10 +112,26 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Message):
             return value.render(self.language, self.filters)
+        if _is_problems(value):
+            return self._problems(value)
         if format_spec in FILTER_NAMES:
             make = self.filters.get(format_spec)
             return make(value) if make else str(value)
         return format(value, format_spec)
+
+    def _problems(self, items: list[Any]) -> str:
+        """Messages, or field errors (``.field``, ``.reason`` and its ``.message``)."""
+        zh = self.language == "zh"
+        label = self.filters.get("label", str)
+        said = []
+        for item in items:
+            if isinstance(item, Message):
+                said.append(item.render(self.language, self.filters))
+            elif not zh:
+                said.append(f"{item.field}: {item.reason}")
+            else:
+                said.append(f"{label(item.field)}：{item.message.render('zh', self.filters)}")
+        return ("；" if zh else "; ").join(said)
 
 
 class Invalid(ValueError):
@@ -112,9 +143,11 @@ class Invalid(ValueError):
         self.message = message
 
 
-def reason_of(exc: BaseException) -> Message | str:
-    """The message of a parser's ``ValueError``: coded when it is ``Invalid``."""
-    return exc.message if isinstance(exc, Invalid) else str(exc)
+def reason_of(exc: BaseException) -> Message:
+    """The message of a parser's ``ValueError``: its own when it is ``Invalid``, else the
+    exception's text under ``input.invalid`` (a parser outside ours, like
+    ``date.fromisoformat``)."""
+    return exc.message if isinstance(exc, Invalid) else Message("input.invalid", exc=str(exc))
 
 
 def placeholders(template: str) -> set[str]:

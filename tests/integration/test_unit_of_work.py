@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import command, make_session_factory, unit_of_work
 from trustfund.errors import ConflictError, ValidationError
+from trustfund.messages import Message
 
 
 @command
@@ -18,7 +19,7 @@ def _add(session: Session, slug: str, *, fail: bool = False) -> str:
     session.add(Estate(slug=slug, name=slug))
     session.flush()
     if fail:
-        raise ValidationError.field("slug", "refused after the write")
+        raise ValidationError.field("slug", Message("input.taken"))
     return slug
 
 
@@ -42,9 +43,9 @@ def test_kept_errors_commit_what_was_written_before_they_propagate(engine: Engin
         with pytest.raises(ConflictError), unit_of_work(session, keep=(ConflictError,)):
             session.add(Estate(slug="voided", name="voided"))
             session.flush()
-            raise ConflictError("changed after it was submitted")
+            raise ConflictError(Message("disclosure.figures_changed"))
         with pytest.raises(ValidationError), unit_of_work(session, keep=(ConflictError,)):
             session.add(Estate(slug="not-kept", name="not-kept"))
             session.flush()
-            raise ValidationError.field("x", "another error")
+            raise ValidationError.field("x", Message("input.empty"))
     assert _slugs(engine) == {"voided"}

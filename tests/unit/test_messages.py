@@ -1,5 +1,6 @@
-"""The message catalog against the source: every code raised has English and Chinese, every
-call passes exactly the parameters its two templates name, and no entry is dead."""
+"""The message catalog against the source: every error raised carries a code, every code
+has English and Chinese, every call passes exactly the parameters its two templates name,
+and no entry is dead."""
 
 from __future__ import annotations
 
@@ -38,6 +39,95 @@ def _message_calls() -> list[tuple[str, int, str, set[str] | None]]:
 
 
 CALLS = _message_calls()
+
+
+def _error_classes() -> set[str]:
+    """Names of ``TrustfundError`` and every class in the source derived from it."""
+    import trustfund.errors as errors
+
+    names = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.TrustfundError)
+    }
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in SOURCE.rglob("*.py")]
+    grown = True
+    while grown:
+        grown = False
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and node.name not in names:
+                    bases = {getattr(b, "id", getattr(b, "attr", None)) for b in node.bases}
+                    if bases & names:
+                        names.add(node.name)
+                        grown = True
+    return names
+
+
+def _is_text(node: ast.expr) -> bool:
+    """A literal, an f-string, a concatenation or a ``str.join``/``format`` call: plain text
+    where a ``Message`` belongs (a variable is left to mypy, which types it ``Message``)."""
+    if isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.IfExp):
+        return _is_text(node.body) or _is_text(node.orelse)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"join", "format"}
+    )
+
+
+def uncoded_raise_sites(root: Path = SOURCE) -> list[str]:
+    """Where an application error, a field error or an ``Invalid`` is given plain text."""
+    classes = _error_classes()
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func, name = node.func, getattr(node.func, "id", None)
+            if name in classes or name == "Invalid":
+                given = node.args[:1]
+            elif name == "FieldError" or (
+                isinstance(func, ast.Attribute)
+                and func.attr == "field"
+                and getattr(func.value, "id", None) in classes
+            ):
+                given = node.args[1:2]
+            else:
+                continue
+            if any(_is_text(arg) for arg in given):
+                found.append(
+                    f"{path.relative_to(root.parent)}:{node.lineno} {ast.unparse(node)[:80]}"
+                )
+    return found
+
+
+def test_every_error_raised_carries_a_code() -> None:
+    """``raise ConflictError(f"Claim {id} is paid.")`` has no code, so no Chinese: write
+    ``ConflictError(Message("claims.already_paid", claim=id))`` and add the code to the
+    catalog."""
+    assert uncoded_raise_sites() == []
+
+
+def test_the_uncoded_check_finds_plain_text(tmp_path: Path) -> None:
+    package = tmp_path / "trustfund"
+    package.mkdir()
+    (package / "bad.py").write_text(
+        "def f(x):\n"
+        "    raise ConflictError(f'Claim {x} is paid.')\n"
+        "def g():\n"
+        "    return [FieldError('amount', 'must be ' + 'positive'),\n"
+        "            ValidationError.field('a', '; '.join(['x'])),\n"
+        "            FieldError('b', Message('input.empty'))]\n",
+        encoding="utf-8",
+    )
+    assert [s.split(" ", 1)[0] for s in uncoded_raise_sites(package)] == [
+        "trustfund/bad.py:2",
+        "trustfund/bad.py:4",
+        "trustfund/bad.py:5",
+    ]
 
 
 def test_the_source_raises_coded_messages() -> None:
@@ -91,7 +181,8 @@ def test_every_entry_renders_in_both_languages(code: str) -> None:
 def test_a_coded_error_keeps_its_english_and_says_it_in_chinese() -> None:
     error = ValidationError.field("amount", Message("number.too_many_places", places=2))
     assert error.detail == "amount: has more than 2 decimals"
-    assert error.errors == [FieldError("amount", "has more than 2 decimals")]
+    assert error.errors == [FieldError("amount", Message("number.too_many_places", places=2))]
+    assert error.errors[0].reason == "has more than 2 decimals"
     assert error.errors[0].as_dict() == {
         "field": "amount",
         "reason": "has more than 2 decimals",

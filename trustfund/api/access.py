@@ -184,7 +184,9 @@ def _check_estate(
     if not principal.may(action, estate.id, estate.community):
         deny(
             connection,
-            PermissionDeniedError(f"Your role in {slug!r} does not allow {action.value}."),
+            PermissionDeniedError(
+                Message("auth.role_lacks_action", estate=repr(slug), action=action.value)
+            ),
             estate_id=estate.id,
             required=action.value,
         )
@@ -199,7 +201,7 @@ def checked_estate(connection: ASGIConnection[Any, Any, Any, Any]) -> EstateRef:
     route's action there): for handlers that need no session of their own."""
     estate = connection.scope.get(CHECKED_ESTATE_KEY)
     if not isinstance(estate, EstateRef):
-        raise PermissionDeniedError("This route is not open to you.")
+        raise PermissionDeniedError(Message("auth.route_closed"))
     return estate
 
 
@@ -226,14 +228,14 @@ async def access_guard(
     if access == "admin":
         if principal.is_admin:
             return
-        deny(connection, PermissionDeniedError("Administrators only."), required="admin")
+        deny(connection, PermissionDeniedError(Message("auth.admins_only")), required="admin")
     if access == "estate":
         action = _estate_action(handler)
         slug = connection.path_params.get("estate_slug")
         if action is None or not isinstance(slug, str):
             deny(
                 connection,
-                PermissionDeniedError("This route is not open to you."),
+                PermissionDeniedError(Message("auth.route_closed")),
                 misdeclared="estate route without estate_slug or action",
             )
         resolved = connection.scope.get(ESTATE_KEY)
@@ -243,7 +245,7 @@ async def access_guard(
             estate = await anyio.to_thread.run_sync(_lookup_estate, connection, slug)
         _check_estate(connection, principal, slug, estate, action)
         return
-    deny(connection, PermissionDeniedError("This route is not open to you."), undeclared=True)
+    deny(connection, PermissionDeniedError(Message("auth.route_closed")), undeclared=True)
 
 
 def provide_estate(
@@ -259,7 +261,7 @@ def provide_estate(
     action = _estate_action(request.route_handler)
     principal = current_principal(request)
     if action is None or principal is None:
-        deny(request, PermissionDeniedError("This route is not open to you."))
+        deny(request, PermissionDeniedError(Message("auth.route_closed")))
     estate = db_session.scalars(_ESTATE_BY_SLUG_ORM, {"slug": estate_slug}).one_or_none()
     ref = EstateRef(estate.id, estate.community) if estate is not None else None
     _check_estate(request, principal, estate_slug, ref, action)

@@ -21,6 +21,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
+from trustfund.messages import Message
 from trustfund.reconciliation import cash_counts, months, service, statements
 from trustfund.reconciliation.schemas import (
     CashBookOut,
@@ -80,7 +81,7 @@ def _through(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError.field("through", "not a date (YYYY-MM-DD)") from None
+        raise ValidationError.field("through", Message("input.not_a_date")) from None
 
 
 class BankController(Controller):

@@ -235,7 +235,9 @@ class PublicDisclosureController(Controller):
     ) -> Response[PublishedDocumentOut | bytes]:
         match = DOCUMENT.fullmatch(document)
         if match is None:
-            raise NotFoundError(f"No published disclosure {document!r} for {estate_slug!r}.")
+            raise NotFoundError(
+                Message("disclosure.no_document", document=repr(document), estate=repr(estate_slug))
+            )
         version_id, suffix = int(match[1]), match[2] or "json"
         if suffix == "json":
             return Response(public_reads.published_document(db_session, estate_slug, version_id))

@@ -35,7 +35,8 @@ from litestar import Request
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Message as ASGIMessage
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import (
@@ -54,6 +55,7 @@ from trustfund.auth.identity import Credentials, authenticate
 from trustfund.auth.principal import Principal
 from trustfund.auth.sessions import COOKIE_NAME
 from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
+from trustfund.messages import Message
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFUSAL_STATUSES = frozenset({401, 403, 429})
@@ -243,7 +245,7 @@ class PrincipalMiddleware(ASGIMiddleware):
         if credentials is not None and slug is not None:
             scope[ESTATE_KEY] = (slug, estate)  # type: ignore[literal-required]
 
-        async def refuse(reason: str) -> None:
+        async def refuse(reason: Message) -> None:
             """Deny the request (403), audited and logged before the error goes out."""
             try:
                 deny(request, PermissionDeniedError(reason), csrf=True)
@@ -258,20 +260,20 @@ class PrincipalMiddleware(ASGIMiddleware):
             if handler.opt.get("same_origin_only") is True and not same_origin(
                 headers, settings.public_url
             ):
-                await refuse("Cross-site request refused.")
+                await refuse(Message("auth.cross_site"))
             if (
                 credentials is not None
                 and credentials.kind == "session"
                 and handler.opt.get("csrf_exempt") is not True
                 and not await self._csrf_ok(request, headers, credentials)
             ):
-                await refuse("CSRF token missing or wrong.")
+                await refuse(Message("auth.csrf"))
 
         status = 0
         outcome: str | None = None
         captured = bytearray()
 
-        async def send_and_audit(message: Message) -> None:
+        async def send_and_audit(message: ASGIMessage) -> None:
             nonlocal status, outcome
             if message["type"] == "http.response.start":
                 status = message["status"]

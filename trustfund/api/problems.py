@@ -1,8 +1,7 @@
 """The one place where errors become HTTP responses: RFC 9457 problem details.
 
 Every 4xx names what was wrong; bad input lists each field and the reason in ``errors``.
-An application error raised with a ``Message`` also gives its stable ``code`` and
-``params`` (top level, and per field in ``errors``): ``detail`` and ``reason`` stay English,
+An application error also gives its stable ``code`` and ``params`` (top level, and per field in ``errors``): ``detail`` and ``reason`` stay English,
 and a client translates by code (``trustfund.catalog`` holds the English and Chinese).
 A 5xx is a bug: it is logged with its traceback and the body says nothing internal.
 """
@@ -60,7 +59,7 @@ def _field_from_litestar(item: dict[str, Any]) -> dict[str, str]:
 
 
 def trustfund_error_handler(request: Request[Any, Any, Any], exc: TrustfundError) -> Response[Any]:
-    coded = exc.message.as_dict() if exc.message else {}
+    coded = exc.message.as_dict()
     response = problem(
         exc.status_code,
         exc.title,

@@ -16,6 +16,7 @@ from typing import Any
 from litestar import Request
 
 from trustfund.errors import ValidationError
+from trustfund.messages import Message
 
 MAX_JSON_DEPTH = 32
 
@@ -38,6 +39,6 @@ class TrustfundRequest(Request[Any, Any, Any]):
         deeper than ``MAX_JSON_DEPTH``."""
         if json_depth(await self.body()) > MAX_JSON_DEPTH:
             raise ValidationError.field(
-                "body", f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted"
+                "body", Message("input.json_too_deep", levels=MAX_JSON_DEPTH)
             )
         return await super().json()

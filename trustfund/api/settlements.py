@@ -305,7 +305,7 @@ class SettlementsController(Controller):
         """Import a reference price list version."""
         when = service.parse_date(effective_from, "effective_from")
         if when is None:
-            raise ValidationError.field("effective_from", "required (YYYY-MM-DD)")
+            raise ValidationError.field("effective_from", Message("input.date_required"))
         return prices.import_prices(
             db_session,
             estate.id,

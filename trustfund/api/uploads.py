@@ -12,6 +12,7 @@ from typing import Any
 from litestar.datastructures import UploadFile
 
 from trustfund.errors import ValidationError
+from trustfund.messages import Message
 
 
 def form_file(form: dict[str, Any] | None) -> tuple[bytes, str]:
@@ -24,4 +25,4 @@ def form_file(form: dict[str, Any] | None) -> tuple[bytes, str]:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, UploadFile):
                 return item.file.read(), item.filename or ""
-    raise ValidationError.field("file", "required: a multipart form with one file")
+    raise ValidationError.field("file", Message("input.file_required"))

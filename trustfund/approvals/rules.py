@@ -258,8 +258,7 @@ def validate_tiers(raw: Sequence[Tier]) -> list[Tier]:
             errors.append(FieldError(f"{where}.approver_role", Message("approvals.body_invalid")))
     if errors:
         raise ValidationError(
-            "The approval rule is not valid: "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+            Message("approvals.rule_invalid", problems=errors[:5]),
             errors=errors,
         )
     return list(raw)
@@ -349,8 +348,7 @@ def parse_tiers(raw: Sequence[Mapping[str, Any]]) -> list[Tier]:
         parsed.append(Tier(up_to, needed, role, bool(item.get("owners_vote", False))))
     if errors:
         raise ValidationError(
-            "The approval rule is not valid: "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message("approvals.rule_invalid", problems=errors),
             errors=errors,
         )
     return parsed

@@ -350,8 +350,7 @@ def record_owners_vote(
             errors.append(FieldError("area_for", Message("approvals.area_for_above_voted")))
     if errors:
         raise ValidationError(
-            "The vote figures are not consistent: "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message("approvals.vote_inconsistent", problems=errors),
             errors=errors,
         )
     request.vote_households_total = households_total

@@ -57,8 +57,7 @@ def _display_name_problems(display_name: str) -> list[FieldError]:
 
 def _raise_if(errors: list[FieldError]) -> None:
     if errors:
-        detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-        raise ValidationError(detail, errors=errors)
+        raise ValidationError(Message("input.problems", problems=errors), errors=errors)
 
 
 def find_user(session: Session, username: str) -> User | None:

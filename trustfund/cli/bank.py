@@ -148,7 +148,7 @@ def _pieces(items: tuple[str, ...]) -> dict[str, int]:
             continue
         found[key.strip()] = found.get(key.strip(), 0) + int(pieces)
     if errors:
-        raise ValidationError("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
+        raise ValidationError(Message("input.problems", problems=errors), errors=errors)
     return found
 
 

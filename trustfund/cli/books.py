@@ -15,6 +15,7 @@ from trustfund.cli.context import CliContext, acting, pass_cli
 from trustfund.cli.disclosures import _estate
 from trustfund.errors import ConflictError
 from trustfund.journal import books, proposals, schemas
+from trustfund.messages import Message
 
 PART_NAMES = ("bank", "cash", "payable", "prepaid")
 
@@ -111,7 +112,7 @@ def _opening_request(session: Session, estate_id: int) -> int:
     proposal = proposals.latest(session, estate_id, proposals.OPENING)
     request = proposals.request_of(session, proposal) if proposal is not None else None
     if request is None or request.status != approvals.RequestStatus.PENDING:
-        raise ConflictError("There is no opening proposal waiting for a decision.")
+        raise ConflictError(Message("journal.no_opening_pending"))
     return request.id
 
 

@@ -17,6 +17,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.errors import PermissionDeniedError, TrustfundError
 from trustfund.journal.mirror import install_mirror_hook
+from trustfund.messages import Message
 from trustfund.settings import Settings, get_settings
 
 
@@ -59,7 +60,11 @@ def acting(session: Session, username: str, action: Action, estate: Estate) -> P
     if principal is None:
         raise click.ClickException(f"No active user {username!r}.")
     if not principal.may(action, estate.id, estate.community):
-        raise PermissionDeniedError(f"{username} may not {action.value} in estate {estate.slug}.")
+        raise PermissionDeniedError(
+            Message(
+                "auth.user_lacks_action", user=username, action=action.value, estate=estate.slug
+            )
+        )
     return principal
 
 

@@ -157,9 +157,7 @@ def submit(
     if supersedes_id is None and correction_reason:
         problems.append(FieldError("supersedes_id", Message("disclosure.correction_names_version")))
     if problems:
-        raise ValidationError(
-            "; ".join(f"{p.field}: {p.reason}" for p in problems), errors=problems
-        )
+        raise ValidationError(Message("input.problems", problems=problems), errors=problems)
     waiting = session.scalar(
         select(DisclosureVersion.number).where(
             DisclosureVersion.estate_id == estate.id,
@@ -350,9 +348,9 @@ def publish(
     if request is None or not approvals.is_approved(session, SUBJECT_KIND, version.id, content):
         changed = digest != version.figures_sha256
         raise ConflictError(
-            "The figures changed after submission: the approval is void; resubmit."
+            Message("disclosure.figures_changed")
             if changed
-            else "The committee has not approved this version (yet).",
+            else Message("disclosure.not_approved_yet"),
             extra={"figures_changed": changed},
         )
     head = session.get(LedgerHead, estate.id)

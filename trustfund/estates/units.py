@@ -394,7 +394,7 @@ def split(
         try:
             person = clean_fields(given, PERSON_CHECKS)
         except ValidationError as exc:
-            errors.extend(FieldError(f"{where}.{e.field}", e.reason) for e in exc.errors)
+            errors.extend(FieldError(f"{where}.{e.field}", e.message) for e in exc.errors)
             person = {}
         if len(errors) > before:
             continue

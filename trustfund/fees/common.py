@@ -41,14 +41,6 @@ def parse_money(value: str | None, field: str, errors: list[FieldError]) -> Deci
         return None
 
 
-def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
-    if errors:
-        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(
-            Message("input.field_reason", field=detail, reason=summary), errors=errors
-        )
-
-
 @dataclass(frozen=True)
 class HouseholdRef:
     """A household as fee services name it: its id and public code."""

@@ -271,8 +271,11 @@ def parse_rows(
             )
     if errors:
         raise ValidationError(
-            f"{len({e.field.split('.')[0] for e in errors})} rows are not valid; nothing was "
-            "imported. " + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+            Message(
+                "input.rows_invalid",
+                count=len({e.field.split(".")[0] for e in errors}),
+                problems=errors[:5],
+            ),
             errors=errors,
         )
     return out
@@ -317,12 +320,11 @@ def import_payments(
             except ValidationError as exc:
                 for e in exc.errors:
                     field = e.field.replace("allocations[0].", "")
-                    errors.append(FieldError(f"rows[{number}].{field}", e.reason))
+                    errors.append(FieldError(f"rows[{number}].{field}", e.message))
         if errors:
             session.rollback()
             raise ValidationError(
-                "Some rows cannot be posted; nothing was imported. "
-                + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+                Message("fees.rows_not_posted", problems=errors[:5]),
                 errors=errors,
             )
         results = record_planned(session, estate_id, plans, actor_user_id=actor_user_id)

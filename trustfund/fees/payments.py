@@ -64,12 +64,7 @@ from trustfund.db.models.fees import (
     ReceiptStatus,
 )
 from trustfund.db.session import command, is_postgres
-from trustfund.errors import (
-    ConflictError,
-    FieldError,
-    NotFoundError,
-    ValidationError,
-)
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
     MIN_FEE_YEAR,
@@ -79,7 +74,6 @@ from trustfund.fees.common import (
     households_by_code,
     local_today,
     parse_money,
-    raise_if,
 )
 from trustfund.fees.rules import (
     METHOD_LABELS,
@@ -472,7 +466,7 @@ def plan_payment(
                     Message("fees.allocations_mismatch", total=total, allocated=allocated),
                 )
             )
-    raise_if(errors, "The payment is not valid.")
+    raise_if(errors, Message("fees.payment_invalid"))
     assert total is not None
 
     if owed is None:
@@ -511,8 +505,7 @@ def plan_payment(
         splits.append((household, fee_year, amount, allocate(amount, outstanding)))
     if errors:
         raise ValidationError(
-            "The payment is more than what is outstanding. "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message("fees.payment_above_outstanding", problems=errors),
             errors=errors,
         )
     for household, fee_year, _, lines in splits:
@@ -788,30 +781,21 @@ def public_receipt(session: Session, estate_slug: str, receipt_no: str) -> Publi
 # --- voids and refunds (posted only once a committee member approved, fees/refunds.py) ------
 
 
-def void_problem(session: Session, estate_id: int, receipt: FeeReceipt) -> str | None:
+def void_problem(session: Session, estate_id: int, receipt: FeeReceipt) -> Message | None:
     """Why the receipt cannot be voided now, or None. Read after ``lock_counter``."""
     receipt_no = receipt.receipt_no
     if receipt.status == ReceiptStatus.VOID:
-        return f"receipt {receipt_no} is already void"
+        return Message("fees.void_already", receipt_no=receipt_no)
     if receipt.recognised_entry_seq is not None:
-        return (
-            f"receipt {receipt_no} was prepaid and is already that year's income; "
-            "request a refund instead"
-        )
+        return Message("fees.void_recognised", receipt_no=receipt_no)
     if receipt.method == PaymentMethod.CASH:
         held = cash_balance(session, estate_id)
         if held < receipt.amount:
-            return (
-                f"receipt {receipt_no} was cash, but the steward holds only {held} in cash "
-                "(the rest was deposited); request a refund by bank transfer instead"
-            )
+            return Message("fees.void_cash_gone", receipt_no=receipt_no, held=held)
     paid = paid_by_fund(session, receipt.household_id, receipt.fee_year)
     for line in receipt.lines:
         if paid.get(line.fund, ZERO) < line.amount:
-            return (
-                f"part of this money was refunded already; voiding receipt {receipt_no} "
-                "would refund it twice"
-            )
+            return Message("fees.void_refunded", receipt_no=receipt_no)
     return None
 
 
@@ -834,7 +818,7 @@ def post_void(
     session.refresh(receipt)
     problem = void_problem(session, estate_id, receipt)
     if problem is not None:
-        raise ConflictError(f"Not voided: {problem}.")
+        raise ConflictError(Message("fees.not_voided", problem=problem))
     entry = reverse_entry(
         session,
         estate_id,
@@ -862,20 +846,28 @@ def refund_problem(
     *,
     held_back: Decimal = ZERO,
     cash_held_back: Decimal = ZERO,
-) -> str | None:
+) -> Message | None:
     """Why ``amount`` cannot be refunded now, or None: more than the household kept for the
     year (less ``held_back``, asked for by other waiting requests), or cash the steward does
     not hold (less ``cash_held_back``)."""
     paid = paid_by_fund(session, household_id, fee_year)
     kept = sum((a for a in paid.values() if a > 0), ZERO) - held_back
     if amount > kept:
-        waiting = f" once the waiting requests ({held_back}) are taken off" if held_back else ""
-        return f"{amount} exceeds what the household paid for {fee_year} ({kept}{waiting})"
+        if held_back:
+            return Message(
+                "fees.refund_above_kept_waiting",
+                amount=amount,
+                fee_year=fee_year,
+                kept=kept,
+                held_back=held_back,
+            )
+        return Message("fees.refund_above_kept", amount=amount, fee_year=fee_year, kept=kept)
     if method == PaymentMethod.CASH:
         held = cash_balance(session, estate_id) - cash_held_back
         if amount > held:
-            waiting = " besides the waiting cash requests" if cash_held_back else ""
-            return f"the steward holds only {held} in cash{waiting}; refund by bank transfer"
+            if cash_held_back:
+                return Message("fees.refund_cash_short_waiting", held=held)
+            return Message("fees.refund_cash_short", held=held)
     return None
 
 
@@ -906,13 +898,10 @@ def post_refund(
     lock_counter(session, estate_id, on.year)
     problem = refund_problem(session, estate_id, household.id, fee_year, amount, method)
     if problem is not None:
-        raise ConflictError(f"Not refunded: {problem}.")
+        raise ConflictError(Message("fees.not_refunded", problem=problem))
     from_prepaid = on < fee_year_start(fee_year)
     if not from_prepaid and unrecognised_prepaid(session, estate_id, fee_year, household.id):
-        raise ConflictError(
-            f"Not refunded: prepaid money for {fee_year} is not yet recognised as income; "
-            "run recognise-prepaid first."
-        )
+        raise ConflictError(Message("fees.refund_prepaid_unrecognised", fee_year=fee_year))
     paid = {f: a for f, a in paid_by_fund(session, household.id, fee_year).items() if a > 0}
     kept = sum(paid.values(), ZERO)
     lines = allocate(amount, paid)
@@ -1134,7 +1123,7 @@ def deposit_cash(
         on = data.deposited_on or today
         if on > today:
             errors.append(FieldError("deposited_on", Message("input.in_future", today=today)))
-        raise_if(errors, "The deposit is not valid.")
+        raise_if(errors, Message("fees.deposit_invalid"))
         assert amount is not None
         lock_counter(session, estate_id, on.year)
         held = cash_balance(session, estate_id)

@@ -59,6 +59,7 @@ from trustfund.errors import (
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
+    raise_if,
 )
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
@@ -68,7 +69,6 @@ from trustfund.fees.common import (
     households_by_code,
     local_today,
     parse_money,
-    raise_if,
 )
 from trustfund.fees.payments import (
     get_receipt,
@@ -81,6 +81,7 @@ from trustfund.fees.payments import (
 from trustfund.fees.schemas import RefundIn, RefundRequestOut, RequestDecisionOut, VoidIn
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 
 REFUND_KIND = "fee_refund"
 VOID_KIND = "receipt_void"
@@ -137,8 +138,7 @@ def _refuse_second(session: Session, estate_id: int, key: str, what: str) -> Non
     waiting = _pending(session, estate_id, key)
     if waiting is not None:
         raise ConflictError(
-            f"{what} already has a pending request ({waiting.id}); it must be approved or "
-            "rejected first.",
+            Message("fees.request_pending", what=what, request_id=waiting.id),
             extra={"pending_request_id": waiting.id},
         )
 
@@ -152,9 +152,7 @@ def _submit(
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent request for the same payment won
-        raise ConflictError(
-            "This payment already has a pending request; it must be approved or rejected first."
-        ) from exc
+        raise ConflictError(Message("fees.payment_request_pending")) from exc
     kind = SUBJECT_KINDS[row.kind]
     approvals.record_participant(session, estate_id, kind, row.id, row.requested_by, "author")
     if recorded_by is not None and recorded_by != row.requested_by:
@@ -181,16 +179,16 @@ def ask_refund(
     errors: list[FieldError] = []
     amount = parse_money(data.amount, "amount", errors)
     if amount is not None and amount <= 0:
-        errors.append(FieldError("amount", "must be positive"))
+        errors.append(FieldError("amount", Message("input.not_positive")))
     code = data.household_code.strip()
     household = households_by_code(session, estate_id, {code}).get(code)
     if household is None:
-        errors.append(FieldError("household_code", f"no household {code!r}"))
+        errors.append(FieldError("household_code", Message("fees.no_household_named", code_=code)))
     if not MIN_FEE_YEAR <= data.fee_year <= MAX_FEE_YEAR:
-        errors.append(FieldError("fee_year", "not a plausible fee year"))
+        errors.append(FieldError("fee_year", Message("fees.implausible_year")))
     if not data.reason.strip():
-        errors.append(FieldError("reason", "must not be empty"))
-    raise_if(errors, "The refund request is not valid.")
+        errors.append(FieldError("reason", Message("input.empty")))
+    raise_if(errors, Message("fees.refund_request_invalid"))
     assert amount is not None and household is not None
     key = f"refund:{household.id}:{data.fee_year}"
     _refuse_second(session, estate_id, key, f"The refund of {household.code} for {data.fee_year}")
@@ -233,17 +231,14 @@ def ask_void(
     void of it, or of cash the waiting requests need, is already pending)."""
     receipt = get_receipt(session, estate_id, receipt_no)
     if not reason.strip():
-        raise ValidationError.field("reason", "must not be empty")
+        raise ValidationError.field("reason", Message("input.empty"))
     key = f"void:{receipt.id}"
     _refuse_second(session, estate_id, key, f"Receipt {receipt_no}")
     problem = void_problem(session, estate_id, receipt)
     if problem is None:
         waiting = _waiting_for_year(session, estate_id, receipt.household_id, receipt.fee_year)
         if waiting:
-            problem = (
-                f"a refund of {waiting} for this household and year is waiting for approval; "
-                "decide it first"
-            )
+            problem = Message("fees.void_refund_waiting", waiting=waiting)
     if problem is None and receipt.method == PaymentMethod.CASH:
         held = refund_problem(
             session,
@@ -256,7 +251,9 @@ def ask_void(
         )
         problem = held
     if problem is not None:
-        raise ConflictError(f"Receipt {receipt_no} cannot be voided: {problem}.")
+        raise ConflictError(
+            Message("fees.receipt_not_voidable", receipt_no=receipt_no, problem=problem)
+        )
     recorded_by = session.scalar(
         select(FeePayment.recorded_by_user_id).where(FeePayment.id == receipt.payment_id)
     )
@@ -407,7 +404,7 @@ def get_request(session: Session, estate_id: int, request_id: int) -> FeeRefundR
     """Raises NotFoundError (also for another estate's request)."""
     row = session.get(FeeRefundRequest, request_id)
     if row is None or row.estate_id != estate_id:
-        raise NotFoundError(f"No refund or void request {request_id} in this estate.")
+        raise NotFoundError(Message("fees.no_request", request_id=request_id))
     return row
 
 
@@ -471,9 +468,9 @@ def withdraw(
     session.refresh(approval, with_for_update=True)  # a decision in flight finishes first
     session.refresh(row)
     if row.requested_by != actor_user_id:
-        raise PermissionDeniedError("Only whoever asked for this request can withdraw it.")
+        raise PermissionDeniedError(Message("fees.only_asker_withdraws"))
     if row.status != RefundRequestStatus.PENDING:
-        raise ConflictError(f"The request is {row.status.value}, not pending.")
+        raise ConflictError(Message("fees.request_not_pending", status=row.status.value))
     approvals.void_for_subject(
         session, SUBJECT_KINDS[row.kind], row.id, reason="withdrawn by whoever asked for it"
     )
@@ -497,7 +494,9 @@ def list_requests(
     query = select(FeeRefundRequest).where(FeeRefundRequest.estate_id == estate_id)
     if status is not None:
         if status not in STATUSES:
-            raise ValidationError.field("status", f"one of {', '.join(STATUSES)}")
+            raise ValidationError.field(
+                "status", Message("input.one_of_short", choices=", ".join(STATUSES))
+            )
         query = query.where(FeeRefundRequest.status == RefundRequestStatus(status))
     rows = session.scalars(query.order_by(FeeRefundRequest.id.desc())).all()
     return [request_view(session, row) for row in rows]

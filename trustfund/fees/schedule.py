@@ -24,8 +24,14 @@ from trustfund.db.models.fees import (
     VacancyRule,
 )
 from trustfund.db.session import command
-from trustfund.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError
-from trustfund.fees.common import parse_money, raise_if
+from trustfund.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    raise_if,
+)
+from trustfund.fees.common import parse_money
 from trustfund.fees.rules import (
     HUNDRED,
     Component,
@@ -104,7 +110,7 @@ def _parse(fee_year: int, data: ScheduleIn) -> tuple[list[Component], Decimal | 
             )
     elif data.vacancy_percent is not None:
         errors.append(FieldError("vacancy_percent", Message("fees.only_with_percent_rule")))
-    raise_if(errors, "The fee schedule is not valid.")
+    raise_if(errors, Message("fees.fee_schedule_invalid"))
     return components, percent
 
 

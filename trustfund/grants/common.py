@@ -16,7 +16,7 @@ from trustfund.db.models.grants import (
     ProjectStatus,
     SourceKind,
 )
-from trustfund.errors import FieldError, NotFoundError, ValidationError
+from trustfund.errors import FieldError, NotFoundError
 from trustfund.ledger.accounts import Fund, project_fund
 from trustfund.ledger.entries import text_problem
 from trustfund.messages import Message
@@ -72,14 +72,14 @@ def fund_of_project(project: GrantProject | None) -> str:
 def get_source(session: Session, estate_id: int, source_id: int) -> GrantSource:
     source = session.get(GrantSource, source_id)
     if source is None or source.estate_id != estate_id:
-        raise NotFoundError(f"No source {source_id} in this estate.")
+        raise NotFoundError(Message("grants.no_source", source_id=source_id))
     return source
 
 
 def get_project(session: Session, estate_id: int, project_id: int) -> GrantProject:
     project = session.get(GrantProject, project_id)
     if project is None or project.estate_id != estate_id:
-        raise NotFoundError(f"No project {project_id} in this estate.")
+        raise NotFoundError(Message("grants.no_project", project_id=project_id))
     return project
 
 
@@ -92,7 +92,7 @@ def lock_project(session: Session, estate_id: int, project_id: int) -> GrantProj
         .execution_options(populate_existing=True)
     ).one_or_none()
     if project is None:
-        raise NotFoundError(f"No project {project_id} in this estate.")
+        raise NotFoundError(Message("grants.no_project", project_id=project_id))
     return project
 
 
@@ -136,14 +136,6 @@ def note(session: Session, project: GrantProject, *, by: int | None, reason: str
             reason=reason[:500],
         )
     )
-
-
-def raise_if(errors: list[FieldError], detail: str) -> None:
-    if errors:
-        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(
-            Message("input.field_reason", field=detail, reason=summary), errors=errors
-        )
 
 
 def money(value: object, field: str, errors: list[FieldError], *, positive: bool = True) -> Decimal:

@@ -30,6 +30,7 @@ from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.grants.common import ACTIVE, fund_of_project, lock_project, move
 from trustfund.grants.schemas import DisbursementIn, DisbursementOut
+from trustfund.messages import Message
 from trustfund.settlements import claims
 from trustfund.settlements.schemas import ClaimIn
 
@@ -76,15 +77,20 @@ def _check_line(line: BudgetLine, taken: Decimal, amount: Decimal, what: str) ->
     limit = line.approved_amount
     if limit is None:
         raise BudgetExceededError(
-            f"Budget line {line.description!r} has no approved amount yet.",
+            Message("grants.line_not_approved", description=repr(line.description)),
             extra={"budget_line_id": line.id},
         )
     if taken + amount > limit:
         raise BudgetExceededError(
-            f"{what} of {amount} CNY would take budget line {line.description!r} to "
-            f"{taken + amount} CNY, beyond its approved {limit} CNY (short by "
-            f"{taken + amount - limit} CNY). Nothing was changed: ask the council to approve a "
-            "budget revision first.",
+            Message(
+                "grants.budget_exceeded",
+                what=what,
+                amount=amount,
+                description=repr(line.description),
+                total=taken + amount,
+                limit=limit,
+                short=taken + amount - limit,
+            ),
             extra={
                 "budget_line_id": line.id,
                 "approved": str(limit),
@@ -109,8 +115,7 @@ def disburse(
     project = lock_project(session, estate_id, project_id)
     if project.status not in ACTIVE:
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; it spends only after the "
-            "council's approval and before its settlement."
+            Message("grants.project_not_spending", code=project.code, status=project.status.value)
         )
     line = session.scalars(
         select(BudgetLine)
@@ -118,7 +123,7 @@ def disburse(
         .with_for_update()
     ).one_or_none()
     if line is None:
-        raise ValidationError.field("budget_line_id", "no such budget line in this project")
+        raise ValidationError.field("budget_line_id", Message("grants.no_budget_line"))
     claim = claims.create_claim(
         session,
         estate_id,
@@ -199,12 +204,11 @@ def guard_payable(session: Session, claim: Claim) -> None:
     link = session.scalar(select(Disbursement).where(Disbursement.claim_id == claim.id))
     if link is None:
         raise ConflictError(
-            f"Claim {claim.id} spends from project {project.code}'s restricted fund but is "
-            "not charged to one of its budget lines; record it as a project disbursement."
+            Message("grants.claim_not_on_line", claim_id=claim.id, code=project.code)
         )
     if project.status not in ACTIVE:
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; it spends nothing more."
+            Message("grants.project_spends_no_more", code=project.code, status=project.status.value)
         )
     line = session.get(BudgetLine, link.budget_line_id)
     assert line is not None

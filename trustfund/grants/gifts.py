@@ -50,7 +50,7 @@ from trustfund.db.models.grants import (
     SourceKind,
 )
 from trustfund.db.models.journal import LedgerAccount
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.grants.common import (
     IN_KIND,
     SOURCE_ACCOUNTS,
@@ -60,7 +60,6 @@ from trustfund.grants.common import (
     get_source,
     money,
     public_name,
-    raise_if,
     text,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
@@ -96,9 +95,11 @@ def add_source(
     try:
         kind = SourceKind(data.kind)
     except ValueError:
-        errors.append(FieldError("kind", "one of " + ", ".join(k.value for k in SourceKind)))
+        errors.append(
+            FieldError("kind", Message("input.one_of_short", choices=", ".join(SourceKind)))
+        )
         kind = SourceKind.SPONSORSHIP
-    raise_if(errors, "The source is not valid.")
+    raise_if(errors, Message("grants.source_invalid"))
     source = GrantSource(
         estate_id=estate_id,
         kind=kind,
@@ -113,7 +114,7 @@ def add_source(
             session.flush()
     except IntegrityError:
         raise ConflictError(
-            f"A {kind.value} source named {name!r} is already recorded in this estate."
+            Message("grants.source_exists", kind=kind.value, name=repr(name))
         ) from None
     return source
 
@@ -146,13 +147,17 @@ def _receiving_project(
     try:
         project = get_project(session, estate_id, project_id)
     except NotFoundError:  # a bad field of this request, not a missing page
-        errors.append(FieldError("project_id", "no such project in this estate"))
+        errors.append(FieldError("project_id", Message("grants.no_such_project")))
         return None
     if project.status not in RECEIVING:
         errors.append(
             FieldError(
                 "project_id",
-                f"project {project.code} is {project.status.value}; it receives no more money",
+                Message(
+                    "grants.project_receives_no_more",
+                    code=project.code,
+                    status=project.status.value,
+                ),
             )
         )
     return project
@@ -173,11 +178,10 @@ def _post(
             session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id
         ).seq
     except ValidationError as exc:
-        if any(e.reason in PERSONAL_DATA_REASONS for e in exc.errors):
+        if any(e.message in PERSONAL_DATA_REASONS for e in exc.errors):
             raise ValidationError.field(
                 "source_id",
-                "the donor's name is a resident's name and the ledger is public: mark the "
-                "source anonymous (匿名) or record it under another name",
+                Message("grants.donor_is_resident"),
             ) from exc
         raise
 
@@ -203,7 +207,7 @@ def record_gift(
     try:
         source = get_source(session, estate_id, data.source_id)
     except NotFoundError:
-        errors.append(FieldError("source_id", "no such source in this estate"))
+        errors.append(FieldError("source_id", Message("grants.no_such_source")))
         source = None
     amount = money(data.amount, "amount", errors)
     project = _receiving_project(session, estate_id, data.project_id, errors)
@@ -216,8 +220,8 @@ def record_gift(
             )
         )
         if found is None:
-            errors.append(FieldError("household_code", "no household with this code here"))
-    raise_if(errors, "The gift is not valid.")
+            errors.append(FieldError("household_code", Message("grants.no_household_here")))
+    raise_if(errors, Message("grants.gift_invalid"))
     assert source is not None
     fund = fund_of_project(project)
     kind_zh = SOURCE_NAMES_ZH[source.kind]
@@ -293,7 +297,7 @@ def record_in_kind(
     try:
         source = get_source(session, estate_id, data.source_id)
     except NotFoundError:
-        errors.append(FieldError("source_id", "no such source in this estate"))
+        errors.append(FieldError("source_id", Message("grants.no_such_source")))
         source = None
     item = text(data.item, "item", errors, limit=100)
     unit = text(data.unit, "unit", errors, limit=20)
@@ -303,7 +307,7 @@ def record_in_kind(
         value = money(data.estimated_value, "estimated_value", errors)
     project = _receiving_project(session, estate_id, data.project_id, errors)
     note = text(data.note, "note", errors, limit=200, required=False)
-    raise_if(errors, "The in-kind gift is not valid.")
+    raise_if(errors, Message("grants.in_kind_gift_invalid"))
     assert source is not None
     gift = InKindGift(
         estate_id=estate_id,

@@ -40,7 +40,7 @@ from trustfund.db.models.grants import (
     ProjectStatus,
     RevisionStatus,
 )
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.grants.common import (
     ACTIVE,
     IN_KIND,
@@ -51,7 +51,6 @@ from trustfund.grants.common import (
     money,
     move,
     note,
-    raise_if,
     text,
 )
 from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectIn, ProjectOut
@@ -70,7 +69,7 @@ def _lines_and_plan(
     session: Session, estate_id: int, data: ProjectIn, errors: list[FieldError]
 ) -> tuple[list[BudgetLine], list[FundingPlanItem]]:
     if not data.lines:
-        errors.append(FieldError("lines", "at least one budget line is required"))
+        errors.append(FieldError("lines", Message("grants.line_required")))
     if len(data.lines) > MAX_LINES:
         errors.append(
             FieldError("lines", Message("settlements.too_many_lines", max_lines=MAX_LINES))
@@ -87,7 +86,7 @@ def _lines_and_plan(
     for i, item in enumerate(data.plan):
         source = session.get(GrantSource, item.source_id)
         if source is None or source.estate_id != estate_id:
-            errors.append(FieldError(f"plan[{i}].source_id", "no such source in this estate"))
+            errors.append(FieldError(f"plan[{i}].source_id", Message("grants.no_such_source")))
         plan.append(
             FundingPlanItem(
                 position=i,
@@ -105,7 +104,7 @@ def _apply(session: Session, estate_id: int, project: GrantProject, data: Projec
     project.applicant = text(data.applicant, "applicant", errors, limit=100)
     project.applied_on = data.applied_on
     lines, plan = _lines_and_plan(session, estate_id, data, errors)
-    raise_if(errors, "The application is not valid.")
+    raise_if(errors, Message("grants.application_invalid"))
     project.lines.clear()
     project.plan.clear()
     session.flush()
@@ -132,7 +131,7 @@ def create_project(
             session.add(project)
             session.flush()
     except IntegrityError:
-        raise ConflictError(f"Project code {code} is already used in this estate.") from None
+        raise ConflictError(Message("grants.code_taken", code=code)) from None
     session.add(
         ProjectEvent(
             project_id=project.id,
@@ -171,11 +170,10 @@ def update_project(
     project = lock_project(session, estate_id, project_id)
     if project.status not in EDITABLE:
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; after approval the budget "
-            "changes only through a budget revision."
+            Message("grants.budget_needs_revision", code=project.code, status=project.status.value)
         )
     if data.code.strip() != project.code:
-        raise ValidationError.field("code", "the code of a project (its sub-fund) never changes")
+        raise ValidationError.field("code", Message("grants.code_fixed"))
     _apply(session, estate_id, project, data)
     approvals.void_for_subject(session, PROJECT, project.id, reason="the application was edited")
     if actor_user_id is not None:
@@ -215,8 +213,7 @@ def submit_project(
     project = lock_project(session, estate_id, project_id)
     if project.status not in (ProjectStatus.DRAFT, ProjectStatus.REJECTED):
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; only a draft or rejected "
-            "application can be submitted."
+            Message("grants.not_submittable", code=project.code, status=project.status.value)
         )
     request = approvals.submit(
         session,
@@ -293,13 +290,12 @@ def propose_budget(
     project = lock_project(session, estate_id, project_id)
     if project.status not in ACTIVE:
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; only an approved project in "
-            "implementation can revise its budget."
+            Message("grants.not_revisable", code=project.code, status=project.status.value)
         )
     errors: list[FieldError] = []
     reason = text(data.reason, "reason", errors, limit=500)
     if not data.lines:
-        errors.append(FieldError("lines", "name at least one line to change or add"))
+        errors.append(FieldError("lines", Message("grants.revision_empty")))
     by_id = {line.id: line for line in project.lines}
     new_amounts = {line.id: line.approved_amount or line.amount for line in project.lines}
     added: list[dict[str, Any]] = []
@@ -309,26 +305,26 @@ def propose_budget(
         if raw.line_id is None:
             description = text(raw.description, f"lines[{i}].description", errors, limit=200)
             if amount == ZERO:
-                errors.append(FieldError(f"lines[{i}].amount", "a new line needs an amount"))
+                errors.append(FieldError(f"lines[{i}].amount", Message("grants.new_line_amount")))
             added.append({"line_id": None, "description": description, "amount": amount})
             continue
         line = by_id.get(raw.line_id)
         if line is None:
-            errors.append(FieldError(f"lines[{i}].line_id", "no such line in this project"))
+            errors.append(FieldError(f"lines[{i}].line_id", Message("grants.no_such_line")))
             continue
         if raw.line_id in seen:
-            errors.append(FieldError(f"lines[{i}].line_id", "named twice"))
+            errors.append(FieldError(f"lines[{i}].line_id", Message("grants.line_twice")))
         seen.add(raw.line_id)
         taken = committed(session, line.id)
         if amount < taken:
             errors.append(
                 FieldError(
                     f"lines[{i}].amount",
-                    f"claims already take {taken} CNY of this line; it cannot be less",
+                    Message("grants.line_below_taken", taken=taken),
                 )
             )
         new_amounts[line.id] = amount
-    raise_if(errors, "The budget revision is not valid.")
+    raise_if(errors, Message("grants.budget_revision_invalid"))
     lines = [
         {"line_id": line.id, "description": line.description, "amount": new_amounts[line.id]}
         for line in project.lines
@@ -452,11 +448,11 @@ def decide(
     Raises NotFoundError (no pending request), what ``approvals.decide_request`` raises."""
     request = approvals.current_request(session, subject_kind, subject_id)
     if request is None or request.estate_id != estate_id:
-        raise NotFoundError(f"No approval request for this {subject_kind}.")
+        raise NotFoundError(Message("grants.no_request", subject_kind=subject_kind))
     try:
         value = approvals.Decision(decision)
     except ValueError:
-        raise ValidationError.field("decision", "approve or reject") from None
+        raise ValidationError.field("decision", Message("approvals.approve_or_reject")) from None
     return approvals.decide_request(
         session, estate_id, request.id, principal=principal, decision=value, reason=reason
     )

@@ -25,14 +25,13 @@ from sqlalchemy.orm import Session
 from trustfund.db.base import ZERO
 from trustfund.db.models.grants import Disbursement, GrantProject, ProjectStatus
 from trustfund.db.models.settlements import Claim, ClaimStatus
-from trustfund.errors import ConflictError, FieldError, ValidationError
+from trustfund.errors import ConflictError, FieldError, ValidationError, raise_if
 from trustfund.grants.common import (
     ACTIVE,
     IN_KIND,
     fund_of_project,
     lock_project,
     move,
-    raise_if,
     text,
 )
 from trustfund.grants.disbursements import EXPENSE_ITEM, line_actuals
@@ -40,6 +39,7 @@ from trustfund.grants.transfers import close_if_empty
 from trustfund.journal.service import account_balances
 from trustfund.ledger.accounts import AUTONOMY_SOURCES, fund_component
 from trustfund.ledger.money import money_text
+from trustfund.messages import Message
 
 #: Claims still on their way: a project with any of these cannot be settled.
 OPEN_CLAIMS = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
@@ -61,11 +61,12 @@ def settle(
     project = lock_project(session, estate_id, project_id)
     if project.status not in ACTIVE:
         raise ConflictError(
-            f"Project {project.code} is {project.status.value}; only an approved project in "
-            "implementation can be settled."
+            Message("grants.not_settleable", code=project.code, status=project.status.value)
         )
     if settled_on < project.applied_on:
-        raise ValidationError.field("settled_on", f"before the application {project.applied_on}")
+        raise ValidationError.field(
+            "settled_on", Message("grants.before_application", applied_on=project.applied_on)
+        )
     open_ids = list(
         session.scalars(
             select(Claim.id)
@@ -76,13 +77,12 @@ def settle(
     )
     if open_ids:
         raise ConflictError(
-            f"Claims {', '.join(map(str, open_ids))} of project {project.code} are still open; "
-            "pay or void them before the settlement.",
+            Message("grants.claims_open", claims=", ".join(map(str, open_ids)), code=project.code),
             extra={"open_claims": open_ids},
         )
     errors: list[FieldError] = []
     why = text(note_text, "note", errors, limit=400, required=False)
-    raise_if(errors, "The settlement is not valid.")
+    raise_if(errors, Message("grants.settlement_invalid"))
     project.settled_on = settled_on
     figures = settlement(session, project)
     move(

@@ -44,7 +44,7 @@ from trustfund.db.models.grants import (
     TransferKind,
     TransferStatus,
 )
-from trustfund.errors import ConflictError, FieldError, NotFoundError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, raise_if
 from trustfund.grants.common import (
     ACTIVE,
     SOURCE_ACCOUNTS,
@@ -53,7 +53,6 @@ from trustfund.grants.common import (
     note,
     project_by_code,
     public_name,
-    raise_if,
     text,
 )
 from trustfund.grants.schemas import TransferIn, TransferOut
@@ -131,13 +130,13 @@ def propose(
         for field, value in (("from_fund", data.from_fund), ("to_fund", data.to_fund)):
             fund = (value or "").strip()
             if fund != Fund.AUTONOMY and _project_of(session, estate_id, fund) is None:
-                errors.append(FieldError(field, "autonomy or autonomy:<CODE> of a project here"))
+                errors.append(FieldError(field, Message("grants.fund_choice")))
             funds.append(fund)
         from_fund, to_fund = funds
         if from_fund == to_fund and from_fund:
-            errors.append(FieldError("to_fund", "must differ from from_fund"))
+            errors.append(FieldError("to_fund", Message("grants.same_fund")))
         if data.gift_id is not None:
-            errors.append(FieldError("gift_id", "only for a refund"))
+            errors.append(FieldError("gift_id", Message("grants.only_for_refund")))
         # the reason is the public ledger's narration once the council approves: refused now
         problems = personal_data_problems(session, estate_id, [("reason", reason)])
         errors += [FieldError(f, r) for f, r in problems]
@@ -146,33 +145,33 @@ def propose(
         from_fund = ""
         gift = session.get(Gift, data.gift_id) if data.gift_id is not None else None
         if gift is None or gift.estate_id != estate_id:
-            errors.append(FieldError("gift_id", "no such gift in this estate"))
+            errors.append(FieldError("gift_id", Message("grants.no_such_gift")))
             gift = None
         elif gift.project_id is None:
-            errors.append(
-                FieldError("gift_id", "an unrestricted gift belongs to the fund; nothing to return")
-            )
+            errors.append(FieldError("gift_id", Message("grants.gift_unrestricted")))
         else:
             project = session.get(GrantProject, gift.project_id)
             assert project is not None
             from_fund = f"autonomy:{project.code}"
             left = gift.amount - refunded(session, gift.id)
             if amount > left:
-                errors.append(FieldError("amount", f"at most {left} CNY of this gift is left"))
-    raise_if(errors, "The transfer is not valid.")
+                errors.append(FieldError("amount", Message("grants.gift_left", left=left)))
+    raise_if(errors, Message("grants.transfer_invalid"))
     source_project = _project_of(session, estate_id, from_fund)
     if source_project is not None and source_project.status != ProjectStatus.SETTLED:
         raise ConflictError(
-            f"Project {source_project.code} is {source_project.status.value}: its restricted "
-            "money is moved or returned only after its settlement.",
-            errors=[FieldError("from_fund", "the project is not settled")],
+            Message(
+                "grants.not_settled_yet",
+                code=source_project.code,
+                status=source_project.status.value,
+            ),
+            errors=[FieldError("from_fund", Message("grants.project_not_settled"))],
         )
     target = _project_of(session, estate_id, to_fund) if to_fund else None
     if target is not None and target.status not in ACTIVE:
         raise ConflictError(
-            f"Project {target.code} is {target.status.value}; it receives money only while "
-            "approved and in implementation.",
-            errors=[FieldError("to_fund", "the project is not active")],
+            Message("grants.not_receiving", code=target.code, status=target.status.value),
+            errors=[FieldError("to_fund", Message("grants.project_not_active"))],
         )
     transfer = FundTransfer(
         estate_id=estate_id,

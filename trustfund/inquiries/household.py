@@ -39,6 +39,7 @@ from trustfund.fees.rules import METHOD_LABELS
 from trustfund.inquiries import checkcode, service
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import ZERO, money_text
+from trustfund.messages import Message
 from trustfund.settlements.disclosure_sections import Scrubber
 
 #: How long the page stays open after the codes were checked.
@@ -66,13 +67,9 @@ def identify(
     if household is None:
         service.record_attempt(session, estate.id, client_addr, household_code, False, now)
         session.commit()
-        raise ValidationError(
-            f"check_code: {service.WRONG_PAIR}",
-            errors=[
-                FieldError("household_code", service.WRONG_PAIR),
-                FieldError("check_code", service.WRONG_PAIR),
-            ],
-        )
+        wrong = service.WRONG_PAIR
+        errors = [FieldError("household_code", wrong), FieldError("check_code", wrong)]
+        raise ValidationError(Message("input.problems", problems=errors[1:]), errors=errors)
     return household
 
 

@@ -45,6 +45,7 @@ from trustfund.estates.service import today_in
 from trustfund.inquiries import checkcode
 from trustfund.inquiries.lines import LINE_REF, Line, line_view, public_lines
 from trustfund.journal.service import personal_data_problems
+from trustfund.messages import Message
 
 MAX_QUESTION = 300
 MAX_ANSWER = 1000
@@ -66,15 +67,15 @@ class Limits:
 LIMITS = Limits()
 #: Long digit runs (ID-card, bank-card numbers) are refused like phone numbers.
 LONG_DIGITS = re.compile(r"\d{11,}")
-WRONG_PAIR = "does not match the household code (or no such household)"
+WRONG_PAIR = Message("inquiries.wrong_pair")
 
 
 def _clean_text(value: str, field: str, limit: int) -> str:
     text = value.strip()
     if not text:
-        raise ValidationError.field(field, "write something")
+        raise ValidationError.field(field, Message("inquiries.empty"))
     if len(text) > limit:
-        raise ValidationError.field(field, f"at most {limit} characters")
+        raise ValidationError.field(field, Message("input.at_most_characters", limit=limit))
     return text
 
 
@@ -84,8 +85,7 @@ def _check_personal_data(session: Session, estate_id: int, field: str, text: str
     if LONG_DIGITS.search(squeezed) or personal_data_problems(session, estate_id, [(field, text)]):
         raise ValidationError.field(
             field,
-            "looks like personal data (a name or a phone number); it would be published — "
-            "leave it out",
+            Message("inquiries.personal_data"),
         )
 
 
@@ -95,7 +95,9 @@ def _published_line(
     item = reads.get_published(session, estate.slug, version_id)
     line = public_lines(item.statement).get(line_ref) if LINE_REF.fullmatch(line_ref) else None
     if line is None:
-        raise ValidationError.field("line", f"no line {line_ref!r} in this disclosure")
+        raise ValidationError.field(
+            "line", Message("inquiries.no_line_here", line_ref=repr(line_ref))
+        )
     return item, line
 
 
@@ -108,11 +110,14 @@ def _asker_label(session: Session, household: Household) -> str:
     return f"{building.number}幢住户" if (count or 0) >= MIN_BUILDING_HOUSEHOLDS else "住户"
 
 
-def _retry(seconds: float, what: str) -> RateLimitedError:
-    wait = max(1, int(seconds) + 1)
-    return RateLimitedError(
-        f"Too many {what}; try again in {wait} seconds.", extra={"retry_after": wait}
-    )
+def _wait(seconds: float) -> int:
+    """Whole seconds to wait, at least one."""
+    return max(1, int(seconds) + 1)
+
+
+def _retry(message: Message) -> RateLimitedError:
+    """A 429 whose ``retry_after`` is the message's ``wait``."""
+    return RateLimitedError(message, extra={"retry_after": message.params["wait"]})
 
 
 def check_failures(session: Session, client_addr: str, now: datetime) -> None:
@@ -134,7 +139,12 @@ def check_failures(session: Session, client_addr: str, now: datetime) -> None:
     )
     if len(failures) >= LIMITS.failures:
         oldest = failures[-LIMITS.failures]
-        raise _retry((oldest + LIMITS.failure_window - now).total_seconds(), "wrong codes")
+        raise _retry(
+            Message(
+                "inquiries.too_many_wrong_codes",
+                wait=_wait((oldest + LIMITS.failure_window - now).total_seconds()),
+            )
+        )
 
 
 def _check_address(session: Session, estate_id: int, client_addr: str, now: datetime) -> None:
@@ -152,7 +162,12 @@ def _check_address(session: Session, estate_id: int, client_addr: str, now: date
     )
     if len(asked) >= LIMITS.per_address_day:
         oldest = asked[-LIMITS.per_address_day]
-        raise _retry((oldest + timedelta(days=1) - now).total_seconds(), "questions")
+        raise _retry(
+            Message(
+                "inquiries.too_many_questions",
+                wait=_wait((oldest + timedelta(days=1) - now).total_seconds()),
+            )
+        )
 
 
 def record_attempt(
@@ -204,14 +219,9 @@ def ask(
     if household is None:
         record_attempt(session, estate.id, client_addr, household_code, False, now)
         session.commit()
-        raise ValidationError(
-            f"check_code: {WRONG_PAIR}",
-            errors=[
-                # both fields named, the same way whether the household exists or not
-                FieldError("household_code", WRONG_PAIR),
-                FieldError("check_code", WRONG_PAIR),
-            ],
-        )
+        # both fields named, the same way whether the household exists or not
+        errors = [FieldError("household_code", WRONG_PAIR), FieldError("check_code", WRONG_PAIR)]
+        raise ValidationError(Message("input.problems", problems=errors[1:]), errors=errors)
     try:
         _check_personal_data(session, estate.id, "text", clean)
     except ValidationError:
@@ -229,7 +239,9 @@ def ask(
     if (today_count or 0) >= LIMITS.per_household_day:
         local = now.astimezone(ZoneInfo(estate.timezone))
         midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=local.tzinfo)
-        raise _retry((midnight - local).total_seconds(), "questions from this household today")
+        raise _retry(
+            Message("inquiries.too_many_today", wait=_wait((midnight - local).total_seconds()))
+        )
     inquiry = Inquiry(
         estate_id=estate.id,
         version_id=item.version.id,
@@ -311,7 +323,9 @@ def line_page(session: Session, estate_slug: str, version_id: int, line_ref: str
     try:
         item, line = _published_line(session, estate, version_id, line_ref)
     except ValidationError as exc:
-        raise NotFoundError(f"No line {line_ref!r} in disclosure {version_id}.") from exc
+        raise NotFoundError(
+            Message("inquiries.no_line", line_ref=repr(line_ref), version_id=version_id)
+        ) from exc
     sup = reads.superseded_by(reads.published_versions(session, estate))
     return {
         "estate": estate,
@@ -351,18 +365,17 @@ def answer(
     personal data)."""
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.estate_id != estate.id:
-        raise NotFoundError(f"No question {inquiry_id} in this estate.")
+        raise NotFoundError(Message("inquiries.no_question", inquiry_id=inquiry_id))
     role = may_answer(session, estate, principal)
     if role is None:
         raise PermissionDeniedError(
-            f"Questions are answered by a {answerer_role(session, estate).value} member of "
-            "this estate who is not its steward."
+            Message("inquiries.answerer", role=answerer_role(session, estate).value)
         )
     clean = _clean_text(text, "text", MAX_ANSWER)
     _check_personal_data(session, estate.id, "text", clean)
     exists = session.scalar(select(InquiryAnswer.id).where(InquiryAnswer.inquiry_id == inquiry.id))
     if exists is not None:
-        raise ConflictError(f"Question {inquiry_id} is answered already; answers are never edited.")
+        raise ConflictError(Message("inquiries.answered", inquiry_id=inquiry_id))
     session.add(
         InquiryAnswer(
             inquiry_id=inquiry.id,
@@ -427,7 +440,7 @@ def get_inquiry(session: Session, estate: Estate, inquiry_id: int) -> dict[str, 
     """Raises NotFoundError."""
     rows = _with_answers(session, Inquiry.estate_id == estate.id, Inquiry.id == inquiry_id)
     if not rows:
-        raise NotFoundError(f"No question {inquiry_id} in this estate.")
+        raise NotFoundError(Message("inquiries.no_question", inquiry_id=inquiry_id))
     return _staff_views(session, estate, rows)[0]
 
 

@@ -131,7 +131,11 @@ def opening_draft(
     for i, item in enumerate(data.funds):
         fund = item.fund.strip()
         if fund not in {f.value for f in Fund}:
-            errors.append(FieldError(f"funds[{i}].fund", "one of " + ", ".join(Fund)))
+            errors.append(
+                FieldError(
+                    f"funds[{i}].fund", Message("input.one_of_short", choices=", ".join(Fund))
+                )
+            )
             continue
         if fund in seen:
             errors.append(
@@ -157,8 +161,7 @@ def opening_draft(
         )
     if errors:
         raise ValidationError(
-            "The opening balances are not valid: "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message("journal.opening_invalid", problems=errors),
             errors=errors,
         )
     legs = [

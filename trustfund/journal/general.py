@@ -112,11 +112,11 @@ def _date_problems(session: Session, estate: Estate, on: date) -> list[FieldErro
     return []
 
 
-def _raise(session: Session, estate: Estate, errors: list[FieldError], what: str) -> None:
+def _raise(session: Session, estate: Estate, errors: list[FieldError], what: Message) -> None:
     """Bad input first (422, every field named), then whether the books are open (409)."""
     if errors:
         raise ValidationError(
-            f"{what}: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors
+            Message("input.what_problems", what=what, problems=errors), errors=errors
         )
     if service.books_opened_on(session, estate.id) is None:
         raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
@@ -135,7 +135,7 @@ def direct_draft(session: Session, estate: Estate, data: schemas.EntryCreate) ->
                 Message("journal.kind_not_general", general_kind=GENERAL_KIND, kind=data.kind),
             )
         )
-    _raise(session, estate, errors, "This general entry cannot be posted by one person")
+    _raise(session, estate, errors, Message("journal.general_not_alone"))
     return _general_draft(data, legs)
 
 
@@ -157,15 +157,10 @@ def check_direct_reversal(original: JournalEntry) -> None:
     correction is proposed (``reverses_seq``) and approved. Raises ``ConflictError``."""
     legs = tuple(Leg(p.account, p.amount) for p in original.postings)
     if original.kind != GENERAL_KIND:
+        if original.kind == "opening":
+            raise ConflictError(Message("journal.opening_reversal_proposed", seq=original.seq))
         raise ConflictError(
-            f"Entry {original.seq} is a {original.kind!r} entry: correct it where it was made "
-            "(void the receipt, refund, void the claim …), not with a ledger reversal."
-            + (
-                " Opening balances are corrected by a proposed reversal "
-                "(POST /ledger/proposals with reverses_seq) that the committee approves."
-                if original.kind == "opening"
-                else ""
-            )
+            Message("journal.correct_where_made", seq=original.seq, kind=repr(original.kind))
         )
     if not is_reclassification(legs):
         raise ConflictError(Message("journal.reversal_needs_approval", seq=original.seq))
@@ -191,7 +186,7 @@ def _proposal_draft(
             errors.append(FieldError("legs", Message("journal.reversal_has_no_legs")))
         if not data.narration.strip():
             errors.append(FieldError("narration", Message("journal.reversal_reason_required")))
-        _raise(session, estate, errors, "The proposed reversal is not valid")
+        _raise(session, estate, errors, Message("journal.proposed_reversal_invalid"))
         legs = tuple(Leg(p.account, -p.amount) for p in original.postings)
         draft = EntryDraft(
             date=data.date,
@@ -205,7 +200,7 @@ def _proposal_draft(
     if len(data.legs) < 2:
         errors.append(FieldError("legs", Message("journal.two_legs")))
     errors += _proposal_problems(data.legs)
-    _raise(session, estate, errors, "The proposed entry is not valid")
+    _raise(session, estate, errors, Message("journal.proposed_entry_invalid"))
     return _general_draft(data, legs_), {}
 
 

@@ -91,14 +91,8 @@ from trustfund.ledger.text import GENESIS, draft_canonical, open_canonical, with
 from trustfund.messages import Message, Reason, reason_of
 
 #: Why a text is refused as personal data (never repeating what was found in it).
-NAME_REASON = (
-    "contains an owner's name (spaces, punctuation and invisible characters are ignored); "
-    "the ledger is public — name households by their code"
-)
-PHONE_REASON = (
-    "contains a phone number (however its digits are written or separated); "
-    "the ledger is public — name households by their code"
-)
+NAME_REASON = Message("journal.personal_name")
+PHONE_REASON = Message("journal.personal_phone")
 PERSONAL_DATA_REASONS = frozenset({NAME_REASON, PHONE_REASON})
 
 
@@ -346,7 +340,7 @@ def check_entry(session: Session, estate_id: int, draft: EntryDraft) -> None:
     ``BooksNotOpenError``."""
     _raise_problems(check_draft(draft))
     if bean.residual(bean.to_transaction(draft)) != ZERO:
-        _raise_problems([("legs", "beancount finds the legs unbalanced")])
+        _raise_problems([("legs", Message("journal.beancount_unbalanced"))])
     _check_accounts_open(session, estate_id, draft.date, normalised_legs(draft))
     _check_personal_data(session, estate_id, draft)
 
@@ -376,7 +370,7 @@ def post_entries(
         _raise_problems([(f"entries[{index}].{f}", r) for f, r in problems])
         legs = tuple(normalised_legs(draft))
         if bean.residual(bean.to_transaction(draft)) != ZERO:
-            _raise_problems([(f"entries[{index}].legs", "beancount finds the legs unbalanced")])
+            _raise_problems([(f"entries[{index}].legs", Message("journal.beancount_unbalanced"))])
         round_trip = bean.entry_round_trip_problems(draft)
         _raise_problems([(f"entries[{index}].{f}", r) for f, r in round_trip])
         checked.append((draft, legs, key, fingerprint(draft, None)))
@@ -471,8 +465,8 @@ def reverse_entry(
 
 def _raise_problems(problems: Sequence[tuple[str, Reason]]) -> None:
     if problems:
-        detail = "; ".join(f"{f}: {r}" for f, r in problems)
-        raise ValidationError(detail, errors=[FieldError(f, r) for f, r in problems])
+        errors = [FieldError(f, r) for f, r in problems]
+        raise ValidationError(Message("input.problems", problems=errors), errors=errors)
 
 
 def _post(
@@ -490,7 +484,7 @@ def _post(
     _raise_problems(problems)
     legs = normalised_legs(draft)
     if bean.residual(bean.to_transaction(draft)) != ZERO:  # beancount's own check
-        _raise_problems([("legs", "beancount finds the legs unbalanced")])
+        _raise_problems([("legs", Message("journal.beancount_unbalanced"))])
     # the text to be stored must parse back to this very entry (last line of defence)
     _raise_problems(bean.entry_round_trip_problems(draft, reverses_seq=reverses_seq))
     print_ = fingerprint(draft, reverses_seq)
@@ -835,7 +829,7 @@ def _check_personal_data(session: Session, estate_id: int, draft: EntryDraft) ->
 
 def personal_data_problems(
     session: Session, estate_id: int, fields: Sequence[tuple[str, str]]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Message]]:
     """``(field, reason)`` for each of ``fields`` (``(name, text)``) that holds an owner's
     name or a phone number of one of the estate's households, or a mobile number of anyone.
 
@@ -846,7 +840,7 @@ def personal_data_problems(
     household that matches comes back. The reason never repeats what was found.
     Domains that post later what they accept now (a claim's payee, a transfer's reason)
     call this when the text is written, so it is refused then and not at payment."""
-    problems: dict[str, str] = {
+    problems: dict[str, Message] = {
         name: PHONE_REASON for name, value in fields if privacy.mobile_number_in(value)
     }
     rest = [(name, value) for name, value in fields if name not in problems]

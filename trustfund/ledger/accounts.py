@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from trustfund.messages import Message
+from trustfund.messages import Invalid, Message
 
 
 class Fund(StrEnum):
@@ -78,14 +78,12 @@ def fund_component(fund: str) -> str:
     if fund.startswith("autonomy:"):
         code = fund.split(":", 1)[1]
         if not _PROJECT_CODE.fullmatch(code):
-            raise ValueError(
-                f"project code {code!r} must be 1–31 upper-case letters, digits or dashes"
-            )
+            raise Invalid(Message("ledger.project_code_invalid", code=repr(code)))
         return f"Autonomy:Project:{code}"
     try:
         return Fund(fund).value.capitalize()
     except ValueError:
-        raise ValueError(f"unknown fund {fund!r}") from None
+        raise Invalid(Message("ledger.unknown_fund", fund=repr(fund))) from None
 
 
 def project_fund(code: str) -> str:
@@ -98,16 +96,16 @@ def project_fund(code: str) -> str:
 def fee_income_account(fund: Fund) -> str:
     """``Income:Fees:Electricity`` etc. — only the fee funds take service fees."""
     if Fund(fund) not in FEE_FUNDS:
-        raise ValueError(f"{fund!r} is not a fee fund")
+        raise Invalid(Message("ledger.not_a_fee_fund", fund=repr(fund)))
     return f"Income:Fees:{fund_component(fund)}"
 
 
 def autonomy_income_account(source: str, fund: str = Fund.AUTONOMY) -> str:
     """``Income:Autonomy:Sponsorship``, or ``Income:Autonomy:Project:P01:Crowdfunding``."""
     if source not in AUTONOMY_SOURCES:
-        raise ValueError(f"unknown autonomy source {source!r}")
+        raise Invalid(Message("ledger.unknown_source", source=repr(source)))
     if fund != Fund.AUTONOMY and not fund.startswith("autonomy:"):
-        raise ValueError(f"{fund!r} is not the autonomy fund or one of its projects")
+        raise Invalid(Message("ledger.not_autonomy_fund", fund=repr(fund)))
     return f"Income:{fund_component(fund)}:{source}"
 
 
@@ -118,7 +116,7 @@ def expense_account(fund: str, item: str) -> str:
     """
     item = item[:1].upper() + item[1:]
     if not _COMPONENT.fullmatch(item):
-        raise ValueError(f"expense item {item!r} must be letters, digits or dashes")
+        raise Invalid(Message("ledger.expense_item_invalid", item=repr(item)))
     return f"Expenses:{fund_component(fund)}:{item}"
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from trustfund.ledger.accounts import check_account, fund_of
 from trustfund.ledger.money import ZERO, to_money
-from trustfund.messages import Message, Reason
+from trustfund.messages import Message, Reason, reason_of
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def meta_problems(meta: Mapping[str, str]) -> list[tuple[str, Reason]]:
     beancount reads one and not one the ledger writes itself, each value a string of at
     most ``MAX_TEXT`` characters with no control character."""
     if len(meta) > MAX_META:
-        return [("meta", f"more than {MAX_META} items")]
+        return [("meta", Message("ledger.meta_too_many", limit=MAX_META))]
     problems: list[tuple[str, Reason]] = []
     for key, value in meta.items():
         if not isinstance(key, str) or not META_KEY.fullmatch(key):
@@ -107,7 +107,7 @@ def check_draft(draft: EntryDraft) -> list[tuple[str, Reason]]:
         try:
             amount = to_money(leg.amount)
         except ValueError as exc:
-            problems.append((f"legs[{i}].amount", str(exc)))
+            problems.append((f"legs[{i}].amount", reason_of(exc)))
             continue
         if amount == ZERO:
             problems.append((f"legs[{i}].amount", Message("ledger.zero_amount")))

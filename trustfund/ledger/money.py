@@ -119,7 +119,7 @@ def to_money(value: str | int | Decimal) -> Decimal:
     decimals (``"1.005"`` is a mistake, not a rounding job).
     """
     if isinstance(value, (bool, float)):
-        raise ValueError("money must not be a float or bool; pass a string or Decimal")
+        raise Invalid(Message("number.float"))
     if isinstance(value, str):
         return parse_money(value, negative=True)
     if isinstance(value, int):
@@ -127,12 +127,12 @@ def to_money(value: str | int | Decimal) -> Decimal:
     elif isinstance(value, Decimal):
         amount = value
     else:
-        raise ValueError(f"not an amount: {value!r}")
+        raise Invalid(Message("number.not_an_amount", value=repr(value)))
     if not amount.is_finite():
-        raise ValueError(f"not a finite amount: {value!r}")
+        raise Invalid(Message("number.not_finite", value=repr(value)))
     quantized = amount.quantize(FEN)
     if quantized != amount:
-        raise ValueError(f"more than two decimals: {value!r}")
+        raise Invalid(Message("number.more_than_two_places", value=repr(value)))
     return quantized + ZERO  # normalises -0.00 to 0.00
 
 

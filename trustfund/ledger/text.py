@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import CNY, money_text, to_money
+from trustfund.messages import Invalid, Message
 
 GENESIS = "0" * 64
 LINK_PREFIX = "tf-"
@@ -46,7 +47,7 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def quote(value: str) -> str:
     """``value`` as a beancount string literal that cannot break out of its quotes."""
     if _UNSAFE.search(value):
-        raise ValueError("control characters cannot be written into the ledger")
+        raise Invalid(Message("ledger.control_characters"))
     return '"' + _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], value) + '"'
 
 

@@ -16,6 +16,7 @@ from trustfund.db.models.oversight import AlertAcknowledgement, AlertSettings
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates.service import today_in
+from trustfund.messages import Message
 from trustfund.oversight.alerts import DEFAULTS, RULES, Alert
 from trustfund.oversight.schemas import AlertOut, AlertsOut
 
@@ -42,18 +43,22 @@ def save_settings(
     clean: dict[str, str] = {}
     for name, value in raw.items():
         if name not in DEFAULTS:
-            errors.append(FieldError(name, f"unknown threshold; one of {', '.join(DEFAULTS)}"))
+            errors.append(
+                FieldError(
+                    name, Message("oversight.unknown_threshold", choices=", ".join(DEFAULTS))
+                )
+            )
             continue
         try:
             number = Decimal(str(value))
         except InvalidOperation:
             number = Decimal(-1)
         if not number.is_finite() or number < 0 or number > Decimal("999999999"):
-            errors.append(FieldError(name, "must be a number ≥ 0"))
+            errors.append(FieldError(name, Message("oversight.not_a_number")))
             continue
         clean[name] = str(number)
     if errors:
-        raise ValidationError("The thresholds are not valid.", errors=errors)
+        raise ValidationError(Message("oversight.thresholds_invalid"), errors=errors)
     row = session.get(AlertSettings, estate.id)
     if row is None:
         row = AlertSettings(estate_id=estate.id, settings="{}")
@@ -122,18 +127,18 @@ def acknowledge(
     (no such alert now), ConflictError (acknowledged already)."""
     text = note.strip()
     if not text:
-        raise ValidationError.field("note", "say what was checked or done")
+        raise ValidationError.field("note", Message("oversight.note_required"))
     if len(text) > MAX_NOTE:
-        raise ValidationError.field("note", f"at most {MAX_NOTE} characters")
+        raise ValidationError.field("note", Message("input.at_most_characters", limit=MAX_NOTE))
     if key not in {a.key for a in find_alerts(session, estate)}:
-        raise NotFoundError(f"No alert {key!r} in this estate now.")
+        raise NotFoundError(Message("oversight.no_alert", key=repr(key)))
     exists = session.scalar(
         select(AlertAcknowledgement.id).where(
             AlertAcknowledgement.estate_id == estate.id, AlertAcknowledgement.alert_key == key
         )
     )
     if exists is not None:
-        raise ConflictError(f"Alert {key} is acknowledged already.")
+        raise ConflictError(Message("oversight.acknowledged", key=key))
     session.add(
         AlertAcknowledgement(
             estate_id=estate.id, alert_key=key, note=text, acknowledged_by=actor_user_id

@@ -99,7 +99,9 @@ def check_counts(raw: Mapping[str, Any]) -> dict[str, int]:
             counts[key] = pieces
     if errors:
         raise ValidationError(
-            "The count is not valid: " + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message(
+                "input.what_problems", what=Message("reconciliation.count_invalid"), problems=errors
+            ),
             errors=errors,
         )
     return {key: counts[key] for key in KEYS if key in counts}

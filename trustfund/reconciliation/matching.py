@@ -42,6 +42,7 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.journal.service import books_opened_on
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
+from trustfund.messages import Message
 from trustfund.reconciliation.schemas import (
     MatchOut,
     MatchProposalOut,
@@ -291,7 +292,7 @@ def match_view(match: BankMatch, names_by_id: dict[int, str]) -> MatchOut:
 def _get_line(session: Session, estate_id: int, line_id: int) -> BankStatementLine:
     line = session.get(BankStatementLine, line_id)
     if line is None or line.estate_id != estate_id:
-        raise NotFoundError(f"No statement line {line_id} in this estate.")
+        raise NotFoundError(Message("reconciliation.no_line", line_id=line_id))
     return line
 
 
@@ -313,45 +314,51 @@ def confirm(
     opened = books_opened_on(session, estate_id)
     if opened is None or line.date < opened:
         raise ValidationError.field(
-            "line_id", f"the line of {line.date} is before the books opened ({opened})"
+            "line_id", Message("reconciliation.line_before_opening", date=line.date, opened=opened)
         )
     active = active_matches(session, estate_id)
     if any(m.line_id == line.id for m in active):
-        raise ConflictError(f"Statement line {line.serial} is matched already; undo that first.")
+        raise ConflictError(Message("reconciliation.line_matched_already", serial=line.serial))
     seqs = list(dict.fromkeys(entry_seqs))
     if not seqs:
-        raise ValidationError.field("entry_seqs", "name at least one journal entry")
+        raise ValidationError.field("entry_seqs", Message("reconciliation.name_an_entry"))
     moves = {m.seq: m for m in movements(session, estate_id)}
     pairs = cancelled_pairs(list(moves.values()))
     errors: list[FieldError] = []
     for i, seq in enumerate(seqs):
         if seq not in moves:
-            errors.append(FieldError(f"entry_seqs[{i}]", f"entry {seq} moves no bank money"))
+            errors.append(
+                FieldError(f"entry_seqs[{i}]", Message("reconciliation.entry_no_bank", seq=seq))
+            )
         elif seq in pairs:
             errors.append(
-                FieldError(f"entry_seqs[{i}]", f"entry {seq} was reversed (or is a reversal)")
+                FieldError(f"entry_seqs[{i}]", Message("reconciliation.entry_reversed", seq=seq))
             )
     if errors:
-        raise ValidationError("These entries cannot be matched.", errors=errors)
+        raise ValidationError(Message("reconciliation.cannot_match"), errors=errors)
     taken = [m for m in active if m.entry_seq in seqs]
     if taken:
         raise ConflictError(
-            f"Entry {taken[0].entry_seq} is matched to another statement line already."
+            Message("reconciliation.entry_matched_already", entry_seq=taken[0].entry_seq)
         )
     total = sum((moves[s].amount for s in seqs), ZERO)
     if total != line.amount:
         raise ValidationError.field(
-            "entry_seqs", f"the entries sum to {total}; the statement line is {line.amount}"
+            "entry_seqs", Message("reconciliation.sum_differs", total=total, amount=line.amount)
         )
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise ValidationError.field("note", f"at most {MAX_NOTE} characters")
+        raise ValidationError.field("note", Message("input.at_most_characters", limit=MAX_NOTE))
     far = [s for s in seqs if abs(moves[s].date - line.date) > WINDOW]
     if far and not note:
         raise ValidationError.field(
             "note",
-            f"entry {far[0]} is dated {moves[far[0]].date}, more than 3 days from the line's "
-            f"{line.date}: say why they are the same money",
+            Message(
+                "reconciliation.dates_far_apart",
+                seq=far[0],
+                date=moves[far[0]].date,
+                date2=line.date,
+            ),
         )
     made = [
         BankMatch(
@@ -375,7 +382,7 @@ def undo(session: Session, estate_id: int, line_id: int, *, actor_user_id: int |
     line = _get_line(session, estate_id, line_id)
     rows = [m for m in active_matches(session, estate_id) if m.line_id == line.id]
     if not rows:
-        raise ConflictError(f"Statement line {line.serial} is not matched.")
+        raise ConflictError(Message("reconciliation.line_not_matched", serial=line.serial))
     for m in rows:
         m.undone_at = utcnow()
         m.undone_by = actor_user_id

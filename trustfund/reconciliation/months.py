@@ -51,6 +51,7 @@ from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on, money_balance
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
+from trustfund.messages import Message
 from trustfund.reconciliation import matching, statements
 from trustfund.reconciliation.schemas import (
     ApproverOut,
@@ -69,7 +70,9 @@ def parse_month(text: str) -> tuple[str, date]:
         year, month = (int(p) for p in text.split("-"))
         end = date(year, month, calendar.monthrange(year, month)[1])
     except ValueError:
-        raise ValidationError.field("month", f"{text!r} is not a month (write 2026-03)") from None
+        raise ValidationError.field(
+            "month", Message("reconciliation.not_a_month", text=repr(text))
+        ) from None
     return f"{year:04d}-{month:02d}", end
 
 
@@ -198,26 +201,29 @@ def _sum(items: list[Any], *, positive: bool) -> str:
     return str(abs(total))
 
 
-def _problems(content: MonthContentOut, today: date) -> list[str]:
+def _problems(content: MonthContentOut, today: date) -> list[Message]:
     """Why the month cannot be prepared (empty when it can)."""
     end = date.fromisoformat(content["month_end"])
     out = []
     if content["books_opened_on"] is None:
-        out.append("the books are not open")
+        out.append(Message("reconciliation.books_not_open"))
     elif end < date.fromisoformat(content["books_opened_on"]):
-        out.append(f"the books opened on {content['books_opened_on']}, after this month")
+        out.append(Message("reconciliation.books_opened_after", opened=content["books_opened_on"]))
     if end >= today:
-        out.append(f"the month has not ended (today is {today})")
+        out.append(Message("reconciliation.month_not_ended", today=today))
     covered = content["statement_covered_through"]
     if covered is None or date.fromisoformat(covered) < end:
         out.append(
-            f"the imported statement covers only through {covered or 'nothing yet'}; "
-            f"import it through {end}"
+            Message("reconciliation.statement_short", covered=covered or "nothing yet", end=end)
         )
     if Decimal(content["difference"]) != ZERO:
         out.append(
-            f"the adjusted balances differ by {content['difference']}: statement "
-            f"{content['adjusted_statement_balance']} vs books {content['adjusted_book_balance']}"
+            Message(
+                "reconciliation.balances_differ",
+                difference=content["difference"],
+                statement=content["adjusted_statement_balance"],
+                books=content["adjusted_book_balance"],
+            )
         )
     return out
 
@@ -288,7 +294,7 @@ def view(session: Session, estate: Estate, month: str) -> MonthOut:
         **content,
         "balanced": Decimal(content["difference"]) == ZERO,
         "can_prepare": not problems,
-        "problems": problems,
+        "problems": [p.en for p in problems],
         "status": status,
         "prepared": prepared,
         "approval_request_id": request.id if request is not None else None,
@@ -315,13 +321,15 @@ def submit_month(
     problems = _problems(content, today_in(estate))
     if problems:
         raise ConflictError(
-            f"{content['month']} cannot be reconciled yet: " + "; ".join(problems) + ".",
-            extra={"problems": problems},
+            Message("reconciliation.month_not_ready", month=content["month"], problems=problems),
+            extra={"problems": [p.en for p in problems]},
         )
     record = _record(session, estate.id, content["month"])
     status = status_of(session, record, content)[0]
     if status in ("reconciled", "pending"):
-        raise ConflictError(f"{content['month']} is already {status} with these figures.")
+        raise ConflictError(
+            Message("reconciliation.month_already", month=content["month"], status=status)
+        )
     if record is None:
         record = BankReconciliation(estate_id=estate.id, month=content["month"])
         session.add(record)

@@ -49,6 +49,7 @@ from trustfund.estates.columns import Column, header_key, map_columns
 from trustfund.estates.households import cell_text, parse_date
 from trustfund.estates.service import today_in
 from trustfund.ledger.money import ZERO, cell_number, parse_decimal
+from trustfund.messages import Message, reason_of
 from trustfund.reconciliation.schemas import MappingOut
 
 #: The columns of a statement file. Columns a bank adds that trustfund does not keep
@@ -221,22 +222,33 @@ def check_mapping(raw: dict[str, str]) -> dict[str, str]:
         where = f"columns.{header}"
         name = str(header).strip()
         if not name or len(name) > MAX_HEADER:
-            errors.append(FieldError(where, f"a header is 1–{MAX_HEADER} characters"))
+            errors.append(
+                FieldError(where, Message("reconciliation.header_length", limit=MAX_HEADER))
+            )
             continue
         if field not in FIELDS:
             errors.append(
-                FieldError(where, f"{field!r} is not a field; one of {', '.join(FIELDS)}")
+                FieldError(
+                    where,
+                    Message(
+                        "reconciliation.not_a_field", field=repr(field), choices=", ".join(FIELDS)
+                    ),
+                )
             )
             continue
         other = standard.get(header_key(name))
         if other is not None and other != field:
-            errors.append(FieldError(where, f"{name!r} is already the standard name of {other}"))
+            errors.append(
+                FieldError(
+                    where,
+                    Message("reconciliation.standard_name_taken", name=repr(name), other=other),
+                )
+            )
             continue
         clean[name] = field
     if errors:
         raise ValidationError(
-            "The column mapping is not valid: "
-            + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            Message("reconciliation.mapping_invalid", problems=errors),
             errors=errors,
         )
     return clean
@@ -293,21 +305,20 @@ def _check_header(fields: set[str]) -> None:
     errors: list[FieldError] = []
     split = fields & {"amount_in", "amount_out"}
     if "amount" in fields and split:
-        errors.append(FieldError("columns", "give 收入金额/支出金额 or 交易金额, not both"))
+        errors.append(FieldError("columns", Message("reconciliation.amount_columns_both")))
     elif "amount" not in fields and split != {"amount_in", "amount_out"}:
         errors.append(
             FieldError(
                 "columns.amount",
-                "the header needs 收入金额 and 支出金额 (amount_in, amount_out), or one "
-                "交易金额 (amount)",
+                Message("reconciliation.amount_columns_missing"),
             )
         )
     if "direction" in fields and "amount" not in fields:
-        errors.append(FieldError("columns.direction", "借贷标志 goes with one 交易金额 column"))
-    if errors:
-        raise ValidationError(
-            "The header row cannot give the amounts; nothing was imported.", errors=errors
+        errors.append(
+            FieldError("columns.direction", Message("reconciliation.direction_needs_amount"))
         )
+    if errors:
+        raise ValidationError(Message("reconciliation.header_no_amounts"), errors=errors)
 
 
 def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> Decimal | None:
@@ -317,7 +328,7 @@ def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> De
             signed = "direction" not in row
             value = _amount(row["amount"], negative=signed)
             if value is None or value == ZERO:
-                errors.append(FieldError(f"{where}.amount", "交易金额 is empty or zero"))
+                errors.append(FieldError(f"{where}.amount", Message("reconciliation.amount_empty")))
                 return None
             if not signed:
                 if direction in IN_WORDS:
@@ -326,7 +337,8 @@ def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> De
                     return -value
                 errors.append(
                     FieldError(
-                        f"{where}.direction", f"借贷标志 {direction!r} is not 贷/收 or 借/支"
+                        f"{where}.direction",
+                        Message("reconciliation.direction_invalid", direction=repr(direction)),
                     )
                 )
                 return None
@@ -335,15 +347,19 @@ def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> De
         got_out = _amount(row.get("amount_out"), negative=False)
     except ValueError as exc:
         field = "amount" if "amount" in row else _which_amount(row)
-        errors.append(FieldError(f"{where}.{field}", f"amount {exc}"))
+        errors.append(
+            FieldError(
+                f"{where}.{field}", Message("reconciliation.amount_invalid", reason=reason_of(exc))
+            )
+        )
         return None
     got_in = got_in or ZERO
     got_out = got_out or ZERO
     if got_in and got_out:
-        errors.append(FieldError(f"{where}.amount_in", "both 收入金额 and 支出金额 are given"))
+        errors.append(FieldError(f"{where}.amount_in", Message("reconciliation.amount_both")))
         return None
     if not got_in and not got_out:
-        errors.append(FieldError(f"{where}.amount_in", "neither 收入金额 nor 支出金额 is given"))
+        errors.append(FieldError(f"{where}.amount_in", Message("reconciliation.amount_neither")))
         return None
     return got_in - got_out
 
@@ -384,43 +400,70 @@ def parse_file(
         try:
             on = _date(row["date"])
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.date", f"交易日期 {exc}"))
+            errors.append(
+                FieldError(
+                    f"{where}.date", Message("reconciliation.date_invalid", reason=reason_of(exc))
+                )
+            )
         amount = _row_amount(row, where, errors)
         try:
             balance = _amount(row["balance"], negative=True)
             if balance is None:
-                errors.append(FieldError(f"{where}.balance", "余额 is empty"))
+                errors.append(
+                    FieldError(f"{where}.balance", Message("reconciliation.balance_empty"))
+                )
         except ValueError as exc:
-            errors.append(FieldError(f"{where}.balance", f"余额 {exc}"))
+            errors.append(
+                FieldError(
+                    f"{where}.balance",
+                    Message("reconciliation.balance_invalid", reason=reason_of(exc)),
+                )
+            )
         serial = _serial(row["serial"])
         if not serial:
-            errors.append(FieldError(f"{where}.serial", "流水号 is empty"))
+            errors.append(FieldError(f"{where}.serial", Message("reconciliation.serial_empty")))
         elif len(serial) > MAX_SERIAL:
-            errors.append(FieldError(f"{where}.serial", f"流水号 is longer than {MAX_SERIAL}"))
+            errors.append(
+                FieldError(
+                    f"{where}.serial", Message("reconciliation.serial_too_long", limit=MAX_SERIAL)
+                )
+            )
         elif serial in seen:
             errors.append(
-                FieldError(f"{where}.serial", f"流水号 {serial} is also on row {seen[serial]}")
+                FieldError(
+                    f"{where}.serial",
+                    Message("reconciliation.serial_twice", serial=serial, row=seen[serial]),
+                )
             )
         else:
             seen[serial] = number
         currency = (cell_text(row.get("currency")) or "").lower()
         if "currency" in row and currency and currency not in CURRENCIES:
-            errors.append(FieldError(f"{where}.currency", f"币种 {currency!r} is not CNY"))
+            errors.append(
+                FieldError(
+                    f"{where}.currency",
+                    Message("reconciliation.currency_not_cny", currency=repr(currency)),
+                )
+            )
         counterparty = cell_text(row.get("counterparty")) or ""
         if len(counterparty) > 200:
-            errors.append(FieldError(f"{where}.counterparty", "对方户名 is over 200 characters"))
+            errors.append(
+                FieldError(f"{where}.counterparty", Message("reconciliation.counterparty_too_long"))
+            )
         summary = cell_text(row.get("summary")) or ""
         postscript = cell_text(row.get("memo")) or ""
         if len(summary) > 100:
-            errors.append(FieldError(f"{where}.summary", "摘要 is over 100 characters"))
+            errors.append(
+                FieldError(f"{where}.summary", Message("reconciliation.summary_too_long"))
+            )
         if len(postscript) > 300:
-            errors.append(FieldError(f"{where}.memo", "附言 is over 300 characters"))
+            errors.append(FieldError(f"{where}.memo", Message("reconciliation.memo_too_long")))
         memo = " / ".join(t for t in (summary, postscript) if t)
         if len(errors) == before:
             assert on is not None and amount is not None and balance is not None
             lines.append(ParsedLine(number, serial, on, amount, balance, counterparty, memo))
     if not lines and not errors:
-        errors.append(FieldError("file", "the file has no statement lines"))
+        errors.append(FieldError("file", Message("reconciliation.no_lines")))
     if lines and lines[0].date > lines[-1].date:
         lines.reverse()  # exported newest first
     errors.extend(_chain_errors(lines))
@@ -435,8 +478,12 @@ def _chain_errors(lines: list[ParsedLine]) -> list[FieldError]:
             errors.append(
                 FieldError(
                     f"{where}.date",
-                    f"{line.date} comes after row {previous.row}'s {previous.date}: lines must "
-                    "be in date order",
+                    Message(
+                        "reconciliation.date_order",
+                        date=line.date,
+                        row=previous.row,
+                        date2=previous.date,
+                    ),
                 )
             )
         expected = previous.balance + line.amount
@@ -444,9 +491,15 @@ def _chain_errors(lines: list[ParsedLine]) -> list[FieldError]:
             errors.append(
                 FieldError(
                     f"{where}.balance",
-                    f"余额 {line.balance} breaks the running balance: row {previous.row}'s "
-                    f"{previous.balance} {'+' if line.amount > 0 else '−'} {abs(line.amount)} "
-                    f"= {expected}",
+                    Message(
+                        "reconciliation.balance_breaks",
+                        balance=line.balance,
+                        row=previous.row,
+                        balance2=previous.balance,
+                        sign="+" if line.amount > 0 else "−",
+                        amount=abs(line.amount),
+                        expected=expected,
+                    ),
                 )
             )
     return errors
@@ -479,8 +532,13 @@ def _stored_errors(lines: list[ParsedLine], stored: list[BankStatementLine]) -> 
             errors.append(
                 FieldError(
                     f"rows[{line.row}].serial",
-                    f"流水号 {line.serial} was imported before as {known.date} "
-                    f"{known.amount} (余额 {known.balance}); a statement line never changes",
+                    Message(
+                        "reconciliation.line_changed",
+                        serial=line.serial,
+                        date=known.date,
+                        amount=known.amount,
+                        balance=known.balance,
+                    ),
                 )
             )
     if not lines or errors:
@@ -493,8 +551,13 @@ def _stored_errors(lines: list[ParsedLine], stored: list[BankStatementLine]) -> 
         errors.append(
             FieldError(
                 "file",
-                f"流水号 {s.serial} of {s.date}, imported before, is missing from this file "
-                f"although the file covers {first.date} – {last.date}",
+                Message(
+                    "reconciliation.line_missing",
+                    serial=s.serial,
+                    date=s.date,
+                    date2=first.date,
+                    date3=last.date,
+                ),
             )
         )
     before = [s for s in others if s.date < first.date]
@@ -504,9 +567,13 @@ def _stored_errors(lines: list[ParsedLine], stored: list[BankStatementLine]) -> 
             errors.append(
                 FieldError(
                     f"rows[{first.row}].balance",
-                    f"余额 {first.balance} does not continue from 流水号 {prev.serial} of "
-                    f"{prev.date} (余额 {prev.balance}) imported before: lines are missing "
-                    "in between",
+                    Message(
+                        "reconciliation.gap_before",
+                        balance=first.balance,
+                        serial=prev.serial,
+                        date=prev.date,
+                        balance2=prev.balance,
+                    ),
                 )
             )
     after = [s for s in others if s.date > last.date]
@@ -516,8 +583,13 @@ def _stored_errors(lines: list[ParsedLine], stored: list[BankStatementLine]) -> 
             errors.append(
                 FieldError(
                     f"rows[{last.row}].balance",
-                    f"余额 {last.balance} does not lead to 流水号 {nxt.serial} of {nxt.date} "
-                    f"(余额 {nxt.balance}) imported before: lines are missing in between",
+                    Message(
+                        "reconciliation.gap_after",
+                        balance=last.balance,
+                        serial=nxt.serial,
+                        date=nxt.date,
+                        balance2=nxt.balance,
+                    ),
                 )
             )
     return errors
@@ -553,17 +625,20 @@ def import_statement(
     errors.extend(_stored_errors(lines, stored))
     today = today_in(estate)
     if lines and lines[-1].date > today:
-        errors.append(FieldError("file", f"the file has lines after today ({today})"))
+        errors.append(FieldError("file", Message("reconciliation.lines_after_today", today=today)))
     if through is not None and lines and not lines[-1].date <= through <= today:
         errors.append(
             FieldError(
-                "through", f"must be between the last line's date {lines[-1].date} and today"
+                "through", Message("reconciliation.through_out_of_range", date=lines[-1].date)
             )
         )
     if errors:
         raise ValidationError(
-            f"{len({e.field.split('.')[0] for e in errors})} rows (or the file) are not valid; "
-            "nothing was imported. " + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+            Message(
+                "reconciliation.rows_invalid",
+                count=len({e.field.split(".")[0] for e in errors}),
+                problems=errors[:5],
+            ),
             errors=errors,
         )
     known = {s.serial for s in stored}

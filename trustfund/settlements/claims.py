@@ -25,12 +25,12 @@ from trustfund.db.base import ZERO, utcnow
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import LedgerAccount
 from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, Voucher, WorkOrder
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of
-from trustfund.settlements.common import price_text, quantity, raise_if, text
+from trustfund.settlements.common import price_text, quantity, text
 from trustfund.settlements.common import unit_price as unit_price_of
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.lines import price_line
@@ -47,8 +47,9 @@ def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> 
     try:
         account = expense_account(fund, item)
     except ValueError as exc:
-        field = "fund" if "fund" in str(exc) or "project" in str(exc) else "expense_item"
-        raise ValidationError.field(field, reason_of(exc)) from exc
+        reason = reason_of(exc)
+        field = "expense_item" if reason.code == "ledger.expense_item_invalid" else "fund"
+        raise ValidationError.field(field, reason) from exc
     opened = session.scalar(
         select(LedgerAccount.id).where(
             LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
@@ -225,7 +226,7 @@ def _apply(session: Session, estate_id: int, claim: Claim, data: ClaimIn) -> lis
         errors.extend(exc.errors)
     lines = _build_lines(session, estate_id, data, errors)
     photos = _photos(session, estate_id, claim.id, data, errors)
-    raise_if(errors, "The claim is not valid.")
+    raise_if(errors, Message("settlements.claim_invalid"))
     claim.payee, claim.description = payee, description
     claim.contractor_id = contractor_id
     claim.fund = data.fund.strip()
@@ -442,7 +443,7 @@ def list_claims(session: Session, estate_id: int, *, status: str | None = None) 
             stmt = stmt.where(Claim.status == ClaimStatus(status))
         except ValueError:
             raise ValidationError.field(
-                "status", "one of " + ", ".join(s.value for s in ClaimStatus)
+                "status", Message("input.one_of_short", choices=", ".join(ClaimStatus))
             ) from None
     rows = session.scalars(stmt.order_by(Claim.work_date, Claim.id))
     return [claim_view(session, c) for c in rows]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
-from trustfund.errors import FieldError, NotFoundError, ValidationError
+from trustfund.errors import FieldError, NotFoundError
 from trustfund.ledger.entries import text_problem
 from trustfund.ledger.money import MAX_MONEY, parse_decimal, to_money
 from trustfund.messages import Message, reason_of
@@ -25,14 +25,6 @@ def get_estate(session: Session, estate_id: int) -> Estate:
 
 def local_today(estate: Estate) -> dt.date:
     return dt.datetime.now(ZoneInfo(estate.timezone)).date()
-
-
-def raise_if(errors: list[FieldError], detail: str = "Invalid input.") -> None:
-    if errors:
-        summary = "; ".join(f"{e.field}: {e.reason}" for e in errors[:5])
-        raise ValidationError(
-            Message("input.field_reason", field=detail, reason=summary), errors=errors
-        )
 
 
 def money(

@@ -14,10 +14,10 @@ from trustfund import approvals
 from trustfund.db.base import ZERO
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.settlements import Contractor, ContractStatus, RepairContract
-from trustfund.errors import ConflictError, FieldError, NotFoundError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, raise_if
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message
-from trustfund.settlements.common import money, raise_if, text
+from trustfund.settlements.common import money, text
 from trustfund.settlements.schemas import ContractIn, ContractorIn, ContractorOut, ContractOut
 
 
@@ -77,7 +77,7 @@ def _apply(session: Session, estate_id: int, contract: RepairContract, data: Con
     estimate = None
     if data.estimated_amount is not None:
         estimate = money(data.estimated_amount, "estimated_amount", errors)
-    raise_if(errors, "The contract is not valid.")
+    raise_if(errors, Message("settlements.contract_invalid"))
     contract.contractor_id = contractor.id
     contract.title, contract.scope = title, scope
     contract.starts_on, contract.ends_on = data.starts_on, ends_on

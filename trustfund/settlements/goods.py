@@ -21,10 +21,10 @@ from trustfund.db.models.settlements import (
     SlipKind,
     WorkOrder,
 )
-from trustfund.errors import FieldError, ValidationError
+from trustfund.errors import FieldError, ValidationError, raise_if
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message
-from trustfund.settlements.common import money, quantity, raise_if, text
+from trustfund.settlements.common import money, quantity, text
 from trustfund.settlements.schemas import GoodsSlipIn, GoodsSlipOut, GoodsStockOut
 
 INBOUND = (SlipKind.PURCHASE, SlipKind.DONATION)
@@ -68,7 +68,7 @@ def record_slip(
         order = session.get(WorkOrder, data.work_order_id)
         if order is None or order.estate_id != estate_id:
             errors.append(FieldError("work_order_id", Message("settlements.no_such_work_order")))
-    raise_if(errors, "The slip is not valid.")
+    raise_if(errors, Message("settlements.slip_invalid"))
     item = session.scalars(
         select(GoodsItem)
         .where(GoodsItem.estate_id == estate_id, GoodsItem.name == name)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import PriceItem, PriceList
 from trustfund.db.session import command
-from trustfund.errors import ConflictError, FieldError, ValidationError
+from trustfund.errors import ConflictError, FieldError, ValidationError, raise_if
 from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.importer import read_table
 from trustfund.ledger.money import cell_number
@@ -30,7 +30,6 @@ from trustfund.messages import Message
 from trustfund.settlements.common import (
     cell_text,
     price_text,
-    raise_if,
     text,
     unit_price,
 )
@@ -102,8 +101,11 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         errors.append(FieldError("file", Message("settlements.no_price_rows")))
     if errors:
         raise ValidationError(
-            f"{len({e.field.split('.')[0] for e in errors})} rows are not valid; nothing was "
-            "imported. " + "; ".join(f"{e.field}: {e.reason}" for e in errors[:5]),
+            Message(
+                "input.rows_invalid",
+                count=len({e.field.split(".")[0] for e in errors}),
+                problems=errors[:5],
+            ),
             errors=errors,
         )
     return rows

@@ -20,9 +20,9 @@ from trustfund.db.models.settlements import (
     WorkOrder,
     WorkOrderStatus,
 )
-from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.messages import Message
-from trustfund.settlements.common import get_estate, local_today, raise_if, text
+from trustfund.settlements.common import get_estate, local_today, text
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
 from trustfund.settlements.vouchers import IMAGE_TYPES
@@ -51,7 +51,7 @@ def report(
         reported_on=data.reported_on or local_today(get_estate(session, estate_id)),
         created_by=actor_user_id,
     )
-    raise_if(errors, "The work order is not valid.")
+    raise_if(errors, Message("settlements.work_order_invalid"))
     session.add(order)
     session.flush()
     return order

@@ -21,6 +21,7 @@ from litestar import MediaType, Request, Response
 from trustfund.api import problems
 from trustfund.api.headers import content_security_policy
 from trustfund.errors import TrustfundError
+from trustfund.web.staff import zh
 from trustfund.web.templating import page_html
 
 #: Addresses whose errors stay problem documents whatever the client accepts.
@@ -41,7 +42,6 @@ TITLES = {
     429: "尝试次数过多",
 }
 FIELDS = {"no": "收据编号"}
-REASONS = {"a receipt number: letters, digits and dashes": "只能包含字母、数字和短横线（-）"}
 
 
 def wants_page(request: Request[Any, Any, Any]) -> bool:
@@ -119,7 +119,7 @@ def public_error_page(
 
 def _rows(exc: Exception) -> list[tuple[str, str]]:
     if isinstance(exc, TrustfundError):
-        return [(FIELDS.get(e.field, e.field), REASONS.get(e.reason, e.reason)) for e in exc.errors]
+        return [(FIELDS.get(e.field, e.field), zh.reason(e)) for e in exc.errors]
     return []
 
 

@@ -34,7 +34,7 @@ def refusal_zh(exc: TrustfundError) -> dict[str, str]:
     ``web.household``, says its refusals the same way)."""
     if isinstance(exc, RateLimitedError):
         minutes = max(1, int(exc.extra.get("retry_after", 60)) // 60)
-        if "household" in exc.detail:
+        if exc.code == "inquiries.too_many_today":
             return {"_form": "这一户今天已经提了 3 个质询，请明天再提。"}
         return {"_form": f"尝试次数太多，请 {minutes} 分钟后再试。"}
     out: dict[str, str] = {}
@@ -42,9 +42,9 @@ def refusal_zh(exc: TrustfundError) -> dict[str, str]:
         if error.field in ("household_code", "check_code"):
             out["_form"] = "户号或收据校验码不对，请对照收据重新填写。"
         elif error.field == "text":
-            if "personal data" in error.reason:
+            if error.code == "inquiries.personal_data":
                 out["text"] = "看起来含有姓名、电话或证件号等个人信息；质询会公开，请删去。"
-            elif "at most" in error.reason:
+            elif error.code == "input.at_most_characters":
                 out["text"] = f"质询最多 {service.MAX_QUESTION} 字。"
             else:
                 out["text"] = "请写下您的问题。"

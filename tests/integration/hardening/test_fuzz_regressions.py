@@ -50,6 +50,8 @@ def test_an_upload_form_without_a_file_is_a_422_naming_file(
     assert {
         "field": "file",
         "reason": "required: a multipart form with one file",
+        "code": "input.file_required",
+        "params": {},
     } in response.json()["errors"]
 
 

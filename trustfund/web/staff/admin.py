@@ -25,9 +25,10 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError, TrustfundError
 from trustfund.estates import importer, schemas, service
 from trustfund.estates.changes import Actor
+from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.web.staff import zh
-from trustfund.web.staff.common import field_errors, keep_unknown, page, principal_of
+from trustfund.web.staff.common import page, principal_of
 from trustfund.web.staff.forms import StaffForm
 from trustfund.web.staff.households import CHANGE_FIELD_NAMES
 
@@ -224,7 +225,7 @@ class AdminPagesController(Controller):
         data: URLEncodedBody[MembershipForm],
     ) -> Response[Any]:
         users.get_user(db_session, user_id)  # 404 before anything else
-        errors: dict[str, str] = {}
+        form = StaffForm(MEMBERSHIP_FIELDS)
         try:
             body = MembershipCreate(
                 role=data.role,  # type: ignore[arg-type]  # pydantic checks it
@@ -232,15 +233,10 @@ class AdminPagesController(Controller):
                 community=data.community.strip() or None,
             )
         except PydanticError:
-            errors["role"] = "请选择角色"
-        else:
-            try:
-                users.add_membership(db_session, user_id, body)
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), MEMBERSHIP_FIELDS)
-        if errors:
-            return self._user(request, db_session, user_id, data, errors, status=422)
+            form.refuse("role", Message("web.choose_role"))
+        form.submit(db_session, lambda: users.add_membership(db_session, user_id, body))
+        if form.refused:
+            return self._user(request, db_session, user_id, data, form.errors, status=form.status)
         return Redirect(f"/admin/users/{user_id}", status_code=HTTP_303_SEE_OTHER)
 
     @post(

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
 from trustfund.oversight import service
-from trustfund.web.staff.common import error_message, page, principal_of
+from trustfund.web.staff.common import page, principal_of
+from trustfund.web.staff.forms import StaffForm
 
 RULE_NAMES = {
     "split_payments": "疑似拆单",
@@ -55,17 +55,6 @@ class AcknowledgeForm(BaseModel):
 
     key: str = ""
     note: str = ""
-
-
-def _error(exc: TrustfundError) -> str:
-    if exc.status_code == 409:
-        return "这条预警已经有人确认过了。"
-    if exc.status_code == 404:
-        return "这条预警现在已经不存在（情况已变化），请刷新。"
-    for error in exc.errors:
-        if error.field == "note":
-            return "请写明查了什么、做了什么（最多 500 字）。"
-    return error_message(exc)
 
 
 class AlertsPageController(Controller):
@@ -116,24 +105,26 @@ class AlertsPageController(Controller):
         estate: NamedDependency[Estate],
         data: URLEncodedBody[AcknowledgeForm],
     ) -> Response[Any]:
-        try:
-            service.acknowledge(
+        form = StaffForm({"note"})
+        form.submit(
+            db_session,
+            lambda: service.acknowledge(
                 db_session,
                 estate,
                 data.key[:200],
                 data.note[:2000],
                 actor_user_id=principal_of(request).user_id,
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
+            ),
+        )
+        if form.refused:
             return self._page(
                 request,
                 db_session,
                 estate,
                 failed=data.key,
-                error=_error(exc),
+                error=form.errors.get("note") or form.errors["_form"],
                 form=data,
-                status=exc.status_code,
+                status=form.status,
             )
         return Redirect(
             f"/staff/{estate.slug}/alerts?done={data.key}", status_code=HTTP_303_SEE_OTHER

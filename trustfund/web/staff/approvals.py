@@ -22,20 +22,17 @@ from trustfund import approvals
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Household
-from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.fees import refunds
 from trustfund.journal.service import fund_balances
+from trustfund.messages import Message
 from trustfund.web.staff import details
 from trustfund.web.staff.common import (
-    error_message,
-    field_errors,
-    keep_unknown,
     page,
     people,
     principal_of,
 )
-from trustfund.web.staff.forms import FormNumber, parse_day
+from trustfund.web.staff.forms import FormNumber, StaffForm
 from trustfund.web.staff.schedules import waiting_schedules
 
 KIND_NAMES: dict[str, str] = {
@@ -230,35 +227,31 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         """Approve, or reject with a reason, exactly what was reviewed (its content hash)."""
         approvals.get_request(db_session, estate.id, request_id)  # 404 before anything else
-        errors: dict[str, str] = {}
+        form = StaffForm({"decision", "reason"})
         if data.decision not in ("approve", "reject"):
-            errors["decision"] = "请选择批准或驳回"
+            form.refuse("decision", Message("approvals.approve_or_reject"))
         elif data.decision == "reject" and not data.reason.strip():
-            errors["reason"] = "驳回须写明理由"
-        if not errors:
-            try:
-                decided = approvals.decide_request(
-                    db_session,
-                    estate.id,
-                    request_id,
-                    principal=principal_of(request),
-                    decision=approvals.Decision(data.decision),
-                    reason=data.reason.strip() or None,
-                    reviewed_hash=data.content_hash or None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = field_errors(exc)
-                if exc.status_code in (403, 409):
-                    errors = {"_form": error_message(exc)}
-                return self._show(
-                    request, db_session, estate, request_id, data, errors, exc.status_code
-                )
-            return Redirect(
-                f"/staff/{estate.slug}/approvals?done={decided.status.value}",
-                status_code=HTTP_303_SEE_OTHER,
+            form.refuse("reason", Message("web.reject_needs_reason"))
+        decided = form.submit(
+            db_session,
+            lambda: approvals.decide_request(
+                db_session,
+                estate.id,
+                request_id,
+                principal=principal_of(request),
+                decision=approvals.Decision(data.decision),
+                reason=data.reason.strip() or None,
+                reviewed_hash=data.content_hash or None,
+            ),
+        )
+        if decided is None:
+            return self._show(
+                request, db_session, estate, request_id, data, form.errors, form.status
             )
-        return self._show(request, db_session, estate, request_id, data, errors, 422)
+        return Redirect(
+            f"/staff/{estate.slug}/approvals?done={decided.status.value}",
+            status_code=HTTP_303_SEE_OTHER,
+        )
 
     @post(
         "/{request_id:int}/owners-vote",
@@ -276,42 +269,44 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         """Record the owners' vote (双过半) a large amount needs; a failed vote rejects it."""
         approvals.get_request(db_session, estate.id, request_id)  # 404 before anything else
-        errors: dict[str, str] = {}
+        form = StaffForm(VOTE_FIELDS)
         counts: dict[str, int] = {}
         for name in VOTE_COUNTS:
             try:
                 counts[name] = int(getattr(data, name).strip())
             except ValueError:
-                errors[name] = "请填写户数（整数）"
-        held_on = parse_day(data.held_on, "held_on", errors)
-        if held_on is None and "held_on" not in errors:
-            errors["held_on"] = "必填"
-        if not errors:
-            assert held_on is not None
-            try:
-                decided = approvals.record_vote_request(
-                    db_session,
-                    estate.id,
-                    request_id,
-                    recorded_by=principal_of(request).user_id,
-                    area_total=data.area_total.strip(),
-                    area_voted=data.area_voted.strip(),
-                    area_for=data.area_for.strip(),
-                    held_on=held_on,
-                    **counts,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), VOTE_FIELDS)
-                if exc.status_code in (403, 409):
-                    errors = {"_form": error_message(exc)}
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/approvals/{request_id}?vote={decided.status.value}",
-                    status_code=HTTP_303_SEE_OTHER,
-                )
+                form.refuse(name, Message("web.households_whole"))
+        held_on = form.day(data.held_on, "held_on")
+        if held_on is None and "held_on" not in form.errors:
+            form.refuse("held_on", Message("input.required"))
+        decided = form.submit(
+            db_session,
+            lambda: approvals.record_vote_request(
+                db_session,
+                estate.id,
+                request_id,
+                recorded_by=principal_of(request).user_id,
+                area_total=data.area_total.strip(),
+                area_voted=data.area_voted.strip(),
+                area_for=data.area_for.strip(),
+                held_on=held_on,  # type: ignore[arg-type]  # refused above when None
+                **counts,
+            ),
+        )
+        if decided is not None:
+            return Redirect(
+                f"/staff/{estate.slug}/approvals/{request_id}?vote={decided.status.value}",
+                status_code=HTTP_303_SEE_OTHER,
+            )
         return self._show(
-            request, db_session, estate, request_id, DecisionForm(), errors, 422, vote=data
+            request,
+            db_session,
+            estate,
+            request_id,
+            DecisionForm(),
+            form.errors,
+            form.status,
+            vote=data,
         )
 
 

@@ -23,7 +23,7 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.grants import GrantSource, ProjectStatus, SourceKind
-from trustfund.errors import FieldError, TrustfundError, ValidationError
+from trustfund.errors import TrustfundError, ValidationError
 from trustfund.estates.service import today_in
 from trustfund.grants import disbursements, gifts, service
 from trustfund.grants.common import SOURCE_NAMES_ZH, STATUS_ZH
@@ -44,6 +44,7 @@ from trustfund.grants.schemas import (
 )
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.money import parse_money
+from trustfund.messages import Message
 from trustfund.settlements.schemas import ClaimLineIn
 from trustfund.web.staff import zh
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
@@ -54,7 +55,7 @@ from trustfund.web.staff.common import (
     page,
     principal_of,
 )
-from trustfund.web.staff.forms import FormNumber, Repeated, RepeatedNumber, parse_day
+from trustfund.web.staff.forms import FormNumber, Repeated, RepeatedNumber, StaffForm, parse_day
 
 BASE = "/staff/{estate_slug:str}/autonomy"
 KIND_OPTIONS = [(k.value, SOURCE_NAMES_ZH[k]) for k in SourceKind]
@@ -62,32 +63,6 @@ STATUS_NAMES = {s.value: STATUS_ZH[s] for s in ProjectStatus}
 RECEIVING = {"draft", "submitted", "approved", "implementing"}
 ACTIVE = {"approved", "implementing"}
 _ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
-
-
-def _zh(item: FieldError) -> str:
-    """Reasons of the grants services in Chinese: from the catalog when coded, else from the
-    grants' own words below (not yet coded), else as written."""
-    if item.message:
-        return zh.say(item.message)
-    reason = item.reason
-    known = {
-        "must not be empty": "必填",
-        "must not be negative": "不能为负数",
-        "too large": "数额过大",
-        "no such source in this estate": "没有这个来源",
-        "at least one budget line is required": "至少填写一行预算",
-        "no such budget line in this project": "请选择本项目的预算行",
-        "a new line needs an amount": "新增的预算行须填写金额",
-        "name at least one line to change or add": "至少修改或新增一行",
-    }
-    if reason in known:
-        return known[reason]
-    if reason.startswith("longer than"):
-        return "太长了"
-    match = re.fullmatch(r"claims already take (\S+) CNY of this line; it cannot be less", reason)
-    if match:
-        return f"已有报销占用本行 {match[1]} 元，不能少于这个数"
-    return reason
 
 
 def _errors(
@@ -99,7 +74,7 @@ def _errors(
     out: dict[str, str] = {}
     for item in exc.errors:
         key = aliases.get(item.field, item.field)
-        out[key] = "；".join(filter(None, [out.get(key), _zh(item)]))
+        out[key] = "；".join(filter(None, [out.get(key), zh.reason(item)]))
     if not exc.errors:
         out["_form"] = error_message(exc)
     shown = {k: v for k, v in out.items() if k in known or k == "_form" or _ROW.fullmatch(k)}
@@ -270,20 +245,19 @@ def _int(value: str) -> int | None:
 
 
 def _donation_fields(
-    data: GiftForm | InKindForm,
-) -> tuple[dict[str, str], date | None, int | None]:
+    data: GiftForm | InKindForm, form: StaffForm
+) -> tuple[date | None, int | None]:
     """What a gift and an in-kind form both ask: the day received, the project (optional)
-    and the donor's name. Returns ``(errors, received_on, project_id)``."""
-    errors: dict[str, str] = {}
-    received_on = parse_day(data.received_on, "received_on", errors)
-    if received_on is None and "received_on" not in errors:
-        errors["received_on"] = "必填"
+    and the donor's name (refused on ``form``). Returns ``(received_on, project_id)``."""
+    received_on = form.day(data.received_on, "received_on")
+    if received_on is None and "received_on" not in form.errors:
+        form.refuse("received_on", Message("input.required"))
     project_id = _int(data.project_id) if data.project_id.strip() else None
     if data.project_id.strip() and project_id is None:
-        errors["project_id"] = "请选择列表中的一项"
+        form.refuse("project_id", Message("web.choose_from_list"))
     if not data.donor_name.strip():
-        errors["donor_name"] = "必填（匿名捐赠也须登记真实姓名，仅工作人员可见）"
-    return errors, received_on, project_id
+        form.refuse("donor_name", Message("web.donor_name_required"))
+    return received_on, project_id
 
 
 def _source(
@@ -295,11 +269,15 @@ def _source(
     for found in gifts.list_sources(session, estate.id):
         if found.kind.value == kind and found.donor_name == name:
             if found.anonymous != anonymous:
-                said = "匿名" if found.anonymous else "实名"
-                raise ValidationError.field("anonymous", f"这个来源已按{said}登记，请保持一致")
+                said = (
+                    Message("web.source_anonymous")
+                    if found.anonymous
+                    else Message("web.source_named")
+                )
+                raise ValidationError.field("anonymous", said)
             return found
     if kind not in {k.value for k in SourceKind}:
-        raise ValidationError.field("kind", "请选择来源类别")
+        raise ValidationError.field("kind", Message("web.choose_source_kind"))
     return gifts.add_source(
         session,
         estate.id,
@@ -415,23 +393,23 @@ class AutonomyPagesController(Controller):
     ) -> Response[Any]:
         """A gift of money: into the fund, or restricted to a project's sub-fund. The form's
         key records a double tap once."""
-        errors, received_on, project_id = _donation_fields(data)
+        form = StaffForm(GiftForm.model_fields, {"source_id": "donor_name"})
+        received_on, project_id = _donation_fields(data, form)
         if not data.amount.strip():
-            errors["amount"] = "必填"
-        if errors or received_on is None:
-            return self._gift_page(request, db_session, estate, data, errors, 422)
+            form.refuse("amount", Message("input.required"))
         actor = principal_of(request).user_id
-        try:
+
+        def record() -> object:
             source = _source(
                 db_session, estate, data.kind, data.donor_name, bool(data.anonymous), actor
             )
-            service.record_gift(
+            return service.record_gift(
                 db_session,
                 estate.id,
                 GiftIn(
                     source_id=source.id,
                     amount=data.amount,
-                    received_on=received_on,
+                    received_on=received_on,  # type: ignore[arg-type]  # refused when None
                     project_id=project_id,
                     household_code=data.household_code.strip() or None,
                     note=data.note,
@@ -439,11 +417,9 @@ class AutonomyPagesController(Controller):
                 actor,
                 f"web:{data.key}" if data.key else None,
             )
-        except TrustfundError as exc:
-            db_session.rollback()
-            known = set(GiftForm.model_fields)
-            errs = _errors(exc, known, {"source_id": "donor_name"})
-            return self._gift_page(request, db_session, estate, data, errs, exc.status_code)
+
+        if form.submit(db_session, record) is None:
+            return self._gift_page(request, db_session, estate, data, form.errors, form.status)
         return Redirect(f"/staff/{estate.slug}/autonomy?done=gift", status_code=HTTP_303_SEE_OTHER)
 
     @get("/in-kind/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -476,15 +452,15 @@ class AutonomyPagesController(Controller):
     ) -> Response[Any]:
         """Goods or work given in kind; with an estimated value it is booked as received and
         put to use the same day."""
-        errors, received_on, project_id = _donation_fields(data)
-        if errors or received_on is None:
-            return self._gift_page(request, db_session, estate, data, errors, 422)
+        form = StaffForm(InKindForm.model_fields, {"source_id": "donor_name"})
+        received_on, project_id = _donation_fields(data, form)
         actor = principal_of(request).user_id
-        try:
+
+        def record() -> object:
             source = _source(
                 db_session, estate, data.kind, data.donor_name, bool(data.anonymous), actor
             )
-            service.record_in_kind(
+            return service.record_in_kind(
                 db_session,
                 estate.id,
                 InKindIn(
@@ -493,18 +469,16 @@ class AutonomyPagesController(Controller):
                     unit=data.unit,
                     quantity=data.quantity,
                     estimated_value=data.estimated_value.strip() or None,
-                    received_on=received_on,
+                    received_on=received_on,  # type: ignore[arg-type]  # refused when None
                     project_id=project_id,
                     note=data.note,
                 ),
                 actor,
                 f"web:{data.key}" if data.key else None,
             )
-        except TrustfundError as exc:
-            db_session.rollback()
-            known = set(InKindForm.model_fields)
-            errs = _errors(exc, known, {"source_id": "donor_name"})
-            return self._gift_page(request, db_session, estate, data, errs, exc.status_code)
+
+        if form.submit(db_session, record) is None:
+            return self._gift_page(request, db_session, estate, data, form.errors, form.status)
         return Redirect(
             f"/staff/{estate.slug}/autonomy?done=in_kind", status_code=HTTP_303_SEE_OTHER
         )
@@ -962,7 +936,7 @@ class AutonomyPagesController(Controller):
                             if slot != "new"
                             else ("new_amount" if match[3] == "amount" else "new_description")
                         )
-                    errors[key] = "；".join(filter(None, [errors.get(key), _zh(item)]))
+                    errors[key] = "；".join(filter(None, [errors.get(key), zh.reason(item)]))
                 if not exc.errors:
                     errors["_form"] = error_message(exc)
             else:

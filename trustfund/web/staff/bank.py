@@ -21,7 +21,8 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.reconciliation import months, service
-from trustfund.web.staff.common import may, page, principal_of
+from trustfund.web.staff import zh
+from trustfund.web.staff.common import error_message, may, page, principal_of
 
 BASE = "/staff/{estate_slug:str}/bank"
 STATUS_NAMES = {
@@ -109,7 +110,7 @@ class StaffBankController(Controller):
             )
         except TrustfundError as exc:
             db_session.rollback()
-            problems = [f"{e.field}：{e.reason}" for e in exc.errors] or [exc.detail]
+            problems = [f"{e.field}：{zh.reason(e)}" for e in exc.errors] or [error_message(exc)]
             return self._page(
                 request, db_session, estate, month, import_errors=problems, status=422
             )

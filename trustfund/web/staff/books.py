@@ -18,19 +18,12 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.journal import books, schemas
 from trustfund.ledger.accounts import Fund
-from trustfund.web.staff import zh
-from trustfund.web.staff.common import (
-    error_message,
-    may,
-    page,
-    people,
-    principal_of,
-)
-from trustfund.web.staff.forms import FormNumber, parse_day
+from trustfund.messages import Message
+from trustfund.web.staff.common import may, page, people, principal_of
+from trustfund.web.staff.forms import FormNumber, StaffForm
 
 FUNDS = [str(f.value) for f in Fund]
 PART_LABELS = {
@@ -74,13 +67,12 @@ def _form_of(estate: Estate, proposal: schemas.OpeningProposal | None) -> Openin
     return OpeningForm(**values)
 
 
-def _opening_in(
-    form: OpeningForm, errors: dict[str, str]
-) -> tuple[schemas.OpeningIn | None, list[str]]:
-    """The service's input and which fund each row index is (for mapping errors back)."""
-    day = parse_day(form.date, "date", errors)
-    if day is None and "date" not in errors:
-        errors["date"] = "请填写建账日期"
+def _opening_in(form: OpeningForm, staff: StaffForm) -> schemas.OpeningIn | None:
+    """The service's input (None when refused already); the rows' service fields
+    (``funds[1].bank``) become aliases of the form's (``maintenance_bank``)."""
+    day = staff.day(form.date, "date")
+    if day is None and "date" not in staff.errors:
+        staff.refuse("date", Message("web.opening_date_required"))
     rows, funds = [], []
     for fund in FUNDS:
         parts = {part: getattr(form, f"{fund}_{part}").strip() for part in PART_LABELS}
@@ -89,29 +81,13 @@ def _opening_in(
         rows.append(schemas.OpeningFundIn(fund=fund, **{k: v or "0" for k, v in parts.items()}))
         funds.append(fund)
     if not rows:
-        errors["_form"] = "请至少填写一个基金的期初数字（没有的填 0）"
-    if errors or day is None:
-        return None, funds
-    return schemas.OpeningIn(date=day, funds=rows), funds
-
-
-def _errors(exc: TrustfundError, funds: list[str]) -> dict[str, str]:
-    """``funds[1].bank`` → ``maintenance_bank``; ``funds[1]`` → ``maintenance`` (the row)."""
-    errors: dict[str, str] = {}
-    for item in exc.errors:
-        key = item.field
-        if key.startswith("funds[") and "]" in key:
-            index = int(key[len("funds[") : key.index("]")])
-            rest = key[key.index("]") + 1 :].lstrip(".")
-            fund = funds[index] if index < len(funds) else "_form"
-            key = f"{fund}_{rest}" if rest and rest != "fund" else fund
-        elif key != "date":
-            key = "_form"
-        reason = zh.reason(item)
-        errors[key] = "；".join(filter(None, [errors.get(key), reason]))
-    if not exc.errors:
-        errors["_form"] = error_message(exc)
-    return errors
+        staff.refuse("_form", Message("web.opening_fund_required"))
+    for i, fund in enumerate(funds):
+        staff.aliases.update({f"funds[{i}]": fund, f"funds[{i}].fund": fund})
+        staff.aliases.update({f"funds[{i}].{part}": f"{fund}_{part}" for part in PART_LABELS})
+    if staff.refused or day is None:
+        return None
+    return schemas.OpeningIn(date=day, funds=rows)
 
 
 class BooksPageController(Controller):
@@ -174,23 +150,20 @@ class BooksPageController(Controller):
         data: URLEncodedBody[OpeningForm],
     ) -> Response[Any]:
         """Submit the opening balances for the committee's approval."""
-        errors: dict[str, str] = {}
-        body, funds = _opening_in(data, errors)
-        if body is None:
-            return self._page(request, db_session, estate, form=data, errors=errors, code=422)
-        try:
-            books.propose_opening(
-                db_session, estate, body, actor_user_id=principal_of(request).user_id
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            return self._page(
-                request,
+        form = StaffForm({*OpeningForm.model_fields, *FUNDS})
+        body = _opening_in(data, form)
+        form.submit(
+            db_session,
+            lambda: books.propose_opening(
                 db_session,
                 estate,
-                form=data,
-                errors=_errors(exc, funds),
-                code=exc.status_code,
+                body,  # type: ignore[arg-type]  # None only when refused: not called
+                actor_user_id=principal_of(request).user_id,
+            ),
+        )
+        if form.refused:
+            return self._page(
+                request, db_session, estate, form=data, errors=form.errors, code=form.status
             )
         return Redirect(f"/staff/{estate.slug}/books?saved=1", status_code=HTTP_303_SEE_OTHER)
 

@@ -122,12 +122,13 @@ _INDEX = re.compile(r"\[\d+\]")
 
 def field_errors(error: TrustfundError, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
     """The error's field errors as ``{form field: Chinese reason}``. ``aliases`` maps a
-    service field (indexes removed: ``allocations.amount``) to the form's field; errors
-    that match no form field are collected under ``_form`` (shown above the form)."""
+    service field to the form's field: as it is (``components[1].amount``), else with its
+    indexes removed (``allocations.amount``); errors that match no form field are collected
+    under ``_form`` (shown above the form)."""
     aliases = aliases or {}
     found: dict[str, list[str]] = {}
     for item in error.errors:
-        key = _INDEX.sub("", item.field)
+        key = aliases.get(item.field) or _INDEX.sub("", item.field)
         key = aliases.get(key, key)
         reasons = found.setdefault(key, [])
         if (reason := zh.reason(item)) not in reasons:  # one reason once per field

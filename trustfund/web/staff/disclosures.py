@@ -25,7 +25,8 @@ from trustfund.disclosure import operations, render, unlocks
 from trustfund.disclosure.schemas import DisclosureCreate
 from trustfund.errors import TrustfundError
 from trustfund.settings import Settings
-from trustfund.web.staff.common import error_message, field_errors, may, page, principal_of
+from trustfund.web.staff.common import field_errors, may, page, principal_of
+from trustfund.web.staff.forms import StaffForm
 
 STATUS_NAMES = {
     "submitted": "待业委会审核",
@@ -153,20 +154,19 @@ class DisclosurePagesController(Controller):
         estate: NamedDependency[Estate],
         data: URLEncodedBody[SubmitForm],
     ) -> Response[Any]:
-        try:
-            operations.submit(
+        form = StaffForm({"period"})
+        form.submit(
+            db_session,
+            lambda: operations.submit(
                 db_session,
                 estate,
                 DisclosureCreate(period=data.period, note=data.note),
                 principal_of(request).user_id,
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            errors = field_errors(exc)
-            if "period" not in errors and "_form" not in errors:
-                errors = {"_form": error_message(exc)}
+            ),
+        )
+        if form.refused:
             return self._list(
-                request, db_session, estate, period=data.period, errors=errors, status=422
+                request, db_session, estate, period=data.period, errors=form.errors, status=422
             )
         return Redirect(
             f"/staff/{estate.slug}/disclosures?done=submitted", status_code=HTTP_303_SEE_OTHER
@@ -187,19 +187,15 @@ class DisclosurePagesController(Controller):
         version_id: FromPath[int],
     ) -> Response[Any]:
         operations.get_version(db_session, estate, version_id)  # 404 before anything else
-        try:
-            operations.publish(
+        form = StaffForm(())
+        form.submit(
+            db_session,
+            lambda: operations.publish(
                 db_session, settings, estate, version_id, principal_of(request).user_id
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            return self._list(
-                request,
-                db_session,
-                estate,
-                errors={"_form": error_message(exc)},
-                status=exc.status_code,
-            )
+            ),
+        )
+        if form.refused:
+            return self._list(request, db_session, estate, errors=form.errors, status=form.status)
         return Redirect(
             f"/staff/{estate.slug}/disclosures?done=published", status_code=HTTP_303_SEE_OTHER
         )
@@ -221,19 +217,20 @@ class DisclosurePagesController(Controller):
         """Ask the committee to lift a lock (steward or committee member; a majority of the
         committee decides in the approval inbox)."""
         unlocks.get_lock(db_session, estate, lock_id)  # 404 before anything else
-        try:
-            unlocks.propose_request(
+        form = StaffForm({"reason"})
+        form.submit(
+            db_session,
+            lambda: unlocks.propose_request(
                 db_session, estate, lock_id, principal=principal_of(request), reason=data.reason
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            errors = field_errors(exc)
-            message = errors.get("reason") or errors.get("_form") or error_message(exc)
+            ),
+        )
+        if form.refused:
+            message = form.errors.get("reason") or form.errors["_form"]
             return self._list(
                 request,
                 db_session,
                 estate,
-                status=exc.status_code,
+                status=form.status,
                 lift=(lock_id, data.reason, message),
             )
         return Redirect(

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
+from trustfund.messages import Message
 from trustfund.settlements import claims, goods, service, workorders
 from trustfund.settlements.schemas import GoodsSlipIn
-from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
-from trustfund.web.staff.forms import FormNumber, parse_day
+from trustfund.web.staff.common import may, page, principal_of
+from trustfund.web.staff.forms import FormNumber, StaffForm
 
 KIND_NAMES: dict[str, str] = {"purchase": "购入", "donation": "捐赠", "issue": "领用"}
 SLIP_FIELDS = {
@@ -51,13 +51,13 @@ class SlipForm(BaseModel):
     note: str = Field(default="", max_length=200)
 
 
-def _id(value: str, field: str, errors: dict[str, str]) -> int | None:
+def _id(value: str, field: str, form: StaffForm) -> int | None:
     if not value.strip():
         return None
     try:
         return int(value)
     except ValueError:
-        errors[field] = "请选择列表中的一项"
+        form.refuse(field, Message("web.choose_from_list"))
         return None
 
 
@@ -116,48 +116,45 @@ class GoodsPagesController(Controller):
         estate: NamedDependency[Estate],
         data: URLEncodedBody[SlipForm],
     ) -> Response[Any]:
-        errors: dict[str, str] = {}
+        form = StaffForm(SLIP_FIELDS)
         if data.kind not in KIND_NAMES:
-            errors["kind"] = "请选择购入、捐赠或领用"
-        slip_date = parse_day(data.slip_date, "slip_date", errors)
-        if slip_date is None and "slip_date" not in errors:
-            errors["slip_date"] = "必填"
-        order_id = _id(data.work_order_id, "work_order_id", errors)
-        claim_id = _id(data.claim_id, "claim_id", errors)
-        if data.kind == "issue" and order_id is None and "work_order_id" not in errors:
-            errors["work_order_id"] = "领用须选择维修工单"
-        if not errors:
-            assert slip_date is not None
-            kind: Literal["purchase", "donation", "issue"] = data.kind  # type: ignore[assignment]
-            donation = kind == "donation"
-            try:
-                service.record_slip(
-                    db_session,
-                    estate.id,
-                    GoodsSlipIn(
-                        item=data.item,
-                        unit=data.unit,
-                        kind=kind,
-                        quantity=data.quantity,
-                        slip_date=slip_date,
-                        claim_id=claim_id if kind == "purchase" else None,
-                        work_order_id=order_id if kind == "issue" else None,
-                        donor=data.donor if donation else "",
-                        estimated_value=(data.estimated_value.strip() or None)
-                        if donation
-                        else None,
-                        note=data.note,
-                    ),
-                    principal_of(request).user_id,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), SLIP_FIELDS)
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/goods?done={kind}", status_code=HTTP_303_SEE_OTHER
-                )
-        return self._page(request, db_session, estate, form=data, errors=errors, code=422)
+            form.refuse("kind", Message("web.choose_slip_kind"))
+        slip_date = form.day(data.slip_date, "slip_date")
+        if slip_date is None and "slip_date" not in form.errors:
+            form.refuse("slip_date", Message("input.required"))
+        order_id = _id(data.work_order_id, "work_order_id", form)
+        claim_id = _id(data.claim_id, "claim_id", form)
+        if data.kind == "issue" and order_id is None and "work_order_id" not in form.errors:
+            form.refuse("work_order_id", Message("web.issue_needs_work_order"))
+        kind: Literal["purchase", "donation", "issue"] = data.kind  # type: ignore[assignment]
+        donation = kind == "donation"
+        recorded = form.submit(
+            db_session,
+            lambda: service.record_slip(
+                db_session,
+                estate.id,
+                GoodsSlipIn(
+                    item=data.item,
+                    unit=data.unit,
+                    kind=kind,
+                    quantity=data.quantity,
+                    slip_date=slip_date,  # type: ignore[arg-type]  # refused above when None
+                    claim_id=claim_id if kind == "purchase" else None,
+                    work_order_id=order_id if kind == "issue" else None,
+                    donor=data.donor if donation else "",
+                    estimated_value=(data.estimated_value.strip() or None) if donation else None,
+                    note=data.note,
+                ),
+                principal_of(request).user_id,
+            ),
+        )
+        if recorded is not None:
+            return Redirect(
+                f"/staff/{estate.slug}/goods?done={kind}", status_code=HTTP_303_SEE_OTHER
+            )
+        return self._page(
+            request, db_session, estate, form=data, errors=form.errors, code=form.status
+        )
 
 
 CONTROLLERS: list[Any] = [GoodsPagesController]

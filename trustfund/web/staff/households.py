@@ -23,7 +23,7 @@ from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.errors import TrustfundError
 from trustfund.estates import changes, households, schemas, service, units
 from trustfund.messages import Message
-from trustfund.web.staff.common import field_errors, keep_unknown, may, page, principal_of
+from trustfund.web.staff.common import keep_unknown, may, page, principal_of
 from trustfund.web.staff.forms import StaffForm, parse_day, row_errors
 
 BASE = "/staff/{estate_slug:str}/households/{code:str}"
@@ -221,32 +221,38 @@ class HouseholdChangePages(Controller):
         data: URLEncodedBody[MergeForm],
     ) -> Response[Any]:
         """Join the ticked households of the building into this one."""
-        errors: dict[str, str] = {}
-        day = parse_day(data.on, "on", errors)
-        if day is None and "on" not in errors:
-            errors["on"] = "请填写合户日期"
+        form = StaffForm({"codes", "on", "room", "area_m2"})
+        day = form.day(data.on, "on")
+        if day is None and "on" not in form.errors:
+            form.refuse("on", Message("web.merge_date_required"))
         codes = [data.codes] if isinstance(data.codes, str) else data.codes
         data = data.model_copy(update={"codes": codes})
         if not codes:
-            errors["codes"] = "请勾选要并入本户的住户"
-        status = 422
-        if not errors and day is not None:
-            given: dict[str, Any] = {"into": code, "codes": codes, "on": day}
-            if data.room.strip():
-                given["room"] = data.room
-            if data.area_m2.strip():
-                given["area_m2"] = data.area_m2
-            merge = schemas.Merge.model_validate({**given, "note": data.note})
-            actor = changes.Actor(principal_of(request).user_id, "page")
-            try:
-                units.merge(db_session, estate, merge, actor)
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), {"codes", "on", "room", "area_m2"})
-                status = exc.status_code
-        if errors:
+            form.refuse("codes", Message("web.merge_choose_households"))
+        given: dict[str, Any] = {"into": code, "codes": codes, "on": day}
+        if data.room.strip():
+            given["room"] = data.room
+        if data.area_m2.strip():
+            given["area_m2"] = data.area_m2
+        actor = changes.Actor(principal_of(request).user_id, "page")
+        form.submit(
+            db_session,
+            lambda: units.merge(
+                db_session,
+                estate,
+                schemas.Merge.model_validate({**given, "note": data.note}),
+                actor,
+            ),
+        )
+        if form.refused:
             return self._units_page(
-                request, db_session, estate, code, merge=data, merge_errors=errors, status=status
+                request,
+                db_session,
+                estate,
+                code,
+                merge=data,
+                merge_errors=form.errors,
+                status=form.status,
             )
         return Redirect(
             f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER

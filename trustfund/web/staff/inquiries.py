@@ -33,9 +33,9 @@ def _errors(exc: TrustfundError) -> str:
     if isinstance(exc, PermissionDeniedError):
         return "您不能答复：质询由本小区答复规则指定的角色（默认业委会）答复，红色管家不能答复。"
     for error in exc.errors:
-        if "personal data" in error.reason:
+        if error.code == "inquiries.personal_data":
             return "看起来含有姓名或电话等个人信息；答复会公开，请删去。"
-        if "at most" in error.reason:
+        if error.code == "input.at_most_characters":
             return f"答复最多 {service.MAX_ANSWER} 字。"
         if error.field == "text":
             return "请写下答复。"

@@ -23,17 +23,16 @@ from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.fees import payments, refunds
 from trustfund.fees.schemas import RefundIn, RefundRequestOut, VoidIn
+from trustfund.messages import Message
 from trustfund.web.staff.common import (
     error_message,
-    field_errors,
-    keep_unknown,
     may,
     new_key,
     page,
     people,
     principal_of,
 )
-from trustfund.web.staff.forms import FormNumber
+from trustfund.web.staff.forms import FormNumber, StaffForm
 from trustfund.web.staff.zh import METHOD_NAMES
 
 REFUND_FIELDS = {"household_code", "fee_year", "amount", "method", "reason"}
@@ -82,8 +81,10 @@ def _cards(session: Session, rows: list[RefundRequestOut], user_id: int) -> list
     ]
 
 
-def _required(values: dict[str, str], names: dict[str, str]) -> dict[str, str]:
-    return {field: f"请填写{label}" for field, label in names.items() if not values[field].strip()}
+def _required(form: StaffForm, values: dict[str, str], names: dict[str, str]) -> None:
+    for field, label in names.items():
+        if not values[field].strip():
+            form.refuse(field, Message("web.fill_in", field=field, label=label))
 
 
 class RefundPagesController(Controller):
@@ -165,46 +166,44 @@ class RefundPagesController(Controller):
         data: URLEncodedBody[RefundForm],
     ) -> Response[Any]:
         """Ask for a refund (nothing is posted until a committee member approves)."""
-        errors = _required(
+        form = StaffForm(REFUND_FIELDS)
+        _required(
+            form,
             data.model_dump(),
             {"household_code": "户号", "fee_year": "费用年度", "amount": "金额", "reason": "理由"},
         )
-        if not errors and not data.fee_year.strip().isdigit():
-            errors["fee_year"] = "请写年份，例如 2026"
+        if not form.refused and not data.fee_year.strip().isdigit():
+            form.refuse("fee_year", Message("web.fee_year_example"))
         if data.method not in METHOD_NAMES:
-            errors["method"] = "请选择退款方式"
-        if not errors:
-            try:
-                refunds.request_refund(
-                    db_session,
-                    estate.id,
-                    RefundIn(
-                        household_code=data.household_code.strip(),
-                        fee_year=int(data.fee_year.strip()),
-                        amount=data.amount.strip(),
-                        method=data.method,  # type: ignore[arg-type]
-                        reason=data.reason.strip(),
-                    ),
-                    actor_user_id=principal_of(request).user_id,
-                    idempotency_key=f"web:{data.key}" if data.key else None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), REFUND_FIELDS)
-                if exc.status_code in (403, 404, 409):
-                    errors = {"_form": error_message(exc)}
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/refunds?done=refund", status_code=HTTP_303_SEE_OTHER
-                )
+            form.refuse("method", Message("web.choose_refund_method"))
+        form.submit(
+            db_session,
+            lambda: refunds.request_refund(
+                db_session,
+                estate.id,
+                RefundIn(
+                    household_code=data.household_code.strip(),
+                    fee_year=int(data.fee_year.strip()),
+                    amount=data.amount.strip(),
+                    method=data.method,  # type: ignore[arg-type]
+                    reason=data.reason.strip(),
+                ),
+                actor_user_id=principal_of(request).user_id,
+                idempotency_key=f"web:{data.key}" if data.key else None,
+            ),
+        )
+        if not form.refused:
+            return Redirect(
+                f"/staff/{estate.slug}/refunds?done=refund", status_code=HTTP_303_SEE_OTHER
+            )
         return self._page(
             request,
             db_session,
             estate,
             data,
             VoidForm(key=new_key()),
-            refund_errors=errors,
-            status=422,
+            refund_errors=form.errors,
+            status=form.status,
         )
 
     @post(
@@ -221,36 +220,35 @@ class RefundPagesController(Controller):
         data: URLEncodedBody[VoidForm],
     ) -> Response[Any]:
         """Ask for a receipt's void (its entry is reversed once a committee member approves)."""
-        errors = _required(data.model_dump(), {"receipt_no": "收据号", "void_reason": "理由"})
-        if not errors:
-            try:
-                refunds.request_void(
-                    db_session,
-                    estate.id,
-                    data.receipt_no.strip(),
-                    VoidIn(reason=data.void_reason.strip()),
-                    actor_user_id=principal_of(request).user_id,
-                    idempotency_key=f"web:{data.key}" if data.key else None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc, {"reason": "void_reason"}), VOID_FIELDS)
-                if exc.status_code == 404:
-                    errors = {"receipt_no": "没有这张收据"}
-                elif exc.status_code in (403, 409):
-                    errors = {"_form": error_message(exc)}
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/refunds?done=void", status_code=HTTP_303_SEE_OTHER
-                )
+        form = StaffForm(VOID_FIELDS, {"reason": "void_reason"})
+        _required(form, data.model_dump(), {"receipt_no": "收据号", "void_reason": "理由"})
+        form.submit(
+            db_session,
+            lambda: refunds.request_void(
+                db_session,
+                estate.id,
+                data.receipt_no.strip(),
+                VoidIn(reason=data.void_reason.strip()),
+                actor_user_id=principal_of(request).user_id,
+                idempotency_key=f"web:{data.key}" if data.key else None,
+            ),
+        )
+        if not form.refused:
+            return Redirect(
+                f"/staff/{estate.slug}/refunds?done=void", status_code=HTTP_303_SEE_OTHER
+            )
+        if form.status == 404:  # the receipt number names no receipt of this estate
+            form.errors = {}
+            form.refuse("receipt_no", Message("web.no_such_receipt"))
+            form.status = 422
         return self._page(
             request,
             db_session,
             estate,
             RefundForm(key=new_key()),
             data,
-            void_errors=errors,
-            status=422,
+            void_errors=form.errors,
+            status=form.status,
         )
 
     @post(

@@ -27,15 +27,15 @@ from trustfund.estates.service import today_in
 from trustfund.fees import charges, schedule
 from trustfund.fees.schemas import ComponentIn, ScheduleIn, ScheduleOut
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH
+from trustfund.messages import Message
 from trustfund.web.staff.common import (
     error_message,
-    field_errors,
     may,
     page,
     people,
     principal_of,
 )
-from trustfund.web.staff.forms import FormNumber
+from trustfund.web.staff.forms import FormNumber, StaffForm
 
 VACANCY_NAMES = {"percent": "按全额的百分比", "amounts": "按各项折后金额"}
 
@@ -107,23 +107,15 @@ def _schedule_in(form: ScheduleForm) -> tuple[ScheduleIn, list[str]]:
     return data, funds
 
 
-def _schedule_errors(exc: TrustfundError, funds: list[str]) -> dict[str, str]:
-    """Service errors (``components[1].amount``) as form fields (``maintenance_amount``)."""
-    errors: dict[str, str] = {}
-    rows = field_errors(exc)  # index-free keys, so map the indexed ones first
-    for item in exc.errors:
-        if item.field.startswith("components["):
-            index = int(item.field[len("components[") : item.field.index("]")])
-            part = item.field.rsplit(".", 1)[-1]
-            suffix = {"amount": "amount", "vacant_amount": "vacant", "name": "name"}.get(part)
-            if index < len(funds) and suffix:
-                errors[f"{funds[index]}_{suffix}"] = rows.get(f"components.{part}", item.reason)
-                continue
-        key = item.field if item.field in {"vacancy_percent", "fee_year"} else "_form"
-        errors[key] = "；".join(filter(None, [errors.get(key), rows.get(item.field, "")]))
-    if not exc.errors:
-        errors["_form"] = error_message(exc)
-    return errors
+def _component_aliases(funds: list[str]) -> dict[str, str]:
+    """Service fields of the components sent (``components[1].amount``) → the form's fields
+    of their funds (``maintenance_amount``)."""
+    parts = {"amount": "amount", "vacant_amount": "vacant", "name": "name"}
+    return {
+        f"components[{i}].{part}": f"{fund}_{suffix}"
+        for i, fund in enumerate(funds)
+        for part, suffix in parts.items()
+    }
 
 
 def schedules_of(session: Session, estate_id: int) -> list[FeeSchedule]:
@@ -251,22 +243,21 @@ class SchedulePagesController(Controller):
         data: URLEncodedBody[ScheduleForm],
     ) -> Response[Any]:
         """Save the draft (the proposer becomes its submitter) for the committee to approve."""
+        body, funds = _schedule_in(data)
+        form = StaffForm(ScheduleForm.model_fields, _component_aliases(funds))
         try:
             fee_year = int(data.fee_year)
         except ValueError:
-            return self._form_page(
-                request, estate, data, {"fee_year": "请填写年度，例如 2025"}, code=422
-            )
-        body, funds = _schedule_in(data)
-        try:
-            schedule.save_schedule(
+            form.refuse("fee_year", Message("web.fee_year_example"))
+            fee_year = 0
+        form.submit(
+            db_session,
+            lambda: schedule.save_schedule(
                 db_session, estate.id, fee_year, body, actor_user_id=principal_of(request).user_id
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            return self._form_page(
-                request, estate, data, _schedule_errors(exc, funds), code=exc.status_code
-            )
+            ),
+        )
+        if form.refused:
+            return self._form_page(request, estate, data, form.errors, code=form.status)
         return Redirect(
             f"/staff/{estate.slug}/fee-schedules/{fee_year}?saved=1",
             status_code=HTTP_303_SEE_OTHER,

@@ -2,7 +2,6 @@
 
 Services raise errors with a ``Message`` (a code from ``trustfund.catalog``); ``say``
 renders its Chinese template with the filters below (``{state:claim_state}`` → 已付款).
-An error without a code is shown as the service wrote it, so no error is ever hidden.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from trustfund.auth.principal import Role
 from trustfund.errors import FieldError, TrustfundError
 from trustfund.estates.households import LABELS as HOUSEHOLD_LABELS
 from trustfund.fees.rules import METHOD_LABELS
+from trustfund.grants.common import STATUS_ZH
 from trustfund.ledger.accounts import FUND_NAMES_ZH, Fund
 from trustfund.messages import Filters, Message
 
@@ -25,6 +25,8 @@ ROLE_NAMES: dict[str, str] = {
 }
 
 METHOD_NAMES: dict[str, str] = METHOD_LABELS
+
+PROJECT_STATUS_NAMES: dict[str, str] = {s.value: name for s, name in STATUS_ZH.items()}
 
 OCCUPANCY_NAMES: dict[str, str] = {"occupied": "在住", "vacant": "空户"}
 
@@ -174,6 +176,7 @@ FILTERS: Filters = {
     "account": _account,
     "fund": _fund,
     "money": str,
+    "project_status": lambda v: PROJECT_STATUS_NAMES.get(str(v), str(v)),
 }
 
 
@@ -183,10 +186,10 @@ def say(message: Message) -> str:
 
 
 def reason(item: FieldError) -> str:
-    """A field error's reason in Chinese (as written when it carries no code)."""
-    return say(item.message) if item.message else item.reason
+    """A field error's reason in Chinese."""
+    return say(item.message)
 
 
 def detail(error: TrustfundError) -> str:
-    """An error's detail in Chinese (as written when it carries no code)."""
-    return say(error.message) if error.message else error.detail
+    """An error's detail in Chinese."""
+    return say(error.message)
