@@ -1,7 +1,9 @@
 """Issue 13: a real estate from an empty database to its first published annual disclosure,
 through the public interfaces only — the installer's ``trustfund user add --admin`` and
 ``trustfund user token`` (the first administrator has no other way to exist), then HTTP for
-everything else, then ``trustfund ledger verify`` on the published ledger file. No demo, no
+everything else, then ``trustfund ledger verify`` on the published ledger file, which must
+equal ``trustfund ledger export``, agree with ``trustfund ledger check`` (same head) and be
+the same bytes on SQLite and PostgreSQL (``LEDGER_SHA256``). No demo, no
 factory, no service function: every figure asserted at the end is computed here, by plain
 Decimal arithmetic, from this test's own inputs.
 
@@ -16,11 +18,14 @@ the 2025 disclosure drafted, submitted, approved by someone else and published.
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -30,6 +35,7 @@ from tests.integration.onboarding.helpers import (
     Cli,
     installer_creates_admin,
 )
+from trustfund.estates import rules
 from trustfund.settings import Settings
 
 SLUG = "lanyuan"
@@ -44,6 +50,9 @@ FEE = {
     "garbage": Decimal("60.00"),
 }
 VACANT_PERCENT = Decimal("50")
+#: sha256 of the estate's ledger file at the end, the same on SQLite and PostgreSQL (the
+#: household codes are drawn from a seeded generator here, and every date is given).
+LEDGER_SHA256 = "dd15265866e6d2490412f0240eaf21fdf636774acc8b164a807761eb4b116fa7"
 
 #: The paper ledger on 2025-01-01, per fund: bank, cash on hand, owed to the contractor.
 OPENING_ON = "2025-01-01"
@@ -161,8 +170,9 @@ def expected_figures() -> dict[str, dict[str, Decimal]]:
 
 
 def test_a_new_estate_reaches_its_published_annual_disclosure(
-    settings: Settings, client: TestClient[Litestar], tmp_path: Any
+    settings: Settings, client: TestClient[Litestar], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(rules, "secrets", random.Random(2025))  # household codes: see LEDGER_SHA256
     cli = Cli.of(settings)
     installer_creates_admin(cli)
     admin = {
@@ -435,6 +445,7 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
     late = {
         "method": "cash",
         "amount": "200.00",
+        "paid_on": "2026-01-05",
         "allocations": [{"household_code": codes[UNPAID], "fee_year": 2025, "amount": "200.00"}],
     }
     backdated = client.post(
@@ -467,3 +478,12 @@ def test_a_new_estate_reaches_its_published_annual_disclosure(
     # the late payment extended the chain beyond the head the disclosure carries
     assert published["ledger_hash"] in ledger.text
     assert f"head:    {published['ledger_hash']}" not in verified
+    # the database's own check agrees with the file: the same export, the same head
+    assert cli.run("ledger", "export", SLUG).stdout_bytes == ledger.content
+    checked = cli.ok("ledger", "check", SLUG)
+    assert "result:   OK" in checked
+    head = re.search(r"^head:    ([0-9a-f]{64})$", verified, re.M)
+    assert head is not None and f"head:     {head[1]}" in checked
+    # and the same bytes whatever the database (one recorded hash for both backends)
+    digest = hashlib.sha256(ledger.content).hexdigest()
+    assert digest == LEDGER_SHA256, f"the ledger file's sha256 is now {digest}"
