@@ -103,17 +103,18 @@ def expenditure_view(expenditure: dict[str, Any]) -> dict[str, Any]:
     for line in lines:
         months[line["date"][:7]][(line["category"], line["fund_name"])].append(line)
 
-    def total(rows: list[dict[str, Any]]) -> str:
-        return money_text(sum((Decimal(r["amount"]) for r in rows), Decimal("0.00")))
-
     out = []
     for month, items in sorted(months.items()):
+        sums = {
+            key: sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
+            for key, rows in items.items()
+        }
         groups: list[dict[str, Any]] = [
             {
                 "category": category,
                 "fund_name": fund_name,
                 "count": len(rows),
-                "amount": total(rows),
+                "amount": money_text(sums[(category, fund_name)]),
                 "lines": rows if detailed else [],
             }
             for (category, fund_name), rows in sorted(items.items())
@@ -123,7 +124,7 @@ def expenditure_view(expenditure: dict[str, Any]) -> dict[str, Any]:
                 "month": month,
                 "label": f"{int(month[:4])}年{int(month[5:7])}月",
                 "count": sum(g["count"] for g in groups),
-                "amount": total([r for rows in items.values() for r in rows]),
+                "amount": money_text(sum(sums.values(), Decimal("0.00"))),
                 "groups": groups,
             }
         )

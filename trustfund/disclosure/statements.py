@@ -620,7 +620,7 @@ def journal_figures(session: Session, estate_id: int, period: Period) -> Journal
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Keep Python's cyclic garbage collector out of a build. A year's statement allocates
     some 200,000 rows, tuples and dicts (none of them cyclic garbage); that many allocations
     trigger full collections which walk every object of the process — the cached figures of
@@ -643,7 +643,7 @@ def build_statement(session: Session, estate: Estate, period: Period) -> dict[st
     part comes from :func:`journal_figures`; the collection, the sections and the notes on
     expense lines (vouchers, approvers' roles) are read afresh every time, since they live
     outside the journal."""
-    with _collector_paused():
+    with collector_paused():
         return _build_statement(session, estate, period)
 
 

@@ -56,7 +56,7 @@ class PublicPagesController(Controller):
             groups.setdefault((estate.street_office or "", estate.community or ""), []).append(
                 {
                     "estate": estate,
-                    "latest": latest.statement if latest else None,
+                    "latest": latest.headline if latest else None,
                     "latest_id": latest.version.id if latest else None,
                     "published_on": latest.snapshot.published_at.date().isoformat()
                     if latest

@@ -95,7 +95,7 @@ class DisclosurePagesController(Controller):
             cache="no-cache",
             estate=estate,
             items=[
-                {**reads.summary(i, sup), "funds_total": i.statement["funds_total"]} for i in items
+                {**reads.summary(i, sup), "funds_total": i.headline["funds_total"]} for i in items
             ],
             lifts=unlocks.public_lifts(db_session, estate),
             names_history=names.public_history(db_session, estate),
@@ -114,7 +114,9 @@ class DisclosurePagesController(Controller):
         sup = reads.superseded_by(items)
         previous = reads.previous_of(items, item)
         ctx = render.context(
-            item.statement, item.publication, previous=previous.statement if previous else None
+            item.page_statement,
+            item.publication,
+            previous=previous.headline if previous else None,
         )
         meta = reads.summary(item, sup)
         corrected = (
@@ -151,7 +153,7 @@ class DisclosurePagesController(Controller):
             "disclosure_verify.html",
             estate=estate,
             items=[
-                {**reads.summary(i, sup), "funds_total": i.statement["funds_total"]} for i in items
+                {**reads.summary(i, sup), "funds_total": i.headline["funds_total"]} for i in items
             ],
         )
 
