@@ -20,7 +20,7 @@ from trustfund.cli.context import CliContext, pass_cli
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import unit_of_work
-from trustfund.disclosure import operations, publication, render, unlocks
+from trustfund.disclosure import names, operations, publication, render, unlocks
 from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.schemas import DecisionIn
 from trustfund.disclosure.signoff import SUBJECT_KIND
@@ -257,3 +257,82 @@ def decide_unlock(
     record_command(
         cli.session_factory, "disclosure decide-unlock", {"estate": estate_slug, "lock_id": lock_id}
     )
+
+
+@disclosure.command("public-names")
+@click.argument("estate_slug")
+@click.option(
+    "--propose",
+    type=click.Choice(["names", "roles"]),
+    default=None,
+    help="Propose showing approvers by name or by role (else: show the setting).",
+)
+@click.option("--user", "username", default=None, help="The steward or committee member.")
+@click.option("--reason", default=None, help="Why (shown publicly).")
+@pass_cli
+def public_names(
+    cli: CliContext,
+    estate_slug: str,
+    propose: str | None,
+    username: str | None,
+    reason: str | None,
+) -> None:
+    """Whether approvers appear by name on the public pages (default: by role, "业委会委员2人").
+    With --propose, the steward or a committee member asks for a change; a majority of the
+    committee members decides it (`disclosure decide-names`, the approval inbox or the API);
+    the proposer cannot."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        if propose is None:
+            current = names.setting(session, estate)
+            shown = "by name" if current["show_names"] else "by role"
+            click.echo(f"approvers appear {shown} (since {current['since'] or 'the start'})")
+            if current["pending"]:
+                pending = current["pending"]
+                click.echo(
+                    f"waiting: {'names' if pending['show_names'] else 'roles'} "
+                    f"(request {pending['approval_request_id']}): {pending['reason']}"
+                )
+            return
+        if not username or not reason:
+            raise click.UsageError("--propose needs --user and --reason.")
+        result = names.propose_request(
+            session,
+            estate,
+            principal=_principal(session, username),
+            show_names=propose == "names",
+            reason=reason,
+        )
+        approval = result["approval"]
+        click.echo(
+            f"request {approval['id']}: needs {approval['approvals_needed']} committee approvals"
+        )
+    record_command(
+        cli.session_factory,
+        "disclosure public-names",
+        {"estate": estate_slug, "propose": propose, "reason": reason},
+    )
+
+
+@disclosure.command("decide-names")
+@click.argument("estate_slug")
+@click.option("--user", "username", required=True, help="The committee member deciding.")
+@click.option("--reject", "reason", default=None, help="Reject, with this reason.")
+@pass_cli
+def decide_names(cli: CliContext, estate_slug: str, username: str, reason: str | None) -> None:
+    """Approve the waiting proposal on how approvers appear (or reject it with --reject)."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        pending = names.setting(session, estate)["pending"]
+        if pending is None or pending["approval_request_id"] is None:
+            raise click.ClickException("No proposal on how approvers appear is waiting.")
+        decided = approvals.decide_request(
+            session,
+            estate.id,
+            pending["approval_request_id"],
+            principal=_principal(session, username),
+            decision=approvals.Decision.REJECT if reason else approvals.Decision.APPROVE,
+            reason=reason,
+        )
+        click.echo(f"request {decided.id}: {decided.status.value}")
+    record_command(cli.session_factory, "disclosure decide-names", {"estate": estate_slug})

@@ -55,6 +55,9 @@ MAX_REASON = 500
 
 
 class PublicNamesChangeOut(TypedDict):
+    """A proposal; ``approval_request_id``: its request (the one deciding it while it waits,
+    the one that approved it once in force)."""
+
     id: int
     show_names: bool
     reason: str
@@ -152,6 +155,12 @@ def _view(change: PublicNamesChange) -> PublicNamesChangeOut:
         "approved_at": change.approved_at.isoformat() if change.approved_at else None,
         "approval_request_id": change.request_id,
     }
+
+
+def _pending_view(session: Session, change: PublicNamesChange) -> PublicNamesChangeOut:
+    """A waiting proposal, with the approval request the committee decides."""
+    request = approvals.current_request(session, SUBJECT_KIND, change.id)
+    return {**_view(change), "approval_request_id": request.id if request else None}
 
 
 def _pending(session: Session, estate_id: int) -> PublicNamesChange | None:
@@ -260,7 +269,7 @@ def setting(session: Session, estate: Estate) -> PublicNamesOut:
         "show_names": bool(current and current.show_names),
         "since": current.approved_at.isoformat() if current and current.approved_at else None,
         "changes": [_view(c) for c in changes],
-        "pending": _view(pending) if pending else None,
+        "pending": _pending_view(session, pending) if pending else None,
     }
 
 
