@@ -1012,6 +1012,23 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{end} has not passed yet (today is {today} in {timezone}): only an ended period can be locked",
         "{end} 尚未过去（今天是 {today}）：只能锁定已经结束的期间",
     ),
+    # --- reconciliation: statements and wallet bills -----------------------------------------
+    "bank.no_header_row": (
+        "no header row with the columns {columns} was found",
+        "找不到表头行（须含 {columns}）",
+    ),
+    "bank.wallet_source": (
+        "No wallet {source}: use wechat or alipay.",
+        "没有这种收款渠道（只有微信支付、支付宝）",
+    ),
+    "bank.wallet_line_changed": (
+        "{serial} was imported before as {date} {amount}; a bill line never changes",
+        "单号 {serial} 已导入过（{date}，{amount} 元），账单明细不能改变",
+    ),
+    "bank.after_today": (
+        "the file has lines after today ({today})",
+        "文件中有今天（{today}）以后的明细",
+    ),
     # --- reconciliation: cash counts (现金盘点) ------------------------------------------------
     "cash_count.unknown_denomination": (
         "not a denomination: use one of {keys}",

@@ -16,10 +16,11 @@ from trustfund.estates import importer
 from trustfund.estates.columns import describe
 from trustfund.fees import imports
 from trustfund.fees.rules import METHODS_ACCEPTED
-from trustfund.reconciliation import statements
+from trustfund.reconciliation import statements, wallets
 from trustfund.settlements import prices
 
 HERE = Path(__file__).parent
+WALLET_BILLS = {"wechat-bill", "alipay-bill"}
 #: Columns kept as text even when they look like numbers (a phone, a code, a date).
 TEXT = {"电话", "日期", "起始日期", "编码", "户号", "地址", "交易日期", "记账日期", "流水号"}
 TEXT |= {"交易流水号", "对方账号"}
@@ -90,6 +91,29 @@ Summary rows starting with 合计/小计/总计 are skipped.
 
 {bank}
 
+## WeChat Pay and Alipay bills (`wechat-bill.csv`, `alipay-bill.csv`)
+
+An estate that collects through a collection code (收款码) imports the wallet's bill as the
+wallet exports it — no XLSX copy, no editing: `wechat-bill.csv` is a 微信支付 账单明细 (UTF-8
+with BOM, summary lines before the table, a tab or backtick before long numbers, ¥ before
+amounts), `alipay-bill.csv` a 支付宝 账务明细 (GBK, `#` lines before and after the table,
+支出 printed negative). Synthetic data: no real person, account or transaction.
+`POST /api/v1/estates/{{slug}}/bank/wallets/wechat/import` (or `…/alipay/import`), or
+`trustfund bank wallet-import SLUG wechat docs/samples/wechat-bill.csv --user STEWARD`.
+Idempotent by 交易单号 / 账务流水号; all rows or none. Collections are matched to the fee
+payments recorded with that method, withdrawals (提现) to the bank statement line that
+received them (`trustfund/reconciliation/wallets.py` says how the wallet is modelled).
+`tests/integration/reconciliation/test_wallet_bills.py` imports both into an estate whose
+books hold the payments.
+
+WeChat Pay:
+
+{wechat}
+
+Alipay:
+
+{alipay}
+
 ## Regenerating the XLSX files
 
 `python docs/samples/build.py` writes each `.xlsx` from its `.csv` and the column tables
@@ -115,12 +139,16 @@ def readme() -> str:
         payments=describe(imports.COLUMNS),
         prices=describe(prices.COLUMNS),
         bank=describe(statements.COLUMNS),
+        wechat=describe(wallets.WECHAT_COLUMNS),
+        alipay=describe(wallets.ALIPAY_COLUMNS),
         methods=METHODS_ACCEPTED,
     )
 
 
 def main() -> None:
     for path in sorted(HERE.glob("*.csv")):
+        if path.stem in WALLET_BILLS:
+            continue  # as the wallet exports them: no spreadsheet copy
         rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
         workbook = openpyxl.Workbook()
         sheet = workbook.active

@@ -22,7 +22,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
 from trustfund.messages import Message
-from trustfund.reconciliation import cash_counts, months, service, statements
+from trustfund.reconciliation import cash_counts, months, service, statements, wallets
 from trustfund.reconciliation.schemas import (
     CashBookOut,
     CashCountOut,
@@ -35,6 +35,9 @@ from trustfund.reconciliation.schemas import (
     MonthOut,
     MonthRowOut,
     StatementImportOut,
+    WalletImportOut,
+    WalletMatchRunOut,
+    WalletOut,
 )
 
 
@@ -239,6 +242,78 @@ class BankController(Controller):
         return service.undo_match(
             db_session, estate, line_id, actor_user_id=signed_in_principal(request).user_id
         )
+
+    @post(
+        "/wallets/{source:str}/import",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Import the collection code's WeChat Pay or Alipay bill (all rows or none)",
+        description=(
+            "`source` is `wechat` (微信支付 账单明细 CSV: summary lines, then 交易时间, 交易类型, "
+            "交易对方, 商品, 收/支, 金额(元), 支付方式, 当前状态, 交易单号, 商户单号, 备注) or "
+            "`alipay` (支付宝 账务明细 CSV, GBK: `#` lines around 账务流水号, 业务流水号, 商户订单号, "
+            "商品名称, 发生时间, 对方账号, 收入金额（+元）, 支出金额（-元）, 账户余额（元）, 交易渠道, "
+            "业务类型, 备注); multipart field `file`. Samples: `docs/samples/wechat-bill.csv`, "
+            "`docs/samples/alipay-bill.csv`. A tab or backtick before a number and a ¥ before "
+            "an amount are dropped. Lines already imported (same 交易单号 / 账务流水号, same "
+            "date and amount) are skipped; with other figures the file is refused. The 422 "
+            "names every bad cell `rows[N].field` (N = the file's line). Collections are "
+            "matched to fee payments recorded with that method (same amount, ±3 days; the "
+            "payment's reference = the 交易单号 or the receipt number in 备注 break ties), "
+            "withdrawals (提现) to the bank statement line that received them, and that bank "
+            "line to the payments the withdrawal carried when they sum exactly to it. How the "
+            "wallet is modelled: `trustfund/reconciliation/wallets.py`.\n\n"
+            + describe(wallets.WECHAT_COLUMNS)
+            + "\n\n"
+            + describe(wallets.ALIPAY_COLUMNS)
+        ),
+    )
+    def import_wallet(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        request: Request[Any, Any, Any],
+        source: FromPath[str],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[WalletImportOut]:
+        result = wallets.import_bill(
+            db_session, estate, source, *form_file(data), actor_user_id=actor_id(request)
+        )
+        return Response(result, status_code=201 if result["new_lines"] else 200)
+
+    @get(
+        "/wallets/{source:str}",
+        opt=estate_action(Action.READ),
+        sync_to_thread=True,
+        summary="A wallet's bill lines, what they are matched to, and what is unmatched",
+        description="`proposed`: collections with several payments of the same amount within "
+        "±3 days; `unmatched_lines`: bill lines the books do not hold (money collected but "
+        "not recorded, the wallet's fees, refunds); `unmatched_payments`: payments recorded "
+        "with that method, dated within the bill's days (±3), that the bill does not show. "
+        "404 for a source other than wechat or alipay.",
+    )
+    def wallet(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+    ) -> WalletOut:
+        return wallets.overview(db_session, estate, source)
+
+    @post(
+        "/wallets/{source:str}/match",
+        opt=estate_action(Action.RECORD),
+        sync_to_thread=True,
+        summary="Match a wallet's bill again (after payments were recorded)",
+        status_code=200,
+    )
+    def match_wallet(
+        self,
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+    ) -> WalletMatchRunOut:
+        return wallets.run_matching(db_session, estate, source)
 
     @get(
         "/reconciliations",

@@ -18,7 +18,7 @@ from trustfund.errors import FieldError, ValidationError
 from trustfund.estates.columns import describe_plain
 from trustfund.estates.service import today_in
 from trustfund.messages import Message
-from trustfund.reconciliation import cash_counts, months, service, statements
+from trustfund.reconciliation import cash_counts, months, service, statements, wallets
 
 
 def _echo(value: Any) -> None:
@@ -134,6 +134,35 @@ def reconcile(cli: CliContext, estate_slug: str, month: str, username: str, prep
         _echo(view)
     if prepare:
         record_command(cli.session_factory, "bank reconcile", {"estate": estate_slug})
+
+
+@bank_group.command("wallet-import")
+@click.argument("estate_slug")
+@click.argument("source", type=click.Choice(sorted(wallets.LAYOUTS)))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="The steward importing it.")
+@pass_cli
+def wallet_import(
+    cli: CliContext, estate_slug: str, source: str, path: Path, username: str
+) -> None:
+    """Import the collection code's bill PATH (SOURCE wechat: 微信支付 账单明细 CSV; alipay:
+    支付宝 账务明细 CSV) into ESTATE: all rows or none, lines already imported skipped;
+    collections matched to payments recorded with that method, withdrawals to the bank
+    statement line that received them."""
+    with cli.session() as session:
+        estate = _estate(session, estate_slug)
+        principal = acting(session, username, Action.RECORD, estate)
+        _echo(
+            wallets.import_bill(
+                session,
+                estate,
+                source,
+                path.read_bytes(),
+                path.name,
+                actor_user_id=principal.user_id,
+            )
+        )
+    record_command(cli.session_factory, "bank wallet-import", {"estate": estate_slug})
 
 
 def _pieces(items: tuple[str, ...]) -> dict[str, int]:

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +50,8 @@ from trustfund.reconciliation.schemas import (
     StatementLineOut,
 )
 
+L = TypeVar("L")
+M = TypeVar("M")
 WINDOW = timedelta(days=3)
 AUTO, CONFIRMED = "auto", "confirmed"
 MAX_NOTE = 200
@@ -68,6 +70,7 @@ class Movement:
     receipt: str
     household: str
     reverses_seq: int | None
+    method: str = ""  # a fee payment's method (cash, wechat, alipay, bank_transfer)
 
     def view(self) -> MovementOut:
         return {
@@ -123,6 +126,7 @@ def movements(session: Session, estate_id: int) -> list[Movement]:
                 str(data.get("receipt", "")),
                 str(data.get("household", "")),
                 reverses,
+                str(data.get("method", "")),
             )
         )
     return out
@@ -195,51 +199,74 @@ def free_state(session: Session, estate_id: int) -> State:
     )
 
 
-def auto_match(session: Session, estate_id: int) -> int:
-    """Store every unique match (see the module docstring); returns how many. Flushes."""
-    made = 0
-    state = free_state(session, estate_id)
-    lines, moves = list(state.lines), list(state.moves)
+def unique_pairs(
+    lines: Sequence[L],
+    moves: Sequence[M],
+    *,
+    line_key: Callable[[L], Hashable],
+    move_key: Callable[[M], Hashable],
+    candidates: Callable[[L, Sequence[M]], list[M]],
+    named: Callable[[L, M], bool],
+) -> list[tuple[L, M, str]]:
+    """The one matcher, for bank statement lines and wallet bill lines alike: every line with
+    exactly one candidate that is no other line's candidate; where a line has several
+    candidates and exactly one is ``named`` by it (and by no rival line), that one. Repeated
+    until nothing more is unique. Returns ``(line, move, why)``."""
+    out: list[tuple[L, M, str]] = []
+    lines, moves = list(lines), list(moves)
     while True:
-        cands = {line.id: _candidates(line, moves) for line in lines}
-        wanted: dict[int, list[int]] = defaultdict(list)
-        for line_id, found in cands.items():
+        cands = {line_key(line): candidates(line, moves) for line in lines}
+        by_key = {line_key(line): line for line in lines}
+        wanted: dict[Hashable, list[Hashable]] = defaultdict(list)
+        for key, found in cands.items():
             for m in found:
-                wanted[m.seq].append(line_id)
-        chosen: list[tuple[BankStatementLine, Movement, str]] = []
+                wanted[move_key(m)].append(key)
+        chosen: list[tuple[L, M, str]] = []
         for line in lines:
-            found = cands[line.id]
-            if len(found) == 1 and wanted[found[0].seq] == [line.id]:
+            key, found = line_key(line), cands[line_key(line)]
+            if len(found) == 1 and wanted[move_key(found[0])] == [key]:
                 chosen.append((line, found[0], "amount and date"))
                 continue
-            named = [m for m in found if names(line, m)]
-            if len(found) > 1 and len(named) == 1:
+            named_ = [m for m in found if named(line, m)]
+            if len(found) > 1 and len(named_) == 1:
                 rivals = [
                     other
-                    for other in wanted[named[0].seq]
-                    if other != line.id and names(next(x for x in lines if x.id == other), named[0])
+                    for other in wanted[move_key(named_[0])]
+                    if other != key and named(by_key[other], named_[0])
                 ]
                 if not rivals:
-                    chosen.append((line, named[0], "amount, date and reference"))
-        taken_seqs: set[int] = set()
-        taken_lines: set[int] = set()
+                    chosen.append((line, named_[0], "amount, date and reference"))
+        taken_moves: set[Hashable] = set()
+        taken_lines: set[Hashable] = set()
         for line, move, why in chosen:
-            if move.seq in taken_seqs or line.id in taken_lines:
+            if move_key(move) in taken_moves or line_key(line) in taken_lines:
                 continue
-            session.add(
-                BankMatch(
-                    estate_id=estate_id, line_id=line.id, entry_seq=move.seq, kind=AUTO, note=why
-                )
-            )
-            taken_seqs.add(move.seq)
-            taken_lines.add(line.id)
-            made += 1
+            out.append((line, move, why))
+            taken_moves.add(move_key(move))
+            taken_lines.add(line_key(line))
         if not taken_lines:
-            break
-        lines = [line for line in lines if line.id not in taken_lines]
-        moves = [m for m in moves if m.seq not in taken_seqs]
+            return out
+        lines = [line for line in lines if line_key(line) not in taken_lines]
+        moves = [m for m in moves if move_key(m) not in taken_moves]
+
+
+def auto_match(session: Session, estate_id: int) -> int:
+    """Store every unique match (see the module docstring); returns how many. Flushes."""
+    state = free_state(session, estate_id)
+    pairs = unique_pairs(
+        state.lines,
+        state.moves,
+        line_key=lambda line: line.id,
+        move_key=lambda move: move.seq,
+        candidates=_candidates,
+        named=names,
+    )
+    session.add_all(
+        BankMatch(estate_id=estate_id, line_id=line.id, entry_seq=move.seq, kind=AUTO, note=why)
+        for line, move, why in pairs
+    )
     session.flush()
-    return made
+    return len(pairs)
 
 
 def proposals(session: Session, estate_id: int) -> list[MatchProposalOut]:

@@ -212,3 +212,73 @@ class CashBookOut(TypedDict):
     on: str
     book_cash: str
     denominations: list[DenominationOut]
+
+
+# --- WeChat Pay / Alipay bills (收款码) ----------------------------------------------------------
+
+
+class WalletImportOut(TypedDict):
+    """``matched``: wallet lines matched (collections to payments, withdrawals to bank lines);
+    ``bank_matched``: bank lines then matched to the payments a withdrawal carried."""
+
+    source: str
+    import_id: int | None
+    rows: int
+    new_lines: int
+    known_lines: int
+    first_date: str
+    last_date: str
+    matched: int
+    bank_matched: int
+    reconciliations_voided: list[str]
+
+
+class WalletLineOut(TypedDict):
+    """A bill line, signed as it moves the wallet, with what it is matched to."""
+
+    id: int
+    serial: str
+    date: str
+    amount: str
+    balance: str | None
+    kind: str
+    counterparty: str
+    memo: str
+    entry_seqs: list[int]
+    bank_line_id: int | None
+    match_kind: str | None
+
+
+class PaidOut(TypedDict):
+    """A fee payment recorded with the wallet's method (its receipts' entries together)."""
+
+    payment_id: int
+    entry_seqs: list[int]
+    date: str
+    amount: str
+    receipts: list[str]
+    reference: str
+
+
+class PaidCandidateOut(PaidOut):
+    named_by_line: bool
+
+
+class WalletProposalOut(TypedDict):
+    line: WalletLineOut
+    candidates: list[PaidCandidateOut]
+
+
+class WalletOut(TypedDict):
+    source: str
+    source_name: str
+    lines: list[WalletLineOut]
+    proposed: list[WalletProposalOut]
+    unmatched_lines: list[WalletLineOut]
+    unmatched_payments: list[PaidOut]
+
+
+class WalletMatchRunOut(WalletOut):
+    matched: int
+    bank_matched: int
+    reconciliations_voided: list[str]

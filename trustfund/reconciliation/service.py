@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import BankMatch, BankStatementLine
 from trustfund.db.session import command
-from trustfund.reconciliation import matching, months, statements
+from trustfund.reconciliation import matching, months, statements, wallets
 from trustfund.reconciliation.schemas import (
     LineWithMatchesOut,
     MatchConfirmedOut,
@@ -40,6 +40,8 @@ def import_statement(
         session, estate, data, filename, through=through, actor_user_id=actor_user_id
     )
     matched = matching.auto_match(session, estate.id) if outcome.new_lines else 0
+    if outcome.new_lines:  # a wallet's withdrawal may have reached one of the new lines
+        matched += sum(wallets.match(session, estate.id, source)[1] for source in wallets.LAYOUTS)
     voided = months.revalidate(session, estate.id) if outcome.import_id else []
     session.flush()
     return {

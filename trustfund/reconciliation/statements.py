@@ -20,6 +20,12 @@ Checks, each a row error ``rows[N].field`` (N the spreadsheet row, header row 1)
   stored line dated strictly inside the file's dates must be in the file.
 
 Rows starting with 合计/小计/总计 (the bank's summary lines) are skipped.
+
+The same reader reads the WeChat Pay and Alipay bills (``wallets``): a ``Layout`` gives a
+source's columns, whether its table follows a block of summary lines (the header row is
+found, and ``#``/``-`` footer rows are skipped), whether its lines carry a balance, and
+whether its 支出 column is printed negative. Cells lose the tab or backtick those exports put
+before long numbers, and amounts a leading ``¥``.
 """
 
 from __future__ import annotations
@@ -181,6 +187,7 @@ SUMMARY_ROWS = ("合计", "小计", "总计", "本页合计")
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _TIME_AFTER = re.compile(r"(\S+)[ T]\d{1,2}:\d{2}(:\d{2})?")
 IN_WORDS = {"贷", "收", "收入", "入", "credit", "cr", "c"}
+NEUTRAL = {"/", "中性", "中性交易", ""}
 OUT_WORDS = {"借", "支", "支出", "出", "debit", "dr", "d"}
 CURRENCIES = {"cny", "人民币", "rmb", "156"}
 
@@ -191,9 +198,24 @@ class ParsedLine:
     serial: str
     date: date
     amount: Decimal
-    balance: Decimal
+    balance: Decimal | None  # None only in a layout without balances
     counterparty: str
     memo: str
+    summary: str = ""  # the source's kind of transaction (摘要, 交易类型, 业务类型)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one source writes its file; the reader is the same for all (see the module)."""
+
+    source: str
+    columns: tuple[Column, ...]
+    balance: bool = True  # lines carry a running balance, checked line by line
+    preamble: bool = False  # the header row follows summary lines; ``#``/``-`` rows skipped
+    negative_out: bool = False  # the 支出 column is printed negative (``-1.20``)
+
+
+BANK_LAYOUT = Layout("bank", COLUMNS)
 
 
 # --- the column mapping -------------------------------------------------------------------
@@ -277,9 +299,16 @@ def mapping_view(session: Session, estate: Estate) -> MappingOut:
 # --- reading a file ------------------------------------------------------------------------
 
 
+def _clean(value: Any) -> Any:
+    """A cell without the tab or backtick WeChat and Alipay put before long numbers."""
+    if isinstance(value, str):
+        return value.strip().lstrip("`'\t").strip()
+    return value
+
+
 def _amount(value: Any, *, negative: bool) -> Decimal | None:
     """A bank's amount cell: None when empty or ``-``; ``1,234.50`` read as 1234.50."""
-    text = cell_number(value)
+    text = cell_number(value).lstrip("¥￥")
     if text in ("", "-", "--", "—"):
         return None
     if _THOUSANDS.fullmatch(text):
@@ -321,10 +350,14 @@ def _check_header(fields: set[str]) -> None:
         raise ValidationError(Message("reconciliation.header_no_amounts"), errors=errors)
 
 
-def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> Decimal | None:
+def _row_amount(
+    row: dict[str, Any], where: str, errors: list[FieldError], layout: Layout = BANK_LAYOUT
+) -> Decimal | None:
     try:
         if "amount" in row:
             direction = (cell_text(row.get("direction")) or "").lower()
+            if direction in NEUTRAL and "提现" in (cell_text(row.get("summary")) or ""):
+                direction = "出"  # a withdrawal to the bank card, 中性交易 in WeChat's words
             signed = "direction" not in row
             value = _amount(row["amount"], negative=signed)
             if value is None or value == ZERO:
@@ -344,7 +377,8 @@ def _row_amount(row: dict[str, Any], where: str, errors: list[FieldError]) -> De
                 return None
             return value
         got_in = _amount(row.get("amount_in"), negative=False)
-        got_out = _amount(row.get("amount_out"), negative=False)
+        got_out = _amount(row.get("amount_out"), negative=layout.negative_out)
+        got_out = abs(got_out) if got_out is not None else None
     except ValueError as exc:
         field = "amount" if "amount" in row else _which_amount(row)
         errors.append(
@@ -378,21 +412,52 @@ def _is_summary(cells: list[Any]) -> bool:
     return first.startswith(SUMMARY_ROWS)
 
 
+def _find_table(
+    header: list[Any], rows: list[tuple[int, list[Any]]], columns: tuple[Column, ...]
+) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+    """For a layout with a preamble: the header row — the first row whose cells are all
+    columns of the layout and hold the required ones — and the rows after it, footer rows
+    (starting with ``#`` or ``-``) left out. Raises ValidationError (``columns``)."""
+    names = {header_key(n): c.field for c in columns for n in c.names}
+    required = {c.field for c in columns if c.required}
+    candidates = [(1, header), *rows]
+    for i, (_, cells) in enumerate(candidates):
+        keys = [header_key(_clean(c)) for c in cells if header_key(_clean(c))]
+        if keys and all(k in names for k in keys) and required <= {names[k] for k in keys}:
+            body = [
+                (n, c)
+                for n, c in candidates[i + 1 :]
+                if not (cell_text(_clean(c[0])) or "").startswith(("#", "-"))
+            ]
+            return [_clean(c) for c in cells], body
+    raise ValidationError.field(
+        "columns",
+        Message(
+            "bank.no_header_row",
+            columns=", ".join(c.zh for c in columns if c.required),
+        ),
+    )
+
+
 def parse_file(
-    data: bytes, filename: str, mapping: dict[str, str]
+    data: bytes, filename: str, mapping: dict[str, str], layout: Layout = BANK_LAYOUT
 ) -> tuple[list[ParsedLine], list[FieldError]]:
     """The file's lines in date order (oldest first) and every row error found. Raises
     ValidationError for a file or header that cannot be read at all."""
     table = importer.read_table(data, filename)
-    columns = map_columns(table.header, columns_for(mapping))
+    known = columns_for(mapping) if layout is BANK_LAYOUT else layout.columns
+    header, rows = table.header, table.rows
+    if layout.preamble:
+        header, rows = _find_table(header, rows, known)
+    columns = map_columns(header, known)
     _check_header(set(columns.values()))
     errors: list[FieldError] = []
     lines: list[ParsedLine] = []
     seen: dict[str, int] = {}
-    for number, cells in table.rows:
+    for number, cells in rows:
         if _is_summary(cells):
             continue
-        row = {field: cells[i] if i < len(cells) else None for i, field in columns.items()}
+        row = {field: _clean(cells[i]) if i < len(cells) else None for i, field in columns.items()}
         where = f"rows[{number}]"
         before = len(errors)
         on: date | None = None
@@ -405,10 +470,10 @@ def parse_file(
                     f"{where}.date", Message("reconciliation.date_invalid", reason=reason_of(exc))
                 )
             )
-        amount = _row_amount(row, where, errors)
+        amount = _row_amount(row, where, errors, layout)
         try:
-            balance = _amount(row["balance"], negative=True)
-            if balance is None:
+            balance = _amount(row.get("balance"), negative=True)
+            if balance is None and layout.balance:
                 errors.append(
                     FieldError(f"{where}.balance", Message("reconciliation.balance_empty"))
                 )
@@ -458,34 +523,43 @@ def parse_file(
             )
         if len(postscript) > 300:
             errors.append(FieldError(f"{where}.memo", Message("reconciliation.memo_too_long")))
-        memo = " / ".join(t for t in (summary, postscript) if t)
+        goods = cell_text(row.get("goods")) or ""
+        order = cell_text(row.get("order")) or ""
+        memo = " / ".join(t for t in (summary, goods, order, postscript) if t and t != "/")
+        if len(memo) > 500:
+            errors.append(FieldError(f"{where}.memo", Message("reconciliation.memo_too_long")))
         if len(errors) == before:
-            assert on is not None and amount is not None and balance is not None
-            lines.append(ParsedLine(number, serial, on, amount, balance, counterparty, memo))
+            assert on is not None and amount is not None
+            assert balance is not None or not layout.balance
+            lines.append(
+                ParsedLine(number, serial, on, amount, balance, counterparty, memo, summary)
+            )
     if not lines and not errors:
         errors.append(FieldError("file", Message("reconciliation.no_lines")))
     if lines and lines[0].date > lines[-1].date:
         lines.reverse()  # exported newest first
-    errors.extend(_chain_errors(lines))
+    errors.extend(_chain_errors(lines) if layout.balance else _order_errors(lines))
     return lines, errors
 
 
+def _order_errors(lines: list[ParsedLine]) -> list[FieldError]:
+    return [
+        FieldError(
+            f"rows[{line.row}].date",
+            Message(
+                "reconciliation.date_order", date=line.date, row=previous.row, date2=previous.date
+            ),
+        )
+        for previous, line in itertools.pairwise(lines)
+        if line.date < previous.date
+    ]
+
+
 def _chain_errors(lines: list[ParsedLine]) -> list[FieldError]:
-    errors: list[FieldError] = []
+    errors: list[FieldError] = _order_errors(lines)
     for previous, line in itertools.pairwise(lines):
         where = f"rows[{line.row}]"
-        if line.date < previous.date:
-            errors.append(
-                FieldError(
-                    f"{where}.date",
-                    Message(
-                        "reconciliation.date_order",
-                        date=line.date,
-                        row=previous.row,
-                        date2=previous.date,
-                    ),
-                )
-            )
+        assert previous.balance is not None and line.balance is not None
         expected = previous.balance + line.amount
         if line.balance != expected:
             errors.append(
@@ -546,6 +620,7 @@ def _stored_errors(lines: list[ParsedLine], stored: list[BankStatementLine]) -> 
     serials = {line.serial for line in lines}
     others = [s for s in stored if s.serial not in serials]
     first, last = lines[0], lines[-1]
+    assert first.balance is not None and last.balance is not None  # the bank's layout
     inside = [s for s in others if first.date < s.date < last.date]
     for s in inside[:5]:
         errors.append(

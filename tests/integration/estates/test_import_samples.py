@@ -17,7 +17,7 @@ from trustfund.estates import importer
 from trustfund.estates.columns import describe
 from trustfund.estates.importer import read_table
 from trustfund.fees import imports
-from trustfund.reconciliation import statements
+from trustfund.reconciliation import statements, wallets
 from trustfund.settlements import prices
 
 SAMPLES = Path(__file__).parents[3] / "docs" / "samples"
@@ -186,6 +186,8 @@ IMPORT_ROUTES = [
     ("/api/v1/estates/{estate_slug}/fees/payments/import", imports.COLUMNS),
     ("/api/v1/estates/{estate_slug}/prices/import", prices.COLUMNS),
     ("/api/v1/estates/{estate_slug}/bank/statements/import", statements.COLUMNS),
+    ("/api/v1/estates/{estate_slug}/bank/wallets/{source}/import", wallets.WECHAT_COLUMNS),
+    ("/api/v1/estates/{estate_slug}/bank/wallets/{source}/import", wallets.ALIPAY_COLUMNS),
 ]
 
 

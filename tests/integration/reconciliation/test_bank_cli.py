@@ -4,9 +4,7 @@ and January prepared from the command line, with the same checks as the API."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -15,13 +13,6 @@ from sqlalchemy.orm import Session
 from tests.integration.journal.api_setup import decide
 from tests.integration.reconciliation.bank_world import SAMPLES, bank_world, ok
 from trustfund.cli import main
-
-
-@pytest.fixture
-def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRUSTFUND_DATABASE_URL", db_url)
-    monkeypatch.setenv("TRUSTFUND_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("TRUSTFUND_LEDGER_DIR", str(tmp_path / "ledgers"))
 
 
 def _json(runner: CliRunner, *args: str) -> dict[str, object]:

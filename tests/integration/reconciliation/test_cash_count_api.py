@@ -5,7 +5,6 @@ from an empty database through the API and the command line (issue 18 item 3).""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,13 +244,6 @@ def test_a_count_row_is_never_changed(session: Session, client: TestClient[Lites
 
 
 # --- the command line ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRUSTFUND_DATABASE_URL", db_url)
-    monkeypatch.setenv("TRUSTFUND_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("TRUSTFUND_LEDGER_DIR", str(tmp_path / "ledgers"))
 
 
 def test_a_count_from_the_command_line(

@@ -138,3 +138,72 @@ class CashCount(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     prepared_by: Mapped[int] = mapped_column(Integer)
     prepared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WalletImport(Base):
+    """One WeChat Pay or Alipay bill file imported (``source`` ``wechat`` | ``alipay``)."""
+
+    __tablename__ = "wallet_imports"
+    __table_args__ = (Index("ix_wallet_imports_estate", "estate_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    source: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    new_lines: Mapped[int] = mapped_column(Integer)
+    first_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date] = mapped_column(Date)
+    imported_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WalletLine(Base):
+    """One line of the collection code's wallet bill: ``amount`` signed as it moves the
+    wallet (a collection > 0; a withdrawal to the bank, a refund or the wallet's fee < 0);
+    ``kind`` ``collection``, ``withdrawal``, ``refund``, ``fee`` or ``other``; ``balance`` as
+    the bill printed it (Alipay) or None (WeChat prints none). Never updated or deleted."""
+
+    __tablename__ = "wallet_lines"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "source", "serial"),
+        Index("ix_wallet_lines_estate_date", "estate_id", "source", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    source: Mapped[str] = mapped_column(String(10))
+    import_id: Mapped[int] = mapped_column(ForeignKey("wallet_imports.id"))
+    row: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[str] = mapped_column(String(80))  # 交易单号 / 账务流水号
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    balance: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    kind: Mapped[str] = mapped_column(String(12))
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    memo: Mapped[str] = mapped_column(String(500), default="")
+
+
+class WalletMatch(Base):
+    """A wallet line linked to a journal entry (``entry_seq``: a collection to a fee payment
+    recorded with the wallet's method, one row per receipt of the payment) or to the bank
+    statement line that received it (``bank_line_id``: a withdrawal). Undone once, never
+    deleted."""
+
+    __tablename__ = "wallet_matches"
+    __table_args__ = (Index("ix_wallet_matches_line", "line_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("wallet_lines.id"))
+    entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    bank_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bank_statement_lines.id"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # auto | confirmed
+    note: Mapped[str] = mapped_column(String(200), default="")
+    matched_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
