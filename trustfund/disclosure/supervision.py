@@ -73,7 +73,8 @@ def estate_overview(
             DisclosureVersion.estate_id == estate.id,
             DisclosureVersion.status == VersionStatus.PUBLISHED,
         )
-        .order_by(DisclosureSnapshot.published_at.desc())
+        # the snapshot's id breaks a tie of equal times (a held clock): later publication first
+        .order_by(DisclosureSnapshot.published_at.desc(), DisclosureSnapshot.id.desc())
     ).all()
     last: LastPublicationOut | None = None
     if rows:
