@@ -252,7 +252,7 @@ def public_lifts(session: Session, estate: Estate) -> list[PublicLiftOut]:
                 DisclosureVersion.end >= lock.start,
                 DisclosureSnapshot.published_at > lock.lifted_at,
             )
-            .order_by(DisclosureSnapshot.published_at)
+            .order_by(DisclosureSnapshot.published_at, DisclosureSnapshot.id)
             .limit(1)
         ).first()
         out.append(

@@ -241,16 +241,13 @@ def disclosure_problems(session: Session, estate_id: int, entries: int) -> tuple
     wanted = sorted({seq for _, seq, _, _ in snapshots if 0 < seq <= entries})
     chain = {0: GENESIS}
     for start in range(0, len(wanted), 500):
-        chain.update(
-            session.execute(
-                select(JournalEntry.seq, JournalEntry.hash).where(
-                    JournalEntry.estate_id == estate_id,
-                    JournalEntry.seq.in_(wanted[start : start + 500]),
-                )
+        rows = session.execute(
+            select(JournalEntry.seq, JournalEntry.hash).where(
+                JournalEntry.estate_id == estate_id,
+                JournalEntry.seq.in_(wanted[start : start + 500]),
             )
-            .tuples()
-            .all()
         )
+        chain.update((seq, digest) for seq, digest in rows)
     for version_id, seq, digest, publication_json in snapshots:
         where = f"disclosure version {version_id} (published at entry {seq})"
         try:
