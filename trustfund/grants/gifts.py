@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +49,7 @@ from trustfund.db.models.grants import (
     ProjectStatus,
     SourceKind,
 )
+from trustfund.db.models.journal import LedgerAccount
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.grants.common import (
     IN_KIND,
@@ -61,17 +63,11 @@ from trustfund.grants.common import (
     text,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
-from trustfund.journal.service import (
-    PERSONAL_DATA_REASONS,
-    open_accounts,
-    open_when_needed,
-    post_entry,
-)
+from trustfund.journal.service import PERSONAL_DATA_REASONS, open_accounts, post_entry
 from trustfund.ledger.accounts import (
     BANK,
     GOODS,
     AccountSpec,
-    account_label,
     autonomy_income_account,
     expense_account,
 )
@@ -280,6 +276,14 @@ def gift_view(gift: Gift, *, staff: bool) -> GiftOut:
     }
 
 
+def _opened_on(session: Session, estate_id: int, account: str) -> Any:
+    return session.scalar(
+        select(LedgerAccount.opened_on).where(
+            LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
+        )
+    )
+
+
 def qty_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -321,14 +325,13 @@ def record_in_kind(
         fund = fund_of_project(project)
         income = autonomy_income_account(IN_KIND, fund)
         use = expense_account(fund, IN_KIND)
-        opened = open_when_needed(session, estate_id, [income], on=data.received_on).get(income)
+        opened = _opened_on(session, estate_id, income)
         if opened is None:
             raise ValidationError.field(
                 "project_id", Message("journal.account_not_open", account=income)
             )
         label = project.title if project is not None else "自治基金"
-        titles = {project.code: project.title} if project is not None else None
-        open_accounts(session, estate_id, [AccountSpec(use, account_label(use, titles))], on=opened)
+        open_accounts(session, estate_id, [AccountSpec(use, f"实物捐赠使用·{label}")], on=opened)
         what = f"{item} {qty_text(qty)}{unit}（{label}）"
         meta = _meta(source, project)
         gift.entry_seq = _post(

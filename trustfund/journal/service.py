@@ -17,9 +17,9 @@ import hashlib
 import json
 import typing
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +45,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Estate, Household
-from trustfund.db.models.grants import GrantProject
 from trustfund.db.models.journal import (
     JournalDailyTotal,
     JournalEntry,
@@ -71,11 +70,7 @@ from trustfund.ledger.accounts import (
     CASH,
     AccountSpec,
     Fund,
-    account_label,
-    books_chart,
     check_account,
-    expense_account,
-    fund_label,
     fund_of,
     opening_equity_account,
     project_chart,
@@ -184,101 +179,14 @@ def open_accounts(
 
 
 def open_project_fund(session: Session, estate_id: int, code: str, name: str, *, on: date) -> str:
-    """Open the sub-fund of a restricted autonomy project (its spending account; the rest of
-    its chart opens when first needed); returns its fund ``autonomy:<code>``. Raises
-    ``ValidationError`` for a bad code."""
+    """Open the sub-fund of a restricted autonomy project; returns its fund ``autonomy:<code>``.
+    Raises ``ValidationError`` for a bad code."""
     try:
-        specs = project_chart(code, fund_label(f"autonomy:{code}", {code: name}))
+        specs = project_chart(code, name)
     except ValueError as exc:
         raise ValidationError.field("code", reason_of(exc)) from exc
-    spending = expense_account(f"autonomy:{code}", "Projects")
-    open_accounts(session, estate_id, [s for s in specs if s.account == spending], on=on)
+    open_accounts(session, estate_id, specs, on=on)
     return f"autonomy:{code}"
-
-
-_STANDARD = frozenset(spec.account for spec in standard_chart())
-_PROJECT_TITLE = select(GrantProject.title).where(
-    GrantProject.estate_id == bindparam("estate_id"), GrantProject.code == bindparam("code")
-)
-
-
-def chart_spec(session: Session, estate_id: int, account: str) -> AccountSpec | None:
-    """The account as the chart knows it (its Chinese name by ``account_label``), when it may
-    open on first use: an account of the standard chart, or of the chart of one of the
-    estate's autonomy projects (its sub-fund open). ``None`` for any other name."""
-    found = _chart_entry(session, estate_id, account)
-    return found[0] if found is not None else None
-
-
-def _chart_entry(
-    session: Session, estate_id: int, account: str
-) -> tuple[AccountSpec, date | None] | None:
-    """``chart_spec`` and the day before which it may not open (a project's account: the day
-    the project's sub-fund opened)."""
-    if account in _STANDARD:
-        return AccountSpec(account, account_label(account)), None
-    fund = fund_of(account)
-    if fund is None or not fund.startswith("autonomy:"):
-        return None
-    code = fund.split(":", 1)[1]
-    spending = expense_account(fund, "Projects")
-    fund_opened = opened_accounts(session, estate_id, {spending}).get(spending)
-    if fund_opened is None:
-        return None
-    title = session.connection().execute(_PROJECT_TITLE, {"estate_id": estate_id, "code": code})
-    found = title.scalar()
-    projects = {code: found} if found else None
-    if account not in {spec.account for spec in project_chart(code, fund_label(fund, projects))}:
-        return None
-    return AccountSpec(account, account_label(account, projects)), fund_opened
-
-
-def _first_open_day(session: Session, estate_id: int, books: date, on: date) -> date:
-    """The date an account needed by an entry dated ``on`` opens: the first day of the
-    stretch of unlocked days that holds ``on`` (never before the books): every entry that
-    may still be posted from that day on can use it, and no published period gains an entry."""
-    if on <= books:
-        return books
-    locked_until = session.scalar(
-        select(func.max(PeriodLock.end)).where(
-            PeriodLock.estate_id == estate_id,
-            PeriodLock.end < on,
-            PeriodLock.lifted_at.is_(None),
-        )
-    )
-    if locked_until is None or locked_until < books:
-        return books
-    return locked_until + timedelta(days=1)
-
-
-def open_when_needed(
-    session: Session, estate_id: int, accounts: Iterable[str], *, on: date
-) -> dict[str, date]:
-    """When each of ``accounts`` opened, opening now those of the chart (``chart_spec``) that
-    an entry dated ``on`` needs for the first time — each a chained ``open`` entry dated
-    ``_first_open_day``. Accounts the chart does not know, and any account while the books
-    are not open, are left out of the answer (the caller refuses them). Flushes."""
-    wanted = set(accounts)
-    opened = opened_accounts(session, estate_id, wanted)
-    missing = sorted(wanted - opened.keys())
-    books = books_opened_on(session, estate_id) if missing else None
-    if missing and books is not None:
-        day = _first_open_day(session, estate_id, books, on)
-        for account in missing:
-            if (entry := _chart_entry(session, estate_id, account)) is not None:
-                spec, not_before = entry
-                open_accounts(session, estate_id, [spec], on=max(day, not_before or day))
-        opened = opened_accounts(session, estate_id, wanted)
-    return {a: opened[a] for a in wanted if a in opened}
-
-
-def account_known(session: Session, estate_id: int, account: str) -> bool:
-    """Whether entries may post to ``account``: it is open, or the chart opens it when first
-    needed."""
-    return account in opened_accounts(session, estate_id, {account}) or (
-        books_opened_on(session, estate_id) is not None
-        and chart_spec(session, estate_id, account) is not None
-    )
 
 
 def open_books(
@@ -288,7 +196,7 @@ def open_books(
     on: date,
     opening_balances: Mapping[str, Decimal] | None = None,
 ) -> None:
-    """Open the books' chart (``books_chart``; idempotent) and post the opening balances, one
+    """Open the standard chart for the estate (idempotent) and post the opening balances, one
     amount per fund held in the committee's bank account, as one entry::
 
         2026-01-01 * "期初余额" ^tf-1
@@ -302,7 +210,7 @@ def open_books(
     """
     if session.get(Estate, estate_id) is None:
         raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
-    open_accounts(session, estate_id, books_chart(), on=on)
+    open_accounts(session, estate_id, standard_chart(), on=on)
     balances = {k: to_money(v) for k, v in (opening_balances or {}).items() if to_money(v) != ZERO}
     if not balances:
         return
@@ -433,7 +341,7 @@ def check_entry(session: Session, estate_id: int, draft: EntryDraft) -> None:
     _raise_problems(check_draft(draft))
     if bean.residual(bean.to_transaction(draft)) != ZERO:
         _raise_problems([("legs", Message("journal.beancount_unbalanced"))])
-    _check_accounts_open(session, estate_id, draft.date, normalised_legs(draft), open_missing=False)
+    _check_accounts_open(session, estate_id, draft.date, normalised_legs(draft))
     _check_personal_data(session, estate_id, draft)
 
 
@@ -878,26 +786,13 @@ def books_opened_on(session: Session, estate_id: int) -> date | None:
     return opened_accounts(session, estate_id, {BANK}).get(BANK)
 
 
-def _check_accounts_open(
-    session: Session, estate_id: int, on: date, legs: Sequence[Leg], *, open_missing: bool = True
-) -> None:
-    """Every leg's account is open on ``on``; with ``open_missing`` the chart's accounts an
-    entry needs for the first time are opened now (``open_when_needed``), without it (a draft
-    checked now and posted later) they pass as they will open then."""
-    accounts = {leg.account for leg in legs}
-    opened = opened_accounts(session, estate_id, accounts)
-    if any(a not in opened for a in accounts):
-        if books_opened_on(session, estate_id) is None:
-            raise BooksNotOpenError(
-                Message("journal.books_not_open"), extra={"step": "books/opening"}
-            )
-        if open_missing:
-            opened = {**opened, **open_when_needed(session, estate_id, accounts, on=on)}
-        else:
-            opened = {
-                **{a: on for a in accounts if chart_spec(session, estate_id, a) is not None},
-                **opened,
-            }
+def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
+    opened = opened_accounts(session, estate_id, {leg.account for leg in legs})
+    if (
+        any(leg.account not in opened for leg in legs)
+        and books_opened_on(session, estate_id) is None
+    ):
+        raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
     problems = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)
