@@ -192,8 +192,8 @@ def _values(
             other = session.scalars(
                 select(col).where(table.c.estate_id == estates["other"].id).order_by(col)
             ).all()
-            other = [v for v in other if v not in own_values]
-            if own is not None:
+            other = [v for v in other if v not in own_values and v != ""]
+            if own is not None and own != "":
                 found["own"] = own
             if other:
                 found["other"] = other[0]
