@@ -1340,6 +1340,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the imported statement covers only through {covered}; import it through {end}",
         "已导入的对账单只到 {covered}；请导入到 {end}",
     ),
+    "reconciliation.statement_missing": (
+        "the imported statement covers only through nothing yet; import it through {end}",
+        "还没有导入对账单；请导入到 {end}",
+    ),
     "reconciliation.balances_differ": (
         "the adjusted balances differ by {difference}: statement {statement} vs books {books}",
         "调整后余额相差 {difference}：对账单 {statement}，账面 {books}",
@@ -1697,4 +1701,68 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tick the households that join this one",
         "请勾选要并入本户的住户",
     ),
+    "web.nothing_changed": ("nothing was changed", "没有修改任何内容"),
+    "web.split_date_required": ("give the day the household divides", "请填写分户日期"),
+    "web.budget_line_required": ("give at least one budget line", "至少填写一行预算"),
+    "web.choose_source": ("choose a source", "请选择来源"),
+    "web.choose_budget_line": ("choose a budget line", "请选择预算行"),
+    "web.budget_no_change": (
+        "nothing changed: change a line's amount or add a line",
+        "没有改动：请修改某一行的金额或新增一行",
+    ),
+    "web.choose_transfer_kind": ("choose refund or transfer", "请选择退还或调拨"),
+    "web.choose_refund_gift": ("choose the gift to refund", "请选择要退还的捐赠"),
+    "web.budget_line_unapproved": (
+        "this budget line has no approved amount yet; nothing can be spent from it",
+        "这一预算行还没有批准的金额，不能支出。",
+    ),
+    "web.budget_exceeded": (
+        "beyond the budget: this line has {approved} approved, {taken} taken, {asked} asked now, {over} over. Nothing was recorded; the council must approve a budget revision first.",
+        "超出预算：这一行批准 {approved} 元，已占用 {taken} 元，本次 {asked} 元，超出 {over} 元。未做任何记录；须先请理事会批准预算调整。",
+    ),
+    # the approval rule of a request (``approvals.rules`` label), said on the staff pages
+    "web.rule": ("{span}: {who}", "{span}，{who}"),
+    "web.rule_with_vote": (
+        "{span}: {who} and an owners' vote (double majority)",
+        "{span}，{who}，并须业主表决",
+    ),
+    "web.rule_any_amount": ("any amount", "任何金额"),
+    "web.rule_up_to": ("≤ {amount}", "不超过 {amount} 元"),
+    "web.rule_over": ("> {amount}", "超过 {amount} 元"),
+    "web.rule_between": ("> {lower} and ≤ {upper}", "超过 {lower} 且 不超过 {upper} 元"),
+    "web.rule_approvers": ("{count} {role} approver(s)", "需 {count} 位{role}批准"),
+    "web.rule_majority": (
+        "a {role} majority ({count} of {pool})",
+        "需{role}过半数（{count} 人）批准",
+    ),
+    # residents' questions: why an answer was refused
+    "web.answer_not_yours": (
+        "you cannot answer: the estate's rule names who answers (the committee by default), not the steward",
+        "您不能答复：质询由本小区答复规则指定的角色（默认业委会）答复，红色管家不能答复。",
+    ),
+    "web.answer_personal_data": (
+        "it looks like it holds a name or a phone number; the answer is public, take them out",
+        "看起来含有姓名或电话等个人信息；答复会公开，请删去。",
+    ),
+    "web.answer_too_long": ("at most {limit} characters", "答复最多 {limit} 字。"),
+    "web.answer_required": ("write the answer", "请写下答复。"),
+    "web.answered_already": (
+        "this question has been answered; a published answer is never changed",
+        "这条质询已经答复过了；答复公开后不能修改。",
+    ),
+    # the households import page
+    "web.import_choose_file": (
+        "choose the CSV or Excel file to import",
+        "请选择要导入的 CSV 或 Excel 文件。",
+    ),
+    "web.import_changed": (
+        "the file or the households changed after the preview; nothing was written: preview the file again",
+        "预览之后文件或住户资料有变动，没有写入任何内容。请重新选择文件预览。",
+    ),
+    "web.import_rows_refused": (
+        "{value} rows are not valid; no household was imported (row numbers as in the sheet, the header is row 1)",
+        "{value} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。",
+    ),
+    "web.import_refused": ("the file cannot be imported", "文件无法导入。"),
+    "web.row_reason": ("{field}: {reason}", "{field}：{reason}"),
 }

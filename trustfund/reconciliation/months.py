@@ -212,10 +212,10 @@ def _problems(content: MonthContentOut, today: date) -> list[Message]:
     if end >= today:
         out.append(Message("reconciliation.month_not_ended", today=today))
     covered = content["statement_covered_through"]
-    if covered is None or date.fromisoformat(covered) < end:
-        out.append(
-            Message("reconciliation.statement_short", covered=covered or "nothing yet", end=end)
-        )
+    if covered is None:
+        out.append(Message("reconciliation.statement_missing", end=end))
+    elif date.fromisoformat(covered) < end:
+        out.append(Message("reconciliation.statement_short", covered=covered, end=end))
     if Decimal(content["difference"]) != ZERO:
         out.append(
             Message(
@@ -268,6 +268,14 @@ def standing(
 
 def view(session: Session, estate: Estate, month: str) -> MonthOut:
     """The month as it stands, with whether it can be prepared and its approval."""
+    return view_with_problems(session, estate, month)[0]
+
+
+def view_with_problems(
+    session: Session, estate: Estate, month: str
+) -> tuple[MonthOut, list[Message]]:
+    """``view``, and why the month cannot be prepared as coded messages (its ``problems``
+    are their English; the staff page says them in Chinese)."""
     content = compute(session, estate.id, month)
     record = _record(session, estate.id, content["month"])
     status, request = status_of(session, record, content)
@@ -290,7 +298,7 @@ def view(session: Session, estate: Estate, month: str) -> MonthOut:
         if request is not None and status == "reconciled"
         else []
     )
-    return {
+    shown: MonthOut = {
         **content,
         "balanced": Decimal(content["difference"]) == ZERO,
         "can_prepare": not problems,
@@ -309,6 +317,7 @@ def view(session: Session, estate: Estate, month: str) -> MonthOut:
         if status != "reconciled"
         else [],
     }
+    return shown, problems
 
 
 def submit_month(

@@ -14,7 +14,6 @@ PACKAGE = Path(__file__).resolve().parents[3] / "trustfund"
 NOT_YET = {
     "journal/books.py": "the errors helper is rewriting its messages (issue 15 item 2)",
     "journal/general.py": "the errors helper is rewriting its messages (issue 15 item 2)",
-    "web/staff/autonomy.py": "a Chinese message; the module is being split (issue 15 item 4)",
     "demo/bank.py": "builds a sample bank statement file",
 }
 TWO_DECIMALS = re.compile(r"\{[^{}]*:,?\.2f\}")

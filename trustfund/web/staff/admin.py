@@ -22,7 +22,7 @@ from trustfund.auth import users
 from trustfund.auth.principal import Action, Role
 from trustfund.auth.schemas import MembershipCreate, UserCreate
 from trustfund.db.models.estates import Estate
-from trustfund.errors import FieldError, TrustfundError
+from trustfund.errors import FieldError
 from trustfund.estates import importer, schemas, service
 from trustfund.estates.changes import Actor
 from trustfund.messages import Message
@@ -297,50 +297,24 @@ class ImportPagesController(Controller):
                 content = None
         elif upload is not None and upload.filename:
             content, filename = upload.file.read(), upload.filename
+        form = StaffForm({"file"})
         if content is None:
-            return page(
-                request,
-                "staff/import.html",
-                status=422,
-                estate=estate,
-                result=None,
-                rows=[],
-                error="请选择要导入的 CSV 或 Excel 文件。",
-            )
+            form.refuse("_form", Message("web.import_choose_file"))
         actor = Actor(principal_of(request).user_id, "page")
-        try:
-            result = importer.import_households(
+        result = form.submit(
+            db_session,
+            lambda: importer.import_households(
                 db_session,
                 estate,
-                content,
+                content,  # type: ignore[arg-type]  # refused when None
                 filename,
                 update=update,
                 confirm=data.confirm or None,
                 actor=actor,
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            rows = [_row_error(e) for e in exc.errors]
-            rows.sort(key=lambda r: (r["row"] or 0, r["column"]))
-            bad_rows = len({r["row"] for r in rows if r["row"] is not None})
-            if exc.status_code == 409:
-                message = "预览之后文件或住户资料有变动，没有写入任何内容。请重新选择文件预览。"
-            elif bad_rows:
-                message = (
-                    f"{bad_rows} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。"
-                )
-            else:
-                message = "文件无法导入。"
-            return page(
-                request,
-                "staff/import.html",
-                status=exc.status_code,
-                estate=estate,
-                result=None,
-                rows=rows,
-                error=message,
-                filename=filename,
-            )
+            ),
+        )
+        if result is None or content is None:
+            return _import_refused(request, estate, form, filename)
         return page(
             request,
             "staff/import.html",
@@ -352,6 +326,42 @@ class ImportPagesController(Controller):
             payload=base64.b64encode(content).decode() if not result.applied else "",
             field_names=CHANGE_FIELD_NAMES,
         )
+
+
+def _import_refused(
+    request: Request[Any, Any, Any], estate: Estate, form: StaffForm, filename: str
+) -> Template:
+    """The import page again: no file chosen, or the file refused with a table of row,
+    column and reason (nothing imported)."""
+    if form.error is None:
+        return page(
+            request,
+            "staff/import.html",
+            status=422,
+            estate=estate,
+            result=None,
+            rows=[],
+            error=form.errors["_form"],
+        )
+    rows = [_row_error(e) for e in form.error.errors]
+    rows.sort(key=lambda r: (r["row"] or 0, r["column"]))
+    bad_rows = len({r["row"] for r in rows if r["row"] is not None})
+    if form.status == 409:
+        message = Message("web.import_changed")
+    elif bad_rows:
+        message = Message("web.import_rows_refused", value=bad_rows)
+    else:
+        message = Message("web.import_refused")
+    return page(
+        request,
+        "staff/import.html",
+        status=form.status,
+        estate=estate,
+        result=None,
+        rows=rows,
+        error=zh.say(message),
+        filename=filename,
+    )
 
 
 def _row_error(error: FieldError) -> dict[str, Any]:

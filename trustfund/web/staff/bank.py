@@ -20,9 +20,12 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
+from trustfund.messages import Message
 from trustfund.reconciliation import months, service
+from trustfund.reconciliation.schemas import StatementImportOut
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, page, principal_of
+from trustfund.web.staff.forms import StaffForm
 
 BASE = "/staff/{estate_slug:str}/bank"
 STATUS_NAMES = {
@@ -38,6 +41,16 @@ def _last_ended_month(estate: Estate) -> str:
     first = today_in(estate).replace(day=1)
     previous = date.fromordinal(first.toordinal() - 1)
     return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def _row_problems(error: TrustfundError | None) -> list[str]:
+    """A refused statement file, a line a problem: ``rows[3].amount：金额：不是有效数字``."""
+    if error is None:
+        return []
+    said = [
+        zh.say(Message("web.row_reason", field=e.field, reason=e.message)) for e in error.errors
+    ]
+    return said or [error_message(error)]
 
 
 class StaffBankController(Controller):
@@ -67,13 +80,13 @@ class StaffBankController(Controller):
         status: int = 200,
     ) -> Template:
         chosen = month or _last_ended_month(estate)
-        view = months.view(session, estate, chosen)
+        view, problems = months.view_with_problems(session, estate, chosen)
         return page(
             request,
             "staff/bank.html",
             status=status,
             estate=estate,
-            month=view,
+            month={**view, "problems": [zh.say(p) for p in problems]},
             months=months.list_months(session, estate),
             status_names=STATUS_NAMES,
             done=done,
@@ -98,25 +111,28 @@ class StaffBankController(Controller):
     ) -> Response[Any]:
         """The statement file as online banking exported it: all rows or none; a refused
         file is listed row by row on the page."""
-        try:
+        actor = principal_of(request).user_id
+
+        def imported() -> StatementImportOut:
             content, filename = form_file(data)
-            result = service.import_statement(
+            return service.import_statement(
+                db_session, estate, content, filename, through=None, actor_user_id=actor
+            )
+
+        return StaffForm({"file"}).handle(
+            db_session,
+            imported,
+            done=lambda result: (
+                f"/staff/{estate.slug}/bank/?month={month or ''}&done=imported-{result['new_lines']}"
+            ),
+            again=lambda form: self._page(
+                request,
                 db_session,
                 estate,
-                content,
-                filename,
-                through=None,
-                actor_user_id=principal_of(request).user_id,
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            problems = [f"{e.field}：{zh.reason(e)}" for e in exc.errors] or [error_message(exc)]
-            return self._page(
-                request, db_session, estate, month, import_errors=problems, status=422
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/bank/?month={month or ''}&done=imported-{result['new_lines']}",
-            status_code=HTTP_303_SEE_OTHER,
+                month,
+                import_errors=_row_problems(form.error),
+                status=422,
+            ),
         )
 
     @post(

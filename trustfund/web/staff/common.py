@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,7 +23,7 @@ from trustfund.api.access import current_csrf_token, current_principal
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
-from trustfund.errors import NotAuthenticatedError, TrustfundError
+from trustfund.errors import FieldError, NotAuthenticatedError, TrustfundError
 from trustfund.ledger.accounts import EXPENSE_ITEMS, fund_label
 from trustfund.ledger.money import format_money
 from trustfund.messages import Message
@@ -125,16 +125,23 @@ def field_errors(error: TrustfundError, aliases: Mapping[str, str] | None = None
     service field to the form's field: as it is (``components[1].amount``), else with its
     indexes removed (``allocations.amount``); errors that match no form field are collected
     under ``_form`` (shown above the form)."""
+    if not error.errors:
+        return {"_form": error_message(error)}
+    return said_by_field(error.errors, aliases)
+
+
+def said_by_field(
+    items: Iterable[FieldError], aliases: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """``field_errors`` of these field errors: each reason once under its form field."""
     aliases = aliases or {}
     found: dict[str, list[str]] = {}
-    for item in error.errors:
+    for item in items:
         key = aliases.get(item.field) or _INDEX.sub("", item.field)
         key = aliases.get(key, key)
         reasons = found.setdefault(key, [])
         if (reason := zh.reason(item)) not in reasons:  # one reason once per field
             reasons.append(reason)
-    if not error.errors:
-        found["_form"] = [error_message(error)]
     return {k: "；".join(v) for k, v in found.items()}
 
 

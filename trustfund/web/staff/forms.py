@@ -6,11 +6,16 @@ back to form rows.
 A staff form handler reads::
 
     form = StaffForm(PAYMENT_FIELDS, aliases=PAYMENT_ALIASES)
-    on = form.day(data.deposited_on, "deposited_on")          # local parsing, coded errors
-    result = form.submit(db_session, lambda: service.do(...))  # None when refused
-    if result is not None:
-        return Redirect(...)
-    return render(..., errors=form.errors, status=422)        # the Chinese next to each field
+    on = form.required_day(data.deposited_on, "deposited_on")  # local parsing, coded errors
+    return form.handle(
+        db_session,
+        lambda: service.do(...),                       # the command; not run when refused
+        done=lambda result: f"/staff/…?done={result['id']}",   # 303 here on success
+        again=lambda form: render(..., errors=form.errors, status=form.status),
+    )
+
+``handle`` is ``submit`` (roll back on an application error, map its field errors by code
+onto the form's fields, in Chinese) followed by the redirect or the page again.
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar
 
+from litestar import Response
 from litestar.datastructures import UploadFile
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
-from trustfund.errors import TrustfundError
+from trustfund.errors import FieldError, TrustfundError
 from trustfund.ledger.money import fold_wide
 from trustfund.messages import Message
 from trustfund.web.staff import zh
-from trustfund.web.staff.common import error_message, field_errors, keep_unknown
+from trustfund.web.staff.common import error_message, keep_unknown, said_by_field
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -80,20 +88,47 @@ def parse_day(value: str, field: str, errors: dict[str, str]) -> dt.date | None:
 
 T = TypeVar("T")
 
+_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def see_other(url: str) -> Redirect:
+    """The answer to a form that did what it asked: 303 to the page that shows it."""
+    return Redirect(url, status_code=HTTP_303_SEE_OTHER)
+
+
+def as_id(value: str) -> int | None:
+    """A chosen option's id (``"12"``), or None for anything that is not a whole number."""
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
 
 class StaffForm:
     """The errors of one submitted staff form, ``{form field: Chinese}`` (``_form`` is shown
-    above the form), filled by local parsing (``refuse``, ``day``) and by the service
-    (``submit``). Field errors are said from the catalog by their code (``zh.reason``);
-    a service field the form does not show goes above the form, named by its label."""
+    above the form), filled by local parsing (``refuse``, ``day``, ``required_day``,
+    ``choice``) and by the service (``submit``, ``handle``). Field errors are said from the
+    catalog by their code (``zh.reason``); a service field the form does not show goes above
+    the form, named by its label.
 
-    def __init__(self, fields: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
+    ``rows`` names repeated rows the form shows by their form row: ``{"lines": [0, 2]}``
+    puts the service's ``lines[1].amount`` under the form's ``lines[2].amount`` (blank form
+    rows are not sent to the service)."""
+
+    def __init__(
+        self,
+        fields: Iterable[str],
+        aliases: Mapping[str, str] | None = None,
+        *,
+        rows: Mapping[str, list[int]] | None = None,
+    ) -> None:
         self.fields = set(fields)
         self.aliases = dict(aliases or {})
+        self.rows = dict(rows or {})
         self.errors: dict[str, str] = {}
         self.status = 422
-        self.error: TrustfundError | None = None
         """The status to re-render with: 422, or the refusing error's own (409 …)."""
+        self.error: TrustfundError | None = None
 
     @property
     def refused(self) -> bool:
@@ -106,6 +141,47 @@ class StaffForm:
         """``2026-03-02`` → a date; empty → None; anything else is refused under ``field``."""
         return parse_day(value, field, self.errors)
 
+    def required_day(
+        self, value: str, field: str, missing: Message | None = None
+    ) -> dt.date | None:
+        """``day``, and an empty value refused with ``missing`` (``input.required``)."""
+        day = self.day(value, field)
+        if day is None and field not in self.errors:
+            self.refuse(field, missing or Message("input.required"))
+        return day
+
+    def choice(self, value: str, field: str, missing: Message | None = None) -> int | None:
+        """The id of the option chosen in ``field``; anything else (nothing chosen, a value
+        that is no id) is refused with ``missing`` (``web.choose_from_list``)."""
+        chosen = as_id(value)
+        if chosen is None:
+            self.refuse(field, missing or Message("web.choose_from_list"))
+        return chosen
+
+    def said(self, exc: TrustfundError) -> dict[str, str]:
+        """The error's field errors as this form shows them (``{form field: Chinese}``):
+        rows by their form row, other fields by alias, the rest above the form."""
+        rowed: dict[str, str] = {}
+        rest: list[FieldError] = []
+        for item in exc.errors:
+            key = self._row_field(item.field)
+            if key is None:
+                rest.append(item)
+            else:
+                rowed[key] = "；".join(filter(None, [rowed.get(key), zh.reason(item)]))
+        errors = keep_unknown(said_by_field(rest, self.aliases), self.fields) if rest else {}
+        if not exc.errors:
+            errors["_form"] = error_message(exc)
+        return {**errors, **rowed}
+
+    def _row_field(self, field: str) -> str | None:
+        match = _ROW.fullmatch(field)
+        if match is None or match[1] not in self.rows:
+            return None
+        shown = self.rows[match[1]]
+        index = int(match[2])
+        return f"{match[1]}[{shown[index]}].{match[3]}" if index < len(shown) else None
+
     def submit(self, session: Session, action: Callable[[], T]) -> T | None:
         """Run the service call unless the form is refused already; on an application error
         roll back (nothing half-written) and keep its errors. ``None`` when refused (a
@@ -116,13 +192,26 @@ class StaffForm:
             return action()
         except TrustfundError as exc:
             session.rollback()
-            self.errors = keep_unknown(field_errors(exc, self.aliases), self.fields)
+            self.errors = self.said(exc)
             self.status = exc.status_code
             self.error = exc
             return None
 
-
-_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+    def handle(
+        self,
+        session: Session,
+        action: Callable[[], T],
+        *,
+        done: str | Callable[[T], str],
+        again: Callable[[StaffForm], Response[Any]],
+    ) -> Response[Any]:
+        """The whole answer to a posted form: ``submit`` the action, then 303 to ``done``
+        (or ``done(result)``), or — refused here or by the service, nothing written —
+        ``again(self)``: the page with ``self.errors`` at ``self.status``."""
+        result = self.submit(session, action)
+        if self.refused:
+            return again(self)
+        return see_other(done if isinstance(done, str) else done(result))  # type: ignore[arg-type]
 
 
 def row_errors(

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
-from trustfund.errors import TrustfundError
 from trustfund.estates import changes, households, schemas, service, units
 from trustfund.messages import Message
+from trustfund.web.staff import zh
 from trustfund.web.staff.common import keep_unknown, may, page, principal_of
-from trustfund.web.staff.forms import StaffForm, parse_day, row_errors
+from trustfund.web.staff.forms import StaffForm, row_errors
 
 BASE = "/staff/{estate_slug:str}/households/{code:str}"
 EDIT_FIELDS = ("building", "entrance", "room", "owner_name", "phone", "area_m2")
@@ -45,6 +45,8 @@ CHANGE_FIELD_NAMES = {
 #: History fields whose new value is another household's code (linked on the page).
 LINKED_FIELDS = ("merged_from", "merged_into", "split_into", "split_from")
 PARTS = 4
+#: Errors of the split as a whole are said above its form.
+SPLIT_ALIASES = {"parts": "_form", "code": "_form"}
 
 
 class EditForm(BaseModel):
@@ -115,6 +117,11 @@ def _patch(form: EditForm, current: EditForm) -> schemas.HouseholdPatch:
         if new != getattr(current, field):
             given[field] = new or (None if field in ("owner_name", "phone", "area_m2") else "")
     return schemas.HouseholdPatch.model_validate({**given, "note": form.note})
+
+
+def _saved(estate: Estate, code: str) -> str:
+    """The household's page saying the change was saved."""
+    return f"/staff/{estate.slug}/households/{code}/edit?saved=1"
 
 
 class HouseholdChangePages(Controller):
@@ -222,9 +229,7 @@ class HouseholdChangePages(Controller):
     ) -> Response[Any]:
         """Join the ticked households of the building into this one."""
         form = StaffForm({"codes", "on", "room", "area_m2"})
-        day = form.day(data.on, "on")
-        if day is None and "on" not in form.errors:
-            form.refuse("on", Message("web.merge_date_required"))
+        day = form.required_day(data.on, "on", Message("web.merge_date_required"))
         codes = [data.codes] if isinstance(data.codes, str) else data.codes
         data = data.model_copy(update={"codes": codes})
         if not codes:
@@ -235,7 +240,7 @@ class HouseholdChangePages(Controller):
         if data.area_m2.strip():
             given["area_m2"] = data.area_m2
         actor = changes.Actor(principal_of(request).user_id, "page")
-        form.submit(
+        return form.handle(
             db_session,
             lambda: units.merge(
                 db_session,
@@ -243,19 +248,16 @@ class HouseholdChangePages(Controller):
                 schemas.Merge.model_validate({**given, "note": data.note}),
                 actor,
             ),
-        )
-        if form.refused:
-            return self._units_page(
+            done=_saved(estate, code),
+            again=lambda f: self._units_page(
                 request,
                 db_session,
                 estate,
                 code,
                 merge=data,
-                merge_errors=form.errors,
-                status=form.status,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
+                merge_errors=f.errors,
+                status=f.status,
+            ),
         )
 
     @post(
@@ -273,45 +275,47 @@ class HouseholdChangePages(Controller):
         data: URLEncodedBody[SplitForm],
     ) -> Response[Any]:
         """Divide this household into the filled rows' new households."""
-        errors: dict[str, str] = {}
-        per_row: dict[int, dict[str, str]] = {}
-        day = parse_day(data.on, "on", errors)
-        if day is None and "on" not in errors:
-            errors["on"] = "请填写分户日期"
+        form = StaffForm({"on"}, SPLIT_ALIASES)
+        day = form.required_day(data.on, "on", Message("web.split_date_required"))
         rows = data.filled()
-        status = 422
-        if not errors and day is not None:
-            parts = []
-            for i in rows:
-                part: dict[str, Any] = {
-                    "room": getattr(data, f"room_{i}"),
-                    "area_m2": getattr(data, f"area_{i}"),
-                }
-                if getattr(data, f"status_{i}") in (Occupancy.OCCUPIED, Occupancy.VACANT):
-                    part["occupancy"] = getattr(data, f"status_{i}")
-                parts.append(part)
-            split = schemas.Split.model_validate({"on": day, "parts": parts, "note": data.note})
-            actor = changes.Actor(principal_of(request).user_id, "page")
-            try:
-                units.split(db_session, estate, code, split, actor)
-            except TrustfundError as exc:
-                db_session.rollback()
-                form, per_row = row_errors(exc, rows, {"parts": "_form", "code": "_form"})
-                errors = keep_unknown(form, {"on"})
-                status = exc.status_code
-        if errors or per_row:
+        parts: list[dict[str, Any]] = []
+        for i in rows:
+            part: dict[str, Any] = {
+                "room": getattr(data, f"room_{i}"),
+                "area_m2": getattr(data, f"area_{i}"),
+            }
+            if getattr(data, f"status_{i}") in (Occupancy.OCCUPIED, Occupancy.VACANT):
+                part["occupancy"] = getattr(data, f"status_{i}")
+            parts.append(part)
+        actor = changes.Actor(principal_of(request).user_id, "page")
+
+        def again(form: StaffForm) -> Response[Any]:
+            per_row: dict[int, dict[str, str]] = {}
+            if form.error is not None:  # the parts' errors go to their rows
+                said, per_row = row_errors(form.error, rows, SPLIT_ALIASES)
+                form.errors = keep_unknown(said, form.fields)
             return self._units_page(
                 request,
                 db_session,
                 estate,
                 code,
                 split=data,
-                split_errors=errors,
+                split_errors=form.errors,
                 part_errors=per_row,
-                status=status,
+                status=form.status,
             )
-        return Redirect(
-            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
+
+        return form.handle(
+            db_session,
+            lambda: units.split(
+                db_session,
+                estate,
+                code,
+                schemas.Split.model_validate({"on": day, "parts": parts, "note": data.note}),
+                actor,
+            ),
+            done=_saved(estate, code),
+            again=again,
         )
 
     @get("/edit", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -344,26 +348,21 @@ class HouseholdChangePages(Controller):
         current = _as_form(changes.get_household(db_session, estate, code))
         actor = changes.Actor(principal_of(request).user_id, "page")
         form = StaffForm(EDIT_FIELDS)
-        form.submit(
+
+        def again(form: StaffForm) -> Response[Any]:
+            if form.error is not None and any(e.field == "body" for e in form.error.errors):
+                form.errors = {"_form": zh.say(Message("web.nothing_changed"))}
+            return self._page(
+                request, db_session, estate, code, edit=data, errors=form.errors, status=form.status
+            )
+
+        return form.handle(
             db_session,
             lambda: changes.correct_household(
                 db_session, estate, code, _patch(data, current), actor
             ),
-        )
-        if form.refused:
-            if form.error is not None and any(e.field == "body" for e in form.error.errors):
-                form.errors = {"_form": "没有修改任何内容"}
-            return self._page(
-                request,
-                db_session,
-                estate,
-                code,
-                edit=data,
-                errors=form.errors,
-                status=form.status,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
+            done=_saved(estate, code),
+            again=again,
         )
 
     @post(
@@ -384,11 +383,11 @@ class HouseholdChangePages(Controller):
         form = StaffForm({"status", "effective_from"})
         if data.status not in (Occupancy.OCCUPIED.value, Occupancy.VACANT.value):
             form.refuse("status", Message("web.choose_occupancy"))
-        day = form.day(data.effective_from, "effective_from")
-        if day is None and "effective_from" not in form.errors:
-            form.refuse("effective_from", Message("web.effective_from_required"))
+        day = form.required_day(
+            data.effective_from, "effective_from", Message("web.effective_from_required")
+        )
         actor = changes.Actor(principal_of(request).user_id, "page")
-        form.submit(
+        return form.handle(
             db_session,
             lambda: changes.change_occupancy(
                 db_session,
@@ -401,19 +400,16 @@ class HouseholdChangePages(Controller):
                 ),
                 actor,
             ),
-        )
-        if form.refused:
-            return self._page(
+            done=_saved(estate, code),
+            again=lambda f: self._page(
                 request,
                 db_session,
                 estate,
                 code,
                 occupancy=data,
-                occupancy_errors=form.errors,
-                status=form.status,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/households/{code}/edit?saved=1", status_code=HTTP_303_SEE_OTHER
+                occupancy_errors=f.errors,
+                status=f.status,
+            ),
         )
 
 

@@ -10,8 +10,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect
-from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
@@ -20,7 +18,10 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import PermissionDeniedError, TrustfundError
 from trustfund.inquiries import service
+from trustfund.messages import Message
+from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, page, principal_of
+from trustfund.web.staff.forms import StaffForm
 
 
 class AnswerForm(BaseModel):
@@ -29,18 +30,19 @@ class AnswerForm(BaseModel):
     text: str = ""
 
 
-def _errors(exc: TrustfundError) -> str:
+def _refusal(exc: TrustfundError) -> str:
+    """Why the answer was refused, in one Chinese sentence from the catalog."""
     if isinstance(exc, PermissionDeniedError):
-        return "您不能答复：质询由本小区答复规则指定的角色（默认业委会）答复，红色管家不能答复。"
+        return zh.say(Message("web.answer_not_yours"))
     for error in exc.errors:
         if error.code == "inquiries.personal_data":
-            return "看起来含有姓名或电话等个人信息；答复会公开，请删去。"
+            return zh.say(Message("web.answer_personal_data"))
         if error.code == "input.at_most_characters":
-            return f"答复最多 {service.MAX_ANSWER} 字。"
+            return zh.say(Message("web.answer_too_long", limit=service.MAX_ANSWER))
         if error.field == "text":
-            return "请写下答复。"
+            return zh.say(Message("web.answer_required"))
     if exc.status_code == 409:
-        return "这条质询已经答复过了；答复公开后不能修改。"
+        return zh.say(Message("web.answered_already"))
     return error_message(exc)
 
 
@@ -95,26 +97,26 @@ class InquiriesPageController(Controller):
         inquiry_id: FromPath[int],
         data: URLEncodedBody[AnswerForm],
     ) -> Response[Any]:
-        try:
-            service.answer(
-                db_session, estate, inquiry_id, data.text, principal=principal_of(request)
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            if exc.status_code == 404:
-                raise
+        def again(form: StaffForm) -> Response[Any]:
+            if form.error is not None and form.error.status_code == 404:
+                raise form.error
             return self._page(
                 request,
                 db_session,
                 estate,
                 failed=inquiry_id,
-                error=_errors(exc),
+                error=_refusal(form.error) if form.error is not None else "",
                 form=data,
-                status=exc.status_code,
+                status=form.status,
             )
-        return Redirect(
-            f"/staff/{estate.slug}/inquiries?answered={inquiry_id}#q{inquiry_id}",
-            status_code=HTTP_303_SEE_OTHER,
+
+        return StaffForm({"text"}).handle(
+            db_session,
+            lambda: service.answer(
+                db_session, estate, inquiry_id, data.text, principal=principal_of(request)
+            ),
+            done=f"/staff/{estate.slug}/inquiries?answered={inquiry_id}#q{inquiry_id}",
+            again=again,
         )
 
 

@@ -25,7 +25,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.grants import service, transfers
 from trustfund.grants.schemas import TransferOut
 from trustfund.ledger.accounts import fund_label
-from trustfund.web.staff.autonomy import rule_zh
+from trustfund.web.staff import zh
 from trustfund.web.staff.common import may, new_key, page, principal_of
 from trustfund.web.staff.forms import StaffForm
 
@@ -60,7 +60,7 @@ def _cards(session: Session, estate: Estate, rows: list[TransferOut]) -> list[di
                 "to_name": fund_label(row["to_fund"], titles)
                 if row["to_fund"]
                 else f"退还给 {donors.get(row['gift_id'] or 0, '捐赠人')}",
-                "rule": rule_zh(approval["rule"]) if approval else "",
+                "rule": zh.rule_label(approval["rule"]) if approval else "",
             }
         )
     cards.sort(key=lambda c: (ORDER.get(c["status"], 9), c["moved_on"], c["id"]))

@@ -193,3 +193,70 @@ def reason(item: FieldError) -> str:
 def detail(error: TrustfundError) -> str:
     """An error's detail in Chinese."""
     return say(error.message)
+
+
+#: Who decides, as a rule names them (``approvals.rules``): one of them, or the body.
+_APPROVERS = {"council": "理事", "committee": "业委会委员"}
+_VOTE = " and an owners' vote (double majority)"
+
+
+def rule_label(text: str) -> str:
+    """A request's approval rule (``project ≤ 500.00: 1 council approver``, stored as
+    ``approvals.rules`` wrote it) in Chinese — also the one closing a status history line
+    (``提交理事会决定（project ≤ 500.00: 1 council approver）``); anything else unchanged."""
+    whole = _rule(text)
+    if whole is not None:
+        return whole
+    head, opening, inner = text.rpartition("（")
+    if opening and inner.endswith("）") and (said := _rule(inner[:-1])) is not None:
+        return f"{head}（{said}）"
+    return text
+
+
+def _rule(label: str) -> str | None:
+    """``<kind> <span>: <who>[ and an owners' vote …]`` in Chinese, or None."""
+    head, colon, who = label.partition(": ")
+    kind, _, span = head.partition(" ")
+    if not (colon and kind.isidentifier() and span):
+        return None
+    vote = who.endswith(_VOTE)
+    said_span, said_who = _span(span), _who(who.removesuffix(_VOTE))
+    if said_span is None or said_who is None:
+        return None
+    if vote:
+        return say(Message("web.rule_with_vote", span=said_span, who=said_who))
+    return say(Message("web.rule", span=said_span, who=said_who))
+
+
+def _amount(text: str) -> str | None:
+    return text if text and all(c.isdigit() or c in ",." for c in text) else None
+
+
+def _span(span: str) -> str | None:
+    """``any amount``, ``≤ 500.00``, ``> 500.00`` or ``> 500.00 and ≤ 2,000.00``."""
+    if span == "any amount":
+        return say(Message("web.rule_any_amount"))
+    if span.startswith("> ") and " and ≤ " in span:
+        lower, _, upper = span[2:].partition(" and ≤ ")
+        if _amount(lower) and _amount(upper):
+            return say(Message("web.rule_between", lower=lower, upper=upper))
+        return None
+    if span.startswith("≤ ") and _amount(span[2:]):
+        return say(Message("web.rule_up_to", amount=span[2:]))
+    if span.startswith("> ") and _amount(span[2:]):
+        return say(Message("web.rule_over", amount=span[2:]))
+    return None
+
+
+def _who(who: str) -> str | None:
+    """``2 council approvers`` or ``a committee majority (3 of 5)``."""
+    words = who.split(" ")
+    if len(words) == 3 and words[0].isdigit() and words[2] in ("approver", "approvers"):
+        role = _APPROVERS.get(words[1], words[1])
+        return say(Message("web.rule_approvers", count=words[0], role=role))
+    if len(words) == 6 and words[0] == "a" and words[2] == "majority" and words[4] == "of":
+        count, pool = words[3].removeprefix("("), words[5].removesuffix(")")
+        if count.isdigit() and pool.isdigit():
+            role = _APPROVERS.get(words[1], words[1])
+            return say(Message("web.rule_majority", role=role, count=count, pool=pool))
+    return None
