@@ -1764,5 +1764,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} 行有错误，没有导入任何住户。行号与表格中一致（表头是第 1 行）。",
     ),
     "web.import_refused": ("the file cannot be imported", "文件无法导入。"),
-    "web.row_reason": ("{field}: {reason}", "{field}：{reason}"),
+    "web.row_reason": ("row {row}: {reason}", "第 {row} 行：{reason}"),
+    "web.field_reason": ("{field}: {reason}", "{field:label}：{reason}"),
 }

@@ -99,7 +99,8 @@ def test_bank_page_says_month_problems_and_import_refusals_in_chinese(
         headers=steward,
     )
     assert api.status_code == 422 and api.json()["errors"]
-    for error in api.json()["errors"]:
-        assert f"<li>{error['field']}：" in text
+    for error in api.json()["errors"]:  # rows[2].amount_in → 第 2 行：金额：…
+        row = error["field"].removeprefix("rows[").split("]")[0]
+        assert f"<li>第 {row} 行：" in text, error
         assert error["reason"] not in text
     assert call("GET", "steward", "/bank/lines") == lines

@@ -29,7 +29,7 @@ from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import page, principal_of
-from trustfund.web.staff.forms import StaffForm
+from trustfund.web.staff.forms import StaffForm, sheet_row
 from trustfund.web.staff.households import CHANGE_FIELD_NAMES
 
 ESTATE_FIELDS = {"slug", "name", "address", "community", "street_office"}
@@ -366,11 +366,11 @@ def _import_refused(
 
 def _row_error(error: FieldError) -> dict[str, Any]:
     """``rows[618].occupancy`` → row 618, column 状态, the reason in Chinese."""
-    field = error.field
-    row: int | None = None
-    if field.startswith("rows["):
-        row = int(field[5 : field.index("]")])
-    return {"row": row, "column": zh.label(field), "reason": zh.reason(error)}
+    return {
+        "row": sheet_row(error.field),
+        "column": zh.label(error.field),
+        "reason": zh.reason(error),
+    }
 
 
 CONTROLLERS: list[Any] = [AdminPagesController, ImportPagesController]

@@ -25,7 +25,7 @@ from trustfund.reconciliation import months, service
 from trustfund.reconciliation.schemas import StatementImportOut
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, page, principal_of
-from trustfund.web.staff.forms import StaffForm
+from trustfund.web.staff.forms import StaffForm, sheet_row
 
 BASE = "/staff/{estate_slug:str}/bank"
 STATUS_NAMES = {
@@ -44,11 +44,14 @@ def _last_ended_month(estate: Estate) -> str:
 
 
 def _row_problems(error: TrustfundError | None) -> list[str]:
-    """A refused statement file, a line a problem: ``rows[3].amount：金额：不是有效数字``."""
+    """A refused statement file, a line a problem: ``第 3 行：金额：不是有效数字``."""
     if error is None:
         return []
     said = [
-        zh.say(Message("web.row_reason", field=e.field, reason=e.message)) for e in error.errors
+        zh.say(Message("web.row_reason", row=row, reason=e.message))
+        if (row := sheet_row(e.field)) is not None
+        else zh.say(Message("web.field_reason", field=e.field, reason=e.message))
+        for e in error.errors
     ]
     return said or [error_message(error)]
 

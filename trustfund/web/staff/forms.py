@@ -214,6 +214,13 @@ class StaffForm:
         return see_other(done if isinstance(done, str) else done(result))  # type: ignore[arg-type]
 
 
+def sheet_row(field: str) -> int | None:
+    """The spreadsheet row a file import's error names: ``rows[618].occupancy`` → 618."""
+    if not field.startswith("rows["):
+        return None
+    return int(field[5 : field.index("]")])
+
+
 def row_errors(
     exc: TrustfundError, rows: list[int], aliases: dict[str, str] | None = None
 ) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
