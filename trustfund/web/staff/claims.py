@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -27,15 +27,23 @@ from trustfund.estates.service import today_in
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import parse_decimal
+from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, payouts, prices, service, workorders
 from trustfund.settlements.common import MAX_PRICE, MAX_QTY
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
-from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
 from trustfund.web.staff.details import voucher_card
-from trustfund.web.staff.forms import Repeated, RepeatedNumber, parse_day, row_errors, uploads
+from trustfund.web.staff.forms import (
+    Repeated,
+    RepeatedNumber,
+    StaffForm,
+    as_id,
+    row_errors,
+    see_other,
+    uploads,
+)
 
 BASE = "/staff/{estate_slug:str}/claims"
 STATUS_NAMES: dict[str, str] = {
@@ -310,31 +318,23 @@ class ClaimPagesController(Controller):
         data: ClaimForm,
         claim_id: int | None,
     ) -> Response[Any]:
-        errors: dict[str, str] = {}
+        form = StaffForm(CLAIM_FIELDS)
         fund, _, item = data.spending.partition(":")
         if data.spending not in SPENDING:
-            errors["spending"] = "请选择支出项目"
-        work_date = parse_day(data.work_date, "work_date", errors)
-        if work_date is None and "work_date" not in errors:
-            errors["work_date"] = "必填"
-        order_id: int | None = None
-        if data.work_order_id.strip():
-            try:
-                order_id = int(data.work_order_id)
-            except ValueError:
-                errors["work_order_id"] = "请选择列表中的一项"
-        photo_ids: list[int] = []
-        for value in data.photo_ids:
-            try:
-                photo_ids.append(int(value))
-            except ValueError:
-                errors["photo_ids"] = "请选择列表中的一项"
+            form.refuse("spending", Message("web.choose_spending"))
+        work_date = form.required_day(data.work_date, "work_date")
+        order_id = form.optional_choice(data.work_order_id, "work_order_id")
+        photo_ids = [as_id(value) for value in data.photo_ids]
+        if None in photo_ids:
+            form.refuse("photo_ids", Message("web.choose_from_list"))
         rows = data.rows()
         sent = [i for i, row in enumerate(rows) if not _blank(row)]
         if not sent:
-            errors["lines"] = "至少填写一行明细"
-        if errors or work_date is None:
-            return self._form(request, session, estate, data, errors, status=422, claim_id=claim_id)
+            form.refuse("lines", Message("web.claim_line_required"))
+        if form.refused:
+            return self._form(
+                request, session, estate, data, form.errors, status=422, claim_id=claim_id
+            )
         names = {c["name"]: c["id"] for c in contracts.list_contractors(session, estate.id)}
         body = ClaimIn(
             payee=data.payee,
@@ -342,9 +342,9 @@ class ClaimPagesController(Controller):
             fund=fund,
             expense_item=item,
             description=data.description,
-            work_date=work_date,
+            work_date=work_date,  # type: ignore[arg-type]  # refused when None
             work_order_id=order_id,
-            photo_ids=photo_ids,
+            photo_ids=[i for i in photo_ids if i is not None],
             lines=[
                 ClaimLineIn(
                     item_code=rows[i]["item_code"] or None,
@@ -357,46 +357,45 @@ class ClaimPagesController(Controller):
                 for i in sent
             ],
         )
-        try:
-            if claim_id is None:
-                saved = service.create_claim(
-                    session, estate.id, body, principal_of(request).user_id
-                )
-            else:
-                saved = service.update_claim(
-                    session, estate.id, claim_id, body, principal_of(request).user_id
-                )
-        except TrustfundError as exc:
-            session.rollback()
-            form_errors, line_errors = row_errors(exc, sent, ALIASES)
-            for key in [k for k in form_errors if k.startswith("photo_ids[")]:
-                said = form_errors.pop(key)
-                form_errors["photo_ids"] = "；".join(
-                    filter(None, [form_errors.get("photo_ids"), said])
-                )
-            stray = {k: v for k, v in form_errors.items() if k not in CLAIM_FIELDS | {"_form"}}
-            if stray:
-                form_errors = {k: v for k, v in form_errors.items() if k not in stray}
-                form_errors["_form"] = "；".join(
-                    filter(None, [form_errors.get("_form"), *stray.values()])
-                )
+        actor = principal_of(request).user_id
+        saved = form.submit(
+            session,
+            lambda: (
+                service.create_claim(session, estate.id, body, actor)
+                if claim_id is None
+                else service.update_claim(session, estate.id, claim_id, body, actor)
+            ),
+        )
+        if saved is None or form.error is not None:
+            line_errors: dict[int, dict[str, str]] = {}
+            if form.error is not None:  # each line's errors go to its row
+                form_errors, line_errors = row_errors(form.error, sent, ALIASES)
+                for key in [k for k in form_errors if k.startswith("photo_ids[")]:
+                    said = form_errors.pop(key)
+                    form_errors["photo_ids"] = "；".join(
+                        filter(None, [form_errors.get("photo_ids"), said])
+                    )
+                stray = {k: v for k, v in form_errors.items() if k not in CLAIM_FIELDS | {"_form"}}
+                if stray:
+                    form_errors = {k: v for k, v in form_errors.items() if k not in stray}
+                    form_errors["_form"] = "；".join(
+                        filter(None, [form_errors.get("_form"), *stray.values()])
+                    )
+                form.errors = form_errors
             return self._form(
                 request,
                 session,
                 estate,
                 data,
-                form_errors,
+                form.errors,
                 line_errors,
-                status=422 if exc.status_code == 422 else exc.status_code,
+                status=form.status,
                 claim_id=claim_id,
             )
         done = "created" if claim_id is None else "edited"
         if data.then == "submit":
             return self._submit(request, session, estate, saved["id"])
-        return Redirect(
-            f"/staff/{estate.slug}/claims/{saved['id']}?done={done}",
-            status_code=HTTP_303_SEE_OTHER,
-        )
+        return see_other(f"/staff/{estate.slug}/claims/{saved['id']}?done={done}")
 
     @post(
         "/{claim_id:int}/void",
@@ -413,20 +412,13 @@ class ClaimPagesController(Controller):
     ) -> Response[Any]:
         """Withdraw a claim that was not paid (its approval becomes void)."""
         claims.get_claim(db_session, estate.id, claim_id)
-        try:
-            service.void_claim(db_session, estate.id, claim_id)
-        except TrustfundError as exc:
-            db_session.rollback()
-            return self._detail(
-                request,
-                db_session,
-                estate,
-                claim_id,
-                errors={"_form": error_message(exc)},
-                status=exc.status_code,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/claims/{claim_id}?done=void", status_code=HTTP_303_SEE_OTHER
+        return StaffForm(()).handle(
+            db_session,
+            lambda: service.void_claim(db_session, estate.id, claim_id),
+            done=f"/staff/{estate.slug}/claims/{claim_id}?done=void",
+            again=lambda f: self._detail(
+                request, db_session, estate, claim_id, errors=_above(f), status=f.status
+            ),
         )
 
     # --- one claim ----------------------------------------------------------------------
@@ -510,33 +502,21 @@ class ClaimPagesController(Controller):
     ) -> Response[Any]:
         """Photos straight from the camera, or PDFs; each stored by its sha256."""
         claims.get_claim(db_session, estate.id, claim_id)  # 404 before anything else
-        files = uploads(data.get("file"))
-        if not files:
-            errors = {"file": "请拍照或选择文件"}
-            return self._detail(request, db_session, estate, claim_id, errors=errors, status=422)
-        for added, upload in enumerate(files):
-            try:
-                service.add_claim_voucher(
-                    db_session,
-                    settings.var_dir,
-                    estate.id,
-                    claim_id,
-                    upload.file.read(),
-                    upload.filename,
-                    principal_of(request).user_id,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                reason = "；".join(zh.reason(e) for e in exc.errors) or zh.detail(exc)
-                errors = {"file": f"{upload.filename}：{reason}"}
-                if added:
-                    errors["file"] += f"（此前的 {added} 个文件已保存）"
-                return self._detail(
-                    request, db_session, estate, claim_id, errors=errors, status=exc.status_code
-                )
-        return Redirect(
-            f"/staff/{estate.slug}/claims/{claim_id}?done=vouchers", status_code=HTTP_303_SEE_OTHER
+        actor = principal_of(request).user_id
+        form = StaffForm({"file"})
+        form.store_files(
+            db_session,
+            uploads(data.get("file")),
+            lambda content, name: service.add_claim_voucher(
+                db_session, settings.var_dir, estate.id, claim_id, content, name, actor
+            ),
+            Message("web.choose_photo_or_file"),
         )
+        if form.refused:
+            return self._detail(
+                request, db_session, estate, claim_id, errors=form.errors, status=form.status
+            )
+        return see_other(f"/staff/{estate.slug}/claims/{claim_id}?done=vouchers")
 
     @post(
         "/{claim_id:int}/submit",
@@ -558,21 +538,15 @@ class ClaimPagesController(Controller):
     def _submit(
         self, request: Request[Any, Any, Any], session: Session, estate: Estate, claim_id: int
     ) -> Response[Any]:
-        try:
-            service.submit_claim(session, estate.id, claim_id, principal_of(request).user_id)
-        except TrustfundError as exc:
-            session.rollback()
-            return self._detail(
-                request,
-                session,
-                estate,
-                claim_id,
-                errors={"_form": error_message(exc)},
-                status=exc.status_code,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/claims/{claim_id}?done=submitted",
-            status_code=HTTP_303_SEE_OTHER,
+        return StaffForm(()).handle(
+            session,
+            lambda: service.submit_claim(
+                session, estate.id, claim_id, principal_of(request).user_id
+            ),
+            done=f"/staff/{estate.slug}/claims/{claim_id}?done=submitted",
+            again=lambda f: self._detail(
+                request, session, estate, claim_id, errors=_above(f), status=f.status
+            ),
         )
 
     @post(
@@ -592,39 +566,40 @@ class ClaimPagesController(Controller):
         """Pay an approved claim from the committee's account. The form's key makes a double
         tap pay once (the second request answers the first result)."""
         claims.get_claim(db_session, estate.id, claim_id)
-        errors: dict[str, str] = {}
-        paid_on = parse_day(data.paid_on, "paid_on", errors)
-        if not errors:
-            try:
-                payouts.pay_request(
-                    db_session,
-                    estate.id,
-                    claim_id,
-                    paid_on=paid_on,
-                    actor_user_id=principal_of(request).user_id,
-                    idempotency_key=f"web:{data.key}" if data.key else None,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors, _ = row_errors(exc, [])
-                if "paid_on" not in errors:
-                    errors = {"_form": error_message(exc)}
-                return self._detail(
-                    request,
-                    db_session,
-                    estate,
-                    claim_id,
-                    errors=errors,
-                    pay=data,
-                    status=exc.status_code,
-                )
-            return Redirect(
-                f"/staff/{estate.slug}/claims/{claim_id}?done=paid",
-                status_code=HTTP_303_SEE_OTHER,
+        form = StaffForm({"paid_on"})
+        paid_on = form.day(data.paid_on, "paid_on")
+
+        def again(form: StaffForm) -> Response[Any]:
+            if form.error is not None and "paid_on" not in form.errors:
+                form.errors = _above(form)
+            return self._detail(
+                request,
+                db_session,
+                estate,
+                claim_id,
+                errors=form.errors,
+                pay=data,
+                status=form.status,
             )
-        return self._detail(
-            request, db_session, estate, claim_id, errors=errors, pay=data, status=422
+
+        return form.handle(
+            db_session,
+            lambda: payouts.pay_request(
+                db_session,
+                estate.id,
+                claim_id,
+                paid_on=paid_on,
+                actor_user_id=principal_of(request).user_id,
+                idempotency_key=f"web:{data.key}" if data.key else None,
+            ),
+            done=f"/staff/{estate.slug}/claims/{claim_id}?done=paid",
+            again=again,
         )
+
+
+def _above(form: StaffForm) -> dict[str, str]:
+    """A refusal of the claim as a whole, said in one sentence above the page's forms."""
+    return {"_form": error_message(form.error)} if form.error is not None else form.errors
 
 
 def _vouchers(estate: Estate, claim: Claim) -> list[dict[str, Any]]:

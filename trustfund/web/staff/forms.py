@@ -158,6 +158,11 @@ class StaffForm:
             self.refuse(field, missing or Message("web.choose_from_list"))
         return chosen
 
+    def optional_choice(self, value: str, field: str) -> int | None:
+        """``choice`` of a field that may be left empty (None); anything else that is no id
+        is refused (``web.choose_from_list``)."""
+        return self.choice(value, field) if value.strip() else None
+
     def said(self, exc: TrustfundError) -> dict[str, str]:
         """The error's field errors as this form shows them (``{form field: Chinese}``):
         rows by their form row, other fields by alias, the rest above the form."""
@@ -196,6 +201,38 @@ class StaffForm:
             self.status = exc.status_code
             self.error = exc
             return None
+
+    def store_files(
+        self,
+        session: Session,
+        files: list[UploadFile],
+        store: Callable[[bytes, str], object],
+        missing: Message,
+    ) -> None:
+        """Each chosen file stored by ``store(content, filename)`` (a command each, so the
+        files before a refused one stay saved); none chosen is refused with ``missing``. The
+        first refused file ends it, said under ``file`` with its name (and how many were
+        saved before it)."""
+        if not files:
+            self.refuse("file", missing)
+            return
+        for saved, upload in enumerate(files):
+            try:
+                store(upload.file.read(), upload.filename)
+            except TrustfundError as exc:
+                session.rollback()
+                reason = "；".join(zh.reason(e) for e in exc.errors) or zh.detail(exc)
+                said = (
+                    Message(
+                        "web.file_refused_after", name=upload.filename, reason=reason, saved=saved
+                    )
+                    if saved
+                    else Message("web.file_refused", name=upload.filename, reason=reason)
+                )
+                self.refuse("file", said)
+                self.status = exc.status_code
+                self.error = exc
+                return
 
     def handle(
         self,

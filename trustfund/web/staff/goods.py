@@ -51,16 +51,6 @@ class SlipForm(BaseModel):
     note: str = Field(default="", max_length=200)
 
 
-def _id(value: str, field: str, form: StaffForm) -> int | None:
-    if not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        form.refuse(field, Message("web.choose_from_list"))
-        return None
-
-
 class GoodsPagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/goods"
@@ -122,8 +112,8 @@ class GoodsPagesController(Controller):
         slip_date = form.day(data.slip_date, "slip_date")
         if slip_date is None and "slip_date" not in form.errors:
             form.refuse("slip_date", Message("input.required"))
-        order_id = _id(data.work_order_id, "work_order_id", form)
-        claim_id = _id(data.claim_id, "claim_id", form)
+        order_id = form.optional_choice(data.work_order_id, "work_order_id")
+        claim_id = form.optional_choice(data.claim_id, "claim_id")
         if data.kind == "issue" and order_id is None and "work_order_id" not in form.errors:
             form.refuse("work_order_id", Message("web.issue_needs_work_order"))
         kind: Literal["purchase", "donation", "issue"] = data.kind  # type: ignore[assignment]

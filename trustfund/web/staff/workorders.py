@@ -4,12 +4,12 @@ one call into ``trustfund.settlements``."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -17,23 +17,20 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
 from trustfund.estates import service as estates
+from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, service, workorders
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
-from trustfund.web.staff import zh
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
 from trustfund.web.staff.common import (
     error_message,
-    field_errors,
-    keep_unknown,
     may,
     page,
     principal_of,
 )
 from trustfund.web.staff.details import voucher_card
-from trustfund.web.staff.forms import parse_day, uploads
+from trustfund.web.staff.forms import StaffForm, see_other, uploads
 
 STATUS_NAMES: dict[str, str] = {
     "reported": "已登记",
@@ -43,6 +40,7 @@ STATUS_NAMES: dict[str, str] = {
 }
 ORDER_FIELDS = {"building", "entrance", "location", "problem", "reporter", "reported_on"}
 STEP_FIELDS = {"status", "on", "contractor_id", "claim_id"}
+STEPS = ("assigned", "done", "settled")
 
 
 class OrderForm(BaseModel):
@@ -59,16 +57,6 @@ class StepForm(BaseModel):
     on: str = Field(default="", max_length=20)
     contractor_id: str = Field(default="", max_length=12)
     claim_id: str = Field(default="", max_length=12)
-
-
-def _int(value: str, field: str, errors: dict[str, str]) -> int | None:
-    if not value.strip():
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        errors[field] = "请选择列表中的一项"
-        return None
 
 
 class WorkOrderPagesController(Controller):
@@ -127,32 +115,28 @@ class WorkOrderPagesController(Controller):
         data: URLEncodedBody[OrderForm],
     ) -> Response[Any]:
         """Register the problem, then photograph it on the work order's page."""
-        errors: dict[str, str] = {}
-        reported_on = parse_day(data.reported_on, "reported_on", errors)
-        if not errors:
-            try:
-                created = service.report_work(
-                    db_session,
-                    estate.id,
-                    WorkOrderIn(
-                        building=data.building,
-                        entrance=data.entrance,
-                        location=data.location,
-                        problem=data.problem,
-                        reporter=data.reporter,
-                        reported_on=reported_on,
-                    ),
-                    principal_of(request).user_id,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), ORDER_FIELDS)
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/work-orders/{created['id']}?done=reported",
-                    status_code=HTTP_303_SEE_OTHER,
-                )
-        return self._list(request, db_session, estate, form=data, errors=errors, code=422)
+        form = StaffForm(ORDER_FIELDS)
+        reported_on = form.day(data.reported_on, "reported_on")
+        return form.handle(
+            db_session,
+            lambda: service.report_work(
+                db_session,
+                estate.id,
+                WorkOrderIn(
+                    building=data.building,
+                    entrance=data.entrance,
+                    location=data.location,
+                    problem=data.problem,
+                    reporter=data.reporter,
+                    reported_on=reported_on,
+                ),
+                principal_of(request).user_id,
+            ),
+            done=lambda created: f"/staff/{estate.slug}/work-orders/{created['id']}?done=reported",
+            again=lambda f: self._list(
+                request, db_session, estate, form=data, errors=f.errors, code=422
+            ),
+        )
 
     def _detail(
         self,
@@ -220,32 +204,21 @@ class WorkOrderPagesController(Controller):
     ) -> Response[Any]:
         """Photos of the problem (JPEG or PNG), straight from the camera."""
         workorders.get_order(db_session, estate.id, order_id)
-        files = uploads(data.get("file"))
-        if not files:
-            errors = {"file": "请拍照或选择照片"}
-            return self._detail(request, db_session, estate, order_id, errors=errors, code=422)
-        for upload in files:
-            try:
-                service.add_photo(
-                    db_session,
-                    settings.var_dir,
-                    estate.id,
-                    order_id,
-                    upload.file.read(),
-                    upload.filename,
-                    principal_of(request).user_id,
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                reason = "；".join(zh.reason(e) for e in exc.errors) or exc.detail
-                errors = {"file": f"{upload.filename}：{reason}"}
-                return self._detail(
-                    request, db_session, estate, order_id, errors=errors, code=exc.status_code
-                )
-        return Redirect(
-            f"/staff/{estate.slug}/work-orders/{order_id}?done=photos",
-            status_code=HTTP_303_SEE_OTHER,
+        actor = principal_of(request).user_id
+        form = StaffForm({"file"})
+        form.store_files(
+            db_session,
+            uploads(data.get("file")),
+            lambda content, name: service.add_photo(
+                db_session, settings.var_dir, estate.id, order_id, content, name, actor
+            ),
+            Message("web.choose_photo"),
         )
+        if form.refused:
+            return self._detail(
+                request, db_session, estate, order_id, errors=form.errors, code=form.status
+            )
+        return see_other(f"/staff/{estate.slug}/work-orders/{order_id}?done=photos")
 
     @post(
         "/{order_id:int}/status",
@@ -263,39 +236,43 @@ class WorkOrderPagesController(Controller):
     ) -> Response[Any]:
         """One step forward: assigned (a contractor), done, settled (an approved claim)."""
         workorders.get_order(db_session, estate.id, order_id)
-        errors: dict[str, str] = {}
-        if data.status not in ("assigned", "done", "settled"):
-            errors["_form"] = "请选择下一步"
-        on = parse_day(data.on, "on", errors)
-        contractor_id = _int(data.contractor_id, "contractor_id", errors)
-        claim_id = _int(data.claim_id, "claim_id", errors)
-        if data.status == "assigned" and contractor_id is None and "contractor_id" not in errors:
-            errors["contractor_id"] = "请选择承揽方"
-        if data.status == "settled" and claim_id is None and "claim_id" not in errors:
-            errors["claim_id"] = "请选择已批准的报销"
-        if not errors:
-            target: Literal["assigned", "done", "settled"] = data.status  # type: ignore[assignment]
-            try:
-                service.advance_work(
-                    db_session,
-                    estate.id,
-                    order_id,
-                    WorkOrderStepIn(
-                        status=target, on=on, contractor_id=contractor_id, claim_id=claim_id
-                    ),
-                )
-            except TrustfundError as exc:
-                db_session.rollback()
-                errors = keep_unknown(field_errors(exc), STEP_FIELDS)
-                if not errors or exc.status_code in (404, 409):
-                    errors = {"_form": error_message(exc)}
-            else:
-                return Redirect(
-                    f"/staff/{estate.slug}/work-orders/{order_id}?done={data.status}",
-                    status_code=HTTP_303_SEE_OTHER,
-                )
-        return self._detail(
-            request, db_session, estate, order_id, step=data, errors=errors, code=422
+        form = StaffForm(STEP_FIELDS)
+        if data.status not in STEPS:
+            form.refuse("_form", Message("web.choose_next_step"))
+        on = form.day(data.on, "on")
+        contractor_id = form.optional_choice(data.contractor_id, "contractor_id")
+        claim_id = form.optional_choice(data.claim_id, "claim_id")
+        if (
+            data.status == "assigned"
+            and contractor_id is None
+            and "contractor_id" not in form.errors
+        ):
+            form.refuse("contractor_id", Message("web.choose_contractor"))
+        if data.status == "settled" and claim_id is None and "claim_id" not in form.errors:
+            form.refuse("claim_id", Message("web.choose_approved_claim"))
+
+        def again(form: StaffForm) -> Response[Any]:
+            if form.error is not None and form.error.status_code in (404, 409):
+                form.errors = {"_form": error_message(form.error)}
+            return self._detail(
+                request, db_session, estate, order_id, step=data, errors=form.errors, code=422
+            )
+
+        return form.handle(
+            db_session,
+            lambda: service.advance_work(
+                db_session,
+                estate.id,
+                order_id,
+                WorkOrderStepIn(
+                    status=data.status,  # type: ignore[arg-type]  # one of STEPS, refused otherwise
+                    on=on,
+                    contractor_id=contractor_id,
+                    claim_id=claim_id,
+                ),
+            ),
+            done=f"/staff/{estate.slug}/work-orders/{order_id}?done={data.status}",
+            again=again,
         )
 
 

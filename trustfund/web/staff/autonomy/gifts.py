@@ -46,7 +46,7 @@ def _donation_fields(
     """What a gift and an in-kind form both ask: the day received, the project (optional)
     and the donor's name (refused on ``form``). Returns ``(received_on, project_id)``."""
     received_on = form.required_day(data.received_on, "received_on")
-    project_id = form.choice(data.project_id, "project_id") if data.project_id.strip() else None
+    project_id = form.optional_choice(data.project_id, "project_id")
     if not data.donor_name.strip():
         form.refuse("donor_name", Message("web.donor_name_required"))
     return received_on, project_id
