@@ -4,6 +4,7 @@ project, and gifts in kind."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -183,35 +184,27 @@ class AutonomyGiftsController(Controller):
         """A gift of money: into the fund, or restricted to a project's sub-fund. The form's
         key records a double tap once."""
         form = StaffForm(GiftForm.model_fields, ALIASES)
-        received_on, project_id = _donation_fields(data, form)
         if not data.amount.strip():
             form.refuse("amount", Message("input.required"))
-        actor = principal_of(request).user_id
-
-        def record() -> object:
-            source = _source(
-                db_session, estate, data.kind, data.donor_name, bool(data.anonymous), actor
-            )
-            return service.record_gift(
+        return self._receive(
+            request,
+            db_session,
+            estate,
+            data,
+            form,
+            lambda given, actor: service.record_gift(
                 db_session,
                 estate.id,
                 GiftIn(
-                    source_id=source.id,
+                    **given,
                     amount=data.amount,
-                    received_on=received_on,  # type: ignore[arg-type]  # refused when None
-                    project_id=project_id,
                     household_code=data.household_code.strip() or None,
                     note=data.note,
                 ),
                 actor,
                 _key(data),
-            )
-
-        return form.handle(
-            db_session,
-            record,
-            done=f"/staff/{estate.slug}/autonomy?done=gift",
-            again=lambda f: self._gift_page(request, db_session, estate, data, f.errors, f.status),
+            ),
+            "gift",
         )
 
     @get("/in-kind/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
@@ -240,35 +233,56 @@ class AutonomyGiftsController(Controller):
     ) -> Response[Any]:
         """Goods or work given in kind; with an estimated value it is booked as received and
         put to use the same day."""
-        form = StaffForm(InKindForm.model_fields, ALIASES)
-        received_on, project_id = _donation_fields(data, form)
-        actor = principal_of(request).user_id
-
-        def record() -> object:
-            source = _source(
-                db_session, estate, data.kind, data.donor_name, bool(data.anonymous), actor
-            )
-            return service.record_in_kind(
+        return self._receive(
+            request,
+            db_session,
+            estate,
+            data,
+            StaffForm(InKindForm.model_fields, ALIASES),
+            lambda given, actor: service.record_in_kind(
                 db_session,
                 estate.id,
                 InKindIn(
-                    source_id=source.id,
+                    **given,
                     item=data.item,
                     unit=data.unit,
                     quantity=data.quantity,
                     estimated_value=data.estimated_value.strip() or None,
-                    received_on=received_on,  # type: ignore[arg-type]  # refused when None
-                    project_id=project_id,
                     note=data.note,
                 ),
                 actor,
                 _key(data),
+            ),
+            "in_kind",
+        )
+
+    def _receive(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        estate: Estate,
+        data: GiftForm | InKindForm,
+        form: StaffForm,
+        record: Callable[[dict[str, Any], int], object],
+        done: str,
+    ) -> Response[Any]:
+        """What a gift and a gift in kind share: the day, the project and the donor checked
+        on ``form``, the source found or recorded, then ``record(given, actor)`` with
+        ``given`` = source, day and project."""
+        received_on, project_id = _donation_fields(data, form)
+        actor = principal_of(request).user_id
+
+        def received() -> object:
+            source = _source(
+                db_session, estate, data.kind, data.donor_name, bool(data.anonymous), actor
             )
+            given = {"source_id": source.id, "received_on": received_on, "project_id": project_id}
+            return record(given, actor)
 
         return form.handle(
             db_session,
-            record,
-            done=f"/staff/{estate.slug}/autonomy?done=in_kind",
+            received,
+            done=f"/staff/{estate.slug}/autonomy?done={done}",
             again=lambda f: self._gift_page(request, db_session, estate, data, f.errors, f.status),
         )
 
