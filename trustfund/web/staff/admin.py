@@ -113,18 +113,16 @@ class AdminPagesController(Controller):
         settings: NamedDependency[Settings],
         data: URLEncodedBody[EstateForm],
     ) -> Response[Any]:
-        form = StaffForm(ESTATE_FIELDS)
-        created = form.submit(
+        return StaffForm(ESTATE_FIELDS).handle(
             db_session,
             lambda: service.create_estate(
                 db_session,
                 schemas.EstateCreate(**data.model_dump()),
                 default_timezone=settings.timezone,
             ),
+            done="/admin/estates",
+            again=lambda f: self._estates(request, db_session, data, f.errors, status=f.status),
         )
-        if created is None:
-            return self._estates(request, db_session, data, form.errors, status=form.status)
-        return Redirect("/admin/estates", status_code=HTTP_303_SEE_OTHER)
 
     # --- users ------------------------------------------------------------------------------
 
@@ -163,8 +161,8 @@ class AdminPagesController(Controller):
         db_session: NamedDependency[Session],
         data: URLEncodedBody[UserForm],
     ) -> Response[Any]:
-        form = StaffForm(USER_FIELDS)
-        created = form.submit(
+        shown = data.model_copy(update={"password": ""})  # never sent back to the browser
+        return StaffForm(USER_FIELDS).handle(
             db_session,
             lambda: users.register_user(
                 db_session,
@@ -175,11 +173,9 @@ class AdminPagesController(Controller):
                     is_admin=data.is_admin == "on",
                 ),
             ),
+            done=lambda created: f"/admin/users/{created.id}",
+            again=lambda f: self._users(request, db_session, shown, f.errors, status=f.status),
         )
-        if created is None:
-            data.password = ""  # never sent back to the browser
-            return self._users(request, db_session, data, form.errors, status=form.status)
-        return Redirect(f"/admin/users/{created.id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/users/{user_id:int}", sync_to_thread=True)
     def user_page(
@@ -234,10 +230,14 @@ class AdminPagesController(Controller):
             )
         except PydanticError:
             form.refuse("role", Message("web.choose_role"))
-        form.submit(db_session, lambda: users.add_membership(db_session, user_id, body))
-        if form.refused:
-            return self._user(request, db_session, user_id, data, form.errors, status=form.status)
-        return Redirect(f"/admin/users/{user_id}", status_code=HTTP_303_SEE_OTHER)
+        return form.handle(
+            db_session,
+            lambda: users.add_membership(db_session, user_id, body),
+            done=f"/admin/users/{user_id}",
+            again=lambda f: self._user(
+                request, db_session, user_id, data, f.errors, status=f.status
+            ),
+        )
 
     @post(
         "/users/{user_id:int}/memberships/{membership_id:int}/remove",

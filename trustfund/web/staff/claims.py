@@ -33,7 +33,7 @@ from trustfund.settlements import claims, contracts, payouts, prices, service, w
 from trustfund.settlements.common import MAX_PRICE, MAX_QTY
 from trustfund.settlements.lines import price_line
 from trustfund.settlements.schemas import ClaimIn, ClaimLineIn
-from trustfund.web.staff.common import error_message, may, new_key, page, people, principal_of
+from trustfund.web.staff.common import may, new_key, page, people, principal_of
 from trustfund.web.staff.details import voucher_card
 from trustfund.web.staff.forms import (
     Repeated,
@@ -417,7 +417,7 @@ class ClaimPagesController(Controller):
             lambda: service.void_claim(db_session, estate.id, claim_id),
             done=f"/staff/{estate.slug}/claims/{claim_id}?done=void",
             again=lambda f: self._detail(
-                request, db_session, estate, claim_id, errors=_above(f), status=f.status
+                request, db_session, estate, claim_id, errors=f.above(), status=f.status
             ),
         )
 
@@ -545,7 +545,7 @@ class ClaimPagesController(Controller):
             ),
             done=f"/staff/{estate.slug}/claims/{claim_id}?done=submitted",
             again=lambda f: self._detail(
-                request, session, estate, claim_id, errors=_above(f), status=f.status
+                request, session, estate, claim_id, errors=f.above(), status=f.status
             ),
         )
 
@@ -571,7 +571,7 @@ class ClaimPagesController(Controller):
 
         def again(form: StaffForm) -> Response[Any]:
             if form.error is not None and "paid_on" not in form.errors:
-                form.errors = _above(form)
+                form.errors = form.above()
             return self._detail(
                 request,
                 db_session,
@@ -595,11 +595,6 @@ class ClaimPagesController(Controller):
             done=f"/staff/{estate.slug}/claims/{claim_id}?done=paid",
             again=again,
         )
-
-
-def _above(form: StaffForm) -> dict[str, str]:
-    """A refusal of the claim as a whole, said in one sentence above the page's forms."""
-    return {"_form": error_message(form.error)} if form.error is not None else form.errors
 
 
 def _vouchers(estate: Estate, claim: Claim) -> list[dict[str, Any]]:

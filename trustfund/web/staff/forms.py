@@ -158,6 +158,11 @@ class StaffForm:
             self.refuse(field, missing or Message("web.choose_from_list"))
         return chosen
 
+    def above(self) -> dict[str, str]:
+        """A refusal of the page's subject as a whole (submit, void, withdraw …): the
+        error's one Chinese sentence above the page's forms."""
+        return {"_form": error_message(self.error)} if self.error is not None else self.errors
+
     def optional_choice(self, value: str, field: str) -> int | None:
         """``choice`` of a field that may be left empty (None); anything else that is no id
         is refused (``web.choose_from_list``)."""

@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.fees import payments, refunds
 from trustfund.fees.schemas import RefundIn, RefundRequestOut, VoidIn
 from trustfund.messages import Message
 from trustfund.web.staff.common import (
-    error_message,
     may,
     new_key,
     page,
@@ -265,25 +263,27 @@ class RefundPagesController(Controller):
         request_id: FromPath[int],
     ) -> Response[Any]:
         """Take one's own pending request back (nothing was posted)."""
-        try:
-            refunds.withdraw(
-                db_session, estate.id, request_id, actor_user_id=principal_of(request).user_id
-            )
-        except TrustfundError as exc:
-            db_session.rollback()
-            if exc.status_code == 404:
-                raise
+
+        def again(form: StaffForm) -> Response[Any]:
+            if form.error is not None and form.error.status_code == 404:
+                raise form.error
             return self._page(
                 request,
                 db_session,
                 estate,
                 RefundForm(key=new_key()),
                 VoidForm(key=new_key()),
-                problem=error_message(exc),
-                status=exc.status_code,
+                problem=form.above()["_form"],
+                status=form.status,
             )
-        return Redirect(
-            f"/staff/{estate.slug}/refunds?done=withdrawn", status_code=HTTP_303_SEE_OTHER
+
+        return StaffForm(()).handle(
+            db_session,
+            lambda: refunds.withdraw(
+                db_session, estate.id, request_id, actor_user_id=principal_of(request).user_id
+            ),
+            done=f"/staff/{estate.slug}/refunds?done=withdrawn",
+            again=again,
         )
 
 

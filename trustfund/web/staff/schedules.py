@@ -22,14 +22,12 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.fees import FeeSchedule
-from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.fees import charges, schedule
 from trustfund.fees.schemas import ComponentIn, ScheduleIn, ScheduleOut
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH
 from trustfund.messages import Message
 from trustfund.web.staff.common import (
-    error_message,
     may,
     page,
     people,
@@ -345,21 +343,13 @@ class SchedulePagesController(Controller):
     ) -> Response[Any]:
         """Run ``action`` (it returns the query string telling the detail page what was
         done) and go back to the year's page; a refusal shows that page with the reason."""
-        try:
-            done = action()
-        except TrustfundError as exc:
-            session.rollback()
-            return self._detail(
-                request,
-                session,
-                estate,
-                fee_year,
-                errors={"_form": error_message(exc)},
-                code=exc.status_code,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/fee-schedules/{fee_year}?{done}",
-            status_code=HTTP_303_SEE_OTHER,
+        return StaffForm(()).handle(
+            session,
+            action,
+            done=lambda done: f"/staff/{estate.slug}/fee-schedules/{fee_year}?{done}",
+            again=lambda f: self._detail(
+                request, session, estate, fee_year, errors=f.above(), code=f.status
+            ),
         )
 
 
