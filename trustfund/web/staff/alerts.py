@@ -10,8 +10,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
-from litestar.response import Redirect
-from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
@@ -106,7 +104,7 @@ class AlertsPageController(Controller):
         data: URLEncodedBody[AcknowledgeForm],
     ) -> Response[Any]:
         form = StaffForm({"note"})
-        form.submit(
+        return form.handle(
             db_session,
             lambda: service.acknowledge(
                 db_session,
@@ -115,9 +113,8 @@ class AlertsPageController(Controller):
                 data.note[:2000],
                 actor_user_id=principal_of(request).user_id,
             ),
-        )
-        if form.refused:
-            return self._page(
+            done=f"/staff/{estate.slug}/alerts?done={data.key}",
+            again=lambda form: self._page(
                 request,
                 db_session,
                 estate,
@@ -125,9 +122,7 @@ class AlertsPageController(Controller):
                 error=form.errors.get("note") or form.errors["_form"],
                 form=data,
                 status=form.status,
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/alerts?done={data.key}", status_code=HTTP_303_SEE_OTHER
+            ),
         )
 
 

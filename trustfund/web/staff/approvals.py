@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -232,7 +232,7 @@ class ApprovalPagesController(Controller):
             form.refuse("decision", Message("approvals.approve_or_reject"))
         elif data.decision == "reject" and not data.reason.strip():
             form.refuse("reason", Message("web.reject_needs_reason"))
-        decided = form.submit(
+        return form.handle(
             db_session,
             lambda: approvals.decide_request(
                 db_session,
@@ -243,14 +243,10 @@ class ApprovalPagesController(Controller):
                 reason=data.reason.strip() or None,
                 reviewed_hash=data.content_hash or None,
             ),
-        )
-        if decided is None:
-            return self._show(
+            done=lambda decided: f"/staff/{estate.slug}/approvals?done={decided.status.value}",
+            again=lambda form: self._show(
                 request, db_session, estate, request_id, data, form.errors, form.status
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/approvals?done={decided.status.value}",
-            status_code=HTTP_303_SEE_OTHER,
+            ),
         )
 
     @post(
@@ -279,7 +275,7 @@ class ApprovalPagesController(Controller):
         held_on = form.day(data.held_on, "held_on")
         if held_on is None and "held_on" not in form.errors:
             form.refuse("held_on", Message("input.required"))
-        decided = form.submit(
+        return form.handle(
             db_session,
             lambda: approvals.record_vote_request(
                 db_session,
@@ -292,21 +288,19 @@ class ApprovalPagesController(Controller):
                 held_on=held_on,  # type: ignore[arg-type]  # refused above when None
                 **counts,
             ),
-        )
-        if decided is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/approvals/{request_id}?vote={decided.status.value}",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._show(
-            request,
-            db_session,
-            estate,
-            request_id,
-            DecisionForm(),
-            form.errors,
-            form.status,
-            vote=data,
+            done=lambda decided: (
+                f"/staff/{estate.slug}/approvals/{request_id}?vote={decided.status.value}"
+            ),
+            again=lambda form: self._show(
+                request,
+                db_session,
+                estate,
+                request_id,
+                DecisionForm(),
+                form.errors,
+                form.status,
+                vote=data,
+            ),
         )
 
 

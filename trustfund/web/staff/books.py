@@ -10,7 +10,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -152,7 +152,7 @@ class BooksPageController(Controller):
         """Submit the opening balances for the committee's approval."""
         form = StaffForm({*OpeningForm.model_fields, *FUNDS})
         body = _opening_in(data, form)
-        form.submit(
+        return form.handle(
             db_session,
             lambda: books.propose_opening(
                 db_session,
@@ -160,12 +160,11 @@ class BooksPageController(Controller):
                 body,  # type: ignore[arg-type]  # None only when refused: not called
                 actor_user_id=principal_of(request).user_id,
             ),
-        )
-        if form.refused:
-            return self._page(
+            done=f"/staff/{estate.slug}/books?saved=1",
+            again=lambda form: self._page(
                 request, db_session, estate, form=data, errors=form.errors, code=form.status
-            )
-        return Redirect(f"/staff/{estate.slug}/books?saved=1", status_code=HTTP_303_SEE_OTHER)
+            ),
+        )
 
 
 CONTROLLERS: list[Any] = [BooksPageController]

@@ -503,20 +503,18 @@ class ClaimPagesController(Controller):
         """Photos straight from the camera, or PDFs; each stored by its sha256."""
         claims.get_claim(db_session, estate.id, claim_id)  # 404 before anything else
         actor = principal_of(request).user_id
-        form = StaffForm({"file"})
-        form.store_files(
+        return StaffForm({"file"}).store_files(
             db_session,
             uploads(data.get("file")),
             lambda content, name: service.add_claim_voucher(
                 db_session, settings.var_dir, estate.id, claim_id, content, name, actor
             ),
             Message("web.choose_photo_or_file"),
-        )
-        if form.refused:
-            return self._detail(
+            done=f"/staff/{estate.slug}/claims/{claim_id}?done=vouchers",
+            again=lambda form: self._detail(
                 request, db_session, estate, claim_id, errors=form.errors, status=form.status
-            )
-        return see_other(f"/staff/{estate.slug}/claims/{claim_id}?done=vouchers")
+            ),
+        )
 
     @post(
         "/{claim_id:int}/submit",

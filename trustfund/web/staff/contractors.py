@@ -14,7 +14,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -160,25 +160,22 @@ class ContractorPagesController(Controller):
     ) -> Response[Any]:
         """Register a contractor (409 when the name exists)."""
         form = StaffForm(CONTRACTOR_FIELDS)
-        added = form.submit(
+        return form.handle(
             db_session,
             lambda: service.add_contractor(
                 db_session,
                 estate.id,
                 ContractorIn(name=data.name, credit_code=data.credit_code, contact=data.contact),
             ),
-        )
-        if added is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/contractors?done=contractor", status_code=HTTP_303_SEE_OTHER
-            )
-        return self._list(
-            request,
-            db_session,
-            estate,
-            contractor=data,
-            contractor_errors=form.errors,
-            status=form.status,
+            done=f"/staff/{estate.slug}/contractors?done=contractor",
+            again=lambda form: self._list(
+                request,
+                db_session,
+                estate,
+                contractor=data,
+                contractor_errors=form.errors,
+                status=form.status,
+            ),
         )
 
     @post(
@@ -197,26 +194,23 @@ class ContractorPagesController(Controller):
         """A draft contract; its page then submits it."""
         form = StaffForm(CONTRACT_FIELDS)
         body = _contract_in(form, data)
-        added = form.submit(
+        return form.handle(
             db_session,
-            lambda: (
-                service.add_contract(db_session, estate.id, body, principal_of(request).user_id)
-                if body is not None
-                else None
+            lambda: service.add_contract(
+                db_session,
+                estate.id,
+                body,  # type: ignore[arg-type]  # refused (not run) when None
+                principal_of(request).user_id,
             ),
-        )
-        if added is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/contracts/{added['id']}?done=created",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._list(
-            request,
-            db_session,
-            estate,
-            contract=data,
-            contract_errors=form.errors,
-            status=form.status,
+            done=lambda added: f"/staff/{estate.slug}/contracts/{added['id']}?done=created",
+            again=lambda form: self._list(
+                request,
+                db_session,
+                estate,
+                contract=data,
+                contract_errors=form.errors,
+                status=form.status,
+            ),
         )
 
     # --- one contract -------------------------------------------------------------------
@@ -283,29 +277,25 @@ class ContractorPagesController(Controller):
         contracts.get_contract(db_session, estate.id, contract_id)  # 404 before anything else
         form = StaffForm(CONTRACT_FIELDS)
         body = _contract_in(form, data)
-        saved = form.submit(
+        return form.handle(
             db_session,
-            lambda: (
-                service.update_contract(
-                    db_session, estate.id, contract_id, body, principal_of(request).user_id
-                )
-                if body is not None
-                else None
+            lambda: service.update_contract(
+                db_session,
+                estate.id,
+                contract_id,
+                body,  # type: ignore[arg-type]  # refused (not run) when None
+                principal_of(request).user_id,
             ),
-        )
-        if saved is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/contracts/{contract_id}?done=edited",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._detail(
-            request,
-            db_session,
-            estate,
-            contract_id,
-            form=data,
-            errors=form.errors,
-            status=form.status,
+            done=f"/staff/{estate.slug}/contracts/{contract_id}?done=edited",
+            again=lambda form: self._detail(
+                request,
+                db_session,
+                estate,
+                contract_id,
+                form=data,
+                errors=form.errors,
+                status=form.status,
+            ),
         )
 
     @post(
@@ -324,19 +314,15 @@ class ContractorPagesController(Controller):
         """Ask the committee to approve the contract as it stands."""
         contracts.get_contract(db_session, estate.id, contract_id)
         form = StaffForm(set())
-        submitted = form.submit(
+        return form.handle(
             db_session,
             lambda: service.submit_contract(
                 db_session, estate.id, contract_id, principal_of(request).user_id
             ),
-        )
-        if submitted is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/contracts/{contract_id}?done=submitted",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._detail(
-            request, db_session, estate, contract_id, errors=form.errors, status=form.status
+            done=lambda submitted: f"/staff/{estate.slug}/contracts/{contract_id}?done=submitted",
+            again=lambda form: self._detail(
+                request, db_session, estate, contract_id, errors=form.errors, status=form.status
+            ),
         )
 
 

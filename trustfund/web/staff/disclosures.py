@@ -155,7 +155,7 @@ class DisclosurePagesController(Controller):
         data: URLEncodedBody[SubmitForm],
     ) -> Response[Any]:
         form = StaffForm({"period"})
-        form.submit(
+        return form.handle(
             db_session,
             lambda: operations.submit(
                 db_session,
@@ -163,13 +163,10 @@ class DisclosurePagesController(Controller):
                 DisclosureCreate(period=data.period, note=data.note),
                 principal_of(request).user_id,
             ),
-        )
-        if form.refused:
-            return self._list(
+            done=f"/staff/{estate.slug}/disclosures?done=submitted",
+            again=lambda form: self._list(
                 request, db_session, estate, period=data.period, errors=form.errors, status=422
-            )
-        return Redirect(
-            f"/staff/{estate.slug}/disclosures?done=submitted", status_code=HTTP_303_SEE_OTHER
+            ),
         )
 
     @post(
@@ -188,16 +185,15 @@ class DisclosurePagesController(Controller):
     ) -> Response[Any]:
         operations.get_version(db_session, estate, version_id)  # 404 before anything else
         form = StaffForm(())
-        form.submit(
+        return form.handle(
             db_session,
             lambda: operations.publish(
                 db_session, settings, estate, version_id, principal_of(request).user_id
             ),
-        )
-        if form.refused:
-            return self._list(request, db_session, estate, errors=form.errors, status=form.status)
-        return Redirect(
-            f"/staff/{estate.slug}/disclosures?done=published", status_code=HTTP_303_SEE_OTHER
+            done=f"/staff/{estate.slug}/disclosures?done=published",
+            again=lambda form: self._list(
+                request, db_session, estate, errors=form.errors, status=form.status
+            ),
         )
 
     @post(

@@ -226,7 +226,7 @@ class StewardPagesController(Controller):
         except ValueError:
             form.refuse("fee_year", Message("web.choose_fee_year"))
             fee_year = 0
-        recorded = form.submit(
+        return form.handle(
             db_session,
             lambda: payments.record_payment(
                 db_session,
@@ -243,16 +243,19 @@ class StewardPagesController(Controller):
                 actor_user_id=principal_of(request).user_id,
                 idempotency_key=f"web:{data.key}" if data.key else None,
             ),
-        )
-        if recorded is not None:
-            receipt_no = recorded[0]["receipts"][0]["receipt_no"]
-            return Redirect(
-                f"/staff/{estate.slug}/receipts/{receipt_no}?new=1",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        accounts = _accounts(db_session, estate, code)
-        return self._household(
-            request, db_session, estate, household, accounts, data, form.errors, status=422
+            done=lambda recorded: (
+                f"/staff/{estate.slug}/receipts/{recorded[0]['receipts'][0]['receipt_no']}?new=1"
+            ),
+            again=lambda form: self._household(
+                request,
+                db_session,
+                estate,
+                household,
+                _accounts(db_session, estate, code),
+                data,
+                form.errors,
+                status=422,
+            ),
         )
 
     # --- receipts ---------------------------------------------------------------------------
@@ -379,7 +382,7 @@ class StewardPagesController(Controller):
         """Record cash paid into the committee's bank account."""
         form = StaffForm({"amount", "deposited_on", "reference"})
         on = form.day(data.deposited_on, "deposited_on")
-        deposited = form.submit(
+        return form.handle(
             db_session,
             lambda: payments.deposit_cash(
                 db_session,
@@ -388,14 +391,17 @@ class StewardPagesController(Controller):
                 actor_user_id=principal_of(request).user_id,
                 idempotency_key=f"web:{data.key}" if data.key else None,
             ),
+            done=lambda deposited: f"/staff/{estate.slug}/cash?done={deposited[0]['amount']}",
+            again=lambda form: self._cash(
+                request,
+                db_session,
+                estate,
+                payments.cash_on_hand(db_session, estate.id),
+                data,
+                form.errors,
+                status=422,
+            ),
         )
-        if deposited is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/cash?done={deposited[0]['amount']}",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        cash = payments.cash_on_hand(db_session, estate.id)
-        return self._cash(request, db_session, estate, cash, data, form.errors, status=422)
 
 
 CONTROLLERS: list[Any] = [StewardPagesController]

@@ -213,14 +213,16 @@ class StaffForm:
         files: list[UploadFile],
         store: Callable[[bytes, str], object],
         missing: Message,
-    ) -> None:
-        """Each chosen file stored by ``store(content, filename)`` (a command each, so the
-        files before a refused one stay saved); none chosen is refused with ``missing``. The
-        first refused file ends it, said under ``file`` with its name (and how many were
-        saved before it)."""
+        *,
+        done: str,
+        again: Callable[[StaffForm], Response[Any]],
+    ) -> Response[Any]:
+        """``handle`` for uploaded files: each chosen file stored by ``store(content,
+        filename)`` (a command each, so the files before a refused one stay saved); none
+        chosen is refused with ``missing``. The first refused file ends it, said under
+        ``file`` with its name (and how many were saved before it)."""
         if not files:
             self.refuse("file", missing)
-            return
         for saved, upload in enumerate(files):
             try:
                 store(upload.file.read(), upload.filename)
@@ -237,7 +239,8 @@ class StaffForm:
                 self.refuse("file", said)
                 self.status = exc.status_code
                 self.error = exc
-                return
+                break
+        return again(self) if self.refused else see_other(done)
 
     def handle(
         self,

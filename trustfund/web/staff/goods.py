@@ -8,7 +8,7 @@ from typing import Any, Literal
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -118,7 +118,7 @@ class GoodsPagesController(Controller):
             form.refuse("work_order_id", Message("web.issue_needs_work_order"))
         kind: Literal["purchase", "donation", "issue"] = data.kind  # type: ignore[assignment]
         donation = kind == "donation"
-        recorded = form.submit(
+        return form.handle(
             db_session,
             lambda: service.record_slip(
                 db_session,
@@ -137,13 +137,10 @@ class GoodsPagesController(Controller):
                 ),
                 principal_of(request).user_id,
             ),
-        )
-        if recorded is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/goods?done={kind}", status_code=HTTP_303_SEE_OTHER
-            )
-        return self._page(
-            request, db_session, estate, form=data, errors=form.errors, code=form.status
+            done=f"/staff/{estate.slug}/goods?done={kind}",
+            again=lambda form: self._page(
+                request, db_session, estate, form=data, errors=form.errors, code=form.status
+            ),
         )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -125,7 +125,7 @@ class LeftoverPagesController(Controller):
         """Post an approved refund or transfer to the ledger (once)."""
         transfers.get_transfer(db_session, estate.id, transfer_id)  # 404 before anything else
         form = StaffForm({"key"})
-        posted = form.submit(
+        return form.handle(
             db_session,
             lambda: service.post_transfer(
                 db_session,
@@ -134,19 +134,15 @@ class LeftoverPagesController(Controller):
                 principal_of(request).user_id,
                 f"web:{data.key}" if data.key else None,
             ),
-        )
-        if posted is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/autonomy/transfers?done={transfer_id}",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._page(
-            request,
-            db_session,
-            estate,
-            refused=transfer_id,
-            errors=form.errors,
-            status=form.status,
+            done=f"/staff/{estate.slug}/autonomy/transfers?done={transfer_id}",
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                refused=transfer_id,
+                errors=form.errors,
+                status=form.status,
+            ),
         )
 
 

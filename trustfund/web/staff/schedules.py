@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -248,17 +248,15 @@ class SchedulePagesController(Controller):
         except ValueError:
             form.refuse("fee_year", Message("web.fee_year_example"))
             fee_year = 0
-        form.submit(
+        return form.handle(
             db_session,
             lambda: schedule.save_schedule(
                 db_session, estate.id, fee_year, body, actor_user_id=principal_of(request).user_id
             ),
-        )
-        if form.refused:
-            return self._form_page(request, estate, data, form.errors, code=form.status)
-        return Redirect(
-            f"/staff/{estate.slug}/fee-schedules/{fee_year}?saved=1",
-            status_code=HTTP_303_SEE_OTHER,
+            done=f"/staff/{estate.slug}/fee-schedules/{fee_year}?saved=1",
+            again=lambda form: self._form_page(
+                request, estate, data, form.errors, code=form.status
+            ),
         )
 
     @post(

@@ -14,7 +14,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -140,24 +140,21 @@ class VoucherPagesController(Controller):
         form = StaffForm({"public"})
         if data.public not in ("1", "0"):
             form.refuse("public", Message("web.choose_public"))
-        marked = form.submit(
+
+        shown = data.shown if data.shown in SHOWN else "withheld"
+        return form.handle(
             db_session,
             lambda: service.mark_voucher(db_session, estate.id, voucher_id, data.public == "1"),
-        )
-        shown = data.shown if data.shown in SHOWN else "withheld"
-        if marked is not None:
-            return Redirect(
-                f"/staff/{estate.slug}/vouchers?shown={shown}&done={data.public}",
-                status_code=HTTP_303_SEE_OTHER,
-            )
-        return self._page(
-            request,
-            db_session,
-            estate,
-            shown,
-            refused=voucher_id,
-            errors=form.errors,
-            status=form.status,
+            done=f"/staff/{estate.slug}/vouchers?shown={shown}&done={data.public}",
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                shown,
+                refused=voucher_id,
+                errors=form.errors,
+                status=form.status,
+            ),
         )
 
 

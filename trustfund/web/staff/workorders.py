@@ -30,7 +30,7 @@ from trustfund.web.staff.common import (
     principal_of,
 )
 from trustfund.web.staff.details import voucher_card
-from trustfund.web.staff.forms import StaffForm, see_other, uploads
+from trustfund.web.staff.forms import StaffForm, uploads
 
 STATUS_NAMES: dict[str, str] = {
     "reported": "已登记",
@@ -205,20 +205,18 @@ class WorkOrderPagesController(Controller):
         """Photos of the problem (JPEG or PNG), straight from the camera."""
         workorders.get_order(db_session, estate.id, order_id)
         actor = principal_of(request).user_id
-        form = StaffForm({"file"})
-        form.store_files(
+        return StaffForm({"file"}).store_files(
             db_session,
             uploads(data.get("file")),
             lambda content, name: service.add_photo(
                 db_session, settings.var_dir, estate.id, order_id, content, name, actor
             ),
             Message("web.choose_photo"),
-        )
-        if form.refused:
-            return self._detail(
+            done=f"/staff/{estate.slug}/work-orders/{order_id}?done=photos",
+            again=lambda form: self._detail(
                 request, db_session, estate, order_id, errors=form.errors, code=form.status
-            )
-        return see_other(f"/staff/{estate.slug}/work-orders/{order_id}?done=photos")
+            ),
+        )
 
     @post(
         "/{order_id:int}/status",
