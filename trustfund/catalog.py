@@ -1712,6 +1712,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web.choose_approved_claim": ("choose an approved claim", "请选择已批准的报销"),
     "web.choose_spending": ("choose what the money was spent on", "请选择支出项目"),
     "web.claim_line_required": ("give at least one line", "至少填写一行明细"),
+    "web.end_before_start": ("must not be before the start", "不能早于开始日期"),
     "web.nothing_changed": ("nothing was changed", "没有修改任何内容"),
     "web.split_date_required": ("give the day the household divides", "请填写分户日期"),
     "web.budget_line_required": ("give at least one budget line", "至少填写一行预算"),

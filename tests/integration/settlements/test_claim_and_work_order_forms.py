@@ -101,3 +101,15 @@ def test_work_order_forms(installation: Installation) -> None:  # noqa: F811
     page = post(tf, f"{url}/photos", 422, files={"file": ("", b"", "application/octet-stream")})
     assert field_error(page, "file") == said("web.choose_photo")
     assert written(call) == before
+
+
+def test_expense_table_dates(installation: Installation) -> None:  # noqa: F811
+    tf = installation
+    open_estate(tf)
+    steward = tf.people["steward"]
+    page = tf.client.get(f"{PAGES}/expenses/?start=2026-03-02&end=2026-03-01", headers=steward)
+    assert page.status_code == 422
+    assert field_error(page.text, "end") == said("web.end_before_start")
+    page = tf.client.get(f"{PAGES}/expenses/?start=三月", headers=steward)
+    assert page.status_code == 422
+    assert field_error(page.text, "start") == said("input.not_a_date")

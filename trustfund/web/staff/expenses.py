@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
+from trustfund.messages import Message
 from trustfund.settlements import expenses
 from trustfund.web.staff.common import page
-from trustfund.web.staff.forms import parse_day
+from trustfund.web.staff.forms import StaffForm
 
 
 class ExpensePagesController(Controller):
@@ -33,11 +34,12 @@ class ExpensePagesController(Controller):
         start: FromQuery[str] = "",
         end: FromQuery[str] = "",
     ) -> Template:
-        errors: dict[str, str] = {}
-        first = parse_day(start, "start", errors)
-        last = parse_day(end, "end", errors)
+        form = StaffForm({"start", "end"})
+        first = form.day(start, "start")
+        last = form.day(end, "end")
         if first and last and last < first:
-            errors["end"] = "不能早于开始日期"
+            form.refuse("end", Message("web.end_before_start"))
+        errors = form.errors
         table = None
         if not errors:
             table = expenses.expense_table(db_session, estate.id, start=first, end=last)
