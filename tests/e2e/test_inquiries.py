@@ -96,6 +96,15 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     expect(card).to_contain_text("已等 0 天")
     shoot(page, server, "inquiry-staff-answer-form", phone=PHONE_375)
     fits(page)
+    # an answer with a phone number is refused, the reason (catalog) on the question's card
+    card.locator("textarea").fill("请打 13912345678 问管家")
+    card.locator("button:has-text('发布答复')").click()
+    expect(page.locator("section.inquiry.open .alert")).to_contain_text(
+        "看起来含有姓名或电话等个人信息"
+    )
+    expect(page.locator("section.inquiry.open textarea")).to_have_value("请打 13912345678 问管家")
+    shoot(page, server, "inquiry-staff-answer-refused", phone=PHONE_375)
+    fits(page)
     card.locator("textarea").fill("二月天冷，楼道灯和水泵开得久；电表读数照片附在凭证里。")
     card.locator("button:has-text('发布答复')").click()
     expect(page.locator("p.notice")).to_contain_text("答复已发布")
