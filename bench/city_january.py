@@ -32,6 +32,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -398,7 +399,12 @@ def main() -> None:
                     )
             finally:
                 proc.terminate()
-                proc.wait(timeout=30)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # a loaded machine: uvicorn's shutdown
+                    for pid in reversed(server_pids(proc.pid)):  # the workers, then it
+                        os.kill(pid, signal.SIGKILL)
+                    proc.wait(timeout=30)
             print(check_receipts(engine))
         for clients in [int(c) for c in args.clients.split(",")]:
             print(pgbench(args.server, clients) + f"; load average {os.getloadavg()[0]:.1f}")

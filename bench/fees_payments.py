@@ -380,7 +380,9 @@ def main() -> None:
     try:
         alone = None
         if args.sequential:
+            alone_cpu = server_cpu_seconds(proc.pid)
             alone = run_clients(port, "bench", token, codes[: args.sequential], 1)
+            alone["cpu_ms"] = (server_cpu_seconds(proc.pid) - alone_cpu) * 1000 / args.sequential
             codes = codes[args.sequential :]
         cpu = server_cpu_seconds(proc.pid)
         if args.client == "wrk":
@@ -402,7 +404,8 @@ def main() -> None:
         print(
             f"sequential, 1 client, same server before: {alone['requests']} payments, "
             f"{alone['per_second']:.0f}/s, p50 {alone['p50_ms']:.1f} ms, p99 "
-            f"{alone['p99_ms']:.1f} ms; {args.clients} clients / sequential = "
+            f"{alone['p99_ms']:.1f} ms, server CPU {alone['cpu_ms']:.1f} ms per payment; "
+            f"{args.clients} clients / sequential = "
             f"{stats['per_second'] / alone['per_second']:.2f}"
         )
         stats["requests"] += alone["requests"]

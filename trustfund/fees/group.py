@@ -45,10 +45,10 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
-from trustfund.fees.common import get_estate, households_by_code
+from trustfund.fees.common import get_estate
 from trustfund.fees.payments import (
     PaymentPlan,
-    outstanding_many,
+    owed_by_code,
     plan_payment,
     record_payment,
     record_planned,
@@ -60,7 +60,6 @@ from trustfund.journal.idempotency import (
     digest_of,
     release_claims,
     replay_of,
-    store_results,
 )
 from trustfund.messages import Message
 
@@ -92,6 +91,8 @@ class _Waiting:
 @dataclass(eq=False)
 class _Estate:
     queued: list[_Waiting] = field(default_factory=list)
+    #: payments of the batch being written (or waiting for a writer slot)
+    writing: int = 0
 
 
 class PaymentGroups:
@@ -133,17 +134,31 @@ class PaymentGroups:
         estate = self._estates.get(estate_id)
         return len(estate.queued) if estate else None
 
+    def pending(self, estate_id: int) -> int:
+        """The estate's payments not yet answered: queued, and in the batch being written
+        (for tests; call on the event loop)."""
+        estate = self._estates.get(estate_id)
+        return len(estate.queued) + estate.writing if estate else 0
+
+    def writers(self) -> tuple[int, int]:
+        """``(batches being written, batches waiting for one of the MAX_WRITERS slots)``
+        (for tests; call on the event loop)."""
+        statistics = self._threads.statistics()
+        return int(statistics.borrowed_tokens), statistics.tasks_waiting
+
     async def _write_queued(self, estate_id: int, estate: _Estate) -> None:
         """The estate's writer: batches until its queue is empty, then it ends."""
         try:
             while estate.queued:
                 batch = estate.queued[:MAX_BATCH]
                 del estate.queued[:MAX_BATCH]
+                estate.writing = len(batch)
                 try:
                     await anyio.to_thread.run_sync(
                         self._write, estate_id, batch, limiter=self._threads
                     )
                 finally:
+                    estate.writing = 0
                     for waiting in batch:
                         if waiting.answered.done():
                             continue  # the request went away
@@ -237,17 +252,10 @@ def _pay_together(
         if answers[i] is None and (waiting.key is None or first_with[waiting.key] == i)
     ]
     estate = get_estate(session, estate_id)
-    codes = {a.household_code.strip() for i in todo for a in batch[i].data.allocations}
-    households = households_by_code(session, estate_id, codes)
-    owed = outstanding_many(
+    households, owed = owed_by_code(
         session,
-        [
-            (household.id, a.fee_year)
-            for i in todo
-            for a in batch[i].data.allocations
-            if (household := households.get(a.household_code.strip())) is not None
-        ],
-        lock=True,
+        estate_id,
+        [(a.household_code.strip(), a.fee_year) for i in todo for a in batch[i].data.allocations],
     )
     plans: dict[int, PaymentPlan] = {}
     for i in todo:
@@ -263,18 +271,16 @@ def _pay_together(
     written = [i for i in todo if i in plans]
     for actor, group in groupby(written, key=lambda i: batch[i].actor_user_id):
         indexes = list(group)
-        views = record_planned(session, estate_id, [plans[i] for i in indexes], actor_user_id=actor)
+        views = record_planned(
+            session,
+            estate_id,
+            [plans[i] for i in indexes],
+            actor_user_id=actor,
+            results=[claimed[used] if (used := batch[i].key) else None for i in indexes],
+        )
         for i, view in zip(indexes, views, strict=True):
             # as run_idempotent answers: the view read back from its JSON
             answers[i] = (json.loads(json.dumps(view, default=str, ensure_ascii=False)), False)
-    store_results(
-        session,
-        {
-            claimed[used]: cast(Outcome, answers[i])[0]
-            for i in written
-            if (used := batch[i].key) is not None
-        },
-    )
 
     for i, waiting in enumerate(batch):  # the same key again in this batch: its replay
         if answers[i] is not None or waiting.key is None:

@@ -36,19 +36,22 @@ payment rolls its number back, and a refused one never takes one. (SQLite transa
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, bindparam, func, insert, literal, select, union_all, update
+from sqlalchemy import Engine, Table, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import (
     CashDeposit,
@@ -94,8 +97,18 @@ from trustfund.fees.schemas import (
     ReceiptOut,
     RefundOut,
 )
-from trustfund.journal.idempotency import run_idempotent
+from trustfund.journal.idempotency import (
+    check_key,
+    claim_keys,
+    digest_of,
+    replay_of,
+    result_text,
+    run_idempotent,
+    store_result_statement,
+    store_results,
+)
 from trustfund.journal.service import (
+    OPENED_ACCOUNTS,
     account_balances,
     opened_accounts,
     post_entries,
@@ -247,8 +260,73 @@ def _outstanding_chunk(
         lines = charged.setdefault((household_id, fee_year), {})
         if fund is not None:
             lines[fund] = amount
+    return _less_paid(session, charged)
+
+
+# What the households named by ``:codes`` were charged for ``:years``, their charge rows
+# locked in id order: ``households_by_code`` and ``_CHARGED_LOCKED`` in one statement.
+_CHARGED_BY_CODE = (
+    select(
+        FeeCharge.household_id,
+        Household.code,
+        FeeCharge.fee_year,
+        FeeChargeLine.fund,
+        FeeChargeLine.amount,
+    )
+    .join(Household, Household.id == FeeCharge.household_id)
+    .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
+    .where(
+        Household.estate_id == bindparam("estate_id"),
+        Household.code.in_(bindparam("codes", expanding=True)),
+        FeeCharge.fee_year.in_(bindparam("years", expanding=True)),
+    )
+    .order_by(FeeCharge.id, FeeChargeLine.id)
+    .with_for_update(of=FeeCharge)
+)
+
+
+def owed_by_code(
+    session: Session, estate_id: int, wanted: Iterable[tuple[str, int]]
+) -> tuple[dict[str, HouseholdRef], dict[tuple[int, int], dict[str, Decimal]]]:
+    """``households_by_code`` of the codes and ``outstanding_many(…, lock=True)`` of the
+    ``(household code, fee year)`` pairs ``wanted`` (a payment's or a batch's allocations),
+    in two statements where the households have a charge for every year asked: the charge
+    rows are read and locked by code (in id order), then what was paid is read (a later
+    statement, so on PostgreSQL it sees a payment committed while the lock was waited for).
+    A code with no charge among the pairs is looked up by ``households_by_code``."""
+    pairs = sorted(set(wanted))
+    codes = sorted({code for code, _ in pairs})
+    households: dict[str, HouseholdRef] = {}
+    charged: dict[tuple[int, int], dict[str, Decimal]] = {}
+    if not pairs:
+        return households, charged
+    asked = set(pairs)
+    rows = session.connection().execute(
+        _CHARGED_BY_CODE,
+        {"estate_id": estate_id, "codes": codes, "years": sorted({y for _, y in pairs})},
+    )
+    for household_id, code, fee_year, fund, amount in rows:
+        households.setdefault(code, HouseholdRef(household_id, code))
+        if (code, fee_year) not in asked:
+            continue  # the filter is codes × years
+        lines = charged.setdefault((household_id, fee_year), {})
+        if fund is not None:
+            lines[fund] = amount
+    if missing := set(codes) - households.keys():
+        households.update(households_by_code(session, estate_id, missing))
+    return households, _less_paid(session, charged)
+
+
+def _less_paid(
+    session: Session, charged: dict[tuple[int, int], dict[str, Decimal]]
+) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """``charged`` (per pair, per fund) less the money kept from valid receipts and refunds,
+    read in one statement."""
     if not any(charged.values()):
         return charged
+    connection = session.connection()
+    pairs = list(charged)
+    asked = set(pairs)
     wanted = [p for p in pairs if charged.get(p)]
     paid: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for household_id, fee_year, fund, amount, sign in connection.execute(
@@ -334,15 +412,18 @@ def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int
     bump = {"counter_estate_id": estate_id, "counter_year": year, "count": count}
     last = connection.execute(_BUMP_COUNTER, bump).scalar_one_or_none()
     if last is None:  # the year's first receipt
-        table = cast(Table, FeeReceiptCounter.__table__)
-        upsert = pg_insert if is_postgres(session) else sqlite_insert
-        session.execute(
-            upsert(table)
-            .values(estate_id=estate_id, year=year, last_number=0)
-            .on_conflict_do_nothing()
-        )
+        _create_counter(session, estate_id, year)
         last = connection.execute(_BUMP_COUNTER, bump).scalar_one()
     return int(last) - count + 1
+
+
+def _create_counter(session: Session, estate_id: int, year: int) -> None:
+    upsert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(
+        upsert(_COUNTERS)
+        .values(estate_id=estate_id, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
 
 
 _COUNTERS = cast(Table, FeeReceiptCounter.__table__)
@@ -375,14 +456,23 @@ def record_payment(
     Raises ValidationError (bad input, unknown household, no charge, overpayment — naming
     the household and what is outstanding), IdempotencyConflictError, PeriodLockedError.
     """
-    result, replayed = run_idempotent(
+    if idempotency_key is None:
+        return pay(session, estate_id, data, actor_user_id=actor_user_id), False
+    # ``run_idempotent``'s steps, with the result stored by ``record_planned`` in the
+    # statement that writes the receipt (PostgreSQL)
+    check_key(idempotency_key)
+    digest = digest_of(data.model_dump(mode="json"))
+    claimed, taken = claim_keys(session, f"fees.payment:{estate_id}", {idempotency_key: digest})
+    if idempotency_key in taken:
+        return cast(PaymentOut, replay_of(taken[idempotency_key], digest, idempotency_key)), True
+    view = pay(
         session,
-        scope=f"fees.payment:{estate_id}",
-        key=idempotency_key,
-        fingerprint=data.model_dump(mode="json"),
-        action=lambda: pay(session, estate_id, data, actor_user_id=actor_user_id),
+        estate_id,
+        data,
+        actor_user_id=actor_user_id,
+        result_record=claimed[idempotency_key],
     )
-    return result, replayed
+    return json.loads(json.dumps(view, default=str, ensure_ascii=False)), False
 
 
 @dataclass
@@ -399,16 +489,24 @@ class PaymentPlan:
 
 
 def pay(
-    session: Session, estate_id: int, data: PaymentIn, *, actor_user_id: int | None
+    session: Session,
+    estate_id: int,
+    data: PaymentIn,
+    *,
+    actor_user_id: int | None,
+    result_record: int | None = None,
 ) -> PaymentOut:
     """The building block behind ``record_payment``: validates, numbers, posts and flushes
-    (never commits). See ``record_payment`` for the errors."""
+    (never commits); ``result_record``: the idempotency record to store the view in. See
+    ``record_payment`` for the errors."""
     estate = get_estate(session, estate_id)
-    households = households_by_code(
-        session, estate_id, {a.household_code.strip() for a in data.allocations}
+    households, owed = owed_by_code(
+        session, estate_id, [(a.household_code.strip(), a.fee_year) for a in data.allocations]
     )
-    plan = plan_payment(session, estate, data, households, owed=None)
-    return record_planned(session, estate_id, [plan], actor_user_id=actor_user_id)[0]
+    plan = plan_payment(session, estate, data, households, owed=owed)
+    return record_planned(
+        session, estate_id, [plan], actor_user_id=actor_user_id, results=[result_record]
+    )[0]
 
 
 def plan_payment(
@@ -522,6 +620,30 @@ def plan_payment(
     )
 
 
+#: Accounts seen open, per database (engine) and estate (id and creation time, read in
+#: every payment's transaction): an account, once opened, stays open from the same date
+#: (``ledger_accounts`` rows are only ever added), so what was seen open is true for every
+#: later transaction of every process. Only open accounts are remembered; one not seen
+#: open is read again. (A backup is restored into a new database before the service is
+#: started on it, ``docs/deploy.md`` section 6: a new process, nothing remembered.)
+_SEEN_OPEN: WeakKeyDictionary[Engine, dict[tuple[int, datetime], dict[str, date]]] = (
+    WeakKeyDictionary()
+)
+
+
+def known_open(session: Session, estate: Estate, accounts: set[str]) -> None:
+    """Make ``accounts`` known to the session's ``opened_accounts`` (read before the
+    estate's locks, so ``post_entry`` checks them without a query): from what this process
+    has seen open, reading only the others."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    seen = _SEEN_OPEN.setdefault(engine, {}).setdefault((estate.id, estate.created_at), {})
+    if accounts - seen.keys():
+        seen.update(opened_accounts(session, estate.id, accounts))
+    else:  # the journal's per-transaction memory (``opened_accounts``) learns them
+        session.info.setdefault(OPENED_ACCOUNTS, {}).setdefault(estate.id, {}).update(seen)
+
+
 _PAYMENTS = cast(Table, FeePayment.__table__)
 _RECEIPTS = cast(Table, FeeReceipt.__table__)
 _RECEIPT_LINES = cast(Table, FeeReceiptLine.__table__)
@@ -541,29 +663,29 @@ def _insert_ids(session: Session, statement: Any, rows: list[dict[str, Any]]) ->
 
 
 def record_planned(
-    session: Session, estate_id: int, plans: list[PaymentPlan], *, actor_user_id: int | None
+    session: Session,
+    estate_id: int,
+    plans: list[PaymentPlan],
+    *,
+    actor_user_id: int | None,
+    results: Sequence[int | None] | None = None,
 ) -> list[PaymentOut]:
     """Write checked payments: their rows first, then — only now — the estate's locks,
     always in this order: receipt numbers (``take_numbers``, once per year for the whole
     batch), then the ledger head (``post_entries``, once). Numbers are taken after every
     check, so a refused payment takes none. Payment and receipt rows are written with Core
-    ``INSERT``s (no ORM objects: this is the hot path of fee collection). Flushes; returns
-    each payment's view."""
-    payment_ids = _insert_ids(
-        session,
-        _INSERT_PAYMENTS,
-        [
-            {
-                "estate_id": estate_id,
-                "method": plan.method,
-                "amount": plan.total,
-                "paid_on": plan.paid_on,
-                "payer": plan.payer,
-                "reference": plan.reference,
-                "recorded_by_user_id": actor_user_id,
-            }
-            for plan in plans
-        ],
+    ``INSERT``s (no ORM objects: this is the hot path of fee collection). ``results``: per
+    plan, the idempotency record (claimed in this transaction) to store its view in, or
+    None. Flushes; returns each payment's view.
+
+    On PostgreSQL a payment with one receipt (a lone request's usual shape) takes its
+    number and its payment id in one statement and writes the payment, the receipt, its
+    lines and the stored result in one more, after the entry."""
+    lone = is_postgres(session) and len(plans) == 1 and len(plans[0].splits) == 1
+    payment_ids = (
+        []
+        if lone
+        else _insert_ids(session, _INSERT_PAYMENTS, _payment_rows(estate_id, plans, actor_user_id))
     )
     per_year: dict[int, int] = defaultdict(int)
     accounts: set[str] = set()
@@ -575,12 +697,18 @@ def record_planned(
                 accounts.add(PREPAID_FEES)
             else:
                 accounts.update(fee_income_account(Fund(f)) for f in lines)
-    opened_accounts(session, estate_id, accounts)  # read now, not under the locks
-    next_number = {
-        year: take_numbers(session, estate_id, year, count)
-        for year, count in sorted(per_year.items())
-        if count
-    }
+    known_open(session, get_estate(session, estate_id), accounts)  # not under the locks
+    if lone:
+        year = plans[0].paid_on.year
+        number, payment_id = _take_number_and_payment_id(session, estate_id, year)
+        next_number = {year: number}
+        payment_ids.append(payment_id)
+    else:
+        next_number = {
+            year: take_numbers(session, estate_id, year, count)
+            for year, count in sorted(per_year.items())
+            if count
+        }
     drafts: list[tuple[EntryDraft, str]] = []
     receipts: list[dict[str, Any]] = []
     owners: list[int] = []  # index of the payment each receipt belongs to
@@ -632,6 +760,34 @@ def record_planned(
     entries = post_entries(session, estate_id, drafts, actor_user_id=actor_user_id)
     for receipt, entry in zip(receipts, entries, strict=True):
         receipt["entry_seq"] = entry.seq
+    receipt_views: list[list[ReceiptOut]] = [[] for _ in plans]
+    for owner, receipt in zip(owners, receipts, strict=True):
+        receipt_views[owner].append(
+            receipt_document(
+                receipt,
+                household_code=receipt["household_code"],
+                lines=list(receipt["lines"].items()),
+            )
+        )
+    views: list[PaymentOut] = [
+        {
+            "id": payment_id,
+            "method": plan.method.value,
+            "amount": money_text(plan.total),
+            "paid_on": plan.paid_on.isoformat(),
+            "receipts": receipt_views[index],
+        }
+        for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True))
+    ]
+    stored = {
+        record: view
+        for record, view in zip(results or [None] * len(plans), views, strict=True)
+        if record is not None
+    }
+    if lone:
+        payment = _payment_rows(estate_id, plans, actor_user_id)[0] | {"id": payment_ids[0]}
+        _write_lone(session, payment, receipts[0], stored)
+        return views
     receipt_ids = _insert_ids(
         session,
         _INSERT_RECEIPTS,
@@ -648,25 +804,127 @@ def record_planned(
             for fund, part in receipt["lines"].items()
         ],
     )
-    views: list[list[ReceiptOut]] = [[] for _ in plans]
-    for owner, receipt in zip(owners, receipts, strict=True):
-        views[owner].append(
-            receipt_document(
-                receipt,
-                household_code=receipt["household_code"],
-                lines=list(receipt["lines"].items()),
-            )
-        )
+    store_results(session, stored)
+    return views
+
+
+def _payment_rows(
+    estate_id: int, plans: list[PaymentPlan], actor_user_id: int | None
+) -> list[dict[str, Any]]:
     return [
         {
-            "id": payment_id,
-            "method": plan.method.value,
-            "amount": money_text(plan.total),
-            "paid_on": plan.paid_on.isoformat(),
-            "receipts": views[index],
+            "estate_id": estate_id,
+            "method": plan.method,
+            "amount": plan.total,
+            "paid_on": plan.paid_on,
+            "payer": plan.payer,
+            "reference": plan.reference,
+            "recorded_by_user_id": actor_user_id,
+            "created_at": utcnow(),
         }
-        for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True))
+        for plan in plans
     ]
+
+
+_PAYMENT_ID = func.nextval(func.pg_get_serial_sequence("fee_payments", "id"))
+#: PostgreSQL, built once: ``_BUMP_COUNTER`` by one, also taking the next payment id.
+_BUMP_COUNTER_AND_PAYMENT_ID = _BUMP_COUNTER.returning(_PAYMENT_ID)
+
+
+def _take_number_and_payment_id(session: Session, estate_id: int, year: int) -> tuple[int, int]:
+    """PostgreSQL: ``take_numbers`` of one number and the id of the payment to be written
+    (``_write_lone``), in one statement."""
+    connection = session.connection()
+    bump = {"counter_estate_id": estate_id, "counter_year": year, "count": 1}
+    row = connection.execute(_BUMP_COUNTER_AND_PAYMENT_ID, bump).first()
+    if row is None:  # the year's first receipt
+        _create_counter(session, estate_id, year)
+        row = connection.execute(_BUMP_COUNTER_AND_PAYMENT_ID, bump).one()
+    return int(row[0]), int(row[1])
+
+
+def _write_lone(
+    session: Session,
+    payment: dict[str, Any],
+    receipt: dict[str, Any],
+    stored: Mapping[int, PaymentOut],
+) -> None:
+    """PostgreSQL: write a payment with one receipt — the payment row (its id taken by
+    ``_take_number_and_payment_id``), the receipt, its lines and the idempotency result
+    (``stored``: at most one) — in one statement."""
+    lines = list(receipt["lines"].items())
+    statement = _LONE_WRITES.get((len(lines), bool(stored)))
+    if statement is None:
+        statement = _LONE_WRITES[(len(lines), bool(stored))] = _lone_write(len(lines), bool(stored))
+    values: dict[str, Any] = {f"p_{k}": v for k, v in payment.items()}
+    values |= {f"r_{k}": receipt[k] for k in _LONE_RECEIPT_COLUMNS if k != "created_at"}
+    values["r_created_at"] = payment["created_at"]
+    for i, (fund, amount) in enumerate(lines):
+        values[f"fund{i}"], values[f"amount{i}"] = fund, amount
+    for record_id, result in stored.items():
+        values["record_id"], values["stored"] = record_id, result_text(result)
+    session.connection().execute(statement, values)
+
+
+_LONE_PAYMENT_COLUMNS = (
+    "id",
+    "estate_id",
+    "method",
+    "amount",
+    "paid_on",
+    "payer",
+    "reference",
+    "recorded_by_user_id",
+    "created_at",
+)
+_LONE_RECEIPT_COLUMNS = (
+    "estate_id",
+    "payment_id",
+    "household_id",
+    "fee_year",
+    "year",
+    "number",
+    "receipt_no",
+    "amount",
+    "paid_on",
+    "method",
+    "prepaid",
+    "entry_seq",
+    "status",
+    "created_at",
+)
+#: ``_lone_write`` by (receipt lines, whether a result is stored), built when first used.
+_LONE_WRITES: dict[tuple[int, bool], Any] = {}
+
+
+def _lone_write(lines: int, store: bool) -> Any:
+    """``WITH p AS (INSERT payment), r AS (INSERT receipt RETURNING id)[, s AS (UPDATE
+    idempotency record)] INSERT receipt lines SELECT … FROM r`` (data-modifying CTEs: one
+    statement, one snapshot; the foreign keys are checked at its end)."""
+    payment = insert(_PAYMENTS).values(
+        {c: bindparam(f"p_{c}", type_=_PAYMENTS.c[c].type) for c in _LONE_PAYMENT_COLUMNS}
+    )
+    receipt = (
+        insert(_RECEIPTS)
+        .values({c: bindparam(f"r_{c}", type_=_RECEIPTS.c[c].type) for c in _LONE_RECEIPT_COLUMNS})
+        .returning(_RECEIPTS.c.id)
+        .cte("r")
+    )
+    parts = union_all(
+        *[
+            select(
+                receipt.c.id,
+                bindparam(f"fund{i}", type_=_RECEIPT_LINES.c.fund.type),
+                bindparam(f"amount{i}", type_=_RECEIPT_LINES.c.amount.type),
+            )
+            for i in range(lines)
+        ]
+    )
+    statement = insert(_RECEIPT_LINES).from_select(["receipt_id", "fund", "amount"], parts)
+    ctes = [payment.cte("p")]
+    if store:
+        ctes.append(store_result_statement().cte("s"))
+    return statement.add_cte(*ctes)
 
 
 def payment_view(session: Session, payment: FeePayment) -> PaymentOut:

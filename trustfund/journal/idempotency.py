@@ -124,16 +124,24 @@ def release_claims(session: Session, record_ids: Sequence[int]) -> None:
         session.connection().execute(_RELEASE, {"ids": list(record_ids)})
 
 
+def result_text(result: Mapping[str, Any]) -> str:
+    """A JSON-ready result as it is stored."""
+    return json.dumps(result, ensure_ascii=False, sort_keys=True)
+
+
+def store_result_statement() -> Any:
+    """``UPDATE`` storing ``:stored`` (``result_text``) in record ``:record_id``, for a
+    caller that writes it within a statement of its own (a CTE)."""
+    return _STORE_RESULT
+
+
 def store_results(session: Session, results: Mapping[int, Mapping[str, Any]]) -> None:
     """Store each claimed record's result (``{record id: JSON-ready result}``)."""
     if results:
         session.connection().execute(
             _STORE_RESULT,
             [
-                {
-                    "record_id": record_id,
-                    "stored": json.dumps(result, ensure_ascii=False, sort_keys=True),
-                }
+                {"record_id": record_id, "stored": result_text(result)}
                 for record_id, result in results.items()
             ],
         )
@@ -173,6 +181,6 @@ def run_idempotent(
     result = json.loads(json.dumps(action(), default=str, ensure_ascii=False))
     connection.execute(
         _STORE_RESULT,
-        {"record_id": record_id, "stored": json.dumps(result, ensure_ascii=False, sort_keys=True)},
+        {"record_id": record_id, "stored": result_text(result)},
     )
     return cast(Result, result), False

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from tests.integration.onboarding.helpers import PASSWORDS, Cli, installer_creat
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import make_session_factory
-from trustfund.fees.group import PaymentGroups
+from trustfund.fees.group import MAX_WRITERS, PaymentGroups
 from trustfund.journal import mirror
 from trustfund.ledger.chain import verify_text
 from trustfund.settings import Settings
@@ -178,6 +178,15 @@ async def _count(groups: PaymentGroups, estate_id: int) -> int | None:
     return groups.queued(estate_id)
 
 
+def _pending(client: TestClient[Litestar], estate_id: int) -> int:
+    groups: PaymentGroups = client.app.state.payment_groups
+    return client.blocking_portal.call(_count_pending, groups, estate_id)
+
+
+async def _count_pending(groups: PaymentGroups, estate_id: int) -> int:
+    return groups.pending(estate_id)
+
+
 def _wait_for(condition: Any, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -194,18 +203,24 @@ def _wait_for(condition: Any, seconds: float = 20.0) -> None:
 
 
 @contextmanager
-def counting_counter_bumps(engine: Engine) -> Iterator[list[str]]:
-    bumps: list[str] = []
+def counting(engine: Engine) -> Iterator[tuple[list[str], list[object]]]:
+    """The statements (whitespace folded) and the commits run on ``engine`` meanwhile."""
+    statements: list[str] = []
+    commits: list[object] = []
 
-    def seen(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE FEE_RECEIPT_COUNTERS"):
-            bumps.append(statement)
+    def statement(_c: Any, _cur: Any, text: str, *_args: Any) -> None:
+        statements.append(" ".join(text.split()))
 
-    event.listen(engine, "before_cursor_execute", seen)
+    def commit(connection: Any) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
     try:
-        yield bumps
+        yield statements, commits
     finally:
-        event.remove(engine, "before_cursor_execute", seen)
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
 
 
 def test_queued_payments_are_one_batch_each_answered_on_its_own(
@@ -219,7 +234,7 @@ def test_queued_payments_are_one_batch_each_answered_on_its_own(
         return client.post(url, json=body, headers={**steward, "Idempotency-Key": key})
 
     bad = 12  # an overpayment in the middle of the queue
-    with ThreadPoolExecutor(max_workers=40) as pool, counting_counter_bumps(engine) as bumps:
+    with ThreadPoolExecutor(max_workers=40) as pool, counting(engine) as (statements, _):
         with head_held(engine, "qunli") as estate_id:
             held = pool.submit(post, _payment(codes[0]), "k-0")
             _wait_for(lambda: _queued(client, estate_id) == 0)  # its batch is in flight, held
@@ -251,6 +266,7 @@ def test_queued_payments_are_one_batch_each_answered_on_its_own(
     assert numbers == [f"2026-{n:06d}" for n in range(1, 32)]
     # the held payment's (two tries: the year's counter row is created in between), then
     # one for the 30 written behind it
+    bumps = [s for s in statements if s.upper().startswith("UPDATE FEE_RECEIPT_COUNTERS")]
     assert len(bumps) == 3, bumps
 
     base = "/api/v1/estates/qunli/fees"
@@ -314,7 +330,7 @@ def test_a_held_estate_does_not_hold_up_another(
     with ThreadPoolExecutor(max_workers=24) as pool:
         with head_held(engine, "dongcheng") as estate_a:
             waiting = [pool.submit(post, "dongcheng", steward_a, code) for code in codes_a]
-            _wait_for(lambda: _queued(client, estate_a) == 19)  # one batch held, 19 queued
+            _wait_for(lambda: _pending(client, estate_a) == 20)  # a batch held, the rest queued
             started = time.monotonic()
             other = post("xicheng", steward_b, codes_b[0])
             assert other.status_code == 201, other.text
@@ -357,3 +373,54 @@ def test_the_mirror_takes_the_batch_straight_from_the_commit(
         exported = mirror.export_text(session, estate_id)
     assert (settings.ledger_dir / "nanhu.beancount").read_text() == exported
     assert "2026-000003" in exported
+
+
+def _writers(client: TestClient[Litestar]) -> tuple[int, int]:
+    groups: PaymentGroups = client.app.state.payment_groups
+    return client.blocking_portal.call(_count_writers, groups)
+
+
+async def _count_writers(groups: PaymentGroups) -> tuple[int, int]:
+    return groups.writers()
+
+
+@pytest.mark.postgres_only
+def test_a_process_writes_at_most_four_batches_at_once(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """``MAX_WRITERS``: four estates' batches wait on their held ledger heads and take
+    every writer slot of the process; a payment to a fifth estate, whose head nobody holds,
+    waits for a slot — not answered — and is written as soon as one of the four is
+    released, while the other three still wait."""
+    assert MAX_WRITERS == 4
+    slugs = ["jia", "yi", "bing", "ding", "wu"]
+    made = {slug: new_estate(client, admin, slug, 1) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+
+    def post(slug: str) -> Any:
+        steward, codes = made[slug]
+        return client.post(
+            f"/api/v1/estates/{slug}/fees/payments",
+            json=_payment(codes[0]),
+            headers={**steward, "Idempotency-Key": f"cap-{slug}"},
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool, ExitStack() as held:
+        for slug in slugs[1:4]:
+            held.enter_context(head_held(engine, slug))
+        with head_held(engine, slugs[0]):
+            first = [pool.submit(post, slug) for slug in slugs[:4]]
+            _wait_for(lambda: _writers(client) == (4, 0))
+            fifth = pool.submit(post, slugs[4])
+            _wait_for(lambda: _writers(client) == (4, 1))  # its batch waits for a slot
+            time.sleep(0.5)
+            assert not fifth.done() and _writers(client) == (4, 1)
+        # the first estate's head is free: its batch commits and hands its slot on
+        assert first[0].result(timeout=60).status_code == 201
+        assert fifth.result(timeout=60).status_code == 201
+        assert _writers(client) == (3, 0)
+        assert not any(f.done() for f in first[1:])
+    answers = [f.result(timeout=60) for f in first[1:]]
+    assert all(r.status_code == 201 for r in answers), [r.text for r in answers]
+    assert fifth.result().json()["receipts"][0]["receipt_no"] == "2026-000001"

@@ -1,0 +1,65 @@
+"""How much SQL one payment costs (issue 19): every statement and commit a lone payment
+request runs over HTTP — who is asking, the estate, the payment's own transaction, its
+audit row — counted by an engine event listener, against an upper bound, so that
+statements do not creep back into the hot path unnoticed. Built from an empty database
+through the CLI and the HTTP API (``test_group_commit.new_estate``).
+
+The bound is per backend: on PostgreSQL a lone payment takes its receipt number and its
+payment id in one statement and writes the payment, receipt, lines and idempotency result
+in one more (data-modifying CTEs), which SQLite has no equivalent for.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import Engine
+
+from tests.integration.fees.test_group_commit import _payment, admin, counting, new_estate
+
+__all__ = ["admin"]  # the fixture, imported for its use below
+
+#: Statements of one payment request, from authentication to the audit row (issue 19
+#: started at 21 on both backends, 23 for the year's first receipt).
+MOST_STATEMENTS = {"postgresql": 16, "sqlite": 19}
+#: Transactions committed per payment: the request's reads (who is asking, the estate),
+#: the payment's batch, the audit log's group.
+MOST_COMMITS = 3
+
+
+def test_a_lone_payment_runs_few_statements(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    steward, codes = new_estate(client, admin, "shuliang", 6)
+    url = "/api/v1/estates/shuliang/fees/payments"
+    _ok_paid(client, url, steward, codes[0], "first")  # the year's counter row, accounts seen
+    bound = MOST_STATEMENTS[engine.dialect.name]
+    for n, code in enumerate(codes[1:4], 1):
+        with counting(engine) as (statements, commits):
+            _ok_paid(client, url, steward, code, f"k-{n}")
+        assert len(statements) <= bound, "\n".join(statements)
+        assert len(commits) <= MOST_COMMITS, len(commits)
+        # what the payment must still do every time, whatever is remembered
+        for needed in (
+            "INSERT INTO idempotency_records",  # the key claimed
+            "UPDATE fee_receipt_counters",  # the receipt number, in the transaction
+            "SELECT households.name_key",  # the personal-data check
+            "SELECT (SELECT journal_entries.id",  # key and period locks, under the head
+        ):
+            assert any(needed in s for s in statements), needed
+        if engine.dialect.name == "postgresql":  # charge rows, then the ledger head
+            assert sum(s.endswith("FOR UPDATE") or "FOR UPDATE OF" in s for s in statements) == 2
+    # a replay of a stored key writes nothing
+    with counting(engine) as (statements, _):
+        replay = client.post(
+            url, json=_payment(codes[1]), headers={**steward, "Idempotency-Key": "k-1"}
+        )
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+    assert not any("journal_entries" in s or "fee_receipts" in s for s in statements)
+
+
+def _ok_paid(
+    client: TestClient[Litestar], url: str, steward: dict[str, str], code: str, key: str
+) -> None:
+    paid = client.post(url, json=_payment(code), headers={**steward, "Idempotency-Key": key})
+    assert paid.status_code == 201, paid.text
