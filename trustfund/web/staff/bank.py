@@ -1,6 +1,9 @@
 """The month's bank reconciliation on a phone (银行对账): the 银行余额调节表, the items in
 transit on each side, the matches with who confirmed them, what is proposed and unmatched;
-the steward prepares the month here, the committee decides on the approvals page."""
+the steward prepares the month here, the committee decides on the approvals page. The
+collection code's WeChat Pay / Alipay bill (收款码账单) has its page under it: upload the
+bill, see each line and what it matched (a recorded payment, the bank line a withdrawal
+reached), what is left on either side, and match again after payments were recorded."""
 
 from __future__ import annotations
 
@@ -21,8 +24,12 @@ from trustfund.db.models.estates import Estate
 from trustfund.errors import TrustfundError
 from trustfund.estates.service import today_in
 from trustfund.messages import Message
-from trustfund.reconciliation import months, service
-from trustfund.reconciliation.schemas import StatementImportOut
+from trustfund.reconciliation import months, service, wallets
+from trustfund.reconciliation.schemas import (
+    StatementImportOut,
+    WalletImportOut,
+    WalletMatchRunOut,
+)
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, page, principal_of
 from trustfund.web.staff.forms import StaffForm, sheet_row
@@ -96,6 +103,7 @@ class StaffBankController(Controller):
             import_errors=import_errors or [],
             can_record=may(request, Action.RECORD, estate),
             can_approve=may(request, Action.APPROVE, estate),
+            wallet_names=wallets.NAMES,
         )
 
     @post(
@@ -185,4 +193,133 @@ class StaffBankController(Controller):
         )
 
 
-CONTROLLERS: list[Any] = [StaffBankController]
+WALLET_KINDS = {
+    "collection": "收款",
+    "withdrawal": "提现",
+    "refund": "退款",
+    "fee": "手续费",
+    "other": "其他",
+}
+
+
+class StaffWalletController(Controller):
+    """The collection code's bill: ``/staff/{estate}/bank/wallets/{wechat|alipay}``; what the
+    API's ``…/bank/wallets/{source}`` routes do, with the same role checks (reading for
+    Action.READ, importing and matching for Action.RECORD)."""
+
+    include_in_schema = False
+    path = BASE + "/wallets/{source:str}"
+
+    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    def wallet_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return self._page(request, db_session, estate, source, done=done)
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        source: str,
+        *,
+        done: str | None = None,
+        import_errors: list[str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        return page(
+            request,
+            "staff/wallet.html",
+            status=status,
+            estate=estate,
+            wallet=wallets.overview(session, estate, source),
+            wallet_names=wallets.NAMES,
+            kinds=WALLET_KINDS,
+            done=done,
+            import_errors=import_errors or [],
+            can_record=may(request, Action.RECORD, estate),
+        )
+
+    @post(
+        "/import",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_import"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def import_bill(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[Any]:
+        """The bill as WeChat Pay / Alipay exported it: all rows or none; a refused file is
+        listed row by row on the page."""
+        actor = principal_of(request).user_id
+        wallets.layout_of(source)  # an unknown source is a 404, not a refused file
+
+        def imported() -> WalletImportOut:
+            content, filename = form_file(data)
+            return wallets.import_bill(
+                db_session, estate, source, content, filename, actor_user_id=actor
+            )
+
+        return StaffForm({"file"}).handle(
+            db_session,
+            imported,
+            done=lambda result: (
+                f"/staff/{estate.slug}/bank/wallets/{source}/"
+                f"?done=imported-{result['new_lines']}-{result['matched']}"
+            ),
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                source,
+                import_errors=_row_problems(form.error),
+                status=form.status,
+            ),
+        )
+
+    @post(
+        "/match",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_match"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def match(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+    ) -> Response[Any]:
+        """Match the bill again, after the payments it shows were recorded."""
+
+        def matched() -> WalletMatchRunOut:
+            return wallets.run_matching(db_session, estate, source)
+
+        return StaffForm(set()).handle(
+            db_session,
+            matched,
+            done=lambda result: (
+                f"/staff/{estate.slug}/bank/wallets/{source}/?done=matched-{result['matched']}"
+            ),
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                source,
+                import_errors=[form.above().get("_form", "")],
+                status=form.status,
+            ),
+        )
+
+
+CONTROLLERS: list[Any] = [StaffBankController, StaffWalletController]
