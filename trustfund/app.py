@@ -25,6 +25,7 @@ from trustfund.api.deps import DEPENDENCIES
 from trustfund.api.headers import HtmlPolicyMiddleware, SwaggerPage, add_security_headers
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.requests import TrustfundRequest
+from trustfund.api.schema import MetaStringSchemaPlugin
 from trustfund.db.session import make_engine, make_session_factory
 from trustfund.fees.group import PaymentGroups
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             cache_logger_on_first_use=False,
         ),
         lifespan=[lifespan],
+        plugins=[MetaStringSchemaPlugin()],  # money's pattern in the OpenAPI document
         state=State({"settings": settings}),
         debug=settings.debug,
     )

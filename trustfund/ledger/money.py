@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
-from typing import NewType
+from typing import TYPE_CHECKING, Annotated, NewType, cast
+
+from msgspec import Meta
 
 from trustfund.messages import Invalid, Message
 
@@ -162,7 +164,17 @@ def split_exact(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return [to_money(Decimal(sign * f) / 100) for f in floors]
 
 
-Money = NewType("Money", str)
+MONEY_TEXT = Meta(
+    pattern=r"^-?[0-9]+\.[0-9]{2}$",
+    description="CNY as a string with exactly two decimals and no separators",
+    examples=["1234.50", "-0.50"],
+)
+"""What money as text looks like, for the API's schema (``trustfund.api.schema``)."""
+
+if TYPE_CHECKING:
+    Money = NewType("Money", str)
+else:  # the same str; the schema generator reads MONEY_TEXT (it unwraps a NewType)
+    Money = Annotated[str, MONEY_TEXT]
 """Money as JSON and exports carry it: a string with exactly two decimals and no separators
 (``"1234.50"``, ``"-0.50"``). Made only by ``money_text``, so a typed view cannot put a
 Decimal, a float or a display string (``"1,234.50"``) where a client expects money."""
@@ -170,7 +182,7 @@ Decimal, a float or a display string (``"1,234.50"``) where a client expects mon
 
 def money_text(value: Decimal) -> Money:
     """``Decimal("1234.5")`` → ``"1234.50"``: money as JSON carries it (see ``Money``)."""
-    return Money(f"{value:.2f}")
+    return cast("Money", f"{value:.2f}")  # Money(…) at no cost: at run time Money is str
 
 
 def format_money(value: Decimal) -> str:

@@ -9,6 +9,8 @@ answer the API tests receive against the declared schema."""
 from __future__ import annotations
 
 import importlib.util
+import re
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypedDict
@@ -18,8 +20,10 @@ from litestar import Litestar, get
 from litestar.testing import TestClient
 
 from tests.conformance import check_responses
+from trustfund.api.schema import MetaStringSchemaPlugin
 from trustfund.app import create_app
 from trustfund.db.session import make_engine
+from trustfund.ledger.money import Money, money_text
 from trustfund.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -89,3 +93,37 @@ def test_an_answer_outside_its_declared_schema_fails_the_test_that_receives_it()
         assert client.get("/api/v1/right").json() == {"amount": "200.00"}
         with pytest.raises(AssertionError, match="outside its schema"):
             client.get("/api/v1/wrong")
+
+
+def test_money_is_documented_as_a_string_with_two_decimals(openapi: dict[str, Any]) -> None:
+    """``Money`` is a NewType that Litestar unwraps to a plain string; the document still
+    says what it holds (``trustfund.api.schema``) — in an answer, under ``null`` and in a
+    map — while the wire keeps the plain string."""
+    schemas = openapi["components"]["schemas"]
+    money = {
+        "type": "string",
+        "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+        "description": "CNY as a string with exactly two decimals and no separators",
+        "examples": ["1234.50", "-0.50"],
+    }
+    assert schemas["ClaimOut"]["properties"]["amount"] == money
+    assert schemas["ContractOut"]["properties"]["estimated_amount"]["oneOf"][0] == money
+    assert schemas["SpendYearOut"]["properties"]["spend"]["additionalProperties"] == money
+    pattern = re.compile(money["pattern"])
+    assert all(pattern.fullmatch(text) for text in ("0.00", "-0.50", "999999999999.99"))
+    assert not any(pattern.fullmatch(text) for text in ("1,234.50", "1.5", "1e3", "12"))
+
+
+class _Paid(TypedDict):
+    amount: Money
+
+
+def test_money_in_an_answer_stays_a_plain_string() -> None:
+    @get("/api/v1/paid", sync_to_thread=False)
+    def paid() -> _Paid:
+        return {"amount": money_text(Decimal("1234.5"))}
+
+    with TestClient(Litestar([paid], plugins=[MetaStringSchemaPlugin()])) as client:
+        check_responses(client)
+        answer = client.get("/api/v1/paid")
+    assert answer.content == b'{"amount":"1234.50"}'
