@@ -7,6 +7,7 @@ from typing import Any
 
 from trustfund.api import (
     alerts,
+    approvals,
     auth,
     bank,
     books,
@@ -31,6 +32,7 @@ ROUTE_HANDLERS: list[Any] = [
     *bank.CONTROLLERS,
     *fees.CONTROLLERS,
     *settlements.CONTROLLERS,
+    *approvals.CONTROLLERS,
     *grants.CONTROLLERS,
     *disclosures.CONTROLLERS,
     *inquiries.CONTROLLERS,

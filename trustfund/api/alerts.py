@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post, put
-from litestar.di import NamedDependency
+from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
-from trustfund.api.common import actor_id, signed_in_principal
+from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.oversight import alerts, service
 from trustfund.oversight.schemas import AlertsOut
 
@@ -44,10 +41,8 @@ class AlertsController(Controller):
         + "\nEach alert links to the lines behind it; `acknowledged` says who acknowledged "
         "it, when and why.",
     )
-    def list_alerts(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> AlertsOut:
-        return service.list_alerts(db_session, estate)
+    def list_alerts(self, ctx: Ctx) -> AlertsOut:
+        return service.list_alerts(ctx.session, ctx.estate)
 
     @post(
         "/acknowledge",
@@ -57,19 +52,13 @@ class AlertsController(Controller):
         description="422 without a note; 404 for an alert that does not fire now; 409 when "
         "acknowledged already. The acknowledgement is kept (never changed).",
     )
-    def acknowledge(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[AcknowledgeIn],
-    ) -> AlertsOut:
+    def acknowledge(self, ctx: Ctx, data: JSONBody[AcknowledgeIn]) -> AlertsOut:
         return service.acknowledge(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             data.key,
             data.note,
-            actor_user_id=signed_in_principal(request).user_id,
+            actor_user_id=ctx.user_id,
         )
 
     @put(
@@ -78,15 +67,9 @@ class AlertsController(Controller):
         sync_to_thread=True,
         summary="Set the estate's alert thresholds",
     )
-    def thresholds(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[ThresholdsIn],
-    ) -> dict[str, str]:
+    def thresholds(self, ctx: Ctx, data: JSONBody[ThresholdsIn]) -> dict[str, str]:
         return service.save_settings(
-            db_session, estate, data.thresholds, actor_user_id=actor_id(request)
+            ctx.session, ctx.estate, data.thresholds, actor_user_id=ctx.user_id
         )
 
 

@@ -213,10 +213,7 @@ class AuditController(Controller):
 
     @get("/api/v1/audit", opt=admin_only(), sync_to_thread=True, summary="The audit log")
     def all_records(
-        self,
-        db_session: NamedDependency[Session],
-        limit: Limit = 100,
-        before: Before = None,
+        self, db_session: NamedDependency[Session], limit: Limit = 100, before: Before = None
     ) -> list[AuditEntryOut]:
         """Newest first; pass the last id seen as ``before`` for the next page."""
         records = list_audit(db_session, before_id=before, limit=limit)

@@ -8,17 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post, put
-from litestar.di import NamedDependency
+from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
-from trustfund.api.common import actor_id, signed_in_principal
+from trustfund.api.common import Ctx, imported_response
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
 from trustfund.messages import Message
@@ -113,20 +110,16 @@ class BankController(Controller):
         ),
     )
     def import_statement(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: MultipartBody[dict[str, Any]],
+        self, ctx: Ctx, data: MultipartBody[dict[str, Any]]
     ) -> Response[StatementImportOut]:
         result = service.import_statement(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             *form_file(data),
             through=_through((data or {}).get("through")),
-            actor_user_id=actor_id(request),
+            actor_user_id=ctx.user_id,
         )
-        return Response(result, status_code=201 if result["new_lines"] else 200)
+        return imported_response(result, created=bool(result["new_lines"]))
 
     @get(
         "/mapping",
@@ -134,10 +127,8 @@ class BankController(Controller):
         sync_to_thread=True,
         summary="The estate's own names for statement columns",
     )
-    def get_mapping(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> MappingOut:
-        return statements.mapping_view(db_session, estate)
+    def get_mapping(self, ctx: Ctx) -> MappingOut:
+        return statements.mapping_view(ctx.session, ctx.estate)
 
     @put(
         "/mapping",
@@ -147,15 +138,9 @@ class BankController(Controller):
         description="Replaces the mapping. A header is 1–50 characters and may not be the "
         "standard name of another field; 422 names `columns.<header>`.",
     )
-    def put_mapping(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[MappingIn],
-    ) -> MappingOut:
+    def put_mapping(self, ctx: Ctx, data: JSONBody[MappingIn]) -> MappingOut:
         return statements.save_mapping(
-            db_session, estate, data.columns, actor_user_id=actor_id(request)
+            ctx.session, ctx.estate, data.columns, actor_user_id=ctx.user_id
         )
 
     @get(
@@ -165,13 +150,9 @@ class BankController(Controller):
         summary="Statement lines, with the journal entries each is matched to",
     )
     def lines(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        start: FromQuery[date | None] = None,
-        end: FromQuery[date | None] = None,
+        self, ctx: Ctx, start: FromQuery[date | None] = None, end: FromQuery[date | None] = None
     ) -> list[LineWithMatchesOut]:
-        return service.list_lines(db_session, estate, start, end)
+        return service.list_lines(ctx.session, ctx.estate, start, end)
 
     @get(
         "/matches",
@@ -182,10 +163,8 @@ class BankController(Controller):
         "±3 days, for a person to confirm; `unmatched_lines` / `unmatched_entries`: the rest. "
         "Each match says whether it was `auto` or `confirmed` and by whom.",
     )
-    def matches(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> MatchingOut:
-        return service.overview(db_session, estate)
+    def matches(self, ctx: Ctx) -> MatchingOut:
+        return service.overview(ctx.session, ctx.estate)
 
     @post(
         "/match",
@@ -194,10 +173,8 @@ class BankController(Controller):
         summary="Match again what agrees uniquely (after new entries were posted)",
         status_code=200,
     )
-    def run_matching(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> MatchRunOut:
-        return service.run_matching(db_session, estate)
+    def run_matching(self, ctx: Ctx) -> MatchRunOut:
+        return service.run_matching(ctx.session, ctx.estate)
 
     @post(
         "/matches",
@@ -209,20 +186,14 @@ class BankController(Controller):
         "beyond ±3 days a `note` is required. The match records who confirmed it; the "
         "journal is not touched. A prepared month whose figures change loses its approval.",
     )
-    def confirm(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[MatchIn],
-    ) -> MatchConfirmedOut:
+    def confirm(self, ctx: Ctx, data: JSONBody[MatchIn]) -> MatchConfirmedOut:
         return service.confirm_match(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             data.line_id,
             data.entry_seqs,
             data.note,
-            actor_user_id=signed_in_principal(request).user_id,
+            actor_user_id=ctx.user_id,
         )
 
     @post(
@@ -232,16 +203,8 @@ class BankController(Controller):
         summary="Undo a line's matches (kept as history with who undid them)",
         status_code=200,
     )
-    def unmatch(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        line_id: FromPath[int],
-    ) -> MatchUndoneOut:
-        return service.undo_match(
-            db_session, estate, line_id, actor_user_id=signed_in_principal(request).user_id
-        )
+    def unmatch(self, ctx: Ctx, line_id: FromPath[int]) -> MatchUndoneOut:
+        return service.undo_match(ctx.session, ctx.estate, line_id, actor_user_id=ctx.user_id)
 
     @post(
         "/wallets/{source:str}/import",
@@ -269,17 +232,12 @@ class BankController(Controller):
         ),
     )
     def import_wallet(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        source: FromPath[str],
-        data: MultipartBody[dict[str, Any]],
+        self, ctx: Ctx, source: FromPath[str], data: MultipartBody[dict[str, Any]]
     ) -> Response[WalletImportOut]:
         result = wallets.import_bill(
-            db_session, estate, source, *form_file(data), actor_user_id=actor_id(request)
+            ctx.session, ctx.estate, source, *form_file(data), actor_user_id=ctx.user_id
         )
-        return Response(result, status_code=201 if result["new_lines"] else 200)
+        return imported_response(result, created=bool(result["new_lines"]))
 
     @get(
         "/wallets/{source:str}",
@@ -292,13 +250,8 @@ class BankController(Controller):
         "with that method, dated within the bill's days (±3), that the bill does not show. "
         "404 for a source other than wechat or alipay.",
     )
-    def wallet(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        source: FromPath[str],
-    ) -> WalletOut:
-        return wallets.overview(db_session, estate, source)
+    def wallet(self, ctx: Ctx, source: FromPath[str]) -> WalletOut:
+        return wallets.overview(ctx.session, ctx.estate, source)
 
     @post(
         "/wallets/{source:str}/match",
@@ -307,13 +260,8 @@ class BankController(Controller):
         summary="Match a wallet's bill again (after payments were recorded)",
         status_code=200,
     )
-    def match_wallet(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        source: FromPath[str],
-    ) -> WalletMatchRunOut:
-        return wallets.run_matching(db_session, estate, source)
+    def match_wallet(self, ctx: Ctx, source: FromPath[str]) -> WalletMatchRunOut:
+        return wallets.run_matching(ctx.session, ctx.estate, source)
 
     @get(
         "/reconciliations",
@@ -321,10 +269,8 @@ class BankController(Controller):
         sync_to_thread=True,
         summary="Every month since the books opened: reconciled or not, and the difference",
     )
-    def months(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[MonthRowOut]:
-        return months.list_months(db_session, estate)
+    def months(self, ctx: Ctx) -> list[MonthRowOut]:
+        return months.list_months(ctx.session, ctx.estate)
 
     @get(
         "/reconciliations/{month:str}",
@@ -337,13 +283,8 @@ class BankController(Controller):
         "(changed after it was prepared or approved). `problems` say why it cannot be "
         "prepared. 422 for a month that is not YYYY-MM.",
     )
-    def month(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        month: FromPath[str],
-    ) -> MonthOut:
-        return months.view(db_session, estate, month)
+    def month(self, ctx: Ctx, month: FromPath[str]) -> MonthOut:
+        return months.view(ctx.session, ctx.estate, month)
 
     @post(
         "/reconciliations/{month:str}/prepare",
@@ -359,16 +300,8 @@ class BankController(Controller):
         "them; any later change voids it.",
         status_code=201,
     )
-    def prepare(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        month: FromPath[str],
-    ) -> MonthOut:
-        return months.prepare(
-            db_session, estate, month, actor_user_id=signed_in_principal(request).user_id
-        )
+    def prepare(self, ctx: Ctx, month: FromPath[str]) -> MonthOut:
+        return months.prepare(ctx.session, ctx.estate, month, actor_user_id=ctx.user_id)
 
 
 class CashCountController(Controller):
@@ -385,10 +318,8 @@ class CashCountController(Controller):
         "rejected, or void (an entry posted on or before that day changed the books' cash "
         "after it was prepared). At most the last 100.",
     )
-    def list_counts(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[CashCountOut]:
-        return cash_counts.list_counts(db_session, estate)
+    def list_counts(self, ctx: Ctx) -> list[CashCountOut]:
+        return cash_counts.list_counts(ctx.session, ctx.estate)
 
     @get(
         "/book",
@@ -398,13 +329,8 @@ class CashCountController(Controller):
         description="`on` (YYYY-MM-DD, default today in the estate): the balance of "
         "`Assets:Cash:Steward` at the end of that day, and the denominations a count lists.",
     )
-    def book(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        on: FromQuery[date | None] = None,
-    ) -> CashBookOut:
-        return cash_counts.book_view(db_session, estate, on)
+    def book(self, ctx: Ctx, on: FromQuery[date | None] = None) -> CashBookOut:
+        return cash_counts.book_view(ctx.session, ctx.estate, on)
 
     @post(
         "/",
@@ -423,20 +349,14 @@ class CashCountController(Controller):
         "`counts.<denomination>` (unknown, negative, not whole, too many).",
         status_code=201,
     )
-    def prepare(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[CashCountIn],
-    ) -> CashCountOut:
+    def prepare(self, ctx: Ctx, data: JSONBody[CashCountIn]) -> CashCountOut:
         return cash_counts.prepare(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             counted_on=data.counted_on,
             counts=data.counts,
             note=data.note,
-            actor_user_id=signed_in_principal(request).user_id,
+            actor_user_id=ctx.user_id,
         )
 
     @get(
@@ -446,13 +366,8 @@ class CashCountController(Controller):
         summary="One cash count with its denominations and approval",
         description="404 for a count of another estate.",
     )
-    def count(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        count_id: FromPath[int],
-    ) -> CashCountOut:
-        return cash_counts.get_view(db_session, estate, count_id)
+    def count(self, ctx: Ctx, count_id: FromPath[int]) -> CashCountOut:
+        return cash_counts.get_view(ctx.session, ctx.estate, count_id)
 
 
 CONTROLLERS: list[Any] = [BankController, CashCountController]

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, post
 from litestar.params import JSONBody
-from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action
-from trustfund.api.common import signed_in_principal
+from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.journal import books, schemas
 
 
@@ -30,10 +27,8 @@ class BooksController(Controller):
         "Until they are, every route that would post answers 409 with problem type "
         "`…/books-not-open`.",
     )
-    def status(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> schemas.BooksStatus:
-        return books.status(db_session, estate)
+    def status(self, ctx: Ctx) -> schemas.BooksStatus:
+        return books.status(ctx.session, ctx.estate)
 
     @post(
         "/opening",
@@ -51,15 +46,9 @@ class BooksController(Controller):
         "422 names every bad field; 409 once the books are open.",
     )
     def propose_opening(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[schemas.OpeningIn],
+        self, ctx: Ctx, data: JSONBody[schemas.OpeningIn]
     ) -> schemas.OpeningProposal:
-        return books.propose_opening(
-            db_session, estate, data, actor_user_id=signed_in_principal(request).user_id
-        )
+        return books.propose_opening(ctx.session, ctx.estate, data, actor_user_id=ctx.user_id)
 
 
 CONTROLLERS: list[Any] = [BooksController]

@@ -1,17 +1,22 @@
-"""Small pieces every money-moving controller shares: the ``Idempotency-Key`` header, who
-is acting, and the response that says whether it was a replay."""
+"""Small pieces the controllers share: what an estate route works with (``Ctx``), the
+``Idempotency-Key`` header, who is acting, and the shapes of answers (a replay, a file)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
 
 from litestar import Request, Response
+from litestar.di import NamedDependency
 from litestar.params import HeaderParameter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from trustfund.api.access import current_principal
 from trustfund.auth.principal import Principal
-from trustfund.errors import NotAuthenticatedError
+from trustfund.db.models.estates import Estate
+from trustfund.errors import NotAuthenticatedError, NotFoundError
 from trustfund.messages import Message
 
 IdempotencyKey = Annotated[
@@ -42,6 +47,42 @@ def signed_in_principal(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
+@dataclass(frozen=True)
+class EstateContext:
+    """What the handler of an estate route works with: the request's session, the estate
+    the access guard checked (the caller holds the route's action there) and the caller."""
+
+    session: Session
+    estate: Estate
+    principal: Principal
+
+    @property
+    def user_id(self) -> int:
+        """The caller's id, for ``actor_user_id`` columns."""
+        return self.principal.user_id
+
+
+def provide_ctx(
+    request: Request[Any, Any, Any],
+    db_session: NamedDependency[Session],
+    estate: NamedDependency[Estate],
+) -> EstateContext:
+    return EstateContext(db_session, estate, signed_in_principal(request))
+
+
+Ctx = NamedDependency[EstateContext]
+"""``ctx: Ctx`` in an estate route's handler: session, estate and caller in one."""
+
+
+def public_estate(session: Session, slug: str) -> Estate:
+    """The estate a public route names (no access check: public routes show no personal
+    data). 404 for an unknown slug."""
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise NotFoundError(Message("estates.no_estate_id", estate_id=slug))
+    return estate
+
+
 def idempotent_response(result: tuple[Body, bool], status: int = 201) -> Response[Body]:
     """``run_idempotent``'s ``(body, replayed)`` as a response; a replay says so in
     ``Idempotent-Replayed: true``."""
@@ -49,3 +90,31 @@ def idempotent_response(result: tuple[Body, bool], status: int = 201) -> Respons
     return Response(
         body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_response(
+    body: bytes,
+    media_type: str,
+    filename: str,
+    disposition: Literal["inline", "attachment"] = "attachment",
+    headers: Mapping[str, str] | None = None,
+) -> Response[bytes]:
+    """A file answer: ``body`` as ``media_type``, named ``filename`` in its
+    ``Content-Disposition`` (``inline`` to show it, ``attachment`` to save it)."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"', **(headers or {})},
+    )
+
+
+Answer = TypeVar("Answer")
+
+
+def imported_response(result: Answer, created: bool) -> Response[Answer]:
+    """An import's answer: 201 when it wrote something, 200 when there was nothing new
+    (a file imported before, or a preview)."""
+    return Response(result, status_code=201 if created else 200)

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import provide_estate
+from trustfund.api.common import provide_ctx
 from trustfund.settings import Settings
 
 
@@ -33,4 +34,5 @@ DEPENDENCIES: dict[str, Any] = {
     "db_session": Provide(provide_db_session),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "estate": Provide(provide_estate, sync_to_thread=True),
+    "ctx": Provide(provide_ctx, sync_to_thread=False),
 }

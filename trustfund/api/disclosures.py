@@ -16,25 +16,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action, note_audit, public, signed_in
-from trustfund.auth.principal import Action, Principal
-from trustfund.db.models.estates import Estate
+from trustfund.api.access import estate_action, note_audit, public, signed_in
+from trustfund.api.common import XLSX, Ctx, signed_in_principal
+from trustfund.auth.principal import Action
 from trustfund.disclosure import exports, names, operations, schemas, supervision
 from trustfund.disclosure import public as public_reads
 from trustfund.disclosure.schemas import PublishedDocumentOut, PublishedListOut, SupervisionOut
-from trustfund.errors import NotAuthenticatedError, NotFoundError
+from trustfund.errors import NotFoundError
 from trustfund.messages import Message
 from trustfund.settings import Settings
 
 DOCUMENT = re.compile(r"^(\d{1,12})(?:\.(pdf|csv|xlsx|json))?$")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = current_principal(request)
-    if principal is None:  # the guard already refused anonymous callers
-        raise NotAuthenticatedError(Message("auth.sign_in_first"))
-    return principal
 
 
 class DisclosureController(Controller):
@@ -48,19 +40,12 @@ class DisclosureController(Controller):
         summary="Draft statement of any period from live figures",
         description="period: 2026, 2026Q1, 2026-03 or 2026-01-01..2026-03-31 (422 otherwise).",
     )
-    def draft(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        period: FromQuery[str],
-    ) -> schemas.Draft:
-        return operations.draft(db_session, estate, period)
+    def draft(self, ctx: Ctx, period: FromQuery[str]) -> schemas.Draft:
+        return operations.draft(ctx.session, ctx.estate, period)
 
     @get("/", opt=estate_action(Action.READ), sync_to_thread=True, summary="All versions")
-    def list_versions(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[schemas.Version]:
-        return operations.list_versions(db_session, estate)
+    def list_versions(self, ctx: Ctx) -> list[schemas.Version]:
+        return operations.list_versions(ctx.session, ctx.estate)
 
     @get(
         "/{version_id:int}",
@@ -68,13 +53,8 @@ class DisclosureController(Controller):
         sync_to_thread=True,
         summary="One version",
     )
-    def get_version(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        version_id: FromPath[int],
-    ) -> schemas.Version:
-        return operations.get_version(db_session, estate, version_id)
+    def get_version(self, ctx: Ctx, version_id: FromPath[int]) -> schemas.Version:
+        return operations.get_version(ctx.session, ctx.estate, version_id)
 
     @post(
         "/",
@@ -88,14 +68,8 @@ class DisclosureController(Controller):
         "takes only a correction (supersedes_id + correction_reason). 409 if a version of "
         "the period is waiting.",
     )
-    def submit(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[schemas.DisclosureCreate],
-    ) -> schemas.Version:
-        return operations.submit(db_session, estate, data, _principal(request).user_id)
+    def submit(self, ctx: Ctx, data: JSONBody[schemas.DisclosureCreate]) -> schemas.Version:
+        return operations.submit(ctx.session, ctx.estate, data, ctx.user_id)
 
     @get(
         "/public-names",
@@ -106,10 +80,8 @@ class DisclosureController(Controller):
         '"业委会委员2人"), `since` when, every proposal (`changes`, approved ones with '
         "`approved_at`) and the one waiting for the committee (`pending`).",
     )
-    def public_names(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> names.PublicNamesOut:
-        return names.setting(db_session, estate)
+    def public_names(self, ctx: Ctx) -> names.PublicNamesOut:
+        return names.setting(ctx.session, ctx.estate)
 
     @post(
         "/public-names",
@@ -128,17 +100,13 @@ class DisclosureController(Controller):
         "setting is that already or a proposal is waiting; 422 without a reason.",
     )
     def propose_public_names(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[schemas.PublicNamesCreate],
+        self, ctx: Ctx, request: Request[Any, Any, Any], data: JSONBody[schemas.PublicNamesCreate]
     ) -> names.PublicNamesProposedOut:
         note_audit(request, show_names=data.show_names, reason=data.reason[:200])
         return names.propose_request(
-            db_session,
-            estate,
-            principal=_principal(request),
+            ctx.session,
+            ctx.estate,
+            principal=ctx.principal,
             show_names=data.show_names,
             reason=data.reason,
         )
@@ -149,14 +117,8 @@ class DisclosureController(Controller):
         sync_to_thread=True,
         summary="Submit a waiting version again with the current figures",
     )
-    def resubmit(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        version_id: FromPath[int],
-    ) -> schemas.Version:
-        return operations.resubmit(db_session, estate, version_id, _principal(request).user_id)
+    def resubmit(self, ctx: Ctx, version_id: FromPath[int]) -> schemas.Version:
+        return operations.resubmit(ctx.session, ctx.estate, version_id, ctx.user_id)
 
     @post(
         "/{version_id:int}/decision",
@@ -167,14 +129,9 @@ class DisclosureController(Controller):
         "(the request becomes void) or the request is no longer pending.",
     )
     def decide(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        version_id: FromPath[int],
-        data: JSONBody[schemas.DecisionIn],
+        self, ctx: Ctx, version_id: FromPath[int], data: JSONBody[schemas.DecisionIn]
     ) -> schemas.Version:
-        return operations.decide(db_session, estate, version_id, data, _principal(request))
+        return operations.decide(ctx.session, ctx.estate, version_id, data, ctx.principal)
 
     @post(
         "/{version_id:int}/publish",
@@ -186,16 +143,9 @@ class DisclosureController(Controller):
         "of each, ledger head). 409 unless approved for exactly the current figures.",
     )
     def publish(
-        self,
-        db_session: NamedDependency[Session],
-        settings: NamedDependency[Settings],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        version_id: FromPath[int],
+        self, ctx: Ctx, settings: NamedDependency[Settings], version_id: FromPath[int]
     ) -> schemas.Version:
-        return operations.publish(
-            db_session, settings, estate, version_id, _principal(request).user_id
-        )
+        return operations.publish(ctx.session, settings, ctx.estate, version_id, ctx.user_id)
 
 
 class PublicDisclosureController(Controller):
@@ -273,7 +223,7 @@ class SupervisorController(Controller):
     def overview(
         self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
     ) -> SupervisionOut:
-        return supervision.overview(db_session, _principal(request))
+        return supervision.overview(db_session, signed_in_principal(request))
 
 
 CONTROLLERS: list[Any] = [DisclosureController, PublicDisclosureController, SupervisorController]

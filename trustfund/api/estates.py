@@ -11,15 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import admin_only, current_principal, estate_action, signed_in
-from trustfund.api.common import actor_id
+from trustfund.api.access import admin_only, estate_action, signed_in
+from trustfund.api.common import Ctx, EstateContext, imported_response, signed_in_principal
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
-from trustfund.errors import NotAuthenticatedError
 from trustfund.estates import changes, households, importer, schemas, service, units
 from trustfund.estates.columns import describe
-from trustfund.messages import Message
 from trustfund.settings import Settings
 
 ESTATE = "/{estate_slug:str}"
@@ -50,10 +48,7 @@ class EstatesController(Controller):
     def list_estates(
         self, db_session: NamedDependency[Session], request: Request[Any, Any, Any]
     ) -> list[schemas.MyEstate]:
-        principal = current_principal(request)
-        if principal is None:  # the guard has already refused; keeps types honest
-            raise NotAuthenticatedError(Message("auth.sign_in_first"))
-        return service.estates_of(db_session, principal)
+        return service.estates_of(db_session, signed_in_principal(request))
 
     @get(ESTATE, opt=estate_action(Action.READ), sync_to_thread=False, summary="One estate")
     def get_estate(self, estate: NamedDependency[Estate]) -> schemas.Estate:
@@ -65,10 +60,8 @@ class EstatesController(Controller):
         sync_to_thread=True,
         summary="Sites of the estate",
     )
-    def list_sites(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[schemas.Site]:
-        return service.list_sites(db_session, estate)
+    def list_sites(self, ctx: Ctx) -> list[schemas.Site]:
+        return service.list_sites(ctx.session, ctx.estate)
 
     @get(
         ESTATE + "/buildings",
@@ -76,10 +69,8 @@ class EstatesController(Controller):
         sync_to_thread=True,
         summary="Buildings of the estate",
     )
-    def list_buildings(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[schemas.Building]:
-        return service.list_buildings(db_session, estate)
+    def list_buildings(self, ctx: Ctx) -> list[schemas.Building]:
+        return service.list_buildings(ctx.session, ctx.estate)
 
 
 class HouseholdsController(Controller):
@@ -95,8 +86,7 @@ class HouseholdsController(Controller):
     )
     def list_households(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
+        ctx: Ctx,
         building: FromQuery[str | None] = None,
         room: FromQuery[str | None] = None,
         occupancy: FromQuery[Occupancy | None] = None,
@@ -105,8 +95,8 @@ class HouseholdsController(Controller):
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> schemas.HouseholdPage:
         return households.list_households(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             building=building,
             room=room,
             occupancy=occupancy,
@@ -123,12 +113,9 @@ class HouseholdsController(Controller):
         description="409 when the address exists; 422 names every bad field.",
     )
     def create_household(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        data: JSONBody[schemas.HouseholdCreate],
+        self, ctx: Ctx, data: JSONBody[schemas.HouseholdCreate]
     ) -> schemas.Household:
-        return households.create_household(db_session, estate, data)
+        return households.create_household(ctx.session, ctx.estate, data)
 
     @post(
         "/import",
@@ -153,22 +140,20 @@ class HouseholdsController(Controller):
     )
     def import_households(
         self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
+        ctx: Ctx,
         data: MultipartBody[dict[str, Any]],
         mode: FromQuery[Literal["create", "update"]] = "create",
         confirm: FromQuery[str | None] = None,
     ) -> Response[schemas.ImportResult]:
         result = importer.import_households(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             *form_file(data),
             update=mode == "update",
             confirm=confirm,
-            actor=_actor(request),
+            actor=_actor(ctx),
         )
-        return Response(result, status_code=201 if result.applied else 200)
+        return imported_response(result, created=result.applied)
 
     @get(
         "/{code:str}",
@@ -176,13 +161,8 @@ class HouseholdsController(Controller):
         sync_to_thread=True,
         summary="One household, with its occupancy history and charges to review",
     )
-    def get_household(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-    ) -> schemas.Household:
-        return changes.get_household(db_session, estate, code)
+    def get_household(self, ctx: Ctx, code: FromPath[str]) -> schemas.Household:
+        return changes.get_household(ctx.session, ctx.estate, code)
 
     @patch(
         "/{code:str}",
@@ -197,14 +177,9 @@ class HouseholdsController(Controller):
         ),
     )
     def correct_household(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        data: JSONBody[schemas.HouseholdPatch],
+        self, ctx: Ctx, code: FromPath[str], data: JSONBody[schemas.HouseholdPatch]
     ) -> schemas.Household:
-        return changes.correct_household(db_session, estate, code, data, _actor(request))
+        return changes.correct_household(ctx.session, ctx.estate, code, data, _actor(ctx))
 
     @post(
         "/{code:str}/occupancy",
@@ -219,14 +194,9 @@ class HouseholdsController(Controller):
         ),
     )
     def change_occupancy(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        data: JSONBody[schemas.OccupancyChange],
+        self, ctx: Ctx, code: FromPath[str], data: JSONBody[schemas.OccupancyChange]
     ) -> schemas.Household:
-        return changes.change_occupancy(db_session, estate, code, data, _actor(request))
+        return changes.change_occupancy(ctx.session, ctx.estate, code, data, _actor(ctx))
 
     @post(
         "/{code:str}/move-out",
@@ -236,14 +206,9 @@ class HouseholdsController(Controller):
         description="Same rules as an occupancy change (409, charges); the owner stays.",
     )
     def move_out(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        data: JSONBody[schemas.MoveOut],
+        self, ctx: Ctx, code: FromPath[str], data: JSONBody[schemas.MoveOut]
     ) -> schemas.Household:
-        return changes.move_out(db_session, estate, code, data, _actor(request))
+        return changes.move_out(ctx.session, ctx.estate, code, data, _actor(ctx))
 
     @post(
         "/{code:str}/move-in",
@@ -256,14 +221,9 @@ class HouseholdsController(Controller):
         ),
     )
     def move_in(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        data: JSONBody[schemas.MoveIn],
+        self, ctx: Ctx, code: FromPath[str], data: JSONBody[schemas.MoveIn]
     ) -> schemas.Household:
-        return changes.move_in(db_session, estate, code, data, _actor(request))
+        return changes.move_in(ctx.session, ctx.estate, code, data, _actor(ctx))
 
     @post(
         "/merge",
@@ -283,14 +243,8 @@ class HouseholdsController(Controller):
             "starting on or after `on`; the room taken. All or nothing."
         ),
     )
-    def merge_households(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        data: JSONBody[schemas.Merge],
-    ) -> schemas.UnitChange:
-        return units.merge(db_session, estate, data, _actor(request))
+    def merge_households(self, ctx: Ctx, data: JSONBody[schemas.Merge]) -> schemas.UnitChange:
+        return units.merge(ctx.session, ctx.estate, data, _actor(ctx))
 
     @post(
         "/{code:str}/split",
@@ -310,14 +264,9 @@ class HouseholdsController(Controller):
         ),
     )
     def split_household(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        data: JSONBody[schemas.Split],
+        self, ctx: Ctx, code: FromPath[str], data: JSONBody[schemas.Split]
     ) -> schemas.UnitChange:
-        return units.split(db_session, estate, code, data, _actor(request))
+        return units.split(ctx.session, ctx.estate, code, data, _actor(ctx))
 
     @get(
         "/{code:str}/changes",
@@ -325,17 +274,12 @@ class HouseholdsController(Controller):
         sync_to_thread=True,
         summary="The household's change history (who, when, old → new)",
     )
-    def household_changes(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-    ) -> list[schemas.HouseholdChange]:
-        return changes.history(db_session, estate, code)
+    def household_changes(self, ctx: Ctx, code: FromPath[str]) -> list[schemas.HouseholdChange]:
+        return changes.history(ctx.session, ctx.estate, code)
 
 
-def _actor(request: Request[Any, Any, Any]) -> changes.Actor:
-    return changes.Actor(actor_id(request), "api")
+def _actor(ctx: EstateContext) -> changes.Actor:
+    return changes.Actor(ctx.user_id, "api")
 
 
 CONTROLLERS: list[Any] = [EstatesController, HouseholdsController]

@@ -20,16 +20,17 @@ from sqlalchemy.orm import Session
 
 from trustfund.api.access import checked_estate, estate_action, public
 from trustfund.api.common import (
+    XLSX,
+    Ctx,
     IdempotencyKey,
     actor_id,
+    file_response,
     idempotent_response,
-    signed_in_principal,
 )
 from trustfund.api.uploads import form_file
 from trustfund.approvals import Decision
 from trustfund.approvals.schemas import DecisionIn
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.estates.columns import describe
 from trustfund.fees import (
     charges,
@@ -67,8 +68,6 @@ from trustfund.fees.schemas import (
 from trustfund.inquiries import checkcode
 from trustfund.settings import Settings
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class FeesController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/fees"
@@ -77,14 +76,9 @@ class FeesController(Controller):
     # --- schedules ------------------------------------------------------------------------
 
     @get("/schedules/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
-    def get_schedule(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        fee_year: FromPath[int],
-    ) -> ScheduleOut:
+    def get_schedule(self, ctx: Ctx, fee_year: FromPath[int]) -> ScheduleOut:
         """The fee schedule of a fee year, with each component's vacancy fee."""
-        return schedule.schedule_view(schedule.get_schedule(db_session, estate.id, fee_year))
+        return schedule.schedule_view(schedule.get_schedule(ctx.session, ctx.estate.id, fee_year))
 
     @put(
         "/schedules/{fee_year:int}",
@@ -93,17 +87,12 @@ class FeesController(Controller):
         description="Create or replace the draft; an edit voids an approval. 409 once charged.",
     )
     def save_schedule(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        fee_year: FromPath[int],
-        data: JSONBody[ScheduleIn],
+        self, ctx: Ctx, fee_year: FromPath[int], data: JSONBody[ScheduleIn]
     ) -> ScheduleOut:
         """Submit a fee schedule (the steward)."""
         return schedule.schedule_view(
             schedule.save_schedule(
-                db_session, estate.id, fee_year, data, actor_user_id=actor_id(request)
+                ctx.session, ctx.estate.id, fee_year, data, actor_user_id=ctx.user_id
             )
         )
 
@@ -115,34 +104,23 @@ class FeesController(Controller):
         description="Quote the content_hash you reviewed. 403 for the submitter; 409 if it changed.",
     )
     def approve_schedule(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        fee_year: FromPath[int],
-        data: JSONBody[ScheduleApproval],
+        self, ctx: Ctx, fee_year: FromPath[int], data: JSONBody[ScheduleApproval]
     ) -> ScheduleOut:
         """The committee approves the schedule (four eyes)."""
         return schedule.schedule_view(
             schedule.approve_schedule(
-                db_session,
-                estate.id,
+                ctx.session,
+                ctx.estate.id,
                 fee_year,
                 content_hash=data.content_hash,
-                actor_user_id=actor_id(request),
+                actor_user_id=ctx.user_id,
             )
         )
 
     @get("/proposals/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
-    def propose(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        fee_year: FromPath[int],
-        years: FromQuery[int] = 3,
-    ) -> ProposalOut:
+    def propose(self, ctx: Ctx, fee_year: FromPath[int], years: FromQuery[int] = 3) -> ProposalOut:
         """A proposed schedule priced from the last years' actual spend, with the calculation."""
-        return proposal.propose(db_session, estate.id, fee_year, years=years)
+        return proposal.propose(ctx.session, ctx.estate.id, fee_year, years=years)
 
     # --- charges ---------------------------------------------------------------------------
 
@@ -153,27 +131,18 @@ class FeesController(Controller):
         status_code=200,
         description="Charges every household not yet charged (safe to repeat). 409 unless approved.",
     )
-    def issue_charges(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        fee_year: FromPath[int],
-    ) -> ChargesIssuedOut:
+    def issue_charges(self, ctx: Ctx, fee_year: FromPath[int]) -> ChargesIssuedOut:
         """Issue the year's charges (应收) from the approved schedule."""
-        return charges.issue_charges(db_session, estate.id, fee_year).as_dict()
+        return charges.issue_charges(ctx.session, ctx.estate.id, fee_year).as_dict()
 
     @get(
         "/households/{code:str}/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True
     )
     def household_balance(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        code: FromPath[str],
-        fee_year: FromPath[int],
+        self, ctx: Ctx, code: FromPath[str], fee_year: FromPath[int]
     ) -> HouseholdAccountOut:
         """What a household was charged, has paid and still owes per component."""
-        return payments.household_account(db_session, estate.id, code, fee_year)
+        return payments.household_account(ctx.session, ctx.estate.id, code, fee_year)
 
     # --- payments and receipts ---------------------------------------------------------
 
@@ -218,39 +187,29 @@ class FeesController(Controller):
         ),
     )
     def import_payments(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: MultipartBody[dict[str, Any]],
-        idempotency_key: IdempotencyKey = None,
+        self, ctx: Ctx, data: MultipartBody[dict[str, Any]], idempotency_key: IdempotencyKey = None
     ) -> Response[PaymentImportOut]:
         """Import payments from a spreadsheet."""
         return idempotent_response(
             imports.import_payments(
-                db_session,
-                estate.id,
+                ctx.session,
+                ctx.estate.id,
                 *form_file(data),
-                actor_user_id=actor_id(request),
+                actor_user_id=ctx.user_id,
                 idempotency_key=idempotency_key,
             )
         )
 
     @get("/receipts/{receipt_no:str}", opt=estate_action(Action.READ), sync_to_thread=True)
-    def get_receipt(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        receipt_no: FromPath[str],
-    ) -> ReceiptCheckedOut:
+    def get_receipt(self, ctx: Ctx, receipt_no: FromPath[str]) -> ReceiptCheckedOut:
         """One receipt (a void receipt keeps its number and shows the reason) with its
         `check_code` (收据校验码, printed on the receipt: with the household code it lets the
         household ask questions on published lines — never shown publicly)."""
         view = payments.receipt_view(
-            db_session, payments.get_receipt(db_session, estate.id, receipt_no)
+            ctx.session, payments.get_receipt(ctx.session, ctx.estate.id, receipt_no)
         )
         code = checkcode.receipt_check_code(
-            db_session, estate.id, view["receipt_no"], view["household_code"]
+            ctx.session, ctx.estate.id, view["receipt_no"], view["household_code"]
         )
         return ReceiptCheckedOut(**view, check_code=code)
 
@@ -261,21 +220,13 @@ class FeesController(Controller):
         media_type="application/pdf",
     )
     def receipt_pdf(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        settings: NamedDependency[Settings],
-        receipt_no: FromPath[str],
+        self, ctx: Ctx, settings: NamedDependency[Settings], receipt_no: FromPath[str]
     ) -> Response[bytes]:
         """The printable receipt (PDF, Chinese fonts embedded, QR code to the public page)."""
         pdf = receipts.render_receipt_pdf(
-            db_session, estate.id, receipt_no, public_url=settings.public_url
+            ctx.session, ctx.estate.id, receipt_no, public_url=settings.public_url
         )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="receipt-{receipt_no}.pdf"'},
-        )
+        return file_response(pdf, "application/pdf", f"receipt-{receipt_no}.pdf", "inline")
 
     @post(
         "/receipts/{receipt_no:str}/void",
@@ -293,9 +244,7 @@ class FeesController(Controller):
     )
     def void_receipt(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
+        ctx: Ctx,
         receipt_no: FromPath[str],
         data: JSONBody[VoidIn],
         idempotency_key: IdempotencyKey = None,
@@ -303,11 +252,11 @@ class FeesController(Controller):
         """Request a receipt's void (the entry is reversed once approved)."""
         return idempotent_response(
             refunds.request_void(
-                db_session,
-                estate.id,
+                ctx.session,
+                ctx.estate.id,
                 receipt_no,
                 data,
-                actor_user_id=signed_in_principal(request).user_id,
+                actor_user_id=ctx.user_id,
                 idempotency_key=idempotency_key,
             ),
             status=202,
@@ -328,20 +277,15 @@ class FeesController(Controller):
         ),
     )
     def refund(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[RefundIn],
-        idempotency_key: IdempotencyKey = None,
+        self, ctx: Ctx, data: JSONBody[RefundIn], idempotency_key: IdempotencyKey = None
     ) -> Response[RefundRequestOut]:
         """Request a refund to a household (split over funds like what it paid, once approved)."""
         return idempotent_response(
             refunds.request_refund(
-                db_session,
-                estate.id,
+                ctx.session,
+                ctx.estate.id,
                 data,
-                actor_user_id=signed_in_principal(request).user_id,
+                actor_user_id=ctx.user_id,
                 idempotency_key=idempotency_key,
             ),
             status=202,
@@ -354,24 +298,18 @@ class FeesController(Controller):
         description="`status`: pending (default), posted, rejected, withdrawn or all. Newest first.",
     )
     def refund_requests(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        status: FromQuery[str] = "pending",
+        self, ctx: Ctx, status: FromQuery[str] = "pending"
     ) -> list[RefundRequestOut]:
         """Refund and void requests with their approval's progress."""
-        return refunds.list_requests(db_session, estate.id, None if status == "all" else status)
+        return refunds.list_requests(
+            ctx.session, ctx.estate.id, None if status == "all" else status
+        )
 
     @get("/refund-requests/{request_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
-    def refund_request(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request_id: FromPath[int],
-    ) -> RefundRequestOut:
+    def refund_request(self, ctx: Ctx, request_id: FromPath[int]) -> RefundRequestOut:
         """One refund or void request."""
         return refunds.request_view(
-            db_session, refunds.get_request(db_session, estate.id, request_id)
+            ctx.session, refunds.get_request(ctx.session, ctx.estate.id, request_id)
         )
 
     @post(
@@ -385,19 +323,13 @@ class FeesController(Controller):
             "else; 409 once it is decided."
         ),
     )
-    def withdraw_refund_request(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        request_id: FromPath[int],
-    ) -> RefundRequestOut:
+    def withdraw_refund_request(self, ctx: Ctx, request_id: FromPath[int]) -> RefundRequestOut:
         """Withdraw your own refund or void request."""
         return refunds.withdraw(
-            db_session,
-            estate.id,
+            ctx.session,
+            ctx.estate.id,
             request_id,
-            actor_user_id=signed_in_principal(request).user_id,
+            actor_user_id=ctx.user_id,
         )
 
     @post(
@@ -417,18 +349,16 @@ class FeesController(Controller):
     )
     def decide_refund_request(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
+        ctx: Ctx,
         request_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> RefundRequestOut:
         """Approve (posts it) or reject a refund or void request."""
         return refunds.decide(
-            db_session,
-            estate.id,
+            ctx.session,
+            ctx.estate.id,
             request_id,
-            principal=signed_in_principal(request),
+            principal=ctx.principal,
             decision=Decision(data.decision),
             reason=data.reason,
             reviewed_hash=data.content_hash,
@@ -436,30 +366,23 @@ class FeesController(Controller):
 
     @post("/deposits", opt=estate_action(Action.RECORD), sync_to_thread=True)
     def deposit(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[DepositIn],
-        idempotency_key: IdempotencyKey = None,
+        self, ctx: Ctx, data: JSONBody[DepositIn], idempotency_key: IdempotencyKey = None
     ) -> Response[DepositOut]:
         """The steward deposits cash into the committee bank account."""
         return idempotent_response(
             payments.deposit_cash(
-                db_session,
-                estate.id,
+                ctx.session,
+                ctx.estate.id,
                 data,
-                actor_user_id=actor_id(request),
+                actor_user_id=ctx.user_id,
                 idempotency_key=idempotency_key,
             )
         )
 
     @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
-    def cash(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> CashOut:
+    def cash(self, ctx: Ctx) -> CashOut:
         """Cash the steward holds and the date of the oldest cash not yet deposited."""
-        return payments.cash_on_hand(db_session, estate.id)
+        return payments.cash_on_hand(ctx.session, ctx.estate.id)
 
     @post(
         "/prepaid/{fee_year:int}/recognise",
@@ -468,30 +391,21 @@ class FeesController(Controller):
         status_code=200,
     )
     def recognise_prepaid(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        fee_year: FromPath[int],
-        data: JSONBody[RecogniseIn],
+        self, ctx: Ctx, fee_year: FromPath[int], data: JSONBody[RecogniseIn]
     ) -> PrepaidRecognisedOut:
         """Move money received in advance for the year into its income (safe to repeat)."""
         return payments.recognise_prepaid(
-            db_session, estate.id, fee_year, on=data.on, actor_user_id=actor_id(request)
+            ctx.session, ctx.estate.id, fee_year, on=data.on, actor_user_id=ctx.user_id
         )
 
     # --- reports ------------------------------------------------------------------------
 
     @get("/collection/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
     def collection(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        fee_year: FromPath[int],
-        as_of: FromQuery[date | None] = None,
+        self, ctx: Ctx, fee_year: FromPath[int], as_of: FromQuery[date | None] = None
     ) -> CollectionOut:
         """Arrears and collection rates: overall, occupied/vacant, by building and component, trend."""
-        return reports.collection_report(db_session, estate.id, fee_year, as_of=as_of)
+        return reports.collection_report(ctx.session, ctx.estate.id, fee_year, as_of=as_of)
 
     @get(
         "/collection/{fee_year:int}/xlsx",
@@ -500,21 +414,11 @@ class FeesController(Controller):
         media_type=XLSX,
     )
     def collection_xlsx(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        fee_year: FromPath[int],
-        as_of: FromQuery[date | None] = None,
+        self, ctx: Ctx, fee_year: FromPath[int], as_of: FromQuery[date | None] = None
     ) -> Response[bytes]:
         """The same report as a workbook, with the list of households in arrears."""
-        data = reports.export_xlsx(db_session, estate.id, fee_year, as_of=as_of)
-        return Response(
-            data,
-            media_type=XLSX,
-            headers={
-                "Content-Disposition": f'attachment; filename="arrears-{estate.slug}-{fee_year}.xlsx"'
-            },
-        )
+        data = reports.export_xlsx(ctx.session, ctx.estate.id, fee_year, as_of=as_of)
+        return file_response(data, XLSX, f"arrears-{ctx.estate.slug}-{fee_year}.xlsx")
 
 
 class PublicReceiptController(Controller):

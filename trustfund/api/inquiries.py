@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_action, public
-from trustfund.api.common import signed_in_principal
+from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.inquiries import lines, schemas, service
 
 
@@ -111,21 +110,14 @@ class InquiriesController(Controller):
         "answered, who answered (`by`, `by_name`), in which role and when. "
         "`answerer_role`: who answers in this estate (the `inquiry` approval rule).",
     )
-    def list_questions(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> schemas.StaffQuestionsOut:
-        return schemas.StaffQuestionsOut.model_validate(service.staff_list(db_session, estate))
+    def list_questions(self, ctx: Ctx) -> schemas.StaffQuestionsOut:
+        return schemas.StaffQuestionsOut.model_validate(service.staff_list(ctx.session, ctx.estate))
 
     @get("/{inquiry_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
-    def get_question(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        inquiry_id: FromPath[int],
-    ) -> schemas.QuestionStaff:
+    def get_question(self, ctx: Ctx, inquiry_id: FromPath[int]) -> schemas.QuestionStaff:
         """One question with its line and answer."""
         return schemas.QuestionStaff.model_validate(
-            service.get_inquiry(db_session, estate, inquiry_id)
+            service.get_inquiry(ctx.session, ctx.estate, inquiry_id)
         )
 
     @post(
@@ -139,17 +131,10 @@ class InquiriesController(Controller):
         "for an empty or long text or one holding personal data.",
     )
     def answer(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        inquiry_id: FromPath[int],
-        data: JSONBody[AnswerIn],
+        self, ctx: Ctx, inquiry_id: FromPath[int], data: JSONBody[AnswerIn]
     ) -> schemas.QuestionStaff:
         return schemas.QuestionStaff.model_validate(
-            service.answer(
-                db_session, estate, inquiry_id, data.text, principal=signed_in_principal(request)
-            )
+            service.answer(ctx.session, ctx.estate, inquiry_id, data.text, principal=ctx.principal)
         )
 
 

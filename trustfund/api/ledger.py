@@ -15,17 +15,13 @@ from typing import Any
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy.orm import Session
 
-from trustfund.api.access import current_principal, estate_action, note_audit
-from trustfund.api.common import IdempotencyKey, actor_id, signed_in_principal
+from trustfund.api.access import estate_action, note_audit
+from trustfund.api.common import Ctx, IdempotencyKey
 from trustfund.auth.principal import Action
-from trustfund.db.models.estates import Estate
 from trustfund.disclosure import unlocks
 from trustfund.disclosure.schemas import LockLiftCreate, LockLiftProposedOut
-from trustfund.errors import NotAuthenticatedError
 from trustfund.journal import general, operations, schemas
-from trustfund.messages import Message
 from trustfund.settings import Settings
 
 
@@ -40,13 +36,9 @@ class LedgerController(Controller):
         summary="Journal entries, newest first",
     )
     def list_entries(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        self, ctx: Ctx, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50
     ) -> schemas.EntryPage:
-        return operations.list_entries(db_session, estate, page, per_page)
+        return operations.list_entries(ctx.session, ctx.estate, page, per_page)
 
     @get(
         "/entries/{seq:int}",
@@ -54,13 +46,8 @@ class LedgerController(Controller):
         sync_to_thread=True,
         summary="One journal entry",
     )
-    def get_entry(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        seq: FromPath[int],
-    ) -> schemas.Entry:
-        return operations.get_entry(db_session, estate, seq)
+    def get_entry(self, ctx: Ctx, seq: FromPath[int]) -> schemas.Entry:
+        return operations.get_entry(ctx.session, ctx.estate, seq)
 
     @post(
         "/entries",
@@ -77,15 +64,13 @@ class LedgerController(Controller):
     )
     def record_entry(
         self,
-        db_session: NamedDependency[Session],
+        ctx: Ctx,
         settings: NamedDependency[Settings],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
         data: JSONBody[schemas.EntryCreate],
         idempotency_key: IdempotencyKey = None,
     ) -> schemas.Entry:
         return operations.record_entry(
-            db_session, settings, estate, data, idempotency_key, actor_id(request)
+            ctx.session, settings, ctx.estate, data, idempotency_key, ctx.user_id
         )
 
     @post(
@@ -100,16 +85,14 @@ class LedgerController(Controller):
     )
     def reverse_entry(
         self,
-        db_session: NamedDependency[Session],
+        ctx: Ctx,
         settings: NamedDependency[Settings],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
         seq: FromPath[int],
         data: JSONBody[schemas.ReversalCreate],
         idempotency_key: IdempotencyKey = None,
     ) -> schemas.Entry:
         return operations.reverse_entry(
-            db_session, settings, estate, seq, data, idempotency_key, actor_id(request)
+            ctx.session, settings, ctx.estate, seq, data, idempotency_key, ctx.user_id
         )
 
     @post(
@@ -127,15 +110,9 @@ class LedgerController(Controller):
         "every bad field.",
     )
     def propose_entry(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        data: JSONBody[schemas.ProposalCreate],
+        self, ctx: Ctx, data: JSONBody[schemas.ProposalCreate]
     ) -> schemas.EntryProposal:
-        return general.propose(
-            db_session, estate, data, actor_user_id=signed_in_principal(request).user_id
-        )
+        return general.propose(ctx.session, ctx.estate, data, actor_user_id=ctx.user_id)
 
     @put(
         "/proposals/{proposal_id:int}",
@@ -146,18 +123,13 @@ class LedgerController(Controller):
         "changed it can never approve it. 409 once posted.",
     )
     def change_proposal(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        request: Request[Any, Any, Any],
-        proposal_id: FromPath[int],
-        data: JSONBody[schemas.ProposalCreate],
+        self, ctx: Ctx, proposal_id: FromPath[int], data: JSONBody[schemas.ProposalCreate]
     ) -> schemas.EntryProposal:
         return general.propose(
-            db_session,
-            estate,
+            ctx.session,
+            ctx.estate,
             data,
-            actor_user_id=signed_in_principal(request).user_id,
+            actor_user_id=ctx.user_id,
             proposal_id=proposal_id,
         )
 
@@ -167,10 +139,8 @@ class LedgerController(Controller):
         sync_to_thread=True,
         summary="Proposed entries, newest first (at most 200)",
     )
-    def list_proposals(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[schemas.EntryProposal]:
-        return general.list_proposals(db_session, estate)
+    def list_proposals(self, ctx: Ctx) -> list[schemas.EntryProposal]:
+        return general.list_proposals(ctx.session, ctx.estate)
 
     @get(
         "/proposals/{proposal_id:int}",
@@ -178,13 +148,8 @@ class LedgerController(Controller):
         sync_to_thread=True,
         summary="One proposed entry",
     )
-    def get_proposal(
-        self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
-        proposal_id: FromPath[int],
-    ) -> schemas.EntryProposal:
-        return general.get_proposal(db_session, estate, proposal_id)
+    def get_proposal(self, ctx: Ctx, proposal_id: FromPath[int]) -> schemas.EntryProposal:
+        return general.get_proposal(ctx.session, ctx.estate, proposal_id)
 
     @get(
         "/balances",
@@ -194,13 +159,12 @@ class LedgerController(Controller):
     )
     def account_balances(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
+        ctx: Ctx,
         start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,
         as_of: FromQuery[date | None] = None,
     ) -> schemas.AccountBalances:
-        return operations.account_balances(db_session, estate, start, end, as_of)
+        return operations.account_balances(ctx.session, ctx.estate, start, end, as_of)
 
     @get(
         "/funds",
@@ -210,13 +174,12 @@ class LedgerController(Controller):
     )
     def fund_balances(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
+        ctx: Ctx,
         start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,
         as_of: FromQuery[date | None] = None,
     ) -> schemas.FundBalances:
-        return operations.fund_balances(db_session, estate, start, end, as_of)
+        return operations.fund_balances(ctx.session, ctx.estate, start, end, as_of)
 
     @post(
         "/period-locks/{lock_id:int}/lift",
@@ -236,18 +199,14 @@ class LedgerController(Controller):
     )
     def propose_lift(
         self,
-        db_session: NamedDependency[Session],
-        estate: NamedDependency[Estate],
+        ctx: Ctx,
         request: Request[Any, Any, Any],
         lock_id: FromPath[int],
         data: JSONBody[LockLiftCreate],
     ) -> LockLiftProposedOut:
-        principal = current_principal(request)
-        if principal is None:  # the guard already refused anonymous callers
-            raise NotAuthenticatedError(Message("auth.sign_in_first"))
         note_audit(request, lock_id=lock_id, reason=data.reason[:200])
         return unlocks.propose_request(
-            db_session, estate, lock_id, principal=principal, reason=data.reason
+            ctx.session, ctx.estate, lock_id, principal=ctx.principal, reason=data.reason
         )
 
     @get(
@@ -258,10 +217,8 @@ class LedgerController(Controller):
         description="Each lock: its dates, why it was locked (the publication), whether it is "
         "still in force, and when, by which approval request and why it was lifted.",
     )
-    def period_locks(
-        self, db_session: NamedDependency[Session], estate: NamedDependency[Estate]
-    ) -> list[schemas.PeriodLock]:
-        return operations.period_locks(db_session, estate)
+    def period_locks(self, ctx: Ctx) -> list[schemas.PeriodLock]:
+        return operations.period_locks(ctx.session, ctx.estate)
 
 
 CONTROLLERS: list[Any] = [LedgerController]

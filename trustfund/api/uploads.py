@@ -14,8 +14,11 @@ from litestar.datastructures import UploadFile
 from trustfund.errors import ValidationError
 from trustfund.messages import Message
 
+MultipartForm = dict[str, Any]
+"""What an upload handler takes: ``data: MultipartBody[MultipartForm]``."""
 
-def form_file(form: dict[str, Any] | None) -> tuple[bytes, str]:
+
+def form_file(form: MultipartForm | None) -> tuple[bytes, str]:
     """The first file of a multipart form (under any field name, usually ``file``), as
     ``(content, filename)``.
 
