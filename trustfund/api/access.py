@@ -6,7 +6,8 @@ A route is reachable only if it says who may call it, in its ``opt``:
 - ``opt=signed_in()`` — any signed-in user (their own profile, the list of their estates);
 - ``opt=estate_action(Action.X)`` — the route has an ``{estate_slug:str}`` path parameter;
   the global guard resolves the slug and checks the caller's role before anything else
-  runs, and the ``estate`` dependency hands the checked estate to the handler.
+  runs, and the ``estate`` dependency (or ``ctx``, ``api.common.EstateContext``) hands the
+  checked estate to the handler. ``@estate_route(post, path, Action.X)`` declares one.
 - ``opt=admin_only()`` — installation administrators.
 
 A route that declares none of these refuses everyone. An estate the caller has no role in
@@ -25,6 +26,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
+from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -64,6 +66,16 @@ def admin_only() -> dict[str, Any]:
 
 def estate_action(action: Action) -> dict[str, Any]:
     return {"access": "estate", "estate_action": action}
+
+
+def estate_route(
+    method: type[HTTPRouteHandler], path: str, action: Action, **options: Any
+) -> HTTPRouteHandler:
+    """The route decorator of an estate route: ``@estate_route(post, "/claims",
+    Action.RECORD, status_code=200)`` is ``@post("/claims", opt=estate_action(Action.RECORD),
+    sync_to_thread=True, status_code=200)`` — the guard checks ``action`` in the path's
+    estate first, and the handler (it uses the database) runs in a worker thread."""
+    return method(path, opt=estate_action(action), sync_to_thread=True, **options)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 from pydantic import BaseModel, Field
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
 from trustfund.oversight import alerts, service
@@ -32,10 +32,10 @@ class AlertsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/alerts"
     tags = ["alerts"]
 
-    @get(
+    @estate_route(
+        get,
         "/",
-        opt=estate_action(Action.AUDIT),
-        sync_to_thread=True,
+        Action.AUDIT,
         summary="Alerts: what the committee and the supervisor should look at",
         description=(alerts.__doc__ or "").split("\n\n", 1)[-1]
         + "\nEach alert links to the lines behind it; `acknowledged` says who acknowledged "
@@ -44,10 +44,10 @@ class AlertsController(Controller):
     def list_alerts(self, ctx: Ctx) -> AlertsOut:
         return service.list_alerts(ctx.session, ctx.estate)
 
-    @post(
+    @estate_route(
+        post,
         "/acknowledge",
-        opt=estate_action(Action.AUDIT),
-        sync_to_thread=True,
+        Action.AUDIT,
         summary="Acknowledge an alert with a note",
         description="422 without a note; 404 for an alert that does not fire now; 409 when "
         "acknowledged already. The acknowledgement is kept (never changed).",
@@ -61,11 +61,8 @@ class AlertsController(Controller):
             actor_user_id=ctx.user_id,
         )
 
-    @put(
-        "/thresholds",
-        opt=estate_action(Action.ADMINISTER),
-        sync_to_thread=True,
-        summary="Set the estate's alert thresholds",
+    @estate_route(
+        put, "/thresholds", Action.ADMINISTER, summary="Set the estate's alert thresholds"
     )
     def thresholds(self, ctx: Ctx, data: JSONBody[ThresholdsIn]) -> dict[str, str]:
         return service.save_settings(

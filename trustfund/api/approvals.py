@@ -13,7 +13,7 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from trustfund import approvals
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.approvals import rules as approval_rules
 from trustfund.approvals.schemas import (
@@ -30,7 +30,7 @@ class ApprovalsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/approvals"
     tags = ["approvals"]
 
-    @get("/inbox", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/inbox", Action.READ)
     def inbox(self, ctx: Ctx) -> list[ApprovalRequestOut]:
         """Pending requests you may decide (not your own, not decided by you yet)."""
         return [
@@ -38,15 +38,15 @@ class ApprovalsController(Controller):
             for r in approvals.inbox(ctx.session, ctx.estate.id, ctx.principal)
         ]
 
-    @get("/{request_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/{request_id:int}", Action.READ)
     def show(self, ctx: Ctx, request_id: FromPath[int]) -> ApprovalRequestOut:
         """One approval request with its decisions and (if any) owners' vote."""
         return approvals.request_view(approvals.get_request(ctx.session, ctx.estate.id, request_id))
 
-    @post(
+    @estate_route(
+        post,
         "/{request_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         status_code=200,
         description="403 for the submitter or a second decision by you; 409 if the subject "
         "changed (the request becomes void) or it is not pending; 422 for a rejection "
@@ -68,10 +68,10 @@ class ApprovalsController(Controller):
             )
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{request_id:int}/owners-vote",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         status_code=200,
         description="Double majority (双过半): more than half of households and of area took "
         "part, and more than half of those households and that area voted for.",
@@ -96,15 +96,15 @@ class ApprovalsController(Controller):
             )
         )
 
-    @get("/rules/{subject:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/rules/{subject:str}", Action.READ)
     def rules(self, ctx: Ctx, subject: FromPath[str]) -> RulesOut:
         """The estate's approval tiers for a kind (claim, contract, …)."""
         return approval_rules.show_rules(ctx.session, ctx.estate.id, subject)
 
-    @put(
+    @estate_route(
+        put,
         "/rules/{subject:str}",
-        opt=estate_action(Action.ADMINISTER),
-        sync_to_thread=True,
+        Action.ADMINISTER,
         description="Tiers ascending by up_to (inclusive), the last without a limit. "
         "Requests already submitted keep their requirement.",
     )

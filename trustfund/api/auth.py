@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import (
     admin_only,
     current_principal,
-    estate_action,
+    estate_route,
     note_audit,
     public,
     signed_in,
@@ -219,10 +219,10 @@ class AuditController(Controller):
         records = list_audit(db_session, before_id=before, limit=limit)
         return [AuditEntryOut.model_validate(r) for r in records]
 
-    @get(
+    @estate_route(
+        get,
         "/api/v1/estates/{estate_slug:str}/audit",
-        opt=estate_action(Action.AUDIT),
-        sync_to_thread=True,
+        Action.AUDIT,
         summary="One estate's audit log (committee, council, supervisor)",
     )
     def estate_records(

@@ -12,7 +12,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from pydantic import BaseModel, Field
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx, imported_response
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
@@ -88,10 +88,10 @@ class BankController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/bank"
     tags = ["bank"]
 
-    @post(
+    @estate_route(
+        post,
         "/statements/import",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Import the committee account's bank statement (CSV/XLSX, all rows or none)",
         description=(
             "Multipart form with one `file` field (the export of online banking: CSV in UTF-8 "
@@ -121,19 +121,16 @@ class BankController(Controller):
         )
         return imported_response(result, created=bool(result["new_lines"]))
 
-    @get(
-        "/mapping",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="The estate's own names for statement columns",
+    @estate_route(
+        get, "/mapping", Action.READ, summary="The estate's own names for statement columns"
     )
     def get_mapping(self, ctx: Ctx) -> MappingOut:
         return statements.mapping_view(ctx.session, ctx.estate)
 
-    @put(
+    @estate_route(
+        put,
         "/mapping",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Save the estate's own names for statement columns",
         description="Replaces the mapping. A header is 1–50 characters and may not be the "
         "standard name of another field; 422 names `columns.<header>`.",
@@ -143,10 +140,10 @@ class BankController(Controller):
             ctx.session, ctx.estate, data.columns, actor_user_id=ctx.user_id
         )
 
-    @get(
+    @estate_route(
+        get,
         "/lines",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Statement lines, with the journal entries each is matched to",
     )
     def lines(
@@ -154,10 +151,10 @@ class BankController(Controller):
     ) -> list[LineWithMatchesOut]:
         return service.list_lines(ctx.session, ctx.estate, start, end)
 
-    @get(
+    @estate_route(
+        get,
         "/matches",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Matches made, matches proposed, and what is unmatched on either side",
         description="`proposed`: lines with several book movements of the same amount within "
         "±3 days, for a person to confirm; `unmatched_lines` / `unmatched_entries`: the rest. "
@@ -166,20 +163,20 @@ class BankController(Controller):
     def matches(self, ctx: Ctx) -> MatchingOut:
         return service.overview(ctx.session, ctx.estate)
 
-    @post(
+    @estate_route(
+        post,
         "/match",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Match again what agrees uniquely (after new entries were posted)",
         status_code=200,
     )
     def run_matching(self, ctx: Ctx) -> MatchRunOut:
         return service.run_matching(ctx.session, ctx.estate)
 
-    @post(
+    @estate_route(
+        post,
         "/matches",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Confirm a match: a statement line is these journal entries",
         description="The entries must move bank money, not be reversed, not be matched "
         "already (409), and sum exactly to the line's signed amount (422 `entry_seqs`); "
@@ -196,20 +193,20 @@ class BankController(Controller):
             actor_user_id=ctx.user_id,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/lines/{line_id:int}/unmatch",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Undo a line's matches (kept as history with who undid them)",
         status_code=200,
     )
     def unmatch(self, ctx: Ctx, line_id: FromPath[int]) -> MatchUndoneOut:
         return service.undo_match(ctx.session, ctx.estate, line_id, actor_user_id=ctx.user_id)
 
-    @post(
+    @estate_route(
+        post,
         "/wallets/{source:str}/import",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Import the collection code's WeChat Pay or Alipay bill (all rows or none)",
         description=(
             "`source` is `wechat` (微信支付 账单明细 CSV: summary lines, then 交易时间, 交易类型, "
@@ -239,10 +236,10 @@ class BankController(Controller):
         )
         return imported_response(result, created=bool(result["new_lines"]))
 
-    @get(
+    @estate_route(
+        get,
         "/wallets/{source:str}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="A wallet's bill lines, what they are matched to, and what is unmatched",
         description="`proposed`: collections with several payments of the same amount within "
         "±3 days; `unmatched_lines`: bill lines the books do not hold (money collected but "
@@ -253,29 +250,29 @@ class BankController(Controller):
     def wallet(self, ctx: Ctx, source: FromPath[str]) -> WalletOut:
         return wallets.overview(ctx.session, ctx.estate, source)
 
-    @post(
+    @estate_route(
+        post,
         "/wallets/{source:str}/match",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Match a wallet's bill again (after payments were recorded)",
         status_code=200,
     )
     def match_wallet(self, ctx: Ctx, source: FromPath[str]) -> WalletMatchRunOut:
         return wallets.run_matching(ctx.session, ctx.estate, source)
 
-    @get(
+    @estate_route(
+        get,
         "/reconciliations",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Every month since the books opened: reconciled or not, and the difference",
     )
     def months(self, ctx: Ctx) -> list[MonthRowOut]:
         return months.list_months(ctx.session, ctx.estate)
 
-    @get(
+    @estate_route(
+        get,
         "/reconciliations/{month:str}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="A month's bank reconciliation (银行余额调节表)",
         description="Statement balance at month end + book items not yet on the statement = "
         "book balance + statement items not yet in the books. `status`: not_prepared, "
@@ -286,10 +283,10 @@ class BankController(Controller):
     def month(self, ctx: Ctx, month: FromPath[str]) -> MonthOut:
         return months.view(ctx.session, ctx.estate, month)
 
-    @post(
+    @estate_route(
+        post,
         "/reconciliations/{month:str}/prepare",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Prepare the month and submit it to the committee",
         description="Only an ended month whose statement is imported through its last day and "
         "whose adjusted balances agree (409 lists the `problems`). Submitted as approval "
@@ -308,10 +305,10 @@ class CashCountController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/cash-counts"
     tags = ["bank"]
 
-    @get(
+    @estate_route(
+        get,
         "/",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="The steward's cash counts (现金盘点), newest day first, with their approval",
         description="Each count with the books' cash for its day as the books say now: "
         "`status` pending, approved (and the books' cash for that day unchanged since), "
@@ -321,10 +318,10 @@ class CashCountController(Controller):
     def list_counts(self, ctx: Ctx) -> list[CashCountOut]:
         return cash_counts.list_counts(ctx.session, ctx.estate)
 
-    @get(
+    @estate_route(
+        get,
         "/book",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="What a count is compared with: the books' cash at the end of a day",
         description="`on` (YYYY-MM-DD, default today in the estate): the balance of "
         "`Assets:Cash:Steward` at the end of that day, and the denominations a count lists.",
@@ -332,10 +329,10 @@ class CashCountController(Controller):
     def book(self, ctx: Ctx, on: FromQuery[date | None] = None) -> CashBookOut:
         return cash_counts.book_view(ctx.session, ctx.estate, on)
 
-    @post(
+    @estate_route(
+        post,
         "/",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Count the cash on hand by denomination and submit the count to the committee",
         description="The steward (Action.RECORD) records the pieces counted per denomination "
         "on a day; their sum is compared with the books' cash at the end of that day, and a "
@@ -359,10 +356,10 @@ class CashCountController(Controller):
             actor_user_id=ctx.user_id,
         )
 
-    @get(
+    @estate_route(
+        get,
         "/{count_id:int}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="One cash count with its denominations and approval",
         description="404 for a count of another estate.",
     )

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
 from trustfund.journal import books, schemas
@@ -18,10 +18,10 @@ class BooksController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/books"
     tags = ["books"]
 
-    @get(
+    @estate_route(
+        get,
         "/",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Whether the books are open, and the opening proposal",
         description="`next_step` says in Chinese what to do while the books are not open. "
         "Until they are, every route that would post answers 409 with problem type "
@@ -30,10 +30,10 @@ class BooksController(Controller):
     def status(self, ctx: Ctx) -> schemas.BooksStatus:
         return books.status(ctx.session, ctx.estate)
 
-    @post(
+    @estate_route(
+        post,
         "/opening",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Propose the opening balances (期初余额)",
         description="Per fund, as the paper ledger holds them on `date`: `bank` (银行存款), "
         "`cash` (管家现金), `payable` (应付承揽方), `prepaid` (预收服务费), each ≥ 0; the fund "

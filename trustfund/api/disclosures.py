@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action, note_audit, public, signed_in
+from trustfund.api.access import estate_route, note_audit, public, signed_in
 from trustfund.api.common import XLSX, Ctx, signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.disclosure import exports, names, operations, schemas, supervision
@@ -33,33 +33,28 @@ class DisclosureController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/disclosures"
     tags = ["disclosures"]
 
-    @get(
+    @estate_route(
+        get,
         "/draft",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Draft statement of any period from live figures",
         description="period: 2026, 2026Q1, 2026-03 or 2026-01-01..2026-03-31 (422 otherwise).",
     )
     def draft(self, ctx: Ctx, period: FromQuery[str]) -> schemas.Draft:
         return operations.draft(ctx.session, ctx.estate, period)
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True, summary="All versions")
+    @estate_route(get, "/", Action.READ, summary="All versions")
     def list_versions(self, ctx: Ctx) -> list[schemas.Version]:
         return operations.list_versions(ctx.session, ctx.estate)
 
-    @get(
-        "/{version_id:int}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="One version",
-    )
+    @estate_route(get, "/{version_id:int}", Action.READ, summary="One version")
     def get_version(self, ctx: Ctx, version_id: FromPath[int]) -> schemas.Version:
         return operations.get_version(ctx.session, ctx.estate, version_id)
 
-    @post(
+    @estate_route(
+        post,
         "/",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Submit a period for the committee's approval",
         description="Creates a version from the live figures and an approval request bound "
         "to them. Only a period that has ended (its last day before today in the estate's "
@@ -71,10 +66,10 @@ class DisclosureController(Controller):
     def submit(self, ctx: Ctx, data: JSONBody[schemas.DisclosureCreate]) -> schemas.Version:
         return operations.submit(ctx.session, ctx.estate, data, ctx.user_id)
 
-    @get(
+    @estate_route(
+        get,
         "/public-names",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Whether approvers appear by name on the public pages",
         description="`show_names` in force (default false: by role and number, "
         '"业委会委员2人"), `since` when, every proposal (`changes`, approved ones with '
@@ -83,10 +78,10 @@ class DisclosureController(Controller):
     def public_names(self, ctx: Ctx) -> names.PublicNamesOut:
         return names.setting(ctx.session, ctx.estate)
 
-    @post(
+    @estate_route(
+        post,
         "/public-names",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Propose showing approvers by name or by role (committee majority)",
         description="The estate's steward or a committee member proposes, with a reason "
         "(other roles: 403). This creates an approval request of kind `public_names`: a "
@@ -111,19 +106,19 @@ class DisclosureController(Controller):
             reason=data.reason,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{version_id:int}/submit",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Submit a waiting version again with the current figures",
     )
     def resubmit(self, ctx: Ctx, version_id: FromPath[int]) -> schemas.Version:
         return operations.resubmit(ctx.session, ctx.estate, version_id, ctx.user_id)
 
-    @post(
+    @estate_route(
+        post,
         "/{version_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         summary="Approve or reject a submitted version (committee)",
         description="403 for the submitter; 409 when the figures changed since submission "
         "(the request becomes void) or the request is no longer pending.",
@@ -133,10 +128,10 @@ class DisclosureController(Controller):
     ) -> schemas.Version:
         return operations.decide(ctx.session, ctx.estate, version_id, data, ctx.principal)
 
-    @post(
+    @estate_route(
+        post,
         "/{version_id:int}/publish",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Publish an approved version (steward)",
         description="Locks the period (nothing dated in it can be posted until a committee "
         "majority lifts the lock), stores the write-once snapshot (JSON, HTML, PDF, sha256 "

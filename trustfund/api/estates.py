@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import admin_only, estate_action, signed_in
+from trustfund.api.access import admin_only, estate_action, estate_route, signed_in
 from trustfund.api.common import Ctx, EstateContext, imported_response, signed_in_principal
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
@@ -54,21 +54,11 @@ class EstatesController(Controller):
     def get_estate(self, estate: NamedDependency[Estate]) -> schemas.Estate:
         return schemas.Estate.model_validate(estate)
 
-    @get(
-        ESTATE + "/sites",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="Sites of the estate",
-    )
+    @estate_route(get, ESTATE + "/sites", Action.READ, summary="Sites of the estate")
     def list_sites(self, ctx: Ctx) -> list[schemas.Site]:
         return service.list_sites(ctx.session, ctx.estate)
 
-    @get(
-        ESTATE + "/buildings",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="Buildings of the estate",
-    )
+    @estate_route(get, ESTATE + "/buildings", Action.READ, summary="Buildings of the estate")
     def list_buildings(self, ctx: Ctx) -> list[schemas.Building]:
         return service.list_buildings(ctx.session, ctx.estate)
 
@@ -77,10 +67,10 @@ class HouseholdsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/households"
     tags = ["households"]
 
-    @get(
+    @estate_route(
+        get,
         "/",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Households, filtered and paginated",
         description="`occupancy` filters by the status on `on` (default: today, local).",
     )
@@ -105,10 +95,10 @@ class HouseholdsController(Controller):
             per_page=per_page,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Add a household",
         description="409 when the address exists; 422 names every bad field.",
     )
@@ -117,10 +107,10 @@ class HouseholdsController(Controller):
     ) -> schemas.Household:
         return households.create_household(ctx.session, ctx.estate, data)
 
-    @post(
+    @estate_route(
+        post,
         "/import",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Import households from CSV or XLSX (all rows or none)",
         description=(
             "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
@@ -155,19 +145,19 @@ class HouseholdsController(Controller):
         )
         return imported_response(result, created=result.applied)
 
-    @get(
+    @estate_route(
+        get,
         "/{code:str}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="One household, with its occupancy history and charges to review",
     )
     def get_household(self, ctx: Ctx, code: FromPath[str]) -> schemas.Household:
         return changes.get_household(ctx.session, ctx.estate, code)
 
-    @patch(
+    @estate_route(
+        patch,
         "/{code:str}",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Correct a household (address typo, area, owner name, phone)",
         description=(
             "Only the fields given change; `null` clears owner_name, phone or area_m2. The "
@@ -181,10 +171,10 @@ class HouseholdsController(Controller):
     ) -> schemas.Household:
         return changes.correct_household(ctx.session, ctx.estate, code, data, _actor(ctx))
 
-    @post(
+    @estate_route(
+        post,
         "/{code:str}/occupancy",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Record an occupancy change (adds a history row)",
         description=(
             "409 when `effective_from` is not after the latest change (history is never "
@@ -198,10 +188,10 @@ class HouseholdsController(Controller):
     ) -> schemas.Household:
         return changes.change_occupancy(ctx.session, ctx.estate, code, data, _actor(ctx))
 
-    @post(
+    @estate_route(
+        post,
         "/{code:str}/move-out",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="The occupants move out: vacant from `on`",
         description="Same rules as an occupancy change (409, charges); the owner stays.",
     )
@@ -210,10 +200,10 @@ class HouseholdsController(Controller):
     ) -> schemas.Household:
         return changes.move_out(ctx.session, ctx.estate, code, data, _actor(ctx))
 
-    @post(
+    @estate_route(
+        post,
         "/{code:str}/move-in",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Someone moves in from `on` (a new owner: give owner_name / phone)",
         description=(
             "Occupied from `on` if it was vacant; the owner's name and phone change when given. "
@@ -225,10 +215,10 @@ class HouseholdsController(Controller):
     ) -> schemas.Household:
         return changes.move_in(ctx.session, ctx.estate, code, data, _actor(ctx))
 
-    @post(
+    @estate_route(
+        post,
         "/merge",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Merge units (合户): households of one building become one from `on`",
         description=(
             "`into` stays and keeps its code; the households in `codes` close on `on` (still "
@@ -246,10 +236,10 @@ class HouseholdsController(Controller):
     def merge_households(self, ctx: Ctx, data: JSONBody[schemas.Merge]) -> schemas.UnitChange:
         return units.merge(ctx.session, ctx.estate, data, _actor(ctx))
 
-    @post(
+    @estate_route(
+        post,
         "/{code:str}/split",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Split a unit (分户): one household becomes two or more from `on`",
         description=(
             "Each part becomes a new household with a new code, its own room (free) and area "
@@ -268,10 +258,10 @@ class HouseholdsController(Controller):
     ) -> schemas.UnitChange:
         return units.split(ctx.session, ctx.estate, code, data, _actor(ctx))
 
-    @get(
+    @estate_route(
+        get,
         "/{code:str}/changes",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="The household's change history (who, when, old → new)",
     )
     def household_changes(self, ctx: Ctx, code: FromPath[str]) -> list[schemas.HouseholdChange]:

@@ -18,7 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import checked_estate, estate_action, public
+from trustfund.api.access import checked_estate, estate_action, estate_route, public
 from trustfund.api.common import (
     XLSX,
     Ctx,
@@ -75,15 +75,15 @@ class FeesController(Controller):
 
     # --- schedules ------------------------------------------------------------------------
 
-    @get("/schedules/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/schedules/{fee_year:int}", Action.READ)
     def get_schedule(self, ctx: Ctx, fee_year: FromPath[int]) -> ScheduleOut:
         """The fee schedule of a fee year, with each component's vacancy fee."""
         return schedule.schedule_view(schedule.get_schedule(ctx.session, ctx.estate.id, fee_year))
 
-    @put(
+    @estate_route(
+        put,
         "/schedules/{fee_year:int}",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description="Create or replace the draft; an edit voids an approval. 409 once charged.",
     )
     def save_schedule(
@@ -96,10 +96,10 @@ class FeesController(Controller):
             )
         )
 
-    @post(
+    @estate_route(
+        post,
         "/schedules/{fee_year:int}/approve",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         status_code=200,
         description="Quote the content_hash you reviewed. 403 for the submitter; 409 if it changed.",
     )
@@ -117,17 +117,17 @@ class FeesController(Controller):
             )
         )
 
-    @get("/proposals/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/proposals/{fee_year:int}", Action.READ)
     def propose(self, ctx: Ctx, fee_year: FromPath[int], years: FromQuery[int] = 3) -> ProposalOut:
         """A proposed schedule priced from the last years' actual spend, with the calculation."""
         return proposal.propose(ctx.session, ctx.estate.id, fee_year, years=years)
 
     # --- charges ---------------------------------------------------------------------------
 
-    @post(
+    @estate_route(
+        post,
         "/charges/{fee_year:int}",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=200,
         description="Charges every household not yet charged (safe to repeat). 409 unless approved.",
     )
@@ -135,9 +135,7 @@ class FeesController(Controller):
         """Issue the year's charges (应收) from the approved schedule."""
         return charges.issue_charges(ctx.session, ctx.estate.id, fee_year).as_dict()
 
-    @get(
-        "/households/{code:str}/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True
-    )
+    @estate_route(get, "/households/{code:str}/{fee_year:int}", Action.READ)
     def household_balance(
         self, ctx: Ctx, code: FromPath[str], fee_year: FromPath[int]
     ) -> HouseholdAccountOut:
@@ -172,10 +170,10 @@ class FeesController(Controller):
             )
         )
 
-    @post(
+    @estate_route(
+        post,
         "/payments/import",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description=(
             "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
             "sheet), header in row 1; samples: `docs/samples/payments.csv` and `.xlsx`. "
@@ -200,7 +198,7 @@ class FeesController(Controller):
             )
         )
 
-    @get("/receipts/{receipt_no:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/receipts/{receipt_no:str}", Action.READ)
     def get_receipt(self, ctx: Ctx, receipt_no: FromPath[str]) -> ReceiptCheckedOut:
         """One receipt (a void receipt keeps its number and shows the reason) with its
         `check_code` (收据校验码, printed on the receipt: with the household code it lets the
@@ -213,12 +211,7 @@ class FeesController(Controller):
         )
         return ReceiptCheckedOut(**view, check_code=code)
 
-    @get(
-        "/receipts/{receipt_no:str}/pdf",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        media_type="application/pdf",
-    )
+    @estate_route(get, "/receipts/{receipt_no:str}/pdf", Action.READ, media_type="application/pdf")
     def receipt_pdf(
         self, ctx: Ctx, settings: NamedDependency[Settings], receipt_no: FromPath[str]
     ) -> Response[bytes]:
@@ -228,10 +221,10 @@ class FeesController(Controller):
         )
         return file_response(pdf, "application/pdf", f"receipt-{receipt_no}.pdf", "inline")
 
-    @post(
+    @estate_route(
+        post,
         "/receipts/{receipt_no:str}/void",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=202,
         description=(
             "Requests the void; nothing is posted until a committee member who did not request "
@@ -262,10 +255,10 @@ class FeesController(Controller):
             status=202,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/refunds",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=202,
         description=(
             "Requests the refund; nothing is posted until a committee member who did not "
@@ -291,10 +284,10 @@ class FeesController(Controller):
             status=202,
         )
 
-    @get(
+    @estate_route(
+        get,
         "/refund-requests",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         description="`status`: pending (default), posted, rejected, withdrawn or all. Newest first.",
     )
     def refund_requests(
@@ -305,17 +298,17 @@ class FeesController(Controller):
             ctx.session, ctx.estate.id, None if status == "all" else status
         )
 
-    @get("/refund-requests/{request_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/refund-requests/{request_id:int}", Action.READ)
     def refund_request(self, ctx: Ctx, request_id: FromPath[int]) -> RefundRequestOut:
         """One refund or void request."""
         return refunds.request_view(
             ctx.session, refunds.get_request(ctx.session, ctx.estate.id, request_id)
         )
 
-    @post(
+    @estate_route(
+        post,
         "/refund-requests/{request_id:int}/withdraw",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=200,
         description=(
             "Whoever asked takes a pending request back: its approval request becomes void, "
@@ -332,10 +325,10 @@ class FeesController(Controller):
             actor_user_id=ctx.user_id,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/refund-requests/{request_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         status_code=200,
         description=(
             "Approve, or reject with a `reason` (the note). The approval that completes the "
@@ -364,7 +357,7 @@ class FeesController(Controller):
             reviewed_hash=data.content_hash,
         )
 
-    @post("/deposits", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/deposits", Action.RECORD)
     def deposit(
         self, ctx: Ctx, data: JSONBody[DepositIn], idempotency_key: IdempotencyKey = None
     ) -> Response[DepositOut]:
@@ -379,17 +372,12 @@ class FeesController(Controller):
             )
         )
 
-    @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/cash", Action.READ)
     def cash(self, ctx: Ctx) -> CashOut:
         """Cash the steward holds and the date of the oldest cash not yet deposited."""
         return payments.cash_on_hand(ctx.session, ctx.estate.id)
 
-    @post(
-        "/prepaid/{fee_year:int}/recognise",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/prepaid/{fee_year:int}/recognise", Action.RECORD, status_code=200)
     def recognise_prepaid(
         self, ctx: Ctx, fee_year: FromPath[int], data: JSONBody[RecogniseIn]
     ) -> PrepaidRecognisedOut:
@@ -400,19 +388,14 @@ class FeesController(Controller):
 
     # --- reports ------------------------------------------------------------------------
 
-    @get("/collection/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/collection/{fee_year:int}", Action.READ)
     def collection(
         self, ctx: Ctx, fee_year: FromPath[int], as_of: FromQuery[date | None] = None
     ) -> CollectionOut:
         """Arrears and collection rates: overall, occupied/vacant, by building and component, trend."""
         return reports.collection_report(ctx.session, ctx.estate.id, fee_year, as_of=as_of)
 
-    @get(
-        "/collection/{fee_year:int}/xlsx",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        media_type=XLSX,
-    )
+    @estate_route(get, "/collection/{fee_year:int}/xlsx", Action.READ, media_type=XLSX)
     def collection_xlsx(
         self, ctx: Ctx, fee_year: FromPath[int], as_of: FromQuery[date | None] = None
     ) -> Response[bytes]:

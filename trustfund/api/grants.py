@@ -15,7 +15,7 @@ from typing import Any, Literal
 from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import (
     Ctx,
     EstateContext,
@@ -54,20 +54,20 @@ class GrantsController(Controller):
 
     # --- sources and gifts ----------------------------------------------------------------
 
-    @get("/sources", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/sources", Action.READ)
     def list_sources(self, ctx: Ctx) -> list[schemas.SourceOut]:
         """Funders and donors (real names: staff only)."""
         return service.list_sources(ctx.session, ctx.estate.id)
 
-    @post("/sources", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/sources", Action.RECORD)
     def add_source(self, ctx: Ctx, data: JSONBody[schemas.SourceIn]) -> schemas.SourceOut:
         """Record a source: its kind, its name, whether it stays anonymous in public."""
         return service.add_source(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @get(
+    @estate_route(
+        get,
         "/sources/{source_id:int}/report",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         media_type="*/*",  # JSON, HTML or PDF by ?format=
     )
     def source_report(
@@ -77,11 +77,11 @@ class GrantsController(Controller):
         report = service.report(ctx.session, ctx.estate, source_id=source_id)
         return _report(report, format, f"{ctx.estate.slug}-source-{source_id}")
 
-    @get("/gifts", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/gifts", Action.READ)
     def list_gifts(self, ctx: Ctx) -> list[schemas.GiftOut]:
         return service.list_gifts(ctx.session, ctx.estate.id)
 
-    @post("/gifts", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/gifts", Action.RECORD)
     def record_gift(
         self, ctx: Ctx, data: JSONBody[schemas.GiftIn], idempotency_key: IdempotencyKey = None
     ) -> Response[schemas.GiftOut]:
@@ -90,11 +90,11 @@ class GrantsController(Controller):
             service.record_gift(ctx.session, ctx.estate.id, data, ctx.user_id, idempotency_key)
         )
 
-    @get("/in-kind", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/in-kind", Action.READ)
     def list_in_kind(self, ctx: Ctx) -> list[schemas.InKindOut]:
         return service.list_in_kind(ctx.session, ctx.estate.id)
 
-    @post("/in-kind", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/in-kind", Action.RECORD)
     def record_in_kind(
         self, ctx: Ctx, data: JSONBody[schemas.InKindIn], idempotency_key: IdempotencyKey = None
     ) -> Response[schemas.InKindOut]:
@@ -105,21 +105,21 @@ class GrantsController(Controller):
 
     # --- projects -------------------------------------------------------------------------
 
-    @get("/projects", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/projects", Action.READ)
     def list_projects(self, ctx: Ctx) -> list[schemas.ProjectOut]:
         return service.list_projects(ctx.session, ctx.estate.id)
 
-    @post("/projects", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/projects", Action.RECORD)
     def create_project(self, ctx: Ctx, data: JSONBody[schemas.ProjectIn]) -> schemas.ProjectOut:
         """Record an application (draft): budget lines and funding plan by source."""
         return service.create_project(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @get("/projects/{project_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/projects/{project_id:int}", Action.READ)
     def show_project(self, ctx: Ctx, project_id: FromPath[int]) -> schemas.ProjectOut:
         """A project with its lines (approved and committed), revisions and status history."""
         return service.show_project(ctx.session, ctx.estate.id, project_id)
 
-    @put("/projects/{project_id:int}", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(put, "/projects/{project_id:int}", Action.RECORD)
     def update_project(
         self,
         ctx: Ctx,
@@ -129,20 +129,15 @@ class GrantsController(Controller):
         """Edit an application not yet approved (voids its approval request)."""
         return service.update_project(ctx.session, ctx.estate.id, project_id, data, ctx.user_id)
 
-    @post(
-        "/projects/{project_id:int}/submit",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/projects/{project_id:int}/submit", Action.RECORD, status_code=200)
     def submit_project(self, ctx: Ctx, project_id: FromPath[int]) -> schemas.ProjectOut:
         """Submit the application to the council (approval subject kind ``project``)."""
         return service.submit_project(ctx.session, ctx.estate.id, project_id, ctx.user_id)
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         status_code=200,
         description="Council members only; 403 for the submitter or a second decision; 409 "
         "when the application changed since it was submitted.",
@@ -153,22 +148,15 @@ class GrantsController(Controller):
         """Approve or reject the application."""
         return _decide(ctx, projects.PROJECT, project_id, data)
 
-    @post(
-        "/projects/{project_id:int}/budget-revisions",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-    )
+    @estate_route(post, "/projects/{project_id:int}/budget-revisions", Action.RECORD)
     def propose_budget(
         self, ctx: Ctx, project_id: FromPath[int], data: JSONBody[schemas.BudgetRevisionIn]
     ) -> schemas.ProjectOut:
         """Propose a new budget (approval subject kind ``budget``)."""
         return service.propose_budget(ctx.session, ctx.estate.id, project_id, data, ctx.user_id)
 
-    @post(
-        "/budget-revisions/{revision_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
-        status_code=200,
+    @estate_route(
+        post, "/budget-revisions/{revision_id:int}/decision", Action.APPROVE, status_code=200
     )
     def decide_budget(
         self, ctx: Ctx, revision_id: FromPath[int], data: JSONBody[schemas.DecisionIn]
@@ -176,10 +164,10 @@ class GrantsController(Controller):
         """Approve or reject a budget revision."""
         return _decide(ctx, projects.BUDGET, revision_id, data)
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/disbursements",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description="409 (budget-exceeded) when the claim would take the line beyond its "
         "approved amount: the council must approve a budget revision first.",
     )
@@ -202,29 +190,22 @@ class GrantsController(Controller):
             )
         )
 
-    @post(
-        "/projects/{project_id:int}/settle",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/projects/{project_id:int}/settle", Action.RECORD, status_code=200)
     def settle(
         self, ctx: Ctx, project_id: FromPath[int], data: JSONBody[schemas.SettleIn]
     ) -> schemas.SettlementOut:
         """End implementation: actual against budget per line, the ledger's figures."""
         return service.settle(ctx.session, ctx.estate.id, project_id, data, ctx.user_id)
 
-    @get(
-        "/projects/{project_id:int}/settlement", opt=estate_action(Action.READ), sync_to_thread=True
-    )
+    @estate_route(get, "/projects/{project_id:int}/settlement", Action.READ)
     def show_settlement(self, ctx: Ctx, project_id: FromPath[int]) -> schemas.SettlementOut:
         """Actual against budget per line and the sub-fund's ledger figures (live)."""
         return service.show_settlement(ctx.session, ctx.estate.id, project_id)
 
-    @get(
+    @estate_route(
+        get,
         "/projects/{project_id:int}/report",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         media_type="*/*",  # JSON, HTML or PDF by ?format=
     )
     def project_report(
@@ -236,33 +217,23 @@ class GrantsController(Controller):
 
     # --- transfers and refunds ------------------------------------------------------------
 
-    @get("/transfers", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/transfers", Action.READ)
     def list_transfers(self, ctx: Ctx) -> list[schemas.TransferOut]:
         return service.list_transfers(ctx.session, ctx.estate.id)
 
-    @post("/transfers", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/transfers", Action.RECORD)
     def propose_transfer(self, ctx: Ctx, data: JSONBody[schemas.TransferIn]) -> schemas.TransferOut:
         """Propose a transfer between autonomy funds or a refund of a restricted gift."""
         return service.propose_transfer(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @post(
-        "/transfers/{transfer_id:int}/decision",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/transfers/{transfer_id:int}/decision", Action.APPROVE, status_code=200)
     def decide_transfer(
         self, ctx: Ctx, transfer_id: FromPath[int], data: JSONBody[schemas.DecisionIn]
     ) -> ApprovalRequestOut:
         """Approve or reject a transfer or refund (council)."""
         return _decide(ctx, transfers.TRANSFER, transfer_id, data)
 
-    @post(
-        "/transfers/{transfer_id:int}/post",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/transfers/{transfer_id:int}/post", Action.RECORD, status_code=200)
     def post_transfer(
         self, ctx: Ctx, transfer_id: FromPath[int], idempotency_key: IdempotencyKey = None
     ) -> Response[schemas.TransferOut]:

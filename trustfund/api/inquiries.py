@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action, public
+from trustfund.api.access import estate_route, public
 from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
 from trustfund.inquiries import lines, schemas, service
@@ -101,10 +101,10 @@ class InquiriesController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/inquiries"
     tags = ["inquiries"]
 
-    @get(
+    @estate_route(
+        get,
         "/",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Residents' questions: unanswered first",
         description="Each with its line, the days it has waited (`days_open`) and, once "
         "answered, who answered (`by`, `by_name`), in which role and when. "
@@ -113,17 +113,17 @@ class InquiriesController(Controller):
     def list_questions(self, ctx: Ctx) -> schemas.StaffQuestionsOut:
         return schemas.StaffQuestionsOut.model_validate(service.staff_list(ctx.session, ctx.estate))
 
-    @get("/{inquiry_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/{inquiry_id:int}", Action.READ)
     def get_question(self, ctx: Ctx, inquiry_id: FromPath[int]) -> schemas.QuestionStaff:
         """One question with its line and answer."""
         return schemas.QuestionStaff.model_validate(
             service.get_inquiry(ctx.session, ctx.estate, inquiry_id)
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{inquiry_id:int}/answer",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         summary="Answer a resident's question (published at once, never edited)",
         description="By one person holding the role of the estate's `inquiry` approval rule "
         "(default committee; `PUT …/approvals/rules/inquiry` with `approver_role` council "

@@ -16,7 +16,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from trustfund.api.access import estate_action, note_audit
+from trustfund.api.access import estate_route, note_audit
 from trustfund.api.common import Ctx, IdempotencyKey
 from trustfund.auth.principal import Action
 from trustfund.disclosure import unlocks
@@ -29,30 +29,20 @@ class LedgerController(Controller):
     path = "/api/v1/estates/{estate_slug:str}/ledger"
     tags = ["ledger"]
 
-    @get(
-        "/entries",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="Journal entries, newest first",
-    )
+    @estate_route(get, "/entries", Action.READ, summary="Journal entries, newest first")
     def list_entries(
         self, ctx: Ctx, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50
     ) -> schemas.EntryPage:
         return operations.list_entries(ctx.session, ctx.estate, page, per_page)
 
-    @get(
-        "/entries/{seq:int}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="One journal entry",
-    )
+    @estate_route(get, "/entries/{seq:int}", Action.READ, summary="One journal entry")
     def get_entry(self, ctx: Ctx, seq: FromPath[int]) -> schemas.Entry:
         return operations.get_entry(ctx.session, ctx.estate, seq)
 
-    @post(
+    @estate_route(
+        post,
         "/entries",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Post a general entry (a reclassification within one fund)",
         description="One person may only reclassify spending: every leg an Expenses account "
         "of the same fund, summing to zero. Anything that moves money between parties (bank, "
@@ -73,10 +63,10 @@ class LedgerController(Controller):
             ctx.session, settings, ctx.estate, data, idempotency_key, ctx.user_id
         )
 
-    @post(
+    @estate_route(
+        post,
         "/entries/{seq:int}/reversal",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Reverse a general entry that reclassified spending",
         description="Posts the opposite entry on the given date. 409 if the entry was already "
         "reversed, is itself a reversal, belongs to a domain, or moved money between parties "
@@ -95,10 +85,10 @@ class LedgerController(Controller):
             ctx.session, settings, ctx.estate, seq, data, idempotency_key, ctx.user_id
         )
 
-    @post(
+    @estate_route(
+        post,
         "/proposals",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Propose a general entry for approval (four eyes)",
         description="For entries that move money between parties (bank, cash on hand, prepaid "
         "fees, goods), or with `reverses_seq` the reversal of a general or opening entry. "
@@ -114,10 +104,10 @@ class LedgerController(Controller):
     ) -> schemas.EntryProposal:
         return general.propose(ctx.session, ctx.estate, data, actor_user_id=ctx.user_id)
 
-    @put(
+    @estate_route(
+        put,
         "/proposals/{proposal_id:int}",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         summary="Change a pending or rejected proposed entry",
         description="Its approval request becomes void and it is submitted again; whoever "
         "changed it can never approve it. 409 once posted.",
@@ -133,28 +123,20 @@ class LedgerController(Controller):
             proposal_id=proposal_id,
         )
 
-    @get(
-        "/proposals",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="Proposed entries, newest first (at most 200)",
+    @estate_route(
+        get, "/proposals", Action.READ, summary="Proposed entries, newest first (at most 200)"
     )
     def list_proposals(self, ctx: Ctx) -> list[schemas.EntryProposal]:
         return general.list_proposals(ctx.session, ctx.estate)
 
-    @get(
-        "/proposals/{proposal_id:int}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        summary="One proposed entry",
-    )
+    @estate_route(get, "/proposals/{proposal_id:int}", Action.READ, summary="One proposed entry")
     def get_proposal(self, ctx: Ctx, proposal_id: FromPath[int]) -> schemas.EntryProposal:
         return general.get_proposal(ctx.session, ctx.estate, proposal_id)
 
-    @get(
+    @estate_route(
+        get,
         "/balances",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Account balances (as_of) or sums over a period (start, end; inclusive)",
     )
     def account_balances(
@@ -166,10 +148,10 @@ class LedgerController(Controller):
     ) -> schemas.AccountBalances:
         return operations.account_balances(ctx.session, ctx.estate, start, end, as_of)
 
-    @get(
+    @estate_route(
+        get,
         "/funds",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Fund balances (as_of) or their change over a period (start, end)",
     )
     def fund_balances(
@@ -181,10 +163,10 @@ class LedgerController(Controller):
     ) -> schemas.FundBalances:
         return operations.fund_balances(ctx.session, ctx.estate, start, end, as_of)
 
-    @post(
+    @estate_route(
+        post,
         "/period-locks/{lock_id:int}/lift",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Propose lifting a period lock (a correction; committee majority)",
         description="The estate's steward or a committee member proposes, with a reason "
         "(other roles: 403). This creates an approval request of kind `period_unlock`: a "
@@ -209,10 +191,10 @@ class LedgerController(Controller):
             ctx.session, ctx.estate, lock_id, principal=ctx.principal, reason=data.reason
         )
 
-    @get(
+    @estate_route(
+        get,
         "/period-locks",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         summary="Period locks, lifted ones included (active: false)",
         description="Each lock: its dates, why it was locked (the publication), whether it is "
         "still in force, and when, by which approval request and why it was lifted.",

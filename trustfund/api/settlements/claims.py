@@ -7,7 +7,7 @@ from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.api.uploads import MultipartForm, form_file
 from trustfund.auth.principal import Action
@@ -20,15 +20,15 @@ class ClaimsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @get("/claims", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/claims", Action.READ)
     def list_claims(self, ctx: Ctx, status: FromQuery[str | None] = None) -> list[ClaimOut]:
         """Claims, by work date."""
         return claims.list_claims(ctx.session, ctx.estate.id, status=status)
 
-    @post(
+    @estate_route(
+        post,
         "/claims",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description="Line amount = quantity × unit price, to the fen, half up. A line above "
         "the reference price in force on the work date needs over_reason (422 names the line).",
     )
@@ -36,44 +36,34 @@ class ClaimsController(Controller):
         """A draft claim."""
         return service.create_claim(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @get("/claims/{claim_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/claims/{claim_id:int}", Action.READ)
     def show_claim(self, ctx: Ctx, claim_id: FromPath[int]) -> ClaimOut:
         """One claim with its lines, approval and entries."""
         return claims.claim_view(
             ctx.session, claims.get_claim(ctx.session, ctx.estate.id, claim_id)
         )
 
-    @put(
+    @estate_route(
+        put,
         "/claims/{claim_id:int}",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description="Voids any approval: the claim returns to draft. 409 once payable.",
     )
     def update_claim(self, ctx: Ctx, claim_id: FromPath[int], data: JSONBody[ClaimIn]) -> ClaimOut:
         """Edit a claim (the editor can never approve it)."""
         return service.update_claim(ctx.session, ctx.estate.id, claim_id, data, ctx.user_id)
 
-    @post(
-        "/claims/{claim_id:int}/submit",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/claims/{claim_id:int}/submit", Action.RECORD, status_code=200)
     def submit_claim(self, ctx: Ctx, claim_id: FromPath[int]) -> ClaimOut:
         """Submit for approval (the rule of the claim's amount applies)."""
         return service.submit_claim(ctx.session, ctx.estate.id, claim_id, ctx.user_id)
 
-    @post(
-        "/claims/{claim_id:int}/void",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/claims/{claim_id:int}/void", Action.RECORD, status_code=200)
     def void_claim(self, ctx: Ctx, claim_id: FromPath[int]) -> ClaimOut:
         """Withdraw a claim that is not payable yet."""
         return service.void_claim(ctx.session, ctx.estate.id, claim_id)
 
-    @post("/claims/{claim_id:int}/vouchers", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/claims/{claim_id:int}/vouchers", Action.RECORD)
     def add_voucher(
         self,
         ctx: Ctx,

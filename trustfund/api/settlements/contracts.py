@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.api.uploads import MultipartForm, form_file
 from trustfund.approvals.schemas import ApprovalRequestOut
@@ -28,45 +28,41 @@ class ContractsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @get("/contractors", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/contractors", Action.READ)
     def list_contractors(self, ctx: Ctx) -> list[ContractorOut]:
         """Contractors (承揽方) of the estate."""
         return contracts.list_contractors(ctx.session, ctx.estate.id)
 
-    @post("/contractors", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/contractors", Action.RECORD)
     def add_contractor(self, ctx: Ctx, data: JSONBody[ContractorIn]) -> ContractorOut:
         """Add a contractor. 409 if the name exists."""
         return service.add_contractor(ctx.session, ctx.estate.id, data)
 
-    @get("/contracts", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/contracts", Action.READ)
     def list_contracts(self, ctx: Ctx) -> list[ContractOut]:
         """Repair contracts (维修承揽合同) with their approval status."""
         return contracts.list_contracts(ctx.session, ctx.estate.id)
 
-    @post("/contracts", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/contracts", Action.RECORD)
     def add_contract(self, ctx: Ctx, data: JSONBody[ContractIn]) -> ContractOut:
         """A draft one-year repair contract."""
         return service.add_contract(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @put("/contracts/{contract_id:int}", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(put, "/contracts/{contract_id:int}", Action.RECORD)
     def update_contract(
         self, ctx: Ctx, contract_id: FromPath[int], data: JSONBody[ContractIn]
     ) -> ContractOut:
         """Edit a contract; any approval becomes void and the editor never approves it."""
         return service.update_contract(ctx.session, ctx.estate.id, contract_id, data, ctx.user_id)
 
-    @post(
-        "/contracts/{contract_id:int}/submit",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
-    )
+    @estate_route(post, "/contracts/{contract_id:int}/submit", Action.RECORD)
     def submit_contract(self, ctx: Ctx, contract_id: FromPath[int]) -> ApprovalRequestOut:
         """Ask the committee to approve the contract; answers the approval request."""
         return service.submit_contract(ctx.session, ctx.estate.id, contract_id, ctx.user_id)
 
     # --- reference prices ---------------------------------------------------------------
 
-    @get("/prices", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/prices", Action.READ)
     def list_prices(self, ctx: Ctx, on: FromQuery[str | None] = None) -> PricesOut:
         """Every version, and (with ``on``) the prices in force on that date."""
         when = service.parse_date(on, "on")
@@ -75,10 +71,10 @@ class ContractsController(Controller):
             "in_force": prices.prices_on(ctx.session, ctx.estate.id, when) if when else None,
         }
 
-    @post(
+    @estate_route(
+        post,
         "/prices/import",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description=(
             "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
             "sheet), header in row 1; query `effective_from` (YYYY-MM-DD, required) and "

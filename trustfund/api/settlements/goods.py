@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.auth.principal import Action
 from trustfund.settlements import goods, service
@@ -16,20 +16,20 @@ class GoodsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @get("/goods", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/goods", Action.READ)
     def goods_stock(self, ctx: Ctx) -> list[GoodsStockOut]:
         """Stock per item: received, issued, in stock."""
         return goods.stock(ctx.session, ctx.estate.id)
 
-    @get("/goods/slips", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/goods/slips", Action.READ)
     def goods_slips(self, ctx: Ctx) -> list[GoodsSlipOut]:
         """Goods in/out slips (物品出入单)."""
         return goods.list_slips(ctx.session, ctx.estate.id)
 
-    @post(
+    @estate_route(
+        post,
         "/goods/slips",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         description="purchase / donation (in), issue (out); issuing more than in stock is a "
         "422 on quantity.",
     )

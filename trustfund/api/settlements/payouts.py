@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action, public
+from trustfund.api.access import estate_route, public
 from trustfund.api.common import XLSX, Ctx, IdempotencyKey, file_response, idempotent_response
 from trustfund.api.common import public_estate as estate_named
 from trustfund.auth.principal import Action
@@ -21,10 +21,10 @@ class PayoutsController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @post(
+    @estate_route(
+        post,
         "/claims/{claim_id:int}/payable",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=200,
         description="Posts Expenses:<fund>:<item> / Liabilities:Payable:Contractors on the "
         "work date. 409 insufficient-funds names the fund and the shortfall.",
@@ -44,10 +44,10 @@ class PayoutsController(Controller):
             status=200,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/claims/{claim_id:int}/pay",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=200,
         description="Pays from the committee bank account (making an approved claim payable "
         "first). A claim is never paid twice (409).",
@@ -74,19 +74,14 @@ class PayoutsController(Controller):
 
     # --- expense detail table -----------------------------------------------------------
 
-    @get("/expenses", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/expenses", Action.READ)
     def expense_table(
         self, ctx: Ctx, start: FromQuery[str | None] = None, end: FromQuery[str | None] = None
     ) -> ExpenseTableOut:
         """费用支出明细表: every payout with vouchers and approvers (names)."""
         return _expense_table(ctx.session, ctx.estate.id, start, end)
 
-    @get(
-        "/expenses/xlsx",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        media_type=XLSX,
-    )
+    @estate_route(get, "/expenses/xlsx", Action.READ, media_type=XLSX)
     def expense_xlsx(
         self, ctx: Ctx, start: FromQuery[str | None] = None, end: FromQuery[str | None] = None
     ) -> Response[bytes]:

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action, public
+from trustfund.api.access import estate_route, public
 from trustfund.api.common import Ctx, file_response
 from trustfund.api.common import public_estate as estate_named
 from trustfund.auth.principal import Action
@@ -29,10 +29,10 @@ class VouchersController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @get(
+    @estate_route(
+        get,
         "/vouchers/{voucher_id:int}",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         media_type="*/*",  # the file's own type: image/jpeg, image/png or application/pdf
     )
     def download_voucher(
@@ -48,10 +48,10 @@ class VouchersController(Controller):
             headers={"X-Content-SHA256": voucher.sha256},
         )
 
-    @get(
+    @estate_route(
+        get,
         "/vouchers/{voucher_id:int}/thumbnail",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
+        Action.READ,
         media_type="image/png",
         description="A photo's thumbnail (PNG, at most 800 px, no EXIF), public or not; 404 "
         "for a PDF.",
@@ -67,10 +67,10 @@ class VouchersController(Controller):
             headers={"Cache-Control": "private, max-age=86400"},
         )
 
-    @put(
+    @estate_route(
+        put,
         "/vouchers/{voucher_id:int}/public",
-        opt=estate_action(Action.APPROVE),
-        sync_to_thread=True,
+        Action.APPROVE,
         description="Mark a voucher free of personal data (the public then sees a thumbnail "
         "without EXIF, or the PDF) or withdraw that.",
     )

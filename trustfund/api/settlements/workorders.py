@@ -6,7 +6,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
 from trustfund.api.uploads import MultipartForm, form_file
 from trustfund.auth.principal import Action
@@ -19,22 +19,22 @@ class WorkOrdersController(Controller):
     path = "/api/v1/estates/{estate_slug:str}"
     tags = ["settlements"]
 
-    @get("/work-orders", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/work-orders", Action.READ)
     def list_work_orders(
         self, ctx: Ctx, status: FromQuery[str | None] = None
     ) -> list[WorkOrderOut]:
         """The repair register (工程维修登记表)."""
         return workorders.register(ctx.session, ctx.estate.id, status=status)
 
-    @post("/work-orders", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(post, "/work-orders", Action.RECORD)
     def report_work(self, ctx: Ctx, data: JSONBody[WorkOrderIn]) -> WorkOrderOut:
         """Register a reported problem."""
         return service.report_work(ctx.session, ctx.estate.id, data, ctx.user_id)
 
-    @post(
+    @estate_route(
+        post,
         "/work-orders/{order_id:int}/status",
-        opt=estate_action(Action.RECORD),
-        sync_to_thread=True,
+        Action.RECORD,
         status_code=200,
         description="reported → assigned (contractor_id) → done → settled (claim_id); 409 "
         "for any other transition.",
@@ -45,9 +45,7 @@ class WorkOrdersController(Controller):
         """Move a work order one step forward."""
         return service.advance_work(ctx.session, ctx.estate.id, order_id, data)
 
-    @post(
-        "/work-orders/{order_id:int}/photos", opt=estate_action(Action.RECORD), sync_to_thread=True
-    )
+    @estate_route(post, "/work-orders/{order_id:int}/photos", Action.RECORD)
     def add_photo(
         self,
         ctx: Ctx,
