@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx, imported_response
-from trustfund.api.uploads import form_file
+from trustfund.api.uploads import MultipartForm, form_file
 from trustfund.auth.principal import Action
 from trustfund.errors import ValidationError
 from trustfund.estates.columns import describe
@@ -110,7 +110,7 @@ class BankController(Controller):
         ),
     )
     def import_statement(
-        self, ctx: Ctx, data: MultipartBody[dict[str, Any]]
+        self, ctx: Ctx, data: MultipartBody[MultipartForm]
     ) -> Response[StatementImportOut]:
         result = service.import_statement(
             ctx.session,
@@ -229,7 +229,7 @@ class BankController(Controller):
         ),
     )
     def import_wallet(
-        self, ctx: Ctx, source: FromPath[str], data: MultipartBody[dict[str, Any]]
+        self, ctx: Ctx, source: FromPath[str], data: MultipartBody[MultipartForm]
     ) -> Response[WalletImportOut]:
         result = wallets.import_bill(
             ctx.session, ctx.estate, source, *form_file(data), actor_user_id=ctx.user_id

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.api.access import admin_only, estate_action, estate_route, signed_in
 from trustfund.api.common import Ctx, EstateContext, imported_response, signed_in_principal
-from trustfund.api.uploads import form_file
+from trustfund.api.uploads import MultipartForm, form_file, spreadsheet_form
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.estates import changes, households, importer, schemas, service, units
@@ -113,8 +113,7 @@ class HouseholdsController(Controller):
         Action.RECORD,
         summary="Import households from CSV or XLSX (all rows or none)",
         description=(
-            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
-            "sheet), header in row 1; samples: `docs/samples/households.csv` and `.xlsx`. "
+            spreadsheet_form("households") + " "
             "The whole file is checked first; if any row is bad nothing is imported and the "
             "422 problem lists every bad cell as `rows[N].field` (N = spreadsheet row, header "
             "is row 1). A header cell that is not one of the columns below is refused (422, "
@@ -131,7 +130,7 @@ class HouseholdsController(Controller):
     def import_households(
         self,
         ctx: Ctx,
-        data: MultipartBody[dict[str, Any]],
+        data: MultipartBody[MultipartForm],
         mode: FromQuery[Literal["create", "update"]] = "create",
         confirm: FromQuery[str | None] = None,
     ) -> Response[schemas.ImportResult]:

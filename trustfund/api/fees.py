@@ -27,7 +27,7 @@ from trustfund.api.common import (
     file_response,
     idempotent_response,
 )
-from trustfund.api.uploads import form_file
+from trustfund.api.uploads import MultipartForm, form_file, spreadsheet_form
 from trustfund.approvals import Decision
 from trustfund.approvals.schemas import DecisionIn
 from trustfund.auth.principal import Action
@@ -175,8 +175,7 @@ class FeesController(Controller):
         "/payments/import",
         Action.RECORD,
         description=(
-            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
-            "sheet), header in row 1; samples: `docs/samples/payments.csv` and `.xlsx`. "
+            spreadsheet_form("payments") + " "
             "One row is one payment of one household for one fee year. Name the household "
             "by `户号`, by `地址` (`3-1-502` or `3幢1单元502室`) or by the columns `幢`, `单元`, "
             "`室`. All rows or none: the 422 lists every bad cell as `rows[N].field` (N = "
@@ -185,7 +184,7 @@ class FeesController(Controller):
         ),
     )
     def import_payments(
-        self, ctx: Ctx, data: MultipartBody[dict[str, Any]], idempotency_key: IdempotencyKey = None
+        self, ctx: Ctx, data: MultipartBody[MultipartForm], idempotency_key: IdempotencyKey = None
     ) -> Response[PaymentImportOut]:
         """Import payments from a spreadsheet."""
         return idempotent_response(

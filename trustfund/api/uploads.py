@@ -29,3 +29,13 @@ def form_file(form: MultipartForm | None) -> tuple[bytes, str]:
             if isinstance(item, UploadFile):
                 return item.file.read(), item.filename or ""
     raise ValidationError.field("file", Message("input.file_required"))
+
+
+def spreadsheet_form(sample: str, *more: str) -> str:
+    """How an import route's OpenAPI description starts: the form, the file types, the
+    header row, ``more`` facts, and the sample files ``docs/samples/<sample>.csv``/``.xlsx``."""
+    facts = "; ".join(("header in row 1", *more))
+    return (
+        "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first sheet), "
+        f"{facts}; samples: `docs/samples/{sample}.csv` and `.xlsx`."
+    )

@@ -7,7 +7,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from trustfund.api.access import estate_route
 from trustfund.api.common import Ctx
-from trustfund.api.uploads import MultipartForm, form_file
+from trustfund.api.uploads import MultipartForm, form_file, spreadsheet_form
 from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Action
 from trustfund.errors import ValidationError
@@ -76,9 +76,8 @@ class ContractsController(Controller):
         "/prices/import",
         Action.RECORD,
         description=(
-            "Multipart form with one `file` field: CSV (UTF-8 or GB18030) or XLSX (first "
-            "sheet), header in row 1; query `effective_from` (YYYY-MM-DD, required) and "
-            "`source`; samples: `docs/samples/prices.csv` and `.xlsx`. All rows or none: "
+            spreadsheet_form("prices", "query `effective_from` (YYYY-MM-DD, required) and `source`")
+            + " All rows or none: "
             "the 422 lists every bad cell as `rows[N].field`; an unknown column is refused "
             "(field `columns`, naming it); 409 if a version with that effective date "
             "exists.\n\n" + describe(prices.COLUMNS)
