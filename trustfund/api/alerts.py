@@ -54,11 +54,7 @@ class AlertsController(Controller):
     )
     def acknowledge(self, ctx: Ctx, data: JSONBody[AcknowledgeIn]) -> AlertsOut:
         return service.acknowledge(
-            ctx.session,
-            ctx.estate,
-            data.key,
-            data.note,
-            actor_user_id=ctx.user_id,
+            ctx.session, ctx.estate, data.key, data.note, actor_user_id=ctx.user_id
         )
 
     @estate_route(

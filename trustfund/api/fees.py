@@ -317,12 +317,7 @@ class FeesController(Controller):
     )
     def withdraw_refund_request(self, ctx: Ctx, request_id: FromPath[int]) -> RefundRequestOut:
         """Withdraw your own refund or void request."""
-        return refunds.withdraw(
-            ctx.session,
-            ctx.estate.id,
-            request_id,
-            actor_user_id=ctx.user_id,
-        )
+        return refunds.withdraw(ctx.session, ctx.estate.id, request_id, actor_user_id=ctx.user_id)
 
     @estate_route(
         post,
@@ -340,10 +335,7 @@ class FeesController(Controller):
         ),
     )
     def decide_refund_request(
-        self,
-        ctx: Ctx,
-        request_id: FromPath[int],
-        data: JSONBody[DecisionIn],
+        self, ctx: Ctx, request_id: FromPath[int], data: JSONBody[DecisionIn]
     ) -> RefundRequestOut:
         """Approve (posts it) or reject a refund or void request."""
         return refunds.decide(

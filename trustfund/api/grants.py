@@ -121,10 +121,7 @@ class GrantsController(Controller):
 
     @estate_route(put, "/projects/{project_id:int}", Action.RECORD)
     def update_project(
-        self,
-        ctx: Ctx,
-        project_id: FromPath[int],
-        data: JSONBody[schemas.ProjectIn],
+        self, ctx: Ctx, project_id: FromPath[int], data: JSONBody[schemas.ProjectIn]
     ) -> schemas.ProjectOut:
         """Edit an application not yet approved (voids its approval request)."""
         return service.update_project(ctx.session, ctx.estate.id, project_id, data, ctx.user_id)
@@ -181,12 +178,7 @@ class GrantsController(Controller):
         """A project payment: a claim on the project's sub-fund charged to a budget line."""
         return idempotent_response(
             service.disburse(
-                ctx.session,
-                ctx.estate.id,
-                project_id,
-                data,
-                ctx.user_id,
-                idempotency_key,
+                ctx.session, ctx.estate.id, project_id, data, ctx.user_id, idempotency_key
             )
         )
 
@@ -240,11 +232,7 @@ class GrantsController(Controller):
         """Post an approved transfer or refund to the ledger (once)."""
         return idempotent_response(
             service.post_transfer(
-                ctx.session,
-                ctx.estate.id,
-                transfer_id,
-                ctx.user_id,
-                idempotency_key,
+                ctx.session, ctx.estate.id, transfer_id, ctx.user_id, idempotency_key
             ),
             status=200,
         )

@@ -116,11 +116,7 @@ class LedgerController(Controller):
         self, ctx: Ctx, proposal_id: FromPath[int], data: JSONBody[schemas.ProposalCreate]
     ) -> schemas.EntryProposal:
         return general.propose(
-            ctx.session,
-            ctx.estate,
-            data,
-            actor_user_id=ctx.user_id,
-            proposal_id=proposal_id,
+            ctx.session, ctx.estate, data, actor_user_id=ctx.user_id, proposal_id=proposal_id
         )
 
     @estate_route(
