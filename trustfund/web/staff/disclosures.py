@@ -4,7 +4,10 @@ approval inbox. Everything goes through ``trustfund.disclosure.operations``.
 
 The same page lists the locked periods; the steward or a committee member proposes lifting
 one (a correction, with its reason), which a committee majority decides in the approval
-inbox (``trustfund.disclosure.unlocks``)."""
+inbox (``trustfund.disclosure.unlocks``). It also shows whether approvers appear by name on
+the public pages, and takes the steward's or a committee member's proposal to change that
+(with its reason; a committee majority decides in the approval inbox,
+``trustfund.disclosure.names``)."""
 
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ from sqlalchemy.orm import Session
 from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
-from trustfund.disclosure import operations, render, unlocks
+from trustfund.disclosure import names, operations, render, unlocks
 from trustfund.disclosure.schemas import DisclosureCreate
 from trustfund.errors import TrustfundError
+from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.web.staff.common import field_errors, may, page, principal_of
 from trustfund.web.staff.forms import StaffForm
@@ -47,6 +51,11 @@ class LiftForm(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
+class PublicNamesForm(BaseModel):
+    show_names: str = Field(default="", max_length=10)
+    names_reason: str = Field(default="", max_length=500)
+
+
 class DisclosurePagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/disclosures"
@@ -62,8 +71,11 @@ class DisclosurePagesController(Controller):
         done: str | None = None,
         status: int = 200,
         lift: tuple[int, str, str] | None = None,
+        names_form: PublicNamesForm | None = None,
+        names_errors: dict[str, str] | None = None,
     ) -> Template:
-        """``lift``: the lock id, the reason typed and the error of a refused proposal."""
+        """``lift``: the lock id, the reason typed and the error of a refused proposal;
+        ``names_form``/``names_errors``: a refused proposal about public names."""
         me = principal_of(request)
         roles = me.roles_for(estate.id, estate.community)
         return page(
@@ -82,6 +94,10 @@ class DisclosurePagesController(Controller):
             can_propose_lift=bool(roles & unlocks.PROPOSER_ROLES),
             lift=lift,
             me=me.user_id,
+            public_names=names.setting(session, estate),
+            can_propose_names=bool(roles & names.PROPOSER_ROLES),
+            names_form=names_form or PublicNamesForm(),
+            names_errors=names_errors or {},
         )
 
     @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -231,6 +247,44 @@ class DisclosurePagesController(Controller):
             )
         return Redirect(
             f"/staff/{estate.slug}/disclosures?done=lift_proposed", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post(
+        "/public-names",
+        opt={**estate_action(Action.READ), "audit_action": "web.propose_public_names"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def propose_public_names(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        data: URLEncodedBody[PublicNamesForm],
+    ) -> Response[Any]:
+        """Ask the committee to show approvers by name or by role on the public pages, as the
+        API's ``POST …/disclosures/public-names`` (steward or committee member; others 403)."""
+        form = StaffForm({"show_names", "names_reason"}, aliases={"reason": "names_reason"})
+        if data.show_names not in ("true", "false"):
+            form.refuse("show_names", Message("web.choose_from_list"))
+        return form.handle(
+            db_session,
+            lambda: names.propose_request(
+                db_session,
+                estate,
+                principal=principal_of(request),
+                show_names=data.show_names == "true",
+                reason=data.names_reason,
+            ),
+            done=f"/staff/{estate.slug}/disclosures?done=names_proposed#public-names",
+            again=lambda refused: self._list(
+                request,
+                db_session,
+                estate,
+                status=refused.status,
+                names_form=data,
+                names_errors=refused.errors,
+            ),
         )
 
 
