@@ -31,7 +31,7 @@ from trustfund.db.models.settlements import (
     WorkOrder,
     WorkOrderStatus,
 )
-from trustfund.fees.payments import deposit_cash
+from trustfund.fees.deposits import deposit_cash
 from trustfund.fees.schedule import get_schedule, is_approved, save_schedule
 from trustfund.fees.schemas import ComponentIn, DepositIn, ScheduleIn
 from trustfund.journal.service import fund_balances

@@ -34,9 +34,12 @@ from trustfund.auth.principal import Action
 from trustfund.estates.columns import describe
 from trustfund.fees import (
     charges,
+    deposits,
     imports,
-    payments,
+    owed,
+    prepaid,
     proposal,
+    receipt_views,
     receipts,
     refunds,
     reports,
@@ -140,7 +143,7 @@ class FeesController(Controller):
         self, ctx: Ctx, code: FromPath[str], fee_year: FromPath[int]
     ) -> HouseholdAccountOut:
         """What a household was charged, has paid and still owes per component."""
-        return payments.household_account(ctx.session, ctx.estate.id, code, fee_year)
+        return owed.household_account(ctx.session, ctx.estate.id, code, fee_year)
 
     # --- payments and receipts ---------------------------------------------------------
 
@@ -202,8 +205,8 @@ class FeesController(Controller):
         """One receipt (a void receipt keeps its number and shows the reason) with its
         `check_code` (收据校验码, printed on the receipt: with the household code it lets the
         household ask questions on published lines — never shown publicly)."""
-        view = payments.receipt_view(
-            ctx.session, payments.get_receipt(ctx.session, ctx.estate.id, receipt_no)
+        view = receipt_views.receipt_view(
+            ctx.session, receipt_views.get_receipt(ctx.session, ctx.estate.id, receipt_no)
         )
         code = checkcode.receipt_check_code(
             ctx.session, ctx.estate.id, view["receipt_no"], view["household_code"]
@@ -354,7 +357,7 @@ class FeesController(Controller):
     ) -> Response[DepositOut]:
         """The steward deposits cash into the committee bank account."""
         return idempotent_response(
-            payments.deposit_cash(
+            deposits.deposit_cash(
                 ctx.session,
                 ctx.estate.id,
                 data,
@@ -366,14 +369,14 @@ class FeesController(Controller):
     @estate_route(get, "/cash", Action.READ)
     def cash(self, ctx: Ctx) -> CashOut:
         """Cash the steward holds and the date of the oldest cash not yet deposited."""
-        return payments.cash_on_hand(ctx.session, ctx.estate.id)
+        return deposits.cash_on_hand(ctx.session, ctx.estate.id)
 
     @estate_route(post, "/prepaid/{fee_year:int}/recognise", Action.RECORD, status_code=200)
     def recognise_prepaid(
         self, ctx: Ctx, fee_year: FromPath[int], data: JSONBody[RecogniseIn]
     ) -> PrepaidRecognisedOut:
         """Move money received in advance for the year into its income (safe to repeat)."""
-        return payments.recognise_prepaid(
+        return prepaid.recognise_prepaid(
             ctx.session, ctx.estate.id, fee_year, on=data.on, actor_user_id=ctx.user_id
         )
 
@@ -412,7 +415,7 @@ class PublicReceiptController(Controller):
         receipt_no: FromPath[str],
     ) -> PublicReceiptOut:
         """Amount, date, fee year, masked household and status (valid/void) of a receipt."""
-        return payments.public_receipt(db_session, estate_slug, receipt_no)
+        return receipt_views.public_receipt(db_session, estate_slug, receipt_no)
 
 
 CONTROLLERS: list[Any] = [FeesController, PublicReceiptController]

@@ -16,7 +16,16 @@ from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
 from trustfund.cli.context import CliContext, acting, pass_cli
 from trustfund.db.models.estates import Estate
-from trustfund.fees import charges, imports, payments, proposal, receipts, reports, schedule
+from trustfund.fees import (
+    charges,
+    imports,
+    payments,
+    prepaid,
+    proposal,
+    receipts,
+    reports,
+    schedule,
+)
 from trustfund.fees.schemas import AllocationIn, ComponentIn, Method, PaymentIn, ScheduleIn
 from trustfund.fees.setup import setup_progress
 
@@ -353,9 +362,7 @@ def recognise_prepaid(cli: CliContext, estate_slug: str, fee_year: int, on: Any)
     """Move fees received in advance for FEE_YEAR into that year's income (safe to repeat)."""
     with cli.session() as session:
         estate = _estate(session, estate_slug)
-        _echo(
-            payments.recognise_prepaid(session, estate.id, fee_year, on=on.date() if on else None)
-        )
+        _echo(prepaid.recognise_prepaid(session, estate.id, fee_year, on=on.date() if on else None))
 
 
 @fees.command("propose")

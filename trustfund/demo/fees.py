@@ -30,7 +30,8 @@ from trustfund.db.models.fees import FeeCharge, FeeReceipt
 from trustfund.fees import refunds
 from trustfund.fees.charges import issue_charges
 from trustfund.fees.common import local_today
-from trustfund.fees.payments import deposit_cash, pay
+from trustfund.fees.deposits import deposit_cash
+from trustfund.fees.payments import pay
 from trustfund.fees.refunds import ask_refund, ask_void
 from trustfund.fees.schedule import approve_schedule, find_schedule, is_approved, save_schedule
 from trustfund.fees.schemas import (
@@ -177,7 +178,7 @@ def _month_end(month: int) -> date:
 
 
 def _deposit(session: Session, estate: Estate, steward: int | None, on: date) -> int:
-    from trustfund.fees.payments import cash_balance
+    from trustfund.fees.deposits import cash_balance
 
     held = cash_balance(session, estate.id)
     amount = (held // 100) * 100  # the steward keeps the small change

@@ -31,7 +31,7 @@ from trustfund.disclosure.schemas import (
 from trustfund.disclosure.statements import fund_names, money
 from trustfund.fees import reports as fee_reports
 from trustfund.fees.common import local_today
-from trustfund.fees.payments import cash_on_hand
+from trustfund.fees.deposits import cash_on_hand
 from trustfund.journal import service
 
 

@@ -63,7 +63,7 @@ from trustfund.estates.changes import (
 from trustfund.estates.households import AddressBook, CleanHousehold, label
 from trustfund.estates.occupancy import occupancy_on
 from trustfund.estates.service import today_in
-from trustfund.fees.payments import outstanding_many
+from trustfund.fees.owed import outstanding_many
 from trustfund.fees.rules import fee_year_start
 from trustfund.ledger.money import ZERO
 from trustfund.messages import Message, reason_of

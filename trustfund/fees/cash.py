@@ -1,6 +1,6 @@
 """The receipts behind the steward's cash on hand (管家手头现金): which cash receipts the
 cash box still holds, first in first out — what left the box (deposits, cash refunds) is
-taken from the oldest receipts first, the same rule as ``payments.cash_on_hand``'s "since".
+taken from the oldest receipts first, the same rule as ``deposits.cash_on_hand``'s "since".
 
 Cash the books opened with (期初现金) or that came in without a receipt is shown as its own
 line, so the lines always add up to the cash on hand."""
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Building, Household
 from trustfund.db.models.fees import FeeReceipt, PaymentMethod, ReceiptStatus
-from trustfund.fees.payments import cash_balance
+from trustfund.fees.deposits import cash_balance
 from trustfund.ledger.money import ZERO
 
 

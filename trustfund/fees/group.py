@@ -46,13 +46,8 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.session import unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate
-from trustfund.fees.payments import (
-    PaymentPlan,
-    owed_by_code,
-    plan_payment,
-    record_payment,
-    record_planned,
-)
+from trustfund.fees.owed import owed_by_code
+from trustfund.fees.payments import PaymentPlan, plan_payment, record_payment, record_planned
 from trustfund.fees.schemas import PaymentIn, PaymentOut
 from trustfund.journal.idempotency import (
     check_key,

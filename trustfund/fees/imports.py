@@ -29,12 +29,8 @@ from trustfund.errors import FieldError, ValidationError
 from trustfund.estates import importer, rules
 from trustfund.estates.columns import Column, map_columns
 from trustfund.fees.common import get_estate, households_by_code
-from trustfund.fees.payments import (
-    PaymentPlan,
-    outstanding_many,
-    plan_payment,
-    record_planned,
-)
+from trustfund.fees.owed import outstanding_many
+from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned
 from trustfund.fees.rules import METHODS_ACCEPTED, parse_method
 from trustfund.fees.schemas import AllocationIn, PaymentImportOut, PaymentIn
 from trustfund.journal.idempotency import run_idempotent

@@ -4,7 +4,7 @@ public verification page ``/r/{estate_slug}/{receipt_no}`` (``web.receipts``).
 The PDF is for the payer: it shows the household's address and code, never a name or phone,
 and the receipt's check code (``inquiries.checkcode``) with which the household may question
 a published line.
-The public page shows only what ``payments.public_receipt`` returns: amount, date, fee year,
+The public page shows only what ``receipt_views.public_receipt`` returns: amount, date, fee year,
 masked household, status.
 """
 
@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import PaymentMethod
 from trustfund.fees.common import get_estate
-from trustfund.fees.payments import METHOD_NAMES_ZH, get_receipt
+from trustfund.fees.payments import METHOD_NAMES_ZH
+from trustfund.fees.receipt_views import get_receipt
 from trustfund.inquiries.checkcode import receipt_check_code
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import format_money

@@ -8,7 +8,7 @@ requested it, and for a void whoever recorded the receipt's payment, can never d
 (``approvals.check_not_participant``), also when they hold the committee's role too.
 
 **The decision checks again.** The approval that completes the rule posts in the deciding
-transaction, under the receipt counter's lock (``payments.post_void`` / ``post_refund``): the
+transaction, under the receipt counter's lock (``reversals.post_void`` / ``post_refund``): the
 receipt must still be valid, the money still refundable, the cash still held (cash), the bank
 and every fund still able to pay, the period open. If not, the decision is refused with a 409
 naming the reason and nothing is recorded; the request stays pending for a rejection (or
@@ -70,8 +70,8 @@ from trustfund.fees.common import (
     local_today,
     parse_money,
 )
-from trustfund.fees.payments import (
-    get_receipt,
+from trustfund.fees.receipt_views import get_receipt
+from trustfund.fees.reversals import (
     post_refund,
     post_void,
     refund_problem,

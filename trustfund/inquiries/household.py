@@ -34,7 +34,7 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Building, Estate, Household
 from trustfund.db.models.fees import FeeCharge, FeeReceipt, FeeRefund, ReceiptStatus
 from trustfund.errors import FieldError, ValidationError
-from trustfund.fees.payments import charged_by_fund, outstanding_by_fund, paid_by_fund
+from trustfund.fees.owed import charged_by_fund, outstanding_by_fund, paid_by_fund
 from trustfund.fees.rules import METHOD_LABELS
 from trustfund.inquiries import checkcode, service
 from trustfund.ledger.accounts import FUND_NAMES_ZH

@@ -35,7 +35,7 @@ from trustfund.db.models.disclosure import DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, ClaimStatus, Voucher
 from trustfund.fees import reports
-from trustfund.fees.payments import cash_on_hand
+from trustfund.fees.deposits import cash_on_hand
 from trustfund.inquiries import service as inquiries
 from trustfund.journal.service import books_opened_on, fund_balances
 from trustfund.ledger.accounts import FUND_NAMES_ZH

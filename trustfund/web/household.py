@@ -26,7 +26,7 @@ from trustfund.api.access import public
 from trustfund.db.models.estates import Estate, Household
 from trustfund.disclosure import public as reads
 from trustfund.errors import NotFoundError, RateLimitedError, ValidationError
-from trustfund.fees import payments, receipts
+from trustfund.fees import receipt_views, receipts
 from trustfund.inquiries import household as own
 from trustfund.messages import Message
 from trustfund.settings import Settings
@@ -169,7 +169,7 @@ class HouseholdPagesController(Controller):
         receipt = None
         if household is not None:
             try:
-                receipt = payments.get_receipt(db_session, estate.id, number)
+                receipt = receipt_views.get_receipt(db_session, estate.id, number)
             except NotFoundError:
                 receipt = None
         if household is None or receipt is None or receipt.household_id != household.id:

@@ -1,5 +1,5 @@
 """The receipt check a printed receipt's QR code opens (``/r/{estate_slug}/{receipt_no}``):
-only what ``payments.public_receipt`` returns — amount, date, fee year, masked household,
+only what ``receipt_views.public_receipt`` returns — amount, date, fee year, masked household,
 status (valid or void). No sign-in, no personal data."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import public
-from trustfund.fees import payments
+from trustfund.fees import receipt_views
 from trustfund.web.templating import page_html
 
 
@@ -33,7 +33,8 @@ class ReceiptPagesController(Controller):
     ) -> str:
         """The page the QR code on a printed receipt opens. 404 for an unknown receipt."""
         return page_html(
-            "public_receipt.html", r=payments.public_receipt(db_session, estate_slug, receipt_no)
+            "public_receipt.html",
+            r=receipt_views.public_receipt(db_session, estate_slug, receipt_no),
         )
 
 

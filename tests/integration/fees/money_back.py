@@ -83,7 +83,7 @@ def void(
 ) -> dict[str, Any]:
     """Request and approve a receipt's void; returns the receipt's view. Raises what
     ``ask_void`` and the approval raise (ConflictError …); nothing is written then."""
-    from trustfund.fees.payments import get_receipt, receipt_view
+    from trustfund.fees.receipt_views import get_receipt, receipt_view
 
     steward, member = people(session, estate_id)
     row = refunds.ask_void(

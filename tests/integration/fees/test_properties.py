@@ -18,11 +18,8 @@ from trustfund.db.models.estates import Household
 from trustfund.db.models.fees import FeePayment, FeeReceipt, FeeRefund, ReceiptStatus
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.fees.charges import issue_charges
-from trustfund.fees.payments import (
-    outstanding_by_fund,
-    paid_by_fund,
-    record_payment,
-)
+from trustfund.fees.owed import outstanding_by_fund, paid_by_fund
+from trustfund.fees.payments import record_payment
 from trustfund.fees.schedule import approve_schedule, save_schedule
 from trustfund.fees.schemas import AllocationIn, ComponentIn, PaymentIn, RefundIn, ScheduleIn
 from trustfund.journal.check import check_estate

@@ -13,13 +13,10 @@ from trustfund.db.models.estates import Household, HouseholdOccupancy, Occupancy
 from trustfund.db.models.fees import FeeCharge, FeeReceipt
 from trustfund.errors import ConflictError, PermissionDeniedError, ValidationError
 from trustfund.fees.charges import issue_charges
-from trustfund.fees.payments import (
-    cash_on_hand,
-    deposit_cash,
-    outstanding_by_fund,
-    recognise_prepaid,
-    record_payment,
-)
+from trustfund.fees.deposits import cash_on_hand, deposit_cash
+from trustfund.fees.owed import outstanding_by_fund
+from trustfund.fees.payments import record_payment
+from trustfund.fees.prepaid import recognise_prepaid
 from trustfund.fees.schedule import approve_schedule, get_schedule, save_schedule
 from trustfund.fees.schemas import (
     AllocationIn,

@@ -74,14 +74,10 @@ from trustfund.errors import (
     TrustfundError,
     ValidationError,
 )
-from trustfund.fees.payments import (
-    deposit_cash,
-    money_account,
-    outstanding_by_fund,
-    paid_by_fund,
-    public_receipt,
-    record_payment,
-)
+from trustfund.fees.deposits import deposit_cash
+from trustfund.fees.owed import outstanding_by_fund, paid_by_fund
+from trustfund.fees.payments import money_account, record_payment
+from trustfund.fees.receipt_views import public_receipt
 from trustfund.fees.schemas import AllocationIn, DepositIn, PaymentIn, RefundIn
 from trustfund.grants import service as grants
 from trustfund.grants.schemas import GiftIn

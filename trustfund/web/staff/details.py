@@ -12,7 +12,7 @@ from trustfund import approvals
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Voucher
 from trustfund.errors import NotFoundError
-from trustfund.fees import payments, refunds
+from trustfund.fees import deposits, owed, refunds
 from trustfund.journal import proposals
 from trustfund.ledger.accounts import FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import ZERO
@@ -99,10 +99,10 @@ def refund_details(session: Session, estate: Estate, request_id: int) -> dict[st
     except NotFoundError:
         return None
     asked = refunds.request_view(session, row)
-    kept = payments.paid_by_fund(session, row.household_id, row.fee_year)
+    kept = owed.paid_by_fund(session, row.household_id, row.fee_year)
     return {
         "template": "staff/_detail_refund.html",
         "asked": asked,
         "kept": sum((a for a in kept.values() if a > 0), ZERO),
-        "cash": payments.cash_on_hand(session, estate.id)["cash"],
+        "cash": deposits.cash_on_hand(session, estate.id)["cash"],
     }

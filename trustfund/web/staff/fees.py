@@ -21,7 +21,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates import changes, households, service
-from trustfund.fees import payments, reports
+from trustfund.fees import deposits, owed, payments, receipt_views, reports
 from trustfund.fees.cash import cash_receipts
 from trustfund.fees.rules import parse_method
 from trustfund.fees.schemas import (
@@ -70,7 +70,7 @@ def _accounts(session: Session, estate: Estate, code: str) -> list[HouseholdAcco
     found = []
     for year in reversed(reports.fee_years(session, estate.id)):
         try:
-            found.append(payments.household_account(session, estate.id, code, year))
+            found.append(owed.household_account(session, estate.id, code, year))
         except NotFoundError:
             continue
     return found
@@ -271,8 +271,8 @@ class StewardPagesController(Controller):
         new: FromQuery[int] = 0,
     ) -> Template:
         """The receipt just recorded: print the PDF, or share the public check link."""
-        receipt = payments.receipt_view(
-            db_session, payments.get_receipt(db_session, estate.id, receipt_no)
+        receipt = receipt_views.receipt_view(
+            db_session, receipt_views.get_receipt(db_session, estate.id, receipt_no)
         )
         household = changes.get_household(db_session, estate, receipt["household_code"])
         check_path = f"/r/{estate.slug}/{receipt_no}"
@@ -334,7 +334,7 @@ class StewardPagesController(Controller):
         estate: NamedDependency[Estate],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        cash = payments.cash_on_hand(db_session, estate.id)
+        cash = deposits.cash_on_hand(db_session, estate.id)
         form = DepositForm(
             amount=cash["cash"] if Decimal(cash["cash"]) > 0 else "",
             deposited_on=service.today_in(estate).isoformat(),
@@ -384,7 +384,7 @@ class StewardPagesController(Controller):
         on = form.day(data.deposited_on, "deposited_on")
         return form.handle(
             db_session,
-            lambda: payments.deposit_cash(
+            lambda: deposits.deposit_cash(
                 db_session,
                 estate.id,
                 DepositIn(amount=data.amount, deposited_on=on, reference=data.reference),
@@ -396,7 +396,7 @@ class StewardPagesController(Controller):
                 request,
                 db_session,
                 estate,
-                payments.cash_on_hand(db_session, estate.id),
+                deposits.cash_on_hand(db_session, estate.id),
                 data,
                 form.errors,
                 status=422,

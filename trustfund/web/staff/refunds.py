@@ -20,7 +20,7 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
-from trustfund.fees import payments, refunds
+from trustfund.fees import deposits, refunds
 from trustfund.fees.schemas import RefundIn, RefundRequestOut, VoidIn
 from trustfund.messages import Message
 from trustfund.web.staff.common import (
@@ -138,7 +138,7 @@ class RefundPagesController(Controller):
             estate=estate,
             pending=_cards(session, pending, user_id),
             decided=_cards(session, decided[:RECENT], user_id),
-            cash=payments.cash_on_hand(session, estate.id)["cash"],
+            cash=deposits.cash_on_hand(session, estate.id)["cash"],
             refund=refund,
             void=void,
             refund_errors=refund_errors or {},

@@ -1,0 +1,89 @@
+"""Receipt numbers ``YYYY-NNNNNN``: gapless per estate and calendar year of the payment date,
+taken from the year's counter row (``fee_receipt_counters``) in the transaction that writes the
+receipts, so a rollback gives them back (``payments`` describes the order of the locks)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from trustfund.db.models.fees import (
+    FeeReceiptCounter,
+)
+from trustfund.db.session import is_postgres
+
+# --- receipt numbers -----------------------------------------------------------------------
+
+
+def lock_counter(session: Session, estate_id: int, year: int) -> FeeReceiptCounter:
+    """Lock (creating it if needed) the estate's receipt counter for ``year`` until the
+    transaction ends. Voids, refunds, deposits and prepaid recognition take it before they
+    check what was paid, so they are serialised with each other and with payments (which
+    take it, through ``take_numbers``, only once their own checks are done)."""
+    upsert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(
+        upsert(FeeReceiptCounter)
+        .values(estate_id=estate_id, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+    return session.execute(
+        select(FeeReceiptCounter)
+        .where(FeeReceiptCounter.estate_id == estate_id, FeeReceiptCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int:
+    """Take ``count`` consecutive receipt numbers and return the first. One statement
+    (``UPDATE … RETURNING``) increments the counter and locks its row until the transaction
+    ends, so numbers are gapless and unique; a rollback gives them back."""
+    connection = session.connection()
+    bump = {"counter_estate_id": estate_id, "counter_year": year, "count": count}
+    last = connection.execute(_BUMP_COUNTER, bump).scalar_one_or_none()
+    if last is None:  # the year's first receipt
+        _create_counter(session, estate_id, year)
+        last = connection.execute(_BUMP_COUNTER, bump).scalar_one()
+    return int(last) - count + 1
+
+
+def _create_counter(session: Session, estate_id: int, year: int) -> None:
+    upsert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(
+        upsert(_COUNTERS)
+        .values(estate_id=estate_id, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+
+
+_COUNTERS = cast(Table, FeeReceiptCounter.__table__)
+_BUMP_COUNTER = (  # built once: every payment runs it
+    update(_COUNTERS)
+    .where(
+        _COUNTERS.c.estate_id == bindparam("counter_estate_id"),
+        _COUNTERS.c.year == bindparam("counter_year"),
+    )
+    .values(last_number=_COUNTERS.c.last_number + bindparam("count"))
+    .returning(_COUNTERS.c.last_number)
+)
+
+
+_PAYMENT_ID = func.nextval(func.pg_get_serial_sequence("fee_payments", "id"))
+#: PostgreSQL, built once: ``_BUMP_COUNTER`` by one, also taking the next payment id.
+_BUMP_COUNTER_AND_PAYMENT_ID = _BUMP_COUNTER.returning(_PAYMENT_ID)
+
+
+def take_number_and_payment_id(session: Session, estate_id: int, year: int) -> tuple[int, int]:
+    """PostgreSQL: ``take_numbers`` of one number and the id of the payment to be written
+    (``payments._write_lone``), in one statement."""
+    connection = session.connection()
+    bump = {"counter_estate_id": estate_id, "counter_year": year, "count": 1}
+    row = connection.execute(_BUMP_COUNTER_AND_PAYMENT_ID, bump).first()
+    if row is None:  # the year's first receipt
+        _create_counter(session, estate_id, year)
+        row = connection.execute(_BUMP_COUNTER_AND_PAYMENT_ID, bump).one()
+    return int(row[0]), int(row[1])
