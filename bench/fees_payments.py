@@ -416,6 +416,10 @@ def main() -> None:
     if args.backend == "postgres":
         print(pgbench(args.target, args.clients))
     engine.dispose()
+    if args.backend == "postgres":  # the benchmark's database is not kept
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 if __name__ == "__main__":
