@@ -144,3 +144,14 @@ def raise_if(errors: list[FieldError], what: Message | None = None) -> None:
         raise ValidationError(
             Message("input.invalid_summary", what=what, problems=errors[:5]), errors=errors
         )
+
+
+def raise_if_rows(errors: list[FieldError], code: str = "input.rows_invalid") -> None:
+    """Refuse a file when ``errors`` (fields ``rows[N].column`` or ``file``) is not empty: a
+    ``ValidationError`` with every field error, whose detail (``code``) counts the bad rows and
+    gives the first five reasons."""
+    if errors:
+        raise ValidationError(
+            Message(code, count=len({e.field.split(".")[0] for e in errors}), problems=errors[:5]),
+            errors=errors,
+        )

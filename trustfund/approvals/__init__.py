@@ -28,9 +28,15 @@ from trustfund.approvals.service import (
     record_vote_request,
     request_view,
     submit,
+    void_changed,
     void_for_subject,
 )
-from trustfund.approvals.subjects import register_subject
+from trustfund.approvals.subjects import (
+    audit_approved,
+    proposal_reason,
+    register_subject,
+    row_content,
+)
 from trustfund.db.models.approvals import ApprovalDecision, ApprovalRequest, Decision, RequestStatus
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "Requirement",
     "Tier",
     "approvers_of",
+    "audit_approved",
     "canonical",
     "check_not_participant",
     "content_hash",
@@ -54,14 +61,17 @@ __all__ = [
     "is_approved",
     "owners_vote_passes",
     "participants",
+    "proposal_reason",
     "record_owners_vote",
     "record_participant",
     "record_vote_request",
     "register_subject",
     "request_view",
     "requirement",
+    "row_content",
     "set_rules",
     "submit",
     "tiers",
+    "void_changed",
     "void_for_subject",
 ]

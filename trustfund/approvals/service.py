@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -39,7 +39,7 @@ from trustfund.db.models.approvals import (
 )
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
-from trustfund.db.session import command, unit_of_work
+from trustfund.db.session import command, lock_row, unit_of_work
 from trustfund.errors import (
     ConflictError,
     FieldError,
@@ -84,14 +84,13 @@ def _roles(request: ApprovalRequest) -> frozenset[Role]:
 
 
 def _lock(session: Session, request_id: int) -> ApprovalRequest:
-    request = session.scalars(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if request is None:
-        raise NotFoundError(Message("approvals.no_request", request_id=request_id))
+    request = lock_row(
+        session,
+        ApprovalRequest,
+        request_id,
+        estate_id=None,
+        missing=Message("approvals.no_request", request_id=request_id),
+    )
     session.refresh(request, attribute_names=["decisions"])
     return request
 
@@ -396,6 +395,39 @@ def void_for_subject(
         request.void_reason = reason[:200]
         request.decided_at = utcnow()
     session.flush()
+
+
+def void_changed(
+    session: Session,
+    estate_id: int,
+    subject_kind: str,
+    content: Callable[[int], Mapping[str, Any] | None],
+    *,
+    reason: str,
+) -> list[int]:
+    """Every subject of ``subject_kind`` in the estate with a pending or approved request
+    whose ``content(subject_id)``, computed afresh, is no longer what was submitted has its
+    requests voided with ``reason`` (``None``: the subject is gone, left alone). Returns those
+    subjects' ids, in id order. Flushes. For subjects whose content is computed from the books
+    (a cash count, a reconciled month), which change without the subject itself changing."""
+    live = session.scalars(
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.estate_id == estate_id,
+            ApprovalRequest.subject_kind == subject_kind,
+            ApprovalRequest.status.in_([RequestStatus.PENDING, RequestStatus.APPROVED]),
+        )
+        .order_by(ApprovalRequest.subject_id, ApprovalRequest.id)
+    ).all()
+    voided: list[int] = []
+    for request in live:
+        if voided and voided[-1] == request.subject_id:
+            continue
+        fresh = content(request.subject_id)
+        if fresh is not None and content_hash(fresh) != request.content_hash:
+            void_for_subject(session, subject_kind, request.subject_id, reason=reason)
+            voided.append(request.subject_id)
+    return voided
 
 
 def current_request(session: Session, subject_kind: str, subject_id: int) -> ApprovalRequest | None:

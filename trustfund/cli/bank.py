@@ -12,8 +12,7 @@ import click
 
 from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
-from trustfund.cli.context import CliContext, acting, pass_cli
-from trustfund.cli.disclosures import _estate
+from trustfund.cli.context import CliContext, acting, estate_of, pass_cli
 from trustfund.errors import FieldError, ValidationError
 from trustfund.estates.columns import describe_plain
 from trustfund.estates.service import today_in
@@ -53,7 +52,7 @@ def import_(cli: CliContext, estate_slug: str, path: Path, username: str, throug
     follow from the previous one. New lines are matched where amount and date (±3 days)
     agree uniquely."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         principal = acting(session, username, Action.RECORD, estate)
         _echo(
             service.import_statement(
@@ -91,7 +90,7 @@ def match(
     With --line LINE --entry SEQ: confirm that the line is that entry (or those entries);
     with --undo LINE: undo the line's matches."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         user_id = acting(session, username, Action.RECORD, estate).user_id
         if undo_line is not None:
             _echo(service.undo_match(session, estate, undo_line, actor_user_id=user_id))
@@ -122,7 +121,7 @@ def reconcile(cli: CliContext, estate_slug: str, month: str, username: str, prep
     submit it for the committee's approval (decide with `trustfund` approvals or the staff
     approvals page)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         action = Action.RECORD if prepare else Action.READ
         user_id = acting(session, username, action, estate).user_id
         view: dict[str, Any] = dict(
@@ -150,7 +149,7 @@ def wallet_import(
     collections matched to payments recorded with that method, withdrawals to the bank
     statement line that received them."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         principal = acting(session, username, Action.RECORD, estate)
         _echo(
             wallets.import_bill(
@@ -217,7 +216,7 @@ def cash_count(
     compare it with the books' cash at the end of that day and submit it for one committee
     member's approval (not the steward's own)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         action = Action.RECORD if pieces else Action.READ
         user_id = acting(session, username, action, estate).user_id
         if not pieces:

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
-from trustfund.cli.context import CliContext, acting, pass_cli
-from trustfund.cli.disclosures import _estate
+from trustfund.cli.context import CliContext, acting, estate_of, pass_cli
 from trustfund.errors import ConflictError
 from trustfund.journal import books, proposals, schemas
 from trustfund.messages import Message
@@ -65,7 +64,7 @@ def books_group() -> None:
 def status(cli: CliContext, estate_slug: str) -> None:
     """Whether ESTATE's books are open, and its opening proposal."""
     with cli.session() as session:
-        _show(books.status(session, _estate(session, estate_slug)))
+        _show(books.status(session, estate_of(session, estate_slug)))
 
 
 @books_group.command("propose-opening")
@@ -97,7 +96,7 @@ def propose_opening(
     again while pending or rejected replaces the proposal."""
     data = schemas.OpeningIn(date=on.date(), funds=[_fund(f) for f in funds])  # type: ignore[attr-defined]
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         view = books.propose_opening(
             session,
             estate,
@@ -125,7 +124,7 @@ def decide(cli: CliContext, estate_slug: str, username: str, reason: str | None)
     """Approve ESTATE's pending opening proposal (or reject it with --reject REASON); on
     approval the books open and the opening entry is posted."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         request = approvals.decide_request(
             session,
             estate.id,

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trustfund.auth.identity import load_principal
@@ -50,6 +50,14 @@ class CliContext:
                 for error in exc.errors:
                     message += f"\n  {error.field}: {error.reason}"
                 raise click.ClickException(message) from exc
+
+
+def estate_of(session: Session, slug: str) -> Estate:
+    """The estate named ``slug``, or the command ends with ``No estate 'slug'.``"""
+    estate = session.scalar(select(Estate).where(Estate.slug == slug))
+    if estate is None:
+        raise click.ClickException(f"No estate {slug!r}.")
+    return estate
 
 
 def acting(session: Session, username: str, action: Action, estate: Estate) -> Principal:

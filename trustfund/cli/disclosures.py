@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
@@ -16,8 +15,7 @@ from trustfund.auth.audit import record_command
 from trustfund.auth.identity import load_principal
 from trustfund.auth.principal import Principal
 from trustfund.auth.users import find_user
-from trustfund.cli.context import CliContext, pass_cli
-from trustfund.db.models.estates import Estate
+from trustfund.cli.context import CliContext, estate_of, pass_cli
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import unit_of_work
 from trustfund.disclosure import names, operations, publication, render, unlocks
@@ -25,13 +23,6 @@ from trustfund.disclosure.periods import parse_period
 from trustfund.disclosure.schemas import DecisionIn
 from trustfund.disclosure.signoff import SUBJECT_KIND
 from trustfund.disclosure.statements import build_statement, canonical_json
-
-
-def _estate(session: Session, slug: str) -> Estate:
-    estate = session.scalar(select(Estate).where(Estate.slug == slug))
-    if estate is None:
-        raise click.ClickException(f"No estate {slug!r}.")
-    return estate
 
 
 def _principal(session: Session, username: str) -> Principal:
@@ -57,7 +48,7 @@ def render_command(cli: CliContext, estate_slug: str, period: str, fmt: str, out
     """Render the draft statement of PERIOD (2026, 2026Q1, 2026-03 or
     2026-01-01..2026-03-31) from the live figures, marked as a draft."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         statement = build_statement(session, estate, parse_period(period))
         head = session.get(LedgerHead, estate.id)
         draft_head = (head.last_seq, head.last_hash) if head else (0, "")
@@ -82,7 +73,7 @@ def render_command(cli: CliContext, estate_slug: str, period: str, fmt: str, out
 def versions(cli: CliContext, estate_slug: str) -> None:
     """List the estate's disclosure versions."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         for v in publication.list_versions(session, estate):
             snap = v.snapshot
             extra = f" ledger {snap.ledger_seq} {snap.ledger_hash[:16]}…" if snap else ""
@@ -110,7 +101,7 @@ def submit(
     """Submit PERIOD for the committee's approval."""
     with cli.session() as session:
         with unit_of_work(session):
-            estate = _estate(session, estate_slug)
+            estate = estate_of(session, estate_slug)
             user = _principal(session, username)
             version = publication.submit(
                 session,
@@ -138,7 +129,7 @@ def decide(
 ) -> None:
     """Approve a submitted version (or reject it with --reject REASON)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         # The API's command: a decision refused because the figures changed still records
         # the voided request (then the 409 ``ContentChangedError``).
         operations.decide(
@@ -163,7 +154,7 @@ def publish(cli: CliContext, estate_slug: str, version_id: int, username: str) -
     """Publish an approved version: lock its period and store the snapshot."""
     with cli.session() as session:
         with unit_of_work(session):
-            estate = _estate(session, estate_slug)
+            estate = estate_of(session, estate_slug)
             snap = publication.publish(
                 session,
                 cli.settings,
@@ -185,7 +176,7 @@ def locks(cli: CliContext, estate_slug: str) -> None:
     """List the estate's period locks: in force, lifted (when, why), or with a proposal to
     lift them waiting for the committee."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         for lock in unlocks.lock_views(session, estate):
             if not lock["active"]:
                 state = f"lifted {lock['lifted_at']} (request {lock['lift_request_id']}): "
@@ -213,7 +204,7 @@ def unlock(cli: CliContext, estate_slug: str, lock_id: int, username: str, reaso
     proposer cannot. Once lifted, entries dated in the period are accepted until the corrected
     disclosure is published, which locks the period again."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         principal = _principal(session, username)
         result = unlocks.propose_request(
             session, estate, lock_id, principal=principal, reason=reason
@@ -240,7 +231,7 @@ def decide_unlock(
 ) -> None:
     """Approve the waiting proposal to lift LOCK_ID (or reject it with --reject REASON)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         lock = unlocks.get_lock(session, estate, lock_id)
         request = approvals.current_request(session, unlocks.SUBJECT_KIND, lock.id)
         if request is None:
@@ -282,7 +273,7 @@ def public_names(
     committee members decides it (`disclosure decide-names`, the approval inbox or the API);
     the proposer cannot."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         if propose is None:
             current = names.setting(session, estate)
             shown = "by name" if current["show_names"] else "by role"
@@ -322,7 +313,7 @@ def public_names(
 def decide_names(cli: CliContext, estate_slug: str, username: str, reason: str | None) -> None:
     """Approve the waiting proposal on how approvers appear (or reject it with --reject)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         pending = names.setting(session, estate)["pending"]
         if pending is None or pending["approval_request_id"] is None:
             raise click.ClickException("No proposal on how approvers appear is waiting.")

@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import Any, get_args
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from trustfund.auth.audit import record_command
 from trustfund.auth.principal import Action
-from trustfund.cli.context import CliContext, acting, pass_cli
-from trustfund.db.models.estates import Estate
+from trustfund.cli.context import CliContext, acting, estate_of, pass_cli
 from trustfund.fees import (
     charges,
     imports,
@@ -28,13 +25,6 @@ from trustfund.fees import (
 )
 from trustfund.fees.schemas import AllocationIn, ComponentIn, Method, PaymentIn, ScheduleIn
 from trustfund.fees.setup import setup_progress
-
-
-def _estate(session: Session, slug: str) -> Estate:
-    estate = session.scalar(select(Estate).where(Estate.slug == slug))
-    if estate is None:
-        raise click.ClickException(f"No estate {slug!r}.")
-    return estate
 
 
 def _echo(data: Any) -> None:
@@ -55,7 +45,7 @@ def setup(cli: CliContext, estate_slug: str, fee_year: int | None) -> None:
     year with a schedule, else this year), each missing step with the command that takes
     it — the staff home page's checklist (建账进度)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         s = setup_progress(session, estate, fee_year)
     slug, year = estate_slug, s.fee_year
     steward, member = "--user STEWARD", "--user COMMITTEE_MEMBER"
@@ -115,7 +105,7 @@ def schedule_group() -> None:
 def schedule_show(cli: CliContext, estate_slug: str, fee_year: int) -> None:
     """Print the schedule of FEE_YEAR with each component's vacancy fee."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         _echo(schedule.schedule_view(schedule.get_schedule(session, estate.id, fee_year)))
 
 
@@ -174,7 +164,7 @@ def schedule_propose(
         vacancy_percent=None if vacant_amounts else vacancy_percent,
     )
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         actor = acting(session, username, Action.RECORD, estate)
         saved = schedule.save_schedule(
             session, estate.id, fee_year, data, actor_user_id=actor.user_id
@@ -198,7 +188,7 @@ def schedule_approve(
 ) -> None:
     """Approve the schedule of FEE_YEAR exactly as reviewed (not by its submitter)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         actor = acting(session, username, Action.APPROVE, estate)
         approved = schedule.approve_schedule(
             session, estate.id, fee_year, content_hash=content_hash, actor_user_id=actor.user_id
@@ -223,7 +213,7 @@ def charges_group() -> None:
 def charges_issue(cli: CliContext, estate_slug: str, fee_year: int) -> None:
     """Charge every household not yet charged for FEE_YEAR (approved schedule only)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         _echo(charges.issue_charges(session, estate.id, fee_year).as_dict())
 
 
@@ -268,7 +258,7 @@ def payment_record(
         reference=reference,
     )
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         actor = acting(session, username, Action.RECORD, estate)
         result, _ = payments.record_payment(
             session, estate.id, data, actor_user_id=actor.user_id, idempotency_key=idempotency_key
@@ -295,7 +285,7 @@ def payments_import(cli: CliContext, estate_slug: str, file: Path) -> None:
     docs/samples/payments.csv (columns described in docs/samples/README.md).
     """
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         result, _ = imports.import_payments(
             session,
             estate.id,
@@ -320,7 +310,7 @@ def arrears_group() -> None:
 def arrears_show(cli: CliContext, estate_slug: str, fee_year: int, as_of: Any) -> None:
     """Print collection rates: overall, occupied/vacant, by building, by component, trend."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         _echo(
             reports.collection_report(
                 session, estate.id, fee_year, as_of=as_of.date() if as_of else None
@@ -339,7 +329,7 @@ def arrears_export(
 ) -> None:
     """Write the collection report and the arrears list to an XLSX workbook."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         data = reports.export_xlsx(
             session, estate.id, fee_year, as_of=as_of.date() if as_of else None
         )
@@ -361,7 +351,7 @@ def arrears_export(
 def recognise_prepaid(cli: CliContext, estate_slug: str, fee_year: int, on: Any) -> None:
     """Move fees received in advance for FEE_YEAR into that year's income (safe to repeat)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         _echo(prepaid.recognise_prepaid(session, estate.id, fee_year, on=on.date() if on else None))
 
 
@@ -375,7 +365,7 @@ def recognise_prepaid(cli: CliContext, estate_slug: str, fee_year: int, on: Any)
 def propose(cli: CliContext, estate_slug: str, fee_year: int, years: int) -> None:
     """Propose FEE_YEAR's components from the last years' actual spend, with the calculation."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         _echo(proposal.propose(session, estate.id, fee_year, years=years))
 
 
@@ -387,7 +377,7 @@ def propose(cli: CliContext, estate_slug: str, fee_year: int, years: int) -> Non
 def receipt(cli: CliContext, estate_slug: str, receipt_no: str, output: Path) -> None:
     """Write the printable PDF of receipt RECEIPT_NO (e.g. 2026-000001)."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         pdf = receipts.render_receipt_pdf(
             session, estate.id, receipt_no, public_url=cli.settings.public_url
         )

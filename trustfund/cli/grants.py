@@ -7,21 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from trustfund.cli.context import CliContext, pass_cli
-from trustfund.db.models.estates import Estate
+from trustfund.cli.context import CliContext, estate_of, pass_cli
 from trustfund.grants import service
 from trustfund.grants.common import project_by_code
 from trustfund.grants.reports import report_html, report_pdf
-
-
-def _estate(session: Session, slug: str) -> Estate:
-    estate = session.scalar(select(Estate).where(Estate.slug == slug))
-    if estate is None:
-        raise click.ClickException(f"No estate {slug!r}.")
-    return estate
 
 
 @click.group()
@@ -35,7 +25,7 @@ def grants() -> None:
 def projects_command(cli: CliContext, estate_slug: str) -> None:
     """List the estate's projects: code, status, budget, committed, title."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         for p in service.list_projects(session, estate.id):
             committed = sum((Decimal(x["committed"]) for x in p["lines"]), Decimal("0.00"))
             click.echo(
@@ -64,7 +54,7 @@ def report_command(
     if (project_code is None) == (source_id is None):
         raise click.UsageError("give exactly one of --project CODE or --source ID")
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         if project_code is not None:
             project = project_by_code(session, estate.id, project_code)
             if project is None:

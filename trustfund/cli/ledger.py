@@ -7,11 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from trustfund.cli.context import CliContext, pass_cli
-from trustfund.db.models.estates import Estate
+from trustfund.cli.context import CliContext, estate_of, pass_cli
 from trustfund.journal.check import check_estate
 from trustfund.journal.mirror import (
     MirrorAheadError,
@@ -21,13 +18,6 @@ from trustfund.journal.mirror import (
     sync_mirror,
 )
 from trustfund.ledger.chain import verify_text
-
-
-def _estate(session: Session, slug: str) -> Estate:
-    estate = session.scalar(select(Estate).where(Estate.slug == slug))
-    if estate is None:
-        raise click.ClickException(f"No estate {slug!r}.")
-    return estate
 
 
 @click.group()
@@ -48,7 +38,7 @@ def ledger() -> None:
 def export(cli: CliContext, estate_slug: str, output: Path | None) -> None:
     """Print (or write) the estate's journal as beancount text, exactly as the mirror holds it."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         data = "".join(iter_export(session, estate.id)).encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
@@ -71,7 +61,7 @@ def check(cli: CliContext, estate_slug: str) -> None:
     Exits 1 on any difference or error."""
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         report = check_estate(session, estate.id, mirror=mirror_path(cli.settings, estate))
     click.echo(f"estate:   {estate_slug}")
     click.echo(f"entries:  {report.entries}")
@@ -129,7 +119,7 @@ def sync(cli: CliContext, estate_slug: str | None, force: bool) -> None:
     the database, or different — is left alone and reported (exit 1) unless --force."""
     refused = []
     with cli.session() as session:
-        estates = [_estate(session, estate_slug)] if estate_slug else estates_with_books(session)
+        estates = [estate_of(session, estate_slug)] if estate_slug else estates_with_books(session)
         for estate in estates:
             try:
                 changed = sync_mirror(session, cli.settings, estate, force=force)

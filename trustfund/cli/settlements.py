@@ -7,21 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from trustfund.auth.audit import record_command
-from trustfund.cli.context import CliContext, pass_cli
-from trustfund.db.models.estates import Estate
+from trustfund.cli.context import CliContext, estate_of, pass_cli
 from trustfund.settlements import expenses as expense_table
 from trustfund.settlements import prices as price_lists
-
-
-def _estate(session: Session, slug: str) -> Estate:
-    estate = session.scalar(select(Estate).where(Estate.slug == slug))
-    if estate is None:
-        raise click.ClickException(f"No estate {slug!r}.")
-    return estate
 
 
 @click.group()
@@ -56,7 +46,7 @@ def prices_import(
     """
     on = effective_from.date() if effective_from else dt.date.today()
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         view = price_lists.import_prices(
             session, estate.id, file.read_bytes(), file.name, effective_from=on, source=source
         )
@@ -90,7 +80,7 @@ def expenses_export(
 ) -> None:
     """Write every payout of ESTATE_SLUG to an XLSX workbook."""
     with cli.session() as session:
-        estate = _estate(session, estate_slug)
+        estate = estate_of(session, estate_slug)
         data = expense_table.expense_xlsx(
             session,
             estate.id,

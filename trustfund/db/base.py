@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Numeric
+from sqlalchemy import DateTime, Enum, Integer, MetaData, Numeric, cast, func
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -25,6 +28,22 @@ class Base(DeclarativeBase):
 #: Money columns: NUMERIC(14,2), always ``Decimal`` in Python (SQLite stores it as text-backed
 #: numeric; SQLAlchemy converts back to Decimal on read).
 Money = Numeric(14, 2, asdecimal=True)
+#: Quantities of goods, hours or work (3 decimals: 2.5 m², 0.125 t).
+Quantity = Numeric(12, 3, asdecimal=True)
+
+
+def str_enum(cls: type[enum.StrEnum], length: int) -> Enum:
+    """A string enum stored as its values in a ``VARCHAR(length)`` (no native enum type, so
+    adding a member needs no migration of the type)."""
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+def in_fen(column: Any) -> ColumnElement[int]:
+    """A money column as whole fen, an exact integer on both backends (``SUM`` it, then
+    ``ledger.money.from_fen`` or ``fen_text``)."""
+    return cast(func.round(column * 100), Integer)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

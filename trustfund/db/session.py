@@ -15,9 +15,12 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from trustfund.errors import NotFoundError
+from trustfund.messages import Message
 
 #: SQLite: transactions begun in this context only read (``BEGIN DEFERRED``, no write lock).
 _READS_ONLY: ContextVar[bool] = ContextVar("trustfund_sqlite_reads_only", default=False)
@@ -179,3 +182,26 @@ def command(
             return function(session, *args, **kwargs)
 
     return run
+
+
+_Row = TypeVar("_Row")
+
+
+def lock_row(
+    session: Session, model: type[_Row], row_id: int, *, estate_id: int | None, missing: Message
+) -> _Row:
+    """Row ``row_id`` of ``model`` — of estate ``estate_id`` unless that is None — locked until
+    the transaction ends (``FOR UPDATE`` on PostgreSQL) and fresh from the database (another
+    writer may have changed it since this session read it). Raises ``NotFoundError(missing)``
+    when there is none (also for another estate's row: existence is not leaked)."""
+    table: Any = model
+    query = select(table).where(table.id == row_id)
+    if estate_id is not None:
+        query = query.where(table.estate_id == estate_id)
+    row = session.scalars(
+        query.with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(missing)
+    found: _Row = row
+    return found

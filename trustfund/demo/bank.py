@@ -34,25 +34,18 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.auth.identity import load_principal
-from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import BankStatementLine
+from trustfund.demo.common import approve, user_id
 from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on, money_balance
 from trustfund.ledger.accounts import BANK
-from trustfund.ledger.money import ZERO
+from trustfund.ledger.money import ZERO, money_text
 from trustfund.reconciliation import cash_counts, matching, months, statements
 from trustfund.settings import Settings
 
 INTEREST = {date(2026, 3, 21): "18.62", date(2026, 6, 21): "21.37", date(2026, 9, 21): "24.05"}
 HEADER = ["交易日期", "摘要", "收入金额", "支出金额", "余额", "对方户名", "附言", "流水号"]
-
-
-def _user(session: Session, username: str) -> int:
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise RuntimeError(f"demo user {username!r} missing")
-    return int(user_id)
 
 
 def _bank_day(move: matching.Movement) -> date:
@@ -92,9 +85,9 @@ def statement_file(session: Session, estate: Estate, until: date) -> tuple[bytes
             [
                 day.isoformat(),
                 "结息" if seq is None else "转账",
-                f"{amount:.2f}" if amount > 0 else "",
-                f"{-amount:.2f}" if amount < 0 else "",
-                f"{balance:.2f}",
+                money_text(amount) if amount > 0 else "",
+                money_text(-amount) if amount < 0 else "",
+                money_text(balance),
                 payee,
                 narration,
                 serial,
@@ -113,7 +106,7 @@ def run(session: Session, settings: Settings) -> str:
         select(func.count(BankStatementLine.id)).where(BankStatementLine.estate_id == estate.id)
     ):
         return "bank statement of youhe already imported"
-    steward, approver = _user(session, "steward"), _user(session, "committee1")
+    steward, approver = user_id(session, "steward"), user_id(session, "committee1")
     until = today_in(estate) - timedelta(days=1)
     data, seqs = statement_file(session, estate, until)
     outcome = statements.import_statement(
@@ -136,14 +129,7 @@ def run(session: Session, settings: Settings) -> str:
         record = months.submit_month(session, estate, item["month"], actor_user_id=steward)
         request = approvals.current_request(session, months.SUBJECT_KIND, record.id)
         assert request is not None
-        approvals.decide(
-            session,
-            request.id,
-            principal=principal,
-            decision=approvals.Decision.APPROVE,
-            reason=None,
-            content=months.compute(session, estate.id, item["month"]),
-        )
+        approve(session, request.id, principal, months.compute(session, estate.id, item["month"]))
         reconciled.append(item["month"])
         end = months.parse_month(item["month"])[1]
         count = cash_counts.submit_count(
@@ -156,14 +142,7 @@ def run(session: Session, settings: Settings) -> str:
         )
         request = approvals.current_request(session, cash_counts.SUBJECT_KIND, count.id)
         assert request is not None
-        approvals.decide(
-            session,
-            request.id,
-            principal=principal,
-            decision=approvals.Decision.APPROVE,
-            reason=None,
-            content=cash_counts.content_of(session, count),
-        )
+        approve(session, request.id, principal, cash_counts.content_of(session, count))
     return (
         f"bank statement of youhe: {outcome.new_lines} lines through {until}, {auto} matched "
         f"automatically, {confirmed} confirmed by the steward; reconciled, and cash counted, "

@@ -15,10 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.auth.identity import load_principal
-from trustfund.db.models.auth import User
 from trustfund.db.models.disclosure import DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
+from trustfund.demo.common import principal_of, user_id
 from trustfund.disclosure import publication
 from trustfund.disclosure.signoff import SUBJECT_KIND
 from trustfund.settings import Settings
@@ -29,13 +28,6 @@ CORRECTION = (
     "补充说明：第一版未写明期初余额来源，现注明期初余额为2025年底移交的结余，数字无变化。",
 )
 APPROVERS = ("committee1", "committee2")
-
-
-def _user(session: Session, username: str) -> int:
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise RuntimeError(f"demo user {username!r} missing")
-    return int(user_id)
 
 
 def _versions(session: Session, estate: Estate, period: str) -> list[DisclosureVersion]:
@@ -51,13 +43,12 @@ def _versions(session: Session, estate: Estate, period: str) -> list[DisclosureV
 def _approve_and_publish(
     session: Session, settings: Settings, estate: Estate, version: DisclosureVersion
 ) -> None:
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     for username in APPROVERS:
         request = approvals.current_request(session, SUBJECT_KIND, version.id)
         if request is None or request.status != approvals.RequestStatus.PENDING:
             break
-        principal = load_principal(session, _user(session, username))
-        assert principal is not None
+        principal = principal_of(session, user_id(session, username))
         publication.decide(
             session, estate, version.id, principal=principal, decision="approve", reason=None
         )
@@ -68,7 +59,7 @@ def run(session: Session, settings: Settings) -> str:
     estate = session.scalar(select(Estate).where(Estate.slug == "youhe"))
     if estate is None:
         return "no estate youhe: skipped"
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     done: list[str] = []
     for period in PERIODS:
         versions = _versions(session, estate, period)

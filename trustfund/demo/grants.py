@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.approvals.subjects import current_content
-from trustfund.auth.identity import load_principal
-from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Building, Estate, Household, Site
 from trustfund.db.models.grants import GrantProject, GrantSource, SourceKind
+from trustfund.demo.common import approve, principal_of, user_id
 from trustfund.grants import disbursements, gifts, projects, settlement, transfers
 from trustfund.grants.common import project_by_code
 from trustfund.grants.schemas import (
@@ -54,28 +53,13 @@ COMMITTEE = ("committee1", "committee2", "committee3", "committee4")
 CROWD = (100,) * 6 + (200,) * 10 + (300,) * 10 + (500,) * 4
 
 
-def _user(session: Session, username: str) -> int:
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise RuntimeError(f"demo user {username!r} missing")
-    return int(user_id)
-
-
 def _decide(session: Session, kind: str, subject_id: int, people: tuple[str, ...]) -> None:
     for username in people:
         request = approvals.current_request(session, kind, subject_id)
         if request is None or request.status != approvals.RequestStatus.PENDING:
             return
-        principal = load_principal(session, _user(session, username))
-        assert principal is not None
-        approvals.decide(
-            session,
-            request.id,
-            principal=principal,
-            decision=approvals.Decision.APPROVE,
-            reason=None,
-            content=current_content(session, request),
-        )
+        principal = principal_of(session, user_id(session, username))
+        approve(session, request.id, principal, current_content(session, request))
 
 
 def _source(
@@ -94,7 +78,7 @@ def _source(
         session,
         estate.id,
         SourceIn(kind=kind.value, donor_name=name, anonymous=anonymous),
-        actor_user_id=_user(session, "steward"),
+        actor_user_id=user_id(session, "steward"),
     ).id
 
 
@@ -136,7 +120,7 @@ def _spend(
     on: date,
     paid_on: date | None,
 ) -> int:
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     link = disbursements.disburse(
         session,
         estate.id,
@@ -166,7 +150,7 @@ def _spend(
 
 
 def _project(session: Session, estate: Estate, data: ProjectIn) -> GrantProject:
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     project = projects.create_project(session, estate.id, data, actor_user_id=steward)
     projects.submit_project(session, estate.id, project.id, actor_user_id=steward)
     _decide(session, projects.PROJECT, project.id, COUNCIL)
@@ -175,7 +159,7 @@ def _project(session: Session, estate: Estate, data: ProjectIn) -> GrantProject:
 
 
 def _garden(session: Session, settings: Settings, estate: Estate) -> str:
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     crowd = _source(session, estate, SourceKind.CROWDFUNDING, "紫薇巷居民众筹")
     tree = _source(session, estate, SourceKind.SPONSORSHIP, "俞国平", anonymous=True)
     office = _source(session, estate, SourceKind.SPONSORSHIP, "月湖景区管理所")
@@ -297,54 +281,20 @@ def _garden(session: Session, settings: Settings, estate: Estate) -> str:
     )
     _decide(session, projects.BUDGET, revision.id, COUNCIL)
     session.refresh(project)
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        1,
-        "月湖花木场",
-        "苗木花草（含月季、绣球、麦冬）",
-        "3520.00",
-        date(2026, 7, 20),
-        date(2026, 7, 22),
-    )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        2,
-        "宁波水暖五金店",
-        "铺设浇灌水管",
-        "1150.00",
-        date(2026, 7, 25),
-        date(2026, 7, 27),
-    )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        3,
-        "海曙木作坊",
-        "竹木围栏",
-        "1780.00",
-        date(2026, 8, 5),
-        date(2026, 8, 7),
-    )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        4,
-        "宁波水暖五金店",
-        "铁锹、水壶、修枝剪",
-        "286.00",
-        date(2026, 8, 10),
-        date(2026, 8, 10),
-    )
+    for line, payee, what, cost, on, paid_on in (
+        (
+            1,
+            "月湖花木场",
+            "苗木花草（含月季、绣球、麦冬）",
+            "3520.00",
+            date(2026, 7, 20),
+            date(2026, 7, 22),
+        ),
+        (2, "宁波水暖五金店", "铺设浇灌水管", "1150.00", date(2026, 7, 25), date(2026, 7, 27)),
+        (3, "海曙木作坊", "竹木围栏", "1780.00", date(2026, 8, 5), date(2026, 8, 7)),
+        (4, "宁波水暖五金店", "铁锹、水壶、修枝剪", "286.00", date(2026, 8, 10), date(2026, 8, 10)),
+    ):
+        _spend(session, settings, estate, project, line, payee, what, cost, on, paid_on)
     gifts.record_in_kind(
         session,
         estate.id,
@@ -381,7 +331,7 @@ def _garden(session: Session, settings: Settings, estate: Estate) -> str:
 
 
 def _kitchen(session: Session, settings: Settings, estate: Estate) -> str:
-    steward = _user(session, "steward")
+    steward = user_id(session, "steward")
     revenue = _source(session, estate, SourceKind.PUBLIC_REVENUE, "游河小区公共收益")
     district = _source(session, estate, SourceKind.GOVERNMENT, "区级社区治理创新项目资金")
     town = _source(session, estate, SourceKind.COMMUNITY, "镇级“五社联动”社区治理项目资金")
@@ -422,42 +372,33 @@ def _kitchen(session: Session, settings: Settings, estate: Estate) -> str:
             GiftIn(source_id=source, amount=amount, received_on=on, project_id=project.id),
             actor_user_id=steward,
         )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        0,
-        "海曙厨具设备公司",
-        "灶具、冰箱、油烟机",
-        "15680.00",
-        date(2026, 8, 15),
-        date(2026, 8, 18),
-    )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        2,
-        "宁波安居水电工程队",
-        "地下室水电改造",
-        "13200.00",
-        date(2026, 8, 20),
-        date(2026, 8, 25),
-    )
-    _spend(
-        session,
-        settings,
-        estate,
-        project,
-        1,
-        "春光里日用百货",
-        "锅碗瓢盆、餐具、砧板",
-        "4320.00",
-        date(2026, 9, 2),
-        date(2026, 9, 3),
-    )
+    for line, payee, what, cost, on, paid_on in (
+        (
+            0,
+            "海曙厨具设备公司",
+            "灶具、冰箱、油烟机",
+            "15680.00",
+            date(2026, 8, 15),
+            date(2026, 8, 18),
+        ),
+        (
+            2,
+            "宁波安居水电工程队",
+            "地下室水电改造",
+            "13200.00",
+            date(2026, 8, 20),
+            date(2026, 8, 25),
+        ),
+        (
+            1,
+            "春光里日用百货",
+            "锅碗瓢盆、餐具、砧板",
+            "4320.00",
+            date(2026, 9, 2),
+            date(2026, 9, 3),
+        ),
+    ):
+        _spend(session, settings, estate, project, line, payee, what, cost, on, paid_on)
     for source, item, unit, qty, value, on in (
         (shop, "垃圾桶", "个", "4", "360.00", date(2026, 9, 1)),
         (kind_people, "纸巾盒", "个", "10", "150.00", date(2026, 9, 1)),

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.auth.identity import load_principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, ClaimStatus, Contractor
+from trustfund.demo.common import approve, principal_of
 from trustfund.demo.grants import voucher_pdf
 from trustfund.journal.service import fund_balances
 from trustfund.settings import Settings
@@ -189,16 +189,7 @@ def _approve(session: Session, claim: Claim, deciders: list[User]) -> None:
     for user in deciders:
         if request.status != approvals.RequestStatus.PENDING:
             break
-        principal = load_principal(session, user.id)
-        assert principal is not None
-        approvals.decide(
-            session,
-            request.id,
-            principal=principal,
-            decision=approvals.Decision.APPROVE,
-            reason=None,
-            content=claims.claim_content(claim),
-        )
+        approve(session, request.id, principal_of(session, user.id), claims.claim_content(claim))
 
 
 def _claim_and_pay(
@@ -271,16 +262,8 @@ def run(session: Session, settings: Settings) -> str:
     )
     request = contracts.submit_contract(session, estate.id, contract.id, actor_user_id=steward.id)
     for user in committee[:3]:
-        principal = load_principal(session, user.id)
-        assert principal is not None
-        approvals.decide(
-            session,
-            request.id,
-            principal=principal,
-            decision=approvals.Decision.APPROVE,
-            reason=None,
-            content=contracts.contract_content(contract),
-        )
+        principal = principal_of(session, user.id)
+        approve(session, request.id, principal, contracts.contract_content(contract))
 
     rows = [{"code": c, "name": n, "unit": u, "unit_price": D(p)} for c, n, u, p in PRICE_LIST]
     prices.add_price_list(
@@ -429,12 +412,11 @@ def run(session: Session, settings: Settings) -> str:
     )
     claims.submit_claim(session, estate.id, rejected.id, actor_user_id=steward.id)
     pending = approvals.current_request(session, "claim", rejected.id)
-    principal = load_principal(session, committee[1].id)
-    assert pending is not None and principal is not None
+    assert pending is not None
     approvals.decide(
         session,
         pending.id,
-        principal=principal,
+        principal=principal_of(session, committee[1].id),
         decision=approvals.Decision.REJECT,
         reason="单价高出参考价36%，未附三家询价；请询价后重新提交",
         content=claims.claim_content(rejected),

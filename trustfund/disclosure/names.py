@@ -36,14 +36,13 @@ from trustfund import approvals
 from trustfund.approvals.schemas import ApprovalRequestOut
 from trustfund.auth.principal import Principal, Role
 from trustfund.db.base import utcnow
-from trustfund.db.models.auth import AuditRecord, User
+from trustfund.db.models.auth import User
 from trustfund.db.models.disclosure import PublicNamesChange
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import command
 from trustfund.disclosure.sections import ExpenseNote
 from trustfund.disclosure.signoff import ROLE_ZH
-from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from trustfund.ledger.entries import text_problem
+from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError
 from trustfund.messages import Message
 
 SUBJECT_KIND = "public_names"
@@ -188,17 +187,6 @@ def content_of(session: Session, change: PublicNamesChange) -> dict[str, Any]:
     }
 
 
-def _reason(raw: str) -> str:
-    reason = (raw or "").strip()
-    if not reason:
-        raise ValidationError.field("reason", Message("disclosure.names_reason_required"))
-    if len(reason) > MAX_REASON:
-        raise ValidationError.field("reason", Message("input.too_long", limit=MAX_REASON))
-    if why := text_problem(reason):
-        raise ValidationError.field("reason", why)
-    return reason
-
-
 def propose(
     session: Session, estate: Estate, *, principal: Principal, show_names: bool, reason: str
 ) -> tuple[PublicNamesChange, approvals.ApprovalRequest]:
@@ -209,7 +197,9 @@ def propose(
     ``ConflictError`` (the setting is that already, or a proposal is waiting)."""
     if not principal.roles_for(estate.id, estate.community) & PROPOSER_ROLES:
         raise PermissionDeniedError(Message("disclosure.names_by_steward_or_committee"))
-    text = _reason(reason)
+    text = approvals.proposal_reason(
+        reason, limit=MAX_REASON, missing=Message("disclosure.names_reason_required")
+    )
     if shown(session, estate.id) == show_names:
         raise ConflictError(Message("disclosure.names_already", show_names=show_names))
     waiting = _pending(session, estate.id)
@@ -289,30 +279,18 @@ def _after_decision(session: Session, request: approvals.ApprovalRequest) -> Non
     assert change is not None
     change.approved_at = utcnow()
     change.request_id = request.id
-    approvers = [d.user_id for d in request.decisions if d.decision == approvals.Decision.APPROVE]
-    last = session.get(User, approvers[-1]) if approvers else None
-    session.add(
-        AuditRecord(
-            user_id=last.id if last else None,
-            username=last.username if last else "system",
-            action="disclosure.public_names_changed",
-            method="EVENT",
-            path=f"public-names/{change.id}",
-            estate_id=request.estate_id,
-            outcome="ok",
-            status_code=0,
-            detail={
-                "change_id": change.id,
-                "show_names": change.show_names,
-                "reason": change.reason,
-                "approval_request_id": request.id,
-                "proposed_by": change.proposed_by,
-                "approved_by": approvers,
-                "approvals_needed": request.approvals_needed,
-            },
-        )
+    approvals.audit_approved(
+        session,
+        request,
+        action="disclosure.public_names_changed",
+        path=f"public-names/{change.id}",
+        detail={
+            "change_id": change.id,
+            "show_names": change.show_names,
+            "reason": change.reason,
+        },
+        proposed_by=change.proposed_by,
     )
-    session.flush()
 
 
 approvals.register_subject(SUBJECT_KIND, content=_current_content, after_decision=_after_decision)

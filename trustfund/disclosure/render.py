@@ -28,12 +28,6 @@ TEMPLATES = [HERE / "templates", HERE.parent / "web" / "templates"]
 MAX_DETAIL_LINES = 300
 
 
-def _money(value: str | Decimal | None) -> str:
-    if value is None or value == "":
-        return "—"
-    return format_money(Decimal(value))
-
-
 def _rate(value: str | None) -> str:
     return "—" if value is None else f"{value}%"
 
@@ -63,7 +57,7 @@ def _approvers(line: dict[str, Any]) -> str:
 
 #: The statement's filters; the pages' environment (``web.templating``) has them too.
 FILTERS = {
-    "money": _money,
+    "money": format_money,
     "rate": _rate,
     "signed": _signed,
     "short_hash": _short_hash,

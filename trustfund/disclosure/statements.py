@@ -38,9 +38,10 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Integer, String, cast, func, or_, select, type_coerce
+from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from trustfund.db.base import in_fen
 from trustfund.db.models.estates import Estate, Household
 from trustfund.db.models.journal import (
     JournalDailyTotal,
@@ -66,7 +67,7 @@ from trustfund.ledger.accounts import (
     Fund,
     fund_of,
 )
-from trustfund.ledger.money import ZERO, money_text, to_money
+from trustfund.ledger.money import ZERO, fen_text, from_fen, money_text
 from trustfund.messages import Message
 
 #: Bumped when the shape of the statement changes (stored in every snapshot).
@@ -75,10 +76,6 @@ STATEMENT_VERSION = 1
 DONOR_SOURCES = ("Sponsorship", "InKind")
 ANONYMOUS_VALUES = frozenset({"1", "true", "yes", "是"})
 FUND_ORDER = {f.value: i for i, f in enumerate(Fund)}
-
-
-def money(value: Decimal) -> str:
-    return money_text(to_money(value))
 
 
 def _fund_key(fund: str) -> tuple[int, str]:
@@ -138,11 +135,11 @@ def _fund_rows(
             {
                 "fund": fund,
                 "name": names.get(fund, fund),
-                "opening": money(o),
-                "income": money(i),
-                "expenditure": money(s),
-                "other": money(x),
-                "closing": money(o + i - s + x),
+                "opening": money_text(o),
+                "income": money_text(i),
+                "expenditure": money_text(s),
+                "other": money_text(x),
+                "closing": money_text(o + i - s + x),
             }
         )
     return rows
@@ -165,26 +162,17 @@ def _reconciliation(closing_acc: dict[str, Decimal], funds_total: Decimal) -> di
     other_liabilities = {a: -v for a, v in liabilities.items() if a not in (PREPAID_FEES, PAYABLE)}
     return {
         "identity": "各基金期末余额合计 = 银行存款 + 管家现金 + 实物资产 − 预收服务费 − 应付款",
-        "bank": money(assets.get(BANK, ZERO)),
-        "cash": money(assets.get(CASH, ZERO)),
-        "other_assets": {a: money(v) for a, v in sorted(other_assets.items())},
-        "prepaid_fees": money(-liabilities.get(PREPAID_FEES, ZERO)),
-        "payables": money(-liabilities.get(PAYABLE, ZERO)),
-        "other_liabilities": {a: money(v) for a, v in sorted(other_liabilities.items())},
-        "assets_less_liabilities": money(net),
-        "funds_total": money(funds_total),
-        "difference": money(funds_total - net),
+        "bank": money_text(assets.get(BANK, ZERO)),
+        "cash": money_text(assets.get(CASH, ZERO)),
+        "other_assets": {a: money_text(v) for a, v in sorted(other_assets.items())},
+        "prepaid_fees": money_text(-liabilities.get(PREPAID_FEES, ZERO)),
+        "payables": money_text(-liabilities.get(PAYABLE, ZERO)),
+        "other_liabilities": {a: money_text(v) for a, v in sorted(other_liabilities.items())},
+        "assets_less_liabilities": money_text(net),
+        "funds_total": money_text(funds_total),
+        "difference": money_text(funds_total - net),
         "balanced": funds_total == net,
     }
-
-
-def _fen(column: Any) -> Any:
-    """A money column as whole fen (an exact integer on both backends)."""
-    return cast(func.round(column * 100), Integer)
-
-
-def _yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def _date_text(session: Session, column: Any) -> Any:
@@ -221,13 +209,7 @@ def _balances_before(session: Session, estate_id: int, start: date) -> dict[str,
         .where(JournalDailyTotal.estate_id == estate_id, JournalDailyTotal.date < start)
         .group_by(JournalDailyTotal.account)
     )
-    return {str(a): _yuan(int(v)) for a, v in sorted(rows.all()) if v}
-
-
-def _fen_text(fen: int) -> str:
-    """Whole fen as ``"-12.30"`` (fast: no Decimal per line)."""
-    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+    return {str(a): from_fen(int(v)) for a, v in sorted(rows.all()) if v}
 
 
 def _month_ends(start: date, end: date) -> list[date]:
@@ -251,7 +233,7 @@ def _fund_series(
 ) -> list[dict[str, Any]]:
     """Fund balances at the period's opening and at each month end (for the chart)."""
     changes = sorted(
-        (day, fund, _yuan(fen))
+        (day, fund, from_fen(fen))
         for day, account, fen in daily
         if (fund := fund_of(account)) is not None and not account.startswith(OPENING_ROOT + ":")
     )
@@ -259,7 +241,7 @@ def _fund_series(
     series = [
         {
             "date": (period.start - timedelta(days=1)).isoformat(),
-            "balances": {f: money(v) for f, v in balances.items()},
+            "balances": {f: money_text(v) for f, v in balances.items()},
         }
     ]
     i = 0
@@ -271,7 +253,7 @@ def _fund_series(
         series.append(
             {
                 "date": point.isoformat(),
-                "balances": {f: money(balances.get(f, ZERO)) for f in funds},
+                "balances": {f: money_text(balances.get(f, ZERO)) for f in funds},
             }
         )
     return series
@@ -339,7 +321,7 @@ def _donor_rows(
             JournalEntry.meta,
             JournalPosting.account,
             JournalPosting.fund,
-            _fen(JournalPosting.amount),
+            in_fen(JournalPosting.amount),
         )
         .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
         .where(
@@ -365,7 +347,9 @@ def _income(
             continue
         fund = fund_of(account) or ""
         if account.startswith("Income:Fees:"):
-            fees.append({"fund": fund, "name": names.get(fund, fund), "amount": money(-amount)})
+            fees.append(
+                {"fund": fund, "name": names.get(fund, fund), "amount": money_text(-amount)}
+            )
         else:
             source = account.rsplit(":", 1)[-1]
             other.append(
@@ -374,7 +358,7 @@ def _income(
                     "name": AUTONOMY_SOURCES.get(source, source),
                     "fund": fund,
                     "fund_name": names.get(fund, fund),
-                    "amount": money(-amount),
+                    "amount": money_text(-amount),
                 }
             )
     fees.sort(key=lambda r: _fund_key(r["fund"]))
@@ -392,18 +376,18 @@ def _income(
                 "item": narration,
                 "fund": d_fund or "",
                 "fund_name": names.get(d_fund or "", d_fund or ""),
-                "amount": _fen_text(-fen),
+                "amount": fen_text(-fen),
             }
         )
     total_fees = sum((Decimal(r["amount"]) for r in fees), ZERO)
     total_other = sum((Decimal(r["amount"]) for r in other), ZERO)
     return {
         "fees": fees,
-        "fees_total": money(total_fees),
+        "fees_total": money_text(total_fees),
         "other": other,
-        "other_total": money(total_other),
+        "other_total": money_text(total_other),
         "donors": donors,
-        "total": money(total_fees + total_other),
+        "total": money_text(total_fees + total_other),
     }
 
 
@@ -444,7 +428,7 @@ def _expense_rows(
             func.nullif(JournalEntry.meta, "{}"),
             JournalPosting.account,
             func.coalesce(JournalPosting.fund, ""),
-            _fen(JournalPosting.amount),
+            in_fen(JournalPosting.amount),
             _amount_text(session, JournalPosting.amount),
         )
         .join(JournalEntry, JournalEntry.id == JournalPosting.entry_id)
@@ -520,9 +504,9 @@ def _expenditure(
     return {
         "lines": lines,
         "count": len(lines),
-        "total": _fen_text(total),
+        "total": fen_text(total),
         "by_fund": [
-            {"fund": f, "name": names.get(f, f), "amount": _fen_text(v)}
+            {"fund": f, "name": names.get(f, f), "amount": fen_text(v)}
             for f, v in sorted(by_fund.items(), key=lambda kv: _fund_key(kv[0]))
         ],
     }
@@ -546,7 +530,7 @@ class JournalFigures:
         sums: dict[str, int] = defaultdict(int)
         for _day, account, fen in self.daily:
             sums[account] += fen
-        return {a: _yuan(v) for a, v in sorted(sums.items()) if v}
+        return {a: from_fen(v) for a, v in sorted(sums.items()) if v}
 
 
 def _read_journal(session: Session, estate_id: int, period: Period) -> JournalFigures:
@@ -661,7 +645,7 @@ def _build_statement(session: Session, estate: Estate, period: Period) -> dict[s
     names = fund_names(session, estate.id, chart)
     funds = _fund_rows(opening_acc, period_acc, names)
     funds_total = {
-        k: money(sum((Decimal(r[k]) for r in funds), ZERO))
+        k: money_text(sum((Decimal(r[k]) for r in funds), ZERO))
         for k in ("opening", "income", "expenditure", "other", "closing")
     }
     opening_funds = {r["fund"]: Decimal(r["opening"]) for r in funds}

@@ -10,7 +10,6 @@ time zone. An estate whose books opened after that quarter ended is not overdue.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,11 +27,12 @@ from trustfund.disclosure.schemas import (
     SupervisedEstateOut,
     SupervisionOut,
 )
-from trustfund.disclosure.statements import fund_names, money
+from trustfund.disclosure.statements import fund_names
 from trustfund.fees import reports as fee_reports
 from trustfund.fees.common import local_today
 from trustfund.fees.deposits import cash_on_hand
 from trustfund.journal import service
+from trustfund.ledger.money import ZERO, money_text
 
 
 def supervised_estates(session: Session, principal: Principal) -> list[Estate]:
@@ -98,9 +98,10 @@ def estate_overview(
         "today": today.isoformat(),
         "collection": collection,
         "funds": [
-            {"fund": f, "name": names.get(f, f), "balance": money(v)} for f, v in balances.items()
+            {"fund": f, "name": names.get(f, f), "balance": money_text(v)}
+            for f, v in balances.items()
         ],
-        "funds_total": money(sum(balances.values(), start=money_zero())),
+        "funds_total": money_text(sum(balances.values(), start=ZERO)),
         "last_publication": last,
         "published_count": len(rows),
         "due_period": quarter.label,
@@ -123,12 +124,6 @@ def estate_overview(
             or 0
         ),
     }
-
-
-def money_zero() -> Any:
-    from trustfund.ledger.money import ZERO
-
-    return ZERO
 
 
 def overview(session: Session, principal: Principal) -> SupervisionOut:

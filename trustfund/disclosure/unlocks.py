@@ -31,16 +31,14 @@ from sqlalchemy.orm import Session
 
 from trustfund import approvals
 from trustfund.auth.principal import Principal, Role
-from trustfund.db.models.auth import AuditRecord, User
 from trustfund.db.models.disclosure import DisclosureSnapshot, DisclosureVersion, VersionStatus
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import PeriodLock
 from trustfund.db.session import command
 from trustfund.disclosure.periods import period_between
 from trustfund.disclosure.schemas import LockLiftProposedOut, LockOut, LockPendingOut, PublicLiftOut
-from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError
 from trustfund.journal import service
-from trustfund.ledger.entries import text_problem
 from trustfund.messages import Message
 from trustfund.settlements.disclosure_sections import Scrubber
 
@@ -71,17 +69,6 @@ def content_of(lock: PeriodLock, reason: str) -> dict[str, Any]:
     }
 
 
-def _reason(raw: str) -> str:
-    reason = (raw or "").strip()
-    if not reason:
-        raise ValidationError.field("reason", Message("disclosure.lift_reason_required"))
-    if len(reason) > MAX_REASON:
-        raise ValidationError.field("reason", Message("input.too_long", limit=MAX_REASON))
-    if why := text_problem(reason):
-        raise ValidationError.field("reason", why)
-    return reason
-
-
 def propose(
     session: Session, estate: Estate, lock_id: int, *, principal: Principal, reason: str
 ) -> approvals.ApprovalRequest:
@@ -93,7 +80,9 @@ def propose(
     if not principal.roles_for(estate.id, estate.community) & PROPOSER_ROLES:
         raise PermissionDeniedError(Message("disclosure.lift_by_steward_or_committee"))
     lock = get_lock(session, estate, lock_id)
-    text = _reason(reason)
+    text = approvals.proposal_reason(
+        reason, limit=MAX_REASON, missing=Message("disclosure.lift_reason_required")
+    )
     if lock.lifted_at is not None:
         raise ConflictError(Message("disclosure.lifted_already", lock_id=lock.id))
     waiting = approvals.current_request(session, SUBJECT_KIND, lock.id)
@@ -152,31 +141,19 @@ def _after_decision(session: Session, request: approvals.ApprovalRequest) -> Non
     lock = service.lift_lock(
         session, request.estate_id, request.subject_id, request_id=request.id, reason=reason
     )
-    approvers = [d.user_id for d in request.decisions if d.decision == approvals.Decision.APPROVE]
-    last = session.get(User, approvers[-1]) if approvers else None
-    session.add(
-        AuditRecord(
-            user_id=last.id if last else None,
-            username=last.username if last else "system",
-            action="disclosure.period_unlocked",
-            method="EVENT",
-            path=f"period-locks/{lock.id}",
-            estate_id=request.estate_id,
-            outcome="ok",
-            status_code=0,
-            detail={
-                "lock_id": lock.id,
-                "start": lock.start.isoformat(),
-                "end": lock.end.isoformat(),
-                "reason": reason,
-                "approval_request_id": request.id,
-                "proposed_by": request.submitted_by,
-                "approved_by": approvers,
-                "approvals_needed": request.approvals_needed,
-            },
-        )
+    approvals.audit_approved(
+        session,
+        request,
+        action="disclosure.period_unlocked",
+        path=f"period-locks/{lock.id}",
+        detail={
+            "lock_id": lock.id,
+            "start": lock.start.isoformat(),
+            "end": lock.end.isoformat(),
+            "reason": reason,
+        },
+        proposed_by=request.submitted_by,
     )
-    session.flush()
 
 
 approvals.register_subject(SUBJECT_KIND, content=_current_content, after_decision=_after_decision)

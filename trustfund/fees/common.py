@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from trustfund import fields
 from trustfund.db.models.estates import Estate, Household
-from trustfund.errors import FieldError, NotFoundError, ValidationError
-from trustfund.ledger.money import to_money
-from trustfund.messages import Message, reason_of
+from trustfund.errors import NotFoundError, ValidationError
+from trustfund.messages import Message
 
 
 def get_estate(session: Session, estate_id: int) -> Estate:
@@ -28,17 +27,8 @@ def local_today(estate: Estate) -> date:
     return datetime.now(ZoneInfo(estate.timezone)).date()
 
 
-def parse_money(value: str | None, field: str, errors: list[FieldError]) -> Decimal | None:
-    """``value`` as money read strictly (``ledger.money.to_money``; a sign is left to the
-    caller's check), or ``None`` with a FieldError giving the reason appended."""
-    if value is None:
-        errors.append(FieldError(field, Message("input.required")))
-        return None
-    try:
-        return to_money(value)
-    except (ValueError, ArithmeticError) as exc:
-        errors.append(FieldError(field, reason_of(exc)))
-        return None
+#: ``fields.amount``: money read strictly, or ``None`` with the reason on the field.
+parse_money = fields.amount
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Building, Household
-from trustfund.errors import FieldError, ValidationError
+from trustfund.errors import FieldError, ValidationError, raise_if_rows
 from trustfund.estates import importer, rules
 from trustfund.estates.columns import Column, map_columns
 from trustfund.fees.common import get_estate, households_by_code
@@ -265,15 +265,7 @@ def parse_rows(
                     ),
                 )
             )
-    if errors:
-        raise ValidationError(
-            Message(
-                "input.rows_invalid",
-                count=len({e.field.split(".")[0] for e in errors}),
-                problems=errors[:5],
-            ),
-            errors=errors,
-        )
+    raise_if_rows(errors)
     return out
 
 

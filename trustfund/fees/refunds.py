@@ -68,7 +68,6 @@ from trustfund.fees.common import (
     get_estate,
     households_by_code,
     local_today,
-    parse_money,
 )
 from trustfund.fees.receipt_views import get_receipt
 from trustfund.fees.reversals import (
@@ -79,6 +78,7 @@ from trustfund.fees.reversals import (
     void_problem,
 )
 from trustfund.fees.schemas import RefundIn, RefundRequestOut, RequestDecisionOut, VoidIn
+from trustfund.fields import amount as parse_money
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message

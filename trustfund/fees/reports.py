@@ -17,10 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from trustfund.db.base import in_fen
 from trustfund.db.models.estates import Building, Household
 from trustfund.db.models.fees import (
     FeeCharge,
@@ -43,16 +44,8 @@ from trustfund.fees.schemas import (
     YearCollectionOut,
 )
 from trustfund.ledger.accounts import FUND_NAMES_ZH, fund_label
-from trustfund.ledger.money import money_text
+from trustfund.ledger.money import from_fen, money_text
 from trustfund.spreadsheet import append_row, finish_sheet, workbook_bytes
-
-
-def fen(column: Any) -> ColumnElement[int]:
-    return cast(func.round(column * 100), Integer)
-
-
-def yuan(value: int | None) -> Decimal:
-    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
 
 
 def _counted(as_of: date) -> ColumnElement[bool]:
@@ -65,7 +58,7 @@ def _counted(as_of: date) -> ColumnElement[bool]:
 def _household_rows(session: Session, estate_id: int, fee_year: int, as_of: date) -> Any:
     """A subquery: one row per charged household with charged and net paid (in fen)."""
     paid = (
-        select(FeeReceipt.household_id.label("hid"), func.sum(fen(FeeReceipt.amount)).label("v"))
+        select(FeeReceipt.household_id.label("hid"), func.sum(in_fen(FeeReceipt.amount)).label("v"))
         .where(
             FeeReceipt.estate_id == estate_id,
             FeeReceipt.fee_year == fee_year,
@@ -76,7 +69,7 @@ def _household_rows(session: Session, estate_id: int, fee_year: int, as_of: date
         .subquery()
     )
     refunded = (
-        select(FeeRefund.household_id.label("hid"), func.sum(fen(FeeRefund.amount)).label("v"))
+        select(FeeRefund.household_id.label("hid"), func.sum(in_fen(FeeRefund.amount)).label("v"))
         .where(
             FeeRefund.estate_id == estate_id,
             FeeRefund.fee_year == fee_year,
@@ -90,7 +83,7 @@ def _household_rows(session: Session, estate_id: int, fee_year: int, as_of: date
             FeeCharge.household_id.label("household_id"),
             FeeCharge.vacant.label("vacant"),
             Building.number.label("building"),
-            fen(FeeCharge.amount).label("charged"),
+            in_fen(FeeCharge.amount).label("charged"),
             (func.coalesce(paid.c.v, 0) - func.coalesce(refunded.c.v, 0)).label("paid"),
         )
         .join(Household, Household.id == FeeCharge.household_id)
@@ -111,9 +104,9 @@ def _stats(households: int, charged: int, paid: int, full: int, partial: int) ->
         "paid_in_full": full,
         "partial": partial,
         "unpaid": households - full - partial,
-        "charged": money_text(yuan(charged)),
-        "paid": money_text(yuan(paid)),
-        "arrears": money_text(yuan(charged - paid)),
+        "charged": money_text(from_fen(charged)),
+        "paid": money_text(from_fen(paid)),
+        "arrears": money_text(from_fen(charged - paid)),
         "household_rate": rate(full, households),
         "amount_rate": rate(paid, charged),
     }
@@ -144,7 +137,7 @@ def _by_component(
 ) -> list[ComponentCollectionOut]:
     charged = _pairs(
         session.execute(
-            select(FeeChargeLine.fund, func.sum(fen(FeeChargeLine.amount)))
+            select(FeeChargeLine.fund, func.sum(in_fen(FeeChargeLine.amount)))
             .join(FeeCharge, FeeCharge.id == FeeChargeLine.charge_id)
             .where(FeeCharge.estate_id == estate_id, FeeCharge.fee_year == fee_year)
             .group_by(FeeChargeLine.fund)
@@ -152,7 +145,7 @@ def _by_component(
     )
     paid = _pairs(
         session.execute(
-            select(FeeReceiptLine.fund, func.sum(fen(FeeReceiptLine.amount)))
+            select(FeeReceiptLine.fund, func.sum(in_fen(FeeReceiptLine.amount)))
             .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
             .where(
                 FeeReceipt.estate_id == estate_id,
@@ -165,7 +158,7 @@ def _by_component(
     )
     refunded = _pairs(
         session.execute(
-            select(FeeRefundLine.fund, func.sum(fen(FeeRefundLine.amount)))
+            select(FeeRefundLine.fund, func.sum(in_fen(FeeRefundLine.amount)))
             .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
             .where(
                 FeeRefund.estate_id == estate_id,
@@ -183,9 +176,9 @@ def _by_component(
             {
                 "fund": fund,
                 "name": FUND_NAMES_ZH.get(fund, fund),
-                "charged": money_text(yuan(c)),
-                "paid": money_text(yuan(p)),
-                "arrears": money_text(yuan(c - p)),
+                "charged": money_text(from_fen(c)),
+                "paid": money_text(from_fen(p)),
+                "arrears": money_text(from_fen(c - p)),
                 "amount_rate": None
                 if c == 0
                 else str((Decimal(p) * 100 / c).quantize(Decimal("0.01"))),
@@ -279,9 +272,9 @@ def arrears_list(
             "owner_name": owner or "",
             "phone": phone or "",
             "vacant": bool(vacant),
-            "charged": str(yuan(charged)),
-            "paid": str(yuan(paid)),
-            "arrears": str(yuan(charged - paid)),
+            "charged": str(from_fen(charged)),
+            "paid": str(from_fen(paid)),
+            "arrears": str(from_fen(charged - paid)),
         }
         for code, building, entrance, room, owner, phone, vacant, charged, paid in result
     ]

@@ -31,7 +31,6 @@ from trustfund.errors import (
     PermissionDeniedError,
     raise_if,
 )
-from trustfund.fees.common import parse_money
 from trustfund.fees.rules import (
     HUNDRED,
     Component,
@@ -40,6 +39,7 @@ from trustfund.fees.rules import (
     vacant_amounts,
 )
 from trustfund.fees.schemas import ScheduleIn, ScheduleOut
+from trustfund.fields import amount as parse_money
 from trustfund.ledger.accounts import FEE_FUNDS as LEDGER_FEE_FUNDS
 from trustfund.ledger.money import money_text, parse_decimal
 from trustfund.messages import Message, reason_of

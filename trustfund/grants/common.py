@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund import fields
 from trustfund.db.base import utcnow
 from trustfund.db.models.grants import (
     GrantProject,
@@ -16,11 +17,10 @@ from trustfund.db.models.grants import (
     ProjectStatus,
     SourceKind,
 )
+from trustfund.db.session import lock_row
 from trustfund.errors import FieldError, NotFoundError
 from trustfund.ledger.accounts import Fund, project_fund
-from trustfund.ledger.entries import text_problem
 from trustfund.messages import Message
-from trustfund.settlements import common as settlements_common
 
 #: What the ledger and every public output say instead of an anonymous donor's name.
 ANONYMOUS = "匿名"
@@ -85,15 +85,13 @@ def get_project(session: Session, estate_id: int, project_id: int) -> GrantProje
 
 def lock_project(session: Session, estate_id: int, project_id: int) -> GrantProject:
     """The project row locked until the transaction ends (``FOR UPDATE`` on PostgreSQL)."""
-    project = session.scalars(
-        select(GrantProject)
-        .where(GrantProject.id == project_id, GrantProject.estate_id == estate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if project is None:
-        raise NotFoundError(Message("grants.no_project", project_id=project_id))
-    return project
+    return lock_row(
+        session,
+        GrantProject,
+        project_id,
+        estate_id=estate_id,
+        missing=Message("grants.no_project", project_id=project_id),
+    )
 
 
 def project_by_code(session: Session, estate_id: int, code: str) -> GrantProject | None:
@@ -140,18 +138,5 @@ def note(session: Session, project: GrantProject, *, by: int | None, reason: str
 
 def money(value: object, field: str, errors: list[FieldError], *, positive: bool = True) -> Decimal:
     """``value`` (a string or Decimal, never a float) as money below a thousand million yuan;
-    a FieldError otherwise (``settlements.common.money``)."""
-    return settlements_common.money(value, field, errors, positive=positive, limit=MAX_GRANT)
-
-
-def text(
-    value: str | None, field: str, errors: list[FieldError], *, limit: int, required: bool = True
-) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        errors.append(FieldError(field, Message("input.empty")))
-    elif len(cleaned) > limit:
-        errors.append(FieldError(field, Message("input.too_long", limit=limit)))
-    elif why := text_problem(cleaned):
-        errors.append(FieldError(field, why))
-    return cleaned
+    a FieldError otherwise (``fields.money``)."""
+    return fields.money(value, field, errors, positive=positive, limit=MAX_GRANT)

@@ -30,9 +30,9 @@ from trustfund.disclosure.periods import Period
 from trustfund.disclosure.sections import SectionData
 from trustfund.grants.common import STATUS_ZH, public_name
 from trustfund.grants.disbursements import BOOKED
-from trustfund.grants.gifts import qty_text
 from trustfund.grants.settlement import ledger_figures
 from trustfund.ledger.money import money_text
+from trustfund.settlements.common import qty_text
 
 
 def _m(value: Decimal) -> str:

@@ -33,7 +33,6 @@ Without an estimated value (volunteer work) there is no entry, only the record.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -51,6 +50,7 @@ from trustfund.db.models.grants import (
 )
 from trustfund.db.models.journal import LedgerAccount
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
+from trustfund.fields import text
 from trustfund.grants.common import (
     IN_KIND,
     SOURCE_ACCOUNTS,
@@ -60,7 +60,6 @@ from trustfund.grants.common import (
     get_source,
     money,
     public_name,
-    text,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
 from trustfund.journal.service import PERSONAL_DATA_REASONS, open_accounts, post_entry
@@ -74,7 +73,7 @@ from trustfund.ledger.accounts import (
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message
-from trustfund.settlements.common import quantity
+from trustfund.settlements.common import qty_text, quantity
 
 #: Projects that may still receive gifts.
 RECEIVING = (
@@ -282,10 +281,6 @@ def _opened_on(session: Session, estate_id: int, account: str) -> Any:
             LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
         )
     )
-
-
-def qty_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def record_in_kind(

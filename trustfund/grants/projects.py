@@ -18,7 +18,6 @@ on the application date), so the ledger's fund check keeps its money apart.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +40,7 @@ from trustfund.db.models.grants import (
     RevisionStatus,
 )
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
+from trustfund.fields import text
 from trustfund.grants.common import (
     ACTIVE,
     IN_KIND,
@@ -51,7 +51,6 @@ from trustfund.grants.common import (
     money,
     move,
     note,
-    text,
 )
 from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectIn, ProjectOut
 from trustfund.journal.service import open_accounts, open_project_fund
@@ -260,11 +259,6 @@ def _after_project(session: Session, request: ApprovalRequest) -> None:
     session.flush()
 
 
-def _project_content(session: Session, project_id: int) -> Mapping[str, Any]:
-    project = session.get(GrantProject, project_id)
-    return project_content(project) if project is not None else {}
-
-
 # --- budget revisions -------------------------------------------------------------------
 
 
@@ -383,11 +377,6 @@ def revision_content(revision: BudgetRevision) -> dict[str, Any]:
         "lines": revision_lines(revision),
         "total": revision.total,
     }
-
-
-def _revision_content(session: Session, revision_id: int) -> Mapping[str, Any]:
-    revision = session.get(BudgetRevision, revision_id)
-    return revision_content(revision) if revision is not None else {}
 
 
 def _after_budget(session: Session, request: ApprovalRequest) -> None:
@@ -569,5 +558,13 @@ def get(session: Session, estate_id: int, project_id: int) -> GrantProject:
     return get_project(session, estate_id, project_id)
 
 
-approvals.register_subject(PROJECT, content=_project_content, after_decision=_after_project)
-approvals.register_subject(BUDGET, content=_revision_content, after_decision=_after_budget)
+approvals.register_subject(
+    PROJECT,
+    content=approvals.row_content(GrantProject, project_content),
+    after_decision=_after_project,
+)
+approvals.register_subject(
+    BUDGET,
+    content=approvals.row_content(BudgetRevision, revision_content),
+    after_decision=_after_budget,
+)

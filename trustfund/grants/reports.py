@@ -42,11 +42,11 @@ from trustfund.grants.common import (
     public_name,
 )
 from trustfund.grants.disbursements import BOOKED, list_disbursements
-from trustfund.grants.gifts import qty_text
 from trustfund.grants.settlement import as_json, settlement
 from trustfund.grants.transfers import fund_name
 from trustfund.journal.service import fund_balances
 from trustfund.ledger.money import format_money, split_exact
+from trustfund.settlements.common import qty_text
 
 HERE = Path(__file__).resolve().parent
 _ENV = Environment(
@@ -56,7 +56,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.filters["money"] = lambda v: "—" if v in (None, "") else format_money(Decimal(v))
+_ENV.filters["money"] = format_money
 
 
 def _head(session: Session, estate_id: int) -> dict[str, Any]:

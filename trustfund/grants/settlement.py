@@ -26,13 +26,13 @@ from trustfund.db.base import ZERO
 from trustfund.db.models.grants import Disbursement, GrantProject, ProjectStatus
 from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.errors import ConflictError, FieldError, ValidationError, raise_if
+from trustfund.fields import text
 from trustfund.grants.common import (
     ACTIVE,
     IN_KIND,
     fund_of_project,
     lock_project,
     move,
-    text,
 )
 from trustfund.grants.disbursements import EXPENSE_ITEM, line_actuals
 from trustfund.grants.transfers import close_if_empty

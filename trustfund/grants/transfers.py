@@ -24,7 +24,6 @@ When a settled project's sub-fund reaches zero, the project is closed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +43,9 @@ from trustfund.db.models.grants import (
     TransferKind,
     TransferStatus,
 )
+from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, raise_if
+from trustfund.fields import text
 from trustfund.grants.common import (
     ACTIVE,
     SOURCE_ACCOUNTS,
@@ -53,7 +54,6 @@ from trustfund.grants.common import (
     note,
     project_by_code,
     public_name,
-    text,
 )
 from trustfund.grants.schemas import TransferIn, TransferOut
 from trustfund.journal.service import fund_balances, personal_data_problems, post_entry
@@ -221,11 +221,6 @@ def transfer_content(transfer: FundTransfer) -> dict[str, Any]:
     }
 
 
-def _content(session: Session, transfer_id: int) -> Mapping[str, Any]:
-    transfer = session.get(FundTransfer, transfer_id)
-    return transfer_content(transfer) if transfer is not None else {}
-
-
 def _after(session: Session, request: ApprovalRequest) -> None:
     transfer = session.get(FundTransfer, request.subject_id)
     if transfer is None or transfer.status != TransferStatus.PENDING:
@@ -251,14 +246,13 @@ def execute(
     project whose sub-fund is then empty. Flushes. Raises NotFoundError, ConflictError (not
     approved for its current content, already posted), InsufficientFundsError,
     PeriodLockedError."""
-    transfer = session.scalars(
-        select(FundTransfer)
-        .where(FundTransfer.id == transfer_id, FundTransfer.estate_id == estate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if transfer is None:
-        raise NotFoundError(Message("grants.no_transfer", transfer_id=transfer_id))
+    transfer = lock_row(
+        session,
+        FundTransfer,
+        transfer_id,
+        estate_id=estate_id,
+        missing=Message("grants.no_transfer", transfer_id=transfer_id),
+    )
     if transfer.status == TransferStatus.POSTED:
         raise ConflictError(
             Message("grants.transfer_posted", transfer_id=transfer.id, entry=transfer.entry_seq)
@@ -376,4 +370,6 @@ def list_transfers(session: Session, estate_id: int) -> list[FundTransfer]:
     )
 
 
-approvals.register_subject(TRANSFER, content=_content, after_decision=_after)
+approvals.register_subject(
+    TRANSFER, content=approvals.row_content(FundTransfer, transfer_content), after_decision=_after
+)

@@ -76,7 +76,7 @@ def proposal_view(session: Session, proposal: JournalProposal) -> schemas.Openin
         funds=[
             schemas.OpeningFund(name=FUND_NAMES_ZH.get(r["fund"], r["fund"]), **r) for r in rows
         ],
-        **{f"total_{part}": f"{total:.2f}" for part, total in totals.items()},
+        **{f"total_{part}": money_text(total) for part, total in totals.items()},
         status=proposal.status,
         approval_request_id=request.id if request is not None else None,
         approval_status=request.status.value if request is not None else None,
@@ -157,7 +157,11 @@ def opening_draft(
         if opening != ZERO:
             equity.append(Leg(opening_equity_account(fund), -opening))
         rows.append(
-            {"fund": fund, **{p: f"{v:.2f}" for p, v in parts.items()}, "opening": f"{opening:.2f}"}
+            {
+                "fund": fund,
+                **{p: money_text(v) for p, v in parts.items()},
+                "opening": money_text(opening),
+            }
         )
     if errors:
         raise ValidationError(

@@ -36,7 +36,7 @@ from trustfund.ledger import bean
 from trustfund.ledger.accounts import fund_of
 from trustfund.ledger.chain import Verification, entry_hash, verify_text
 from trustfund.ledger.entries import Leg
-from trustfund.ledger.money import money_text, to_money
+from trustfund.ledger.money import fen_text, to_money
 from trustfund.ledger.text import GENESIS, canonical_text, open_canonical, without_hash
 
 _SEQ_LINE = re.compile(r'^  seq: "(\d+)"$', re.MULTILINE)
@@ -202,7 +202,7 @@ def daily_totals_problems(session: Session, estate_id: int) -> list[str]:
 
 
 def _fen_text(fen: int | None) -> str:
-    return "none" if fen is None else money_text(Decimal(fen) / 100)
+    return "none" if fen is None else fen_text(fen)
 
 
 @dataclass

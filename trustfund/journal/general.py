@@ -36,7 +36,7 @@ from trustfund.estates.service import today_in
 from trustfund.journal import proposals, schemas, service
 from trustfund.ledger.accounts import PAYABLE, fund_of
 from trustfund.ledger.entries import EntryDraft, Leg
-from trustfund.ledger.money import to_money
+from trustfund.ledger.money import money_text, to_money
 from trustfund.messages import Message, reason_of
 
 GENERAL_KIND = "general"
@@ -214,7 +214,7 @@ def proposal_view(session: Session, proposal: JournalProposal) -> schemas.EntryP
         meta=json.loads(proposal.meta),
         legs=[schemas.ProposedLeg(account=a, amount=v) for a, v in json.loads(proposal.legs)],
         reverses_seq=json.loads(proposal.detail).get("reverses_seq"),
-        amount=f"{proposal.amount:.2f}",
+        amount=money_text(proposal.amount),
         status=proposal.status,
         approval_request_id=request.id if request is not None else None,
         approval_status=request.status.value if request is not None else None,

@@ -120,16 +120,25 @@ def reverse_entry(
     return result
 
 
-def account_balances(
-    session: Session, estate: Estate, start: date | None, end: date | None, as_of: date | None
-) -> schemas.AccountBalances:
-    """Sums over [start, end]; ``as_of`` alone means everything up to that date."""
+def _span(
+    start: date | None, end: date | None, as_of: date | None
+) -> tuple[date | None, date | None]:
+    """The period a balance query asks for: [start, end], or up to ``as_of`` (not both).
+    Raises ``ValidationError`` (``as_of`` with a range, ``end`` before ``start``)."""
     if as_of is not None:
         if start is not None or end is not None:
             raise ValidationError.field("as_of", Message("journal.as_of_or_range"))
         end = as_of
     if start and end and start > end:
         raise ValidationError.field("end", Message("journal.end_before_start"))
+    return start, end
+
+
+def account_balances(
+    session: Session, estate: Estate, start: date | None, end: date | None, as_of: date | None
+) -> schemas.AccountBalances:
+    """Sums over [start, end]; ``as_of`` alone means everything up to that date."""
+    start, end = _span(start, end, as_of)
     sums = service.account_balances(session, estate.id, start=start, end=end)
     return schemas.AccountBalances(
         start=start,
@@ -150,12 +159,7 @@ def fund_balances(
     session: Session, estate: Estate, start: date | None, end: date | None, as_of: date | None
 ) -> schemas.FundBalances:
     """Balances as of ``as_of`` (or ``end``); with ``start``, the change over the period."""
-    if as_of is not None:
-        if start is not None or end is not None:
-            raise ValidationError.field("as_of", Message("journal.as_of_or_range"))
-        end = as_of
-    if start and end and start > end:
-        raise ValidationError.field("end", Message("journal.end_before_start"))
+    start, end = _span(start, end, as_of)
     funds = service.fund_changes(session, estate.id, start=start, end=end)
     return schemas.FundBalances(
         start=start,

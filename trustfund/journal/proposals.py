@@ -148,11 +148,6 @@ def request_of(session: Session, proposal: JournalProposal) -> ApprovalRequest |
     return approvals.current_request(session, SUBJECT_KINDS[proposal.purpose], proposal.id)
 
 
-def _content(session: Session, proposal_id: int) -> Mapping[str, Any]:
-    proposal = session.get(JournalProposal, proposal_id)
-    return content(proposal) if proposal is not None else {}
-
-
 def _after(session: Session, request: ApprovalRequest) -> None:
     """Post an approved proposal exactly as approved (in the deciding transaction: if it
     cannot be posted — a fund or the bank would go below zero, a locked period — the decision
@@ -202,4 +197,6 @@ def _after(session: Session, request: ApprovalRequest) -> None:
 
 
 for _purpose, _kind in SUBJECT_KINDS.items():
-    approvals.register_subject(_kind, content=_content, after_decision=_after)
+    approvals.register_subject(
+        _kind, content=approvals.row_content(JournalProposal, content), after_decision=_after
+    )

@@ -5,14 +5,19 @@ The one place money is read and written as text:
 
 - in: ``parse_money`` (a person's or a client's string, strictly), ``to_money`` (a string or
   Decimal from our own code);
+- whole fen (a database ``SUM`` of ``round(amount * 100)``): ``from_fen``, and ``fen_text``
+  straight to the JSON form;
 - out: ``money_text`` for JSON and files (``Money``, ``"1234.50"``), ``format_money`` for
-  people (``"1,234.50"``)."""
+  people (``"1,234.50"``, ``"—"`` for nothing).
+
+Domain services read a field of a command's input with ``trustfund.fields.money`` (this
+parser, its reason put on the field as a ``FieldError``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated, NewType, cast
 
 from msgspec import Meta
@@ -181,10 +186,34 @@ Decimal, a float or a display string (``"1,234.50"``) where a client expects mon
 
 
 def money_text(value: Decimal) -> Money:
-    """``Decimal("1234.5")`` → ``"1234.50"``: money as JSON carries it (see ``Money``)."""
-    return cast("Money", f"{value:.2f}")  # Money(…) at no cost: at run time Money is str
+    """``Decimal("1234.5")`` → ``"1234.50"``: money as JSON carries it (see ``Money``); a
+    negative zero (``-Decimal("0.00")``) reads ``"0.00"``."""
+    text = f"{value:.2f}"
+    return cast("Money", "0.00" if text == "-0.00" else text)
 
 
-def format_money(value: Decimal) -> str:
-    """``Decimal("1234.5")`` → ``"1,234.50"`` (display only; JSON uses plain ``"1234.50"``)."""
-    return f"{value.quantize(FEN):,.2f}"
+def from_fen(fen: int | None) -> Decimal:
+    """Whole fen as money: ``-1230`` → ``Decimal("-12.30")``; ``None`` (an empty ``SUM``)
+    → ``0.00``."""
+    return (Decimal(int(fen or 0)) / 100).quantize(FEN)
+
+
+def fen_text(fen: int) -> Money:
+    """Whole fen straight to the JSON form, ``-1230`` → ``"-12.30"`` (``money_text`` of
+    ``from_fen``, without a Decimal per line: statements print thousands of them)."""
+    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
+    return cast("Money", f"{sign}{fen // 100}.{fen % 100:02d}")
+
+
+def format_money(value: object) -> str:
+    """Money for people: ``Decimal("1234.5")`` or ``"1234.5"`` → ``"1,234.50"``; ``None`` or
+    ``""`` (no amount) → ``"—"``; text that is not a number (and NaN, infinity) is shown as
+    given. JSON and files use ``money_text`` (``"1234.50"``). The one display formatter:
+    staff pages (the ``yuan`` filter), statements and receipts all call it."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value)).quantize(FEN)
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f}"

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.approvals import ApprovalRequest, RequestStatus
+from trustfund.approvals import ApprovalRequest
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import CashCount
 from trustfund.db.session import command
@@ -324,27 +324,18 @@ def pieces_of(amount: Decimal) -> dict[str, int]:
 def revalidate(session: Session, estate_id: int) -> list[int]:
     """Every pending or approved count whose books' cash changed since has its request
     voided. Returns those counts' ids. Flushes."""
-    voided = []
-    requests = session.scalars(
-        select(ApprovalRequest).where(
-            ApprovalRequest.estate_id == estate_id,
-            ApprovalRequest.subject_kind == SUBJECT_KIND,
-            ApprovalRequest.status.in_([RequestStatus.PENDING, RequestStatus.APPROVED]),
-        )
-    ).all()
-    for request in requests:
-        count = session.get(CashCount, request.subject_id)
-        if count is None:  # pragma: no cover - foreign subject
-            continue
-        if approvals.content_hash(content_of(session, count)) != request.content_hash:
-            approvals.void_for_subject(
-                session,
-                SUBJECT_KIND,
-                count.id,
-                reason="the books' cash for that day changed after the count was prepared",
-            )
-            voided.append(count.id)
-    return voided
+
+    def fresh(count_id: int) -> Mapping[str, Any] | None:
+        count = session.get(CashCount, count_id)
+        return None if count is None else content_of(session, count)
+
+    return approvals.void_changed(
+        session,
+        estate_id,
+        SUBJECT_KIND,
+        fresh,
+        reason="the books' cash for that day changed after the count was prepared",
+    )
 
 
 def approved_count_in(

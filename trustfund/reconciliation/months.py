@@ -380,26 +380,26 @@ def prepare(session: Session, estate: Estate, month: str, *, actor_user_id: int)
 def revalidate(session: Session, estate_id: int) -> list[str]:
     """After an import or a match change: every prepared month whose figures changed has its
     open or approved request voided. Returns those months. Flushes."""
-    voided = []
     loaded: Loaded | None = None
-    records = session.scalars(
-        select(BankReconciliation).where(BankReconciliation.estate_id == estate_id)
-    )
-    for record in records:
-        request = approvals.current_request(session, SUBJECT_KIND, record.id)
-        if request is None or request.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
-            continue
+    months: dict[int, str] = {}
+
+    def fresh(record_id: int) -> Mapping[str, Any] | None:
+        nonlocal loaded
+        record = session.get(BankReconciliation, record_id)
+        if record is None or record.estate_id != estate_id:
+            return None
         loaded = loaded or load(session, estate_id)
-        content = compute(session, estate_id, record.month, loaded)
-        if approvals.content_hash(content) != request.content_hash:
-            approvals.void_for_subject(
-                session,
-                SUBJECT_KIND,
-                record.id,
-                reason="the statement or its matches changed after the month was prepared",
-            )
-            voided.append(record.month)
-    return voided
+        months[record_id] = record.month
+        return compute(session, estate_id, record.month, loaded)
+
+    voided = approvals.void_changed(
+        session,
+        estate_id,
+        SUBJECT_KIND,
+        fresh,
+        reason="the statement or its matches changed after the month was prepared",
+    )
+    return [months[record_id] for record_id in voided]
 
 
 def reconciled_month(session: Session, estate_id: int, on: date) -> dict[str, Any] | None:

@@ -49,7 +49,7 @@ from trustfund.db.models.reconciliation import (
     BankStatementLine,
 )
 from trustfund.db.session import command
-from trustfund.errors import FieldError, ValidationError
+from trustfund.errors import FieldError, ValidationError, raise_if_rows
 from trustfund.estates import importer
 from trustfund.estates.columns import Column, header_key, map_columns
 from trustfund.estates.households import cell_text, parse_date
@@ -707,15 +707,7 @@ def import_statement(
                 "through", Message("reconciliation.through_out_of_range", date=lines[-1].date)
             )
         )
-    if errors:
-        raise ValidationError(
-            Message(
-                "reconciliation.rows_invalid",
-                count=len({e.field.split(".")[0] for e in errors}),
-                problems=errors[:5],
-            ),
-            errors=errors,
-        )
+    raise_if_rows(errors, "reconciliation.rows_invalid")
     known = {s.serial for s in stored}
     new = [line for line in lines if line.serial not in known]
     first, last = lines[0].date, lines[-1].date

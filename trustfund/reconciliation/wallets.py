@@ -57,7 +57,7 @@ from trustfund.db.models.reconciliation import (
     WalletMatch,
 )
 from trustfund.db.session import command
-from trustfund.errors import FieldError, NotFoundError, ValidationError
+from trustfund.errors import FieldError, NotFoundError, raise_if_rows
 from trustfund.estates.columns import Column
 from trustfund.estates.service import today_in
 from trustfund.journal.service import books_opened_on
@@ -256,15 +256,7 @@ def import_bill(
     today = today_in(estate)
     if lines and lines[-1].date > today:
         errors.append(FieldError("file", Message("bank.after_today", today=today.isoformat())))
-    if errors:
-        raise ValidationError(
-            Message(
-                "reconciliation.rows_invalid",
-                count=len({e.field.split(".")[0] for e in errors}),
-                problems=errors[:5],
-            ),
-            errors=errors,
-        )
+    raise_if_rows(errors, "reconciliation.rows_invalid")
     new = [line for line in lines if line.serial not in known]
     import_id: int | None = None
     if new:

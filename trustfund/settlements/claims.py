@@ -14,7 +14,7 @@ and every line — so nothing that matters can change under an approval.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,12 +25,14 @@ from trustfund.db.base import ZERO, utcnow
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import LedgerAccount
 from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, Voucher, WorkOrder
+from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
+from trustfund.fields import text
 from trustfund.journal.service import personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of
-from trustfund.settlements.common import price_text, quantity, text
+from trustfund.settlements.common import price_text, quantity
 from trustfund.settlements.common import unit_price as unit_price_of
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.lines import price_line
@@ -279,15 +281,13 @@ def get_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
 def lock_claim(session: Session, estate_id: int, claim_id: int) -> Claim:
     """The claim row, locked until the transaction ends (``FOR UPDATE`` on PostgreSQL) and
     fresh from the database."""
-    claim = session.scalars(
-        select(Claim)
-        .where(Claim.id == claim_id, Claim.estate_id == estate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if claim is None:
-        raise NotFoundError(Message("settlements.no_claim", claim_id=claim_id))
-    return claim
+    return lock_row(
+        session,
+        Claim,
+        claim_id,
+        estate_id=estate_id,
+        missing=Message("settlements.no_claim", claim_id=claim_id),
+    )
 
 
 def update_claim(
@@ -449,11 +449,6 @@ def list_claims(session: Session, estate_id: int, *, status: str | None = None) 
     return [claim_view(session, c) for c in rows]
 
 
-def _content(session: Session, claim_id: int) -> Mapping[str, Any]:
-    claim = session.get(Claim, claim_id)
-    return claim_content(claim) if claim is not None else {}
-
-
 def _after(session: Session, request: ApprovalRequest) -> None:
     claim = session.get(Claim, request.subject_id)
     if claim is None or claim.status != ClaimStatus.SUBMITTED:
@@ -467,7 +462,9 @@ def _after(session: Session, request: ApprovalRequest) -> None:
         claim.rejected_reason = (reasons[-1] if reasons else "the owners' vote did not pass")[:500]
 
 
-approvals.register_subject("claim", content=_content, after_decision=_after)
+approvals.register_subject(
+    "claim", content=approvals.row_content(Claim, claim_content), after_decision=_after
+)
 
 
 def claims_to_pay(session: Session, estate_id: int) -> int:

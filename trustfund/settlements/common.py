@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError, NotFoundError
-from trustfund.ledger.entries import text_problem
-from trustfund.ledger.money import MAX_MONEY, parse_decimal, to_money
-from trustfund.messages import Message, reason_of
+from trustfund.fields import number
+from trustfund.messages import Message
 
 
 def get_estate(session: Session, estate_id: int) -> Estate:
@@ -25,48 +24,6 @@ def get_estate(session: Session, estate_id: int) -> Estate:
 
 def local_today(estate: Estate) -> dt.date:
     return dt.datetime.now(ZoneInfo(estate.timezone)).date()
-
-
-def money(
-    value: Any,
-    field: str,
-    errors: list[FieldError],
-    *,
-    positive: bool = False,
-    limit: Decimal = MAX_MONEY,
-) -> Decimal:
-    """``value`` as money (a string read strictly by ``ledger.money.parse_money``, or a
-    Decimal; never a float); appends a FieldError with the parser's reason and returns 0.00
-    when it is not."""
-    try:
-        amount = to_money(value)
-    except (ValueError, ArithmeticError) as exc:
-        errors.append(FieldError(field, reason_of(exc)))
-        return Decimal("0.00")
-    if amount < 0 or (positive and amount == 0):
-        errors.append(
-            FieldError(
-                field, Message("input.not_positive") if positive else Message("number.negative")
-            )
-        )
-    elif amount > limit:
-        errors.append(FieldError(field, Message("number.too_large", limit=limit)))
-    return amount
-
-
-def number(
-    value: Any, field: str, errors: list[FieldError], *, places: int, limit: Decimal
-) -> Decimal | None:
-    """``value`` (a string, a JSON integer or a Decimal) read strictly by
-    ``ledger.money.parse_decimal`` with ``places`` decimals, not negative, at most ``limit``;
-    ``None`` with a FieldError appended when it is not."""
-    try:
-        if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
-            value = format(value, "f") if isinstance(value, Decimal) else str(value)
-        return parse_decimal(value, places=places, limit=limit)
-    except ValueError as exc:
-        errors.append(FieldError(field, reason_of(exc)))
-        return None
 
 
 PRICE = Decimal("0.0001")
@@ -83,6 +40,11 @@ def unit_price(
     if positive and price == 0:
         errors.append(FieldError(field, Message("input.not_positive")))
     return price
+
+
+def qty_text(value: Decimal) -> str:
+    """``Decimal("2.500")`` → ``"2.5"``; ``Decimal("4.000")`` → ``"4"``."""
+    return format(value.normalize(), "f")
 
 
 def price_text(value: Decimal) -> str:
@@ -103,19 +65,6 @@ def quantity(value: Any, field: str, errors: list[FieldError]) -> Decimal:
     if qty == 0:
         errors.append(FieldError(field, Message("input.not_positive")))
     return qty
-
-
-def text(
-    value: str | None, field: str, errors: list[FieldError], *, limit: int, required: bool = True
-) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        errors.append(FieldError(field, Message("input.empty")))
-    elif len(cleaned) > limit:
-        errors.append(FieldError(field, Message("input.too_long", limit=limit)))
-    elif why := text_problem(cleaned):
-        errors.append(FieldError(field, why))
-    return cleaned
 
 
 def cell_text(value: Any) -> str:

@@ -4,7 +4,6 @@ committee through ``trustfund.approvals`` (subject kind ``contract``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +14,9 @@ from trustfund.db.base import ZERO
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.settlements import Contractor, ContractStatus, RepairContract
 from trustfund.errors import ConflictError, FieldError, NotFoundError, raise_if
+from trustfund.fields import money, text
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message
-from trustfund.settlements.common import money, text
 from trustfund.settlements.schemas import ContractIn, ContractorIn, ContractorOut, ContractOut
 
 
@@ -197,11 +196,6 @@ def contract_in_force(
     ).first()
 
 
-def _content(session: Session, contract_id: int) -> Mapping[str, Any]:
-    contract = session.get(RepairContract, contract_id)
-    return contract_content(contract) if contract is not None else {}
-
-
 def _after(session: Session, request: ApprovalRequest) -> None:
     contract = session.get(RepairContract, request.subject_id)
     if contract is None:
@@ -212,4 +206,8 @@ def _after(session: Session, request: ApprovalRequest) -> None:
         contract.status = ContractStatus.REJECTED
 
 
-approvals.register_subject("contract", content=_content, after_decision=_after)
+approvals.register_subject(
+    "contract",
+    content=approvals.row_content(RepairContract, contract_content),
+    after_decision=_after,
+)

@@ -50,6 +50,7 @@ from trustfund.disclosure.sections import (
 )
 from trustfund.disclosure.signoff import ROLE_ZH
 from trustfund.ledger.money import money_text
+from trustfund.settlements.common import price_text, qty_text
 
 BOOKED = (ClaimStatus.PAYABLE, ClaimStatus.PAID)
 MASK_NAME = "某居民"
@@ -81,15 +82,6 @@ class Scrubber:
 
 def _m(value: Decimal) -> str:
     return money_text(value)
-
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _price(value: Decimal) -> str:
-    two = value.quantize(Decimal("0.01"))
-    return str(two) if two == value else format(value.normalize(), "f")
 
 
 def booked_claims(session: Session, estate_id: int, period: Period) -> list[Claim]:
@@ -201,9 +193,9 @@ def reference_price_section(session: Session, estate: Estate, period: Period) ->
                     "payee": public_payee(claim, contractors, scrub),
                     "line": scrub(line.description)
                     + (f"（{line.item_code}）" if line.item_code else ""),
-                    "quantity": f"{_qty(line.quantity)}{line.unit}",
-                    "unit_price": _price(line.unit_price),
-                    "reference_price": _price(line.reference_price),
+                    "quantity": f"{qty_text(line.quantity)}{line.unit}",
+                    "unit_price": price_text(line.unit_price),
+                    "reference_price": price_text(line.reference_price),
                     "over": _m(line.over_reference),
                     "reason": scrub(line.over_reason) or "（未写明）",
                 }
@@ -276,7 +268,7 @@ def goods_section(session: Session, estate: Estate, period: Period) -> SectionDa
                 "date": slip.slip_date.isoformat(),
                 "kind": KIND_ZH[slip.kind],
                 "item": scrub(item),
-                "quantity": f"{_qty(slip.quantity)}{unit}",
+                "quantity": f"{qty_text(slip.quantity)}{unit}",
                 "source": source,
                 "value": value,
                 "note": scrub(slip.note),

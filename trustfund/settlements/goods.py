@@ -22,9 +22,10 @@ from trustfund.db.models.settlements import (
     WorkOrder,
 )
 from trustfund.errors import FieldError, ValidationError, raise_if
+from trustfund.fields import money, text
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message
-from trustfund.settlements.common import money, quantity, text
+from trustfund.settlements.common import qty_text, quantity
 from trustfund.settlements.schemas import GoodsSlipIn, GoodsSlipOut, GoodsStockOut
 
 INBOUND = (SlipKind.PURCHASE, SlipKind.DONATION)
@@ -89,7 +90,9 @@ def record_slip(
         if qty > stock:
             raise ValidationError.field(
                 "quantity",
-                Message("settlements.stock_short", stock=_qty(stock), unit=item.unit, name=name),
+                Message(
+                    "settlements.stock_short", stock=qty_text(stock), unit=item.unit, name=name
+                ),
             )
     slip = GoodsSlip(
         estate_id=estate_id,
@@ -109,10 +112,6 @@ def record_slip(
     return slip
 
 
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def slip_view(slip: GoodsSlip) -> GoodsSlipOut:
     return {
         "id": slip.id,
@@ -120,7 +119,7 @@ def slip_view(slip: GoodsSlip) -> GoodsSlipOut:
         "unit": slip.item.unit,
         "kind": slip.kind.value,
         "direction": "in" if slip.kind in INBOUND else "out",
-        "quantity": _qty(slip.quantity),
+        "quantity": qty_text(slip.quantity),
         "slip_date": slip.slip_date.isoformat(),
         "claim_id": slip.claim_id,
         "work_order_id": slip.work_order_id,
@@ -160,9 +159,9 @@ def stock(session: Session, estate_id: int) -> list[GoodsStockOut]:
             {
                 "item": item.name,
                 "unit": item.unit,
-                "received": _qty(received),
-                "issued": _qty(issued),
-                "in_stock": _qty(received - issued),
+                "received": qty_text(received),
+                "issued": qty_text(issued),
+                "in_stock": qty_text(received - issued),
             }
         )
     return out

@@ -22,15 +22,15 @@ from sqlalchemy.orm import Session
 
 from trustfund.db.models.settlements import PriceItem, PriceList
 from trustfund.db.session import command
-from trustfund.errors import ConflictError, FieldError, ValidationError, raise_if
+from trustfund.errors import ConflictError, FieldError, raise_if, raise_if_rows
 from trustfund.estates.columns import Column, map_columns
 from trustfund.estates.importer import read_table
+from trustfund.fields import text
 from trustfund.ledger.money import cell_number
 from trustfund.messages import Message
 from trustfund.settlements.common import (
     cell_text,
     price_text,
-    text,
     unit_price,
 )
 from trustfund.settlements.schemas import PriceInForceOut, PriceListOut
@@ -99,15 +99,7 @@ def parse_price_rows(data: bytes, filename: str = "") -> list[dict[str, Any]]:
         rows.append({"code": code, "name": name, "unit": unit, "unit_price": price})
     if not rows:
         errors.append(FieldError("file", Message("settlements.no_price_rows")))
-    if errors:
-        raise ValidationError(
-            Message(
-                "input.rows_invalid",
-                count=len({e.field.split(".")[0] for e in errors}),
-                problems=errors[:5],
-            ),
-            errors=errors,
-        )
+    raise_if_rows(errors)
     return rows
 
 

@@ -20,9 +20,11 @@ from trustfund.db.models.settlements import (
     WorkOrder,
     WorkOrderStatus,
 )
+from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
+from trustfund.fields import text
 from trustfund.messages import Message
-from trustfund.settlements.common import get_estate, local_today, text
+from trustfund.settlements.common import get_estate, local_today
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
 from trustfund.settlements.vouchers import IMAGE_TYPES
@@ -72,14 +74,13 @@ def advance(session: Session, estate_id: int, order_id: int, step: WorkOrderStep
     """Move the work order one step forward. Flushes. Raises NotFoundError, ConflictError
     (not the next step, no settling claim), ValidationError (date before the previous step,
     missing contractor or claim)."""
-    order = session.scalars(
-        select(WorkOrder)
-        .where(WorkOrder.id == order_id, WorkOrder.estate_id == estate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if order is None:
-        raise NotFoundError(Message("settlements.no_work_order", order_id=order_id))
+    order = lock_row(
+        session,
+        WorkOrder,
+        order_id,
+        estate_id=estate_id,
+        missing=Message("settlements.no_work_order", order_id=order_id),
+    )
     target = WorkOrderStatus(step.status)
     if NEXT.get(order.status) != target:
         raise ConflictError(

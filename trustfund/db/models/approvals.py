@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,16 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustfund.db.base import Base, Money, UTCDateTime, utcnow
+from trustfund.db.base import Base, Money, UTCDateTime, str_enum, utcnow
 
 #: Floor area in m² for owners' votes.
 Area = Numeric(12, 2, asdecimal=True)
-
-
-def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class RequestStatus(enum.StrEnum):
@@ -115,7 +108,7 @@ class ApprovalRequest(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, 10))
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, 10))
     rule_label: Mapped[str] = mapped_column(String(200))
     approvals_needed: Mapped[int] = mapped_column(Integer)
     #: Comma-separated ``Role`` values whose holders may decide.
@@ -150,7 +143,7 @@ class ApprovalDecision(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    decision: Mapped[Decision] = mapped_column(_enum(Decision, 10))
+    decision: Mapped[Decision] = mapped_column(str_enum(Decision, 10))
     reason: Mapped[str | None] = mapped_column(String(500), default=None)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

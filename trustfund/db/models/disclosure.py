@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustfund.db.base import Base, UTCDateTime, utcnow
+from trustfund.db.base import Base, UTCDateTime, str_enum, utcnow
 
 
 class VersionStatus(enum.StrEnum):
@@ -53,14 +52,7 @@ class DisclosureVersion(Base):
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date] = mapped_column(Date)
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the estate and period
-    status: Mapped[VersionStatus] = mapped_column(
-        Enum(
-            VersionStatus,
-            native_enum=False,
-            length=12,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    status: Mapped[VersionStatus] = mapped_column(str_enum(VersionStatus, 12))
     note: Mapped[str] = mapped_column(String(1000), default="")
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("disclosure_versions.id"), default=None

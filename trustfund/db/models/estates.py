@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from trustfund.db.base import Base, UTCDateTime, utcnow
+from trustfund.db.base import Base, UTCDateTime, str_enum, utcnow
 from trustfund.ledger import privacy
 
 
@@ -139,11 +138,7 @@ class HouseholdOccupancy(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    status: Mapped[Occupancy] = mapped_column(
-        Enum(
-            Occupancy, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    status: Mapped[Occupancy] = mapped_column(str_enum(Occupancy, 10))
     effective_from: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -27,13 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustfund.db.base import Base, Money, UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+from trustfund.db.base import Base, Money, UTCDateTime, str_enum, utcnow
 
 
 class ScheduleStatus(enum.StrEnum):
@@ -74,8 +67,8 @@ class FeeSchedule(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
     fee_year: Mapped[int] = mapped_column(Integer)
-    status: Mapped[ScheduleStatus] = mapped_column(_enum(ScheduleStatus, 10))
-    vacancy_rule: Mapped[VacancyRule] = mapped_column(_enum(VacancyRule, 10))
+    status: Mapped[ScheduleStatus] = mapped_column(str_enum(ScheduleStatus, 10))
+    vacancy_rule: Mapped[VacancyRule] = mapped_column(str_enum(VacancyRule, 10))
     vacancy_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), default=None)
     content_hash: Mapped[str] = mapped_column(String(64))
     submitted_by_user_id: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -151,7 +144,7 @@ class FeePayment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, 20))
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, 20))
     amount: Mapped[Decimal] = mapped_column(Money)
     paid_on: Mapped[date] = mapped_column(Date)
     payer: Mapped[str] = mapped_column(String(50), default="")
@@ -185,11 +178,11 @@ class FeeReceipt(Base):
     receipt_no: Mapped[str] = mapped_column(String(20))
     amount: Mapped[Decimal] = mapped_column(Money)
     paid_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, 20))
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, 20))
     prepaid: Mapped[bool] = mapped_column(Boolean)
     entry_seq: Mapped[int] = mapped_column(Integer)
     recognised_entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)
-    status: Mapped[ReceiptStatus] = mapped_column(_enum(ReceiptStatus, 10))
+    status: Mapped[ReceiptStatus] = mapped_column(str_enum(ReceiptStatus, 10))
     void_reason: Mapped[str | None] = mapped_column(String(200), default=None)
     voided_on: Mapped[date | None] = mapped_column(Date, default=None)
     void_entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -232,7 +225,7 @@ class FeeRefund(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     fee_year: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Money)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, 20))
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, 20))
     refunded_on: Mapped[date] = mapped_column(Date)
     from_prepaid: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(200))
@@ -282,16 +275,16 @@ class FeeRefundRequest(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
-    kind: Mapped[RefundRequestKind] = mapped_column(_enum(RefundRequestKind, 10))
+    kind: Mapped[RefundRequestKind] = mapped_column(str_enum(RefundRequestKind, 10))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     fee_year: Mapped[int] = mapped_column(Integer)
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("fee_receipts.id"), default=None)
     amount: Mapped[Decimal] = mapped_column(Money)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, 20))
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, 20))
     reason: Mapped[str] = mapped_column(String(200))
     requested_by: Mapped[int] = mapped_column(Integer)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    status: Mapped[RefundRequestStatus] = mapped_column(_enum(RefundRequestStatus, 10))
+    status: Mapped[RefundRequestStatus] = mapped_column(str_enum(RefundRequestStatus, 10))
     pending_key: Mapped[str | None] = mapped_column(String(40), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     posted_on: Mapped[date | None] = mapped_column(Date, default=None)

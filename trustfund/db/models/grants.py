@@ -16,26 +16,15 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustfund.db.base import Base, Money, UTCDateTime, utcnow
-
-#: Quantities of goods or hours (3 decimals).
-Quantity = Numeric(12, 3, asdecimal=True)
-
-
-def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+from trustfund.db.base import Base, Money, Quantity, UTCDateTime, str_enum, utcnow
 
 
 class SourceKind(enum.StrEnum):
@@ -55,7 +44,7 @@ class GrantSource(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
-    kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, 20))
+    kind: Mapped[SourceKind] = mapped_column(str_enum(SourceKind, 20))
     donor_name: Mapped[str] = mapped_column(String(100))
     #: The donor asked not to be named in public: the ledger and disclosures say "匿名".
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -86,7 +75,7 @@ class GrantProject(Base):
     title: Mapped[str] = mapped_column(String(100))
     purpose: Mapped[str] = mapped_column(Text)
     applicant: Mapped[str] = mapped_column(String(100))
-    status: Mapped[ProjectStatus] = mapped_column(_enum(ProjectStatus, 15))
+    status: Mapped[ProjectStatus] = mapped_column(str_enum(ProjectStatus, 15))
     applied_on: Mapped[date] = mapped_column(Date)
     settled_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_by: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -155,7 +144,7 @@ class BudgetRevision(Base):
     reason: Mapped[str] = mapped_column(String(500))
     lines_json: Mapped[str] = mapped_column(Text)
     total: Mapped[Decimal] = mapped_column(Money)
-    status: Mapped[RevisionStatus] = mapped_column(_enum(RevisionStatus, 10))
+    status: Mapped[RevisionStatus] = mapped_column(str_enum(RevisionStatus, 10))
     created_by: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
@@ -251,7 +240,7 @@ class FundTransfer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
-    kind: Mapped[TransferKind] = mapped_column(_enum(TransferKind, 10))
+    kind: Mapped[TransferKind] = mapped_column(str_enum(TransferKind, 10))
     from_fund: Mapped[str] = mapped_column(String(40))
     to_fund: Mapped[str | None] = mapped_column(String(40), default=None)
     gift_id: Mapped[int | None] = mapped_column(
@@ -260,7 +249,7 @@ class FundTransfer(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     moved_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(500))
-    status: Mapped[TransferStatus] = mapped_column(_enum(TransferStatus, 10))
+    status: Mapped[TransferStatus] = mapped_column(str_enum(TransferStatus, 10))
     entry_seq: Mapped[int | None] = mapped_column(Integer, default=None)
     created_by: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

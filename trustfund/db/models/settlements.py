@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -24,18 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustfund.db.base import Base, Money, UTCDateTime, utcnow
+from trustfund.db.base import Base, Money, Quantity, UTCDateTime, str_enum, utcnow
 
-#: Quantities (3 decimals: 2.5 m², 0.125 t).
-Quantity = Numeric(12, 3, asdecimal=True)
 #: Unit prices: up to 4 decimals (electricity is 0.538 yuan/kWh); line amounts are money.
 UnitPrice = Numeric(14, 4, asdecimal=True)
-
-
-def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 # --- contractors and contracts ----------------------------------------------------------
@@ -77,7 +68,7 @@ class RepairContract(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     #: The estimated yearly amount (decides the approval tier); NULL = at actual cost.
     estimated_amount: Mapped[Decimal | None] = mapped_column(Money, default=None)
-    status: Mapped[ContractStatus] = mapped_column(_enum(ContractStatus, 10))
+    status: Mapped[ContractStatus] = mapped_column(str_enum(ContractStatus, 10))
     created_by: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -145,7 +136,7 @@ class WorkOrder(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     problem: Mapped[str] = mapped_column(String(500))
     reporter: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[WorkOrderStatus] = mapped_column(_enum(WorkOrderStatus, 10))
+    status: Mapped[WorkOrderStatus] = mapped_column(str_enum(WorkOrderStatus, 10))
     contractor_id: Mapped[int | None] = mapped_column(
         ForeignKey("contractors.id"), index=True, default=None
     )
@@ -194,7 +185,7 @@ class Claim(Base):
         ForeignKey("work_orders.id"), index=True, default=None
     )
     amount: Mapped[Decimal] = mapped_column(Money)
-    status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus, 10), index=True)
+    status: Mapped[ClaimStatus] = mapped_column(str_enum(ClaimStatus, 10), index=True)
     #: Bumped by every edit; approvals are bound to the content, this only helps people.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -297,7 +288,7 @@ class GoodsSlip(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("goods_items.id"), index=True)
-    kind: Mapped[SlipKind] = mapped_column(_enum(SlipKind, 10))
+    kind: Mapped[SlipKind] = mapped_column(str_enum(SlipKind, 10))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     slip_date: Mapped[date] = mapped_column(Date)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True, default=None)

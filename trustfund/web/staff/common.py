@@ -8,7 +8,6 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -29,16 +28,8 @@ from trustfund.ledger.money import format_money
 from trustfund.messages import Message
 from trustfund.web.staff import zh
 
-
-def yuan(value: Any) -> str:
-    """Money for people: ``1234.5`` → ``1,234.50``. The one place staff pages format it."""
-    if value is None or value == "":
-        return "—"
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))  # NaN, inf: shown as given
-    except InvalidOperation:
-        return str(value)
-    return format_money(amount)
+#: Money for people (``ledger.money.format_money``): ``1234.5`` → ``1,234.50``, nothing → ``—``.
+yuan = format_money
 
 
 def local_time(value: str | datetime | None, zone: str) -> str:
