@@ -146,12 +146,17 @@ def raise_if(errors: list[FieldError], what: Message | None = None) -> None:
         )
 
 
-def raise_if_rows(errors: list[FieldError], code: str = "input.rows_invalid") -> None:
-    """Refuse a file when ``errors`` (fields ``rows[N].column`` or ``file``) is not empty: a
-    ``ValidationError`` with every field error, whose detail (``code``) counts the bad rows and
-    gives the first five reasons."""
-    if errors:
-        raise ValidationError(
-            Message(code, count=len({e.field.split(".")[0] for e in errors}), problems=errors[:5]),
-            errors=errors,
-        )
+def raise_if_rows(errors: list[FieldError], *, or_file: bool = False) -> None:
+    """Refuse an imported file when ``errors`` (fields ``rows[N].column``, or ``file``) is not
+    empty: a ``ValidationError`` with every field error, whose detail counts the bad rows (``or
+    the file`` when ``or_file``: bank statements and wallet bills) and gives the first five
+    reasons."""
+    if not errors:
+        return
+    count = len({e.field.split(".")[0] for e in errors})
+    raise ValidationError(
+        Message("reconciliation.rows_invalid", count=count, problems=errors[:5])
+        if or_file
+        else Message("input.rows_invalid", count=count, problems=errors[:5]),
+        errors=errors,
+    )

@@ -707,7 +707,7 @@ def import_statement(
                 "through", Message("reconciliation.through_out_of_range", date=lines[-1].date)
             )
         )
-    raise_if_rows(errors, "reconciliation.rows_invalid")
+    raise_if_rows(errors, or_file=True)
     known = {s.serial for s in stored}
     new = [line for line in lines if line.serial not in known]
     first, last = lines[0].date, lines[-1].date

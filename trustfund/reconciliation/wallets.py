@@ -256,7 +256,7 @@ def import_bill(
     today = today_in(estate)
     if lines and lines[-1].date > today:
         errors.append(FieldError("file", Message("bank.after_today", today=today.isoformat())))
-    raise_if_rows(errors, "reconciliation.rows_invalid")
+    raise_if_rows(errors, or_file=True)
     new = [line for line in lines if line.serial not in known]
     import_id: int | None = None
     if new:
