@@ -1005,8 +1005,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "本小区没有开设科目 {account}",
     ),
     "journal.account_opens_later": (
-        "{account} opens only on {opened_on}",
-        "科目 {account} 自 {opened_on} 起才开设",
+        "{account} ({name}) opens only on {opened_on}: an entry dated before that day cannot use it (an account first needed after a published period opens after it; date a correction on or after that day)",
+        "科目 {account}（{name}）自 {opened_on} 起才开设，更早日期的记账不能使用它（在已公示期间之后首次使用的科目从其后开设；更正请记在该日或之后）",
     ),
     "journal.lock_period_not_ended": (
         "{end} has not passed yet (today is {today} in {timezone}): only an ended period can be locked",

@@ -85,7 +85,9 @@ def _fund_key(fund: str) -> tuple[int, str]:
 def fund_names(
     session: Session, estate_id: int, chart: list[LedgerAccount] | None = None
 ) -> dict[str, str]:
-    """Chinese names of the estate's funds; a project fund is named by its accounts."""
+    """Chinese names of the estate's funds; a project fund is named by its accounts: the
+    title after the item (``项目支出·<title>`` as books opened before December 2026 name
+    them, ``项目支出·自治项目·<title>`` as ``account_label`` names them since)."""
     names: dict[str, str] = {}
     for account in chart if chart is not None else service.chart(session, estate_id):
         if account.fund is None or account.fund in names:
@@ -94,8 +96,12 @@ def fund_names(
             names[account.fund] = FUND_NAMES_ZH[account.fund]
         else:
             label = account.name.split("·", 1)[-1] if "·" in account.name else account.fund
-            names[account.fund] = f"自治项目·{label}"
+            label = label.removeprefix(PROJECT_PREFIX)
+            names[account.fund] = f"{PROJECT_PREFIX}{label}"
     return names
+
+
+PROJECT_PREFIX = "自治项目·"
 
 
 #: Where opening balances are posted: in a period that holds the books' opening date they

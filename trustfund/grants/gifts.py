@@ -33,7 +33,6 @@ Without an estimated value (volunteer work) there is no entry, only the record.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +47,6 @@ from trustfund.db.models.grants import (
     ProjectStatus,
     SourceKind,
 )
-from trustfund.db.models.journal import LedgerAccount
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.fields import text
 from trustfund.grants.common import (
@@ -62,11 +60,17 @@ from trustfund.grants.common import (
     public_name,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
-from trustfund.journal.service import PERSONAL_DATA_REASONS, open_accounts, post_entry
+from trustfund.journal.service import (
+    PERSONAL_DATA_REASONS,
+    open_accounts,
+    open_when_needed,
+    post_entry,
+)
 from trustfund.ledger.accounts import (
     BANK,
     GOODS,
     AccountSpec,
+    account_label,
     autonomy_income_account,
     expense_account,
 )
@@ -275,12 +279,6 @@ def gift_view(gift: Gift, *, staff: bool) -> GiftOut:
     }
 
 
-def _opened_on(session: Session, estate_id: int, account: str) -> Any:
-    return session.scalar(
-        select(LedgerAccount.opened_on).where(
-            LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
-        )
-    )
 
 
 def record_in_kind(
@@ -320,13 +318,14 @@ def record_in_kind(
         fund = fund_of_project(project)
         income = autonomy_income_account(IN_KIND, fund)
         use = expense_account(fund, IN_KIND)
-        opened = _opened_on(session, estate_id, income)
+        opened = open_when_needed(session, estate_id, [income], on=data.received_on).get(income)
         if opened is None:
             raise ValidationError.field(
                 "project_id", Message("journal.account_not_open", account=income)
             )
         label = project.title if project is not None else "自治基金"
-        open_accounts(session, estate_id, [AccountSpec(use, f"实物捐赠使用·{label}")], on=opened)
+        titles = {project.code: project.title} if project is not None else None
+        open_accounts(session, estate_id, [AccountSpec(use, account_label(use, titles))], on=opened)
         what = f"{item} {qty_text(qty)}{unit}（{label}）"
         meta = _meta(source, project)
         gift.entry_seq = _post(

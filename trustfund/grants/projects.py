@@ -43,7 +43,6 @@ from trustfund.errors import ConflictError, FieldError, NotFoundError, Validatio
 from trustfund.fields import text
 from trustfund.grants.common import (
     ACTIVE,
-    IN_KIND,
     STATUS_ZH,
     fund_of_project,
     get_project,
@@ -53,8 +52,8 @@ from trustfund.grants.common import (
     note,
 )
 from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectIn, ProjectOut
-from trustfund.journal.service import open_accounts, open_project_fund
-from trustfund.ledger.accounts import AccountSpec, expense_account, project_fund
+from trustfund.journal.service import open_project_fund
+from trustfund.ledger.accounts import project_fund
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of
 
@@ -141,13 +140,7 @@ def create_project(
             reason="登记项目申请",
         )
     )
-    fund = open_project_fund(session, estate_id, code, project.title, on=data.applied_on)
-    open_accounts(
-        session,
-        estate_id,
-        [AccountSpec(expense_account(fund, IN_KIND), f"实物捐赠使用·{project.title}")],
-        on=data.applied_on,
-    )
+    open_project_fund(session, estate_id, code, project.title, on=data.applied_on)
     session.flush()
     if actor_user_id is not None:
         approvals.record_participant(

@@ -28,7 +28,7 @@ from trustfund.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import JournalProposal
 from trustfund.errors import ConflictError, NotFoundError
 from trustfund.journal import service
-from trustfund.ledger.accounts import standard_chart
+from trustfund.ledger.accounts import books_chart
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text
 from trustfund.messages import Message
@@ -169,7 +169,7 @@ def _after(session: Session, request: ApprovalRequest) -> None:
         if service.books_opened_on(session, proposal.estate_id) is not None:
             raise ConflictError(Message("journal.books_open_already"))
         service.open_accounts(
-            session, proposal.estate_id, standard_chart(), on=proposal.date, actor_user_id=None
+            session, proposal.estate_id, books_chart(), on=proposal.date, actor_user_id=None
         )
     reverses = json.loads(proposal.detail).get("reverses_seq")
     if reverses is not None:

@@ -8,7 +8,9 @@ block it only flushes: the caller commits, together with its own workflow rows.
 Writers of one estate are serialised on its ``ledger_heads`` row (``SELECT … FOR UPDATE``
 on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises every writer). Checks that
 need no lock (balance, texts, accounts open, personal data) run before the head is locked;
-under it run only the idempotency key, period locks, fund balances, seq and hash.
+under it run only the idempotency key, period locks, opening the accounts an entry needs
+for the first time (``open_when_needed``: decided again under the lock, so two writers never
+open one account twice), fund balances, seq and hash.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import hashlib
 import json
 import typing
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +47,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Estate, Household
+from trustfund.db.models.grants import GrantProject
 from trustfund.db.models.journal import (
     JournalDailyTotal,
     JournalEntry,
@@ -70,7 +73,11 @@ from trustfund.ledger.accounts import (
     CASH,
     AccountSpec,
     Fund,
+    account_label,
+    books_chart,
     check_account,
+    expense_account,
+    fund_label,
     fund_of,
     opening_equity_account,
     project_chart,
@@ -119,10 +126,7 @@ def open_accounts(
     are). Each opening is a chained journal entry (an ``open`` directive), so the exported
     file is covered by the hash chain from its first directive on. Returns how many were
     opened. Raises ``ValidationError`` for a bad account or display name."""
-    existing = set(
-        session.scalars(select(LedgerAccount.account).where(LedgerAccount.estate_id == estate_id))
-    )
-    todo = [spec for spec in specs if spec.account not in existing]
+    todo = [spec for spec in specs if spec.account not in _open_now(session, estate_id)]
     problems = []
     for spec in todo:
         if why := check_account(spec.account):
@@ -143,6 +147,10 @@ def open_accounts(
     if not todo:
         return 0
     head = _lock_head(session, estate_id)
+    # Read again under the lock: a writer that held it before may have opened some of them
+    # (and committed) since the read above.
+    existing = _open_now(session, estate_id)
+    todo = [spec for spec in todo if spec.account not in existing]
     for spec in todo:
         fund = fund_of(spec.account)
         seq = head.last_seq + 1
@@ -178,15 +186,120 @@ def open_accounts(
     return len(todo)
 
 
+def _open_now(session: Session, estate_id: int) -> set[str]:
+    """The accounts open in the estate's books, read from the database."""
+    return set(
+        session.scalars(select(LedgerAccount.account).where(LedgerAccount.estate_id == estate_id))
+    )
+
+
 def open_project_fund(session: Session, estate_id: int, code: str, name: str, *, on: date) -> str:
-    """Open the sub-fund of a restricted autonomy project; returns its fund ``autonomy:<code>``.
-    Raises ``ValidationError`` for a bad code."""
+    """Open the sub-fund of a restricted autonomy project (its spending account; the rest of
+    its chart opens when first needed); returns its fund ``autonomy:<code>``. Raises
+    ``ValidationError`` for a bad code."""
     try:
-        specs = project_chart(code, name)
+        specs = project_chart(code, fund_label(f"autonomy:{code}", {code: name}))
     except ValueError as exc:
         raise ValidationError.field("code", reason_of(exc)) from exc
-    open_accounts(session, estate_id, specs, on=on)
+    spending = expense_account(f"autonomy:{code}", "Projects")
+    open_accounts(session, estate_id, [s for s in specs if s.account == spending], on=on)
     return f"autonomy:{code}"
+
+
+_STANDARD = frozenset(spec.account for spec in standard_chart())
+_PROJECT_TITLE = select(GrantProject.title).where(
+    GrantProject.estate_id == bindparam("estate_id"), GrantProject.code == bindparam("code")
+)
+
+
+def chart_spec(session: Session, estate_id: int, account: str) -> AccountSpec | None:
+    """The account as the chart knows it (its Chinese name by ``account_label``), when it may
+    open on first use: an account of the standard chart, or of the chart of one of the
+    estate's autonomy projects (its sub-fund open). ``None`` for any other name."""
+    found = _chart_entry(session, estate_id, account)
+    return found[0] if found is not None else None
+
+
+def _chart_entry(
+    session: Session, estate_id: int, account: str
+) -> tuple[AccountSpec, date | None] | None:
+    """``chart_spec`` and the day before which it may not open (a project's account: the day
+    the project's sub-fund opened)."""
+    if account in _STANDARD:
+        return AccountSpec(account, account_label(account)), None
+    fund = fund_of(account)
+    if fund is None or not fund.startswith("autonomy:"):
+        return None
+    code = fund.split(":", 1)[1]
+    spending = expense_account(fund, "Projects")
+    fund_opened = opened_accounts(session, estate_id, {spending}).get(spending)
+    if fund_opened is None:
+        return None
+    title = session.connection().execute(_PROJECT_TITLE, {"estate_id": estate_id, "code": code})
+    found = title.scalar()
+    projects = {code: found} if found else None
+    if account not in {spec.account for spec in project_chart(code, fund_label(fund, projects))}:
+        return None
+    return AccountSpec(account, account_label(account, projects)), fund_opened
+
+
+def _first_open_day(session: Session, estate_id: int, books: date, on: date) -> date:
+    """The date an account needed by an entry dated ``on`` opens: the first day of the
+    stretch of unlocked days that holds ``on`` (never before the books): every entry that
+    may still be posted from that day on can use it, and no published period gains an entry."""
+    if on <= books:
+        return books
+    locked_until = session.scalar(
+        select(func.max(PeriodLock.end)).where(
+            PeriodLock.estate_id == estate_id,
+            PeriodLock.end < on,
+            PeriodLock.lifted_at.is_(None),
+        )
+    )
+    if locked_until is None or locked_until < books:
+        return books
+    return locked_until + timedelta(days=1)
+
+
+def open_when_needed(
+    session: Session, estate_id: int, accounts: Iterable[str], *, on: date
+) -> dict[str, date]:
+    """When each of ``accounts`` opened, opening now those of the chart (``chart_spec``) that
+    an entry dated ``on`` needs for the first time — each a chained ``open`` entry dated
+    ``_first_open_day`` (a project's account: not before its sub-fund opened). Accounts the
+    chart does not know, and any account while the books are not open, are left out of the
+    answer (the caller refuses them). Flushes.
+
+    Whether an account is still to be opened, and on which day, is decided under the
+    estate's head lock (the lock every writer appends under, held until the transaction
+    ends): two writers that both found an account missing open it once — the second reads it
+    open once it holds the lock — and the entry that needs it is appended in the same
+    transaction, after it."""
+    wanted = set(accounts)
+    opened = opened_accounts(session, estate_id, wanted)
+    if wanted <= opened.keys() or books_opened_on(session, estate_id) is None:
+        return {a: opened[a] for a in wanted if a in opened}
+    _lock_head(session, estate_id)
+    opened = opened_accounts(session, estate_id, wanted)  # those missing are read again
+    missing = sorted(wanted - opened.keys())
+    books = books_opened_on(session, estate_id)
+    if missing and books is not None:
+        day = _first_open_day(session, estate_id, books, on)
+        for account in missing:
+            if (entry := _chart_entry(session, estate_id, account)) is not None:
+                spec, not_before = entry
+                open_accounts(session, estate_id, [spec], on=max(day, not_before or day))
+        opened = opened_accounts(session, estate_id, wanted)
+    return {a: opened[a] for a in wanted if a in opened}
+
+
+def account_known(session: Session, estate_id: int, account: str) -> bool:
+    """Whether entries may post to ``account``: it is open, or the chart opens it when first
+    needed."""
+    return account in opened_accounts(session, estate_id, {account}) or (
+        books_opened_on(session, estate_id) is not None
+        and chart_spec(session, estate_id, account) is not None
+    )
 
 
 def open_books(
@@ -196,7 +309,7 @@ def open_books(
     on: date,
     opening_balances: Mapping[str, Decimal] | None = None,
 ) -> None:
-    """Open the standard chart for the estate (idempotent) and post the opening balances, one
+    """Open the books' chart (``books_chart``; idempotent) and post the opening balances, one
     amount per fund held in the committee's bank account, as one entry::
 
         2026-01-01 * "期初余额" ^tf-1
@@ -210,7 +323,7 @@ def open_books(
     """
     if session.get(Estate, estate_id) is None:
         raise NotFoundError(Message("journal.no_estate", estate_id=estate_id))
-    open_accounts(session, estate_id, standard_chart(), on=on)
+    open_accounts(session, estate_id, books_chart(), on=on)
     balances = {k: to_money(v) for k, v in (opening_balances or {}).items() if to_money(v) != ZERO}
     if not balances:
         return
@@ -380,8 +493,11 @@ def post_entries(
     )
     if takes or len(set(keys)) != len(keys):
         return _one_by_one(session, estate_id, items, actor_user_id)
-    for draft, legs, _, _ in checked:
-        _check_accounts_open(session, estate_id, draft.date, legs)
+    to_open: set[str] = set()
+    for index, (draft, legs, _, _) in enumerate(checked):
+        to_open |= _check_accounts_open(
+            session, estate_id, draft.date, legs, where=f"entries[{index}]."
+        )
     for start in range(0, len(checked), 200):
         chunk = [draft for draft, _, _, _ in checked[start : start + 200]]
         fields = [(f"{i}.{name}", value) for i, d in enumerate(chunk) for name, value in _texts(d)]
@@ -413,6 +529,9 @@ def post_entries(
     for on in sorted(set(dates)):
         if any(begin <= on <= end for begin, end in locks):
             _check_period_open(session, estate_id, on)  # raises PeriodLockedError
+    if to_open:
+        _open_needed(session, estate_id, [(draft.date, legs) for draft, legs, _, _ in checked])
+        head = _lock_head(session, estate_id)  # moved on by the opens
     appended = [
         _append(head, draft, legs, key, print_, actor_user_id, None)
         for draft, legs, key, print_ in checked
@@ -493,7 +612,7 @@ def _post(
     # (period locks, the key, funds, seq and hash): accounts only ever open, and the texts
     # are the draft's own.
     try:
-        _check_accounts_open(session, estate_id, draft.date, legs)
+        to_open = _check_accounts_open(session, estate_id, draft.date, legs)
         _check_personal_data(session, estate_id, draft)
     except ValidationError:
         # A replay of an entry posted before still answers with that entry (the key was
@@ -521,6 +640,9 @@ def _post(
     # entry and period lock committed before this writer got the head)
     if reverses_seq is not None:
         _check_reversible(session, estate_id, reverses_seq)
+    if to_open:
+        _open_needed(session, estate_id, [(draft.date, legs)])
+        head = _lock_head(session, estate_id)  # moved on by the opens
     _check_funds(session, estate_id, draft.date, legs)
     _check_money_accounts(session, estate_id, draft.date, legs)
 
@@ -786,30 +908,97 @@ def books_opened_on(session: Session, estate_id: int) -> date | None:
     return opened_accounts(session, estate_id, {BANK}).get(BANK)
 
 
-def _check_accounts_open(session: Session, estate_id: int, on: date, legs: Sequence[Leg]) -> None:
-    opened = opened_accounts(session, estate_id, {leg.account for leg in legs})
-    if (
-        any(leg.account not in opened for leg in legs)
-        and books_opened_on(session, estate_id) is None
-    ):
-        raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
-    problems = []
+def _check_accounts_open(
+    session: Session, estate_id: int, on: date, legs: Sequence[Leg], *, where: str = ""
+) -> set[str]:
+    """Every leg's account is open on ``on``, or the chart opens it when first needed (the
+    accounts returned: ``_open_needed`` opens them under the head lock, just before the entry
+    is appended). Raises ``BooksNotOpenError``, ``ValidationError`` (``journal.
+    account_not_open``, ``journal.account_opens_later``; fields prefixed by ``where``)."""
+    accounts = {leg.account for leg in legs}
+    opened = opened_accounts(session, estate_id, accounts)
+    to_open: set[str] = set()
+    if any(a not in opened for a in accounts):
+        if books_opened_on(session, estate_id) is None:
+            raise BooksNotOpenError(
+                Message("journal.books_not_open"), extra={"step": "books/opening"}
+            )
+        opened = dict(opened)
+        for account in accounts - opened.keys():
+            if (entry := _chart_entry(session, estate_id, account)) is not None:
+                to_open.add(account)
+                opened[account] = max(on, entry[1] or on)  # a project's: not before its fund
+    _raise_problems(_leg_problems(session, estate_id, legs, opened, on, where))
+    return to_open
+
+
+def _leg_problems(
+    session: Session,
+    estate_id: int,
+    legs: Sequence[Leg],
+    opened: Mapping[str, date],
+    on: date,
+    where: str,
+) -> list[tuple[str, Reason]]:
+    """Legs whose account is not open, or opens only after ``on`` (named by its ``open``
+    entry's Chinese name)."""
+    problems: list[tuple[str, Reason]] = []
     for i, leg in enumerate(legs):
         opened_on = opened.get(leg.account)
         if opened_on is None:
             problems.append(
-                (f"legs[{i}].account", Message("journal.account_not_open", account=leg.account))
+                (
+                    f"{where}legs[{i}].account",
+                    Message("journal.account_not_open", account=leg.account),
+                )
             )
         elif opened_on > on:
             problems.append(
                 (
-                    f"legs[{i}].account",
+                    f"{where}legs[{i}].account",
                     Message(
-                        "journal.account_opens_later", account=leg.account, opened_on=opened_on
+                        "journal.account_opens_later",
+                        account=leg.account,
+                        name=_account_name(session, estate_id, leg.account),
+                        opened_on=opened_on,
                     ),
                 )
             )
-    _raise_problems(problems)
+    return problems
+
+
+def _account_name(session: Session, estate_id: int, account: str) -> str:
+    """The Chinese name the account was opened with (or will open with)."""
+    stored = session.scalar(
+        select(LedgerAccount.name).where(
+            LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
+        )
+    )
+    if stored is not None:
+        return stored
+    spec = chart_spec(session, estate_id, account)
+    return spec.name if spec is not None else account_label(account)
+
+
+def _open_needed(
+    session: Session, estate_id: int, entries: Sequence[tuple[date, Sequence[Leg]]]
+) -> None:
+    """Under the head lock, open the accounts ``entries`` need for the first time
+    (``open_when_needed``: each dated for the earliest entry that needs it) and check again
+    that every leg's account is open on its entry's date — a writer that held the lock before
+    may have opened one since the check before the lock, dated later than this entry."""
+    first: dict[str, date] = {}
+    for on, legs in entries:
+        for leg in legs:
+            first[leg.account] = min(on, first.get(leg.account, on))
+    opened: dict[str, date] = {}
+    for on in sorted(set(first.values())):
+        wanted = [account for account, day in first.items() if day == on]
+        opened.update(open_when_needed(session, estate_id, wanted, on=on))
+    where = len(entries) > 1
+    for index, (on, legs) in enumerate(entries):
+        prefix = f"entries[{index}]." if where else ""
+        _raise_problems(_leg_problems(session, estate_id, legs, opened, on, prefix))
 
 
 def _texts(draft: EntryDraft) -> list[tuple[str, str]]:

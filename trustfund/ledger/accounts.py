@@ -195,6 +195,15 @@ def standard_chart() -> list[AccountSpec]:
     return specs
 
 
+def books_chart() -> list[AccountSpec]:
+    """The accounts that open with the books (建账): the bank account, whose opening date is
+    the books', and each fund's opening equity, so every fund is listed from the first day.
+    Every other account of the chart opens when an entry first needs it (``journal.service.
+    open_when_needed``): a ledger opens no account it never uses."""
+    accounts = [BANK, *(opening_equity_account(fund) for fund in Fund)]
+    return [AccountSpec(account, _STANDARD_NAMES[account]) for account in accounts]
+
+
 def project_chart(code: str, name: str) -> list[AccountSpec]:
     """The accounts of one restricted autonomy project (its own sub-fund)."""
     fund = project_fund(code)
@@ -207,6 +216,9 @@ def project_chart(code: str, name: str) -> list[AccountSpec]:
         specs.append(AccountSpec(autonomy_income_account(source, fund), f"{source_zh}·{name}"))
     return specs
 
+
+#: Expense accounts named after a source: what was received in kind, put to use.
+_USE_NAMES = {"InKind": "实物捐赠使用"}
 
 #: Chinese names of the roots and the middle components of our account names.
 _ROOT_NAMES = {
@@ -248,7 +260,10 @@ def account_label(account: str, projects: Mapping[str, str] | None = None) -> st
     if fund is None:
         return f"{root}·{parts[-1]}"
     base = fund.split(":", 1)[0]
-    item = EXPENSE_ITEMS.get(base, {}).get(parts[-1]) or AUTONOMY_SOURCES.get(parts[-1])
+    item = EXPENSE_ITEMS.get(base, {}).get(parts[-1])
+    if parts[0] == "Expenses":
+        item = item or _USE_NAMES.get(parts[-1])
+    item = item or AUTONOMY_SOURCES.get(parts[-1])
     return f"{item or root}·{fund_label(fund, projects)}"
 
 

@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 from trustfund import approvals
 from trustfund.db.base import ZERO, utcnow
 from trustfund.db.models.approvals import ApprovalRequest, RequestStatus
-from trustfund.db.models.journal import LedgerAccount
 from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, Voucher, WorkOrder
 from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.fields import text
-from trustfund.journal.service import personal_data_problems
+from trustfund.journal.service import account_known, personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of
@@ -52,12 +51,7 @@ def _expense_account(session: Session, estate_id: int, fund: str, item: str) -> 
         reason = reason_of(exc)
         field = "expense_item" if reason.code == "ledger.expense_item_invalid" else "fund"
         raise ValidationError.field(field, reason) from exc
-    opened = session.scalar(
-        select(LedgerAccount.id).where(
-            LedgerAccount.estate_id == estate_id, LedgerAccount.account == account
-        )
-    )
-    if opened is None:
+    if not account_known(session, estate_id, account):
         raise ValidationError.field(
             "expense_item", Message("settlements.account_not_open", account=account)
         )

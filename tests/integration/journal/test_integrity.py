@@ -11,13 +11,14 @@ import pytest
 from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tests.integration.journal.conftest import fee_payment, payout
 from trustfund.cli import main
 from trustfund.db.models.estates import Estate
+from trustfund.db.models.journal import JournalEntry
 from trustfund.db.session import make_session_factory
 from trustfund.journal import service
 from trustfund.journal.check import check_estate, verify_journal
@@ -27,11 +28,15 @@ from trustfund.settings import Settings
 BEAN_CHECK = Path(sys.executable).parent / "bean-check"
 
 
-def _post_some(session: Session, estate: Estate) -> None:
-    for i in range(3):
+def _post_some(session: Session, estate: Estate) -> list[int]:
+    """Three fee payments, a payout and its reversal; their seqs (accounts the chart opens
+    when first needed take the seqs between them)."""
+    seqs = [
         service.post_entry(
             session, estate.id, fee_payment(date(2026, 2, 1 + i)), idempotency_key=f"f{i}"
-        )
+        ).seq
+        for i in range(3)
+    ]
     e = service.post_entry(
         session, estate.id, payout(date(2026, 3, 1), "maintenance", "88.80"), idempotency_key="p"
     )
@@ -39,23 +44,26 @@ def _post_some(session: Session, estate: Estate) -> None:
         session, estate.id, e.seq, on=date(2026, 3, 2), reason="重复", idempotency_key="r"
     )
     session.commit()
+    return [*seqs, e.seq]
 
 
 @pytest.mark.postgres_only
 def test_postgres_refuses_update_delete_and_unbalanced_entries(
     session: Session, estate: Estate, engine: Engine
 ) -> None:
-    _post_some(session, estate)
+    first = _post_some(session, estate)[0]
     for statement in (
         "UPDATE journal_postings SET amount = amount + 1 WHERE id = (SELECT min(id) FROM journal_postings)",
-        "DELETE FROM journal_entries WHERE seq = 30",
+        f"DELETE FROM journal_entries WHERE seq = {first}",
         "UPDATE journal_entries SET narration = 'x'",
         "TRUNCATE journal_postings CASCADE",
     ):
         with engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
             conn.execute(text(statement))
     with engine.connect() as conn:
-        entry_id = conn.execute(text("SELECT id FROM journal_entries WHERE seq = 30")).scalar_one()
+        entry_id = conn.execute(
+            text(f"SELECT id FROM journal_entries WHERE seq = {first}")
+        ).scalar_one()
         conn.execute(
             text(
                 "INSERT INTO journal_entries (estate_id, seq, date, kind, narration, meta, text, hash,"
@@ -84,30 +92,30 @@ def _tamper(engine: Engine, backend: str, statement: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("statement", "bad_seq"),
+    ("statement", "posted"),
     [
         (
-            "UPDATE journal_postings SET amount = -91.00 WHERE amount = -90.00 AND entry_id = (SELECT id FROM journal_entries WHERE seq = 31)",
-            31,
+            "UPDATE journal_postings SET amount = -91.00 WHERE amount = -90.00 AND entry_id = (SELECT id FROM journal_entries WHERE seq = {seq})",
+            1,
         ),
         (
-            "UPDATE journal_entries SET text = replace(text, '综合服务费', '综合服务费 ') WHERE seq = 30",
-            30,
+            "UPDATE journal_entries SET text = replace(text, '综合服务费', '综合服务费 ') WHERE seq = {seq}",
+            0,
         ),
-        ("UPDATE journal_entries SET date = '2026-02-09' WHERE seq = 32", 32),
+        ("UPDATE journal_entries SET date = '2026-02-09' WHERE seq = {seq}", 2),
         (
-            "UPDATE journal_postings SET account = 'Assets:Cash:Steward' WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 33) AND position = 1",
-            33,
+            "UPDATE journal_postings SET account = 'Assets:Cash:Steward' WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = {seq}) AND position = 1",
+            3,
         ),
     ],
 )
 def test_changed_rows_are_detected_naming_the_first_bad_entry(
-    session: Session, estate: Estate, engine: Engine, backend: str, statement: str, bad_seq: int
+    session: Session, estate: Estate, engine: Engine, backend: str, statement: str, posted: int
 ) -> None:
-    _post_some(session, estate)
+    bad_seq = _post_some(session, estate)[posted]
     assert verify_journal(session, estate.id).ok
     session.close()
-    _tamper(engine, backend, statement)
+    _tamper(engine, backend, statement.format(seq=bad_seq))
     result = verify_journal(session, estate.id)
     assert not result.ok and result.first_bad_seq == bad_seq, result.problem
     assert not check_estate(session, estate.id).ok
@@ -116,16 +124,16 @@ def test_changed_rows_are_detected_naming_the_first_bad_entry(
 def test_deleted_entry_is_detected(
     session: Session, estate: Estate, engine: Engine, backend: str
 ) -> None:
-    _post_some(session, estate)
+    seq = _post_some(session, estate)[1]
     session.close()
     _tamper(
         engine,
         backend,
-        "DELETE FROM journal_postings WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 31)",
+        f"DELETE FROM journal_postings WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = {seq})",
     )
-    _tamper(engine, backend, "DELETE FROM journal_entries WHERE seq = 31")
+    _tamper(engine, backend, f"DELETE FROM journal_entries WHERE seq = {seq}")
     result = verify_journal(session, estate.id)
-    assert result.first_bad_seq == 31
+    assert result.first_bad_seq == seq
 
 
 def test_mirror_equals_export_and_passes_bean_check(
@@ -154,7 +162,10 @@ def test_mirror_equals_export_and_passes_bean_check(
 def test_cli_export_check_verify(
     session: Session, estate: Estate, settings: Settings, tmp_path: Path
 ) -> None:
-    _post_some(session, estate)
+    payout_seq = _post_some(session, estate)[-1]
+    last = session.scalar(
+        select(func.max(JournalEntry.seq)).where(JournalEntry.estate_id == estate.id)
+    )
     env = {
         "TRUSTFUND_DATABASE_URL": settings.database_url,
         "TRUSTFUND_LEDGER_DIR": str(tmp_path / "l"),
@@ -170,10 +181,10 @@ def test_cli_export_check_verify(
     assert checked.exit_code == 0, checked.output
     assert "OK" in checked.output
     verified = runner.invoke(main, ["ledger", "verify", str(out)])
-    assert verified.exit_code == 0 and "entries: 34" in verified.output
+    assert verified.exit_code == 0 and f"entries: {last}" in verified.output
     out.write_text(out.read_text().replace("-88.80 CNY", "-88.00 CNY"))
     bad = runner.invoke(main, ["ledger", "verify", str(out)])
-    assert bad.exit_code == 1 and "first bad entry: 33" in bad.output
+    assert bad.exit_code == 1 and f"first bad entry: {payout_seq}" in bad.output
     synced = runner.invoke(main, ["ledger", "sync"], env=env)
     assert synced.exit_code == 0 and "youhe.beancount: updated" in synced.output
 

@@ -47,15 +47,19 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
     yield name, marker
 
 
-def _books(session: Session, estate: Estate) -> None:
-    for i in range(3):
+def _books(session: Session, estate: Estate) -> int:
+    """Three fee payments and a payout; the seq of the second payment."""
+    seqs = [
         service.post_entry(
             session, estate.id, fee_payment(date(2026, 2, 1 + i)), idempotency_key=f"f{i}"
-        )
+        ).seq
+        for i in range(3)
+    ]
     service.post_entry(
         session, estate.id, payout(date(2026, 3, 1), "maintenance", "88.80"), idempotency_key="p"
     )
     session.commit()
+    return seqs[1]
 
 
 def _env(settings: Settings, url: str | None = None) -> dict[str, str]:
@@ -95,16 +99,16 @@ def test_ledger_check_and_restore_never_run_what_was_planted_in_the_database(
     tmp_path: Path,
 ) -> None:
     module, marker = plugin
-    _books(session, estate)
+    seq = _books(session, estate)
     session.close()
     runner = CliRunner()
     assert runner.invoke(main, ["ledger", "check", "youhe"], env=_env(settings)).exit_code == 0
     line = planted.format(module=module)
-    rewrite_entry(engine, backend, estate.id, 31, lambda t: t + line, rehash=rehash)
+    rewrite_entry(engine, backend, estate.id, seq, lambda t: t + line, rehash=rehash)
 
     checked = runner.invoke(main, ["ledger", "check", "youhe"], env=_env(settings))
     _refused(checked, marker)
-    assert "entry 31" in checked.output, checked.output
+    assert f"entry {seq}" in checked.output, checked.output
     assert "stopped at the first chain failure" in checked.output
 
     archive = tmp_path / ("backup.db" if backend == "sqlite" else "backup.dump")
@@ -112,7 +116,7 @@ def test_ledger_check_and_restore_never_run_what_was_planted_in_the_database(
     assert saved.exit_code == 0, saved.output
     restored = runner.invoke(main, ["restore", str(archive)], env=_env(settings, restore_url))
     _refused(restored, marker)
-    assert "ledger check FAILED" in restored.output and "entry 31" in restored.output
+    assert "ledger check FAILED" in restored.output and f"entry {seq}" in restored.output
 
 
 def test_a_plugin_planted_in_the_mirror_file_runs_in_none_of_our_commands(
@@ -151,12 +155,12 @@ def test_columns_pages_show_are_covered_by_the_chain(
 ) -> None:
     """Public and staff pages show an entry's narration, payee and metadata from its columns;
     a changed column (the text and its hash untouched) is reported as tampering."""
-    _books(session, estate)
+    seq = _books(session, estate)
     session.close()
     with engine.begin() as conn:
         if backend == "postgres":
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(f"UPDATE journal_entries SET {column} WHERE seq = 31"))
+        conn.execute(text(f"UPDATE journal_entries SET {column} WHERE seq = {seq}"))
     checked = CliRunner().invoke(main, ["ledger", "check", "youhe"], env=_env(settings))
     assert checked.exit_code == 1
-    assert "entry 31: its text is not the one its columns" in checked.output, checked.output
+    assert f"entry {seq}: its text is not the one its columns" in checked.output, checked.output
