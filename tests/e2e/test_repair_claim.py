@@ -152,8 +152,14 @@ def test_repair_to_submitted_claim_in_six_taps_photo_reaches_the_approver(
         "document.querySelector(\".voucher-links img[alt^='现场照片']\").naturalWidth === 240"
     )
     expect(page.locator(".voucher-links")).to_contain_text("现场照片")
+    # and the work order the claim came from, linked (issue 17)
+    link = page.locator("#approval-work-order")
+    expect(link).to_have_text(f"#{order_id}")
+    expect(page.locator(".from-order")).to_contain_text("（已完工）：3幢1单元 三楼楼道")
     fits(page)
     shoot(page, server, "repair-approval-photo", phone=PHONE_375)
+    link.click()
+    expect(page).to_have_url(f"{server.url}/staff/{world.slug}/work-orders/{order_id}")
 
 
 def test_prefilled_claim_is_checked_again_by_the_server(

@@ -16,7 +16,7 @@ from trustfund.fees import deposits, owed, refunds
 from trustfund.journal import proposals
 from trustfund.ledger.accounts import FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import ZERO
-from trustfund.settlements import claims, vouchers
+from trustfund.settlements import claims, vouchers, workorders
 from trustfund.web.staff import grant_details
 
 
@@ -46,6 +46,7 @@ def for_request(
                 "template": "staff/_detail_lines.html",
                 "lines": claim["lines"],
                 "vouchers": [voucher_card(estate, v) for v in found.vouchers],
+                "work_order": work_order_link(session, estate, found.work_order_id),
             }
     if request.subject_kind in refunds.KINDS:
         return refund_details(session, estate, request.subject_id)
@@ -57,6 +58,29 @@ def for_request(
     if isinstance(lines, list):
         return {"template": "staff/_detail_lines.html", "lines": lines, "vouchers": []}
     return None
+
+
+def work_order_link(
+    session: Session, estate: Estate, order_id: int | None
+) -> dict[str, Any] | None:
+    """The repair work order a claim came from, as the approval page links it: its number,
+    place and problem, and where it stands (``None`` for a claim made without one)."""
+    # imported here: the work order pages import the claim pages, which import this module
+    from trustfund.web.staff.workorders import STATUS_NAMES
+
+    if order_id is None:
+        return None
+    try:
+        order = workorders.get_order(session, estate.id, order_id)
+    except NotFoundError:
+        return None
+    return {
+        "id": order.id,
+        "url": f"/staff/{estate.slug}/work-orders/{order.id}",
+        "place": workorders.place(order),
+        "problem": order.problem,
+        "status_name": STATUS_NAMES.get(order.status, order.status),
+    }
 
 
 def voucher_card(estate: Estate, voucher: Voucher) -> dict[str, Any]:
