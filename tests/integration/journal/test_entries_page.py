@@ -81,7 +81,7 @@ def test_propose_approve_and_reverse_through_the_pages(installation: Installatio
     assert decided.status_code == 303, decided.text[:500]
     [posted] = _proposals(call)
     assert posted["status"] == "posted" and posted["entry_seq"] is not None
-    assert entries(call) == before + 1
+    assert entries(call) == before + 2  # the entry and the cash account's open (first needed)
 
     # its reversal, proposed from the page, also for approval
     page = tf.client.get(f"{PAGE}/", headers=steward).text
@@ -99,7 +99,7 @@ def test_propose_approve_and_reverse_through_the_pages(installation: Installatio
     assert reversed_.status_code == 303, reversed_.text[:500]
     reversal = _proposals(call)[0]
     assert reversal["reverses_seq"] == posted["entry_seq"] and reversal["status"] == "pending"
-    assert entries(call) == before + 1
+    assert entries(call) == before + 2
 
 
 def test_bad_entries_are_refused_under_their_field_and_nothing_is_written(

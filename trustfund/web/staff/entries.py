@@ -24,7 +24,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
 from trustfund.journal import general, operations, service
 from trustfund.journal.schemas import EntryProposal, LegCreate, ProposalCreate
-from trustfund.ledger.accounts import PAYABLE, account_label, fund_of
+from trustfund.ledger.accounts import PAYABLE, account_label, fund_of, standard_chart
 from trustfund.messages import Message
 from trustfund.web.staff.common import may, page, principal_of
 from trustfund.web.staff.forms import FormNumber, StaffForm
@@ -70,13 +70,17 @@ class ReversalForm(BaseModel):
 
 def proposable_accounts(session: Session, estate: Estate) -> list[tuple[str, str]]:
     """The estate's accounts a proposed entry may move, ``(account, Chinese name)``: those of
-    no fund (bank, cash, goods, prepaid fees) except what only claims move (payables). The
-    service refuses the rest whatever a form sends."""
+    no fund (bank, cash, goods, prepaid fees) except what only claims move (payables). Once
+    the books are open, the standard chart's accounts count too: they open when an entry
+    first needs them. The service refuses the rest whatever a form sends."""
+    accounts = [a.account for a in service.chart(session, estate.id)]
+    if service.books_opened_on(session, estate.id) is not None:
+        accounts += [s.account for s in standard_chart() if s.account not in accounts]
     return [
-        (a.account, account_label(a.account))
-        for a in service.chart(session, estate.id)
-        if fund_of(a.account) is None
-        and not (a.account == PAYABLE or a.account.startswith(PAYABLE + ":"))
+        (account, account_label(account))
+        for account in accounts
+        if fund_of(account) is None
+        and not (account == PAYABLE or account.startswith(PAYABLE + ":"))
     ]
 
 
