@@ -279,8 +279,6 @@ def gift_view(gift: Gift, *, staff: bool) -> GiftOut:
     }
 
 
-
-
 def record_in_kind(
     session: Session, estate_id: int, data: InKindIn, *, actor_user_id: int | None
 ) -> InKindGift:
