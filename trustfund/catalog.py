@@ -1251,11 +1251,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "reconciliation.balance_breaks": (
         "余额 {balance} breaks the running balance: row {row}'s {balance2} {sign} {amount} = {expected}",
-        "余额 {balance} 与上一行（第 {row} 行，余额 {balance2}）对不上：应为 {expected}",
+        "余额 {balance:money} 与上一行（第 {row} 行，余额 {balance2:money}）对不上：应为 {expected:money}",
     ),
     "reconciliation.line_changed": (
         "流水号 {serial} was imported before as {date} {amount} (余额 {balance}); a statement line never changes",
-        "流水号 {serial} 以前导入时是 {date} {amount}（余额 {balance}）；流水不能更改",
+        "流水号 {serial} 以前导入时是 {date} {amount:money} 元（余额 {balance:money}）；流水不能更改",
     ),
     "reconciliation.line_missing": (
         "流水号 {serial} of {date}, imported before, is missing from this file although the file covers {date2} – {date3}",
@@ -1263,11 +1263,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "reconciliation.gap_before": (
         "余额 {balance} does not continue from 流水号 {serial} of {date} (余额 {balance2}) imported before: lines are missing in between",
-        "余额 {balance} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2}）：中间缺少流水",
+        "余额 {balance:money} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2:money}）：中间缺少流水",
     ),
     "reconciliation.gap_after": (
         "余额 {balance} does not lead to 流水号 {serial} of {date} (余额 {balance2}) imported before: lines are missing in between",
-        "余额 {balance} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2}）：中间缺少流水",
+        "余额 {balance:money} 接不上以前导入的 {date} 流水号 {serial}（余额 {balance2:money}）：中间缺少流水",
     ),
     "reconciliation.lines_after_today": (
         "the file has lines after today ({today})",
@@ -1308,7 +1308,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "reconciliation.sum_differs": (
         "the entries sum to {total}; the statement line is {amount}",
-        "分录合计 {total}，流水金额 {amount}，两者不符",
+        "分录合计 {total:money} 元，流水金额 {amount:money} 元，两者不符",
     ),
     "input.at_most_characters": ("at most {limit} characters", "最多 {limit} 个字符"),
     "reconciliation.dates_far_apart": (
@@ -1346,7 +1346,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "reconciliation.balances_differ": (
         "the adjusted balances differ by {difference}: statement {statement} vs books {books}",
-        "调整后余额相差 {difference}：对账单 {statement}，账面 {books}",
+        "调整后余额相差 {difference:money} 元：对账单 {statement:money} 元，账面 {books:money} 元",
     ),
     "reconciliation.month_not_ready": (
         "{month} cannot be reconciled yet: {problems}.",

@@ -104,3 +104,44 @@ def test_bank_page_says_month_problems_and_import_refusals_in_chinese(
         assert f"<li>第 {row} 行：" in text, error
         assert error["reason"] not in text
     assert call("GET", "steward", "/bank/lines") == lines
+
+
+def test_bank_page_says_its_problems_amounts_as_money(installation: Installation) -> None:
+    """The month's problem and a refused file's rows say their amounts in the staff pages'
+    one money format (``1,234.50``, the ``yuan`` filter's), not as the API's ``-10000.00``."""
+    tf = installation
+    call = open_estate(tf)  # the books hold 500.00 in the bank
+    steward = tf.people["steward"]
+    header = "交易日期,摘要,收入金额,支出金额,余额,对方户名,对方账号,附言,流水号\n"
+    statement = f"{header}2026-01-05,转账,200.00,,10700.00,王芳,6222020000001111,服务费,1\n"
+    imported = tf.client.post(
+        f"{API}/bank/statements/import",
+        files={"file": ("statement.csv", statement.encode(), "text/csv")},
+        headers=steward,
+    )
+    assert imported.status_code < 400, imported.text
+    month: dict[str, Any] = call("GET", "steward", "/bank/reconciliations/2026-01")
+    assert month["difference"] == "10000.00"
+    assert any("differ by 10000.00" in p for p in month["problems"])  # the API keeps its form
+
+    text = html.unescape(get_page(tf, "/staff/yh/bank/?month=2026-01", steward))
+    assert "调整后余额相差 10,000.00 元：对账单 10,700.00 元，账面 700.00 元" in text
+    assert "10000.00" not in text and "10700.00" not in text
+
+    lines = call("GET", "steward", "/bank/lines")
+    broken = f"{statement}2026-01-06,转账,100.00,,12000.00,李强,6222020000002222,服务费,2\n"
+    refused = tf.client.post(
+        "/staff/yh/bank/import?month=2026-01",
+        files={"file": ("statement.csv", broken.encode(), "text/csv")},
+        headers=steward,
+    )
+    assert refused.status_code == 422, refused.text[:300]
+    text = html.unescape(refused.text)
+    assert "余额 12,000.00 与上一行（第 2 行，余额 10,700.00）对不上：应为 10,800.00" in text
+    assert call("GET", "steward", "/bank/lines") == lines
+
+
+def get_page(tf: Installation, url: str, headers: Any) -> str:
+    answer = tf.client.get(url, headers=headers)
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.text

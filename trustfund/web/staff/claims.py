@@ -118,6 +118,16 @@ class PayForm(BaseModel):
     paid_on: str = Field(default="", max_length=20)
 
 
+#: The claims ``payouts.pay_claim`` pays, and so the claims whose page shows the pay form.
+PAYING = ("approved", "payable")
+
+
+def pay_fields(claim: Claim) -> set[str]:
+    """The pay form's fields the claim's page shows now: its date, once the claim can be paid
+    (before that the page has no pay form, and a refusal of it is said above the page)."""
+    return {"paid_on"} if claim.status.value in PAYING else set()
+
+
 def _blank(row: dict[str, str]) -> bool:
     return not any(row[k].strip() for k in ("item_code", "description", "quantity", "unit_price"))
 
@@ -433,8 +443,11 @@ class ClaimPagesController(Controller):
         errors: dict[str, str] | None = None,
         done: str | None = None,
         pay: PayForm | None = None,
+        refused: str | None = None,
         status: int = 200,
     ) -> Template:
+        """``refused`` names the form (``pay``) whose refusal ``errors["_form"]`` is: said at
+        the top of that form; any other is said at the top of the page."""
         claim = claims.get_claim(session, estate.id, claim_id)
         view = claims.claim_view(session, claim)
         request_row = approvals.current_request(session, "claim", claim.id)
@@ -471,6 +484,8 @@ class ClaimPagesController(Controller):
             errors=errors or {},
             done=done,
             pay=pay or PayForm(key=new_key(), paid_on=today_in(estate).isoformat()),
+            paying=bool(pay_fields(claim)),
+            refused=refused,
             can_record=may(request, Action.RECORD, estate),
         )
 
@@ -563,20 +578,20 @@ class ClaimPagesController(Controller):
     ) -> Response[Any]:
         """Pay an approved claim from the committee's account. The form's key makes a double
         tap pay once (the second request answers the first result)."""
-        claims.get_claim(db_session, estate.id, claim_id)
+        claim = claims.get_claim(db_session, estate.id, claim_id)
         form = StaffForm({"paid_on"})
         paid_on = form.day(data.paid_on, "paid_on")
 
         def again(form: StaffForm) -> Response[Any]:
-            if form.error is not None and "paid_on" not in form.errors:
-                form.errors = form.above()
+            shown = pay_fields(claim)  # a claim not yet approved has no pay form on its page
             return self._detail(
                 request,
                 db_session,
                 estate,
                 claim_id,
-                errors=form.errors,
+                errors=form.shown(shown),
                 pay=data,
+                refused="pay" if shown else None,
                 status=form.status,
             )
 

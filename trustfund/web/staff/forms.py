@@ -163,6 +163,14 @@ class StaffForm:
         error's one Chinese sentence above the page's forms."""
         return {"_form": error_message(self.error)} if self.error is not None else self.errors
 
+    def shown(self, fields: Iterable[str]) -> dict[str, str]:
+        """The errors as a page that shows only ``fields`` of this form now can show them:
+        a page shows some fields in some states only (a claim's pay form once it is
+        approved, a work order's claim once one is approved), and an error of a field it does
+        not show — the form's own or the service's — goes above the form (``_form``), named
+        by its label, so no refusal is left unseen."""
+        return keep_unknown(self.errors, set(fields))
+
     def optional_choice(self, value: str, field: str) -> int | None:
         """``choice`` of a field that may be left empty (None); anything else that is no id
         is refused (``web.choose_from_list``)."""

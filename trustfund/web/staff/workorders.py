@@ -21,14 +21,9 @@ from trustfund.estates import service as estates
 from trustfund.messages import Message
 from trustfund.settings import Settings
 from trustfund.settlements import claims, contracts, service, workorders
-from trustfund.settlements.schemas import WorkOrderIn, WorkOrderStepIn
+from trustfund.settlements.schemas import ClaimOut, WorkOrderIn, WorkOrderStepIn
 from trustfund.web.staff.claims import STATUS_NAMES as CLAIM_STATUS_NAMES
-from trustfund.web.staff.common import (
-    error_message,
-    may,
-    page,
-    principal_of,
-)
+from trustfund.web.staff.common import may, page, principal_of
 from trustfund.web.staff.details import voucher_card
 from trustfund.web.staff.forms import StaffForm, uploads
 
@@ -41,6 +36,20 @@ STATUS_NAMES: dict[str, str] = {
 ORDER_FIELDS = {"building", "entrance", "location", "problem", "reporter", "reported_on"}
 STEP_FIELDS = {"status", "on", "contractor_id", "claim_id"}
 STEPS = ("assigned", "done", "settled")
+
+
+def step_fields(status: str, settling: list[ClaimOut]) -> set[str]:
+    """The step form's fields a work order's page shows in this status (``settling``: its
+    approved claims): the contractor and the date to assign, the date when done, an approved
+    claim and the date to settle — none while it has no approved claim, nor once settled.
+    An error of any other field is said above the form (``StaffForm.shown``)."""
+    if status == "reported":
+        return {"contractor_id", "on"}
+    if status == "assigned":
+        return {"on"}
+    if status == "done" and settling:
+        return {"claim_id", "on"}
+    return set()
 
 
 class OrderForm(BaseModel):
@@ -146,10 +155,14 @@ class WorkOrderPagesController(Controller):
         order_id: int,
         *,
         step: StepForm | None = None,
+        refused: StaffForm | None = None,
         errors: dict[str, str] | None = None,
         done: str | None = None,
         code: int = 200,
     ) -> Template:
+        """``refused``: the step form, refused — each error under its field if the page shows
+        it in the order's status, the rest at the top of the step form (or of the page, when
+        the order has no step form)."""
         order = workorders.get_order(session, estate.id, order_id)
         photos = [voucher_card(estate, v) for v in workorders.photos(session, order)]
         view = workorders.order_view(order, photos=photos)
@@ -158,6 +171,11 @@ class WorkOrderPagesController(Controller):
             for c in claims.list_claims(session, estate.id)
             if c["work_order_id"] == order.id and c["status"] != "void"
         ]
+        settling = [c for c in order_claims if c["status"] in workorders.SETTLING_CLAIMS]
+        can_record = may(request, Action.RECORD, estate)
+        fields = step_fields(view["status"], settling) if can_record else set()
+        if refused is not None:
+            errors = refused.shown(fields)
         return page(
             request,
             "staff/work_order.html",
@@ -167,13 +185,16 @@ class WorkOrderPagesController(Controller):
             status_name=STATUS_NAMES.get(view["status"], view["status"]),
             status_names=STATUS_NAMES,
             claims=order_claims,
-            settling=[c for c in order_claims if c["status"] in workorders.SETTLING_CLAIMS],
+            settling=settling,
+            step_fields=fields,
+            step_form=can_record and view["status"] != "settled",
+            refused_step=refused is not None,
             claim_status_names=CLAIM_STATUS_NAMES,
             contractors=contracts.list_contractors(session, estate.id),
             step=step or StepForm(on=estates.today_in(estate).isoformat()),
             errors=errors or {},
             done=done,
-            can_record=may(request, Action.RECORD, estate),
+            can_record=can_record,
         )
 
     @get("/{order_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
@@ -249,13 +270,6 @@ class WorkOrderPagesController(Controller):
         if data.status == "settled" and claim_id is None and "claim_id" not in form.errors:
             form.refuse("claim_id", Message("web.choose_approved_claim"))
 
-        def again(form: StaffForm) -> Response[Any]:
-            if form.error is not None and form.error.status_code in (404, 409):
-                form.errors = {"_form": error_message(form.error)}
-            return self._detail(
-                request, db_session, estate, order_id, step=data, errors=form.errors, code=422
-            )
-
         return form.handle(
             db_session,
             lambda: service.advance_work(
@@ -270,7 +284,9 @@ class WorkOrderPagesController(Controller):
                 ),
             ),
             done=f"/staff/{estate.slug}/work-orders/{order_id}?done={data.status}",
-            again=again,
+            again=lambda form: self._detail(
+                request, db_session, estate, order_id, step=data, refused=form, code=form.status
+            ),
         )
 
 

@@ -14,6 +14,7 @@ from trustfund.estates.households import LABELS as HOUSEHOLD_LABELS
 from trustfund.fees.rules import METHOD_LABELS
 from trustfund.grants.common import STATUS_ZH
 from trustfund.ledger.accounts import FUND_NAMES_ZH, Fund
+from trustfund.ledger.money import format_money
 from trustfund.messages import Filters, Message
 
 ROLE_NAMES: dict[str, str] = {
@@ -175,7 +176,7 @@ FILTERS: Filters = {
     "roles": _roles,
     "account": _account,
     "fund": _fund,
-    "money": str,
+    "money": format_money,  # the one display formatter: 1,234.50, as the yuan filter
     "project_status": lambda v: PROJECT_STATUS_NAMES.get(str(v), str(v)),
 }
 
