@@ -11,11 +11,11 @@ does not exist, or one the committee has not approved."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 from tests.integration.estates.public_setup import Installation
+from tests.integration.settlements.test_claim_and_work_order_forms import PAGES, Call, post, said
 from tests.integration.staff_setup import (  # noqa: F401
     SLUG,
     entries,
@@ -23,21 +23,6 @@ from tests.integration.staff_setup import (  # noqa: F401
     installation,
     open_estate,
 )
-from trustfund.messages import Message
-from trustfund.web.staff import zh
-
-PAGES = f"/staff/{SLUG}"
-Call = Any
-
-
-def said(code: str, **params: Any) -> str:
-    return zh.say(Message(code, **params))
-
-
-def post(tf: Installation, url: str, status: int, **kw: Any) -> str:
-    answer = tf.client.post(url, headers=tf.people["steward"], **kw)
-    assert answer.status_code == status, (url, answer.status_code, answer.text[:400])
-    return html.unescape(answer.text)
 
 
 def section(page: str, anchor: str) -> str | None:
