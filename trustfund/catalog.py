@@ -1029,6 +1029,46 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the file has lines after today ({today})",
         "文件中有今天（{today}）以后的明细",
     ),
+    "bank.no_wallet_line": (
+        "No {source} bill line {line_id} in this estate.",
+        "这个小区的账单里没有这一笔（{line_id}）",
+    ),
+    "bank.wallet_not_collection": (
+        "line {serial} is a {kind}, not a collection: only money received is a fee payment",
+        "交易单号 {serial} 不是收款（只有收进来的钱才能对上收费）",
+    ),
+    "bank.wallet_line_matched": (
+        "Bill line {serial} is matched already; undo that first.",
+        "交易单号 {serial} 已经对上了；请先撤销",
+    ),
+    "bank.wallet_line_not_matched": (
+        "Bill line {serial} is not matched.",
+        "交易单号 {serial} 还没有对上",
+    ),
+    "bank.no_payment": (
+        "No fee payment {payment_id} in this estate.",
+        "这个小区没有这笔收费（{payment_id}）",
+    ),
+    "bank.wallet_other_method": (
+        "payment {payment_id} was recorded as {method}, not {source}: a {source} bill line cannot be it",
+        "这笔收费记的是{method_name}，不是{source_name}，不能对上{source_name}账单",
+    ),
+    "bank.wallet_payment_voided": (
+        "payment {payment_id} is no longer in the books (its receipts were voided or reversed)",
+        "这笔收费已不在账上（收据已作废或已冲销）",
+    ),
+    "bank.wallet_payment_matched": (
+        "Payment {payment_id} is matched to bill line {serial} already.",
+        "这笔收费已经对上交易单号 {serial}",
+    ),
+    "bank.wallet_amount_differs": (
+        "payment {payment_id} is {amount}; the bill line is {line_amount}",
+        "收费金额 {amount} 元，账单金额 {line_amount} 元，两者不符",
+    ),
+    "bank.wallet_dates_far_apart": (
+        "payment {payment_id} is dated {date}, more than 3 days from the line's {date2}: say why they are the same money",
+        "收费日期 {date} 与账单日期 {date2} 相差超过 3 天：请说明为什么是同一笔钱",
+    ),
     # --- reconciliation: cash counts (现金盘点) ------------------------------------------------
     "cash_count.unknown_denomination": (
         "not a denomination: use one of {keys}",

@@ -1,6 +1,7 @@
 """The committee bank account's statement, its matches to the books and the month-end
 reconciliation, and the steward's cash counts (``trustfund.reconciliation``). Reads need
-Action.READ; imports, matches, preparing a month and counting the cash need Action.RECORD;
+Action.READ; imports, matches (statement and wallet bills: confirmed and undone), preparing a
+month and counting the cash need Action.RECORD;
 the committee decides on the generic approvals route."""
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from trustfund.reconciliation.schemas import (
     MonthRowOut,
     StatementImportOut,
     WalletImportOut,
+    WalletMatchConfirmedOut,
     WalletMatchRunOut,
+    WalletMatchUndoneOut,
     WalletOut,
 )
 
@@ -50,6 +53,17 @@ class MatchIn(BaseModel):
     entry_seqs: list[int] = Field(
         max_length=100,
         description="the journal entries it is (one, or several summing to the line)",
+    )
+    note: str = Field(
+        default="", max_length=200, description="why; required beyond ±3 days, ≤ 200 characters"
+    )
+
+
+class WalletMatchIn(BaseModel):
+    line_id: int = Field(description="the bill line: a collection (收款) of this wallet")
+    payment_id: int = Field(
+        description="the fee payment it is: recorded with this wallet's method, of the same "
+        "amount (a candidate's `payment_id` in `GET …/bank/wallets/{source}` `proposed`)"
     )
     note: str = Field(
         default="", max_length=200, description="why; required beyond ±3 days, ≤ 200 characters"
@@ -242,7 +256,7 @@ class BankController(Controller):
         Action.READ,
         summary="A wallet's bill lines, what they are matched to, and what is unmatched",
         description="`proposed`: collections with several payments of the same amount within "
-        "±3 days; `unmatched_lines`: bill lines the books do not hold (money collected but "
+        "±3 days — confirm one with `POST …/wallets/{source}/matches`; `unmatched_lines`: bill lines the books do not hold (money collected but "
         "not recorded, the wallet's fees, refunds); `unmatched_payments`: payments recorded "
         "with that method, dated within the bill's days (±3), that the bill does not show. "
         "404 for a source other than wechat or alipay.",
@@ -259,6 +273,60 @@ class BankController(Controller):
     )
     def match_wallet(self, ctx: Ctx, source: FromPath[str]) -> WalletMatchRunOut:
         return wallets.run_matching(ctx.session, ctx.estate, source)
+
+    @estate_route(
+        post,
+        "/wallets/{source:str}/matches",
+        Action.RECORD,
+        summary="Confirm a match: a wallet's collection is this recorded fee payment",
+        description="For a collection the bill could not match alone (`proposed`: several "
+        "payments of the same amount within ±3 days). The payment must be of this estate "
+        "(404 `payment_id`), recorded with the wallet's method — a WeChat line is never a cash, "
+        "bank or Alipay payment — still in the books (not voided), matched to no other line "
+        "(409 `payment_id`), and of exactly the line's amount (422 `payment_id`); the line "
+        "must be a collection of this wallet (404 `line_id`; 422 `line_id` for a withdrawal, "
+        "fee or refund, or a line before the books opened) not matched yet (409 `line_id`). "
+        "Beyond ±3 days a `note` is required (422 `note`). The match records who confirmed "
+        "it; the journal is not touched. What that leaves unique is then matched "
+        "automatically (`matched`), and the bank line of a withdrawal whose collections are "
+        "now all matched may match the payments it carried (`bank_matched`); a prepared "
+        "month whose figures change loses its approval.",
+        status_code=201,
+    )
+    def confirm_wallet(
+        self, ctx: Ctx, source: FromPath[str], data: JSONBody[WalletMatchIn]
+    ) -> WalletMatchConfirmedOut:
+        return wallets.confirm_match(
+            ctx.session,
+            ctx.estate,
+            source,
+            data.line_id,
+            data.payment_id,
+            data.note,
+            actor_user_id=ctx.user_id,
+        )
+
+    @estate_route(
+        post,
+        "/wallets/{source:str}/lines/{line_id:int}/unmatch",
+        Action.RECORD,
+        summary="Undo a wallet line's match (kept as history with who undid it)",
+        description="Any matched line of the bill: a collection's payment or a withdrawal's "
+        "bank line, automatic or confirmed. The bank statement's automatic match that rested "
+        "on it (the bank line a withdrawal reached, matched to the payments it carried) is "
+        "undone with it (`bank_unmatched`); a match confirmed on the bank page stays. A line "
+        "whose match was undone is not matched automatically again — confirm the right "
+        "payment with `POST …/wallets/{source}/matches`. 404 `line_id` for a line of another "
+        "wallet or estate, 409 `line_id` for a line not matched. A prepared month whose "
+        "figures change loses its approval.",
+        status_code=200,
+    )
+    def unmatch_wallet(
+        self, ctx: Ctx, source: FromPath[str], line_id: FromPath[int]
+    ) -> WalletMatchUndoneOut:
+        return wallets.undo_match(
+            ctx.session, ctx.estate, source, line_id, actor_user_id=ctx.user_id
+        )
 
     @estate_route(
         get,

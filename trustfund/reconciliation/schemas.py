@@ -247,6 +247,10 @@ class WalletLineOut(TypedDict):
     entry_seqs: list[int]
     bank_line_id: int | None
     match_kind: str | None
+    #: why it was matched (``amount and date``, or the note of whoever confirmed it)
+    match_note: str
+    #: who confirmed the match (None for an automatic one)
+    matched_by_name: str | None
 
 
 class PaidOut(TypedDict):
@@ -281,4 +285,24 @@ class WalletOut(TypedDict):
 class WalletMatchRunOut(WalletOut):
     matched: int
     bank_matched: int
+    reconciliations_voided: list[str]
+
+
+class WalletMatchConfirmedOut(TypedDict):
+    """``line``: the collection with its match; ``payment``: the payment it is; ``matched`` /
+    ``bank_matched``: what that left unique, matched automatically after it."""
+
+    line: WalletLineOut
+    payment: PaidOut
+    matched: int
+    bank_matched: int
+    reconciliations_voided: list[str]
+
+
+class WalletMatchUndoneOut(TypedDict):
+    """``undone``: match rows undone (one per receipt); ``bank_unmatched``: bank statement
+    lines whose automatic match rested on it and was undone with it."""
+
+    undone: int
+    bank_unmatched: int
     reconciliations_voided: list[str]

@@ -47,6 +47,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustfund.db.base import utcnow
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.fees import FeePayment, FeeReceipt, PaymentMethod
 from trustfund.db.models.reconciliation import (
@@ -57,9 +58,16 @@ from trustfund.db.models.reconciliation import (
     WalletMatch,
 )
 from trustfund.db.session import command
-from trustfund.errors import FieldError, NotFoundError, raise_if_rows
+from trustfund.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    ValidationError,
+    raise_if_rows,
+)
 from trustfund.estates.columns import Column
 from trustfund.estates.service import today_in
+from trustfund.fees.rules import METHOD_LABELS
 from trustfund.journal.service import books_opened_on
 from trustfund.ledger.money import ZERO
 from trustfund.messages import Message
@@ -68,7 +76,9 @@ from trustfund.reconciliation.schemas import (
     PaidOut,
     WalletImportOut,
     WalletLineOut,
+    WalletMatchConfirmedOut,
     WalletMatchRunOut,
+    WalletMatchUndoneOut,
     WalletOut,
     WalletProposalOut,
 )
@@ -403,12 +413,23 @@ def _in_scope(session: Session, estate_id: int, source: str) -> list[WalletLine]
     return [line for line in _stored(session, estate_id, source) if opened and line.date >= opened]
 
 
+def _undone_lines(session: Session, estate_id: int) -> set[int]:
+    """Lines whose match a person undid: they are matched again only by a person."""
+    return set(
+        session.scalars(
+            select(WalletMatch.line_id).where(
+                WalletMatch.estate_id == estate_id, WalletMatch.undone_at.is_not(None)
+            )
+        )
+    )
+
+
 def match(session: Session, estate_id: int, source: str) -> tuple[int, int]:
     """Match what agrees uniquely (see the module): collections to payments, withdrawals to
-    bank lines, then those bank lines to the payments they carried. Returns (wallet matches,
-    bank lines matched). Flushes."""
+    bank lines, then those bank lines to the payments they carried. A line whose match a
+    person undid is left to a person. Returns (wallet matches, bank lines matched). Flushes."""
     active = _active(session, estate_id)
-    done_lines = {m.line_id for m in active}
+    done_lines = {m.line_id for m in active} | _undone_lines(session, estate_id)
     used_seqs = {m.entry_seq for m in active if m.entry_seq is not None}
     used_bank = {m.bank_line_id for m in active if m.bank_line_id is not None}
     lines = [x for x in _in_scope(session, estate_id, source) if x.id not in done_lines]
@@ -514,10 +535,213 @@ def run_matching(session: Session, estate: Estate, source: str) -> WalletMatchRu
     }
 
 
+# --- confirming by hand ---------------------------------------------------------------------------
+
+
+def _get_line(session: Session, estate_id: int, source: str, line_id: int) -> WalletLine:
+    """Raises NotFoundError (``line_id``) for a line of another estate or another wallet."""
+    line = session.get(WalletLine, line_id)
+    if line is None or line.estate_id != estate_id or line.source != source:
+        said = Message("bank.no_wallet_line", source=source, line_id=line_id)
+        raise NotFoundError(said, errors=[FieldError("line_id", said)])
+    return line
+
+
+def _recorded(session: Session, estate_id: int, source: str, payment_id: int) -> Paid:
+    """The payment as the wallet sees it. Raises NotFoundError (``payment_id``: none in this
+    estate), ValidationError (``payment_id``: recorded with another method, voided)."""
+    payment = session.get(FeePayment, payment_id)
+    if payment is None or payment.estate_id != estate_id:
+        said = Message("bank.no_payment", payment_id=payment_id)
+        raise NotFoundError(said, errors=[FieldError("payment_id", said)])
+    if payment.method != METHODS[source]:
+        raise ValidationError.field(
+            "payment_id",
+            Message(
+                "bank.wallet_other_method",
+                payment_id=payment_id,
+                method=str(payment.method),
+                method_name=METHOD_LABELS.get(str(payment.method), str(payment.method)),
+                source=source,
+                source_name=NAMES[source],
+            ),
+        )
+    paid = next(
+        (p for p in payments(session, estate_id, source) if p.payment_id == payment_id), None
+    )
+    if paid is None:
+        raise ValidationError.field(
+            "payment_id", Message("bank.wallet_payment_voided", payment_id=payment_id)
+        )
+    return paid
+
+
+def confirm(
+    session: Session,
+    estate_id: int,
+    source: str,
+    line_id: int,
+    payment_id: int,
+    *,
+    note: str,
+    actor_user_id: int | None,
+) -> tuple[WalletLine, Paid, list[WalletMatch]]:
+    """A person links a collection to a fee payment recorded with the wallet's method — one
+    row per receipt, kind ``confirmed``, with who confirmed it. Flushes.
+
+    Raises NotFoundError (source; ``line_id``: no such line of this wallet in this estate;
+    ``payment_id``: no such payment in this estate), ConflictError (``line_id`` matched
+    already; ``payment_id`` matched to another line), ValidationError (``line_id``: before
+    the books opened, not a collection; ``payment_id``: another method, voided, another
+    amount; ``note``: missing beyond ±3 days, too long)."""
+    layout_of(source)
+    line = _get_line(session, estate_id, source, line_id)
+    opened = books_opened_on(session, estate_id)
+    if opened is None or line.date < opened:
+        raise ValidationError.field(
+            "line_id", Message("reconciliation.line_before_opening", date=line.date, opened=opened)
+        )
+    if line.kind != "collection":
+        raise ValidationError.field(
+            "line_id", Message("bank.wallet_not_collection", serial=line.serial, kind=line.kind)
+        )
+    active = _active(session, estate_id)
+    if any(m.line_id == line.id for m in active):
+        said = Message("bank.wallet_line_matched", serial=line.serial)
+        raise ConflictError(said, errors=[FieldError("line_id", said)])
+    paid = _recorded(session, estate_id, source, payment_id)
+    taken = next((m for m in active if m.entry_seq in paid.seqs), None)
+    if taken is not None:
+        other = session.get(WalletLine, taken.line_id)
+        said = Message(
+            "bank.wallet_payment_matched",
+            payment_id=payment_id,
+            serial=other.serial if other else taken.line_id,
+        )
+        raise ConflictError(said, errors=[FieldError("payment_id", said)])
+    if paid.amount != line.amount:
+        raise ValidationError.field(
+            "payment_id",
+            Message(
+                "bank.wallet_amount_differs",
+                payment_id=payment_id,
+                amount=paid.amount,
+                line_amount=line.amount,
+            ),
+        )
+    note = note.strip()
+    if len(note) > matching.MAX_NOTE:
+        raise ValidationError.field(
+            "note", Message("input.at_most_characters", limit=matching.MAX_NOTE)
+        )
+    if abs(paid.date - line.date) > matching.WINDOW and not note:
+        raise ValidationError.field(
+            "note",
+            Message(
+                "bank.wallet_dates_far_apart",
+                payment_id=payment_id,
+                date=paid.date,
+                date2=line.date,
+            ),
+        )
+    made = [
+        WalletMatch(
+            estate_id=estate_id,
+            line_id=line.id,
+            entry_seq=seq,
+            kind=matching.CONFIRMED,
+            note=note,
+            matched_by=actor_user_id,
+        )
+        for seq in paid.seqs
+    ]
+    session.add_all(made)
+    session.flush()
+    return line, paid, made
+
+
+def undo(
+    session: Session, estate_id: int, source: str, line_id: int, *, actor_user_id: int | None
+) -> tuple[int, int]:
+    """Undo every match of the line (the rows stay, with who undid them), and the bank
+    statement's automatic match that rested on it: the bank line a withdrawal reached,
+    matched to the payments it carried (``微信支付提现 <交易单号>``), when the line is that
+    withdrawal or one of those payments. A match confirmed on the bank page stays. Returns
+    (wallet rows undone, bank lines unmatched). Flushes. Raises NotFoundError (source,
+    ``line_id``), ConflictError (``line_id``: nothing matched)."""
+    layout_of(source)
+    line = _get_line(session, estate_id, source, line_id)
+    rows = [m for m in _active(session, estate_id) if m.line_id == line.id]
+    if not rows:
+        said = Message("bank.wallet_line_not_matched", serial=line.serial)
+        raise ConflictError(said, errors=[FieldError("line_id", said)])
+    now = utcnow()
+    for m in rows:
+        m.undone_at, m.undone_by = now, actor_user_id
+    seqs = {m.entry_seq for m in rows if m.entry_seq is not None}
+    prefix = f"{NAMES[source]}提现 "
+    carried = [
+        b
+        for b in matching.active_matches(session, estate_id)
+        if b.kind == AUTO and b.note.startswith(prefix)
+    ]
+    resting = {
+        (b.line_id, b.note)
+        for b in carried
+        if b.entry_seq in seqs or b.note == prefix + line.serial
+    }
+    for b in carried:
+        if (b.line_id, b.note) in resting:
+            b.undone_at, b.undone_by = now, actor_user_id
+    session.flush()
+    return len(rows), len({bank_line for bank_line, _ in resting})
+
+
+@command
+def confirm_match(
+    session: Session,
+    estate: Estate,
+    source: str,
+    line_id: int,
+    payment_id: int,
+    note: str,
+    *,
+    actor_user_id: int | None,
+) -> WalletMatchConfirmedOut:
+    """A person confirms that a collection is a recorded payment; what that leaves unique is
+    then matched automatically, and a withdrawal whose collections are now all matched may
+    match its bank line. Raises what ``confirm`` raises."""
+    line, paid, made = confirm(
+        session, estate.id, source, line_id, payment_id, note=note, actor_user_id=actor_user_id
+    )
+    matched, bank_matched = match(session, estate.id, source)
+    voided = months.revalidate(session, estate.id)
+    people = months.user_names(session, {actor_user_id} if actor_user_id else set())
+    return {
+        "line": _line_view(line, made, people),
+        "payment": paid.view(),
+        "matched": matched,
+        "bank_matched": bank_matched,
+        "reconciliations_voided": voided,
+    }
+
+
+@command
+def undo_match(
+    session: Session, estate: Estate, source: str, line_id: int, *, actor_user_id: int | None
+) -> WalletMatchUndoneOut:
+    """Undo a line's match. Raises what ``undo`` raises."""
+    undone, bank_undone = undo(session, estate.id, source, line_id, actor_user_id=actor_user_id)
+    voided = months.revalidate(session, estate.id)
+    return {"undone": undone, "bank_unmatched": bank_undone, "reconciliations_voided": voided}
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _line_view(line: WalletLine, matches: list[WalletMatch]) -> WalletLineOut:
+def _line_view(
+    line: WalletLine, matches: list[WalletMatch], people: dict[int, str] | None = None
+) -> WalletLineOut:
     return {
         "id": line.id,
         "serial": line.serial,
@@ -530,6 +754,8 @@ def _line_view(line: WalletLine, matches: list[WalletMatch]) -> WalletLineOut:
         "entry_seqs": [m.entry_seq for m in matches if m.entry_seq is not None],
         "bank_line_id": next((m.bank_line_id for m in matches if m.bank_line_id), None),
         "match_kind": matches[0].kind if matches else None,
+        "match_note": matches[0].note if matches else "",
+        "matched_by_name": (people or {}).get(matches[0].matched_by or 0) if matches else None,
     }
 
 
@@ -545,6 +771,7 @@ def overview(session: Session, estate: Estate, source: str) -> WalletOut:
     for m in active:
         by_line[m.line_id].append(m)
     used = {m.entry_seq for m in active if m.entry_seq is not None}
+    people = months.user_names(session, {m.matched_by for m in active if m.matched_by})
     scope = {x.id for x in _in_scope(session, estate.id, source)}
     free_paid = [p for p in payments(session, estate.id, source) if not set(p.seqs) & used]
     free_lines = [x for x in stored if x.id in scope and x.id not in by_line]
@@ -566,7 +793,7 @@ def overview(session: Session, estate: Estate, source: str) -> WalletOut:
     return {
         "source": source,
         "source_name": NAMES[source],
-        "lines": [_line_view(x, by_line.get(x.id, [])) for x in stored],
+        "lines": [_line_view(x, by_line.get(x.id, []), people) for x in stored],
         "proposed": proposed,
         "unmatched_lines": [_line_view(x, []) for x in free_lines if x.id not in proposed_ids],
         "unmatched_payments": [

@@ -3,7 +3,9 @@ transit on each side, the matches with who confirmed them, what is proposed and 
 the steward prepares the month here, the committee decides on the approvals page. The
 collection code's WeChat Pay / Alipay bill (收款码账单) has its page under it: upload the
 bill, see each line and what it matched (a recorded payment, the bank line a withdrawal
-reached), what is left on either side, and match again after payments were recorded."""
+reached), what is left on either side, and match again after payments were recorded; a
+collection several payments could be is confirmed by hand (one button per candidate), and a
+match is undone from its line."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ from trustfund.reconciliation import months, service, wallets
 from trustfund.reconciliation.schemas import (
     StatementImportOut,
     WalletImportOut,
+    WalletMatchConfirmedOut,
     WalletMatchRunOut,
+    WalletMatchUndoneOut,
 )
 from trustfund.web.staff import zh
 from trustfund.web.staff.common import error_message, may, page, principal_of
@@ -205,7 +209,7 @@ WALLET_KINDS = {
 class StaffWalletController(Controller):
     """The collection code's bill: ``/staff/{estate}/bank/wallets/{wechat|alipay}``; what the
     API's ``…/bank/wallets/{source}`` routes do, with the same role checks (reading for
-    Action.READ, importing and matching for Action.RECORD)."""
+    Action.READ, importing, matching, confirming and undoing for Action.RECORD)."""
 
     include_in_schema = False
     path = BASE + "/wallets/{source:str}"
@@ -230,6 +234,7 @@ class StaffWalletController(Controller):
         *,
         done: str | None = None,
         import_errors: list[str] | None = None,
+        line_errors: dict[int, dict[str, str]] | None = None,
         status: int = 200,
     ) -> Template:
         return page(
@@ -242,6 +247,7 @@ class StaffWalletController(Controller):
             kinds=WALLET_KINDS,
             done=done,
             import_errors=import_errors or [],
+            line_errors=line_errors or {},
             can_record=may(request, Action.RECORD, estate),
         )
 
@@ -317,6 +323,92 @@ class StaffWalletController(Controller):
                 estate,
                 source,
                 import_errors=[form.above().get("_form", "")],
+                status=form.status,
+            ),
+        )
+
+    @post(
+        "/lines/{line_id:int}/confirm",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_confirm"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def confirm(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+        line_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Response[Any]:
+        """A proposed match confirmed: the collection is this payment (who confirmed it is
+        kept). Refused — another method, amount or estate, matched already — the page again
+        with the reason next to the line, nothing written."""
+        wallets.layout_of(source)  # an unknown source is a 404, not a refused form
+        actor = principal_of(request).user_id
+        form = StaffForm({"payment_id", "note"})
+        payment_id = form.choice(data.get("payment_id", ""), "payment_id")
+
+        def confirmed() -> WalletMatchConfirmedOut:
+            return wallets.confirm_match(
+                db_session,
+                estate,
+                source,
+                line_id,
+                payment_id or 0,
+                data.get("note", ""),
+                actor_user_id=actor,
+            )
+
+        return form.handle(
+            db_session,
+            confirmed,
+            done=lambda result: (
+                f"/staff/{estate.slug}/bank/wallets/{source}/?done=confirmed-{result['matched']}"
+            ),
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                source,
+                line_errors={line_id: form.errors},
+                status=form.status,
+            ),
+        )
+
+    @post(
+        "/lines/{line_id:int}/unmatch",
+        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_unmatch"},
+        sync_to_thread=True,
+        status_code=HTTP_303_SEE_OTHER,
+    )
+    def unmatch(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        estate: NamedDependency[Estate],
+        source: FromPath[str],
+        line_id: FromPath[int],
+    ) -> Response[Any]:
+        """A match undone (kept as history with who undid it); the line then waits for a
+        person to confirm the right payment."""
+        wallets.layout_of(source)
+        actor = principal_of(request).user_id
+
+        def undone() -> WalletMatchUndoneOut:
+            return wallets.undo_match(db_session, estate, source, line_id, actor_user_id=actor)
+
+        return StaffForm(set()).handle(
+            db_session,
+            undone,
+            done=f"/staff/{estate.slug}/bank/wallets/{source}/?done=undone",
+            again=lambda form: self._page(
+                request,
+                db_session,
+                estate,
+                source,
+                line_errors={line_id: form.errors},
                 status=form.status,
             ),
         )

@@ -67,6 +67,8 @@ FIELD_LABELS: dict[str, str] = {
     "end": "止",
     "version": "版本",
     "note": "备注",
+    "payment_id": "收费记录",
+    "line_id": "账单明细",
     "figures_sha256": "数字指纹",
     "expenditure_total": "支出合计",
     "supersedes_id": "更正的版本",
