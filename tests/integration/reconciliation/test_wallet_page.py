@@ -22,6 +22,7 @@ from tests.integration.reconciliation.test_wallet_bills import (
     seq_of,
     wallet_world,
 )
+from tests.integration.reconciliation.test_wallet_confirm import LINE_A, confirm_world
 
 PAGE = "/staff/xinhe/bank/wallets"
 
@@ -136,3 +137,47 @@ def test_a_committee_member_or_an_outsider_cannot_go_around_the_role(
         assert client.get(f"{PAGE}/{source}/", headers=outsider).status_code == api
         assert client.post(f"{PAGE}/{source}/match", headers=outsider).status_code == api
     assert counts(session) == (0, 0, 0)
+
+
+def test_the_steward_confirms_a_candidate_on_the_page_and_undoes_it(
+    session: Session, client: TestClient[Litestar]
+) -> None:
+    estate, ids, lines = confirm_world(session, client)
+    steward = estate.people["steward"]
+    shown = client.get(f"{PAGE}/wechat/", headers=steward)
+    proposed = _section(shown.text, "wallet-proposed")
+    assert "就是这笔" in proposed and "2026-000004" in proposed
+    action = f"{PAGE}/wechat/lines/{lines[LINE_A]}/confirm"
+    assert f'action="{action}"' in shown.text
+    before = counts(session)
+    # a cash payment posted through the form: refused next to the line, in Chinese
+    cash = client.post(action, data={"payment_id": str(ids["cash"])}, headers=steward)
+    assert cash.status_code == 422, cash.text[:300]
+    assert "这笔收费记的是现金，不是微信支付" in _section(cash.text, "wallet-proposed")
+    not_an_id = client.post(action, data={"payment_id": "abc"}, headers=steward)
+    assert not_an_id.status_code == 422
+    assert said("web.choose_from_list") in _section(not_an_id.text, "wallet-proposed")
+    other = client.post(action, data={"payment_id": str(ids["other"])}, headers=steward)
+    assert other.status_code == 404 and "这个小区没有这笔收费" in html.unescape(other.text)
+    assert counts(session) == before
+    # the committee may not confirm
+    member = client.post(
+        action, data={"payment_id": str(ids["103"])}, headers=estate.people["member1"]
+    )
+    assert member.status_code == 403
+    done = client.post(
+        action, data={"payment_id": str(ids["103"])}, headers=steward, follow_redirects=False
+    )
+    assert (
+        done.status_code == 303 and done.headers["location"] == f"{PAGE}/wechat/?done=confirmed-0"
+    )
+    page = client.get(done.headers["location"], headers=steward)
+    assert "已确认匹配" in page.text
+    assert "steward 确认" in _row(page.text, LINE_A)
+    undo = f"{PAGE}/wechat/lines/{lines[LINE_A]}/unmatch"
+    assert f'action="{undo}"' in page.text
+    assert client.post(undo, headers=estate.people["member1"]).status_code == 403
+    undone = client.post(undo, headers=steward, follow_redirects=False)
+    assert undone.status_code == 303 and undone.headers["location"] == f"{PAGE}/wechat/?done=undone"
+    twice = client.post(undo, headers=steward)
+    assert twice.status_code == 409 and "还没有对上" in _row(twice.text, LINE_A)
