@@ -17,6 +17,7 @@ from tests.e2e.test_find_household import PHONE_375, fits, phone375  # noqa: F40
 from tests.integration.journal.api_setup import PASSWORD
 from tests.integration.reconciliation.bank_world import SAMPLES, ok
 from tests.integration.reconciliation.test_wallet_bills import bank, wallet_world
+from tests.integration.reconciliation.test_wallet_confirm import LINE_A, confirm_world
 from trustfund.app import create_app
 from trustfund.settings import Settings
 
@@ -68,4 +69,39 @@ def test_wallet_bill_on_a_phone(
     shoot(page, server, "wallet-bill-wechat", phone=PHONE_375)
     page.click("#wallet-match button[type=submit]")
     expect(page.locator("p.notice[role=status]")).to_contain_text("已重新匹配")
+    fits(page)
+
+
+def test_confirming_a_wallet_candidate_on_a_phone(
+    live_server: LiveServer,
+    phone375: Page,  # noqa: F811
+    tmp_path: Path,
+    db_url: str,
+) -> None:
+    """Two 200.00 collections several WeChat payments could be: the steward confirms one
+    candidate with its button, tries a refused one, and undoes the match — at 375 px."""
+    server, page = live_server, phone375
+    settings = Settings(
+        var_dir=tmp_path / "var-api",
+        database_url=db_url,
+        ledger_dir=tmp_path / "ledgers-api",
+        secret_key="e2e-secret-key-not-for-production",
+    )
+    with server.session() as session, TestClient(create_app(settings, engine=server.engine)) as c:
+        confirm_world(session, c)
+    sign_in(page, server, "steward", PASSWORD)
+    page.goto(f"{server.url}/staff/xinhe/bank/wallets/wechat/")
+    proposal = page.locator(f".proposal[data-line='{LINE_A}']")
+    expect(proposal).to_contain_text("就是这笔")
+    fits(page)
+    shoot(page, server, "wallet-confirm-candidates", phone=PHONE_375)
+    proposal.locator("li", has_text="2026-000004").locator("button").click()
+    expect(page.locator("p.notice[role=status]")).to_contain_text("已确认匹配")
+    row = page.locator(f"tr[data-serial='{LINE_A}']")
+    expect(row).to_contain_text("steward 确认")
+    fits(page)
+    shoot(page, server, "wallet-confirmed", phone=PHONE_375)
+    row.locator("button:has-text('撤销')").click()
+    expect(page.locator("p.notice[role=status]")).to_contain_text("已撤销匹配")
+    expect(page.locator(f".proposal[data-line='{LINE_A}']")).to_be_visible()
     fits(page)
