@@ -24,6 +24,12 @@ and when its money reached the bank:
   unmatched and the difference is listed until the books record it (a fee is an expense the
   committee approves) and a person confirms the match on the bank page.
 
+A collection several payments could be waits for a person (``confirm``, kind ``confirmed``):
+only a payment of this estate recorded with the wallet's method, still in the books, matched to
+no other line and of exactly the line's amount. ``undo`` keeps the rows with who undid them and
+undoes with them the bank line's automatic match that rested on them; a line once undone is
+matched again only by a person.
+
 What is left is listed on both sides (``overview``): wallet lines the books do not have (money
 collected but not recorded), and payments recorded as WeChat/Alipay that the bill does not
 show. A separate wallet account (``Assets:Wallet:WeChat``) booked by the fee payment and
