@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 from playwright.sync_api import Page, expect
 
@@ -24,6 +25,17 @@ from trustfund.settings import Settings
 pytestmark = pytest.mark.e2e
 
 
+def api(server: LiveServer, tmp_path: Path, db_url: str) -> Litestar:
+    """The app on the live server's database, to build the world through the API."""
+    settings = Settings(
+        var_dir=tmp_path / "var-api",
+        database_url=db_url,
+        ledger_dir=tmp_path / "ledgers-api",
+        secret_key="e2e-secret-key-not-for-production",
+    )
+    return create_app(settings, engine=server.engine)
+
+
 def test_wallet_bill_on_a_phone(
     live_server: LiveServer,
     phone375: Page,  # noqa: F811
@@ -31,13 +43,7 @@ def test_wallet_bill_on_a_phone(
     db_url: str,
 ) -> None:
     server, page = live_server, phone375
-    settings = Settings(
-        var_dir=tmp_path / "var-api",
-        database_url=db_url,
-        ledger_dir=tmp_path / "ledgers-api",
-        secret_key="e2e-secret-key-not-for-production",
-    )
-    with server.session() as session, TestClient(create_app(settings, engine=server.engine)) as c:
+    with server.session() as session, TestClient(api(server, tmp_path, db_url)) as c:
         estate, _ = wallet_world(session, c)
         ok(bank(estate), 201)
     sign_in(page, server, "steward", PASSWORD)
@@ -81,13 +87,7 @@ def test_confirming_a_wallet_candidate_on_a_phone(
     """Two 200.00 collections several WeChat payments could be: the steward confirms one
     candidate with its button, tries a refused one, and undoes the match — at 375 px."""
     server, page = live_server, phone375
-    settings = Settings(
-        var_dir=tmp_path / "var-api",
-        database_url=db_url,
-        ledger_dir=tmp_path / "ledgers-api",
-        secret_key="e2e-secret-key-not-for-production",
-    )
-    with server.session() as session, TestClient(create_app(settings, engine=server.engine)) as c:
+    with server.session() as session, TestClient(api(server, tmp_path, db_url)) as c:
         confirm_world(session, c)
     sign_in(page, server, "steward", PASSWORD)
     page.goto(f"{server.url}/staff/xinhe/bank/wallets/wechat/")
