@@ -38,7 +38,8 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.reconciliation import BankStatementLine
 from trustfund.demo.common import approve, user_id
 from trustfund.estates.service import today_in
-from trustfund.journal.service import books_opened_on, money_balance
+from trustfund.journal.head import books_opened_on
+from trustfund.journal.solvency import money_balance
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO, money_text
 from trustfund.reconciliation import cash_counts, matching, months, statements

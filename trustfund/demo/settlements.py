@@ -25,7 +25,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, ClaimStatus, Contractor
 from trustfund.demo.common import approve, principal_of
 from trustfund.demo.grants import voucher_pdf
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.settings import Settings
 from trustfund.settlements import (
     claims,

@@ -34,7 +34,7 @@ from trustfund.disclosure.signoff import ROLE_ZH, SUBJECT_KIND, amount_of, conte
 from trustfund.disclosure.statements import build_statement, canonical_json, figures_hash
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from trustfund.estates.service import today_in
-from trustfund.journal import service
+from trustfund.journal import periods
 from trustfund.ledger.entries import text_problem
 from trustfund.messages import Message
 from trustfund.settings import Settings
@@ -333,7 +333,7 @@ def publish(
     if why := not_ended(estate, period):  # a version submitted before this rule existed
         raise ConflictError(why, extra={"period": period.as_dict()})
     label = f"公示 {estate.slug} {version.period} 第{version.number}版"
-    service.lock_period(
+    periods.lock_period(
         session,
         estate.id,
         start=period.start,

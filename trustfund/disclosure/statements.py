@@ -56,7 +56,7 @@ from trustfund.disclosure.sections import ExpenseNote, build_sections, expense_n
 from trustfund.errors import NotFoundError
 from trustfund.estates.order import natural_key
 from trustfund.fees import reports as fee_reports
-from trustfund.journal import service
+from trustfund.journal import reading
 from trustfund.ledger.accounts import (
     AUTONOMY_SOURCES,
     BANK,
@@ -89,7 +89,7 @@ def fund_names(
     title after the item (``项目支出·<title>`` as books opened before December 2026 name
     them, ``项目支出·自治项目·<title>`` as ``account_label`` names them since)."""
     names: dict[str, str] = {}
-    for account in chart if chart is not None else service.chart(session, estate_id):
+    for account in chart if chart is not None else reading.chart(session, estate_id):
         if account.fund is None or account.fund in names:
             continue
         if account.fund in FUND_NAMES_ZH:
@@ -638,7 +638,7 @@ def build_statement(session: Session, estate: Estate, period: Period) -> dict[st
 
 
 def _build_statement(session: Session, estate: Estate, period: Period) -> dict[str, Any]:
-    chart = service.chart(session, estate.id)
+    chart = reading.chart(session, estate.id)
     account_names = {a.account: a.name for a in chart}
     figures = journal_figures(session, estate.id, period)
     opening_acc = figures.opening

@@ -31,7 +31,7 @@ from trustfund.disclosure.statements import fund_names
 from trustfund.fees import reports as fee_reports
 from trustfund.fees.common import local_today
 from trustfund.fees.deposits import cash_on_hand
-from trustfund.journal import service
+from trustfund.journal import reading
 from trustfund.ledger.money import ZERO, money_text
 
 
@@ -50,7 +50,7 @@ def estate_overview(
 ) -> SupervisedEstateOut:
     today = today or local_today(estate)
     quarter = last_finished_quarter(today)
-    balances = service.fund_balances(session, estate.id)
+    balances = reading.fund_balances(session, estate.id)
     names = fund_names(session, estate.id)
     collection: CollectionSummaryOut | None = None
     if today.year in fee_reports.fee_years(session, estate.id):

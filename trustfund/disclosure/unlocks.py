@@ -38,7 +38,7 @@ from trustfund.db.session import command
 from trustfund.disclosure.periods import period_between
 from trustfund.disclosure.schemas import LockLiftProposedOut, LockOut, LockPendingOut, PublicLiftOut
 from trustfund.errors import ConflictError, NotFoundError, PermissionDeniedError
-from trustfund.journal import service
+from trustfund.journal import periods
 from trustfund.messages import Message
 from trustfund.settlements.disclosure_sections import Scrubber
 
@@ -138,7 +138,7 @@ def _after_decision(session: Session, request: approvals.ApprovalRequest) -> Non
     if request.status != approvals.RequestStatus.APPROVED:
         return
     reason = str(json.loads(request.content_json)["reason"])
-    lock = service.lift_lock(
+    lock = periods.lift_lock(
         session, request.estate_id, request.subject_id, request_id=request.id, reason=reason
     )
     approvals.audit_approved(
@@ -193,7 +193,7 @@ def lock_view(session: Session, lock: PeriodLock) -> LockOut:
 
 def lock_views(session: Session, estate: Estate) -> list[LockOut]:
     """Every lock of the estate, newest period first."""
-    return [lock_view(session, lock) for lock in reversed(service.period_locks(session, estate.id))]
+    return [lock_view(session, lock) for lock in reversed(periods.period_locks(session, estate.id))]
 
 
 def public_lifts(session: Session, estate: Estate) -> list[PublicLiftOut]:

@@ -34,10 +34,8 @@ from trustfund.fees.schemas import (
 from trustfund.journal.idempotency import (
     run_idempotent,
 )
-from trustfund.journal.service import (
-    account_balances,
-    post_entry,
-)
+from trustfund.journal.reading import account_balances
+from trustfund.journal.service import post_entry
 from trustfund.ledger.accounts import BANK, CASH
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text

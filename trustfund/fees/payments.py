@@ -91,6 +91,7 @@ from trustfund.fees.schemas import (
     PaymentOut,
     ReceiptOut,
 )
+from trustfund.journal.head import OPENED_ACCOUNTS, opened_accounts
 from trustfund.journal.idempotency import (
     check_key,
     claim_keys,
@@ -100,11 +101,7 @@ from trustfund.journal.idempotency import (
     store_result_statement,
     store_results,
 )
-from trustfund.journal.service import (
-    OPENED_ACCOUNTS,
-    opened_accounts,
-    post_entries,
-)
+from trustfund.journal.service import post_entries
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text

@@ -31,9 +31,7 @@ from trustfund.fees.rules import (
 from trustfund.fees.schemas import (
     PrepaidRecognisedOut,
 )
-from trustfund.journal.service import (
-    post_entry,
-)
+from trustfund.journal.service import post_entry
 from trustfund.ledger.accounts import PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text

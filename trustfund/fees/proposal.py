@@ -30,7 +30,7 @@ from trustfund.fees.reports import collection_report
 from trustfund.fees.rules import fee_year_end, fee_year_start, vacant_amounts
 from trustfund.fees.schedule import components_of, find_schedule
 from trustfund.fees.schemas import ProposalOut, ProposedComponentOut, SpendYearOut
-from trustfund.journal.service import account_balances
+from trustfund.journal.reading import account_balances
 from trustfund.ledger.accounts import FEE_FUNDS, FUND_NAMES_ZH, fund_of
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message

@@ -41,10 +41,7 @@ from trustfund.fees.schemas import (
     ReceiptOut,
     RefundOut,
 )
-from trustfund.journal.service import (
-    post_entry,
-    reverse_entry,
-)
+from trustfund.journal.service import post_entry, reverse_entry
 from trustfund.ledger.accounts import PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text

@@ -60,12 +60,9 @@ from trustfund.grants.common import (
     public_name,
 )
 from trustfund.grants.schemas import GiftIn, GiftOut, InKindIn, InKindOut, SourceIn, SourceOut
-from trustfund.journal.service import (
-    PERSONAL_DATA_REASONS,
-    open_accounts,
-    open_when_needed,
-    post_entry,
-)
+from trustfund.journal.chart import open_accounts, open_when_needed
+from trustfund.journal.personal import PERSONAL_DATA_REASONS
+from trustfund.journal.service import post_entry
 from trustfund.ledger.accounts import (
     BANK,
     GOODS,

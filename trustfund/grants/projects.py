@@ -52,7 +52,7 @@ from trustfund.grants.common import (
     note,
 )
 from trustfund.grants.schemas import BudgetRevisionIn, ProjectEventOut, ProjectIn, ProjectOut
-from trustfund.journal.service import open_project_fund
+from trustfund.journal.chart import open_project_fund
 from trustfund.ledger.accounts import project_fund
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of

@@ -44,7 +44,7 @@ from trustfund.grants.common import (
 from trustfund.grants.disbursements import BOOKED, list_disbursements
 from trustfund.grants.settlement import as_json, settlement
 from trustfund.grants.transfers import fund_name
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.ledger.money import format_money, split_exact
 from trustfund.settlements.common import qty_text
 

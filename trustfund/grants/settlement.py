@@ -36,7 +36,7 @@ from trustfund.grants.common import (
 )
 from trustfund.grants.disbursements import EXPENSE_ITEM, line_actuals
 from trustfund.grants.transfers import close_if_empty
-from trustfund.journal.service import account_balances
+from trustfund.journal.reading import account_balances
 from trustfund.ledger.accounts import AUTONOMY_SOURCES, fund_component
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message

@@ -56,7 +56,9 @@ from trustfund.grants.common import (
     public_name,
 )
 from trustfund.grants.schemas import TransferIn, TransferOut
-from trustfund.journal.service import fund_balances, personal_data_problems, post_entry
+from trustfund.journal.personal import personal_data_problems
+from trustfund.journal.reading import fund_balances
+from trustfund.journal.service import post_entry
 from trustfund.ledger.accounts import (
     BANK,
     Fund,

@@ -44,7 +44,7 @@ from trustfund.errors import (
 from trustfund.estates.service import today_in
 from trustfund.inquiries import checkcode
 from trustfund.inquiries.lines import LINE_REF, Line, line_view, public_lines
-from trustfund.journal.service import personal_data_problems
+from trustfund.journal.personal import personal_data_problems
 from trustfund.messages import Message
 
 MAX_QUESTION = 300

@@ -30,7 +30,7 @@ from trustfund.db.models.journal import JournalEntry, JournalProposal
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, FieldError, ValidationError
 from trustfund.estates.service import today_in
-from trustfund.journal import proposals, schemas, service
+from trustfund.journal import head, proposals, schemas
 from trustfund.ledger.accounts import (
     BANK,
     CASH,
@@ -88,7 +88,7 @@ def proposal_view(session: Session, proposal: JournalProposal) -> schemas.Openin
 def status(session: Session, estate: Estate) -> schemas.BooksStatus:
     """Whether the estate's books are open, since when, by which entry, and the opening
     proposal (if any); ``next_step`` says in Chinese what to do while they are not open."""
-    opened_on = service.books_opened_on(session, estate.id)
+    opened_on = head.books_opened_on(session, estate.id)
     proposal = _opening_proposal(session, estate.id)
     entry_seq = session.scalar(
         select(JournalEntry.seq).where(
@@ -184,8 +184,8 @@ def propose_opening(
     """Propose (or, while pending or rejected, replace) the estate's opening balances and
     submit them to the committee; commits. Raises ``ValidationError`` (fields named),
     ``ConflictError`` (the books are already open)."""
-    service.lock_estate_head(session, estate.id)  # one proposal at a time per estate
-    if (opened := service.books_opened_on(session, estate.id)) is not None:
+    head.lock_estate_head(session, estate.id)  # one proposal at a time per estate
+    if (opened := head.books_opened_on(session, estate.id)) is not None:
         raise ConflictError(Message("journal.books_opened_once", opened=opened))
     draft, rows = opening_draft(estate, data)
     proposal = proposals.propose(

@@ -30,7 +30,7 @@ from trustfund.db.models.journal import (
     JournalPosting,
     LedgerHead,
 )
-from trustfund.journal import service
+from trustfund.journal import reading
 from trustfund.journal.mirror import export_text
 from trustfund.ledger import bean
 from trustfund.ledger.accounts import fund_of
@@ -415,13 +415,13 @@ def check_estate(session: Session, estate_id: int, *, mirror: Path | None = None
     ledger = bean.load(text)  # runs no plugin, include or option the text might name
     report.problems += [f"beancount: {m}" for m in bean.error_messages(ledger.errors)]
     by_beancount = bean.account_balances(ledger)
-    by_sql = service.account_balances(session, estate_id)
+    by_sql = reading.account_balances(session, estate_id)
     report.accounts = len(set(by_beancount) | set(by_sql))
     for account in sorted(set(by_beancount) | set(by_sql)):
         a, b = by_sql.get(account), by_beancount.get(account)
         if a != b:
             report.problems.append(f"balance of {account}: SQL {a}, beancount {b}")
-    sql_funds = {f: v for f, v in service.fund_balances(session, estate_id).items() if v}
+    sql_funds = {f: v for f, v in reading.fund_balances(session, estate_id).items() if v}
     bean_funds = bean.fund_balances(by_beancount)
     for fund in sorted(set(sql_funds) | set(bean_funds)):
         if sql_funds.get(fund) != bean_funds.get(fund):

@@ -33,7 +33,7 @@ from trustfund.errors import (
     ValidationError,
 )
 from trustfund.estates.service import today_in
-from trustfund.journal import proposals, schemas, service
+from trustfund.journal import head, proposals, reading, schemas, service
 from trustfund.ledger.accounts import PAYABLE, fund_of
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import money_text, to_money
@@ -106,7 +106,7 @@ def _date_problems(session: Session, estate: Estate, on: date) -> list[FieldErro
                 Message("journal.after_today", value=today + FUTURE_MARGIN, today=today),
             )
         ]
-    opened = service.books_opened_on(session, estate.id)
+    opened = head.books_opened_on(session, estate.id)
     if opened is not None and on < opened:
         return [FieldError("date", Message("journal.before_books_opened", opened=opened))]
     return []
@@ -118,7 +118,7 @@ def _raise(session: Session, estate: Estate, errors: list[FieldError], what: Mes
         raise ValidationError(
             Message("input.what_problems", what=what, problems=errors), errors=errors
         )
-    if service.books_opened_on(session, estate.id) is None:
+    if head.books_opened_on(session, estate.id) is None:
         raise BooksNotOpenError(Message("journal.books_not_open"), extra={"step": "books/opening"})
 
 
@@ -174,7 +174,7 @@ def _proposal_draft(
 ) -> tuple[EntryDraft, dict[str, object]]:
     errors = _date_problems(session, estate, data.date)
     if data.reverses_seq is not None:
-        original = service.get_entry(session, estate.id, data.reverses_seq)
+        original = reading.get_entry(session, estate.id, data.reverses_seq)
         if original.kind not in (GENERAL_KIND, "opening"):
             errors.append(
                 FieldError(

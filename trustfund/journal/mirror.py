@@ -24,7 +24,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import JournalEntry, LedgerHead
 from trustfund.db.session import reads_only
 from trustfund.errors import NotFoundError
-from trustfund.journal.service import CHAINED_ESTATES, NEW_ENTRIES
+from trustfund.journal.head import CHAINED_ESTATES, NEW_ENTRIES
 from trustfund.ledger.text import header
 from trustfund.messages import Message
 from trustfund.settings import Settings

@@ -13,7 +13,7 @@ from trustfund.db.models.journal import JournalEntry
 from trustfund.db.models.journal import PeriodLock as PeriodLockRow
 from trustfund.db.session import command
 from trustfund.errors import ValidationError
-from trustfund.journal import general, schemas, service
+from trustfund.journal import general, periods, reading, schemas, service
 from trustfund.ledger.money import ZERO, money_text
 from trustfund.messages import Message
 from trustfund.settings import Settings
@@ -45,8 +45,8 @@ def entry_schema(
 def list_entries(session: Session, estate: Estate, page: int, per_page: int) -> schemas.EntryPage:
     if page < 1 or not 1 <= per_page <= 500:
         raise ValidationError.field("page", Message("journal.paging"))
-    rows, total = service.list_entries(session, estate.id, page=page, per_page=per_page)
-    reversed_by = service.reversed_by(session, estate.id, [e.seq for e in rows])
+    rows, total = reading.list_entries(session, estate.id, page=page, per_page=per_page)
+    reversed_by = reading.reversed_by(session, estate.id, [e.seq for e in rows])
     return schemas.EntryPage(
         items=[entry_schema(e, reversed_by.get(e.seq)) for e in rows],
         total=total,
@@ -56,8 +56,8 @@ def list_entries(session: Session, estate: Estate, page: int, per_page: int) -> 
 
 
 def get_entry(session: Session, estate: Estate, seq: int) -> schemas.Entry:
-    entry = service.get_entry(session, estate.id, seq)
-    return entry_schema(entry, service.reversed_by(session, estate.id, [seq]).get(seq))
+    entry = reading.get_entry(session, estate.id, seq)
+    return entry_schema(entry, reading.reversed_by(session, estate.id, [seq]).get(seq))
 
 
 def _key(idempotency_key: str | None) -> str:
@@ -106,7 +106,7 @@ def reverse_entry(
     own records (receipts, cash on hand, claims) consistent; a general entry that moved money
     between parties is reversed by a proposal the committee approves: both are a
     ``ConflictError`` here. Raises what ``reverse_entry`` raises."""
-    general.check_direct_reversal(service.get_entry(session, estate.id, seq))
+    general.check_direct_reversal(reading.get_entry(session, estate.id, seq))
     entry = service.reverse_entry(
         session,
         estate.id,
@@ -139,7 +139,7 @@ def account_balances(
 ) -> schemas.AccountBalances:
     """Sums over [start, end]; ``as_of`` alone means everything up to that date."""
     start, end = _span(start, end, as_of)
-    sums = service.account_balances(session, estate.id, start=start, end=end)
+    sums = reading.account_balances(session, estate.id, start=start, end=end)
     return schemas.AccountBalances(
         start=start,
         end=end,
@@ -150,7 +150,7 @@ def account_balances(
                 fund=a.fund,
                 balance=money_text(sums.get(a.account, ZERO)),
             )
-            for a in service.chart(session, estate.id)
+            for a in reading.chart(session, estate.id)
         ],
     )
 
@@ -160,7 +160,7 @@ def fund_balances(
 ) -> schemas.FundBalances:
     """Balances as of ``as_of`` (or ``end``); with ``start``, the change over the period."""
     start, end = _span(start, end, as_of)
-    funds = service.fund_changes(session, estate.id, start=start, end=end)
+    funds = reading.fund_changes(session, estate.id, start=start, end=end)
     return schemas.FundBalances(
         start=start,
         end=end,
@@ -184,4 +184,4 @@ def lock_schema(lock: PeriodLockRow) -> schemas.PeriodLock:
 
 
 def period_locks(session: Session, estate: Estate) -> list[schemas.PeriodLock]:
-    return [lock_schema(lock) for lock in service.period_locks(session, estate.id)]
+    return [lock_schema(lock) for lock in periods.period_locks(session, estate.id)]

@@ -27,7 +27,7 @@ from trustfund import approvals
 from trustfund.approvals import ApprovalRequest, RequestStatus
 from trustfund.db.models.journal import JournalProposal
 from trustfund.errors import ConflictError, NotFoundError
-from trustfund.journal import service
+from trustfund.journal import chart, head, service
 from trustfund.ledger.accounts import books_chart
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text
@@ -166,9 +166,9 @@ def _after(session: Session, request: ApprovalRequest) -> None:
     proposal.status = APPROVED
     draft = draft_of(proposal)
     if proposal.purpose == OPENING:
-        if service.books_opened_on(session, proposal.estate_id) is not None:
+        if head.books_opened_on(session, proposal.estate_id) is not None:
             raise ConflictError(Message("journal.books_open_already"))
-        service.open_accounts(
+        chart.open_accounts(
             session, proposal.estate_id, books_chart(), on=proposal.date, actor_user_id=None
         )
     reverses = json.loads(proposal.detail).get("reverses_seq")

@@ -12,12 +12,12 @@ under it run only the idempotency key, period locks, opening the accounts an ent
 for the first time (``open_when_needed``: decided again under the lock, so two writers never
 open one account twice), fund balances, seq and hash.
 
-The service is split along its seams; this module posts and re-exports the rest, so every
-``journal.service`` name still works: ``journal.head`` (the chain head, its lock, what a
-transaction remembers), ``journal.chart`` (accounts opened as chained ``open`` entries, when
-first needed), ``journal.personal`` (no personal data in entries), ``journal.periods``
-(period locks), ``journal.solvency`` (no fund, bank or cash below zero) and
-``journal.reading`` (entries, balances, the chart).
+The service is split along its seams; this module posts, and each of the others holds one
+concern: ``journal.head`` (the chain head, its lock, what a transaction remembers),
+``journal.chart`` (accounts opened as chained ``open`` entries, when first needed),
+``journal.personal`` (no personal data in entries), ``journal.periods`` (period locks),
+``journal.solvency`` (no fund, bank or cash below zero) and ``journal.reading`` (entries,
+balances, the chart). Import a name from the module that defines it.
 """
 
 from __future__ import annotations
@@ -61,58 +61,22 @@ from trustfund.errors import (
 from trustfund.journal.chart import (
     _check_accounts_open,
     _open_needed,
-    account_known,
-    chart_spec,
     open_accounts,
     open_project_fund,
-    open_when_needed,
 )
 from trustfund.journal.head import (
     _HEADS,
-    CHAINED_ESTATES,
-    NEW_ENTRIES,
-    OPENED_ACCOUNTS,
     Head,
     _head_saved,
     _lock_head,
     _raise_problems,
     _remember,
     _save_head,
-    books_opened_on,
-    lock_estate_head,
-    opened_accounts,
 )
-from trustfund.journal.periods import (
-    _check_period_open,
-    lift_lock,
-    lock_period,
-    locking,
-    period_locks,
-)
-from trustfund.journal.personal import (
-    NAME_REASON,
-    PERSONAL_DATA_REASONS,
-    PHONE_REASON,
-    _check_personal_data,
-    _texts,
-    personal_data_problems,
-)
-from trustfund.journal.reading import (
-    account_balances,
-    chart,
-    fund_balances,
-    fund_changes,
-    get_entry,
-    list_entries,
-    reversed_by,
-)
-from trustfund.journal.solvency import (
-    MONEY_ACCOUNTS,
-    _check_funds,
-    _check_money_accounts,
-    _takes_money_out,
-    money_balance,
-)
+from trustfund.journal.periods import _check_period_open, lock_period, period_locks
+from trustfund.journal.personal import _check_personal_data, _texts, personal_data_problems
+from trustfund.journal.reading import account_balances, fund_balances, fund_changes, get_entry
+from trustfund.journal.solvency import _check_funds, _check_money_accounts, _takes_money_out
 from trustfund.ledger import bean
 from trustfund.ledger.accounts import (
     BANK,
@@ -134,44 +98,25 @@ from trustfund.ledger.money import ZERO, to_money
 from trustfund.ledger.text import draft_canonical, with_hash
 from trustfund.messages import Message
 
-#: Names moved to the modules above, still exported here (every importer keeps working).
+#: What this module defines, and the names of the modules above that tests and benchmarks
+#: still read through ``journal.service``; the service's own code imports each name from the
+#: module that defines it.
 __all__ = [
-    "CHAINED_ESTATES",
-    "MONEY_ACCOUNTS",
-    "NAME_REASON",
-    "NEW_ENTRIES",
-    "OPENED_ACCOUNTS",
-    "PERSONAL_DATA_REASONS",
-    "PHONE_REASON",
-    "Head",
     "PostedEntry",
     "PostedPosting",
     "account_balances",
-    "account_known",
-    "books_opened_on",
-    "chart",
-    "chart_spec",
     "check_entry",
     "fund_balances",
     "fund_changes",
     "get_entry",
-    "lift_lock",
-    "list_entries",
-    "lock_estate_head",
     "lock_period",
-    "locking",
-    "money_balance",
-    "open_accounts",
     "open_books",
     "open_project_fund",
-    "open_when_needed",
-    "opened_accounts",
     "period_locks",
     "personal_data_problems",
     "post_entries",
     "post_entry",
     "reverse_entry",
-    "reversed_by",
 ]
 
 

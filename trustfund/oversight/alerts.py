@@ -37,7 +37,8 @@ from trustfund.db.models.settlements import Claim, ClaimStatus, Voucher
 from trustfund.fees import reports
 from trustfund.fees.deposits import cash_on_hand
 from trustfund.inquiries import service as inquiries
-from trustfund.journal.service import books_opened_on, fund_balances
+from trustfund.journal.head import books_opened_on
+from trustfund.journal.reading import fund_balances
 from trustfund.ledger.accounts import FUND_NAMES_ZH
 from trustfund.ledger.money import ZERO
 from trustfund.reconciliation import months

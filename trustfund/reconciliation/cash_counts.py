@@ -35,7 +35,8 @@ from trustfund.db.models.reconciliation import CashCount
 from trustfund.db.session import command
 from trustfund.errors import FieldError, NotFoundError, ValidationError
 from trustfund.estates.service import today_in
-from trustfund.journal.service import books_opened_on, money_balance
+from trustfund.journal.head import books_opened_on
+from trustfund.journal.solvency import money_balance
 from trustfund.ledger.accounts import CASH
 from trustfund.ledger.money import ZERO, money_text
 from trustfund.messages import Message

@@ -39,7 +39,7 @@ from trustfund.db.base import utcnow
 from trustfund.db.models.journal import JournalEntry, JournalPosting
 from trustfund.db.models.reconciliation import BankMatch, BankStatementLine
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from trustfund.journal.service import books_opened_on
+from trustfund.journal.head import books_opened_on
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
 from trustfund.messages import Message

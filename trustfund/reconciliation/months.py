@@ -48,7 +48,8 @@ from trustfund.db.models.reconciliation import BankMatch, BankReconciliation, Ba
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, ValidationError
 from trustfund.estates.service import today_in
-from trustfund.journal.service import books_opened_on, money_balance
+from trustfund.journal.head import books_opened_on
+from trustfund.journal.solvency import money_balance
 from trustfund.ledger.accounts import BANK
 from trustfund.ledger.money import ZERO
 from trustfund.messages import Message

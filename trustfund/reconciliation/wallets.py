@@ -74,7 +74,7 @@ from trustfund.errors import (
 from trustfund.estates.columns import Column
 from trustfund.estates.service import today_in
 from trustfund.fees.rules import METHOD_LABELS
-from trustfund.journal.service import books_opened_on
+from trustfund.journal.head import books_opened_on
 from trustfund.ledger.money import ZERO
 from trustfund.messages import Message
 from trustfund.reconciliation import matching, months

@@ -27,7 +27,8 @@ from trustfund.db.models.settlements import Claim, ClaimLine, ClaimStatus, Vouch
 from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
 from trustfund.fields import text
-from trustfund.journal.service import account_known, personal_data_problems
+from trustfund.journal.chart import account_known
+from trustfund.journal.personal import personal_data_problems
 from trustfund.ledger.accounts import expense_account
 from trustfund.ledger.money import money_text
 from trustfund.messages import Message, reason_of

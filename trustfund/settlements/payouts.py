@@ -41,7 +41,8 @@ from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
 from trustfund.journal.idempotency import run_idempotent
-from trustfund.journal.service import locking, post_entry
+from trustfund.journal.periods import locking
+from trustfund.journal.service import post_entry
 from trustfund.ledger.accounts import BANK, FUND_NAMES_ZH, PAYABLE, expense_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import format_money

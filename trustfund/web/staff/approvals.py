@@ -24,7 +24,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Household
 from trustfund.estates.service import today_in
 from trustfund.fees import refunds
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.messages import Message
 from trustfund.web.staff import details
 from trustfund.web.staff.common import (

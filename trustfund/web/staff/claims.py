@@ -24,7 +24,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim
 from trustfund.errors import NotFoundError, TrustfundError
 from trustfund.estates.service import today_in
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.ledger.accounts import EXPENSE_ITEMS, FUND_NAMES_ZH, account_label
 from trustfund.ledger.money import parse_decimal
 from trustfund.messages import Message

@@ -22,7 +22,7 @@ from trustfund.api.access import estate_action
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
-from trustfund.journal import general, operations, service
+from trustfund.journal import general, head, operations, reading
 from trustfund.journal.schemas import EntryProposal, LegCreate, ProposalCreate
 from trustfund.ledger.accounts import PAYABLE, account_label, fund_of, standard_chart
 from trustfund.messages import Message
@@ -73,8 +73,8 @@ def proposable_accounts(session: Session, estate: Estate) -> list[tuple[str, str
     no fund (bank, cash, goods, prepaid fees) except what only claims move (payables). Once
     the books are open, the standard chart's accounts count too: they open when an entry
     first needs them. The service refuses the rest whatever a form sends."""
-    accounts = [a.account for a in service.chart(session, estate.id)]
-    if service.books_opened_on(session, estate.id) is not None:
+    accounts = [a.account for a in reading.chart(session, estate.id)]
+    if head.books_opened_on(session, estate.id) is not None:
         accounts += [s.account for s in standard_chart() if s.account not in accounts]
     return [
         (account, account_label(account))

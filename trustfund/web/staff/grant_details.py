@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError
 from trustfund.grants import service
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 
 KINDS = ("project", "budget", "grant_transfer")
 TEMPLATE = "staff/_detail_grant.html"

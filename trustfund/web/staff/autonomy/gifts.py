@@ -24,7 +24,7 @@ from trustfund.errors import ValidationError
 from trustfund.estates.service import today_in
 from trustfund.grants import gifts, service
 from trustfund.grants.schemas import GiftIn, InKindIn, SourceIn
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.messages import Message
 from trustfund.web.staff.autonomy.forms import (
     BASE,

@@ -17,7 +17,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
 from trustfund.grants import disbursements, service
 from trustfund.grants.schemas import ProjectOut
-from trustfund.journal.service import fund_balances
+from trustfund.journal.reading import fund_balances
 from trustfund.web.staff import zh
 from trustfund.web.staff.autonomy.forms import (
     ACTIVE,
