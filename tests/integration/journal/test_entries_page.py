@@ -33,6 +33,17 @@ def _proposals(call: Any) -> list[dict[str, Any]]:
     return list(call("GET", "steward", "/ledger/proposals"))
 
 
+def _audited(tf: Installation) -> list[tuple[str, str, str, int]]:
+    """The audit log's records of this page's forms, oldest first: (action, path, outcome,
+    status), read by the administrator through the API."""
+    records = tf.client.get("/api/v1/audit", params={"limit": 500}, headers=tf.admin).json()
+    return [
+        (r["action"], r["path"], r["outcome"], r["status_code"])
+        for r in reversed(records)
+        if r["path"].startswith(PAGE)
+    ]
+
+
 def test_propose_approve_and_reverse_through_the_pages(installation: Installation) -> None:  # noqa: F811
     tf = installation
     call = open_estate(tf)
@@ -100,6 +111,11 @@ def test_propose_approve_and_reverse_through_the_pages(installation: Installatio
     reversal = _proposals(call)[0]
     assert reversal["reverses_seq"] == posted["entry_seq"] and reversal["status"] == "pending"
     assert entries(call) == before + 2
+    # each form is audited under its own action
+    assert _audited(tf) == [
+        ("web.entry_propose", f"{PAGE}/propose", "ok", 303),
+        ("web.entry_reverse", f"{PAGE}/reverse", "ok", 303),
+    ]
 
 
 def test_bad_entries_are_refused_under_their_field_and_nothing_is_written(
