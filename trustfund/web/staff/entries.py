@@ -7,6 +7,7 @@ chosen by their Chinese names; ``trustfund.journal.general`` checks and proposes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
 from trustfund.journal import general, head, operations, reading
-from trustfund.journal.schemas import EntryProposal, LegCreate, ProposalCreate
+from trustfund.journal.schemas import LegCreate, ProposalCreate
 from trustfund.ledger.accounts import PAYABLE, account_label, fund_of, standard_chart
 from trustfund.messages import Message
 from trustfund.web.staff.common import may, page, principal_of
@@ -61,11 +62,41 @@ class EntryForm(BaseModel):
             for i in range(LINES)
         ]
 
+    def proposal(self) -> tuple[StaffForm, Callable[[], ProposalCreate]]:
+        """What is wrong with the form, and the entry it proposes (built once nothing is):
+        blank lines are left out (the service's ``legs[1]`` is the form's line the steward
+        filled)."""
+        filled = [i for i, (account, amount) in enumerate(self.lines()) if account or amount]
+        form = StaffForm(ENTRY_FIELDS, rows={"legs": filled})
+        on = form.required_day(self.date, "date")
+        legs = [LegCreate(account=self.lines()[i][0], amount=self.lines()[i][1]) for i in filled]
+        for i in filled:
+            if not self.lines()[i][0]:
+                form.refuse(f"legs[{i}].account", Message("web.choose_from_list"))
+
+        def body() -> ProposalCreate:
+            assert on is not None  # refused above otherwise
+            return ProposalCreate(date=on, narration=self.narration.strip(), legs=legs)
+
+        return form, body
+
 
 class ReversalForm(BaseModel):
     reverses_seq: str = Field(default="", max_length=20)
     reversal_date: str = Field(default="", max_length=20)
     reason: str = Field(default="", max_length=500)
+
+    def proposal(self) -> tuple[StaffForm, Callable[[], ProposalCreate]]:
+        """What is wrong with the form, and the reversal it proposes (built once nothing is)."""
+        form = StaffForm(REVERSAL_FIELDS, aliases=REVERSAL_ALIASES)
+        seq = form.choice(self.reverses_seq, "reverses_seq")
+        on = form.required_day(self.reversal_date, "reversal_date")
+
+        def body() -> ProposalCreate:
+            assert on is not None and seq is not None  # refused above otherwise
+            return ProposalCreate(date=on, narration=self.reason.strip(), reverses_seq=seq)
+
+        return form, body
 
 
 def proposable_accounts(session: Session, estate: Estate) -> list[tuple[str, str]]:
@@ -123,17 +154,17 @@ class StaffEntriesController(Controller):
         estate: Estate,
         *,
         done: int | None = None,
-        entry: EntryForm | None = None,
-        reversal: ReversalForm | None = None,
-        errors: dict[str, str] | None = None,
-        reversal_errors: dict[str, str] | None = None,
-        status: int = 200,
+        refused: tuple[EntryForm | ReversalForm, StaffForm] | None = None,
     ) -> Template:
+        """The page; after a refused form, that form again with its errors."""
+        data, form = refused if refused else (None, None)
+        errors = form.errors if form else {}
+        today = today_in(estate)
         proposals = general.list_proposals(session, estate)
         return page(
             request,
             "staff/entries.html",
-            status=status,
+            status=form.status if form else 200,
             estate=estate,
             accounts=proposable_accounts(session, estate),
             reversible=reversible_entries(session, estate),
@@ -143,10 +174,14 @@ class StaffEntriesController(Controller):
             ],
             status_names=STATUS_NAMES,
             lines=LINES,
-            entry=entry or EntryForm(date=today_in(estate).isoformat()),
-            reversal=reversal or ReversalForm(reversal_date=today_in(estate).isoformat()),
-            errors=errors or {},
-            reversal_errors=reversal_errors or {},
+            entry=data if isinstance(data, EntryForm) else EntryForm(date=today.isoformat()),
+            reversal=(
+                data
+                if isinstance(data, ReversalForm)
+                else ReversalForm(reversal_date=today.isoformat())
+            ),
+            errors=errors if isinstance(data, EntryForm) else {},
+            reversal_errors=errors if isinstance(data, ReversalForm) else {},
             done=next((p for p in proposals if p.id == done), None),
             can_record=may(request, Action.RECORD, estate),
         )
@@ -164,35 +199,8 @@ class StaffEntriesController(Controller):
         estate: NamedDependency[Estate],
         data: URLEncodedBody[EntryForm],
     ) -> Response[Any]:
-        """An entry between the committee's own accounts, for the committee's approval; blank
-        lines are left out (the service's ``legs[1]`` is the form's line the steward filled)."""
-        filled = [i for i, (account, amount) in enumerate(data.lines()) if account or amount]
-        form = StaffForm(ENTRY_FIELDS, rows={"legs": filled})
-        on = form.required_day(data.date, "date")
-        legs = [LegCreate(account=data.lines()[i][0], amount=data.lines()[i][1]) for i in filled]
-        for i in filled:
-            if not data.lines()[i][0]:
-                form.refuse(f"legs[{i}].account", Message("web.choose_from_list"))
-        actor = principal_of(request).user_id
-
-        def proposed() -> EntryProposal:
-            assert on is not None  # refused above otherwise
-            body = ProposalCreate(date=on, narration=data.narration.strip(), legs=legs)
-            return general.propose(db_session, estate, body, actor_user_id=actor)
-
-        return form.handle(
-            db_session,
-            proposed,
-            done=lambda result: f"/staff/{estate.slug}/entries/?done={result.id}",
-            again=lambda refused: self._page(
-                request,
-                db_session,
-                estate,
-                entry=data,
-                errors=refused.errors,
-                status=refused.status,
-            ),
-        )
+        """An entry between the committee's own accounts, for the committee's approval."""
+        return self._propose(request, db_session, estate, data)
 
     @post(
         "/reverse",
@@ -208,28 +216,25 @@ class StaffEntriesController(Controller):
         data: URLEncodedBody[ReversalForm],
     ) -> Response[Any]:
         """The reversal of a general or opening entry, with its reason, for approval."""
-        form = StaffForm(REVERSAL_FIELDS, aliases=REVERSAL_ALIASES)
-        seq = form.choice(data.reverses_seq, "reverses_seq")
-        on = form.required_day(data.reversal_date, "reversal_date")
+        return self._propose(request, db_session, estate, data)
+
+    def _propose(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        estate: Estate,
+        data: EntryForm | ReversalForm,
+    ) -> Response[Any]:
+        """Either form's proposal, for the committee's approval through
+        ``journal.general.propose``: 303 to the page saying it was proposed, or the page
+        again with the form's errors (nothing written)."""
+        form, body = data.proposal()
         actor = principal_of(request).user_id
-
-        def proposed() -> EntryProposal:
-            assert on is not None and seq is not None  # refused above otherwise
-            body = ProposalCreate(date=on, narration=data.reason.strip(), reverses_seq=seq)
-            return general.propose(db_session, estate, body, actor_user_id=actor)
-
         return form.handle(
-            db_session,
-            proposed,
+            session,
+            lambda: general.propose(session, estate, body(), actor_user_id=actor),
             done=lambda result: f"/staff/{estate.slug}/entries/?done={result.id}",
-            again=lambda refused: self._page(
-                request,
-                db_session,
-                estate,
-                reversal=data,
-                reversal_errors=refused.errors,
-                status=refused.status,
-            ),
+            again=lambda refused: self._page(request, session, estate, refused=(data, refused)),
         )
 
 
