@@ -146,11 +146,19 @@ def test_payment_replay_overpayment_void_and_public_receipt(
 
     pdf = client.get(f"{BASE}/receipts/2026-000002/pdf", headers=s)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # the file answers' headers, as they were before they came from api.common.file_response
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"] == 'inline; filename="receipt-2026-000002.pdf"'
     report = client.get(f"{BASE}/collection/2026", params={"as_of": "2026-12-31"}, headers=s).json()
     assert report["by_occupancy"]["occupied"]["household_rate"] == "100.00"
     assert report["by_occupancy"]["vacant"]["unpaid"] == 1
     xlsx = client.get(f"{BASE}/collection/2026/xlsx", headers=s)
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert xlsx.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert xlsx.headers["content-disposition"] == 'attachment; filename="arrears-youhe-t-2026.xlsx"'
+    assert "cache-control" not in pdf.headers and "cache-control" not in xlsx.headers
 
 
 def test_reads_need_a_role_and_writes_need_record(
