@@ -594,21 +594,16 @@ def _lone_entry_write(postings: int, totals: int) -> Any:
         .where(_HEADS.c.estate_id == bindparam("e_estate_id"))
         .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
     )
-    # rows as ``INSERT … SELECT … UNION ALL …``: a multi-row VALUES has no cache key, so
-    # SQLAlchemy would compile the whole statement again for every entry
-    sums = union_all(
-        *[
-            select(
-                bindparam("e_estate_id", type_=_DAILY_TOTALS.c.estate_id.type),
-                bindparam(f"t_date{k}", type_=_DAILY_TOTALS.c.date.type),
-                bindparam(f"t_account{k}", type_=_DAILY_TOTALS.c.account.type),
-                bindparam(f"t_fen{k}", type_=_DAILY_TOTALS.c.fen.type),
-            )
+    added = postgresql.insert(_DAILY_TOTALS).values(
+        [
+            {
+                "estate_id": bindparam("e_estate_id"),
+                "date": bindparam(f"t_date{k}", type_=_DAILY_TOTALS.c.date.type),
+                "account": bindparam(f"t_account{k}", type_=_DAILY_TOTALS.c.account.type),
+                "fen": bindparam(f"t_fen{k}", type_=_DAILY_TOTALS.c.fen.type),
+            }
             for k in range(totals)
         ]
-    )
-    added = postgresql.insert(_DAILY_TOTALS).from_select(
-        ["estate_id", "date", "account", "fen"], sums
     )
     added = added.on_conflict_do_update(
         index_elements=["estate_id", "date", "account"],
