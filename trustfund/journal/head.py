@@ -114,12 +114,7 @@ def _save_head(session: Session, head: Head) -> None:
         _SAVE_HEAD,
         {"head_estate_id": head.estate_id, "new_seq": head.last_seq, "new_hash": head.last_hash},
     )
-    _head_saved(session, head.estate_id)
-
-
-def _head_saved(session: Session, estate_id: int) -> None:
-    """After the stored head moved (``_save_head``, or a statement that moved it)."""
-    loaded = session.identity_map.get(session.identity_key(LedgerHead, estate_id))
+    loaded = session.identity_map.get(session.identity_key(LedgerHead, head.estate_id))
     if loaded is not None:
         session.expire(loaded)  # an ORM copy read earlier in this session is stale now
 

@@ -32,14 +32,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     Date,
     Table,
     bindparam,
     insert,
     select,
-    union_all,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -65,9 +62,7 @@ from trustfund.journal.chart import (
     open_project_fund,
 )
 from trustfund.journal.head import (
-    _HEADS,
     Head,
-    _head_saved,
     _lock_head,
     _raise_problems,
     _remember,
@@ -499,32 +494,27 @@ def _write_entries(
     this is every posting's path), and add them to the estate's daily totals."""
     connection = session.connection()
     rows = [row for row, _ in appended]
-    lone = len(rows) == 1 and connection.dialect.name == "postgresql"
-    if lone:
-        ids = [_write_lone_entry(connection, head, *appended[0])]
-        _head_saved(session, head.estate_id)
+    if len(rows) == 1:
+        ids = [connection.execute(_INSERT_ENTRY, rows[0]).scalar_one()]
     else:
-        if len(rows) == 1:
-            ids = [connection.execute(_INSERT_ENTRY, rows[0]).scalar_one()]
-        else:
-            ids = list(connection.execute(_INSERT_ENTRY_MANY, rows).scalars())
-        connection.execute(
-            _INSERT_POSTINGS,
-            [
-                {
-                    "entry_id": entry_id,
-                    "estate_id": head.estate_id,
-                    "date": p.date,
-                    "position": p.position,
-                    "account": p.account,
-                    "fund": p.fund,
-                    "amount": p.amount,
-                }
-                for entry_id, (_, postings) in zip(ids, appended, strict=True)
-                for p in postings
-            ],
-        )
-        _save_head(session, head)
+        ids = list(connection.execute(_INSERT_ENTRY_MANY, rows).scalars())
+    connection.execute(
+        _INSERT_POSTINGS,
+        [
+            {
+                "entry_id": entry_id,
+                "estate_id": head.estate_id,
+                "date": p.date,
+                "position": p.position,
+                "account": p.account,
+                "fund": p.fund,
+                "amount": p.amount,
+            }
+            for entry_id, (_, postings) in zip(ids, appended, strict=True)
+            for p in postings
+        ],
+    )
+    _save_head(session, head)
     entries = [
         PostedEntry(
             id=entry_id,
@@ -535,86 +525,8 @@ def _write_entries(
     ]
     for entry in entries:
         _remember(session, entry.estate_id, entry.seq, entry.text)
-    if not lone:
-        _add_daily_totals(session, head.estate_id, entries)
+    _add_daily_totals(session, head.estate_id, entries)
     return entries
-
-
-def _write_lone_entry(
-    connection: Connection, head: Head, row: dict[str, Any], postings: tuple[PostedPosting, ...]
-) -> int:
-    """PostgreSQL, one entry: the entry, its postings, the moved head and the daily totals in
-    one statement (data-modifying CTEs, one snapshot; the caller holds the head lock, so no
-    other writer touches these rows); the entry's id. Every posting alone takes this path."""
-    totals = _daily_total_rows(head.estate_id, postings)
-    shape = (len(postings), len(totals))
-    statement = _LONE_ENTRY_WRITES.get(shape)
-    if statement is None:
-        statement = _LONE_ENTRY_WRITES[shape] = _lone_entry_write(*shape)
-    values: dict[str, Any] = {f"e_{name}": value for name, value in row.items()}
-    values |= {"new_seq": head.last_seq, "new_hash": head.last_hash}
-    for i, p in enumerate(postings):
-        values |= {f"position{i}": p.position, f"account{i}": p.account}
-        values |= {f"fund{i}": p.fund, f"amount{i}": p.amount}
-    for k, total in enumerate(totals):
-        values |= {f"t_date{k}": total["date"], f"t_account{k}": total["account"]}
-        values[f"t_fen{k}"] = total["fen"]
-    return int(connection.execute(statement, values).scalar_one())
-
-
-def _lone_entry_write(postings: int, totals: int) -> Any:
-    """``WITH e AS (INSERT entry RETURNING id), p AS (INSERT postings SELECT … FROM e), h AS
-    (UPDATE head), d AS (INSERT daily totals … ON CONFLICT DO UPDATE) SELECT e.id FROM e``."""
-    entry = (
-        insert(_ENTRIES)
-        .values({c: bindparam(f"e_{c}", type_=_ENTRIES.c[c].type) for c in _ENTRY_COLUMNS})
-        .returning(_ENTRIES.c.id)
-        .cte("e")
-    )
-    columns = _POSTINGS.c
-    parts = union_all(
-        *[
-            select(
-                entry.c.id,
-                bindparam("e_estate_id", type_=columns.estate_id.type),
-                bindparam("e_date", type_=columns.date.type),
-                bindparam(f"position{i}", type_=columns.position.type),
-                bindparam(f"account{i}", type_=columns.account.type),
-                bindparam(f"fund{i}", type_=columns.fund.type),
-                bindparam(f"amount{i}", type_=columns.amount.type),
-            )
-            for i in range(postings)
-        ]
-    )
-    written = insert(_POSTINGS).from_select(
-        ["entry_id", "estate_id", "date", "position", "account", "fund", "amount"], parts
-    )
-    moved = (
-        update(_HEADS)
-        .where(_HEADS.c.estate_id == bindparam("e_estate_id"))
-        .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
-    )
-    added = postgresql.insert(_DAILY_TOTALS).values(
-        [
-            {
-                "estate_id": bindparam("e_estate_id"),
-                "date": bindparam(f"t_date{k}", type_=_DAILY_TOTALS.c.date.type),
-                "account": bindparam(f"t_account{k}", type_=_DAILY_TOTALS.c.account.type),
-                "fen": bindparam(f"t_fen{k}", type_=_DAILY_TOTALS.c.fen.type),
-            }
-            for k in range(totals)
-        ]
-    )
-    added = added.on_conflict_do_update(
-        index_elements=["estate_id", "date", "account"],
-        set_={"fen": _DAILY_TOTALS.c.fen + added.excluded.fen},
-    )
-    return select(entry.c.id).add_cte(written.cte("p"), moved.cte("h"), added.cte("d"))
-
-
-#: ``_lone_entry_write`` by (postings, daily total rows), built when first used.
-_LONE_ENTRY_WRITES: dict[tuple[int, int], Any] = {}
-_ENTRY_COLUMNS = tuple(c.name for c in _ENTRIES.c if c.name != "id")
 
 
 def _daily_total_rows(estate_id: int, postings: Sequence[PostedPosting]) -> list[dict[str, Any]]:
