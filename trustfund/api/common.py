@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.di import NamedDependency
@@ -95,6 +97,22 @@ def idempotent_response(result: tuple[Body, bool], status: int = 201) -> Respons
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def content_disposition(disposition: Literal["inline", "attachment"], filename: str) -> str:
+    """``Content-Disposition`` for ``filename`` (RFC 6266): an ASCII name as it is; a name
+    with other characters (``公示-2026.csv``) twice — an ASCII stand-in in ``filename`` for
+    old clients (``__-2026.csv``: accents dropped, any other character an underscore) and
+    the real name, UTF-8 and percent-encoded, in ``filename*``, which every current browser
+    prefers. A header carries ASCII only: the name as it is would be no answer at all (500)."""
+    plain = "".join(
+        c if " " <= c <= "~" and c not in '"\\' else "_"
+        for c in unicodedata.normalize("NFKD", filename)
+        if not unicodedata.combining(c)
+    )
+    if plain == filename:
+        return f'{disposition}; filename="{filename}"'
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def file_response(
     body: bytes,
     media_type: str,
@@ -103,11 +121,16 @@ def file_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response[bytes]:
     """A file answer: ``body`` as ``media_type``, named ``filename`` in its
-    ``Content-Disposition`` (``inline`` to show it, ``attachment`` to save it)."""
+    ``Content-Disposition`` (``inline`` to show it, ``attachment`` to save it; any name, see
+    ``content_disposition``), with ``headers`` besides (e.g. ``Cache-Control``). A ``text/``
+    type gets ``; charset=utf-8`` from Litestar: give it without one."""
     return Response(
         body,
         media_type=media_type,
-        headers={"Content-Disposition": f'{disposition}; filename="{filename}"', **(headers or {})},
+        headers={
+            "Content-Disposition": content_disposition(disposition, filename),
+            **(headers or {}),
+        },
     )
 
 

@@ -9,7 +9,7 @@ the four eyes are kept while the person who keeps the notice board puts it up.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import estate_route, note_audit, public, signed_in
-from trustfund.api.common import XLSX, Ctx, signed_in_principal
+from trustfund.api.common import XLSX, Ctx, file_response, signed_in_principal
 from trustfund.auth.principal import Action
 from trustfund.disclosure import exports, names, operations, schemas, supervision
 from trustfund.disclosure import public as public_reads
@@ -189,18 +189,15 @@ class PublicDisclosureController(Controller):
         item = public_reads.get_published(db_session, estate_slug, version_id)
         name = f"{estate_slug}-{item.version.period}-v{item.version.number}.{suffix}"
         if suffix == "pdf":
-            body, media, disposition = item.snapshot.pdf, "application/pdf", "inline"
+            answer = file_response(item.snapshot.pdf, "application/pdf", name, "inline")
         elif suffix == "csv":
-            body = exports.to_csv(item.statement, item.publication)
-            media, disposition = "text/csv; charset=utf-8", "attachment"
+            answer = file_response(
+                exports.to_csv(item.statement, item.publication), "text/csv", name
+            )
         else:
-            body = exports.to_xlsx(item.statement, item.publication)
-            media, disposition = XLSX, "attachment"
-        return Response(
-            body,
-            media_type=media,
-            headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
-        )
+            answer = file_response(exports.to_xlsx(item.statement, item.publication), XLSX, name)
+        # the file as this route's answer (JSON or a file: OpenAPI documents both from it)
+        return cast("Response[PublishedDocumentOut | bytes]", answer)
 
 
 class SupervisorController(Controller):

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import public
+from trustfund.api.common import file_response
 from trustfund.journal.public import public_ledger_text
 
 
@@ -29,10 +30,11 @@ class PublicLedgerController(Controller):
     def ledger_file(
         self, db_session: NamedDependency[Session], estate_slug: FromPath[str]
     ) -> Response[bytes]:
-        return Response(
+        return file_response(
             public_ledger_text(db_session, estate_slug).encode("utf-8"),
-            media_type="text/plain",
-            headers={"Content-Disposition": f'inline; filename="{estate_slug}.beancount"'},
+            "text/plain",
+            f"{estate_slug}.beancount",
+            "inline",
         )
 
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import public
+from trustfund.api.common import file_response
 from trustfund.db.models.estates import Estate, Household
 from trustfund.disclosure import public as reads
 from trustfund.errors import NotFoundError, RateLimitedError, ValidationError
@@ -177,14 +178,7 @@ class HouseholdPagesController(Controller):
         pdf = receipts.render_receipt_pdf(
             db_session, estate.id, number, public_url=settings.public_url
         )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                **NO_STORE,
-                "Content-Disposition": f'inline; filename="receipt-{number}.pdf"',
-            },
-        )
+        return file_response(pdf, "application/pdf", f"receipt-{number}.pdf", "inline", NO_STORE)
 
 
 CONTROLLERS: list[Any] = [HouseholdPagesController]
