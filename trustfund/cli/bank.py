@@ -164,6 +164,64 @@ def wallet_import(
     record_command(cli.session_factory, "bank wallet-import", {"estate": estate_slug})
 
 
+@bank_group.command("wallet-match")
+@click.argument("estate_slug")
+@click.argument("source", type=click.Choice(sorted(wallets.LAYOUTS)))
+@click.option("--user", "username", required=True, help="The steward matching.")
+@click.option(
+    "--line",
+    "line_id",
+    type=int,
+    default=None,
+    help="Confirm which payment this collection (a line's `id`) is; needs --payment.",
+)
+@click.option(
+    "--payment",
+    "payment_id",
+    type=int,
+    default=None,
+    help="With --line: the fee payment it is (a candidate's `payment_id` under `proposed`).",
+)
+@click.option("--note", default="", help="With --line: why (required beyond ±3 days).")
+@click.option("--undo", "undo_line", type=int, default=None, help="Undo this line's match.")
+@pass_cli
+def wallet_match(
+    cli: CliContext,
+    estate_slug: str,
+    source: str,
+    username: str,
+    line_id: int | None,
+    payment_id: int | None,
+    note: str,
+    undo_line: int | None,
+) -> None:
+    """ESTATE's bill of SOURCE (wechat: 微信支付, alipay: 支付宝) and the payments recorded with
+    that method. Without options: match again what agrees uniquely and list the lines, what
+    is proposed (a collection several payments could be, with each candidate's payment_id)
+    and what is unmatched. With --line LINE --payment PAYMENT: confirm that the collection is
+    that payment — of this estate, recorded with SOURCE's method, not voided, matched to no
+    other line, of exactly the line's amount; a --note beyond ±3 days. With --undo LINE: undo
+    the line's match (kept as history; the line is not matched automatically again)."""
+    if (line_id is None) != (payment_id is None):
+        raise click.UsageError("--line and --payment go together.")
+    if undo_line is not None and line_id is not None:
+        raise click.UsageError("--undo goes without --line and --payment.")
+    with cli.session() as session:
+        estate = estate_of(session, estate_slug)
+        user_id = acting(session, username, Action.RECORD, estate).user_id
+        if undo_line is not None:
+            _echo(wallets.undo_match(session, estate, source, undo_line, actor_user_id=user_id))
+        elif line_id is not None and payment_id is not None:
+            _echo(
+                wallets.confirm_match(
+                    session, estate, source, line_id, payment_id, note, actor_user_id=user_id
+                )
+            )
+        else:
+            _echo(wallets.run_matching(session, estate, source))
+    record_command(cli.session_factory, "bank wallet-match", {"estate": estate_slug})
+
+
 def _pieces(items: tuple[str, ...]) -> dict[str, int]:
     """``("100=3", "0.5=4")`` → ``{"100": 3, "0.5": 4}``; raises ValidationError naming
     ``counts.<denomination>``."""
