@@ -114,3 +114,66 @@ def claim_with_voucher(call: Call, steward: str, payee: str = "兰亭水电维�
         files={"file": ("invoice.png", png(), "image/png")},
     )
     return {"claim": claim, "voucher": voucher}
+
+
+def lamp_claim_body(
+    amount: str, work_order_id: int | None = None, description: str = "换灯"
+) -> dict[str, Any]:
+    """A repair claim of one line (灯, 1 个 at ``amount``) to 兰亭水电维修部 for work done on
+    2026-03-02, from the maintenance fund, for ``work_order_id`` if given."""
+    return {
+        "payee": "兰亭水电维修部",
+        "fund": "maintenance",
+        "expense_item": "Repairs",
+        "description": description,
+        "work_date": "2026-03-02",
+        "work_order_id": work_order_id,
+        "lines": [{"description": "灯", "quantity": 1, "unit": "个", "unit_price": amount}],
+    }
+
+
+def lamp_claim(
+    call: Call, steward: str, amount: str, work_order_id: int | None = None
+) -> dict[str, Any]:
+    """``lamp_claim_body`` recorded by the steward (a draft)."""
+    return dict(call("POST", steward, "/claims", json=lamp_claim_body(amount, work_order_id)))
+
+
+def approve_claim(call: Call, steward: str, claim_id: int, approvers: tuple[str, ...]) -> None:
+    """The steward submits the claim, then ``approvers`` approve it in turn until it is
+    approved (as many as its amount needs)."""
+    call("POST", steward, f"/claims/{claim_id}/submit")
+    request = call("GET", steward, f"/claims/{claim_id}")["approval"]["request_id"]
+    decided: Any = None
+    for member in approvers:
+        decided = call(
+            "POST", member, f"/approvals/{request}/decision", json={"decision": "approve"}
+        )
+        if decided["status"] == "approved":
+            return
+    raise AssertionError(f"claim {claim_id} not approved by {approvers}: {decided}")
+
+
+def done_work_order(call: Call, steward: str, contractor_id: int, building: str = "1") -> int:
+    """A stair light out (reported 2026-03-01 in ``building``), assigned to the contractor on
+    03-02 and done on 03-03, all by the steward; the work order's id."""
+    made = call(
+        "POST",
+        steward,
+        "/work-orders",
+        json={
+            "building": building,
+            "location": "楼道",
+            "problem": "灯不亮",
+            "reported_on": "2026-03-01",
+        },
+    )
+    step = f"/work-orders/{made['id']}/status"
+    call(
+        "POST",
+        steward,
+        step,
+        json={"status": "assigned", "on": "2026-03-02", "contractor_id": contractor_id},
+    )
+    call("POST", steward, step, json={"status": "done", "on": "2026-03-03"})
+    return int(made["id"])

@@ -9,58 +9,29 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.api_flows import approve_claim, done_work_order, lamp_claim, lamp_claim_body
 from tests.e2e.api_world import SLUG, build_api_world
 from tests.e2e.conftest import LiveServer, shoot, sign_in
 from tests.e2e.test_find_household import PHONE_375, fits, phone375  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-CLAIM = {
-    "payee": "兰亭水电维修部", "fund": "maintenance", "expense_item": "Repairs",
-    "description": "换楼道灯", "work_date": "2026-03-02",
-    "lines": [{"description": "灯", "quantity": 1, "unit": "个", "unit_price": "30"}],
-}  # fmt: skip
-
 
 def test_refusals_shown_at_375_px(live_server: LiveServer, phone375: Page) -> None:  # noqa: F811
     server, page = live_server, phone375
     world = build_api_world(server)
     contractor = world.call("POST", "steward", "/contractors", json={"name": "兰亭水电维修部"})
-    order = world.call(
-        "POST",
-        "steward",
-        "/work-orders",
-        json={
-            "building": "1",
-            "location": "楼道",
-            "problem": "灯不亮",
-            "reported_on": "2026-03-01",
-        },
-    )
-    step = f"/work-orders/{order['id']}/status"
-    world.call(
-        "POST",
-        "steward",
-        step,
-        json={"status": "assigned", "on": "2026-03-02", "contractor_id": contractor["id"]},
-    )
-    world.call("POST", "steward", step, json={"status": "done", "on": "2026-03-03"})
-    claim = world.call("POST", "steward", "/claims", json={**CLAIM, "work_order_id": order["id"]})
-    world.call("POST", "steward", f"/claims/{claim['id']}/submit")
-    request = world.call("GET", "steward", f"/claims/{claim['id']}")["approval"]["request_id"]
-    world.decide("lijun", request)
+    order = done_work_order(world.call, "steward", contractor["id"])
+    claim = lamp_claim(world.call, "steward", "30", order)
+    approve_claim(world.call, "steward", claim["id"], ("lijun",))
     sign_in(page, server, "wanghong")
     base = f"{server.url}/staff/{SLUG}"
 
     # the pay form on screen; meanwhile the claim is edited (back to draft): tap pay
     page.goto(f"{base}/claims/{claim['id']}")
     expect(page.locator("#pay")).to_be_visible()
-    world.call(
-        "PUT",
-        "steward",
-        f"/claims/{claim['id']}",
-        json={**CLAIM, "work_order_id": order["id"], "description": "换楼道灯（改）"},
-    )
+    edited = lamp_claim_body("30", order, description="换灯（改）")
+    world.call("PUT", "steward", f"/claims/{claim['id']}", json=edited)
     page.click("#pay button[type=submit]")
     expect(page.locator("main > .alert")).to_contain_text("只有已批准的报销才能付款")
     expect(page.locator("#pay")).to_have_count(0)
@@ -68,14 +39,10 @@ def test_refusals_shown_at_375_px(live_server: LiveServer, phone375: Page) -> No
     shoot(page, server, "refusal-claim-pay-unapproved", phone=PHONE_375)
 
     # the settle step on screen with the claim approved; then edited: tap 结算
-    world.call("POST", "steward", f"/claims/{claim['id']}/submit")
-    request = world.call("GET", "steward", f"/claims/{claim['id']}")["approval"]["request_id"]
-    world.decide("lijun", request)
-    page.goto(f"{base}/work-orders/{order['id']}")
+    approve_claim(world.call, "steward", claim["id"], ("lijun",))
+    page.goto(f"{base}/work-orders/{order}")
     expect(page.locator("#f-claim_id")).to_be_visible()
-    world.call(
-        "PUT", "steward", f"/claims/{claim['id']}", json={**CLAIM, "work_order_id": order["id"]}
-    )
+    world.call("PUT", "steward", f"/claims/{claim['id']}", json=lamp_claim_body("30", order))
     page.click("#step button[type=submit]")
     expect(page.locator("#step .alert")).to_contain_text("已批准")
     expect(page.locator("main > .alert")).to_have_count(0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from tests.api_flows import lamp_claim
 from tests.integration.estates.public_setup import Installation
 from tests.integration.estates.test_staff_form_errors import field_error
 from tests.integration.staff_setup import SLUG, entries, installation, open_estate  # noqa: F401
@@ -35,14 +36,7 @@ def written(call: Call) -> Any:
 def test_claim_forms(installation: Installation) -> None:  # noqa: F811
     tf = installation
     call = open_estate(tf)
-    claim = call(
-        "POST",
-        "steward",
-        "/claims",
-        json={"payee": "兰亭水电维修部", "fund": "maintenance", "expense_item": "Repairs",
-              "description": "换灯", "work_date": "2026-03-02",
-              "lines": [{"description": "灯", "quantity": 1, "unit": "个", "unit_price": "30"}]},
-    )  # fmt: skip
+    claim = lamp_claim(call, "steward", "30")
     before = written(call)
     good = {"payee": "兰亭水电维修部", "spending": "maintenance:Repairs", "work_date": "2026-03-02",
             "description": "换灯", "line_description": "灯", "quantity": "1", "unit": "个",

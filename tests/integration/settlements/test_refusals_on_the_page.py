@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.api_flows import approve_claim, done_work_order, lamp_claim
 from tests.integration.estates.public_setup import Installation
 from tests.integration.settlements.test_claim_and_work_order_forms import PAGES, Call, post, said
 from tests.integration.staff_setup import (  # noqa: F401
@@ -41,40 +42,9 @@ def top_alerts(page: str, anchor: str) -> list[str]:
     return alerts(page.replace(inside, ""))
 
 
-def claim(call: Call, amount: str, work_order_id: int | None = None) -> dict[str, Any]:
-    return dict(
-        call(
-            "POST",
-            "steward",
-            "/claims",
-            json={
-                "payee": "兰亭水电维修部",
-                "fund": "maintenance",
-                "expense_item": "Repairs",
-                "description": "换灯",
-                "work_date": "2026-03-02",
-                "work_order_id": work_order_id,
-                "lines": [{"description": "灯", "quantity": 1, "unit": "个", "unit_price": amount}],
-            },
-        )
-    )
-
-
-def submit(call: Call, claim_id: int) -> None:
-    call("POST", "steward", f"/claims/{claim_id}/submit")
-
-
 def approve(call: Call, claim_id: int) -> None:
     """Submitted, then approved by as many committee members as its amount needs."""
-    submit(call, claim_id)
-    request = call("GET", "steward", f"/claims/{claim_id}")["approval"]["request_id"]
-    for member in ("committee", "committee2"):
-        decided = call(
-            "POST", member, f"/approvals/{request}/decision", json={"decision": "approve"}
-        )
-        if decided["status"] == "approved":
-            return
-    raise AssertionError(decided)
+    approve_claim(call, "steward", claim_id, ("committee", "committee2"))
 
 
 def state(call: Call, claim_ids: list[int], order_ids: tuple[int, ...] = ()) -> Any:
@@ -90,12 +60,12 @@ def test_pay_form_refusals_show_where_the_steward_looks(installation: Installati
     tf = installation
     call = open_estate(tf)  # 500.00 in the maintenance fund
     tf.person("committee2", "committee", SLUG)  # above 500.00 a claim needs two approvals
-    draft = claim(call, "30")
-    pending = claim(call, "40")
-    submit(call, pending["id"])
-    early = claim(call, "50")
+    draft = lamp_claim(call, "steward", "30")
+    pending = lamp_claim(call, "steward", "40")
+    call("POST", "steward", f"/claims/{pending['id']}/submit")
+    early = lamp_claim(call, "steward", "50")
     approve(call, early["id"])
-    short = claim(call, "600")
+    short = lamp_claim(call, "steward", "600")
     approve(call, short["id"])
     ids = [draft["id"], pending["id"], early["id"], short["id"]]
     before = state(call, ids)
@@ -146,33 +116,11 @@ def test_settle_step_refusals_show_where_the_steward_looks(installation: Install
     call = open_estate(tf)
     contractor = call("POST", "steward", "/contractors", json={"name": "兰亭水电维修部"})
 
-    def order(building: str) -> int:
-        made = call(
-            "POST",
-            "steward",
-            "/work-orders",
-            json={
-                "building": building,
-                "location": "楼道",
-                "problem": "灯不亮",
-                "reported_on": "2026-03-01",
-            },
-        )
-        step = f"/work-orders/{made['id']}/status"
-        call(
-            "POST",
-            "steward",
-            step,
-            json={"status": "assigned", "on": "2026-03-02", "contractor_id": contractor["id"]},
-        )
-        call("POST", "steward", step, json={"status": "done", "on": "2026-03-03"})
-        return int(made["id"])
-
-    bare, ready, other = order("1"), order("2"), order("3")
-    unapproved = claim(call, "30", bare)
-    approved = claim(call, "40", ready)
+    bare, ready, other = (done_work_order(call, "steward", contractor["id"], b) for b in "123")
+    unapproved = lamp_claim(call, "steward", "30", bare)
+    approved = lamp_claim(call, "steward", "40", ready)
     approve(call, approved["id"])
-    elsewhere = claim(call, "50", other)
+    elsewhere = lamp_claim(call, "steward", "50", other)
     approve(call, elsewhere["id"])
     before = state(call, [unapproved["id"]], (bare, ready, other))
 
