@@ -69,13 +69,23 @@ def estate_action(action: Action) -> dict[str, Any]:
 
 
 def estate_route(
-    method: type[HTTPRouteHandler], path: str, action: Action, **options: Any
+    method: type[HTTPRouteHandler],
+    path: str,
+    action: Action,
+    *,
+    audit_action: str | None = None,
+    **options: Any,
 ) -> HTTPRouteHandler:
     """The route decorator of an estate route: ``@estate_route(post, "/claims",
     Action.RECORD, status_code=200)`` is ``@post("/claims", opt=estate_action(Action.RECORD),
     sync_to_thread=True, status_code=200)`` — the guard checks ``action`` in the path's
-    estate first, and the handler (it uses the database) runs in a worker thread."""
-    return method(path, opt=estate_action(action), sync_to_thread=True, **options)
+    estate first, and the handler (it uses the database) runs in a worker thread.
+    ``audit_action`` names the action in the audit log (``opt["audit_action"]``; default
+    ``<module>.<handler>``)."""
+    opt = estate_action(action)
+    if audit_action is not None:
+        opt["audit_action"] = audit_action
+    return method(path, opt=opt, sync_to_thread=True, **options)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import admin_only, estate_action
+from trustfund.api.access import admin_only, estate_action, estate_route
 from trustfund.auth import users
 from trustfund.auth.principal import Action, Role
 from trustfund.auth.schemas import MembershipCreate, UserCreate
@@ -269,12 +269,7 @@ class ImportPagesController(Controller):
     ) -> Template:
         return page(request, "staff/import.html", estate=estate, result=None, rows=[], error=None)
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.import_households"},
-        sync_to_thread=True,
-        status_code=200,
-    )
+    @estate_route(post, "/", Action.RECORD, audit_action="web.import_households", status_code=200)
     def import_file(
         self,
         request: Request[Any, Any, Any],

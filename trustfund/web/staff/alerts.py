@@ -13,7 +13,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.oversight import service
@@ -85,7 +85,7 @@ class AlertsPageController(Controller):
             form=form or AcknowledgeForm(),
         )
 
-    @get("/", opt=estate_action(Action.AUDIT), sync_to_thread=True)
+    @estate_route(get, "/", Action.AUDIT)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -95,7 +95,7 @@ class AlertsPageController(Controller):
     ) -> Response[Any]:
         return self._page(request, db_session, estate, done=done[:200])
 
-    @post("/acknowledge", opt=estate_action(Action.AUDIT), sync_to_thread=True)
+    @estate_route(post, "/acknowledge", Action.AUDIT)
     def acknowledge(
         self,
         request: Request[Any, Any, Any],

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Household
 from trustfund.estates.service import today_in
@@ -144,7 +144,7 @@ class ApprovalPagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/approvals"
 
-    @get("/", opt=estate_action(Action.APPROVE), sync_to_thread=True)
+    @estate_route(get, "/", Action.APPROVE)
     def inbox(
         self,
         request: Request[Any, Any, Any],
@@ -164,7 +164,7 @@ class ApprovalPagesController(Controller):
             done=STATUS_NAMES.get(done or ""),
         )
 
-    @get("/{request_id:int}", opt=estate_action(Action.APPROVE), sync_to_thread=True)
+    @estate_route(get, "/{request_id:int}", Action.APPROVE)
     def show(
         self,
         request: Request[Any, Any, Any],
@@ -211,10 +211,11 @@ class ApprovalPagesController(Controller):
             vote_done=STATUS_NAMES.get(vote_done or ""),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{request_id:int}/decision",
-        opt={**estate_action(Action.APPROVE), "audit_action": "web.decide_approval"},
-        sync_to_thread=True,
+        Action.APPROVE,
+        audit_action="web.decide_approval",
         status_code=HTTP_303_SEE_OTHER,
     )
     def decide(
@@ -249,10 +250,11 @@ class ApprovalPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{request_id:int}/owners-vote",
-        opt={**estate_action(Action.APPROVE), "audit_action": "web.record_owners_vote"},
-        sync_to_thread=True,
+        Action.APPROVE,
+        audit_action="web.record_owners_vote",
         status_code=HTTP_303_SEE_OTHER,
     )
     def owners_vote(

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.api.uploads import form_file
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
@@ -71,7 +71,7 @@ class StaffBankController(Controller):
     include_in_schema = False
     path = BASE
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def month_page(
         self,
         request: Request[Any, Any, Any],
@@ -110,10 +110,11 @@ class StaffBankController(Controller):
             wallet_names=wallets.NAMES,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/import",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.bank_import"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.bank_import",
         status_code=HTTP_303_SEE_OTHER,
     )
     def import_statement(
@@ -150,10 +151,11 @@ class StaffBankController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/lines/{line_id:int}/match",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.bank_match"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.bank_match",
         status_code=HTTP_303_SEE_OTHER,
     )
     def confirm(
@@ -178,11 +180,7 @@ class StaffBankController(Controller):
             status_code=HTTP_303_SEE_OTHER,
         )
 
-    @post(
-        "/{month:str}/prepare",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.bank_prepare"},
-        sync_to_thread=True,
-    )
+    @estate_route(post, "/{month:str}/prepare", Action.RECORD, audit_action="web.bank_prepare")
     def prepare(
         self,
         request: Request[Any, Any, Any],
@@ -214,7 +212,7 @@ class StaffWalletController(Controller):
     include_in_schema = False
     path = BASE + "/wallets/{source:str}"
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def wallet_page(
         self,
         request: Request[Any, Any, Any],
@@ -251,10 +249,11 @@ class StaffWalletController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/import",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_import"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.wallet_import",
         status_code=HTTP_303_SEE_OTHER,
     )
     def import_bill(
@@ -293,10 +292,11 @@ class StaffWalletController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/match",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_match"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.wallet_match",
         status_code=HTTP_303_SEE_OTHER,
     )
     def match(
@@ -327,10 +327,11 @@ class StaffWalletController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/lines/{line_id:int}/confirm",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_confirm"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.wallet_confirm",
         status_code=HTTP_303_SEE_OTHER,
     )
     def confirm(
@@ -377,10 +378,11 @@ class StaffWalletController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/lines/{line_id:int}/unmatch",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.wallet_unmatch"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.wallet_unmatch",
         status_code=HTTP_303_SEE_OTHER,
     )
     def unmatch(

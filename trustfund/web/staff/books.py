@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -125,7 +125,7 @@ class BooksPageController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def show(
         self,
         request: Request[Any, Any, Any],
@@ -136,11 +136,8 @@ class BooksPageController(Controller):
         """Whether the books are open; the opening proposal; the form for the steward."""
         return self._page(request, db_session, estate, saved=bool(saved))
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.propose_opening"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.propose_opening", status_code=HTTP_303_SEE_OTHER
     )
     def propose(
         self,

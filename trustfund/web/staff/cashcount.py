@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -66,7 +66,7 @@ class StaffCashCountController(Controller):
     include_in_schema = False
     path = BASE
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def counts_page(
         self,
         request: Request[Any, Any, Any],
@@ -105,11 +105,8 @@ class StaffCashCountController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.cash_count"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.cash_count", status_code=HTTP_303_SEE_OTHER
     )
     def prepare(
         self,

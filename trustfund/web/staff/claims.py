@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustfund import approvals
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim
@@ -159,7 +159,7 @@ class ClaimPagesController(Controller):
 
     # --- list ---------------------------------------------------------------------------
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -224,7 +224,7 @@ class ClaimPagesController(Controller):
             action=f"/staff/{estate.slug}/claims/" + (f"{claim_id}/edit" if claim_id else ""),
         )
 
-    @get("/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/new", Action.RECORD)
     def new_page(
         self,
         request: Request[Any, Any, Any],
@@ -255,11 +255,8 @@ class ClaimPagesController(Controller):
         )
         return self._form(request, db_session, estate, form, prefilled=True)
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.create_claim"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.create_claim", status_code=HTTP_303_SEE_OTHER
     )
     def create(
         self,
@@ -272,7 +269,7 @@ class ClaimPagesController(Controller):
         to its page to photograph the vouchers and submit it."""
         return self._save(request, db_session, estate, data, None)
 
-    @get("/{claim_id:int}/edit", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/{claim_id:int}/edit", Action.RECORD)
     def edit_page(
         self,
         request: Request[Any, Any, Any],
@@ -302,10 +299,11 @@ class ClaimPagesController(Controller):
         )
         return self._form(request, db_session, estate, form, claim_id=claim_id)
 
-    @post(
+    @estate_route(
+        post,
         "/{claim_id:int}/edit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.update_claim"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.update_claim",
         status_code=HTTP_303_SEE_OTHER,
     )
     def update(
@@ -407,10 +405,11 @@ class ClaimPagesController(Controller):
             return self._submit(request, session, estate, saved["id"])
         return see_other(f"/staff/{estate.slug}/claims/{saved['id']}?done={done}")
 
-    @post(
+    @estate_route(
+        post,
         "/{claim_id:int}/void",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.void_claim"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.void_claim",
         status_code=HTTP_303_SEE_OTHER,
     )
     def void(
@@ -489,7 +488,7 @@ class ClaimPagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/{claim_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/{claim_id:int}", Action.READ)
     def detail(
         self,
         request: Request[Any, Any, Any],
@@ -500,10 +499,11 @@ class ClaimPagesController(Controller):
     ) -> Template:
         return self._detail(request, db_session, estate, claim_id, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/{claim_id:int}/vouchers",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.add_claim_voucher"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.add_claim_voucher",
         status_code=HTTP_303_SEE_OTHER,
     )
     def add_vouchers(
@@ -531,10 +531,11 @@ class ClaimPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{claim_id:int}/submit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_claim"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.submit_claim",
         status_code=HTTP_303_SEE_OTHER,
     )
     def submit(
@@ -562,10 +563,11 @@ class ClaimPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{claim_id:int}/pay",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.pay_claim"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.pay_claim",
         status_code=HTTP_303_SEE_OTHER,
     )
     def pay(

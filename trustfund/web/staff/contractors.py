@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.order import natural_key
@@ -134,7 +134,7 @@ class ContractorPagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/contractors", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/contractors", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -145,10 +145,11 @@ class ContractorPagesController(Controller):
         """Contractors with their contracts; (steward) the two forms."""
         return self._list(request, db_session, estate, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/contractors",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.add_contractor"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.add_contractor",
         status_code=HTTP_303_SEE_OTHER,
     )
     def add_contractor(
@@ -178,10 +179,11 @@ class ContractorPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/contracts",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.add_contract"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.add_contract",
         status_code=HTTP_303_SEE_OTHER,
     )
     def add_contract(
@@ -247,7 +249,7 @@ class ContractorPagesController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @get("/contracts/{contract_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/contracts/{contract_id:int}", Action.READ)
     def contract_page(
         self,
         request: Request[Any, Any, Any],
@@ -259,10 +261,11 @@ class ContractorPagesController(Controller):
         """A contract, its approval, and (steward) the edit form and the submit button."""
         return self._detail(request, db_session, estate, contract_id, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/contracts/{contract_id:int}",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.update_contract"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.update_contract",
         status_code=HTTP_303_SEE_OTHER,
     )
     def update_contract(
@@ -298,10 +301,11 @@ class ContractorPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/contracts/{contract_id:int}/submit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_contract"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.submit_contract",
         status_code=HTTP_303_SEE_OTHER,
     )
     def submit_contract(

@@ -21,7 +21,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.disclosure import names, operations, render, unlocks
@@ -100,7 +100,7 @@ class DisclosurePagesController(Controller):
             names_errors=names_errors or {},
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def versions(
         self,
         request: Request[Any, Any, Any],
@@ -110,7 +110,7 @@ class DisclosurePagesController(Controller):
     ) -> Template:
         return self._list(request, db_session, estate, done=done)
 
-    @get("/preview", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/preview", Action.READ)
     def preview(
         self,
         request: Request[Any, Any, Any],
@@ -134,12 +134,7 @@ class DisclosurePagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get(
-        "/preview.html",
-        opt=estate_action(Action.READ),
-        sync_to_thread=True,
-        media_type=MediaType.HTML,
-    )
+    @estate_route(get, "/preview.html", Action.READ, media_type=MediaType.HTML)
     def preview_document(
         self,
         db_session: NamedDependency[Session],
@@ -157,10 +152,11 @@ class DisclosurePagesController(Controller):
         )
         return Response(html, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
 
-    @post(
+    @estate_route(
+        post,
         "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_disclosure"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.submit_disclosure",
         status_code=HTTP_303_SEE_OTHER,
     )
     def submit(
@@ -185,10 +181,11 @@ class DisclosurePagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{version_id:int}/publish",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.publish_disclosure"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.publish_disclosure",
         status_code=HTTP_303_SEE_OTHER,
     )
     def publish(
@@ -212,10 +209,11 @@ class DisclosurePagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/locks/{lock_id:int}/lift",
-        opt={**estate_action(Action.READ), "audit_action": "web.propose_lift"},
-        sync_to_thread=True,
+        Action.READ,
+        audit_action="web.propose_lift",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose_lift(
@@ -249,10 +247,11 @@ class DisclosurePagesController(Controller):
             f"/staff/{estate.slug}/disclosures?done=lift_proposed", status_code=HTTP_303_SEE_OTHER
         )
 
-    @post(
+    @estate_route(
+        post,
         "/public-names",
-        opt={**estate_action(Action.READ), "audit_action": "web.propose_public_names"},
-        sync_to_thread=True,
+        Action.READ,
+        audit_action="web.propose_public_names",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose_public_names(

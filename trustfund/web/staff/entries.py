@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -137,7 +137,7 @@ class StaffEntriesController(Controller):
     include_in_schema = False
     path = BASE
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def entries_page(
         self,
         request: Request[Any, Any, Any],
@@ -186,10 +186,11 @@ class StaffEntriesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/propose",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.entry_propose"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.entry_propose",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose(
@@ -202,10 +203,11 @@ class StaffEntriesController(Controller):
         """An entry between the committee's own accounts, for the committee's approval."""
         return self._propose(request, db_session, estate, data)
 
-    @post(
+    @estate_route(
+        post,
         "/reverse",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.entry_reverse"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.entry_reverse",
         status_code=HTTP_303_SEE_OTHER,
     )
     def reverse(

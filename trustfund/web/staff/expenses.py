@@ -12,7 +12,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.messages import Message
@@ -25,7 +25,7 @@ class ExpensePagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/expenses"
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def table(
         self,
         request: Request[Any, Any, Any],

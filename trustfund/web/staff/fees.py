@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import NotFoundError, TrustfundError
@@ -99,7 +99,7 @@ class StewardPagesController(Controller):
 
     # --- households ---------------------------------------------------------------------
 
-    @get("/households", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/households", Action.READ)
     def households_page(
         self,
         request: Request[Any, Any, Any],
@@ -160,7 +160,7 @@ class StewardPagesController(Controller):
             can_import=may(request, Action.RECORD, estate),
         )
 
-    @get("/households/{code:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/households/{code:str}", Action.READ)
     def household_page(
         self,
         request: Request[Any, Any, Any],
@@ -199,10 +199,11 @@ class StewardPagesController(Controller):
             setup=setup_progress(session, estate),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/households/{code:str}/payments",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.record_payment"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.record_payment",
         status_code=HTTP_303_SEE_OTHER,
     )
     def record_payment(
@@ -260,7 +261,7 @@ class StewardPagesController(Controller):
 
     # --- receipts ---------------------------------------------------------------------------
 
-    @get("/receipts/{receipt_no:str}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/receipts/{receipt_no:str}", Action.READ)
     def receipt_page(
         self,
         request: Request[Any, Any, Any],
@@ -294,7 +295,7 @@ class StewardPagesController(Controller):
 
     # --- arrears ----------------------------------------------------------------------------
 
-    @get("/arrears", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/arrears", Action.READ)
     def arrears_page(
         self,
         request: Request[Any, Any, Any],
@@ -326,7 +327,7 @@ class StewardPagesController(Controller):
 
     # --- cash -------------------------------------------------------------------------------
 
-    @get("/cash", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/cash", Action.READ)
     def cash_page(
         self,
         request: Request[Any, Any, Any],
@@ -366,10 +367,11 @@ class StewardPagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/cash",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.deposit_cash"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.deposit_cash",
         status_code=HTTP_303_SEE_OTHER,
     )
     def deposit(

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -82,7 +82,7 @@ class GoodsPagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def goods_page(
         self,
         request: Request[Any, Any, Any],
@@ -93,11 +93,8 @@ class GoodsPagesController(Controller):
         """Stock per item, the slip form, and every slip (newest first)."""
         return self._page(request, db_session, estate, done=done)
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.record_slip"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.record_slip", status_code=HTTP_303_SEE_OTHER
     )
     def record(
         self,

@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate, Occupancy
 from trustfund.estates import changes, households, schemas, service, units
@@ -202,7 +202,7 @@ class HouseholdChangePages(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/units", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/units", Action.READ)
     def units_page(
         self,
         request: Request[Any, Any, Any],
@@ -213,10 +213,11 @@ class HouseholdChangePages(Controller):
         """合户 / 分户: the two forms (for the steward) and the rule for charges."""
         return self._units_page(request, db_session, estate, code)
 
-    @post(
+    @estate_route(
+        post,
         "/merge",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.merge_households"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.merge_households",
         status_code=HTTP_303_SEE_OTHER,
     )
     def merge(
@@ -260,10 +261,11 @@ class HouseholdChangePages(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/split",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.split_household"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.split_household",
         status_code=HTTP_303_SEE_OTHER,
     )
     def split(
@@ -318,7 +320,7 @@ class HouseholdChangePages(Controller):
             again=again,
         )
 
-    @get("/edit", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/edit", Action.READ)
     def edit_page(
         self,
         request: Request[Any, Any, Any],
@@ -330,10 +332,11 @@ class HouseholdChangePages(Controller):
         """The household's data, its change history and (for the steward) the two forms."""
         return self._page(request, db_session, estate, code, saved=bool(saved))
 
-    @post(
+    @estate_route(
+        post,
         "/edit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.correct_household"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.correct_household",
         status_code=HTTP_303_SEE_OTHER,
     )
     def correct(
@@ -365,10 +368,11 @@ class HouseholdChangePages(Controller):
             again=again,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/occupancy",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.change_occupancy"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.change_occupancy",
         status_code=HTTP_303_SEE_OTHER,
     )
     def change_occupancy(

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import PermissionDeniedError, TrustfundError
@@ -78,7 +78,7 @@ class InquiriesPageController(Controller):
             form=form or AnswerForm(),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -88,7 +88,7 @@ class InquiriesPageController(Controller):
     ) -> Response[Any]:
         return self._page(request, db_session, estate, answered=answered)
 
-    @post("/{inquiry_id:int}/answer", opt=estate_action(Action.APPROVE), sync_to_thread=True)
+    @estate_route(post, "/{inquiry_id:int}/answer", Action.APPROVE)
     def answer(
         self,
         request: Request[Any, Any, Any],

@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.grants import service, transfers
@@ -96,7 +96,7 @@ class LeftoverPagesController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -108,10 +108,11 @@ class LeftoverPagesController(Controller):
         link to the approval for a council member), posted ones with their entry."""
         return self._page(request, db_session, estate, done=str(done) if done else None)
 
-    @post(
+    @estate_route(
+        post,
         "/{transfer_id:int}/post",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.post_transfer"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.post_transfer",
         status_code=HTTP_303_SEE_OTHER,
     )
     def post_transfer(

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.errors import FieldError
@@ -89,7 +89,7 @@ class PricePagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -100,11 +100,8 @@ class PricePagesController(Controller):
         """The prices in force today, every version, and (steward) the import form."""
         return self._page(request, db_session, estate, done=done)
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.import_prices"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.import_prices", status_code=HTTP_303_SEE_OTHER
     )
     def import_file(
         self,

@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -89,7 +89,7 @@ class RefundPagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/refunds"
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def refunds_page(
         self,
         request: Request[Any, Any, Any],
@@ -150,10 +150,11 @@ class RefundPagesController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/refund",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.request_refund"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.request_refund",
         status_code=HTTP_303_SEE_OTHER,
     )
     def request_refund(
@@ -204,10 +205,11 @@ class RefundPagesController(Controller):
             status=form.status,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/void",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.request_void"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.request_void",
         status_code=HTTP_303_SEE_OTHER,
     )
     def request_void(
@@ -249,10 +251,11 @@ class RefundPagesController(Controller):
             status=form.status,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{request_id:int}/withdraw",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.withdraw_refund_request"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.withdraw_refund_request",
         status_code=HTTP_303_SEE_OTHER,
     )
     def withdraw(

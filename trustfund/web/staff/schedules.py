@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.fees import FeeSchedule
@@ -140,7 +140,7 @@ class SchedulePagesController(Controller):
     include_in_schema = False
     path = "/staff/{estate_slug:str}/fee-schedules"
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -214,7 +214,7 @@ class SchedulePagesController(Controller):
             errors=errors or {},
         )
 
-    @get("/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/new", Action.RECORD)
     def new_page(
         self,
         request: Request[Any, Any, Any],
@@ -227,10 +227,11 @@ class SchedulePagesController(Controller):
         found = schedule.find_schedule(db_session, estate.id, year)
         return self._form_page(request, estate, _form_of(found, year))
 
-    @post(
+    @estate_route(
+        post,
         "/new",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.propose_fee_schedule"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.propose_fee_schedule",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose(
@@ -259,10 +260,11 @@ class SchedulePagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{fee_year:int}/charges",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.issue_charges"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.issue_charges",
         status_code=HTTP_303_SEE_OTHER,
     )
     def issue_charges(
@@ -281,7 +283,7 @@ class SchedulePagesController(Controller):
             lambda: f"issued={charges.issue_charges(db_session, estate.id, fee_year).issued}",
         )
 
-    @get("/{fee_year:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/{fee_year:int}", Action.READ)
     def detail(
         self,
         request: Request[Any, Any, Any],
@@ -302,10 +304,11 @@ class SchedulePagesController(Controller):
             issued=issued,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{fee_year:int}/approve",
-        opt={**estate_action(Action.APPROVE), "audit_action": "web.approve_fee_schedule"},
-        sync_to_thread=True,
+        Action.APPROVE,
+        audit_action="web.approve_fee_schedule",
         status_code=HTTP_303_SEE_OTHER,
     )
     def approve(

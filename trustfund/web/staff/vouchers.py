@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, Voucher, WorkOrder
@@ -109,7 +109,7 @@ class VoucherPagesController(Controller):
             can_approve=may(request, Action.APPROVE, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -121,10 +121,11 @@ class VoucherPagesController(Controller):
         """Vouchers still withheld (the default), public, or all, newest first."""
         return self._page(request, db_session, estate, shown, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/{voucher_id:int}/public",
-        opt={**estate_action(Action.APPROVE), "audit_action": "web.mark_voucher"},
-        sync_to_thread=True,
+        Action.APPROVE,
+        audit_action="web.mark_voucher",
         status_code=HTTP_303_SEE_OTHER,
     )
     def mark(

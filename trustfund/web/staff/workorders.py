@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates import service as estates
@@ -99,7 +99,7 @@ class WorkOrderPagesController(Controller):
             can_record=may(request, Action.RECORD, estate),
         )
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def list_page(
         self,
         request: Request[Any, Any, Any],
@@ -110,11 +110,8 @@ class WorkOrderPagesController(Controller):
         """The register, newest first, with a status filter and the report form."""
         return self._list(request, db_session, estate, status=status)
 
-    @post(
-        "/",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.report_work"},
-        sync_to_thread=True,
-        status_code=HTTP_303_SEE_OTHER,
+    @estate_route(
+        post, "/", Action.RECORD, audit_action="web.report_work", status_code=HTTP_303_SEE_OTHER
     )
     def report(
         self,
@@ -197,7 +194,7 @@ class WorkOrderPagesController(Controller):
             can_record=can_record,
         )
 
-    @get("/{order_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/{order_id:int}", Action.READ)
     def detail(
         self,
         request: Request[Any, Any, Any],
@@ -208,10 +205,11 @@ class WorkOrderPagesController(Controller):
     ) -> Template:
         return self._detail(request, db_session, estate, order_id, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/{order_id:int}/photos",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.add_work_photo"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.add_work_photo",
         status_code=HTTP_303_SEE_OTHER,
     )
     def add_photos(
@@ -239,10 +237,11 @@ class WorkOrderPagesController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/{order_id:int}/status",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.advance_work"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.advance_work",
         status_code=HTTP_303_SEE_OTHER,
     )
     def advance(

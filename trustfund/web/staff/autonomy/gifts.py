@@ -16,7 +16,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.grants import GrantSource, SourceKind
@@ -95,7 +95,7 @@ class AutonomyGiftsController(Controller):
     include_in_schema = False
     path = BASE
 
-    @get("/", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/", Action.READ)
     def home(
         self,
         request: Request[Any, Any, Any],
@@ -157,7 +157,7 @@ class AutonomyGiftsController(Controller):
             key=new_key(), received_on=today_in(estate).isoformat(), project_id=str(project or "")
         )
 
-    @get("/gifts/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/gifts/new", Action.RECORD)
     def new_gift(
         self,
         request: Request[Any, Any, Any],
@@ -168,10 +168,11 @@ class AutonomyGiftsController(Controller):
         form = self._blank(GiftForm, estate, project)
         return self._gift_page(request, db_session, estate, form)
 
-    @post(
+    @estate_route(
+        post,
         "/gifts",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.record_gift"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.record_gift",
         status_code=HTTP_303_SEE_OTHER,
     )
     def record_gift(
@@ -207,7 +208,7 @@ class AutonomyGiftsController(Controller):
             "gift",
         )
 
-    @get("/in-kind/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/in-kind/new", Action.RECORD)
     def new_in_kind(
         self,
         request: Request[Any, Any, Any],
@@ -218,10 +219,11 @@ class AutonomyGiftsController(Controller):
         form = self._blank(InKindForm, estate, project)
         return self._gift_page(request, db_session, estate, form)
 
-    @post(
+    @estate_route(
+        post,
         "/in-kind",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.record_in_kind"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.record_in_kind",
         status_code=HTTP_303_SEE_OTHER,
     )
     def record_in_kind(

@@ -12,7 +12,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.grants import service
@@ -30,10 +30,11 @@ class AutonomyLeftoverController(Controller):
     include_in_schema = False
     path = BASE
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/settle",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.settle_project"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.settle_project",
         status_code=HTTP_303_SEE_OTHER,
     )
     def settle(
@@ -64,10 +65,11 @@ class AutonomyLeftoverController(Controller):
             ),
         )
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/transfer",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.propose_transfer"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.propose_transfer",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose_transfer(

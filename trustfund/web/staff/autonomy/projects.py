@@ -13,7 +13,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.estates.service import today_in
@@ -74,7 +74,7 @@ class AutonomyProjectsController(Controller):
             errors=errors or {},
         )
 
-    @get("/projects/new", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/projects/new", Action.RECORD)
     def new_project(
         self,
         request: Request[Any, Any, Any],
@@ -84,10 +84,11 @@ class AutonomyProjectsController(Controller):
         form = ProjectForm(applied_on=today_in(estate).isoformat())
         return self._project_form(request, db_session, estate, form)
 
-    @post(
+    @estate_route(
+        post,
         "/projects",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.create_project"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.create_project",
         status_code=HTTP_303_SEE_OTHER,
     )
     def create_project(
@@ -101,7 +102,7 @@ class AutonomyProjectsController(Controller):
         council at once."""
         return self._save(request, db_session, estate, data, None)
 
-    @get("/projects/{project_id:int}/edit", opt=estate_action(Action.RECORD), sync_to_thread=True)
+    @estate_route(get, "/projects/{project_id:int}/edit", Action.RECORD)
     def edit_project(
         self,
         request: Request[Any, Any, Any],
@@ -125,10 +126,11 @@ class AutonomyProjectsController(Controller):
         )
         return self._project_form(request, db_session, estate, form, project_id=project_id)
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/edit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.update_project"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.update_project",
         status_code=HTTP_303_SEE_OTHER,
     )
     def update_project(
@@ -203,7 +205,7 @@ class AutonomyProjectsController(Controller):
 
     # --- one project ----------------------------------------------------------------
 
-    @get("/projects/{project_id:int}", opt=estate_action(Action.READ), sync_to_thread=True)
+    @estate_route(get, "/projects/{project_id:int}", Action.READ)
     def project(
         self,
         request: Request[Any, Any, Any],
@@ -216,10 +218,11 @@ class AutonomyProjectsController(Controller):
         done next."""
         return project_page(request, db_session, estate, project_id, done=done)
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/submit",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.submit_project"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.submit_project",
         status_code=HTTP_303_SEE_OTHER,
     )
     def submit(

@@ -13,7 +13,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import estate_action
+from trustfund.api.access import estate_route
 from trustfund.auth.principal import Action
 from trustfund.db.models.estates import Estate
 from trustfund.grants import service
@@ -61,10 +61,11 @@ class AutonomySpendingController(Controller):
     include_in_schema = False
     path = BASE
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/disburse",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.disburse"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.disburse",
         status_code=HTTP_303_SEE_OTHER,
     )
     def disburse(
@@ -124,10 +125,11 @@ class AutonomySpendingController(Controller):
             again=again,
         )
 
-    @post(
+    @estate_route(
+        post,
         "/projects/{project_id:int}/budget",
-        opt={**estate_action(Action.RECORD), "audit_action": "web.propose_budget"},
-        sync_to_thread=True,
+        Action.RECORD,
+        audit_action="web.propose_budget",
         status_code=HTTP_303_SEE_OTHER,
     )
     def propose_budget(
