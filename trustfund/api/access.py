@@ -103,6 +103,9 @@ class RequestAudit:
     username: str | None = None
     #: Extra facts for the record (kept small).
     detail: dict[str, Any] = field(default_factory=dict)
+    #: The record of the request's success was written in the transaction of the write
+    #: itself (a fee payment's group commit): the middleware writes no second one.
+    recorded: bool = False
 
 
 def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:

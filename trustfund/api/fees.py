@@ -18,7 +18,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
-from trustfund.api.access import checked_estate, estate_action, estate_route, public
+from trustfund.api.access import (
+    checked_estate,
+    estate_action,
+    estate_route,
+    public,
+    request_audit,
+)
 from trustfund.api.common import (
     XLSX,
     Ctx,
@@ -27,9 +33,11 @@ from trustfund.api.common import (
     file_response,
     idempotent_response,
 )
+from trustfund.api.middleware import audit_row
 from trustfund.api.uploads import MultipartForm, form_file, spreadsheet_form
 from trustfund.approvals import Decision
 from trustfund.approvals.schemas import DecisionIn
+from trustfund.auth.audit import OK
 from trustfund.auth.principal import Action
 from trustfund.estates.columns import describe
 from trustfund.fees import (
@@ -164,14 +172,18 @@ class FeesController(Controller):
     ) -> Response[PaymentOut]:
         """Record a payment for one or several households (one receipt each)."""
         groups: PaymentGroups = request.app.state.payment_groups
-        return idempotent_response(
-            await groups.record_payment(
-                checked_estate(request).id,  # no session here: the batch reads the estate
-                data,
-                actor_user_id=actor_id(request),
-                idempotency_key=idempotency_key,
-            )
+        audit = request_audit(request)
+        answer = await groups.record_payment(
+            checked_estate(request).id,  # no session here: the batch reads the estate
+            data,
+            actor_user_id=actor_id(request),
+            idempotency_key=idempotency_key,
+            # committed with the payment: the middleware then writes none
+            audit=audit_row(request.scope, status=201, outcome=OK) if audit else None,
         )
+        if audit is not None:
+            audit.recorded = True
+        return idempotent_response(answer)
 
     @estate_route(
         post,

@@ -11,12 +11,14 @@
 - Writes to the audit log before the response is complete, in a transaction of its own
   (shared by the records of requests finishing together, ``AuditWriter``): every
   successful write (unsafe method, status below 400) and every refusal (marked by access
-  control, or any 401/403/429).
+  control, or any 401/403/429). A write that committed its own record with it
+  (``RequestAudit.recorded``: a fee payment's batch) gets no second one.
 - Logs one line per request (``trustfund.request``: method, path, status, milliseconds,
   user name) — never headers, cookies or bodies, so no credential can reach the log.
 
-The credentials and, on estate routes, the estate named in the path are read in one short
-transaction on one worker thread (the access guard then needs no database of its own).
+The credentials and, on estate routes, the estate named in the path are read on one worker
+thread, statement by statement (no transaction to begin and roll back; the access guard then
+needs no database of its own).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from trustfund.auth import audit as audit_log
 from trustfund.auth.identity import Credentials, authenticate
 from trustfund.auth.principal import Principal
 from trustfund.auth.sessions import COOKIE_NAME
+from trustfund.db.session import statement_by_statement
 from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
 from trustfund.messages import Message
 
@@ -96,6 +99,30 @@ def _action(scope: Scope) -> str:
     fn = getattr(fn, "func", fn)  # sync handlers are wrapped for the thread pool
     module = (getattr(fn, "__module__", "") or "").rsplit(".", 1)[-1]
     return f"{module}.{getattr(fn, '__name__', handler.handler_name)}"
+
+
+def audit_row(
+    scope: Scope, *, status: int, outcome: str, detail: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The audit log's row for the request of ``scope``, as ``PrincipalMiddleware`` writes
+    it; a handler whose write commits the row itself builds it here (then sets
+    ``RequestAudit.recorded``)."""
+    audit: RequestAudit = scope[AUDIT_KEY]  # type: ignore[literal-required]
+    principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
+    return audit_log.audit_values(
+        action=_action(scope),
+        method=str(scope.get("method", "GET")),
+        path=scope.get("path", ""),
+        outcome=outcome,
+        status_code=status,
+        principal=None if audit.user_id is not None else principal,
+        user_id=audit.user_id,
+        username=audit.username,
+        estate_id=audit.estate_id,
+        client_addr=audit.client_addr,
+        user_agent=audit.user_agent,
+        detail={**audit.detail, **(detail or {})},
+    )
 
 
 class AuditWriter:
@@ -187,23 +214,9 @@ class PrincipalMiddleware(ASGIMiddleware):
         request = Request[Any, Any, Any](scope, receive)
 
         async def write(status: int, outcome: str, detail: dict[str, Any]) -> None:
-            principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
             try:
                 await audit_writer(scope, session_factory).write(
-                    audit_log.audit_values(
-                        action=_action(scope),
-                        method=method,
-                        path=scope.get("path", ""),
-                        outcome=outcome,
-                        status_code=status,
-                        principal=None if audit.user_id is not None else principal,
-                        user_id=audit.user_id,
-                        username=audit.username,
-                        estate_id=audit.estate_id,
-                        client_addr=audit.client_addr,
-                        user_agent=audit.user_agent,
-                        detail={**audit.detail, **detail},
-                    )
+                    audit_row(scope, status=status, outcome=outcome, detail=detail)
                 )
             except Exception:  # the response must still go out; the failure is logged
                 log.exception("audit record not written", path=scope.get("path"))
@@ -213,6 +226,7 @@ class PrincipalMiddleware(ASGIMiddleware):
 
         def identify() -> tuple[Credentials | None, EstateRef | None]:
             with session_factory() as session:
+                statement_by_statement(session)
                 credentials = authenticate(session, bearer=bearer, session_token=session_token)
                 estate = lookup_estate(session, slug) if credentials and slug else None
                 return credentials, estate
@@ -282,7 +296,7 @@ class PrincipalMiddleware(ASGIMiddleware):
                     outcome = audit_log.DENIED
                 elif status in REFUSAL_STATUSES:
                     outcome = audit_log.REFUSED
-                elif method in UNSAFE_METHODS and status < 400:
+                elif method in UNSAFE_METHODS and status < 400 and not audit.recorded:
                     outcome = audit_log.OK
             elif message["type"] == "http.response.body" and outcome is not None:
                 if outcome != audit_log.OK and len(captured) < MAX_CAPTURED_BODY:

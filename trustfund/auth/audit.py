@@ -124,8 +124,15 @@ def audit_values(
 def record_audits(session_factory: Callable[[], Session], rows: list[dict[str, Any]]) -> None:
     """Write several ``audit_values`` rows in one transaction and commit it."""
     with session_factory() as session:
-        session.connection().execute(insert(_RECORDS), rows)
+        add_audits(session, rows)
         session.commit()
+
+
+def add_audits(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``audit_values`` rows in the session's transaction (not committed here): the
+    record of a write that commits with the write itself."""
+    if rows:
+        session.connection().execute(insert(_RECORDS), rows)
 
 
 def list_audit(

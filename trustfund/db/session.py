@@ -144,6 +144,19 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def statement_by_statement(session: Session) -> Session:
+    """On PostgreSQL, ``session`` runs each statement in a transaction of its own
+    (autocommit) until it closes — for a few independent reads and at most a small write
+    that need no common snapshot, as identifying a request's caller. It saves the round
+    trips of ``BEGIN`` and ``ROLLBACK``, and keeps the connection's prepared statements:
+    psycopg drops them all at a rollback (``DEALLOCATE ALL``), so a read-only session ending
+    in a rollback made the next users of its pooled connection prepare theirs again. Call it
+    before the session's first statement. SQLite: no change."""
+    if is_postgres(session):
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
+
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 

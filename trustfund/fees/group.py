@@ -21,8 +21,12 @@ and takes no receipt number; the others are written. A key that was used before 
 with its first result (``Idempotent-Replayed``); the same key twice in one batch is
 written once and the second answers as its replay. Anything else that fails while writing
 (a locked period, books not open, a database error) rolls the batch back and its payments
-are then recorded one by one with ``record_payment``, each with its own answer. A batch of
-one payment is ``record_payment`` itself.
+are then recorded one by one as ``record_payment`` does, each in its own transaction with
+its own answer. A batch of one payment is ``record_payment`` itself.
+
+**The audit record** of a request answered with a payment (written, or replayed) is
+inserted in the batch's transaction (``audit``): it commits with the payment or not at all,
+and the request's middleware writes no second one.
 
 Receipt numbers stay gapless (taken once per batch, in the batch's transaction), the hash
 chain is appended under one head lock, and a crash before the commit loses the whole
@@ -36,18 +40,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import cast
+from typing import Any, cast
 
 import anyio
 import structlog
 from sqlalchemy.orm import Session
 
+from trustfund.auth.audit import add_audits
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate
 from trustfund.fees.owed import owed_by_code
-from trustfund.fees.payments import PaymentPlan, plan_payment, record_payment, record_planned
+from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned, take_payment
 from trustfund.fees.schemas import PaymentIn, PaymentOut
 from trustfund.journal.idempotency import (
     check_key,
@@ -79,6 +84,8 @@ class _Waiting:
     actor_user_id: int | None
     key: str | None
     answered: asyncio.Future[Outcome]
+    #: the request's audit record, written with the payment when it is answered with one
+    audit: dict[str, Any] | None = None
     outcome: Outcome | None = None
     error: BaseException | None = None
 
@@ -108,11 +115,14 @@ class PaymentGroups:
         *,
         actor_user_id: int | None,
         idempotency_key: str | None,
+        audit: dict[str, Any] | None = None,
     ) -> Outcome:
         """``record_payment`` through the estate's group commit: ``(payment view,
         replayed)`` once the batch holding the payment is committed, or the payment's own
         error (those of ``record_payment``). A request that goes away meanwhile does not
-        stop its batch."""
+        stop its batch. ``audit``: the request's audit record (``audit_values``), written
+        in the payment's transaction whenever the payment is answered (written, or
+        replayed), so its commit needs no transaction of its own."""
         answered: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         estate = self._estates.get(estate_id)
         if estate is None:
@@ -120,7 +130,7 @@ class PaymentGroups:
             writer = asyncio.create_task(self._write_queued(estate_id, estate))
             self._writers.add(writer)
             writer.add_done_callback(self._writers.discard)
-        estate.queued.append(_Waiting(data, actor_user_id, idempotency_key, answered))
+        estate.queued.append(_Waiting(data, actor_user_id, idempotency_key, answered, audit))
         return await answered
 
     def queued(self, estate_id: int) -> int | None:
@@ -186,6 +196,14 @@ def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None
             try:
                 with unit_of_work(session):
                     answers = _pay_together(session, estate_id, batch)
+                    add_audits(
+                        session,
+                        [
+                            waiting.audit
+                            for waiting, answer in zip(batch, answers, strict=True)
+                            if waiting.audit is not None and isinstance(answer, tuple)
+                        ],
+                    )
             except Exception as exc:  # every payment is tried again on its own
                 log.info("batch written one by one", size=len(batch), reason=repr(exc))
             else:
@@ -197,13 +215,16 @@ def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None
                 return
         for waiting in batch:
             try:
-                waiting.outcome = record_payment(
-                    session,
-                    estate_id,
-                    waiting.data,
-                    actor_user_id=waiting.actor_user_id,
-                    idempotency_key=waiting.key,
-                )
+                with unit_of_work(session):
+                    outcome = take_payment(
+                        session,
+                        estate_id,
+                        waiting.data,
+                        actor_user_id=waiting.actor_user_id,
+                        idempotency_key=waiting.key,
+                    )
+                    add_audits(session, [waiting.audit] if waiting.audit is not None else [])
+                waiting.outcome = outcome
             except Exception as exc:  # the request's own answer
                 waiting.error = exc
     except BaseException as exc:

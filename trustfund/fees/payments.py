@@ -133,6 +133,21 @@ def record_payment(
     Raises ValidationError (bad input, unknown household, no charge, overpayment — naming
     the household and what is outstanding), IdempotencyConflictError, PeriodLockedError.
     """
+    return take_payment(
+        session, estate_id, data, actor_user_id=actor_user_id, idempotency_key=idempotency_key
+    )
+
+
+def take_payment(
+    session: Session,
+    estate_id: int,
+    data: PaymentIn,
+    *,
+    actor_user_id: int | None,
+    idempotency_key: str | None,
+) -> tuple[PaymentOut, bool]:
+    """``record_payment`` in the caller's transaction: flushes, does not commit (the group
+    commit writes the request's audit record in the same transaction)."""
     if idempotency_key is None:
         return pay(session, estate_id, data, actor_user_id=actor_user_id), False
     # ``run_idempotent``'s steps, with the result stored by ``record_planned`` in the
