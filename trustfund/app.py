@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -138,6 +139,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 f"ledger mirror ahead of or different from the database: {', '.join(refused)}; "
                 "not starting. Inspect the file, then: trustfund ledger sync --force ESTATE"
             )
+        if owns_engine:  # a served app (tests share one engine and build many apps)
+            # Everything alive now (modules, the app and its routes, pools) is kept out of
+            # the garbage collector's full collections, which hold the GIL — every request
+            # waits — and took 100–165 ms each with all of it to traverse, twice in ten
+            # seconds of payments: the 16-client p99 went from ~270 to ~120-150 ms
+            # (bench/RESULTS.md, issue 19).
+            gc.freeze()
         try:
             yield
         finally:
