@@ -69,8 +69,8 @@ log = structlog.get_logger("trustfund.payments")
 MAX_BATCH = 64
 #: The most batches (of different estates) one process writes at once: each holds a
 #: connection and may take a second one after its commit (the ledger mirror's catch-up),
-#: so this stays well under the engine's pool (5 + 10 overflow), leaving connections for
-#: the requests' own reads and the audit log. Two cores are busy with four.
+#: so this stays well under the engine's pool (``POOL_SIZE`` + ``POOL_OVERFLOW``), leaving
+#: connections for the requests' own reads and the audit log. Two cores are busy with four.
 MAX_WRITERS = 4
 
 Outcome = tuple[PaymentOut, bool]
