@@ -323,6 +323,19 @@ def _get_line(session: Session, estate_id: int, line_id: int) -> BankStatementLi
     return line
 
 
+def confirmed_note(note: str, booked: date, line_date: date, far_apart: Message) -> str:
+    """The note of a match a person confirms (a statement line here, a wallet's collection in
+    ``wallets.confirm``), stripped. Raises ValidationError (``note``): longer than
+    ``MAX_NOTE``, or empty when the books' date ``booked`` and the line's are more than
+    ``WINDOW`` apart (``far_apart`` says so)."""
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError.field("note", Message("input.at_most_characters", limit=MAX_NOTE))
+    if abs(booked - line_date) > WINDOW and not note:
+        raise ValidationError.field("note", far_apart)
+    return note
+
+
 def confirm(
     session: Session,
     estate_id: int,
@@ -373,20 +386,15 @@ def confirm(
         raise ValidationError.field(
             "entry_seqs", Message("reconciliation.sum_differs", total=total, amount=line.amount)
         )
-    note = note.strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError.field("note", Message("input.at_most_characters", limit=MAX_NOTE))
-    far = [s for s in seqs if abs(moves[s].date - line.date) > WINDOW]
-    if far and not note:
-        raise ValidationError.field(
-            "note",
-            Message(
-                "reconciliation.dates_far_apart",
-                seq=far[0],
-                date=moves[far[0]].date,
-                date2=line.date,
-            ),
-        )
+    # the first entry beyond the window names the refusal (none beyond it: no refusal)
+    seq = next((s for s in seqs if abs(moves[s].date - line.date) > WINDOW), seqs[0])
+    booked = moves[seq].date
+    note = confirmed_note(
+        note,
+        booked,
+        line.date,
+        Message("reconciliation.dates_far_apart", seq=seq, date=booked, date2=line.date),
+    )
     made = [
         BankMatch(
             estate_id=estate_id,

@@ -635,21 +635,14 @@ def confirm(
                 line_amount=line.amount,
             ),
         )
-    note = note.strip()
-    if len(note) > matching.MAX_NOTE:
-        raise ValidationError.field(
-            "note", Message("input.at_most_characters", limit=matching.MAX_NOTE)
-        )
-    if abs(paid.date - line.date) > matching.WINDOW and not note:
-        raise ValidationError.field(
-            "note",
-            Message(
-                "bank.wallet_dates_far_apart",
-                payment_id=payment_id,
-                date=paid.date,
-                date2=line.date,
-            ),
-        )
+    note = matching.confirmed_note(
+        note,
+        paid.date,
+        line.date,
+        Message(
+            "bank.wallet_dates_far_apart", payment_id=payment_id, date=paid.date, date2=line.date
+        ),
+    )
     made = [
         WalletMatch(
             estate_id=estate_id,

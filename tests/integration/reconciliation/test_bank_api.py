@@ -287,6 +287,35 @@ def test_wrong_matches_are_refused_and_confirmations_name_their_author(
     assert _counts(session) == nothing_changed
 
 
+def test_a_match_beyond_three_days_names_the_entry_and_both_dates_until_a_reason_is_given(
+    session: Session, client: TestClient[Litestar]
+) -> None:
+    """The statement's refusal (``reconciliation.dates_far_apart``) names the entry, its date
+    and the line's; a note of blanks is no reason, nothing is matched until one is given, and
+    the reason is kept without its blanks."""
+    estate = imported_world(session, client)
+    overview = ok(estate.get("steward", "/bank/matches"))
+    later = next(
+        line for line in ok(estate.get("steward", "/bank/lines")) if line["date"] == "2026-02-10"
+    )
+    ok(estate.post("steward", f"/bank/lines/{later['id']}/unmatch"))
+    [seq] = later["entry_seqs"]
+    far = {"line_id": _line(overview, "2026010600007")["id"], "entry_seqs": [seq]}
+    before = _counts(session)
+    for note in ("", "   "):
+        refused = estate.post("steward", "/bank/matches", {**far, "note": note})
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert (error["field"], error["code"], error["params"]) == (
+            "note",
+            "reconciliation.dates_far_apart",
+            {"seq": seq, "date": "2026-02-10", "date2": "2026-01-06"},
+        )
+    assert _counts(session) == before
+    kept = ok(estate.post("steward", "/bank/matches", {**far, "note": "  住户预付  "}), 201)
+    assert kept["matches"][0]["note"] == "住户预付"
+
+
 def test_whoever_confirmed_a_match_cannot_approve_the_month(
     session: Session, client: TestClient[Litestar]
 ) -> None:
