@@ -9,6 +9,7 @@ ceiling. Also times importing P payments from one XLSX file (service call, one t
              --client wrk --seconds 20   (wrk as the load generator, see below)
              --sequential 300   (first 300 of the payments by one client, one at a time,
                                  then the rest by --clients; prints the ratio of the two)
+             --warm-up 200      (first 200 payments by 4 clients, not measured)
 
 The default client is Python (httpx, one thread per client), which spends a lot of the
 machine's two cores itself. ``--client wrk`` drives the same requests from ``wrk`` (C, a
@@ -360,6 +361,13 @@ def main() -> None:
     parser.add_argument(
         "--sequential", type=int, default=0, help="first N payments by one client in turn"
     )
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=0,
+        help="before anything is measured, N payments by 4 clients (caches, pool, prepared "
+        "statements warm)",
+    )
     args = parser.parse_args()
     if args.backend == "postgres":
         name = f"tf_bench_{uuid.uuid4().hex[:8]}"
@@ -378,7 +386,10 @@ def main() -> None:
     estate_id, codes, token = seed(engine, "bench", args.payments)
     proc, port = serve(url, args.workers, var_dir)
     try:
-        alone = None
+        alone = warm = None
+        if args.warm_up:
+            warm = run_clients(port, "bench", token, codes[: args.warm_up], 4)
+            codes = codes[args.warm_up :]
         if args.sequential:
             alone_cpu = server_cpu_seconds(proc.pid)
             alone = run_clients(port, "bench", token, codes[: args.sequential], 1)
@@ -410,6 +421,9 @@ def main() -> None:
         )
         stats["requests"] += alone["requests"]
         stats["errors"] += alone["errors"]
+    if warm is not None:
+        stats["requests"] += warm["requests"]
+        stats["errors"] += warm["errors"]
     print(check_receipts(engine, estate_id, int(stats["requests"] - stats["errors"])))
     if args.import_rows:
         print(time_import(engine, args.import_rows))
