@@ -16,6 +16,8 @@ Checked at the end (and the mirror after every restart):
 - every stored payment is one of ours, once (no duplicate for a retried key);
 - nothing is half-written: every journal entry has postings that sum to zero, every
   payment has its receipt and its receipt's entry exists, receipt numbers are gapless;
+- there are at least as many audit records of a payment (``fees.record_payment``, ok) as
+  payments: each commits with its payment;
 - ``trustfund ledger check`` passes (beancount = SQL, hash chain intact);
 - after each restart, ``<ledger_dir>/<estate>.beancount`` equals ``trustfund ledger export``.
 
@@ -54,6 +56,7 @@ from trustfund.auth.principal import Role
 from trustfund.auth.tokens import issue_token
 from trustfund.auth.users import create_user, grant_membership
 from trustfund.db.migrate import upgrade
+from trustfund.db.models.auth import AuditRecord
 from trustfund.db.models.estates import (
     Building,
     Estate,
@@ -342,6 +345,18 @@ def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[s
         )
         if payments != len(keys):
             problems.append(f"{payments} payments for {len(keys)} idempotency keys")
+        # each payment's audit record commits with it (a retried key adds one more per answer)
+        audited = s.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(
+                AuditRecord.estate_id == estate_id,
+                AuditRecord.action == "fees.record_payment",
+                AuditRecord.outcome == "ok",
+            )
+        )
+        if audited < payments:
+            problems.append(f"{payments} payments but only {audited} audit records of one")
         numbers = sorted(r.number for r in receipts.values())
         if numbers != list(range(1, len(numbers) + 1)):
             problems.append("receipt numbers are not gapless")
