@@ -118,26 +118,6 @@ def money_account(method: PaymentMethod) -> str:
 # --- payments ------------------------------------------------------------------------------
 
 
-@command
-def record_payment(
-    session: Session,
-    estate_id: int,
-    data: PaymentIn,
-    *,
-    actor_user_id: int | None,
-    idempotency_key: str | None,
-) -> tuple[PaymentOut, bool]:
-    """Record a payment (request entry point; idempotent by ``idempotency_key``). Commits.
-    Returns ``(payment view, replayed)``.
-
-    Raises ValidationError (bad input, unknown household, no charge, overpayment — naming
-    the household and what is outstanding), IdempotencyConflictError, PeriodLockedError.
-    """
-    return take_payment(
-        session, estate_id, data, actor_user_id=actor_user_id, idempotency_key=idempotency_key
-    )
-
-
 def take_payment(
     session: Session,
     estate_id: int,
@@ -146,8 +126,14 @@ def take_payment(
     actor_user_id: int | None,
     idempotency_key: str | None,
 ) -> tuple[PaymentOut, bool]:
-    """``record_payment`` in the caller's transaction: flushes, does not commit (the group
-    commit writes the request's audit record in the same transaction)."""
+    """Record a payment (idempotent by ``idempotency_key``) in the caller's transaction:
+    flushes, does not commit — ``record_payment`` is the command that commits; the group
+    commit writes the request's audit record in the same transaction. Returns ``(payment
+    view, replayed)``.
+
+    Raises ValidationError (bad input, unknown household, no charge, overpayment — naming
+    the household and what is outstanding), IdempotencyConflictError, PeriodLockedError.
+    """
     if idempotency_key is None:
         return pay(session, estate_id, data, actor_user_id=actor_user_id), False
     # ``run_idempotent``'s steps, with the result stored by ``record_planned`` in the
@@ -165,6 +151,11 @@ def take_payment(
         result_record=claimed[idempotency_key],
     )
     return json.loads(json.dumps(view, default=str, ensure_ascii=False)), False
+
+
+#: The request entry point: ``take_payment`` as a command (commits when it returns, rolls
+#: back when it raises).
+record_payment = command(take_payment)
 
 
 @dataclass
