@@ -47,7 +47,10 @@ def test_committee_member_makes_a_voucher_public(
     card = member.locator(f"#v-{voucher['id']}")
     image = card.locator("img")
     expect(image).to_be_visible()
-    assert member.evaluate("i => i.naturalWidth", image.element_handle()) == 640  # the original
+    # the original, once loaded (visible is not loaded: the check raced the image's request)
+    member.wait_for_function(
+        "i => i.complete && i.naturalWidth === 640", arg=image.element_handle()
+    )
     fits(member)
     shoot(member, server, "vouchers-withheld", phone=PHONE_375)
     card.locator("button", has_text="没有个人信息，公开").click()
