@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -137,6 +138,28 @@ def csp_violations(page: Page) -> list[str]:
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_dir() -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def widths(page: Page) -> tuple[int, int]:
+    """``(the page's scroll width, the screen's width)`` of the document in front, once it
+    has loaded. A tap that navigates returns before the next document exists: read then, the
+    page may have no ``documentElement`` yet, or its context goes away mid-read (CI on
+    3db8bb0). So wait for the load and read again."""
+    for _ in range(100):
+        page.wait_for_load_state("load")
+        try:
+            found = page.evaluate(
+                "document.documentElement"
+                " ? [document.documentElement.scrollWidth, window.innerWidth] : null"
+            )
+        except PlaywrightError as exc:
+            if "context was destroyed" not in exc.message:
+                raise
+            found = None
+        if found:
+            return int(found[0]), int(found[1])
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{page.url}: no document to measure")
 
 
 def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:

@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, shoot
+from tests.e2e.conftest import LiveServer, shoot, widths
 from tests.integration.journal.api_setup import PASSWORD
 from tests.integration.reconciliation.bank_world import SAMPLES, bank_world
 from trustfund.app import create_app
@@ -29,7 +29,7 @@ def phone375(browser: Browser) -> Page:
 
 
 def fits(page: Page) -> None:
-    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    width, inner = widths(page)
     assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 

@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, csp_violations, shoot
+from tests.e2e.conftest import LiveServer, csp_violations, shoot, widths
 from tests.integration.inquiries.test_inquiries import asking_world
 from tests.integration.journal.api_setup import PASSWORD
 from trustfund.app import create_app
@@ -34,7 +34,7 @@ def fits(page: Page) -> None:
     """Nothing wider than the screen at 320 and 375 px."""
     for width in (320, 375):
         page.set_viewport_size({"width": width, "height": 812})
-        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll, inner = widths(page)
         assert scroll <= inner, f"{page.url}: {scroll} px wide on a {inner} px screen"
     page.set_viewport_size(PHONE_375)
 

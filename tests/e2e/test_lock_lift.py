@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import LiveServer, shoot, sign_in
+from tests.e2e.conftest import LiveServer, shoot, sign_in, widths
 from tests.e2e.seed import seed_estate, seed_people
 from tests.factories import make_user
 from trustfund.auth.identity import load_principal
@@ -37,7 +37,7 @@ def phone375(browser: Browser) -> Page:
 
 def _look(page: Page, server: LiveServer, name: str) -> None:
     """Nothing wider than the 375 px screen; screenshots for review (SQLite run)."""
-    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    width, inner = widths(page)
     assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
     shoot(page, server, f"lock-lift-{name}", phone=PHONE_375)
 

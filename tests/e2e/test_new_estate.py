@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, shoot
+from tests.e2e.conftest import LiveServer, shoot, widths
 from tests.integration.onboarding.helpers import (
     HOUSEHOLDS_FILE,
     PASSWORDS,
@@ -36,7 +36,7 @@ def phone375(browser: Browser) -> Page:
 
 def fits(page: Page) -> None:
     """Nothing on the page is wider than the phone's screen."""
-    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    width, inner = widths(page)
     assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 

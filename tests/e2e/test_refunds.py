@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.api_world import build_api_world
-from tests.e2e.conftest import LiveServer, shoot, sign_in
+from tests.e2e.conftest import LiveServer, shoot, sign_in, widths
 
 pytestmark = pytest.mark.e2e
 PHONE_375 = {"width": 375, "height": 812}
@@ -26,7 +26,7 @@ def _phone(browser: Browser) -> Page:
 
 def fits(page: Page) -> None:
     """Nothing on the page is wider than the phone's screen."""
-    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    width, inner = widths(page)
     assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 

@@ -106,6 +106,7 @@ def test_repair_to_submitted_claim_in_six_taps_photo_reaches_the_approver(
     taps = Taps(page)
     taps.tap("section.estate a[href$='/work-orders']")
     taps.tap(f"a.order-row[href$='/work-orders/{order_id}']")
+    expect(page).to_have_url(f"{server.url}/staff/{world.slug}/work-orders/{order_id}")
     fits(page)
     shoot(page, server, "repair-work-order", phone=PHONE_375)
     taps.tap("#claim-from-order")

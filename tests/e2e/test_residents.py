@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, csp_violations, shoot
+from tests.e2e.conftest import LiveServer, csp_violations, shoot, widths
 from tests.e2e.seed import seed_estate
 from tests.integration.disclosure.conftest import World, build_world
 from trustfund.ledger.chain import entry_hash, verify_text
@@ -48,7 +48,7 @@ def fits(page: Page) -> None:
     """Nothing wider than the screen at 320, 375 and 1280 px; back to 375 px after."""
     for size in SIZES:
         page.set_viewport_size(size)
-        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        width, inner = widths(page)
         assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen: {_wide(page)}"
     page.set_viewport_size(PHONE_375)
 
