@@ -11,11 +11,19 @@ in one more (data-modifying CTEs), which SQLite has no equivalent for.
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
-from tests.integration.fees.test_group_commit import _payment, admin, counting, new_estate
+from tests.integration.fees.test_group_commit import (
+    _payment,
+    _token,
+    admin,
+    counting,
+    new_estate,
+)
 
 __all__ = ["admin"]  # the fixture, imported for its use below
 
@@ -99,3 +107,34 @@ def test_a_payment_and_its_audit_record_commit_together(
     assert {(r["action"], r["outcome"], r["status_code"], r["username"]) for r in new} == {
         ("fees.record_payment", "ok", 201, "jizhang-steward")
     }
+
+
+def test_noting_a_tokens_use_leaves_the_connections_prepared_statements(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """PostgreSQL: the caller of a payment is identified outside any transaction (the
+    connection in autocommit) even when their token's use is noted — a write and a commit —
+    before the estate is read. A read in a transaction ends in a rollback, at which psycopg
+    drops all of the connection's prepared statements (``DEALLOCATE ALL``); with each
+    steward's token noted once a minute, a city's stewards did that to a pooled connection
+    every few seconds."""
+    _, codes = new_estate(client, admin, "zhunbei", 2)
+    fresh = _token(client, "zhunbei-steward", "steward-pass-zhunbei")  # not used yet
+    ran: list[tuple[str, bool]] = []  # (statement, whether its connection was in autocommit)
+
+    def statement(connection: Any, _cursor: Any, text: str, *_args: Any) -> None:
+        dbapi = connection.connection.dbapi_connection
+        ran.append((" ".join(text.split()), bool(getattr(dbapi, "autocommit", False))))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        _ok_paid(client, "/api/v1/estates/zhunbei/fees/payments", fresh, codes[0], "noted")
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    touched = next(i for i, (s, _) in enumerate(ran) if s.startswith("UPDATE api_tokens"))
+    estate = next(i for i, (s, _) in enumerate(ran) if s.startswith("SELECT estates.id"))
+    assert estate > touched  # the estate is read after the token's use was noted
+    if engine.dialect.name == "postgresql":
+        identify = ran[: estate + 1]
+        assert all(autocommit for _, autocommit in identify), identify
+        assert not any(autocommit for _, autocommit in ran[estate + 1 :])  # the payment
