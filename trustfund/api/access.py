@@ -14,6 +14,10 @@ A route that declares none of these refuses everyone. An estate the caller has n
 answers 404 (its existence is not revealed) — for every route, every method; a role without
 the needed action answers 403. Every refusal is written to the audit log (see
 ``trustfund.api.middleware``), with the estate when one was named.
+
+``RequestAudit`` gathers what a request's audit record says, and ``audit_row`` makes the
+record of it: the middleware writes that row, or a handler commits it with its own write (a
+fee payment's batch) — so handlers need not import the middleware.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.params import FromPath
+from litestar.types import Scope
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from trustfund.auth import audit as audit_log
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
 from trustfund.errors import (
@@ -106,6 +112,44 @@ class RequestAudit:
     #: The record of the request's success was written in the transaction of the write
     #: itself (a fee payment's group commit): the middleware writes no second one.
     recorded: bool = False
+
+
+def _action(scope: Scope) -> str:
+    """``<api module>.<handler>`` (``auth.login``), or the route's ``opt["audit_action"]``."""
+    handler = scope.get("route_handler")
+    if handler is None:
+        return f"{scope.get('method', '')} {scope.get('path', '')}"
+    name = handler.opt.get("audit_action")
+    if isinstance(name, str):
+        return name
+    fn = handler.fn
+    fn = getattr(fn, "func", fn)  # sync handlers are wrapped for the thread pool
+    module = (getattr(fn, "__module__", "") or "").rsplit(".", 1)[-1]
+    return f"{module}.{getattr(fn, '__name__', handler.handler_name)}"
+
+
+def audit_row(
+    scope: Scope, *, status: int, outcome: str, detail: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The audit log's row for the request of ``scope``, as ``PrincipalMiddleware`` writes
+    it; a handler whose write commits the row itself builds it here (then sets
+    ``RequestAudit.recorded``)."""
+    audit: RequestAudit = scope[AUDIT_KEY]  # type: ignore[literal-required]
+    principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
+    return audit_log.audit_values(
+        action=_action(scope),
+        method=str(scope.get("method", "GET")),
+        path=scope.get("path", ""),
+        outcome=outcome,
+        status_code=status,
+        principal=None if audit.user_id is not None else principal,
+        user_id=audit.user_id,
+        username=audit.username,
+        estate_id=audit.estate_id,
+        client_addr=audit.client_addr,
+        user_agent=audit.user_agent,
+        detail={**audit.detail, **(detail or {})},
+    )
 
 
 def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:

@@ -19,6 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import (
+    audit_row,
     checked_estate,
     estate_action,
     estate_route,
@@ -33,7 +34,6 @@ from trustfund.api.common import (
     file_response,
     idempotent_response,
 )
-from trustfund.api.middleware import audit_row
 from trustfund.api.uploads import MultipartForm, form_file, spreadsheet_form
 from trustfund.approvals import Decision
 from trustfund.approvals.schemas import DecisionIn

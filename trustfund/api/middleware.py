@@ -48,13 +48,13 @@ from trustfund.api.access import (
     PRINCIPAL_KEY,
     EstateRef,
     RequestAudit,
+    audit_row,
     deny,
     estate_slug,
     lookup_estate,
 )
 from trustfund.auth import audit as audit_log
 from trustfund.auth.identity import Credentials, authenticate
-from trustfund.auth.principal import Principal
 from trustfund.auth.sessions import COOKIE_NAME
 from trustfund.db.session import statement_by_statement
 from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
@@ -85,44 +85,6 @@ def _cookie(headers: Headers, name: str) -> str | None:
         if key == name and value:
             return value
     return None
-
-
-def _action(scope: Scope) -> str:
-    """``<api module>.<handler>`` (``auth.login``), or the route's ``opt["audit_action"]``."""
-    handler = scope.get("route_handler")
-    if handler is None:
-        return f"{scope.get('method', '')} {scope.get('path', '')}"
-    name = handler.opt.get("audit_action")
-    if isinstance(name, str):
-        return name
-    fn = handler.fn
-    fn = getattr(fn, "func", fn)  # sync handlers are wrapped for the thread pool
-    module = (getattr(fn, "__module__", "") or "").rsplit(".", 1)[-1]
-    return f"{module}.{getattr(fn, '__name__', handler.handler_name)}"
-
-
-def audit_row(
-    scope: Scope, *, status: int, outcome: str, detail: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The audit log's row for the request of ``scope``, as ``PrincipalMiddleware`` writes
-    it; a handler whose write commits the row itself builds it here (then sets
-    ``RequestAudit.recorded``)."""
-    audit: RequestAudit = scope[AUDIT_KEY]  # type: ignore[literal-required]
-    principal: Principal | None = scope.get(PRINCIPAL_KEY)  # type: ignore[assignment]
-    return audit_log.audit_values(
-        action=_action(scope),
-        method=str(scope.get("method", "GET")),
-        path=scope.get("path", ""),
-        outcome=outcome,
-        status_code=status,
-        principal=None if audit.user_id is not None else principal,
-        user_id=audit.user_id,
-        username=audit.username,
-        estate_id=audit.estate_id,
-        client_addr=audit.client_addr,
-        user_agent=audit.user_agent,
-        detail={**audit.detail, **(detail or {})},
-    )
 
 
 class AuditWriter:
