@@ -5,8 +5,9 @@ reconciled month by month, and the steward's cash counted — the same services 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +23,24 @@ from trustfund.reconciliation import cash_counts, months, service, statements, w
 
 def _echo(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _note_and_undo(undo_help: str) -> Callable[[_Command], _Command]:
+    """``--note`` and ``--undo LINE`` of ``bank match`` and ``bank wallet-match``, which mean
+    the same in both; ``undo_help`` says what undoing a line undoes there."""
+
+    def options(command: _Command) -> _Command:
+        command = click.option("--undo", "undo_line", type=int, default=None, help=undo_help)(
+            command
+        )
+        return click.option(
+            "--note", default="", help="With --line: why (required beyond ±3 days)."
+        )(command)
+
+    return options
 
 
 @click.group("bank")
@@ -74,8 +93,7 @@ def import_(cli: CliContext, estate_slug: str, path: Path, username: str, throug
 @click.option(
     "--entry", "entry_seqs", type=int, multiple=True, help="With --line: the entry (repeatable)."
 )
-@click.option("--note", default="", help="With --line: why (required beyond ±3 days).")
-@click.option("--undo", "undo_line", type=int, default=None, help="Undo this line's matches.")
+@_note_and_undo("Undo this line's matches.")
 @pass_cli
 def match(
     cli: CliContext,
@@ -182,8 +200,7 @@ def wallet_import(
     default=None,
     help="With --line: the fee payment it is (a candidate's `payment_id` under `proposed`).",
 )
-@click.option("--note", default="", help="With --line: why (required beyond ±3 days).")
-@click.option("--undo", "undo_line", type=int, default=None, help="Undo this line's match.")
+@_note_and_undo("Undo this line's match.")
 @pass_cli
 def wallet_match(
     cli: CliContext,
