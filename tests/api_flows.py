@@ -12,6 +12,73 @@ from typing import Any
 Call = Callable[..., Any]
 
 
+def register_household(
+    call: Call, steward: str, room: str, building: str = "1", entrance: str = "1"
+) -> str:
+    """The steward registers an occupied household (since 2026-01-01); its code."""
+    made = call(
+        "POST",
+        steward,
+        "/households",
+        json={
+            "building": building,
+            "entrance": entrance,
+            "room": room,
+            "occupancy": "occupied",
+            "since": "2026-01-01",
+        },
+    )
+    return str(made["code"])
+
+
+def charge_fee_year(
+    call: Call, steward: str, committee: str, schedule: dict[str, Any], year: int = 2026
+) -> None:
+    """The steward proposes ``schedule`` as ``year``'s fee schedule, the committee member
+    approves it, and the steward issues the year's charges (to the households registered by
+    then)."""
+    saved = call("PUT", steward, f"/fees/schedules/{year}", json=schedule)
+    call(
+        "POST",
+        committee,
+        f"/fees/schedules/{year}/approve",
+        json={"content_hash": saved["content_hash"]},
+    )
+    call("POST", steward, f"/fees/charges/{year}")
+
+
+def pay_fee(
+    call: Call,
+    steward: str,
+    household_code: str,
+    amount: str,
+    paid_on: str,
+    *,
+    key: str,
+    method: str = "cash",
+    fee_year: int = 2026,
+) -> dict[str, Any]:
+    """The steward records ``amount`` paid by ``method`` (``cash``, ``wechat``, …) on
+    ``paid_on``, all of it for the household's ``fee_year``, under the Idempotency-Key
+    ``key``; the payment as the API answers it (with its receipt)."""
+    return dict(
+        call(
+            "POST",
+            steward,
+            "/fees/payments",
+            headers={"Idempotency-Key": key},
+            json={
+                "method": method,
+                "amount": amount,
+                "paid_on": paid_on,
+                "allocations": [
+                    {"household_code": household_code, "fee_year": fee_year, "amount": amount}
+                ],
+            },
+        )
+    )
+
+
 def settled_project_with_gift(call: Call, steward: str, council: str) -> dict[str, Any]:
     """Project 共享厨房 (GXCF, budget 400.00) applied for by the steward, approved by one
     council member, funded by a 400.00 gift of 区民政局 restricted to it, and settled with

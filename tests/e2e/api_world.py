@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tests.api_flows import charge_fee_year, pay_fee
 from tests.e2e.conftest import LiveServer
 from tests.factories import PASSWORD, make_user
 
@@ -96,19 +97,16 @@ class ApiWorld:
         self.call("POST", who, f"/approvals/{request_id}/decision", json={"decision": "approve"})
 
     def pay_cash(self, key: str, amount: str, on: str) -> None:
-        self.call(
-            "POST",
+        """The steward records ``amount`` paid in cash on ``on`` by household ``key``
+        (``1-1-9``) for the fee year."""
+        pay_fee(
+            self.call,
             "steward",
-            "/fees/payments",
-            headers={"Idempotency-Key": f"e2e-{key}-{on}"},
-            json={
-                "method": "cash",
-                "amount": amount,
-                "paid_on": on,
-                "allocations": [
-                    {"household_code": self.codes[key], "fee_year": FEE_YEAR, "amount": amount}
-                ],
-            },
+            self.codes[key],
+            amount,
+            on,
+            key=f"e2e-{key}-{on}",
+            fee_year=FEE_YEAR,
         )
 
     def claim(
@@ -191,12 +189,5 @@ def build_api_world(server: LiveServer, *, books: bool = True) -> ApiWorld:
         },
     )
     world.decide("lijun", opening["approval_request_id"])
-    saved = world.call("PUT", "steward", f"/fees/schedules/{FEE_YEAR}", json=SCHEDULE)
-    world.call(
-        "POST",
-        "lijun",
-        f"/fees/schedules/{FEE_YEAR}/approve",
-        json={"content_hash": saved["content_hash"]},
-    )
-    world.call("POST", "steward", f"/fees/charges/{FEE_YEAR}")
+    charge_fee_year(world.call, "steward", "lijun", SCHEDULE, FEE_YEAR)
     return world

@@ -16,6 +16,7 @@ from litestar import Litestar, Response, get
 from litestar.params import FromPath
 from litestar.testing import TestClient
 
+from tests.api_flows import charge_fee_year, pay_fee, register_household
 from tests.integration.estates.public_setup import Installation
 from tests.integration.journal.api_setup import SCHEDULE
 from tests.integration.staff_setup import SLUG, installation, open_estate  # noqa: F401
@@ -32,35 +33,9 @@ def file_headers(answer: Any) -> dict[str, str]:
 def test_file_answers_keep_their_headers(installation: Installation) -> None:  # noqa: F811
     tf = installation
     call = open_estate(tf)
-    household = call(
-        "POST",
-        "steward",
-        "/households",
-        json={"building": "1", "entrance": "1", "room": "101", "occupancy": "occupied",
-              "since": "2026-01-01"},
-    )  # fmt: skip
-    saved = call("PUT", "steward", "/fees/schedules/2026", json=SCHEDULE)
-    call(
-        "POST",
-        "committee",
-        "/fees/schedules/2026/approve",
-        json={"content_hash": saved["content_hash"]},
-    )
-    call("POST", "steward", "/fees/charges/2026")
-    paid = call(
-        "POST",
-        "steward",
-        "/fees/payments",
-        headers={"Idempotency-Key": "files-1"},
-        json={
-            "method": "cash",
-            "amount": "200.00",
-            "paid_on": "2026-03-02",
-            "allocations": [
-                {"household_code": household["code"], "fee_year": 2026, "amount": "200.00"}
-            ],
-        },
-    )
+    code = register_household(call, "steward", "101")
+    charge_fee_year(call, "steward", "committee", SCHEDULE)
+    paid = pay_fee(call, "steward", code, "200.00", "2026-03-02", key="files-1")
     receipt_no = paid["receipts"][0]["receipt_no"]
     check_code = call("GET", "steward", f"/fees/receipts/{receipt_no}")["check_code"]
     version = call("POST", "steward", "/disclosures/", json={"period": "2026-03"})
@@ -100,7 +75,7 @@ def test_file_answers_keep_their_headers(installation: Installation) -> None:  #
     assert tf.client.get(receipt).status_code == 404  # not without the household's cookie
     opened = tf.client.post(
         f"/e/{SLUG}/household/",
-        data={"household_code": household["code"], "check_code": check_code},
+        data={"household_code": code, "check_code": check_code},
         follow_redirects=False,
     )
     assert opened.status_code == 303, opened.text[:300]

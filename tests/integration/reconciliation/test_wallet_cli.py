@@ -14,6 +14,7 @@ from typing import Any
 
 from click.testing import Result
 
+from tests.api_flows import charge_fee_year, pay_fee, register_household
 from tests.integration.estates.public_setup import Installation
 from tests.integration.journal.api_setup import SCHEDULE
 from tests.integration.reconciliation.test_wallet_confirm import LINE_A, LINE_B, bill
@@ -36,32 +37,18 @@ def test_a_collection_confirmed_and_undone_from_the_command_line(
 ) -> None:
     tf = installation
     call = open_estate(tf)
-    saved = call("PUT", "steward", "/fees/schedules/2026", json=SCHEDULE)
-    content_hash = saved["content_hash"]
-    call("POST", "committee", "/fees/schedules/2026/approve", json={"content_hash": content_hash})
-    paid: dict[str, int] = {}
-    for room, amount, on in (("101", "200.00", "2026-03-02"), ("102", "200.00", "2026-03-03"),
-                             ("103", "150.00", "2026-03-02")):  # fmt: skip
-        code = call(
-            "POST",
-            "steward",
-            "/households",
-            json={"building": "1", "entrance": "1", "room": room, "occupancy": "occupied",
-                  "since": "2026-01-01"},
-        )["code"]  # fmt: skip
-        call("POST", "steward", "/fees/charges/2026")
-        paid[room] = call(
-            "POST",
-            "steward",
-            "/fees/payments",
-            headers={"Idempotency-Key": f"wechat-{room}"},
-            json={
-                "method": "wechat",
-                "amount": amount,
-                "paid_on": on,
-                "allocations": [{"household_code": code, "fee_year": 2026, "amount": amount}],
-            },
+    codes = {room: register_household(call, "steward", room) for room in ("101", "102", "103")}
+    charge_fee_year(call, "steward", "committee", SCHEDULE)
+    paid = {
+        room: pay_fee(
+            call, "steward", codes[room], amount, on, key=f"wechat-{room}", method="wechat"
         )["id"]
+        for room, amount, on in (
+            ("101", "200.00", "2026-03-02"),
+            ("102", "200.00", "2026-03-03"),
+            ("103", "150.00", "2026-03-02"),
+        )
+    }
     path = tmp_path / "wechat-bill.csv"
     path.write_bytes(bill())  # two collections of 200.00 (03-02, 03-03) and a withdrawal
     imported = json.loads(tf.cli("bank", "wallet-import", SLUG, "wechat", str(path),
