@@ -26,6 +26,9 @@ class Credentials:
     kind: Literal["token", "session"]
     #: The session's CSRF token (cookie-authenticated writes must echo it); None for tokens.
     csrf_token: str | None = None
+    #: The API token whose use is due to be noted (``note_token_use``): its last use was
+    #: noted more than ``TOUCH_INTERVAL`` ago, or never. None otherwise.
+    token_to_note: int | None = None
 
 
 def load_principal(session: Session, user_id: int, *, via_token: bool = False) -> Principal | None:
@@ -113,8 +116,10 @@ def authenticate(
     session_token: str | None,
     now: datetime | None = None,
 ) -> Credentials | None:
-    """Credentials for a request: one query, plus at most one write a minute per token
-    (``last_used_at``). Commits that write; the caller owns ``session``.
+    """Credentials for a request: one query, which only reads (the caller may run it
+    without a thread, on the event loop). A token whose use is due to be noted comes back
+    with ``token_to_note``: the caller notes it with ``note_token_use`` (at most one write a
+    minute per token).
 
     A bearer token wins over a cookie. A bearer token that is unknown, revoked or belongs to
     a deactivated user raises ``NotAuthenticatedError``; a stale or unknown cookie is simply
@@ -131,10 +136,12 @@ def authenticate(
         if not rows or rows[0].revoked_at is not None:
             raise NotAuthenticatedError(Message("auth.token_unknown"))
         last_used = rows[0].last_used_at
-        if last_used is None or now - last_used >= TOUCH_INTERVAL:
-            connection.execute(_TOUCH_TOKEN, {"token_id": rows[0][0], "now": now})
-            session.commit()
-        return Credentials(principal=_principal(rows, 3, via_token=True), kind="token")
+        due = last_used is None or now - last_used >= TOUCH_INTERVAL
+        return Credentials(
+            principal=_principal(rows, 3, via_token=True),
+            kind="token",
+            token_to_note=rows[0][0] if due else None,
+        )
     if session_token:
         rows = connection.execute(_BY_SESSION, {"digest": sha256_hex(session_token)}).all()
         if rows and rows[0].expires_at > now:
@@ -144,3 +151,9 @@ def authenticate(
                 csrf_token=rows[0].csrf_token,
             )
     return None
+
+
+def note_token_use(session: Session, token_id: int, now: datetime | None = None) -> None:
+    """Note that API token ``token_id`` was used ``now`` (``last_used_at``) and commit."""
+    session.connection().execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now or utcnow()})
+    session.commit()

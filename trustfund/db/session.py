@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from trustfund.errors import NotFoundError
 from trustfund.messages import Message
@@ -212,6 +213,13 @@ def statement_by_statement(session: Session) -> None:
 
 
 _AUTOCOMMIT = "_trustfund_autocommit"
+
+
+def has_idle_connection(engine: Engine) -> bool:
+    """Whether ``engine``'s pool holds an open connection nobody uses: taking it does not
+    wait (nor connect)."""
+    pool = engine.pool
+    return isinstance(pool, QueuePool) and pool.checkedin() > 0
 
 
 _P = ParamSpec("_P")

@@ -112,12 +112,13 @@ def test_a_payment_and_its_audit_record_commit_together(
 def test_noting_a_tokens_use_leaves_the_connections_prepared_statements(
     client: TestClient[Litestar], admin: dict[str, str], engine: Engine
 ) -> None:
-    """PostgreSQL: the caller of a payment is identified outside any transaction (the
-    connection in autocommit) even when their token's use is noted — a write and a commit —
-    before the estate is read. A read in a transaction ends in a rollback, at which psycopg
-    drops all of the connection's prepared statements (``DEALLOCATE ALL``); with each
+    """PostgreSQL: the caller of a payment and the estate are read outside any transaction
+    (the connection in autocommit), and a token's use, when due, is noted in a transaction
+    of its own that commits: no transaction is rolled back — psycopg drops all of a
+    connection's prepared statements at a rollback (``DEALLOCATE ALL``), and with each
     steward's token noted once a minute, a city's stewards did that to a pooled connection
-    every few seconds."""
+    every few seconds (the estate used to be read after the note's commit, in a transaction
+    that ended in a rollback)."""
     _, codes = new_estate(client, admin, "zhunbei", 2)
     fresh = _token(client, "zhunbei-steward", "steward-pass-zhunbei")  # not used yet
     ran: list[tuple[str, bool]] = []  # (statement, whether its connection was in autocommit)
@@ -128,13 +129,21 @@ def test_noting_a_tokens_use_leaves_the_connections_prepared_statements(
 
     event.listen(engine, "before_cursor_execute", statement)
     try:
-        _ok_paid(client, "/api/v1/estates/zhunbei/fees/payments", fresh, codes[0], "noted")
+        with counting(engine) as (_, commits):
+            _ok_paid(client, "/api/v1/estates/zhunbei/fees/payments", fresh, codes[0], "noted")
     finally:
         event.remove(engine, "before_cursor_execute", statement)
-    touched = next(i for i, (s, _) in enumerate(ran) if s.startswith("UPDATE api_tokens"))
-    estate = next(i for i, (s, _) in enumerate(ran) if s.startswith("SELECT estates.id"))
-    assert estate > touched  # the estate is read after the token's use was noted
+    noted = [s for s, _ in ran if s.startswith("UPDATE api_tokens SET last_used_at")]
+    assert len(noted) == 1, ran
+    assert len(commits) == MOST_COMMITS + 1  # the payment's batch, and the note
     if engine.dialect.name == "postgresql":
-        identify = ran[: estate + 1]
-        assert all(autocommit for _, autocommit in identify), identify
-        assert not any(autocommit for _, autocommit in ran[estate + 1 :])  # the payment
+        reads = [
+            (s, a)
+            for s, a in ran
+            if s.startswith(("SELECT api_tokens", "SELECT estates.id, estates.community"))
+        ]
+        assert len(reads) == 2 and all(autocommit for _, autocommit in reads), reads
+    # noted once a minute: the next payment notes nothing
+    with counting(engine) as (statements, _):
+        _ok_paid(client, "/api/v1/estates/zhunbei/fees/payments", fresh, codes[1], "later")
+    assert not any(s.startswith("UPDATE api_tokens") for s in statements)
