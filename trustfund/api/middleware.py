@@ -216,9 +216,9 @@ class PrincipalMiddleware(ASGIMiddleware):
                 credentials, estate = None, None
             elif has_idle_connection(scope["app"].state.engine):
                 # Two reads on a pooled connection, which wait for no lock: here on the event
-                # loop they cost less than handing them to a worker thread and back (a city's
-                # payments: +45 %/s, bench/RESULTS.md). Without an idle connection, taking
-                # one could wait: then in a thread.
+                # loop they cost less than handing them to a worker thread and back (payments
+                # to one estate: +16-33 %/s, bench/RESULTS.md). Without an idle connection,
+                # taking one could wait: then in a thread.
                 credentials, estate = identify()
             else:
                 credentials, estate = await anyio.to_thread.run_sync(identify)
