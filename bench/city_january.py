@@ -19,7 +19,7 @@ the same server.
 
     python bench/city_january.py postgresql+psycopg://postgres@127.0.0.1/postgres
     options: --estates 600 --households 2000 --workers 1,2 --clients 16,64 --seconds 20
-             --database NAME (reuse a kept database) --keep
+             --database NAME (reuse a kept database; never dropped) --keep (keep the new one)
 """
 
 from __future__ import annotations
@@ -343,8 +343,8 @@ def check_receipts(engine: Engine) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("server", help="PostgreSQL server URL (a database is created on it)")
-    parser.add_argument("--database", default="", help="reuse this kept database")
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--database", default="", help="reuse this kept database (never dropped)")
+    parser.add_argument("--keep", action="store_true", help="keep the database this run creates")
     parser.add_argument("--estates", type=int, default=600)
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--workers", default="1,2")
@@ -410,11 +410,11 @@ def main() -> None:
             print(pgbench(args.server, clients) + f"; load average {os.getloadavg()[0]:.1f}")
         engine.dispose()
     finally:
-        if not args.keep:
+        if args.keep or args.database:  # a database given by name is never dropped
+            print(f"kept database {name} (reuse with --database {name})")
+        else:
             with admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        else:
-            print(f"kept database {name} (reuse with --database {name})")
         admin.dispose()
         for log in workdir.glob("server-*.log"):  # errors the server logged, if any
             errors = [
