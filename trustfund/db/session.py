@@ -197,9 +197,8 @@ def statement_by_statement(session: Session) -> None:
     trips of ``BEGIN`` and ``ROLLBACK``, and keeps the connection's prepared statements:
     psycopg drops them all at a rollback (``DEALLOCATE ALL``), so a read-only session ending
     in a rollback made the next users of its pooled connection prepare theirs again. It
-    holds for every connection the session takes, also after a ``commit()`` (identifying a
-    caller commits when it notes a token's use, then reads the estate). Call it before the
-    session's first statement. SQLite: no change."""
+    holds for every connection the session takes, also after a ``commit()``. Call it before
+    the session's first statement. SQLite: no change."""
     if is_postgres(session):
         engine = session.get_bind()
         assert isinstance(engine, Engine)
@@ -216,8 +215,9 @@ _AUTOCOMMIT = "_trustfund_autocommit"
 
 
 def has_idle_connection(engine: Engine) -> bool:
-    """Whether ``engine``'s pool holds an open connection nobody uses: taking it does not
-    wait (nor connect)."""
+    """Whether ``engine``'s pool holds an open connection nobody uses, so that taking one
+    now should neither wait nor connect (another thread may still take it first: then the
+    pool opens one of its overflow connections, or waits when all are in use)."""
     pool = engine.pool
     return isinstance(pool, QueuePool) and pool.checkedin() > 0
 
