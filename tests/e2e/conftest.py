@@ -162,6 +162,12 @@ def widths(page: Page) -> tuple[int, int]:
     raise AssertionError(f"{page.url}: no document to measure")
 
 
+def fits(page: Page) -> None:
+    """Nothing on the page is wider than the phone's screen."""
+    width, inner = widths(page)
+    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
+
+
 def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:
     page.goto(server.url + "/login")
     page.fill("#username", username)

@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, shoot, widths
+from tests.e2e.conftest import LiveServer, fits, shoot
 from tests.integration.journal.api_setup import PASSWORD
 from tests.integration.reconciliation.bank_world import SAMPLES, bank_world
 from trustfund.app import create_app
@@ -26,11 +26,6 @@ def phone375(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE_375, locale="zh-CN", device_scale_factor=1)
     context.set_default_timeout(10_000)
     return context.new_page()
-
-
-def fits(page: Page) -> None:
-    width, inner = widths(page)
-    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 
 def sign_in_as(page: Page, server: LiveServer, username: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, shoot, widths
+from tests.e2e.conftest import LiveServer, fits, shoot
 from tests.integration.onboarding.helpers import (
     HOUSEHOLDS_FILE,
     PASSWORDS,
@@ -32,12 +32,6 @@ def phone375(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE_375, locale="zh-CN", device_scale_factor=1)
     context.set_default_timeout(10_000)
     return context.new_page()
-
-
-def fits(page: Page) -> None:
-    """Nothing on the page is wider than the phone's screen."""
-    width, inner = widths(page)
-    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 
 def look(page: Page, server: LiveServer, name: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.api_world import build_api_world
-from tests.e2e.conftest import LiveServer, shoot, sign_in, widths
+from tests.e2e.conftest import LiveServer, fits, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE_375 = {"width": 375, "height": 812}
@@ -22,12 +22,6 @@ def _phone(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE_375, locale="zh-CN", device_scale_factor=1)
     context.set_default_timeout(10_000)
     return context.new_page()
-
-
-def fits(page: Page) -> None:
-    """Nothing on the page is wider than the phone's screen."""
-    width, inner = widths(page)
-    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
 
 
 def test_steward_asks_committee_member_approves_at_375_px(
