@@ -10,15 +10,21 @@ hash computed once). The payments themselves go through HTTP to ``trustfund serv
 --workers W``: C client threads (``http.client``, one keep-alive connection each, so the
 load generator spends little of the two cores) post 1.00 to one household's 2026 charge
 with their own ``Idempotency-Key`` for ``--seconds``; a quarter go to the hot estate.
+``--client wrk`` posts the same from ``wrk`` (C; ``apt-get install wrk``), C connections
+on two threads for whole ``--seconds``: its Lua script picks per request the estate (a
+quarter the hot one), that estate's steward token and a random household (codes follow
+``memory_estates.HOUSEHOLD_CODE``, so none are listed), with a unique Idempotency-Key.
 
-Reported per (workers, clients): payments/s, p50/p99, errors, the server's CPU time per
+Reported per (workers, clients): payments/s, p50/p99 (wrk's ``--latency`` with wrk), errors
+(answers other than 201; with wrk also its socket errors), the server's CPU time per
 payment (user + system of the uvicorn processes from ``/proc``; ``perf stat`` instructions
 when the VM exposes the counter), the load average before and after; then receipts are
-checked (per estate 1..N gapless, one per 201) and ``pgbench -N -c C -j 2 -T 10`` runs on
-the same server.
+checked (per estate 1..N gapless; one per 201, plus at most one per connection that wrk
+stopped waiting for) and ``pgbench -N -c C -j 2 -T 10`` runs on the same server.
 
     python bench/city_january.py postgresql+psycopg://postgres@127.0.0.1/postgres
     options: --estates 600 --households 2000 --workers 1,2 --clients 16,64 --seconds 20
+             --client python|wrk (load generator)
              --database NAME (reuse a kept database; never dropped) --keep (keep the new one)
 """
 
@@ -50,8 +56,8 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fees_payments import pgbench, server_cpu_seconds
-from memory_estates import free_port, generate
+from fees_payments import pgbench, run_wrk_script, server_cpu_seconds
+from memory_estates import HOUSEHOLD_CODE, free_port, generate
 
 from trustfund.auth.passwords import hash_password
 from trustfund.db.base import utcnow
@@ -252,6 +258,41 @@ def server_pids(pid: int) -> list[int]:
     return found
 
 
+def payment(code: str) -> str:
+    """The body a steward posts: 1.00 of household ``code``'s 2026 charge (JSON)."""
+    return json.dumps(
+        {
+            "method": "wechat",
+            "amount": "1.00",
+            "paid_on": "2026-01-15",
+            "allocations": [{"household_code": code, "fee_year": 2026, "amount": "1.00"}],
+        }
+    )
+
+
+WRK_CITY = """
+local slugs = {%(slugs)s}
+local tokens = {%(tokens)s}
+local counter = 0
+function init(args)
+  math.randomseed(%(seed)d * 1000 + tid)
+end
+function request()
+  local i
+  if math.random() < 0.25 then i = %(hot)d else i = math.random(#slugs) end
+  count("sent")
+  if i == %(hot)d then count("hot") end
+  counter = counter + 1
+  local code = string.format(%(code)s, slugs[i], math.random(0, %(households)d - 1))
+  return wrk.format("POST", "/api/v1/estates/" .. slugs[i] .. "/fees/payments", {
+    ["Authorization"] = "Bearer " .. tokens[i],
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = "city-%(run)s-" .. tid .. "-" .. counter,
+  }, %(before)s .. code .. %(after)s)
+end
+"""
+
+
 def load(
     port: int,
     tokens: dict[str, str],
@@ -260,9 +301,34 @@ def load(
     seconds: float,
     hot: str,
     rng_seed: int,
+    client: str = "python",
 ) -> dict[str, Any]:
-    """C clients pay for ``seconds``; a quarter of the payments go to ``hot``."""
+    """C clients pay for ``seconds``; a quarter of the payments go to ``hot``. With ``client``
+    "wrk" the same payments (estate, its steward's token, household, body, Idempotency-Key
+    chosen per request by WRK_CITY) come from wrk, for whole seconds."""
     slugs = sorted(tokens)
+    if client == "wrk":
+        before, after = payment("@code@").split("@code@")
+        lua = json.dumps  # ASCII strings: a JSON string literal is a Lua one
+        script = WRK_CITY % {
+            "slugs": ",".join(lua(slug) for slug in slugs),
+            "tokens": ",".join(lua(tokens[slug]) for slug in slugs),
+            "hot": slugs.index(hot) + 1,
+            "households": households,
+            "seed": rng_seed,
+            "code": lua(HOUSEHOLD_CODE),
+            "run": uuid.uuid4().hex[:6],
+            "before": lua(before),
+            "after": lua(after),
+        }
+        stats = run_wrk_script(port, script, clients, seconds, threads=min(2, clients))
+        tally = stats.pop("tally")
+        return {
+            **stats,
+            "answered": stats["requests"] - tally["non201"],
+            "in_flight": clients,
+            "hot_share": tally.get("hot", 0) / max(1, tally.get("sent", 0)),
+        }
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
     to_hot = [0] * clients
@@ -270,7 +336,7 @@ def load(
     barrier = threading.Barrier(clients)
     run = uuid.uuid4().hex[:6]
 
-    def client(n: int) -> None:
+    def worker(n: int) -> None:
         rng = random.Random(rng_seed * 1000 + n)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         barrier.wait()
@@ -278,15 +344,7 @@ def load(
         while time.perf_counter() < stop:
             slug = hot if rng.random() < 0.25 else rng.choice(slugs)
             to_hot[n] += slug == hot
-            code = f"H-{slug}-{rng.randrange(households):05d}"
-            body = json.dumps(
-                {
-                    "method": "wechat",
-                    "amount": "1.00",
-                    "paid_on": "2026-01-15",
-                    "allocations": [{"household_code": code, "fee_year": 2026, "amount": "1.00"}],
-                }
-            )
+            body = payment(HOUSEHOLD_CODE % (slug, rng.randrange(households)))
             count += 1
             started = time.perf_counter()
             conn.request(
@@ -306,7 +364,7 @@ def load(
                 errors.append(f"{response.status} {answer[:200]!r}")
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -317,6 +375,8 @@ def load(
     return {
         "requests": len(flat),
         "errors": len(errors),
+        "answered": len(flat) - len(errors),
+        "in_flight": 0,
         "error_sample": errors[:3],
         "seconds": elapsed,
         "per_second": len(flat) / elapsed,
@@ -326,8 +386,8 @@ def load(
     }
 
 
-def check_receipts(engine: Engine) -> str:
-    """Per estate, receipt numbers 1..N of 2026 without gaps or repeats."""
+def receipts(engine: Engine) -> list[tuple[int, int, int, int]]:
+    """Per estate: estate_id, receipts of 2026, distinct numbers, the highest number."""
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -335,9 +395,22 @@ def check_receipts(engine: Engine) -> str:
                 "FROM fee_receipts WHERE year = 2026 GROUP BY estate_id"
             )
         ).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def check_receipts(engine: Engine, since: int, answered: int, in_flight: int) -> str:
+    """Per estate, receipt numbers 1..N of 2026 without gaps or repeats; the receipts made
+    since there were ``since`` are one per 201, plus at most ``in_flight`` for requests wrk
+    stopped waiting for (the Python clients wait for every answer)."""
+    rows = receipts(engine)
     bad = [r for r in rows if not (r[1] == r[2] == r[3])]
     total = sum(r[1] for r in rows)
-    return f"{total} receipts in {len(rows)} estates; gapless and unique in every estate: {not bad}"
+    new = total - since
+    ok = not bad and answered <= new <= answered + in_flight
+    return (
+        f"{new} new receipts for {answered} payments answered 201 ({total} in {len(rows)} "
+        f"estates); gapless and unique in every estate, one per 201: {ok}"
+    )
 
 
 def main() -> None:
@@ -346,10 +419,23 @@ def main() -> None:
     parser.add_argument("--database", default="", help="reuse this kept database (never dropped)")
     parser.add_argument("--keep", action="store_true", help="keep the database this run creates")
     parser.add_argument("--estates", type=int, default=600)
-    parser.add_argument("--households", type=int, default=2000)
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=2000,
+        help="per estate; with --database the number it was built with (payments pick codes "
+        "0..N-1)",
+    )
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--client",
+        choices=["python", "wrk"],
+        default="python",
+        help="load generator: Python threads (http.client) or wrk (C + Lua; apt-get install "
+        "wrk; whole --seconds)",
+    )
     args = parser.parse_args()
     admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
     name = args.database or f"tf_city_{uuid.uuid4().hex[:8]}"
@@ -372,6 +458,8 @@ def main() -> None:
         hot = sorted(tokens)[0]
         print(f"{len(tokens)} estates; hot estate {hot} takes a quarter of the payments")
         for workers in [int(w) for w in args.workers.split(",")]:
+            since = sum(r[1] for r in receipts(engine))
+            answered = in_flight = 0
             proc, port = serve(url, workers, workdir)
             try:
                 for clients in [int(c) for c in args.clients.split(",")]:
@@ -379,8 +467,12 @@ def main() -> None:
                     pids = server_pids(proc.pid)
                     perf = perf_instructions(pids, args.seconds)
                     cpu = server_cpu_seconds(proc.pid)
-                    stats = load(port, tokens, args.households, clients, args.seconds, hot, 7)
+                    stats = load(
+                        port, tokens, args.households, clients, args.seconds, hot, 7, args.client
+                    )
                     cpu = server_cpu_seconds(proc.pid) - cpu
+                    answered += stats["answered"]
+                    in_flight += stats["in_flight"]
                     per = stats["requests"] or 1
                     instructions = ""
                     if perf is not None:
@@ -389,7 +481,8 @@ def main() -> None:
                         if value.isdigit():
                             instructions = f", {int(value) / per / 1e6:.1f} M instructions"
                     print(
-                        f"workers {workers}, {clients} clients, {stats['seconds']:.1f} s: "
+                        f"workers {workers}, {clients} {args.client} clients, "
+                        f"{stats['seconds']:.1f} s: "
                         f"{stats['requests']} payments ({stats['hot_share']:.0%} to the hot "
                         f"estate), {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.0f} ms, "
                         f"p99 {stats['p99_ms']:.0f} ms, errors {stats['errors']} "
@@ -405,7 +498,7 @@ def main() -> None:
                     for pid in reversed(server_pids(proc.pid)):  # the workers, then it
                         os.kill(pid, signal.SIGKILL)
                     proc.wait(timeout=30)
-            print(check_receipts(engine))
+            print(check_receipts(engine, since, answered, in_flight))
         for clients in [int(c) for c in args.clients.split(",")]:
             print(pgbench(args.server, clients) + f"; load average {os.getloadavg()[0]:.1f}")
         engine.dispose()

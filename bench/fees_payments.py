@@ -29,12 +29,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine, create_engine, select, text
@@ -229,14 +231,84 @@ def run_clients(
     }
 
 
-WRK_SCRIPT = """
-local codes = {%(codes)s}
+WRK_TALLY = """
+-- The part every bench/ wrk script shares (run_wrk_script puts it before the script's own
+-- request()): setup() numbers the threads (tid 0, 1, …); each thread counts the responses
+-- other than 201, keeps the first of them, and counts what its request() names with
+-- count(name); done() prints the sums, one "tf-wrk NAME N" line each.
 local threads = {}
-local counter = 0
+tally = {non201 = 0}
+sample = ""
 function setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
 end
+function count(name)
+  tally[name] = (tally[name] or 0) + 1
+end
+function response(status, headers, body)
+  if status ~= 201 then
+    tally.non201 = tally.non201 + 1
+    if sample == "" then sample = status .. " " .. body:sub(1, 200):gsub("%s+", " ") end
+  end
+end
+function done(summary, latency, requests)
+  local sums, first = {}, ""
+  for _, thread in ipairs(threads) do
+    for name, n in pairs(thread:get("tally")) do sums[name] = (sums[name] or 0) + n end
+    if first == "" then first = thread:get("sample") end
+  end
+  for name, n in pairs(sums) do io.write("tf-wrk ", name, " ", n, "\\n") end
+  io.write("tf-wrk-sample ", first, "\\n")
+end
+"""
+
+
+def run_wrk_script(
+    port: int, script: str, clients: int, seconds: float, threads: int = 2
+) -> dict[str, Any]:
+    """wrk (``threads`` threads, ``clients`` connections, ``--latency``, 120 s timeout like the
+    Python clients') for ``seconds`` (whole, at least 1) with the Lua ``script`` after
+    WRK_TALLY. Errors are the responses other than 201 plus wrk's socket errors; p50/p99 are
+    wrk's; ``tally`` holds the sums of what the script counted (``sent``, …)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    with tempfile.NamedTemporaryFile("w", prefix="tf-bench-", suffix=".lua") as lua:
+        lua.write(WRK_TALLY + script)
+        lua.flush()
+        args = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s"]
+        args += ["--timeout", "120s", "--latency", "-s", lua.name, f"http://127.0.0.1:{port}"]
+        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        found = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    done = re.search(r"(\d+) requests in ([\d.]+)s", out)
+    assert done, out
+    requests, elapsed = int(done.group(1)), float(done.group(2))
+    tally = {name: int(n) for name, n in re.findall(r"^tf-wrk (\w+) (\d+)$", out, re.M)}
+    sample = re.search(r"^tf-wrk-sample (.*)$", out, re.M)
+    broken = re.search(r"Socket errors: (.*)", out)
+    failed = sum(map(int, re.findall(r"\d+", broken.group(1)))) if broken else 0
+    return {
+        "requests": requests,
+        "errors": tally["non201"] + failed,
+        "error_sample": [x for x in (sample and sample.group(1), broken and broken.group(0)) if x],
+        "seconds": elapsed,
+        "per_second": requests / elapsed,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "tally": tally,
+    }
+
+
+WRK_SCRIPT = """
+local codes = {%(codes)s}
+local counter = 0
 function request()
   counter = counter + 1
   local i = ((counter - 1) * %(threads)d + tid) %% #codes + 1
@@ -253,45 +325,20 @@ end
 
 def run_wrk(
     port: int, slug: str, token: str, codes: list[str], clients: int, seconds: int
-) -> dict[str, float]:
-    """Payments driven by wrk (2 threads, ``clients`` connections) for ``seconds``."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install wrk")
+) -> dict[str, Any]:
+    """Payments driven by wrk (2 threads, ``clients`` connections) for ``seconds``: each
+    request pays 1.00 of the next household's charge, in turn."""
     threads = 2
-    script = Path(f"/tmp/tf-bench-{uuid.uuid4().hex[:6]}.lua")
-    script.write_text(
-        WRK_SCRIPT
-        % {
-            "codes": ",".join(f'"{code}"' for code in codes),
-            "threads": threads,
-            "path": f"/api/v1/estates/{slug}/fees/payments",
-            "token": token,
-        }
-    )
-    url = f"http://127.0.0.1:{port}"
-    args = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script)]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-    script.unlink()
-
-    def ms(label: str) -> float:
-        found = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", out)
-        if not found:
-            return float("nan")
-        value, unit = float(found.group(1)), found.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    done = re.search(r"(\d+) requests in ([\d.]+)s", out)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    assert done, out
-    requests, elapsed = int(done.group(1)), float(done.group(2))
-    return {
-        "requests": requests,
-        "errors": int(bad.group(1)) if bad else 0,
-        "seconds": elapsed,
-        "per_second": requests / elapsed,
-        "p50_ms": ms("50"),
-        "p99_ms": ms("99"),
+    script = WRK_SCRIPT % {
+        "codes": ",".join(f'"{code}"' for code in codes),
+        "threads": threads,
+        "path": f"/api/v1/estates/{slug}/fees/payments",
+        "token": token,
     }
+    stats = run_wrk_script(port, script, clients, seconds, threads)
+    if stats["errors"]:
+        print("errors:", stats["errors"], stats["error_sample"])
+    return stats
 
 
 def check_receipts(engine: Engine, estate_id: int, answered: int) -> str:

@@ -53,6 +53,7 @@ from trustfund.journal.service import open_books
 TRUSTFUND = str(Path(sys.executable).with_name("trustfund"))
 PER_BUILDING = 100
 CHUNK = 10_000
+HOUSEHOLD_CODE = "H-%s-%05d"  # (estate slug, 0-based number); printf style, as Lua's format
 
 
 def generate(engine: Engine, estates: int, households: int) -> float:
@@ -101,7 +102,7 @@ def generate(engine: Engine, estates: int, households: int) -> float:
                     "building_id": building_id[(estate_id, str(b + 1))],
                     "entrance": "1",
                     "room": str(101 + room),
-                    "code": f"H-{slug}-{i:05d}",
+                    "code": HOUSEHOLD_CODE % (slug, i),
                     "owner_name": f"业主{i}",
                     "phone": f"139{i:08d}",
                     "created_at": now,
@@ -177,7 +178,7 @@ def exercise(
             for path in (
                 f"/api/v1/estates/{slug}",
                 f"/api/v1/estates/{slug}/households?page={rng.randrange(1, households // 50 + 1)}&per_page=50",
-                f"/api/v1/estates/{slug}/households/H-{slug}-{i:05d}",
+                f"/api/v1/estates/{slug}/households/{HOUSEHOLD_CODE % (slug, i)}",
                 f"/api/v1/estates/{slug}/ledger/balances",
                 f"/api/v1/public/estates/{slug}/ledger.beancount",
                 f"/e/{slug}",
