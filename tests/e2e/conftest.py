@@ -13,7 +13,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,10 +162,33 @@ def widths(page: Page) -> tuple[int, int]:
     raise AssertionError(f"{page.url}: no document to measure")
 
 
-def fits(page: Page) -> None:
-    """Nothing on the page is wider than the phone's screen."""
-    width, inner = widths(page)
-    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
+def fits(page: Page, sizes: Sequence[dict[str, int]] = ()) -> None:
+    """Nothing on the page is wider than the screen: the page's own, or each of ``sizes`` in
+    turn (then back to the size the page had). The message names what sticks out."""
+    if not sizes:
+        width, inner = widths(page)
+        assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen: {wide(page)}"
+        return
+    was = page.viewport_size
+    for size in sizes:
+        page.set_viewport_size({"width": size["width"], "height": size["height"]})
+        fits(page)
+    if was is not None:
+        page.set_viewport_size(was)
+
+
+def wide(page: Page) -> list[str]:
+    """The innermost elements reaching beyond the screen's right edge (for the message)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .filter(e => ![...e.children].some(
+                    c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+                .slice(0, 5)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).whiteSpace + ' ' + getComputedStyle(e.parentElement).width + ': ' + e.textContent.slice(0, 40))"""
+        )
+    )
 
 
 def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:

@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, csp_violations, shoot, widths
+from tests.e2e.conftest import LiveServer, csp_violations, fits, shoot
 from tests.integration.inquiries.test_inquiries import asking_world
 from tests.integration.journal.api_setup import PASSWORD
 from trustfund.app import create_app
@@ -21,6 +21,7 @@ from trustfund.settings import Settings
 
 pytestmark = pytest.mark.e2e
 PHONE_375 = {"width": 375, "height": 812}
+SIZES = ({"width": 320, "height": 812}, PHONE_375)  # nothing wider than the screen at these
 
 
 @pytest.fixture
@@ -28,15 +29,6 @@ def phone375(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE_375, locale="zh-CN", device_scale_factor=1)
     context.set_default_timeout(10_000)
     return context.new_page()
-
-
-def fits(page: Page) -> None:
-    """Nothing wider than the screen at 320 and 375 px."""
-    for width in (320, 375):
-        page.set_viewport_size({"width": width, "height": 812})
-        scroll, inner = widths(page)
-        assert scroll <= inner, f"{page.url}: {scroll} px wide on a {inner} px screen"
-    page.set_viewport_size(PHONE_375)
 
 
 def test_a_resident_questions_a_line_and_reads_the_committees_answer(
@@ -60,7 +52,7 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     month.locator("summary").first.click()
     line_link = month.locator(f"a.qa-ask[href$='/q/exp-{seq}']")
     expect(line_link).to_contain_text("有疑问？质询")
-    fits(page)
+    fits(page, SIZES)
     line_link.click()
     page.wait_for_url(f"{server.url}/e/xinhe/d/{vid}/q/exp-{seq}")
     expect(page.locator(".qa-facts")).to_contain_text("350.00")
@@ -74,7 +66,7 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     expect(page.locator("p.error")).to_contain_text("户号或收据校验码不对")
     expect(page.locator("#text")).to_have_value("二月电费为什么比一月多这么多？")
     shoot(page, server, "inquiry-line-refused", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
     page.fill("#check_code", world.check_code.replace("-", " ").lower())
     page.click("button:has-text('提交质询')")
     expect(page.locator("p.notice")).to_contain_text("您的质询已提交并公开")
@@ -82,7 +74,7 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     expect(page.locator(".qa-item")).to_contain_text("尚未答复")
     assert world.code not in page.content()
     shoot(page, server, "inquiry-line-asked", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
 
     # a committee member answers on the staff page (from the home tile)
     page.goto(server.url + "/login")
@@ -95,7 +87,7 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     expect(card).to_contain_text("二月电费为什么比一月多这么多？")
     expect(card).to_contain_text("已等 0 天")
     shoot(page, server, "inquiry-staff-answer-form", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
     # an answer with a phone number is refused, the reason (catalog) on the question's card
     card.locator("textarea").fill("请打 13912345678 问管家")
     card.locator("button:has-text('发布答复')").click()
@@ -104,12 +96,12 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     )
     expect(page.locator("section.inquiry.open textarea")).to_have_value("请打 13912345678 问管家")
     shoot(page, server, "inquiry-staff-answer-refused", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
     card.locator("textarea").fill("二月天冷，楼道灯和水泵开得久；电表读数照片附在凭证里。")
     card.locator("button:has-text('发布答复')").click()
     expect(page.locator("p.notice")).to_contain_text("答复已发布")
     expect(page.locator("section.inquiry").first).to_contain_text("业委会（member1）")
-    fits(page)
+    fits(page, SIZES)
 
     # the alerts page: the overdue disclosure of Q2 etc., acknowledged with a note
     page.click("a:has-text('工作台')")
@@ -117,12 +109,12 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     first = page.locator("section.alert-item.open").first
     expect(first).to_be_visible()
     shoot(page, server, "alerts-page", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
     first.locator("textarea").fill("已核对，下周例会处理")
     first.locator("button:has-text('确认已查看')").click()
     expect(page.locator("p.notice")).to_contain_text("已确认")
     expect(page.locator("main")).to_contain_text("确认：已核对，下周例会处理")
-    fits(page)
+    fits(page, SIZES)
 
     # the resident (signed out) sees the answer next to the line; its item opens by itself
     page.context.clear_cookies()
@@ -135,5 +127,5 @@ def test_a_resident_questions_a_line_and_reads_the_committees_answer(
     expect(qa).to_contain_text("二月天冷")
     qa.scroll_into_view_if_needed()
     shoot(page, server, "inquiry-disclosure-answered", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
     assert not refused, f"the Content-Security-Policy refused parts of a page: {refused}"

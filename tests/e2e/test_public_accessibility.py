@@ -20,10 +20,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.e2e.api_world import ApiWorld, build_api_world
-from tests.e2e.conftest import LiveServer, csp_violations
+from tests.e2e.conftest import LiveServer, csp_violations, fits
 from tests.e2e.test_household_page import receipts_of
 from tests.e2e.test_public_approvers import paid_claim, publish
-from tests.e2e.test_residents import PHONE_375, WECHAT, fits, look
+from tests.e2e.test_residents import PHONE_375, SIZES, WECHAT, look
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -104,7 +104,7 @@ def test_every_public_page_passes_axe_and_fits_from_320_px(
             problems[path] = found
         if path.startswith("/r/") and status == 200:
             look(page, server, "receipt-check")  # with its link to the household's page
-        fits(page)
+        fits(page, SIZES)
     # the household page, opened
     page.goto(f"{server.url}/e/lanting/household")
     page.fill("#household_code", world.codes["1-1-201"])
@@ -113,7 +113,7 @@ def test_every_public_page_passes_axe_and_fits_from_320_px(
     page.locator(".household-receipts").wait_for()
     if found := serious(page):
         problems["/e/lanting/household (opened)"] = found
-    fits(page)
+    fits(page, SIZES)
     # the disclosure with every month opened (its detail tables)
     page.goto(f"{server.url}/e/lanting/d/{q1}")
     for summary in page.locator("details summary").all():
@@ -121,7 +121,7 @@ def test_every_public_page_passes_axe_and_fits_from_320_px(
             summary.click()
     if found := serious(page):
         problems[f"/e/lanting/d/{q1} (opened)"] = found
-    fits(page)
+    fits(page, SIZES)
     assert not problems, problems
 
 

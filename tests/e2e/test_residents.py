@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, csp_violations, shoot, widths
+from tests.e2e.conftest import LiveServer, csp_violations, fits, shoot
 from tests.e2e.seed import seed_estate
 from tests.integration.disclosure.conftest import World, build_world
 from trustfund.ledger.chain import entry_hash, verify_text
@@ -44,32 +44,9 @@ def resident(browser: Browser) -> Iterator[Page]:
     assert not refused, f"the Content-Security-Policy refused parts of a page: {refused}"
 
 
-def fits(page: Page) -> None:
-    """Nothing wider than the screen at 320, 375 and 1280 px; back to 375 px after."""
-    for size in SIZES:
-        page.set_viewport_size(size)
-        width, inner = widths(page)
-        assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen: {_wide(page)}"
-    page.set_viewport_size(PHONE_375)
-
-
-def _wide(page: Page) -> list[str]:
-    """The innermost elements reaching beyond the screen's right edge (for the message)."""
-    return list(
-        page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                .filter(e => ![...e.children].some(
-                    c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
-                .slice(0, 5)
-                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).whiteSpace + ' ' + getComputedStyle(e.parentElement).width + ': ' + e.textContent.slice(0, 40))"""
-        )
-    )
-
-
 def look(page: Page, server: LiveServer, name: str) -> None:
     shoot(page, server, f"residents-{name}", phone=PHONE_375)
-    fits(page)
+    fits(page, SIZES)
 
 
 def test_mistyped_addresses_answer_in_chinese(live_server: LiveServer, resident: Page) -> None:
@@ -97,7 +74,7 @@ def test_mistyped_addresses_answer_in_chinese(live_server: LiveServer, resident:
         response = page.goto(server.url + path)
         assert response is not None and response.status == 404
         expect(page.locator("main")).to_contain_text(words)
-        fits(page)
+        fits(page, SIZES)
     page.click("a:has-text('查找小区')")
     expect(page.locator("main")).to_contain_text("柳汀小区")
 
@@ -177,7 +154,7 @@ def test_a_resident_finds_the_estate_and_reads_its_latest_disclosure(
     expect(head.locator("code.hash-short")).to_contain_text("…")
     head.locator("summary").click()
     expect(head.locator("code.hash")).to_be_visible()
-    fits(page)
+    fits(page, SIZES)
     # the list of the estate's disclosures: the newest first, with its totals
     page.click("a:has-text('全部公示')")
     expect(page.locator("section.newest h2")).to_contain_text("2026年第二季度")
