@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from trustfund.db import session as db_session
-from trustfund.db.session import make_engine
+from trustfund.db.session import make_engine, make_session_factory, statement_by_statement
 
 pytestmark = pytest.mark.postgres_only
 
@@ -59,3 +60,29 @@ def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
         assert replaced not in (dead, alive)
     finally:
         pool.dispose()
+
+
+def test_statement_by_statement_autocommits_on_the_engines_own_pool(db_url: str) -> None:
+    """A session set ``statement_by_statement`` runs on the autocommit copy that
+    ``make_engine`` made with the engine: its write stands without a commit, and its
+    connection is one of the engine's pooled ones. A session whose engine was made some other
+    way is refused, not left in a transaction that would drop such a write."""
+    engine = make_engine(db_url)
+    try:
+        pid = _backend_pid(engine)  # the pool's one connection
+        with make_session_factory(engine)() as session:
+            statement_by_statement(session)
+            session.execute(text("CREATE TABLE by_statement (x int)"))
+            session.execute(text("INSERT INTO by_statement VALUES (1)"))
+            assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+        # closed without commit()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM by_statement")).scalar() == 1
+        other = create_engine(db_url)
+        try:
+            with Session(other) as session, pytest.raises(TypeError, match="make_engine"):
+                statement_by_statement(session)
+        finally:
+            other.dispose()
+    finally:
+        engine.dispose()

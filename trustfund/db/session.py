@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
@@ -85,7 +85,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     ``reads_only()`` gives a transaction one consistent snapshot (``BEGIN DEFERRED``).
 
     PostgreSQL: the pool keeps ``POOL_SIZE`` connections open (see there) and checks one
-    before use when it has idled (``PING_AFTER_IDLE``)."""
+    before use when it has idled (``PING_AFTER_IDLE``); the engine carries its autocommit
+    copy for ``statement_by_statement`` (``_Autocommit``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -146,7 +147,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, **kwargs)
     _ping_after_idle(engine)
+    # for statement_by_statement, made once here (~0.1 ms): see _Autocommit
+    cast(_Autocommit, engine).trustfund_autocommit = engine.execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
     return engine
+
+
+class _Autocommit(Protocol):
+    """A PostgreSQL engine from ``make_engine`` carries ``trustfund_autocommit``: the same
+    engine (its pool, event listeners and statement cache) with every connection in
+    autocommit. It lives on the engine, not in a registry keyed by it (a
+    ``WeakKeyDictionary``): the copy refers to its engine, so an entry would keep every engine
+    and its pool alive; on the engine the two go together."""
+
+    trustfund_autocommit: Engine
 
 
 #: A pooled PostgreSQL connection idle for longer than this is checked before use.
@@ -198,20 +213,14 @@ def statement_by_statement(session: Session) -> None:
     psycopg drops them all at a rollback (``DEALLOCATE ALL``), so a read-only session ending
     in a rollback made the next users of its pooled connection prepare theirs again. It
     holds for every connection the session takes, also after a ``commit()``. Call it before
-    the session's first statement. SQLite: no change."""
+    the session's first statement; its engine must come from ``make_engine`` (which made the
+    autocommit copy), else TypeError. SQLite: no change."""
     if is_postgres(session):
         engine = session.get_bind()
-        assert isinstance(engine, Engine)
-        # the same engine (pool) with every connection in autocommit, made once per engine
-        # (~0.1 ms) and kept on it
-        autocommit = getattr(engine, _AUTOCOMMIT, None)
-        if autocommit is None:
-            autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-            setattr(engine, _AUTOCOMMIT, autocommit)
-        session.bind = autocommit
-
-
-_AUTOCOMMIT = "_trustfund_autocommit"
+        try:
+            session.bind = cast(_Autocommit, engine).trustfund_autocommit
+        except AttributeError:
+            raise TypeError(f"{engine!r} was not made by make_engine") from None
 
 
 def has_idle_connection(engine: Engine) -> bool:
