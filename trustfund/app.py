@@ -27,7 +27,7 @@ from trustfund.api.headers import HtmlPolicyMiddleware, SwaggerPage, add_securit
 from trustfund.api.middleware import PrincipalMiddleware
 from trustfund.api.requests import TrustfundRequest
 from trustfund.api.schema import MetaStringSchemaPlugin
-from trustfund.db.session import make_engine, make_session_factory
+from trustfund.db.session import make_engine, make_reader, make_session_factory
 from trustfund.fees.group import PaymentGroups
 from trustfund.journal.mirror import MirrorAheadError, catch_up_all_mirrors, install_mirror_hook
 from trustfund.settings import Settings, get_settings
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         db_engine = engine or make_engine(settings.database_url)
         app.state.engine = db_engine
+        app.state.reader = make_reader(db_engine)
         app.state.session_factory = make_session_factory(db_engine)
         install_mirror_hook(app.state.session_factory, settings)
         app.state.payment_groups = PaymentGroups(app.state.session_factory)
@@ -149,6 +150,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         try:
             yield
         finally:
+            if app.state.reader is not db_engine:
+                app.state.reader.dispose()
             if owns_engine:
                 db_engine.dispose()
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from trustfund.db import session as db_session
-from trustfund.db.session import make_engine, make_session_factory, statement_by_statement
+from trustfund.db.session import make_engine, make_reader
 
 pytestmark = pytest.mark.postgres_only
 
@@ -62,27 +61,28 @@ def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
         pool.dispose()
 
 
-def test_statement_by_statement_autocommits_on_the_engines_own_pool(db_url: str) -> None:
-    """A session set ``statement_by_statement`` runs on the autocommit copy that
-    ``make_engine`` made with the engine: its write stands without a commit, and its
-    connection is one of the engine's pooled ones. A session whose engine was made some other
-    way is refused, not left in a transaction that would drop such a write."""
+def test_the_reader_reads_in_autocommit_on_its_own_pool(db_url: str) -> None:
+    """``make_reader`` (identifying callers): a pool of its own, in autocommit — a write
+    stands without a commit, and a connection back in the pool keeps the statements psycopg
+    prepared on it (nothing is rolled back on return, so no ``DEALLOCATE ALL``)."""
     engine = make_engine(db_url)
+    reader = make_reader(engine)
     try:
-        pid = _backend_pid(engine)  # the pool's one connection
-        with make_session_factory(engine)() as session:
-            statement_by_statement(session)
-            session.execute(text("CREATE TABLE by_statement (x int)"))
-            session.execute(text("INSERT INTO by_statement VALUES (1)"))
-            assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
-        # closed without commit()
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM by_statement")).scalar() == 1
-        other = create_engine(db_url)
-        try:
-            with Session(other) as session, pytest.raises(TypeError, match="make_engine"):
-                statement_by_statement(session)
-        finally:
-            other.dispose()
+        assert reader is not engine and reader.pool is not engine.pool
+        with reader.connect() as connection:
+            connection.execute(text("CREATE TABLE by_reader (x int)"))
+            connection.execute(text("INSERT INTO by_reader VALUES (1)"))
+        with engine.connect() as connection:  # closed without commit()
+            assert connection.execute(text("SELECT count(*) FROM by_reader")).scalar() == 1
+        with reader.connect() as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            for _ in range(6):  # psycopg prepares a statement at its fifth run
+                connection.execute(text("SELECT x FROM by_reader WHERE x = :x"), {"x": 1})
+        with reader.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+            prepared = connection.execute(text("SELECT count(*) FROM pg_prepared_statements"))
+            assert prepared.scalar_one() >= 1
+            connection.execute(text("DROP TABLE by_reader"))
     finally:
+        reader.dispose()
         engine.dispose()

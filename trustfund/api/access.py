@@ -37,6 +37,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth import audit as audit_log
+from trustfund.auth.identity import EstateRef
 from trustfund.auth.principal import Action, Principal
 from trustfund.db.models.estates import Estate
 from trustfund.errors import (
@@ -202,12 +203,6 @@ def deny(
         if estate_id is not None:
             audit.estate_id = estate_id
     raise error
-
-
-@dataclass(frozen=True)
-class EstateRef:
-    id: int
-    community: str
 
 
 _ESTATE_BY_SLUG = select(Estate.id, Estate.community).where(Estate.slug == bindparam("slug"))

@@ -41,6 +41,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.types import Message as ASGIMessage
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from trustfund.api.access import (
@@ -48,17 +49,15 @@ from trustfund.api.access import (
     CREDENTIALS_KEY,
     ESTATE_KEY,
     PRINCIPAL_KEY,
-    EstateRef,
     RequestAudit,
     audit_row,
     deny,
     estate_slug,
-    lookup_estate,
 )
 from trustfund.auth import audit as audit_log
 from trustfund.auth.identity import Credentials, authenticate, note_token_use
 from trustfund.auth.sessions import COOKIE_NAME
-from trustfund.db.session import has_idle_connection, statement_by_statement
+from trustfund.db.session import has_idle_connection
 from trustfund.errors import NotAuthenticatedError, PermissionDeniedError
 from trustfund.messages import Message
 
@@ -188,12 +187,13 @@ class PrincipalMiddleware(ASGIMiddleware):
         bearer, session_token = _bearer(headers), _cookie(headers, COOKIE_NAME)
         slug = estate_slug(scope)
 
-        def identify() -> tuple[Credentials | None, EstateRef | None]:
-            with session_factory() as session:
-                statement_by_statement(session)
-                credentials = authenticate(session, bearer=bearer, session_token=session_token)
-                estate = lookup_estate(session, slug) if credentials and slug else None
-                return credentials, estate
+        reader: Engine = scope["app"].state.reader
+
+        def identify() -> Credentials | None:
+            with reader.connect() as connection:
+                return authenticate(
+                    connection, bearer=bearer, session_token=session_token, estate_slug=slug
+                )
 
         def note_use(token_id: int) -> None:
             with session_factory() as session:
@@ -213,15 +213,15 @@ class PrincipalMiddleware(ASGIMiddleware):
 
         try:
             if bearer is None and session_token is None:
-                credentials, estate = None, None
-            elif has_idle_connection(scope["app"].state.engine):
-                # Two reads on a pooled connection, which wait for no lock: here on the event
-                # loop they cost less than handing them to a worker thread and back (payments
+                credentials = None
+            elif has_idle_connection(reader):
+                # One read on a pooled connection, which waits for no lock: here on the event
+                # loop it costs less than handing it to a worker thread and back (payments
                 # to one estate: +16-33 %/s, bench/RESULTS.md). Without an idle connection,
                 # taking one could wait: then in a thread.
-                credentials, estate = identify()
+                credentials = identify()
             else:
-                credentials, estate = await anyio.to_thread.run_sync(identify)
+                credentials = await anyio.to_thread.run_sync(identify)
             if credentials is not None and credentials.token_to_note is not None:
                 await anyio.to_thread.run_sync(note_use, credentials.token_to_note)
         except NotAuthenticatedError as error:
@@ -232,7 +232,7 @@ class PrincipalMiddleware(ASGIMiddleware):
         scope[PRINCIPAL_KEY] = credentials.principal if credentials else None  # type: ignore[literal-required]
         scope[CREDENTIALS_KEY] = credentials  # type: ignore[literal-required]
         if credentials is not None and slug is not None:
-            scope[ESTATE_KEY] = (slug, estate)  # type: ignore[literal-required]
+            scope[ESTATE_KEY] = (slug, credentials.estate)  # type: ignore[literal-required]
 
         async def refuse(reason: Message) -> None:
             """Deny the request (403), audited and logged before the error goes out."""
