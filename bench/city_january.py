@@ -25,6 +25,7 @@ stopped waiting for) and ``pgbench -N -c C -j 2 -T 10`` runs on the same server.
     python bench/city_january.py postgresql+psycopg://postgres@127.0.0.1/postgres
     options: --estates 600 --households 2000 --workers 1,2 --clients 16,64 --seconds 20
              --client python|wrk (load generator)
+             --warm-up SECONDS (the same load first, not measured: warm per-estate caches)
              --database NAME (reuse a kept database; never dropped) --keep (keep the new one)
 """
 
@@ -430,6 +431,14 @@ def main() -> None:
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=0,
+        help="seconds of the same load, not measured, before each measured run: a server's "
+        "workers start with cold per-estate caches (accounts opened, the ledger file's tail), "
+        "which a long-running server has long filled",
+    )
+    parser.add_argument(
         "--client",
         choices=["python", "wrk"],
         default="python",
@@ -463,6 +472,13 @@ def main() -> None:
             proc, port = serve(url, workers, workdir)
             try:
                 for clients in [int(c) for c in args.clients.split(",")]:
+                    if args.warm_up:
+                        warm = load(
+                            port, tokens, args.households, clients, args.warm_up, hot, 5,
+                            args.client,
+                        )  # fmt: skip
+                        answered += warm["answered"]
+                        in_flight += warm["in_flight"]
                     before = os.getloadavg()[0]
                     pids = server_pids(proc.pid)
                     perf = perf_instructions(pids, args.seconds)
