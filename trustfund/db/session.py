@@ -45,14 +45,16 @@ def reads_only() -> Iterator[None]:
         _READS_ONLY.reset(token)
 
 
-#: PostgreSQL connections the pool keeps open. A request identifies its caller and a
-#: payment batch writes on connections of their own, so 16 clients paying at once hold 10–20;
-#: with SQLAlchemy's default of 5 every connection beyond it was closed on return and opened
-#: again for the next request — 586 new server processes in ten seconds of payments, each
-#: forked, authenticated and with cold caches and no prepared statements (issue 19).
+#: PostgreSQL connections the pool keeps open. Payment batches, handlers, audit records and
+#: token notes each take one of their own, so 16 clients paying at once held 10–20 (when
+#: identifying the caller took one too); with SQLAlchemy's default of 5 every connection
+#: beyond it was closed on return and opened again for the next request — 586 new server
+#: processes in ten seconds of payments, each forked, authenticated and with cold caches and
+#: no prepared statements (issue 19). A worker holds at most ``POOL_SIZE + POOL_OVERFLOW``
+#: here and ``READER_POOL_SIZE + READER_POOL_OVERFLOW`` on its reader: 30 (docs/deploy.md).
 POOL_SIZE = 20
 #: Connections opened beyond ``POOL_SIZE`` when more are needed at once (closed on return).
-POOL_OVERFLOW = 10
+POOL_OVERFLOW = 5
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 _PENDING = "trustfund.begin_pending"
@@ -190,9 +192,11 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-#: Connections the reader (``make_reader``) keeps open, and opens beyond them when needed.
-READER_POOL_SIZE = 5
-READER_POOL_OVERFLOW = 15
+#: Connections the reader (``make_reader``) keeps open, and opens beyond them when needed:
+#: identifying callers on the event loop needs one at a time (it only runs there when one is
+#: idle); the rest are for identifications handed to threads meanwhile.
+READER_POOL_SIZE = 2
+READER_POOL_OVERFLOW = 3
 
 
 def make_reader(engine: Engine) -> Engine:
