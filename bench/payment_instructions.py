@@ -49,8 +49,9 @@ def measure(tree: Path, backend: str, server: str, payments: int) -> float:
         cwd=tree,  # ``python -m`` puts the working directory first on sys.path
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode != 0:  # the child's own error, not only its exit status
+        raise SystemExit(f"measuring {tree} failed:\n{out.stderr[-3000:]}")
     return float(json.loads(out.stdout.strip().splitlines()[-1])["m_instructions"])
 
 
