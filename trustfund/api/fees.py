@@ -161,7 +161,9 @@ class FeesController(Controller):
         description=(
             "422 names the household and what it owes on overpayment. Payments to one "
             "estate arriving together are committed together (one transaction per batch, "
-            "each payment checked on its own); the answer comes once its batch is committed."
+            "each payment checked on its own), and single payments to several estates "
+            "arriving together likewise share one transaction; the answer comes once its "
+            "batch is committed."
         ),
     )
     async def record_payment(

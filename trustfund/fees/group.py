@@ -28,9 +28,22 @@ its own answer. A batch of one payment is ``record_payment`` itself.
 inserted in the batch's transaction (``audit``): it commits with the payment or not at all,
 and the request's middleware writes no second one.
 
+**Lone payments of several estates together.** Most estates of a city see a payment now
+and then: alone in its batch, each paid for a transaction of its own (a thread hop, a
+connection, the estate loaded, ``BEGIN`` and ``COMMIT``). So the first batch of an estate's
+writer, when it holds one payment, joins the process's next *group*: one writer (``MAX_GROUP``
+estates at most, taking one of the ``MAX_WRITERS`` slots) checks and writes each estate's
+payment in turn, in estate order, in one transaction with one commit — each still answered on
+its own (refusals as in a batch). An estate writing a second batch in a row is busy and writes
+its own. On PostgreSQL the group waits at most ``GROUP_LOCK_WAIT_MS`` for any lock
+(``lock_timeout``): a group never holds up its estates behind one whose locks another
+transaction holds. When the group fails in any way (that wait, a locked period, books not
+open, a database error) it is rolled back and every estate writes its own payment as above;
+a group of one estate is not formed.
+
 Receipt numbers stay gapless (taken once per batch, in the batch's transaction), the hash
 chain is appended under one head lock, and a crash before the commit loses the whole
-batch, none of which was answered.
+batch (or group), none of which was answered.
 """
 
 from __future__ import annotations
@@ -44,11 +57,12 @@ from typing import Any, cast
 
 import anyio
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.audit import add_audits
 from trustfund.db.models.estates import Estate
-from trustfund.db.session import unit_of_work
+from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate
 from trustfund.fees.owed import owed_by_code
@@ -72,6 +86,11 @@ MAX_BATCH = 64
 #: so this stays well under the engine's pool (``POOL_SIZE`` + ``POOL_OVERFLOW``), leaving
 #: connections for the requests' own reads and the audit log. Two cores are busy with four.
 MAX_WRITERS = 4
+#: The most estates whose lone payments one group writes in one transaction.
+MAX_GROUP = 32
+#: How long a group waits for a lock (PostgreSQL ``lock_timeout``) before it gives up and
+#: its estates write their own payments.
+GROUP_LOCK_WAIT_MS = 100
 
 Outcome = tuple[PaymentOut, bool]
 
@@ -91,6 +110,16 @@ class _Waiting:
 
 
 @dataclass(eq=False)
+class _Member:
+    """An estate's lone payment waiting for the next group; ``written``: whether the group
+    wrote it (False: the estate writes it itself)."""
+
+    estate_id: int
+    batch: list[_Waiting]
+    written: asyncio.Future[bool]
+
+
+@dataclass(eq=False)
 class _Estate:
     queued: list[_Waiting] = field(default_factory=list)
     #: payments of the batch being written (or waiting for a writer slot)
@@ -107,6 +136,9 @@ class PaymentGroups:
         self._estates: dict[int, _Estate] = {}
         self._writers: set[asyncio.Task[None]] = set()
         self._threads = anyio.CapacityLimiter(MAX_WRITERS)
+        #: lone payments waiting for the next group, and the task writing groups
+        self._grouped: list[_Member] = []
+        self._grouping: asyncio.Task[None] | None = None
 
     async def record_payment(
         self,
@@ -145,6 +177,11 @@ class PaymentGroups:
         estate = self._estates.get(estate_id)
         return len(estate.queued) + estate.writing if estate else 0
 
+    def grouped(self) -> int:
+        """How many estates' lone payments wait for the next group (for tests; call on the
+        event loop)."""
+        return len(self._grouped)
+
     def writers(self) -> tuple[int, int]:
         """``(batches being written, batches waiting for one of the MAX_WRITERS slots)``
         (for tests; call on the event loop)."""
@@ -154,14 +191,18 @@ class PaymentGroups:
     async def _write_queued(self, estate_id: int, estate: _Estate) -> None:
         """The estate's writer: batches until its queue is empty, then it ends."""
         try:
+            first = True
             while estate.queued:
                 batch = estate.queued[:MAX_BATCH]
                 del estate.queued[:MAX_BATCH]
                 estate.writing = len(batch)
                 try:
-                    await anyio.to_thread.run_sync(
-                        self._write, estate_id, batch, limiter=self._threads
-                    )
+                    lone = first and len(batch) == 1
+                    first = False
+                    if not (lone and await self._in_group(estate_id, batch)):
+                        await anyio.to_thread.run_sync(
+                            self._write, estate_id, batch, limiter=self._threads
+                        )
                 finally:
                     estate.writing = 0
                     for waiting in batch:
@@ -179,6 +220,50 @@ class PaymentGroups:
                 if not waiting.answered.done():
                     waiting.answered.set_exception(RuntimeError("payment not written"))
 
+    async def _in_group(self, estate_id: int, batch: list[_Waiting]) -> bool:
+        """Hand an estate's lone payment to the next group: True once the group holding it
+        is committed (its outcome or error set), False when the estate is to write it
+        itself."""
+        member = _Member(estate_id, batch, asyncio.get_running_loop().create_future())
+        self._grouped.append(member)
+        if self._grouping is None:
+            self._grouping = asyncio.create_task(self._write_groups())
+        return await member.written
+
+    async def _write_groups(self) -> None:
+        """The process's group writer: takes what waits once it has a writer slot (so what
+        arrives meanwhile joins), writes it, and goes on until nothing waits."""
+        members: list[_Member] = []
+        try:
+            while self._grouped:
+                async with self._threads:
+                    members = self._grouped[:MAX_GROUP]
+                    del self._grouped[:MAX_GROUP]
+                    written = len(members) > 1 and await anyio.to_thread.run_sync(
+                        self._write_group, members
+                    )
+                for member in members:
+                    member.written.set_result(written)
+                members = []
+        finally:
+            self._grouping = None
+            for member in [*members, *self._grouped]:  # only if the writer itself failed
+                if not member.written.done():
+                    member.written.set_result(False)
+            self._grouped.clear()
+
+    def _write_group(self, members: list[_Member]) -> bool:
+        with self._session_factory() as session:
+            # held until the session ends (see ``_write``)
+            estates = session.scalars(
+                select(Estate).where(Estate.id.in_([m.estate_id for m in members]))
+            ).all()
+            written = write_together(
+                session, [(m.estate_id, m.batch) for m in members], lock_wait_ms=GROUP_LOCK_WAIT_MS
+            )
+            del estates
+            return written
+
     def _write(self, estate_id: int, batch: list[_Waiting]) -> None:
         with self._session_factory() as session:
             # Held until the session ends: the ledger mirror's hook appends the committed
@@ -189,30 +274,59 @@ class PaymentGroups:
             del estate
 
 
-def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None:
-    """Give every payment of ``batch`` its outcome or error."""
+def write_together(
+    session: Session,
+    members: list[tuple[int, list[_Waiting]]],
+    *,
+    lock_wait_ms: int | None = None,
+) -> bool:
+    """Check and write the batches of ``members`` (``(estate id, batch)``: one estate's
+    batch, or a group's lone payments) in one transaction, estates in id order, each batch
+    as ``_pay_together`` checks it. True: committed, every payment given its outcome or
+    error. False: rolled back, nothing given (a lock waited for longer than
+    ``lock_wait_ms`` on PostgreSQL, a locked period, a database error…); the caller then
+    writes the payments in smaller transactions."""
+    members = sorted(members, key=lambda member: member[0])
     try:
-        if len(batch) > 1:
-            try:
-                with unit_of_work(session):
-                    answers = _pay_together(session, estate_id, batch)
-                    add_audits(
-                        session,
-                        [
-                            waiting.audit
-                            for waiting, answer in zip(batch, answers, strict=True)
-                            if waiting.audit is not None and isinstance(answer, tuple)
-                        ],
-                    )
-            except Exception as exc:  # every payment is tried again on its own
-                log.info("batch written one by one", size=len(batch), reason=repr(exc))
+        with unit_of_work(session):
+            if lock_wait_ms is not None and is_postgres(session):
+                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = '{lock_wait_ms}ms'")
+            answered = [
+                (batch, _pay_together(session, estate_id, batch)) for estate_id, batch in members
+            ]
+            add_audits(
+                session,
+                [
+                    waiting.audit
+                    for batch, answers in answered
+                    for waiting, answer in zip(batch, answers, strict=True)
+                    if waiting.audit is not None and isinstance(answer, tuple)
+                ],
+            )
+    except Exception as exc:
+        log.info(
+            "written in smaller transactions",
+            estates=len(members),
+            payments=sum(len(batch) for _, batch in members),
+            reason=repr(exc),
+        )
+        return False
+    for batch, answers in answered:
+        for waiting, answer in zip(batch, answers, strict=True):
+            if isinstance(answer, BaseException):
+                waiting.error = answer
             else:
-                for waiting, answer in zip(batch, answers, strict=True):
-                    if isinstance(answer, BaseException):
-                        waiting.error = answer
-                    else:
-                        waiting.outcome = answer
-                return
+                waiting.outcome = answer
+    return True
+
+
+def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None:
+    """Give every payment of ``batch`` its outcome or error: together in one transaction
+    (``write_together``), or, when that fails (and for a batch of one), one by one as
+    ``record_payment`` records it."""
+    try:
+        if len(batch) > 1 and write_together(session, [(estate_id, batch)]):
+            return
         for waiting in batch:
             try:
                 with unit_of_work(session):

@@ -24,10 +24,11 @@ from sqlalchemy import Engine, event, select
 
 from tests.integration.journal.api_setup import SCHEDULE
 from tests.integration.onboarding.helpers import PASSWORDS, Cli, installer_creates_admin
+from trustfund.db.models.auth import AuditRecord
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import make_session_factory
-from trustfund.fees.group import MAX_WRITERS, PaymentGroups
+from trustfund.fees.group import GROUP_LOCK_WAIT_MS, MAX_WRITERS, PaymentGroups
 from trustfund.journal import mirror
 from trustfund.ledger.chain import verify_text
 from trustfund.settings import Settings
@@ -424,3 +425,193 @@ def test_a_process_writes_at_most_four_batches_at_once(
     answers = [f.result(timeout=60) for f in first[1:]]
     assert all(r.status_code == 201 for r in answers), [r.text for r in answers]
     assert fifth.result().json()["receipts"][0]["receipt_no"] == "2026-000001"
+
+
+# --- lone payments of several estates: one group, one transaction ----------------------------
+
+
+async def _grouped(groups: PaymentGroups) -> int:
+    return groups.grouped()
+
+
+@contextmanager
+def slots_taken(client: TestClient[Litestar]) -> Iterator[None]:
+    """Every writer slot of the process borrowed (as four busy estates' batches would hold
+    them): a payment handed to the group waits for one, and the payments arriving meanwhile
+    join the same group."""
+    groups: PaymentGroups = client.app.state.payment_groups
+    limiter = groups._threads  # the writer slots (white-box: holding them is the test's lever)
+    holders = [object() for _ in range(MAX_WRITERS)]
+    for holder in holders:
+        client.blocking_portal.call(limiter.acquire_on_behalf_of, holder)
+    try:
+        yield
+    finally:
+        for holder in holders:
+            client.blocking_portal.call(_release, limiter, holder)
+
+
+async def _release(limiter: Any, holder: object) -> None:
+    limiter.release_on_behalf_of(holder)
+
+
+def _wait_grouped(client: TestClient[Litestar], count: int) -> None:
+    groups: PaymentGroups = client.app.state.payment_groups
+    _wait_for(lambda: client.blocking_portal.call(_grouped, groups) == count)
+
+
+def _pay_each(
+    client: TestClient[Litestar],
+    pool: ThreadPoolExecutor,
+    payments: list[tuple[str, dict[str, str], dict[str, Any]]],
+) -> list[Future[Any]]:
+    return [
+        pool.submit(
+            client.post,
+            f"/api/v1/estates/{slug}/fees/payments",
+            json=body,
+            headers={**steward, "Idempotency-Key": f"{slug}-group"},
+        )
+        for slug, steward, body in payments
+    ]
+
+
+def test_lone_payments_of_several_estates_are_written_in_one_transaction(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """Four estates each get one payment while every writer slot is busy: the four join one
+    group, written in one transaction with one commit, each answered on its own — the
+    overpayment refused with its own error and no receipt number, the others numbered from 1
+    in their estates, every answered payment's audit record written with it."""
+    slugs = ["beiyuan", "dongyuan", "nanyuan", "xiyuan"]
+    made = {slug: new_estate(client, admin, slug, 2) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))  # the token's use noted now
+    payments = [
+        (
+            slug,
+            made[slug][0],
+            _payment(made[slug][1][1], "250.00" if slug == "nanyuan" else "80.00"),
+        )
+        for slug in slugs
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool, counting(engine) as (statements, commits):
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_grouped(client, 4)  # all four wait for the group, identified and checked
+            statements.clear()
+            commits.clear()
+        results = [f.result(timeout=60) for f in answers]
+    written = {slug: r for slug, r in zip(slugs, results, strict=True) if slug != "nanyuan"}
+    for slug, answer in written.items():
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["receipts"][0]["receipt_no"] == "2026-000001", slug
+        account = _ok(
+            client.get(
+                f"/api/v1/estates/{slug}/fees/households/{made[slug][1][1]}/2026",
+                headers=made[slug][0],
+            )
+        )
+        assert account["paid"] == "80.00"
+    refused = results[slugs.index("nanyuan")]
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "allocations[0].amount"
+    # one commit for the three payments (estate by estate there would be three; a token's
+    # use noted meanwhile commits on its own), their entries and each estate's first use of
+    # three accounts (chained ``open`` entries)
+    assert 1 <= len(commits) <= 2, statements
+    assert sum(s.upper().startswith("INSERT INTO JOURNAL_ENTRIES") for s in statements) == 3 * 4
+    bumps = [s for s in statements if s.upper().startswith("UPDATE FEE_RECEIPT_COUNTERS")]
+    assert len(bumps) == 3 * 2, bumps  # each estate's first receipt of 2026 creates its row
+
+    def audited() -> list[tuple[str, int]]:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(
+                select(AuditRecord.path, AuditRecord.status_code).where(
+                    AuditRecord.path.like("%/fees/payments")
+                )
+            )
+            return sorted((path, status) for path, status in rows)
+
+    # written with the payments (a 422 is neither a write nor a refusal of access)
+    assert audited() == sorted((f"/api/v1/estates/{slug}/fees/payments", 201) for slug in written)
+    # the next payment of an estate starts its numbers where the group left them
+    again = client.post(
+        "/api/v1/estates/beiyuan/fees/payments",
+        json=_payment(made["beiyuan"][1][0]),
+        headers=made["beiyuan"][0],
+    )
+    assert _ok(again, 201)["receipts"][0]["receipt_no"] == "2026-000002"
+    ledger = client.get("/api/v1/public/estates/dongyuan/ledger.beancount")
+    assert verify_text(ledger.text).problem is None
+
+
+def test_a_group_that_fails_is_written_estate_by_estate(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """One estate's payment fails where the group cannot answer it alone (dated before its
+    books open: the ledger refuses the entry): the group is rolled back and every estate
+    writes its own payment — the others are stored, the failing one gets the error it gets
+    when paid alone, and nothing of it is written."""
+    slugs = ["shangcun", "zhongcun", "xiacun"]
+    made = {slug: new_estate(client, admin, slug, 1) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+    early = {**_payment(made["zhongcun"][1][0]), "paid_on": "2025-12-31"}
+    payments = [
+        (slug, made[slug][0], early if slug == "zhongcun" else _payment(made[slug][1][0]))
+        for slug in slugs
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool, counting(engine) as (_, commits):
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_grouped(client, 3)
+            commits.clear()
+        results = [f.result(timeout=60) for f in answers]
+    failed = results[1]
+    assert failed.status_code == 422, failed.text
+    assert len(commits) == 2  # the two others, estate by estate after the group's rollback
+    for slug, answer in zip(slugs, results, strict=True):
+        if slug != "zhongcun":
+            assert answer.status_code == 201, answer.text
+            assert answer.json()["receipts"][0]["receipt_no"] == "2026-000001"
+    alone = client.post(
+        "/api/v1/estates/zhongcun/fees/payments",
+        json=early,
+        headers={**made["zhongcun"][0], "Idempotency-Key": "zhongcun-alone"},
+    )
+    assert alone.status_code == failed.status_code and alone.json() == failed.json()
+    account = _ok(
+        client.get(
+            f"/api/v1/estates/zhongcun/fees/households/{made['zhongcun'][1][0]}/2026",
+            headers=made["zhongcun"][0],
+        )
+    )
+    assert account["paid"] == "0.00" and account["receipts"] == []
+
+
+@pytest.mark.postgres_only
+def test_a_group_does_not_wait_for_an_estate_held_elsewhere(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """One estate of a group has its ledger head held by another transaction: the group
+    gives up after ``GROUP_LOCK_WAIT_MS`` and the other estates' payments are written and
+    answered on their own while the held one waits for its head."""
+    slugs = ["qianjin", "xingfu", "heping"]
+    made = {slug: new_estate(client, admin, slug, 1) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+    payments = [(slug, made[slug][0], _payment(made[slug][1][0])) for slug in slugs]
+    with ThreadPoolExecutor(max_workers=8) as pool, head_held(engine, "qianjin"):
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_grouped(client, 3)
+        started = time.monotonic()
+        others = [f.result(timeout=30) for f in answers[1:]]
+        assert time.monotonic() - started < 10 + GROUP_LOCK_WAIT_MS / 1000
+        assert all(r.status_code == 201 for r in others), [r.text for r in others]
+        time.sleep(0.3)
+        assert not answers[0].done()  # still waiting for its head
+    held = answers[0].result(timeout=60)
+    assert held.status_code == 201, held.text
+    assert held.json()["receipts"][0]["receipt_no"] == "2026-000001"
