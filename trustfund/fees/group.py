@@ -65,12 +65,12 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate
-from trustfund.fees.owed import owed_by_code
+from trustfund.fees.owed import owed_in_estates
 from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned, take_payment
 from trustfund.fees.schemas import PaymentIn, PaymentOut
 from trustfund.journal.idempotency import (
     check_key,
-    claim_keys,
+    claim_scoped_keys,
     digest_of,
     release_claims,
     replay_of,
@@ -291,9 +291,9 @@ def write_together(
         with unit_of_work(session):
             if lock_wait_ms is not None and is_postgres(session):
                 session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = '{lock_wait_ms}ms'")
-            answered = [
-                (batch, _pay_together(session, estate_id, batch)) for estate_id, batch in members
-            ]
+            answered = list(
+                zip((batch for _, batch in members), _pay_together(session, members), strict=True)
+            )
             add_audits(
                 session,
                 [
@@ -349,81 +349,118 @@ def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None
 
 
 def _pay_together(
-    session: Session, estate_id: int, batch: list[_Waiting]
-) -> list[Outcome | TrustfundError]:
-    """Check and write ``batch`` in the session's transaction (not committed here): each
-    payment's outcome, or the error refusing it. Raises when the batch as a whole cannot be
-    written (the caller then records the payments one by one)."""
-    scope = f"fees.payment:{estate_id}"
-    answers: list[Outcome | TrustfundError | None] = [None] * len(batch)
-    digests: dict[int, str] = {}
-    first_with: dict[str, int] = {}  # key → the first payment of the batch using it
-    for i, waiting in enumerate(batch):
-        if waiting.key is None:
-            continue
+    session: Session, members: list[tuple[int, list[_Waiting]]]
+) -> list[list[Outcome | TrustfundError]]:
+    """Check and write the batches of ``members`` (``(estate id, batch)``, each estate once)
+    in the session's transaction (not committed here): per batch, each payment's outcome or
+    the error refusing it. The keys of every batch are claimed in one statement and what
+    their households owe is read in two; then each estate's checked payments are written
+    (``record_planned``), estates in the order given. Raises when they cannot be written as
+    a whole (the caller then writes them in smaller transactions)."""
+    answers: list[list[Outcome | TrustfundError | None]] = [[None] * len(b) for _, b in members]
+    digests: list[dict[int, str]] = [{} for _ in members]
+    first_with: list[dict[str, int]] = [{} for _ in members]  # key → its first payment
+    scopes = [f"fees.payment:{estate_id}" for estate_id, _ in members]
+    for m, (_, batch) in enumerate(members):
+        for i, waiting in enumerate(batch):
+            if waiting.key is None:
+                continue
+            try:
+                check_key(waiting.key)
+            except ValidationError as exc:
+                answers[m][i] = exc
+                continue
+            digests[m][i] = digest_of(waiting.data.model_dump(mode="json"))
+            first_with[m].setdefault(waiting.key, i)
+    claimed, taken = claim_scoped_keys(
+        session,
+        {
+            (scopes[m], key): digests[m][i]
+            for m, firsts in enumerate(first_with)
+            for key, i in firsts.items()
+        },
+    )
+    member_of = {scope: m for m, scope in enumerate(scopes)}
+    for (scope, key), record in taken.items():
+        m = member_of[scope]
+        i = first_with[m][key]
         try:
-            check_key(waiting.key)
-        except ValidationError as exc:
-            answers[i] = exc
-            continue
-        digests[i] = digest_of(waiting.data.model_dump(mode="json"))
-        first_with.setdefault(waiting.key, i)
-    claimed, taken = claim_keys(session, scope, {key: digests[i] for key, i in first_with.items()})
-    for key, record in taken.items():
-        i = first_with[key]
-        try:
-            answers[i] = (cast(PaymentOut, replay_of(record, digests[i], key)), True)
+            answers[m][i] = (cast(PaymentOut, replay_of(record, digests[m][i], key)), True)
         except TrustfundError as exc:
-            answers[i] = exc
+            answers[m][i] = exc
 
     todo = [
-        i
-        for i, waiting in enumerate(batch)
-        if answers[i] is None and (waiting.key is None or first_with[waiting.key] == i)
+        [
+            i
+            for i, waiting in enumerate(batch)
+            if answers[m][i] is None and (waiting.key is None or first_with[m][waiting.key] == i)
+        ]
+        for m, (_, batch) in enumerate(members)
     ]
-    estate = get_estate(session, estate_id)
-    households, owed = owed_by_code(
+    households, owed = owed_in_estates(
         session,
-        estate_id,
-        [(a.household_code.strip(), a.fee_year) for i in todo for a in batch[i].data.allocations],
+        {
+            estate_id: [
+                (a.household_code.strip(), a.fee_year)
+                for i in todo[m]
+                for a in batch[i].data.allocations
+            ]
+            for m, (estate_id, batch) in enumerate(members)
+        },
     )
-    plans: dict[int, PaymentPlan] = {}
-    for i in todo:
-        try:
-            plans[i] = plan_payment(session, estate, batch[i].data, households, owed=owed)
-        except ValidationError as exc:
-            answers[i] = exc
+    plans: list[dict[int, PaymentPlan]] = [{} for _ in members]
+    for m, (estate_id, batch) in enumerate(members):
+        estate = get_estate(session, estate_id)
+        for i in todo[m]:
+            try:
+                plans[m][i] = plan_payment(
+                    session, estate, batch[i].data, households[estate_id], owed=owed
+                )
+            except ValidationError as exc:
+                answers[m][i] = exc
     release_claims(
         session,
-        [claimed[used] for i in todo if i not in plans and (used := batch[i].key) is not None],
+        [
+            claimed[(scopes[m], used)]
+            for m, (_, batch) in enumerate(members)
+            for i in todo[m]
+            if i not in plans[m] and (used := batch[i].key) is not None
+        ],
     )
 
-    written = [i for i in todo if i in plans]
-    for actor, group in groupby(written, key=lambda i: batch[i].actor_user_id):
-        indexes = list(group)
-        views = record_planned(
-            session,
-            estate_id,
-            [plans[i] for i in indexes],
-            actor_user_id=actor,
-            results=[claimed[used] if (used := batch[i].key) else None for i in indexes],
-        )
-        for i, view in zip(indexes, views, strict=True):
-            # as run_idempotent answers: the view read back from its JSON
-            answers[i] = (json.loads(json.dumps(view, default=str, ensure_ascii=False)), False)
-
-    for i, waiting in enumerate(batch):  # the same key again in this batch: its replay
-        if answers[i] is not None or waiting.key is None:
-            continue
-        first = first_with[waiting.key]
-        answer = answers[first]
-        if digests[i] != digests[first]:
-            answers[i] = IdempotencyConflictError(
-                Message("journal.idempotency_reused", key=waiting.key)
+    for m, (estate_id, batch) in enumerate(members):
+        written = [i for i in todo[m] if i in plans[m]]
+        for actor, group in groupby(written, key=lambda i: batch[i].actor_user_id):
+            indexes = list(group)
+            views = record_planned(
+                session,
+                estate_id,
+                [plans[m][i] for i in indexes],
+                actor_user_id=actor,
+                results=[
+                    claimed[(scopes[m], used)] if (used := batch[i].key) else None for i in indexes
+                ],
             )
-        elif isinstance(answer, tuple):
-            answers[i] = (answer[0], True)
-        else:
-            answers[i] = answer
-    assert all(answer is not None for answer in answers)
-    return cast(list[Outcome | TrustfundError], answers)
+            for i, view in zip(indexes, views, strict=True):
+                # as run_idempotent answers: the view read back from its JSON
+                answers[m][i] = (
+                    json.loads(json.dumps(view, default=str, ensure_ascii=False)),
+                    False,
+                )
+
+    for m, (_, batch) in enumerate(members):  # the same key again in a batch: its replay
+        for i, waiting in enumerate(batch):
+            if answers[m][i] is not None or waiting.key is None:
+                continue
+            first = first_with[m][waiting.key]
+            answer = answers[m][first]
+            if digests[m][i] != digests[m][first]:
+                answers[m][i] = IdempotencyConflictError(
+                    Message("journal.idempotency_reused", key=waiting.key)
+                )
+            elif isinstance(answer, tuple):
+                answers[m][i] = (answer[0], True)
+            else:
+                answers[m][i] = answer
+    assert all(answer is not None for batch in answers for answer in batch)
+    return cast(list[list[Outcome | TrustfundError]], answers)

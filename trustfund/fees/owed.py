@@ -5,7 +5,7 @@ locked where a payment is to be checked against them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, literal, select, union_all
@@ -171,10 +171,12 @@ def _outstanding_chunk(
     return _less_paid(session, charged)
 
 
-# What the households named by ``:codes`` were charged for ``:years``, their charge rows
-# locked in id order: ``households_by_code`` and ``_CHARGED_LOCKED`` in one statement.
+# What the households named by ``:codes`` in the estates ``:estates`` were charged for
+# ``:years``, their charge rows locked in id order: ``households_by_code`` and
+# ``_CHARGED_LOCKED`` in one statement.
 _CHARGED_BY_CODE = (
     select(
+        Household.estate_id,
         FeeCharge.household_id,
         Household.code,
         FeeCharge.fee_year,
@@ -184,7 +186,7 @@ _CHARGED_BY_CODE = (
     .join(Household, Household.id == FeeCharge.household_id)
     .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
     .where(
-        Household.estate_id == bindparam("estate_id"),
+        Household.estate_id.in_(bindparam("estates", expanding=True)),
         Household.code.in_(bindparam("codes", expanding=True)),
         FeeCharge.fee_year.in_(bindparam("years", expanding=True)),
     )
@@ -197,31 +199,49 @@ def owed_by_code(
     session: Session, estate_id: int, wanted: Iterable[tuple[str, int]]
 ) -> tuple[dict[str, HouseholdRef], dict[tuple[int, int], dict[str, Decimal]]]:
     """``households_by_code`` of the codes and ``outstanding_many(…, lock=True)`` of the
-    ``(household code, fee year)`` pairs ``wanted`` (a payment's or a batch's allocations),
-    in two statements where the households have a charge for every year asked: the charge
-    rows are read and locked by code (in id order), then what was paid is read (a later
-    statement, so on PostgreSQL it sees a payment committed while the lock was waited for).
-    A code with no charge among the pairs is looked up by ``households_by_code``."""
-    pairs = sorted(set(wanted))
-    codes = sorted({code for code, _ in pairs})
-    households: dict[str, HouseholdRef] = {}
+    ``(household code, fee year)`` pairs ``wanted`` (a payment's or a batch's allocations):
+    ``owed_in_estates`` of one estate."""
+    households, owed = owed_in_estates(session, {estate_id: wanted})
+    return households.get(estate_id, {}), owed
+
+
+def owed_in_estates(
+    session: Session, wanted: Mapping[int, Iterable[tuple[str, int]]]
+) -> tuple[dict[int, dict[str, HouseholdRef]], dict[tuple[int, int], dict[str, Decimal]]]:
+    """For ``{estate id: (household code, fee year) pairs}`` (payments' allocations, of one
+    estate or several): the households named, per estate, and what each pair's household
+    owes for the year, per fund, keyed by ``(household id, fee year)`` (pairs without a
+    charge are missing). Two statements where the households have a charge for every year
+    asked: the charge rows are read and locked by code (in id order), then what was paid is
+    read (a later statement, so on PostgreSQL it sees a payment committed while the lock was
+    waited for). A code with no charge among the pairs is looked up by
+    ``households_by_code``."""
+    asked = {(estate_id, *pair) for estate_id, pairs in wanted.items() for pair in pairs}
+    households: dict[int, dict[str, HouseholdRef]] = {estate_id: {} for estate_id in wanted}
     charged: dict[tuple[int, int], dict[str, Decimal]] = {}
-    if not pairs:
+    if not asked:
         return households, charged
-    asked = set(pairs)
     rows = session.connection().execute(
         _CHARGED_BY_CODE,
-        {"estate_id": estate_id, "codes": codes, "years": sorted({y for _, y in pairs})},
+        {
+            "estates": sorted({estate_id for estate_id, _, _ in asked}),
+            "codes": sorted({code for _, code, _ in asked}),
+            "years": sorted({year for _, _, year in asked}),
+        },
     )
-    for household_id, code, fee_year, fund, amount in rows:
-        households.setdefault(code, HouseholdRef(household_id, code))
-        if (code, fee_year) not in asked:
-            continue  # the filter is codes × years
+    named = {(estate_id, code) for estate_id, code, _ in asked}
+    for estate_id, household_id, code, fee_year, fund, amount in rows:
+        if (estate_id, code) not in named:
+            continue  # the filter is estates × codes × years
+        households[estate_id].setdefault(code, HouseholdRef(household_id, code))
+        if (estate_id, code, fee_year) not in asked:
+            continue
         lines = charged.setdefault((household_id, fee_year), {})
         if fund is not None:
             lines[fund] = amount
-    if missing := set(codes) - households.keys():
-        households.update(households_by_code(session, estate_id, missing))
+    for estate_id, found in households.items():
+        if missing := {code for estate, code in named if estate == estate_id} - found.keys():
+            found.update(households_by_code(session, estate_id, missing))
     return households, _less_paid(session, charged)
 
 

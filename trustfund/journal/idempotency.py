@@ -37,7 +37,9 @@ _CLAIM = {
 }
 #: Per dialect, built once: claim several keys (rows not inserted are not returned).
 _CLAIM_MANY = {
-    name: dialect_insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.id, _RECORDS.c.key)
+    name: dialect_insert(_RECORDS)
+    .on_conflict_do_nothing()
+    .returning(_RECORDS.c.id, _RECORDS.c.scope, _RECORDS.c.key)
     for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 _RELEASE = delete(_RECORDS).where(_RECORDS.c.id.in_(bindparam("ids", expanding=True)))
@@ -86,28 +88,46 @@ def digest_of(fingerprint: Mapping[str, Any]) -> str:
 def claim_keys(
     session: Session, scope: str, digests: Mapping[str, str]
 ) -> tuple[dict[str, int], dict[str, IdempotencyRecord]]:
-    """``run_idempotent``'s claim for several keys at once (``{key: digest}``, keys checked
-    with ``check_key``), in one statement, keys in sorted order (two batches claiming
-    overlapping keys wait for each other in one order). Returns ``(claimed, taken)``: the
-    record id of each key claimed now, and the committed record of each key used before —
-    on PostgreSQL a key claimed by a transaction still running is waited for. Flushes."""
+    """``run_idempotent``'s claim for several keys of one scope at once (``{key: digest}``,
+    keys checked with ``check_key``): ``claim_scoped_keys`` of them."""
+    claimed, taken = claim_scoped_keys(
+        session, {(scope, key): digest for key, digest in digests.items()}
+    )
+    return (
+        {key: record_id for (_, key), record_id in claimed.items()},
+        {key: record for (_, key), record in taken.items()},
+    )
+
+
+ScopedKey = tuple[str, str]
+
+
+def claim_scoped_keys(
+    session: Session, digests: Mapping[ScopedKey, str]
+) -> tuple[dict[ScopedKey, int], dict[ScopedKey, IdempotencyRecord]]:
+    """``run_idempotent``'s claim for several keys, of one scope or several, at once
+    (``{(scope, key): digest}``, keys checked with ``check_key``), in one statement, in
+    sorted order (two batches claiming overlapping keys wait for each other in one order).
+    Returns ``(claimed, taken)``: the record id of each key claimed now, and the committed
+    record of each key used before — on PostgreSQL a key claimed by a transaction still
+    running is waited for. Flushes."""
     if not digests:
         return {}, {}
     connection = session.connection()
     rows = connection.execute(
         _CLAIM_MANY[connection.dialect.name],
         [
-            {"scope": scope, "key": key, "fingerprint": digests[key], "result": ""}
-            for key in sorted(digests)
+            {"scope": scope, "key": key, "fingerprint": digests[(scope, key)], "result": ""}
+            for scope, key in sorted(digests)
         ],
     )
-    claimed = {key: record_id for record_id, key in rows}
-    taken: dict[str, IdempotencyRecord] = {}
-    for key in digests.keys() - claimed.keys():
+    claimed = {(scope, key): record_id for record_id, scope, key in rows}
+    taken: dict[ScopedKey, IdempotencyRecord] = {}
+    for scope, key in digests.keys() - claimed.keys():
         record = _lookup(session, scope, key)
         if record is None:  # claimed by a transaction that rolled back since: try again
             raise ConflictError(Message("journal.idempotency_retry", key=key))
-        taken[key] = record
+        taken[(scope, key)] = record
     return claimed, taken
 
 

@@ -464,13 +464,16 @@ def _pay_each(
     client: TestClient[Litestar],
     pool: ThreadPoolExecutor,
     payments: list[tuple[str, dict[str, str], dict[str, Any]]],
+    key: str | None = None,
 ) -> list[Future[Any]]:
+    """Each payment posted on its own thread; ``key``: one Idempotency-Key for all (keys
+    are per estate), else one per estate."""
     return [
         pool.submit(
             client.post,
             f"/api/v1/estates/{slug}/fees/payments",
             json=body,
-            headers={**steward, "Idempotency-Key": f"{slug}-group"},
+            headers={**steward, "Idempotency-Key": key or f"{slug}-group"},
         )
         for slug, steward, body in payments
     ]
@@ -479,30 +482,43 @@ def _pay_each(
 def test_lone_payments_of_several_estates_are_written_in_one_transaction(
     client: TestClient[Litestar], admin: dict[str, str], engine: Engine
 ) -> None:
-    """Four estates each get one payment while every writer slot is busy: the four join one
-    group, written in one transaction with one commit, each answered on its own — the
-    overpayment refused with its own error and no receipt number, the others numbered from 1
-    in their estates, every answered payment's audit record written with it."""
-    slugs = ["beiyuan", "dongyuan", "nanyuan", "xiyuan"]
+    """Five estates each get one payment, all with the same Idempotency-Key, while every
+    writer slot is busy: the five join one group, written in one transaction with one
+    commit, each answered on its own — the overpayment refused with its own error and no
+    receipt number; a steward naming a household of another estate of the group refused as
+    an unknown household (the group reads each estate's households apart); the others
+    numbered from 1 in their estates, none a replay of another's key, every answered
+    payment's audit record written with it."""
+    slugs = ["beiyuan", "dongyuan", "nanyuan", "xiyuan", "zhongyuan"]
     made = {slug: new_estate(client, admin, slug, 2) for slug in slugs}
     for steward, _ in made.values():
         _ok(client.get("/api/v1/auth/me", headers=steward))  # the token's use noted now
-    payments = [
-        (
-            slug,
-            made[slug][0],
-            _payment(made[slug][1][1], "250.00" if slug == "nanyuan" else "80.00"),
-        )
-        for slug in slugs
-    ]
+    bodies = {slug: _payment(made[slug][1][1], "80.00") for slug in slugs}
+    bodies["nanyuan"] = _payment(made["nanyuan"][1][1], "250.00")
+    bodies["zhongyuan"] = _payment(made["xiyuan"][1][0], "80.00")  # xiyuan's other household
+    payments = [(slug, made[slug][0], bodies[slug]) for slug in slugs]
     with ThreadPoolExecutor(max_workers=8) as pool, counting(engine) as (statements, commits):
         with slots_taken(client):
-            answers = _pay_each(client, pool, payments)
-            _wait_grouped(client, 4)  # all four wait for the group, identified and checked
+            answers = _pay_each(client, pool, payments, key="the-same-key")
+            _wait_grouped(client, 5)  # all five wait for the group, identified and checked
             statements.clear()
             commits.clear()
         results = [f.result(timeout=60) for f in answers]
-    written = {slug: r for slug, r in zip(slugs, results, strict=True) if slug != "nanyuan"}
+    refused_slugs = ("nanyuan", "zhongyuan")
+    written = {slug: r for slug, r in zip(slugs, results, strict=True) if slug not in refused_slugs}
+    assert all(r.headers.get("Idempotent-Replayed") is None for r in written.values())
+    elsewhere = results[slugs.index("zhongyuan")]
+    assert elsewhere.status_code == 422, elsewhere.text
+    assert elsewhere.json()["errors"][0]["field"] == "allocations[0].household_code"
+    assert (
+        _ok(
+            client.get(
+                f"/api/v1/estates/xiyuan/fees/households/{made['xiyuan'][1][0]}/2026",
+                headers=made["xiyuan"][0],
+            )
+        )["paid"]
+        == "0.00"
+    )
     for slug, answer in written.items():
         assert answer.status_code == 201, answer.text
         assert answer.json()["receipts"][0]["receipt_no"] == "2026-000001", slug
@@ -535,6 +551,14 @@ def test_lone_payments_of_several_estates_are_written_in_one_transaction(
 
     # written with the payments (a 422 is neither a write nor a refusal of access)
     assert audited() == sorted((f"/api/v1/estates/{slug}/fees/payments", 201) for slug in written)
+    for slug, answer in written.items():  # a retry replays the estate's own payment
+        retry = client.post(
+            f"/api/v1/estates/{slug}/fees/payments",
+            json=bodies[slug],
+            headers={**made[slug][0], "Idempotency-Key": "the-same-key"},
+        )
+        assert retry.headers.get("Idempotent-Replayed") == "true", retry.text
+        assert retry.json() == answer.json()
     # the next payment of an estate starts its numbers where the group left them
     again = client.post(
         "/api/v1/estates/beiyuan/fees/payments",
