@@ -32,10 +32,12 @@ and the request's middleware writes no second one.
 and then: alone in its batch, each paid for a transaction of its own (a thread hop, a
 connection, the estate loaded, ``BEGIN`` and ``COMMIT``). So the first batch of an estate's
 writer, when it holds one payment, joins the process's next *group*: one writer (``MAX_GROUP``
-estates at most, taking one of the ``MAX_WRITERS`` slots) checks and writes each estate's
-payment in turn, in estate order, in one transaction with one commit — each still answered on
-its own (refusals as in a batch). An estate writing a second batch in a row is busy and writes
-its own. On PostgreSQL the group waits at most ``GROUP_LOCK_WAIT_MS`` for any lock
+estates at most, taking one of the ``MAX_WRITERS`` slots) claims the keys of all its payments
+in one statement, reads what their households owe in two, then writes each estate's payment
+in turn, in estate order, in one transaction with one commit — each still answered on its own
+(refusals as in a batch). A busy estate writes its own: one writing a second batch in a row,
+or whose last writer ended less than ``BUSY_SECONDS`` ago (a hot estate, whose locks the
+other workers' batches hold often). On PostgreSQL the group waits at most ``GROUP_LOCK_WAIT_MS`` for any lock
 (``lock_timeout``): a group never holds up its estates behind one whose locks another
 transaction holds. When the group fails in any way (that wait, a locked period, books not
 open, a database error) it is rolled back and every estate writes its own payment as above;
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -88,6 +91,10 @@ MAX_BATCH = 64
 MAX_WRITERS = 4
 #: The most estates whose lone payments one group writes in one transaction.
 MAX_GROUP = 32
+#: An estate whose writer ended less than this many seconds ago is busy (a hot estate, or
+#: one whose payments the other workers write too): its next lone payment is written on its
+#: own rather than making a group wait for its locks.
+BUSY_SECONDS = 1.0
 #: How long a group waits for a lock (PostgreSQL ``lock_timeout``) before it gives up and
 #: its estates write their own payments.
 GROUP_LOCK_WAIT_MS = 100
@@ -139,6 +146,8 @@ class PaymentGroups:
         #: lone payments waiting for the next group, and the task writing groups
         self._grouped: list[_Member] = []
         self._grouping: asyncio.Task[None] | None = None
+        #: when each estate's last writer ended (``time.monotonic``; one entry per estate)
+        self._ended: dict[int, float] = {}
 
     async def record_payment(
         self,
@@ -191,14 +200,15 @@ class PaymentGroups:
     async def _write_queued(self, estate_id: int, estate: _Estate) -> None:
         """The estate's writer: batches until its queue is empty, then it ends."""
         try:
-            first = True
+            ended = self._ended.get(estate_id)
+            may_group = ended is None or time.monotonic() - ended >= BUSY_SECONDS
             while estate.queued:
                 batch = estate.queued[:MAX_BATCH]
                 del estate.queued[:MAX_BATCH]
                 estate.writing = len(batch)
                 try:
-                    lone = first and len(batch) == 1
-                    first = False
+                    lone = may_group and len(batch) == 1
+                    may_group = False  # a second batch in a row: busy
                     if not (lone and await self._in_group(estate_id, batch)):
                         await anyio.to_thread.run_sync(
                             self._write, estate_id, batch, limiter=self._threads
@@ -216,6 +226,7 @@ class PaymentGroups:
                             )
         finally:
             del self._estates[estate_id]
+            self._ended[estate_id] = time.monotonic()
             for waiting in estate.queued:  # only if the writer itself failed
                 if not waiting.answered.done():
                     waiting.answered.set_exception(RuntimeError("payment not written"))

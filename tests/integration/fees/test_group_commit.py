@@ -28,6 +28,7 @@ from trustfund.db.models.auth import AuditRecord
 from trustfund.db.models.estates import Estate
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import make_session_factory
+from trustfund.fees import group
 from trustfund.fees.group import GROUP_LOCK_WAIT_MS, MAX_WRITERS, PaymentGroups
 from trustfund.journal import mirror
 from trustfund.ledger.chain import verify_text
@@ -639,3 +640,36 @@ def test_a_group_does_not_wait_for_an_estate_held_elsewhere(
     held = answers[0].result(timeout=60)
     assert held.status_code == 201, held.text
     assert held.json()["receipts"][0]["receipt_no"] == "2026-000001"
+
+
+def test_an_estate_paid_a_moment_ago_writes_its_own(
+    client: TestClient[Litestar], admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An estate whose writer ended less than ``BUSY_SECONDS`` ago (a hot estate) does not
+    join a group: its next lone payment waits for a writer slot of its own, while a quiet
+    estate's payment waits for the group; both are written once a slot is free."""
+    monkeypatch.setattr(group, "BUSY_SECONDS", 600.0)  # "a moment ago", however slow the run
+    made = {slug: new_estate(client, admin, slug, 2) for slug in ("redian", "lengqing")}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+    hot_steward, hot_codes = made["redian"]
+    first = client.post(
+        "/api/v1/estates/redian/fees/payments",
+        json=_payment(hot_codes[0]),
+        headers={**hot_steward, "Idempotency-Key": "redian-first"},
+    )
+    assert _ok(first, 201)["receipts"][0]["receipt_no"] == "2026-000001"
+    payments = [
+        ("redian", hot_steward, _payment(hot_codes[1])),
+        ("lengqing", made["lengqing"][0], _payment(made["lengqing"][1][0])),
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_for(lambda: _writers(client) == (MAX_WRITERS, 2))  # each waits for a slot
+            groups: PaymentGroups = client.app.state.payment_groups
+            assert client.blocking_portal.call(_grouped, groups) == 1  # the quiet one only
+        results = [f.result(timeout=60) for f in answers]
+    assert [r.status_code for r in results] == [201, 201], [r.text for r in results]
+    assert results[0].json()["receipts"][0]["receipt_no"] == "2026-000002"
+    assert results[1].json()["receipts"][0]["receipt_no"] == "2026-000001"
