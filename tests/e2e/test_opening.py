@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, LiveServer, sign_in, widths
+from tests.e2e.conftest import SCREENSHOTS, LiveServer, fits, sign_in
 from tests.factories import make_estate, make_user
 from trustfund.auth.principal import Role
 
@@ -17,9 +17,8 @@ IPHONE = {"width": 375, "height": 812}
 
 
 def _fits(page: Page, server: LiveServer, name: str) -> None:
-    """Nothing is wider than the 375 px screen; screenshot it (SQLite run only)."""
-    width, inner = widths(page)
-    assert width <= inner, (name, width)
+    """Nothing is wider than the 375 px screen (``fits``); screenshot it (SQLite run only)."""
+    fits(page)
     if server.backend == "sqlite":
         page.screenshot(path=str(SCREENSHOTS / f"{name}-375.png"), full_page=True)
 
