@@ -37,11 +37,11 @@ in one statement, reads what their households owe in two, then writes each estat
 in turn, in estate order, in one transaction with one commit — each still answered on its own
 (refusals as in a batch). A busy estate writes its own: one writing a second batch in a row,
 or whose last writer ended less than ``BUSY_SECONDS`` ago (a hot estate, whose locks the
-other workers' batches hold often). On PostgreSQL the group waits at most ``GROUP_LOCK_WAIT_MS`` for any lock
-(``lock_timeout``): a group never holds up its estates behind one whose locks another
-transaction holds. When the group fails in any way (that wait, a locked period, books not
-open, a database error) it is rolled back and every estate writes its own payment as above;
-a group of one estate is not formed.
+other workers' batches hold often). On PostgreSQL the group waits at most
+``GROUP_LOCK_WAIT_MS`` for any lock (``lock_timeout``): a group never holds up its estates
+behind one whose locks another transaction holds. When the group fails in any way (that
+wait, a locked period, books not open, a database error) it is rolled back and every estate
+writes its own payment as above; a group of one estate is not formed.
 
 Receipt numbers stay gapless (taken once per batch, in the batch's transaction), the hash
 chain is appended under one head lock, and a crash before the commit loses the whole
