@@ -21,7 +21,13 @@ Checked at the end (and the mirror after every restart):
 - ``trustfund ledger check`` passes (beancount = SQL, hash chain intact);
 - after each restart, ``<ledger_dir>/<estate>.beancount`` equals ``trustfund ledger export``.
 
+With ``--estates N`` the clients pay into N estates in turn (slugs ``crash000``…), so
+the lone payments of quiet estates are written together in one transaction (the group
+commit of ``fees/group.py``; an estate paid less than a second before writes its own, so
+use enough estates that each is paid less often than that); every check runs per estate.
+
     python bench/crash_safety.py sqlite --rounds 20
+    python bench/crash_safety.py sqlite --rounds 20 --estates 200 --households 10
     python bench/crash_safety.py postgres --rounds 20 \
         --server postgresql+psycopg://postgres@127.0.0.1/postgres
 """
@@ -71,6 +77,7 @@ from trustfund.db.session import make_engine, make_session_factory
 from trustfund.fees.charges import issue_charges
 from trustfund.fees.schedule import approve_schedule, save_schedule
 from trustfund.fees.schemas import ComponentIn, ScheduleIn
+from trustfund.journal.check import check_estate
 from trustfund.journal.mirror import export_text
 from trustfund.journal.service import open_books
 
@@ -99,7 +106,8 @@ class Database:
 class Outcome:
     """What the clients saw."""
 
-    acknowledged: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (code, receipt)
+    #: key -> (estate slug, household code, receipt number)
+    acknowledged: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     attempts: int = 0
     retries: int = 0
     replays: int = 0
@@ -155,49 +163,57 @@ def make_database(backend: str, workdir: Path, server: str | None) -> Database:
     return Database(url, drop)
 
 
-def seed(engine: Engine, households: int) -> tuple[list[str], str]:
-    """One estate, ``households`` occupied households charged 200.00 for 2026, and a
-    steward's API token."""
+def seed(engine: Engine, households: int, estates: int = 1) -> tuple[dict[str, list[str]], str]:
+    """``estates`` estates (one: ``crash``; more: ``crash000``…), each with ``households``
+    occupied households charged 200.00 for 2026, and the API token of a steward of all of
+    them. Returns the household codes per estate slug, and the token."""
     upgrade(engine)
+    slugs = [SLUG] if estates == 1 else [f"{SLUG}{i:03d}" for i in range(estates)]
+    codes: dict[str, list[str]] = {}
     with make_session_factory(engine)() as s:
-        estate = Estate(slug=SLUG, name="崩溃测试小区", community="bench", street_office="")
-        s.add(estate)
-        s.flush()
-        site = Site(estate_id=estate.id, code="S1", name="一区")
-        s.add(site)
-        s.flush()
-        building = Building(estate_id=estate.id, site_id=site.id, number="1")
-        s.add(building)
-        s.flush()
-        codes = []
-        for i in range(households):
-            h = Household(
-                estate_id=estate.id,
-                building_id=building.id,
-                entrance="1",
-                room=str(101 + i),
-                code=f"H-C{i:04d}",
-            )
-            s.add(h)
-            s.flush()
-            s.add(
-                HouseholdOccupancy(
-                    household_id=h.id, status=Occupancy.OCCUPIED, effective_from=date(2025, 1, 1)
-                )
-            )
-            codes.append(h.code)
-        open_books(s, estate.id, on=date(2025, 1, 1))
         steward = create_user(s, "steward-crash", "crash password 123", "管家")
-        grant_membership(s, steward, Role.STEWARD, estate_id=estate.id)
         committee = create_user(s, "committee-crash", "crash password 123", "业委会")
         token = issue_token(s, steward, "crash").plain
-        s.commit()
-        saved = save_schedule(s, estate.id, 2026, SCHEDULE, actor_user_id=steward.id)
-        approve_schedule(
-            s, estate.id, 2026, content_hash=saved.content_hash, actor_user_id=committee.id
-        )
-        issue_charges(s, estate.id, 2026)
-        s.commit()
+        for slug in slugs:
+            estate = Estate(
+                slug=slug, name=f"崩溃测试小区{slug}", community="bench", street_office=""
+            )
+            s.add(estate)
+            s.flush()
+            site = Site(estate_id=estate.id, code="S1", name="一区")
+            s.add(site)
+            s.flush()
+            building = Building(estate_id=estate.id, site_id=site.id, number="1")
+            s.add(building)
+            s.flush()
+            codes[slug] = []
+            for i in range(households):
+                h = Household(
+                    estate_id=estate.id,
+                    building_id=building.id,
+                    entrance="1",
+                    room=str(101 + i),
+                    code=f"H-C{i:04d}",
+                )
+                s.add(h)
+                s.flush()
+                s.add(
+                    HouseholdOccupancy(
+                        household_id=h.id,
+                        status=Occupancy.OCCUPIED,
+                        effective_from=date(2025, 1, 1),
+                    )
+                )
+                codes[slug].append(h.code)
+            open_books(s, estate.id, on=date(2025, 1, 1))
+            grant_membership(s, steward, Role.STEWARD, estate_id=estate.id)
+            s.commit()
+            saved = save_schedule(s, estate.id, 2026, SCHEDULE, actor_user_id=steward.id)
+            approve_schedule(
+                s, estate.id, 2026, content_hash=saved.content_hash, actor_user_id=committee.id
+            )
+            issue_charges(s, estate.id, 2026)
+            s.commit()
     return codes, token
 
 
@@ -257,18 +273,21 @@ def client_loop(
     n: int,
     port: int,
     token: str,
-    codes: list[str],
+    codes: dict[str, list[str]],
+    clients: int,
     up: threading.Event,
     done: threading.Event,
     outcome: Outcome,
 ) -> None:
-    url = f"http://127.0.0.1:{port}/api/v1/estates/{SLUG}/fees/payments"
+    slugs = sorted(codes)
     seq = 0
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
         while not done.is_set():
             seq += 1
             key = f"crash-{n}-{seq}"
-            code = codes[(seq * 8 + n) % len(codes)]
+            slug = slugs[(seq * clients + n) % len(slugs)]  # the clients on different estates
+            url = f"http://127.0.0.1:{port}/api/v1/estates/{slug}/fees/payments"
+            code = codes[slug][(seq * 8 + n) % len(codes[slug])]
             body = {
                 "method": "cash",
                 "amount": AMOUNT,
@@ -289,7 +308,8 @@ def client_loop(
                     outcome.retries += tries - 1
                     outcome.statuses[r.status_code] += 1
                     if 200 <= r.status_code < 300:
-                        outcome.acknowledged[key] = (code, r.json()["receipts"][0]["receipt_no"])
+                        receipt_no = r.json()["receipts"][0]["receipt_no"]
+                        outcome.acknowledged[key] = (slug, code, receipt_no)
                         outcome.replays += r.headers.get("Idempotent-Replayed") == "true"
                     else:
                         outcome.errors.append(f"{key}: {r.status_code} {r.text[:200]}")
@@ -303,19 +323,55 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[byte
     return subprocess.run([TRUSTFUND, *args], env=env, capture_output=True, check=False)
 
 
-def mirror_equals_export(engine: Engine, ledger_dir: Path) -> bool:
-    path = ledger_dir / f"{SLUG}.beancount"
+def mirror_equals_export(engine: Engine, ledger_dir: Path, slugs: list[str]) -> bool:
+    """Every estate's mirror file equals its export."""
     with make_session_factory(engine)() as s:
-        estate_id = s.scalar(select(Estate.id).where(Estate.slug == SLUG))
-        assert estate_id is not None
-        exported = export_text(s, estate_id).encode("utf-8")
-    return path.exists() and path.read_bytes() == exported
+        for slug in slugs:
+            path = ledger_dir / f"{slug}.beancount"
+            estate_id = s.scalar(select(Estate.id).where(Estate.slug == slug))
+            assert estate_id is not None
+            exported = export_text(s, estate_id).encode("utf-8")
+            if not (path.exists() and path.read_bytes() == exported):
+                return False
+    return True
 
 
-def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[str]:
+def check_books(
+    engine: Engine, env: dict[str, str], outcome: Outcome, slugs: list[str]
+) -> list[str]:
+    """Every check, per estate (problems named by estate when there are several); the
+    command-line export and ``ledger check`` for the first estate, the same check in-process
+    (``check_estate``) for the others."""
     problems: list[str] = []
+    counts: Counter[str] = Counter()
+    for slug in slugs:
+        found = _check_estate_books(engine, env, outcome, slug, counts, cli=slug == slugs[0])
+        problems += [f"{slug}: {p}" if len(slugs) > 1 else p for p in found]
+    print(
+        f"  stored: {counts['receipts']} receipts ({counts['unacknowledged']} whose answer was "
+        f"lost in a crash), {counts['entries']} journal entries in {len(slugs)} estate(s)"
+    )
+    return problems
+
+
+def _check_estate_books(
+    engine: Engine,
+    env: dict[str, str],
+    outcome: Outcome,
+    slug: str,
+    counts: Counter[str],
+    *,
+    cli: bool,
+) -> list[str]:
+    problems: list[str] = []
+    acknowledged = {
+        key: (code, receipt_no)
+        for key, (paid_to, code, receipt_no) in outcome.acknowledged.items()
+        if paid_to == slug
+    }
     with make_session_factory(engine)() as s:
-        estate_id = s.scalar(select(Estate.id).where(Estate.slug == SLUG))
+        estate_id = s.scalar(select(Estate.id).where(Estate.slug == slug))
+        assert estate_id is not None
         receipts = {
             r.receipt_no: r
             for r in s.scalars(select(FeeReceipt).where(FeeReceipt.estate_id == estate_id))
@@ -328,7 +384,7 @@ def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[s
                 )
             )
         )
-        for key, (code, receipt_no) in outcome.acknowledged.items():
+        for key, (code, receipt_no) in acknowledged.items():
             receipt = receipts.get(receipt_no)
             if key not in keys:
                 problems.append(f"acknowledged key {key} has no idempotency record")
@@ -336,7 +392,7 @@ def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[s
                 problems.append(f"acknowledged {key}: receipt {receipt_no} not stored")
             elif codes.get(receipt.household_id) != code or receipt.amount != Decimal(AMOUNT):
                 problems.append(f"acknowledged {key}: receipt {receipt_no} is for something else")
-        answered = {r for _, r in outcome.acknowledged.values()}
+        answered = {r for _, r in acknowledged.values()}
         unacknowledged = set(receipts) - answered
         # a request whose answer was lost in a crash may be stored; it must be one of ours
         # and never stored twice: there are no more payments than keys
@@ -392,15 +448,18 @@ def check_books(engine: Engine, env: dict[str, str], outcome: Outcome) -> list[s
             whole = (postings == 0 and kind == "open") or (postings >= 2 and total == 0)
             if not whole:
                 problems.append(f"entry {seq} ({kind}): {postings} postings summing to {total}")
-        print(
-            f"  stored: {len(receipts)} receipts ({len(unacknowledged)} whose answer was lost in "
-            f"a crash), {len(entries)} journal entries"
-        )
-    exported = run_cli(env, "ledger", "export", SLUG)
-    mirror = Path(env["TRUSTFUND_LEDGER_DIR"]) / f"{SLUG}.beancount"
+        counts["receipts"] += len(receipts)
+        counts["unacknowledged"] += len(unacknowledged)
+        counts["entries"] += len(entries)
+        mirror = Path(env["TRUSTFUND_LEDGER_DIR"]) / f"{slug}.beancount"
+        if not cli:
+            report = check_estate(s, estate_id, mirror=mirror)
+            problems += [f"ledger check: {p}" for p in report.problems]
+            return problems
+    exported = run_cli(env, "ledger", "export", slug)
     if exported.returncode != 0 or mirror.read_bytes() != exported.stdout:
         problems.append("the mirror differs from `trustfund ledger export` at the end")
-    check = run_cli(env, "ledger", "check", SLUG)
+    check = run_cli(env, "ledger", "check", slug)
     if check.returncode != 0:
         problems.append(
             f"trustfund ledger check failed: {check.stdout.decode()} {check.stderr.decode()}"
@@ -417,6 +476,7 @@ def run(
     rounds: int = 20,
     clients: int = 8,
     households: int = 400,
+    estates: int = 1,
     server: str | None = None,
     seed_value: int | None = None,
     min_up: float = 0.2,
@@ -427,7 +487,8 @@ def run(
     db = make_database(backend, workdir, server)
     engine = make_engine(db.url)
     try:
-        codes, token = seed(engine, households)
+        codes, token = seed(engine, households, estates)
+        slugs = sorted(codes)
         ledger_dir = workdir / "ledgers"
         env = {
             **os.environ,
@@ -442,7 +503,8 @@ def run(
         up, done = threading.Event(), threading.Event()
         threads = [
             threading.Thread(
-                target=client_loop, args=(n, srv.port, token, codes, up, done, outcome)
+                target=client_loop,
+                args=(n, srv.port, token, codes, clients, up, done, outcome),
             )
             for n in range(clients)
         ]
@@ -453,14 +515,14 @@ def run(
         try:
             for _ in range(rounds):
                 srv.start()
-                repaired += mirror_equals_export(engine, ledger_dir)
+                repaired += mirror_equals_export(engine, ledger_dir, slugs)
                 up.set()
                 time.sleep(rng.uniform(min_up, max_up))
                 srv.kill()
                 up.clear()
-                stale += not mirror_equals_export(engine, ledger_dir)
+                stale += not mirror_equals_export(engine, ledger_dir, slugs)
             srv.start()  # the last start-up repairs the mirror too
-            repaired += mirror_equals_export(engine, ledger_dir)
+            repaired += mirror_equals_export(engine, ledger_dir, slugs)
         finally:
             done.set()
             up.set()
@@ -468,7 +530,7 @@ def run(
                 t.join(timeout=60)
             srv.stop()
         seconds = time.perf_counter() - started
-        problems = check_books(engine, env, outcome)
+        problems = check_books(engine, env, outcome, slugs)
         problems += [f"client saw {e}" for e in outcome.errors[:20]]
         if repaired != rounds + 1:
             problems.append(
@@ -476,6 +538,19 @@ def run(
             )
         with make_session_factory(engine)() as s:
             stored = s.scalar(select(func.count()).select_from(FeePayment)) or 0
+            if len(slugs) > 1 and engine.dialect.name == "postgresql":
+                # rows one transaction wrote share its xmin: the groups that were committed
+                shared = s.execute(
+                    text(
+                        "SELECT count(*), coalesce(max(n), 0) FROM (SELECT count(DISTINCT "
+                        "estate_id) AS n FROM fee_receipts GROUP BY xmin::text) AS t "
+                        "WHERE n > 1"
+                    )
+                ).one()
+                print(
+                    f"  transactions that wrote receipts of several estates: {shared[0]} "
+                    f"(the largest: {shared[1]} estates)"
+                )
         return Report(
             backend,
             rounds,
@@ -500,7 +575,14 @@ def main() -> None:
     parser.add_argument("backend", choices=["sqlite", "postgres"])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--households", type=int, default=400)
+    parser.add_argument("--households", type=int, default=400, help="per estate")
+    parser.add_argument(
+        "--estates",
+        type=int,
+        default=1,
+        help="pay into this many estates in turn (several: quiet estates' payments are "
+        "written in groups)",
+    )
     parser.add_argument("--server", default=os.environ.get("TRUSTFUND_BENCH_POSTGRES_URL"))
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
@@ -509,6 +591,7 @@ def main() -> None:
         rounds=args.rounds,
         clients=args.clients,
         households=args.households,
+        estates=args.estates,
         server=args.server,
         seed_value=args.seed,
     )
