@@ -159,6 +159,9 @@ def _payments(
         counts["partial"] += sum(
             1 for _, a in allocs if a not in (Decimal("200.00"), Decimal("100.00"))
         )
+    # collection over: the steward deposits what is left, change and all (cash held more
+    # than 40 days raises the oversight alert ``cash_held``)
+    counts["deposits"] += _deposit(session, estate, steward, last_day, change=False)
     _refund_and_void(session, estate, steward, merged, last_day)
     return counts
 
@@ -177,11 +180,15 @@ def _month_end(month: int) -> date:
     return nxt - timedelta(days=1)
 
 
-def _deposit(session: Session, estate: Estate, steward: int | None, on: date) -> int:
+def _deposit(
+    session: Session, estate: Estate, steward: int | None, on: date, *, change: bool = True
+) -> int:
+    """Deposit the cash held, in hundreds (``change``: the steward keeps the small change
+    for the next month's deposit) or all of it."""
     from trustfund.fees.deposits import cash_balance
 
     held = cash_balance(session, estate.id)
-    amount = (held // 100) * 100  # the steward keeps the small change
+    amount = (held // 100) * 100 if change else held
     if amount <= 0:
         return 0
     deposit_cash(
