@@ -531,6 +531,13 @@ def main() -> None:
             ]
             if errors:
                 print(f"{log.name}: {len(errors)} error lines, e.g. {errors[-1][:300]}")
+            redone = [  # groups (or batches) rolled back and written estate by estate
+                line
+                for line in log.read_text(errors="replace").splitlines()
+                if "written in smaller transactions" in line
+            ]
+            if redone:
+                print(f"{log.name}: {len(redone)} rolled back, e.g. {redone[-1][:300]}")
         shutil.rmtree(workdir, ignore_errors=True)
 
 

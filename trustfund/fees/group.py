@@ -33,8 +33,9 @@ and then: alone in its batch, each paid for a transaction of its own (a thread h
 connection, the estate loaded, ``BEGIN`` and ``COMMIT``). So the first batch of an estate's
 writer, when it holds one payment, joins the process's next *group*: one writer (``MAX_GROUP``
 estates at most, taking one of the ``MAX_WRITERS`` slots) claims the keys of all its payments
-in one statement, reads what their households owe in two, then writes each estate's payment
-in turn, in estate order, in one transaction with one commit — each still answered on its own
+in one statement, reads what their households owe in two, then writes their payments
+together (``record_planned_in``: one statement per step for all the estates, the locks taken
+in estate order), in one transaction with one commit — each still answered on its own
 (refusals as in a batch). A busy estate writes its own: one writing a second batch in a row,
 or whose last writer ended less than ``BUSY_SECONDS`` ago (a hot estate, whose locks the
 other workers' batches hold often). On PostgreSQL the group waits at most
@@ -69,7 +70,7 @@ from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
 from trustfund.fees.common import get_estate
 from trustfund.fees.owed import owed_in_estates
-from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned, take_payment
+from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned_in, take_payment
 from trustfund.fees.schemas import PaymentIn, PaymentOut
 from trustfund.journal.idempotency import (
     check_key,
@@ -365,9 +366,10 @@ def _pay_together(
     """Check and write the batches of ``members`` (``(estate id, batch)``, each estate once)
     in the session's transaction (not committed here): per batch, each payment's outcome or
     the error refusing it. The keys of every batch are claimed in one statement and what
-    their households owe is read in two; then each estate's checked payments are written
-    (``record_planned``), estates in the order given. Raises when they cannot be written as
-    a whole (the caller then writes them in smaller transactions)."""
+    their households owe is read in two; then the checked payments of every estate are
+    written together (``record_planned_in``: one statement per step for all of them).
+    Raises when they cannot be written as a whole (the caller then writes them in smaller
+    transactions)."""
     answers: list[list[Outcome | TrustfundError | None]] = [[None] * len(b) for _, b in members]
     digests: list[dict[int, str]] = [{} for _ in members]
     first_with: list[dict[str, int]] = [{} for _ in members]  # key → its first payment
@@ -439,25 +441,30 @@ def _pay_together(
         ],
     )
 
-    for m, (estate_id, batch) in enumerate(members):
+    runs: list[tuple[int, list[int]]] = []  # (member, its indexes): one actor's payments
+    for m, (_, batch) in enumerate(members):
         written = [i for i in todo[m] if i in plans[m]]
-        for actor, group in groupby(written, key=lambda i: batch[i].actor_user_id):
-            indexes = list(group)
-            views = record_planned(
-                session,
-                estate_id,
+        for _, run in groupby(written, key=lambda i: batch[i].actor_user_id):
+            runs.append((m, list(run)))
+    views = record_planned_in(
+        session,
+        [
+            (
+                members[m][0],
                 [plans[m][i] for i in indexes],
-                actor_user_id=actor,
-                results=[
-                    claimed[(scopes[m], used)] if (used := batch[i].key) else None for i in indexes
+                members[m][1][indexes[0]].actor_user_id,
+                [
+                    claimed[(scopes[m], used)] if (used := members[m][1][i].key) else None
+                    for i in indexes
                 ],
             )
-            for i, view in zip(indexes, views, strict=True):
-                # as run_idempotent answers: the view read back from its JSON
-                answers[m][i] = (
-                    json.loads(json.dumps(view, default=str, ensure_ascii=False)),
-                    False,
-                )
+            for m, indexes in runs
+        ],
+    )
+    for (m, indexes), run_views in zip(runs, views, strict=True):
+        for i, view in zip(indexes, run_views, strict=True):
+            # as run_idempotent answers: the view read back from its JSON
+            answers[m][i] = (json.loads(json.dumps(view, default=str, ensure_ascii=False)), False)
 
     for m, (_, batch) in enumerate(members):  # the same key again in a batch: its replay
         for i, waiting in enumerate(batch):

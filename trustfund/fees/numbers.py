@@ -4,9 +4,10 @@ receipts, so a rollback gives them back (``payments`` describes the order of the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -49,6 +50,57 @@ def take_numbers(session: Session, estate_id: int, year: int, count: int) -> int
         _create_counter(session, estate_id, year)
         last = connection.execute(_BUMP_COUNTER, bump).scalar_one()
     return int(last) - count + 1
+
+
+def take_numbers_in(
+    session: Session, counts: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], int]:
+    """``take_numbers`` for several ``(estate id, year): count`` at once (a group commit's
+    estates): the first number taken for each. The counters are locked in ``(estate, year)``
+    order (on PostgreSQL by one ``SELECT … FOR UPDATE`` first: an ``UPDATE`` locks rows in
+    whatever order its plan reads them) and moved on by one ``UPDATE … RETURNING``."""
+    if len(counts) == 1:
+        (((estate_id, year), count),) = counts.items()
+        return {(estate_id, year): take_numbers(session, estate_id, year, count)}
+    keys = sorted(counts)
+    connection = session.connection()
+    if is_postgres(session):
+        connection.execute(
+            select(_COUNTERS.c.estate_id)
+            .where(tuple_(_COUNTERS.c.estate_id, _COUNTERS.c.year).in_(keys))
+            .order_by(_COUNTERS.c.estate_id, _COUNTERS.c.year)
+            .with_for_update()
+        ).all()
+    last = dict(_bump(session, {key: counts[key] for key in keys}))
+    if missing := [key for key in keys if key not in last]:  # a year's first receipts
+        for estate_id, year in missing:
+            _create_counter(session, estate_id, year)
+        last.update(_bump(session, {key: counts[key] for key in missing}))
+    return {key: last[key] - counts[key] + 1 for key in keys}
+
+
+def _bump(
+    session: Session, counts: Mapping[tuple[int, int], int]
+) -> list[tuple[tuple[int, int], int]]:
+    """Move the counters of ``counts`` on, in one ``UPDATE … RETURNING``: ``((estate id,
+    year), last number)`` of those that exist."""
+    columns = _COUNTERS.c
+    statement = (
+        update(_COUNTERS)
+        .where(tuple_(columns.estate_id, columns.year).in_(list(counts)))
+        .values(
+            last_number=columns.last_number
+            + case(
+                *[
+                    (and_(columns.estate_id == estate_id, columns.year == year), count)
+                    for (estate_id, year), count in counts.items()
+                ]
+            )
+        )
+        .returning(columns.estate_id, columns.year, columns.last_number)
+    )
+    rows = session.connection().execute(statement)
+    return [((estate_id, year), int(last)) for estate_id, year, last in rows]
 
 
 def _create_counter(session: Session, estate_id: int, year: int) -> None:

@@ -70,7 +70,7 @@ from trustfund.fees.common import (
 )
 from trustfund.fees.numbers import (
     take_number_and_payment_id,
-    take_numbers,
+    take_numbers_in,
 )
 from trustfund.fees.owed import (
     outstanding_many,
@@ -101,7 +101,7 @@ from trustfund.journal.idempotency import (
     store_result_statement,
     store_results,
 )
-from trustfund.journal.service import post_entries
+from trustfund.journal.service import post_in_estates
 from trustfund.ledger.accounts import BANK, CASH, PREPAID_FEES, Fund, fee_income_account
 from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import ZERO, money_text
@@ -353,53 +353,71 @@ def record_planned(
     actor_user_id: int | None,
     results: Sequence[int | None] | None = None,
 ) -> list[PaymentOut]:
-    """Write checked payments: their rows first, then — only now — the estate's locks,
-    always in this order: receipt numbers (``take_numbers``, once per year for the whole
-    batch), then the ledger head (``post_entries``, once). Numbers are taken after every
-    check, so a refused payment takes none. Payment and receipt rows are written with Core
-    ``INSERT``s (no ORM objects: this is the hot path of fee collection). ``results``: per
-    plan, the idempotency record (claimed in this transaction) to store its view in, or
-    None. Flushes; returns each payment's view.
+    """Write checked payments of one estate (``record_planned_in``); returns each payment's
+    view."""
+    return record_planned_in(session, [(estate_id, plans, actor_user_id, results)])[0]
 
-    On PostgreSQL a payment with one receipt (a lone request's usual shape) takes its
+
+#: Checked payments to write together: ``(estate id, plans, actor, results)`` — ``results``:
+#: per plan, the idempotency record (claimed in this transaction) to store its view in, or
+#: None.
+Planned = tuple[int, list[PaymentPlan], int | None, Sequence[int | None] | None]
+
+
+def record_planned_in(session: Session, batches: Sequence[Planned]) -> list[list[PaymentOut]]:
+    """Write checked payments — of one estate, or of several (a group commit) — their rows
+    first, then — only now — the estates' locks, always in this order: receipt numbers
+    (``take_numbers_in``: one statement for every estate and year), then the ledger heads
+    (``post_in_estates``: one statement for every estate). Numbers are taken after every
+    check, so a refused payment takes none. Payment and receipt rows are written with Core
+    ``INSERT``s, one statement each for the whole lot (no ORM objects: this is the hot path
+    of fee collection). Flushes; returns each batch's views.
+
+    On PostgreSQL a lone payment with one receipt (a lone request's usual shape) takes its
     number and its payment id in one statement and writes the payment, the receipt, its
     lines and the stored result in one more, after the entry."""
-    lone = is_postgres(session) and len(plans) == 1 and len(plans[0].splits) == 1
-    payment_ids = (
-        []
-        if lone
-        else _insert_ids(session, _INSERT_PAYMENTS, _payment_rows(estate_id, plans, actor_user_id))
+    lone = (
+        is_postgres(session)
+        and len(batches) == 1
+        and len(batches[0][1]) == 1
+        and len(batches[0][1][0].splits) == 1
     )
-    per_year: dict[int, int] = defaultdict(int)
-    accounts: set[str] = set()
-    for plan in plans:
-        per_year[plan.paid_on.year] += len(plan.splits)
-        accounts.add(money_account(plan.method))
+    flat = [
+        (estate_id, plan, actor, record)
+        for estate_id, plans, actor, results in batches
+        for plan, record in zip(plans, results or [None] * len(plans), strict=True)
+    ]
+    payments = [_payment_row(estate_id, plan, actor) for estate_id, plan, actor, _ in flat]
+    payment_ids = [] if lone else _insert_ids(session, _INSERT_PAYMENTS, payments)
+    per_year: dict[tuple[int, int], int] = defaultdict(int)
+    accounts: dict[int, set[str]] = defaultdict(set)
+    for estate_id, plan, _, _ in flat:
+        per_year[(estate_id, plan.paid_on.year)] += len(plan.splits)
+        accounts[estate_id].add(money_account(plan.method))
         for _, fee_year, _, lines in plan.splits:
             if plan.paid_on < fee_year_start(fee_year):
-                accounts.add(PREPAID_FEES)
+                accounts[estate_id].add(PREPAID_FEES)
             else:
-                accounts.update(fee_income_account(Fund(f)) for f in lines)
-    known_open(session, get_estate(session, estate_id), accounts)  # not under the locks
+                accounts[estate_id].update(fee_income_account(Fund(f)) for f in lines)
+    for estate_id, needed in accounts.items():  # not under the locks
+        known_open(session, get_estate(session, estate_id), needed)
     if lone:
-        year = plans[0].paid_on.year
-        number, payment_id = take_number_and_payment_id(session, estate_id, year)
-        next_number = {year: number}
+        estate_id, plan, _, _ = flat[0]
+        number, payment_id = take_number_and_payment_id(session, estate_id, plan.paid_on.year)
+        next_number = {(estate_id, plan.paid_on.year): number}
         payment_ids.append(payment_id)
     else:
-        next_number = {
-            year: take_numbers(session, estate_id, year, count)
-            for year, count in sorted(per_year.items())
-            if count
-        }
-    drafts: list[tuple[EntryDraft, str]] = []
+        next_number = take_numbers_in(session, {k: n for k, n in per_year.items() if n})
+    drafts: list[tuple[int, EntryDraft, str, int | None]] = []
     receipts: list[dict[str, Any]] = []
-    owners: list[int] = []  # index of the payment each receipt belongs to
-    for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True)):
+    owners: list[int] = []  # index (in ``flat``) of the payment each receipt belongs to
+    for index, (payment_id, (estate_id, plan, actor, _)) in enumerate(
+        zip(payment_ids, flat, strict=True)
+    ):
         year = plan.paid_on.year
         for household, fee_year, amount, lines in plan.splits:
-            number = next_number[year]
-            next_number[year] += 1
+            number = next_number[(estate_id, year)]
+            next_number[(estate_id, year)] += 1
             receipt_no = format_receipt_no(year, number)
             prepaid = plan.paid_on < fee_year_start(fee_year)
             credit_legs = (
@@ -420,7 +438,7 @@ def record_planned(
                 },
                 kind="fee_payment",
             )
-            drafts.append((draft, f"fees.receipt:{estate_id}:{receipt_no}"))
+            drafts.append((estate_id, draft, f"fees.receipt:{estate_id}:{receipt_no}", actor))
             receipts.append(
                 {
                     "estate_id": estate_id,
@@ -440,10 +458,10 @@ def record_planned(
                 }
             )
             owners.append(index)
-    entries = post_entries(session, estate_id, drafts, actor_user_id=actor_user_id)
+    entries = post_in_estates(session, drafts)
     for receipt, entry in zip(receipts, entries, strict=True):
         receipt["entry_seq"] = entry.seq
-    receipt_views: list[list[ReceiptOut]] = [[] for _ in plans]
+    receipt_views: list[list[ReceiptOut]] = [[] for _ in flat]
     for owner, receipt in zip(owners, receipts, strict=True):
         receipt_views[owner].append(
             receipt_document(
@@ -460,53 +478,51 @@ def record_planned(
             "paid_on": plan.paid_on.isoformat(),
             "receipts": receipt_views[index],
         }
-        for index, (payment_id, plan) in enumerate(zip(payment_ids, plans, strict=True))
+        for index, (payment_id, (_, plan, _, _)) in enumerate(zip(payment_ids, flat, strict=True))
     ]
     stored = {
         record: view
-        for record, view in zip(results or [None] * len(plans), views, strict=True)
+        for (_, _, _, record), view in zip(flat, views, strict=True)
         if record is not None
     }
     if lone:
-        payment = _payment_rows(estate_id, plans, actor_user_id)[0] | {"id": payment_ids[0]}
-        _write_lone(session, payment, receipts[0], stored)
-        return views
-    receipt_ids = _insert_ids(
-        session,
-        _INSERT_RECEIPTS,
-        [
-            {k: v for k, v in receipt.items() if k not in ("household_code", "lines")}
-            for receipt in receipts
-        ],
-    )
-    session.connection().execute(
-        _INSERT_RECEIPT_LINES,
-        [
-            {"receipt_id": receipt_id, "fund": fund, "amount": part}
-            for receipt_id, receipt in zip(receipt_ids, receipts, strict=True)
-            for fund, part in receipt["lines"].items()
-        ],
-    )
-    store_results(session, stored)
-    return views
+        _write_lone(session, payments[0] | {"id": payment_ids[0]}, receipts[0], stored)
+    else:
+        receipt_ids = _insert_ids(
+            session,
+            _INSERT_RECEIPTS,
+            [
+                {k: v for k, v in receipt.items() if k not in ("household_code", "lines")}
+                for receipt in receipts
+            ],
+        )
+        session.connection().execute(
+            _INSERT_RECEIPT_LINES,
+            [
+                {"receipt_id": receipt_id, "fund": fund, "amount": part}
+                for receipt_id, receipt in zip(receipt_ids, receipts, strict=True)
+                for fund, part in receipt["lines"].items()
+            ],
+        )
+        store_results(session, stored)
+    out: list[list[PaymentOut]] = []
+    for _, plans, _, _ in batches:
+        out.append(views[: len(plans)])
+        del views[: len(plans)]
+    return out
 
 
-def _payment_rows(
-    estate_id: int, plans: list[PaymentPlan], actor_user_id: int | None
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "estate_id": estate_id,
-            "method": plan.method,
-            "amount": plan.total,
-            "paid_on": plan.paid_on,
-            "payer": plan.payer,
-            "reference": plan.reference,
-            "recorded_by_user_id": actor_user_id,
-            "created_at": utcnow(),
-        }
-        for plan in plans
-    ]
+def _payment_row(estate_id: int, plan: PaymentPlan, actor_user_id: int | None) -> dict[str, Any]:
+    return {
+        "estate_id": estate_id,
+        "method": plan.method,
+        "amount": plan.total,
+        "paid_on": plan.paid_on,
+        "payer": plan.payer,
+        "reference": plan.reference,
+        "recorded_by_user_id": actor_user_id,
+        "created_at": utcnow(),
+    }
 
 
 def _write_lone(

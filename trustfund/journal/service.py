@@ -35,10 +35,12 @@ from sqlalchemy import (
     Date,
     Table,
     bindparam,
+    func,
     insert,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trustfund.db.base import utcnow
@@ -64,9 +66,10 @@ from trustfund.journal.chart import (
 from trustfund.journal.head import (
     Head,
     _lock_head,
+    _lock_heads,
     _raise_problems,
     _remember,
-    _save_head,
+    _save_heads,
 )
 from trustfund.journal.periods import _check_period_open, lock_period, period_locks
 from trustfund.journal.personal import _check_personal_data, _texts, personal_data_problems
@@ -153,7 +156,6 @@ _ENTRIES = typing.cast(Table, JournalEntry.__table__)
 _POSTINGS = typing.cast(Table, JournalPosting.__table__)
 _INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
 _INSERT_ENTRY_MANY = insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True)
-_INSERT_POSTINGS = insert(_POSTINGS)
 #: The entry already posted with ``:key`` and a period lock covering ``:on`` (ids or NULL).
 _KEY_AND_PERIOD = select(
     select(JournalEntry.id)
@@ -210,18 +212,32 @@ def post_entries(
     *,
     actor_user_id: int | None = None,
 ) -> list[PostedEntry]:
-    """``post_entry`` for several ``(draft, idempotency key)`` in order, as one batch: the
-    checks that need no lock run for all drafts first (personal data in one query per 200
-    drafts), then the head is locked once and keys and period locks are read in one query
-    each. Drafts that take money out of a fund, keys used twice or already used go one by
-    one through ``post_entry``. Flushes once. Raises what ``post_entry`` raises."""
+    """``post_entry`` for several ``(draft, idempotency key)`` of one estate in order, as one
+    batch (``post_in_estates``). Raises what ``post_entry`` raises."""
+    return post_in_estates(
+        session, [(estate_id, draft, key, actor_user_id) for draft, key in items]
+    )
+
+
+def post_in_estates(
+    session: Session, items: Sequence[tuple[int, EntryDraft, str, int | None]]
+) -> list[PostedEntry]:
+    """``post_entry`` for several ``(estate id, draft, idempotency key, actor)`` — of one
+    estate, or of several (a group commit) — each estate's drafts in order, as one batch.
+    The checks that need no lock run for all drafts first (personal data in one query per
+    estate and 200 drafts); then every estate's head is locked (one statement, in estate
+    order), and keys and period locks are read in one query each; the entries, their
+    postings, the heads and the daily totals are then written in one statement each. An
+    estate whose drafts take money out of a fund, use a key twice or use one already used
+    posts them one by one through ``post_entry`` (its head already locked). Flushes once.
+    Raises what ``post_entry`` raises (fields named ``entries[i].…`` by the item's index)."""
     if len(items) <= 1:
         return [
-            post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id)
-            for draft, key in items
+            post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor)
+            for estate_id, draft, key, actor in items
         ]
     checked: list[tuple[EntryDraft, tuple[Leg, ...], str, str]] = []
-    for index, (draft, key) in enumerate(items):
+    for index, (_, draft, key, _) in enumerate(items):
         problems = check_draft(draft)
         if not key or len(key) > 200:
             problems.append(("idempotency_key", Message("journal.name_length")))
@@ -232,68 +248,102 @@ def post_entries(
         round_trip = bean.entry_round_trip_problems(draft)
         _raise_problems([(f"entries[{index}].{f}", r) for f, r in round_trip])
         checked.append((draft, legs, key, fingerprint(draft, None)))
-    keys = [key for _, key in items]
-    takes = any(d < ZERO for _, legs, _, _ in checked for d in fund_deltas(legs).values()) or any(
-        _takes_money_out(legs) for _, legs, _, _ in checked
-    )
-    if takes or len(set(keys)) != len(keys):
-        return _one_by_one(session, estate_id, items, actor_user_id)
-    to_open: set[str] = set()
-    for index, (draft, legs, _, _) in enumerate(checked):
-        to_open |= _check_accounts_open(
-            session, estate_id, draft.date, legs, where=f"entries[{index}]."
+    of_estate: dict[int, list[int]] = defaultdict(list)  # estate → its items' indexes
+    for index, (estate_id, _, _, _) in enumerate(items):
+        of_estate[estate_id].append(index)
+    one_by_one: set[int] = set()
+    for estate_id, indexes in of_estate.items():
+        keys = [checked[i][2] for i in indexes]
+        legs_of = [checked[i][1] for i in indexes]
+        takes = any(d < ZERO for legs in legs_of for d in fund_deltas(legs).values())
+        if takes or any(_takes_money_out(legs) for legs in legs_of) or len(set(keys)) != len(keys):
+            one_by_one.add(estate_id)
+    # (an estate posting one by one gets every check from ``post_entry``, a replay first)
+    to_open: dict[int, set[str]] = defaultdict(set)
+    for index, (estate_id, draft, _, _) in enumerate(items):
+        if estate_id in one_by_one:
+            continue
+        to_open[estate_id] |= _check_accounts_open(
+            session, estate_id, draft.date, checked[index][1], where=f"entries[{index}]."
         )
-    for start in range(0, len(checked), 200):
-        chunk = [draft for draft, _, _, _ in checked[start : start + 200]]
-        fields = [(f"{i}.{name}", value) for i, d in enumerate(chunk) for name, value in _texts(d)]
-        if personal_data_problems(session, estate_id, fields):
-            for draft in chunk:
-                _check_personal_data(session, estate_id, draft)  # raises for the first
-    head = _lock_head(session, estate_id)
-    used: set[str] = set()
+    for estate_id, indexes in of_estate.items():
+        if estate_id in one_by_one:
+            continue
+        for start in range(0, len(indexes), 200):
+            chunk = [checked[i][0] for i in indexes[start : start + 200]]
+            fields = [(f"{i}.{n}", text) for i, d in enumerate(chunk) for n, text in _texts(d)]
+            if personal_data_problems(session, estate_id, fields):
+                for draft in chunk:
+                    _check_personal_data(session, estate_id, draft)  # raises for the first
+    heads = _lock_heads(session, sorted(of_estate))
+    one_by_one |= _estates_with_keys(
+        session,
+        [
+            (estate_id, checked[i][2])
+            for estate_id, indexes in of_estate.items()
+            if estate_id not in one_by_one
+            for i in indexes
+        ],
+    )
+    batched = [i for i, item in enumerate(items) if item[0] not in one_by_one]
+    _check_periods_open(session, [(items[i][0], checked[i][0].date) for i in batched])
+    posted: dict[int, PostedEntry] = {}
+    for estate_id in sorted(one_by_one):
+        for i in of_estate[estate_id]:
+            _, draft, key, actor = items[i]
+            posted[i] = post_entry(
+                session, estate_id, draft, idempotency_key=key, actor_user_id=actor
+            )
+    moved = sorted({items[i][0] for i in batched})
+    for estate_id in moved:
+        if to_open[estate_id]:
+            dated = [(checked[i][0].date, checked[i][1]) for i in of_estate[estate_id]]
+            _open_needed(session, estate_id, dated)
+            heads[estate_id] = _lock_head(session, estate_id)  # moved on by the opens
+    appended = [
+        _append(heads[items[i][0]], draft, legs, key, print_, items[i][3], None)
+        for i in batched
+        for draft, legs, key, print_ in [checked[i]]
+    ]
+    if appended:
+        written = _write_entries(session, [heads[estate_id] for estate_id in moved], appended)
+        posted.update(zip(batched, written, strict=True))
+    return [posted[i] for i in range(len(items))]
+
+
+def _estates_with_keys(session: Session, keys: Sequence[tuple[int, str]]) -> set[int]:
+    """The estates of ``keys`` (``(estate id, idempotency key)``) that used one of them."""
+    wanted = set(keys)
+    estates = sorted({estate_id for estate_id, _ in keys})
+    used: set[int] = set()
     for start in range(0, len(keys), 500):
-        used.update(
-            session.scalars(
-                select(JournalEntry.idempotency_key).where(
-                    JournalEntry.estate_id == estate_id,
-                    JournalEntry.idempotency_key.in_(keys[start : start + 500]),
-                )
+        rows = session.execute(
+            select(JournalEntry.estate_id, JournalEntry.idempotency_key).where(
+                JournalEntry.estate_id.in_(estates),
+                JournalEntry.idempotency_key.in_([key for _, key in keys[start : start + 500]]),
             )
         )
-    if used:
-        return _one_by_one(session, estate_id, items, actor_user_id)
-    dates = [draft.date for draft, _, _, _ in checked]
+        used.update(estate_id for estate_id, key in rows if (estate_id, key) in wanted)
+    return used
+
+
+def _check_periods_open(session: Session, dated: Sequence[tuple[int, date]]) -> None:
+    """Every ``(estate id, date)`` is in no locked period (one query). Raises
+    ``PeriodLockedError``."""
+    if not dated:
+        return
+    dates = [on for _, on in dated]
     locks = session.execute(
-        select(PeriodLock.start, PeriodLock.end).where(
-            PeriodLock.estate_id == estate_id,
+        select(PeriodLock.estate_id, PeriodLock.start, PeriodLock.end).where(
+            PeriodLock.estate_id.in_(sorted({estate_id for estate_id, _ in dated})),
             PeriodLock.start <= max(dates),
             PeriodLock.end >= min(dates),
             PeriodLock.lifted_at.is_(None),
         )
     ).all()
-    for on in sorted(set(dates)):
-        if any(begin <= on <= end for begin, end in locks):
+    for estate_id, on in sorted(set(dated)):
+        if any(locked == estate_id and begin <= on <= end for locked, begin, end in locks):
             _check_period_open(session, estate_id, on)  # raises PeriodLockedError
-    if to_open:
-        _open_needed(session, estate_id, [(draft.date, legs) for draft, legs, _, _ in checked])
-        head = _lock_head(session, estate_id)  # moved on by the opens
-    appended = [
-        _append(head, draft, legs, key, print_, actor_user_id, None)
-        for draft, legs, key, print_ in checked
-    ]
-    return _write_entries(session, head, appended)
-
-
-def _one_by_one(
-    session: Session,
-    estate_id: int,
-    items: Sequence[tuple[EntryDraft, str]],
-    actor_user_id: int | None,
-) -> list[PostedEntry]:
-    return [
-        post_entry(session, estate_id, draft, idempotency_key=key, actor_user_id=actor_user_id)
-        for draft, key in items
-    ]
 
 
 def reverse_entry(
@@ -386,7 +436,7 @@ def _post(
     _check_money_accounts(session, estate_id, draft.date, legs)
 
     appended = _append(head, draft, legs, idempotency_key, print_, actor_user_id, reverses_seq)
-    return _write_entries(session, head, [appended])[0]
+    return _write_entries(session, [head], [appended])[0]
 
 
 @dataclass(frozen=True)
@@ -488,33 +538,37 @@ def _append(
 
 
 def _write_entries(
-    session: Session, head: Head, appended: list[tuple[dict[str, Any], tuple[PostedPosting, ...]]]
+    session: Session,
+    heads: Sequence[Head],
+    appended: list[tuple[dict[str, Any], tuple[PostedPosting, ...]]],
 ) -> list[PostedEntry]:
-    """Store appended entries and their postings and move the stored head (Core ``INSERT``s:
-    this is every posting's path), and add them to the estate's daily totals."""
+    """Store appended entries (of the estates of ``heads``, whose heads they moved) and their
+    postings and move the stored heads (Core ``INSERT``s: this is every posting's path), and
+    add them to the estates' daily totals."""
     connection = session.connection()
     rows = [row for row, _ in appended]
     if len(rows) == 1:
         ids = [connection.execute(_INSERT_ENTRY, rows[0]).scalar_one()]
     else:
         ids = list(connection.execute(_INSERT_ENTRY_MANY, rows).scalars())
-    connection.execute(
-        _INSERT_POSTINGS,
+    _insert_rows(
+        connection,
+        _POSTINGS,
         [
             {
                 "entry_id": entry_id,
-                "estate_id": head.estate_id,
+                "estate_id": row["estate_id"],
                 "date": p.date,
                 "position": p.position,
                 "account": p.account,
                 "fund": p.fund,
                 "amount": p.amount,
             }
-            for entry_id, (_, postings) in zip(ids, appended, strict=True)
+            for entry_id, (row, postings) in zip(ids, appended, strict=True)
             for p in postings
         ],
     )
-    _save_head(session, head)
+    _save_heads(session, heads)
     entries = [
         PostedEntry(
             id=entry_id,
@@ -525,46 +579,79 @@ def _write_entries(
     ]
     for entry in entries:
         _remember(session, entry.estate_id, entry.seq, entry.text)
-    _add_daily_totals(session, head.estate_id, entries)
+    _add_daily_totals(session, entries)
     return entries
 
 
-def _daily_total_rows(estate_id: int, postings: Sequence[PostedPosting]) -> list[dict[str, Any]]:
-    """Whole fen per (day, account) of ``postings``, in a stable order."""
-    sums: dict[tuple[date, str], int] = defaultdict(int)
-    for posting in postings:
-        sums[(posting.date, posting.account)] += int(posting.amount * 100)
+def _daily_total_rows(postings: Sequence[tuple[int, PostedPosting]]) -> list[dict[str, Any]]:
+    """Whole fen per (estate, day, account) of ``postings`` (``(estate id, posting)``), in a
+    stable order."""
+    sums: dict[tuple[int, date, str], int] = defaultdict(int)
+    for estate_id, posting in postings:
+        sums[(estate_id, posting.date, posting.account)] += int(posting.amount * 100)
     return [
         {"estate_id": estate_id, "date": on, "account": account, "fen": fen}
-        for (on, account), fen in sorted(sums.items())
+        for (estate_id, on, account), fen in sorted(sums.items())
     ]
 
 
-def _add_daily_totals(session: Session, estate_id: int, entries: Sequence[PostedEntry]) -> None:
-    """Add the new entries' postings to ``journal_daily_totals`` (whole fen per account and
-    day): one ``INSERT … ON CONFLICT DO UPDATE`` per 500 rows, while the caller still holds
-    the estate's head lock, so no other writer touches these rows."""
-    rows = _daily_total_rows(estate_id, [p for entry in entries for p in entry.postings])
-    connection = session.connection()
-    statement = _ADD_DAILY_TOTALS[connection.dialect.name]
-    for start in range(0, len(rows), 500):
-        connection.execute(statement, rows[start : start + 500])
-
-
-def _daily_totals_upsert(dialect_insert: Any) -> Any:
-    statement = dialect_insert(_DAILY_TOTALS)
-    return statement.on_conflict_do_update(
-        index_elements=["estate_id", "date", "account"],
-        set_={"fen": _DAILY_TOTALS.c.fen + statement.excluded.fen},
-    )
+def _add_daily_totals(session: Session, entries: Sequence[PostedEntry]) -> None:
+    """Add the new entries' postings to ``journal_daily_totals`` (whole fen per estate,
+    account and day) with ``INSERT … ON CONFLICT DO UPDATE``, while the caller still holds
+    the estates' head locks, so no other writer touches these rows."""
+    rows = _daily_total_rows([(e.estate_id, p) for e in entries for p in e.postings])
+    _insert_rows(session.connection(), _DAILY_TOTALS, rows, add_to="fen")
 
 
 _DAILY_TOTALS = typing.cast(Table, JournalDailyTotal.__table__)
-#: Per dialect, built once: ``INSERT … ON CONFLICT DO UPDATE`` adding to a day's total.
-_ADD_DAILY_TOTALS = {
-    "postgresql": _daily_totals_upsert(postgresql.insert),
-    "sqlite": _daily_totals_upsert(sqlite.insert),
-}
+
+
+def _insert_rows(
+    connection: Connection, table: Table, rows: list[dict[str, Any]], *, add_to: str | None = None
+) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` — each row's ``add_to``
+    column added to the row already there with the same primary key, if one is given.
+    PostgreSQL: one statement whatever the number of rows, ``INSERT … SELECT … FROM
+    unnest(:column_1, :column_2, …)`` taking one array per column (psycopg's executemany
+    sends one statement per row, and a multi-row ``VALUES`` binds every value on its own;
+    issue 19). SQLite: an executemany (a loop in C, in the process)."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    key = (connection.dialect.name, table.name, columns, add_to)
+    statement = _UPSERTS.get(key)
+    if connection.dialect.name != "postgresql":
+        if statement is None:
+            statement = sqlite.insert(table)
+            if add_to is not None:
+                statement = statement.on_conflict_do_update(
+                    index_elements=list(table.primary_key.columns),
+                    set_={add_to: table.c[add_to] + statement.excluded[add_to]},
+                )
+            _UPSERTS[key] = statement
+        connection.execute(statement, rows)
+        return
+    if statement is None:
+        arrays = (
+            func.unnest(*[bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in columns])
+            .table_valued(*columns)
+            .render_derived()
+        )
+        statement = postgresql.insert(table).from_select(
+            list(columns), select(*[arrays.c[c] for c in columns])
+        )
+        if add_to is not None:
+            statement = statement.on_conflict_do_update(
+                index_elements=list(table.primary_key.columns),
+                set_={add_to: table.c[add_to] + statement.excluded[add_to]},
+            )
+        _UPSERTS[key] = statement
+    connection.execute(statement, {c: [row[c] for row in rows] for c in columns})
+
+
+#: ``_insert_rows``' statements, built when first used: by (dialect, table, columns,
+#: ``add_to``).
+_UPSERTS: dict[tuple[str, str, tuple[str, ...], str | None], Any] = {}
 
 
 def _entry_by_key(session: Session, estate_id: int, key: str) -> JournalEntry | None:

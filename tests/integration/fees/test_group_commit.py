@@ -537,9 +537,15 @@ def test_lone_payments_of_several_estates_are_written_in_one_transaction(
     # use noted meanwhile commits on its own), their entries and each estate's first use of
     # three accounts (chained ``open`` entries)
     assert 1 <= len(commits) <= 2, statements
-    assert sum(s.upper().startswith("INSERT INTO JOURNAL_ENTRIES") for s in statements) == 3 * 4
+    # each estate's three ``open`` entries on their own, then the three payments' entries in
+    # one statement (SQLite returns ids in row order only from one row per statement)
+    together = 1 if engine.dialect.name == "postgresql" else 3
+    entries = sum(s.upper().startswith("INSERT INTO JOURNAL_ENTRIES") for s in statements)
+    assert entries == 3 * 3 + together, statements
     bumps = [s for s in statements if s.upper().startswith("UPDATE FEE_RECEIPT_COUNTERS")]
-    assert len(bumps) == 3 * 2, bumps  # each estate's first receipt of 2026 creates its row
+    # one statement takes the three estates' numbers; it finds no row (each estate's first
+    # receipt of 2026 creates its counter) and is run once more
+    assert len(bumps) == 2, bumps
 
     def audited() -> list[tuple[str, int]]:
         with make_session_factory(engine)() as session:
