@@ -573,8 +573,10 @@ def test_lone_payments_of_several_estates_are_written_in_one_transaction(
         headers=made["beiyuan"][0],
     )
     assert _ok(again, 201)["receipts"][0]["receipt_no"] == "2026-000002"
-    ledger = client.get("/api/v1/public/estates/dongyuan/ledger.beancount")
-    assert verify_text(ledger.text).problem is None
+    for slug in written:  # each estate's chain, appended in the group's one statement
+        ledger = client.get(f"/api/v1/public/estates/{slug}/ledger.beancount")
+        assert verify_text(ledger.text).problem is None, slug
+        assert "收据2026-000001" in ledger.text, slug
 
 
 def test_a_group_that_fails_is_written_estate_by_estate(
