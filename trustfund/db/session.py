@@ -87,8 +87,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     ``reads_only()`` gives a transaction one consistent snapshot (``BEGIN DEFERRED``).
 
     PostgreSQL: the pool keeps ``POOL_SIZE`` connections open (see there) and checks one
-    before use when it has idled (``PING_AFTER_IDLE``); the rows of one ``execute`` of an
-    ``INSERT`` go as one multi-row statement."""
+    before use when it has idled (``PING_AFTER_IDLE``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -148,11 +147,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, **kwargs)
-    # Several rows inserted by one ``execute`` go as one multi-row ``INSERT … VALUES`` (as
-    # with RETURNING, and as SQLAlchemy's psycopg2 dialect does), not as psycopg's pipelined
-    # executemany: a payment's postings, daily totals and audit record cost one statement
-    # each instead of one per row — a tenth of a busy server's Python time (issue 19).
-    engine.dialect.use_insertmanyvalues_wo_returning = True
     _ping_after_idle(engine)
     return engine
 
