@@ -387,6 +387,8 @@ def record_planned_in(session: Session, batches: Sequence[Planned]) -> list[list
         for estate_id, plans, actor, results in batches
         for plan, record in zip(plans, results or [None] * len(plans), strict=True)
     ]
+    if not flat:  # every payment of a group refused
+        return [[] for _ in batches]
     payments = [_payment_row(estate_id, plan, actor) for estate_id, plan, actor, _ in flat]
     payment_ids = [] if lone else _insert_ids(session, _INSERT_PAYMENTS, payments)
     per_year: dict[tuple[int, int], int] = defaultdict(int)

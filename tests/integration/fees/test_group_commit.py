@@ -623,6 +623,35 @@ def test_a_group_that_fails_is_written_estate_by_estate(
     assert account["paid"] == "0.00" and account["receipts"] == []
 
 
+def test_a_group_whose_every_payment_is_refused_commits_once(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """Two estates' lone payments, both above what is owed, in one group: each is refused
+    with its own error, in the group's one transaction (its keys released there) — the
+    group is not rolled back and redone estate by estate for want of anything to write."""
+    slugs = ["qiancun", "houcun"]
+    made = {slug: new_estate(client, admin, slug, 1) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+    payments = [(s, made[s][0], _payment(made[s][1][0], "250.00")) for s in slugs]
+    with ThreadPoolExecutor(max_workers=4) as pool, counting(engine) as (_, commits):
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_grouped(client, 2)
+            commits.clear()
+        results = [f.result(timeout=60) for f in answers]
+    for answer in results:
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "allocations[0].amount"
+    assert len(commits) == 1  # the group's; estate by estate, each would roll back
+    retry = client.post(  # the key was released: the same key may be used again
+        f"/api/v1/estates/{slugs[0]}/fees/payments",
+        json=_payment(made[slugs[0]][1][0]),
+        headers={**made[slugs[0]][0], "Idempotency-Key": f"{slugs[0]}-group"},
+    )
+    assert _ok(retry, 201)["receipts"][0]["receipt_no"] == "2026-000001"
+
+
 @pytest.mark.postgres_only
 def test_a_group_does_not_wait_for_an_estate_held_elsewhere(
     client: TestClient[Litestar], admin: dict[str, str], engine: Engine
