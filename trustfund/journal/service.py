@@ -113,6 +113,7 @@ __all__ = [
     "personal_data_problems",
     "post_entries",
     "post_entry",
+    "post_in_estates",
     "reverse_entry",
 ]
 
@@ -226,7 +227,7 @@ def post_in_estates(
     The checks that need no lock run for all drafts first (personal data in one query per
     estate and 200 drafts); then every estate's head is locked (one statement, in estate
     order), and keys and period locks are read in one query each; the entries, their
-    postings, the heads and the daily totals are then written in one statement each. An
+    postings, the heads and the daily totals are then written in one ``execute`` each. An
     estate whose drafts take money out of a fund, use a key twice or use one already used
     posts them one by one through ``post_entry`` (its head already locked). Flushes once.
     Raises what ``post_entry`` raises (fields named ``entries[i].…`` by the item's index)."""
