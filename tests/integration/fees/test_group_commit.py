@@ -480,6 +480,21 @@ def _pay_each(
     ]
 
 
+def _paid_as_one_group(
+    client: TestClient[Litestar],
+    engine: Engine,
+    payments: list[tuple[str, dict[str, str], dict[str, Any]]],
+) -> tuple[list[Any], list[object]]:
+    """Each payment posted on its own thread while every writer slot is busy, so all of
+    them wait for one group: their answers, and the commits made once all were waiting."""
+    with ThreadPoolExecutor(max_workers=8) as pool, counting(engine) as (_, commits):
+        with slots_taken(client):
+            answers = _pay_each(client, pool, payments)
+            _wait_grouped(client, len(payments))
+            commits.clear()
+        return [f.result(timeout=60) for f in answers], commits
+
+
 def test_lone_payments_of_several_estates_are_written_in_one_transaction(
     client: TestClient[Litestar], admin: dict[str, str], engine: Engine
 ) -> None:
@@ -595,12 +610,7 @@ def test_a_group_that_fails_is_written_estate_by_estate(
         (slug, made[slug][0], early if slug == "zhongcun" else _payment(made[slug][1][0]))
         for slug in slugs
     ]
-    with ThreadPoolExecutor(max_workers=8) as pool, counting(engine) as (_, commits):
-        with slots_taken(client):
-            answers = _pay_each(client, pool, payments)
-            _wait_grouped(client, 3)
-            commits.clear()
-        results = [f.result(timeout=60) for f in answers]
+    results, commits = _paid_as_one_group(client, engine, payments)
     failed = results[1]
     assert failed.status_code == 422, failed.text
     assert len(commits) == 2  # the two others, estate by estate after the group's rollback
@@ -634,12 +644,7 @@ def test_a_group_whose_every_payment_is_refused_commits_once(
     for steward, _ in made.values():
         _ok(client.get("/api/v1/auth/me", headers=steward))
     payments = [(s, made[s][0], _payment(made[s][1][0], "250.00")) for s in slugs]
-    with ThreadPoolExecutor(max_workers=4) as pool, counting(engine) as (_, commits):
-        with slots_taken(client):
-            answers = _pay_each(client, pool, payments)
-            _wait_grouped(client, 2)
-            commits.clear()
-        results = [f.result(timeout=60) for f in answers]
+    results, commits = _paid_as_one_group(client, engine, payments)
     for answer in results:
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0]["field"] == "allocations[0].amount"
