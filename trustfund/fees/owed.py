@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -171,9 +171,11 @@ def _outstanding_chunk(
     return _less_paid(session, charged)
 
 
-# What the households named by ``:codes`` in the estates ``:estates`` were charged for
+# What the households named by ``:households`` (``(estate id, code)`` pairs) were charged for
 # ``:years``, their charge rows locked in id order: ``households_by_code`` and
-# ``_CHARGED_LOCKED`` in one statement.
+# ``_CHARGED_LOCKED`` in one statement. The households are named as pairs, not as estates ×
+# codes: estates numbering their households alike ("3-1-502") must not lock each other's
+# rows when their payments are written together.
 _CHARGED_BY_CODE = (
     select(
         Household.estate_id,
@@ -186,8 +188,7 @@ _CHARGED_BY_CODE = (
     .join(Household, Household.id == FeeCharge.household_id)
     .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
     .where(
-        Household.estate_id.in_(bindparam("estates", expanding=True)),
-        Household.code.in_(bindparam("codes", expanding=True)),
+        tuple_(Household.estate_id, Household.code).in_(bindparam("households", expanding=True)),
         FeeCharge.fee_year.in_(bindparam("years", expanding=True)),
     )
     .order_by(FeeCharge.id, FeeChargeLine.id)
@@ -224,15 +225,12 @@ def owed_in_estates(
     rows = session.connection().execute(
         _CHARGED_BY_CODE,
         {
-            "estates": sorted({estate_id for estate_id, _, _ in asked}),
-            "codes": sorted({code for _, code, _ in asked}),
+            "households": sorted({(estate_id, code) for estate_id, code, _ in asked}),
             "years": sorted({year for _, _, year in asked}),
         },
     )
     named = {(estate_id, code) for estate_id, code, _ in asked}
     for estate_id, household_id, code, fee_year, fund, amount in rows:
-        if (estate_id, code) not in named:
-            continue  # the filter is estates × codes × years
         households[estate_id].setdefault(code, HouseholdRef(household_id, code))
         if (estate_id, code, fee_year) not in asked:
             continue
