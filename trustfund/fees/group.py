@@ -61,10 +61,11 @@ from typing import Any, cast
 
 import anyio
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustfund.auth.audit import add_audits
+from trustfund.db.lists import GENERIC_PLANS
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
@@ -301,8 +302,8 @@ def write_together(
     members = sorted(members, key=lambda member: member[0])
     try:
         with unit_of_work(session):
-            if lock_wait_ms is not None and is_postgres(session):
-                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = '{lock_wait_ms}ms'")
+            if is_postgres(session):
+                _set_local(session, lock_wait_ms)
             answered = list(
                 zip((batch for _, batch in members), _pay_together(session, members), strict=True)
             )
@@ -330,6 +331,18 @@ def write_together(
             else:
                 waiting.outcome = answer
     return True
+
+
+def _set_local(session: Session, lock_wait_ms: int | None) -> None:
+    """``SET LOCAL`` of a batch's or group's transaction on PostgreSQL, in one statement: the
+    generic plans of its statements that take arrays (``db/lists.GENERIC_PLANS``), and how
+    long it waits for a lock (``lock_wait_ms``), if given."""
+    settings = dict([GENERIC_PLANS])
+    if lock_wait_ms is not None:
+        settings["lock_timeout"] = f"{lock_wait_ms}ms"
+    session.connection().execute(
+        select(*(func.set_config(name, value, True) for name, value in settings.items()))
+    )
 
 
 def write_batch(session: Session, estate_id: int, batch: list[_Waiting]) -> None:

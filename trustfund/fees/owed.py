@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, literal, select, tuple_, union_all
+from sqlalchemy import Integer, String, func, literal, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from trustfund.db.lists import PerBackend, one_of, pair_of, pair_params
 from trustfund.db.models.estates import Household
 from trustfund.db.models.fees import (
     FeeCharge,
@@ -103,17 +104,21 @@ def outstanding_many(
 
 
 def _pairs_filter(
-    household_id: InstrumentedAttribute[int], fee_year: InstrumentedAttribute[int]
+    household_id: InstrumentedAttribute[int],
+    fee_year: InstrumentedAttribute[int],
+    *,
+    arrays: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Rows of the households ``:households`` and years ``:years`` (a superset when several:
-    households × years; the caller keeps the pairs it asked for)."""
+    households × years; the caller keeps the pairs it asked for); ``arrays``: as array
+    parameters (``db/lists``)."""
     return [
-        household_id.in_(bindparam("households", expanding=True)),
-        fee_year.in_(bindparam("years", expanding=True)),
+        one_of(household_id, "households", Integer(), arrays=arrays),
+        one_of(fee_year, "years", Integer(), arrays=arrays),
     ]
 
 
-# Built once (expanding parameters): every payment runs them.
+# Built once (list parameters): every payment runs them.
 _CHARGED = (
     select(FeeCharge.household_id, FeeCharge.fee_year, FeeChargeLine.fund, FeeChargeLine.amount)
     .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
@@ -121,30 +126,32 @@ _CHARGED = (
     .order_by(FeeCharge.id, FeeChargeLine.id)
 )
 _CHARGED_LOCKED = _CHARGED.with_for_update(of=FeeCharge)
-_PAID = union_all(
-    select(
-        FeeReceipt.household_id,
-        FeeReceipt.fee_year,
-        FeeReceiptLine.fund,
-        func.sum(FeeReceiptLine.amount),
-        literal(1),
+_PAID = PerBackend(
+    lambda arrays: union_all(
+        select(
+            FeeReceipt.household_id,
+            FeeReceipt.fee_year,
+            FeeReceiptLine.fund,
+            func.sum(FeeReceiptLine.amount),
+            literal(1),
+        )
+        .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
+        .where(
+            *_pairs_filter(FeeReceipt.household_id, FeeReceipt.fee_year, arrays=arrays),
+            FeeReceipt.status == ReceiptStatus.VALID,
+        )
+        .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund),
+        select(
+            FeeRefund.household_id,
+            FeeRefund.fee_year,
+            FeeRefundLine.fund,
+            func.sum(FeeRefundLine.amount),
+            literal(-1),
+        )
+        .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
+        .where(*_pairs_filter(FeeRefund.household_id, FeeRefund.fee_year, arrays=arrays))
+        .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund),
     )
-    .join(FeeReceipt, FeeReceipt.id == FeeReceiptLine.receipt_id)
-    .where(
-        *_pairs_filter(FeeReceipt.household_id, FeeReceipt.fee_year),
-        FeeReceipt.status == ReceiptStatus.VALID,
-    )
-    .group_by(FeeReceipt.household_id, FeeReceipt.fee_year, FeeReceiptLine.fund),
-    select(
-        FeeRefund.household_id,
-        FeeRefund.fee_year,
-        FeeRefundLine.fund,
-        func.sum(FeeRefundLine.amount),
-        literal(-1),
-    )
-    .join(FeeRefund, FeeRefund.id == FeeRefundLine.refund_id)
-    .where(*_pairs_filter(FeeRefund.household_id, FeeRefund.fee_year))
-    .group_by(FeeRefund.household_id, FeeRefund.fee_year, FeeRefundLine.fund),
 )
 
 
@@ -171,28 +178,36 @@ def _outstanding_chunk(
     return _less_paid(session, charged)
 
 
-# What the households named by ``:households`` (``(estate id, code)`` pairs) were charged for
-# ``:years``, their charge rows locked in id order: ``households_by_code`` and
-# ``_CHARGED_LOCKED`` in one statement. The households are named as pairs, not as estates ×
-# codes: estates numbering their households alike ("3-1-502") must not lock each other's
-# rows when their payments are written together.
-_CHARGED_BY_CODE = (
-    select(
-        Household.estate_id,
-        FeeCharge.household_id,
-        Household.code,
-        FeeCharge.fee_year,
-        FeeChargeLine.fund,
-        FeeChargeLine.amount,
+# What the households named by ``(estate id, code)`` pairs (``_HOUSEHOLDS``,
+# ``db/lists.pair_of``) were charged for ``:years``, their charge rows locked in id order:
+# ``households_by_code`` and ``_CHARGED_LOCKED`` in one statement. Named as pairs, not as
+# estates × codes: two estates of a group whose households drew the same code must not lock
+# each other's rows.
+_HOUSEHOLDS = ("households", "household_estates", "household_codes")
+_CHARGED_BY_CODE = PerBackend(
+    lambda arrays: (
+        select(
+            Household.estate_id,
+            FeeCharge.household_id,
+            Household.code,
+            FeeCharge.fee_year,
+            FeeChargeLine.fund,
+            FeeChargeLine.amount,
+        )
+        .join(Household, Household.id == FeeCharge.household_id)
+        .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
+        .where(
+            pair_of(
+                (Household.estate_id, Household.code),
+                _HOUSEHOLDS,
+                (Integer(), String()),
+                arrays=arrays,
+            ),
+            one_of(FeeCharge.fee_year, "years", Integer(), arrays=arrays),
+        )
+        .order_by(FeeCharge.id, FeeChargeLine.id)
+        .with_for_update(of=FeeCharge)
     )
-    .join(Household, Household.id == FeeCharge.household_id)
-    .outerjoin(FeeChargeLine, FeeChargeLine.charge_id == FeeCharge.id)
-    .where(
-        tuple_(Household.estate_id, Household.code).in_(bindparam("households", expanding=True)),
-        FeeCharge.fee_year.in_(bindparam("years", expanding=True)),
-    )
-    .order_by(FeeCharge.id, FeeChargeLine.id)
-    .with_for_update(of=FeeCharge)
 )
 
 
@@ -222,14 +237,12 @@ def owed_in_estates(
     charged: dict[tuple[int, int], dict[str, Decimal]] = {}
     if not asked:
         return households, charged
-    rows = session.connection().execute(
-        _CHARGED_BY_CODE,
-        {
-            "households": sorted({(estate_id, code) for estate_id, code, _ in asked}),
-            "years": sorted({year for _, _, year in asked}),
-        },
+    named = sorted({(estate_id, code) for estate_id, code, _ in asked})
+    connection = session.connection()
+    rows = connection.execute(
+        _CHARGED_BY_CODE.on(connection, len(named)),
+        {**pair_params(_HOUSEHOLDS, named), "years": sorted({year for _, _, year in asked})},
     )
-    named = {(estate_id, code) for estate_id, code, _ in asked}
     for estate_id, household_id, code, fee_year, fund, amount in rows:
         households[estate_id].setdefault(code, HouseholdRef(household_id, code))
         if (estate_id, code, fee_year) not in asked:
@@ -255,8 +268,9 @@ def _less_paid(
     asked = set(pairs)
     wanted = [p for p in pairs if charged.get(p)]
     paid: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    params = _pairs_params(wanted)
     for household_id, fee_year, fund, amount, sign in connection.execute(
-        _PAID, _pairs_params(wanted)
+        _PAID.on(connection, len(params["households"])), params
     ):
         if (household_id, fee_year) not in asked:
             continue

@@ -738,6 +738,34 @@ def test_a_group_locks_only_the_households_it_pays(
     assert len(commits) == 1  # the group's; after a lock wait, one per estate
 
 
+@pytest.mark.postgres_only
+def test_a_groups_reads_have_one_text_whatever_its_size(
+    client: TestClient[Litestar], admin: dict[str, str], engine: Engine
+) -> None:
+    """A group of two estates and then one of three: what their households owe and have
+    paid is read with the same SQL text both times (arrays), so PostgreSQL prepares and
+    plans each read once per connection, not once per group size."""
+    slugs = ["yicun", "ercun", "sancun", "sicun", "wucun"]
+    made = {slug: new_estate(client, admin, slug, 1) for slug in slugs}
+    for steward, _ in made.values():
+        _ok(client.get("/api/v1/auth/me", headers=steward))
+    reads: list[list[str]] = []
+    for chosen in (slugs[:2], slugs[2:]):
+        payments = [(s, made[s][0], _payment(made[s][1][0])) for s in chosen]
+        with counting(engine) as (statements, _):
+            results, commits = _paid_as_one_group(client, engine, payments)
+        assert [r.status_code for r in results] == [201] * len(chosen)
+        assert len(commits) == 1
+        reads.append(
+            [
+                s
+                for s in statements
+                if s.startswith(("SELECT households.estate_id", "SELECT fee_receipts.household_id"))
+            ]
+        )
+    assert len(reads[0]) == 2 and reads[0] == reads[1], reads
+
+
 def test_an_estate_paid_a_moment_ago_writes_its_own(
     client: TestClient[Litestar], admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
