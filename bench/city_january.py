@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fees_payments import pgbench, run_wrk_script, server_cpu_seconds
+from fees_payments import pgbench, process_cpu, run_wrk_script, server_cpu_seconds
 from memory_estates import HOUSEHOLD_CODE, free_port, generate
 
 from trustfund.auth.passwords import hash_password
@@ -196,12 +196,11 @@ def postgres_cpu_seconds() -> float:
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            name, seconds = process_cpu(entry)
         except OSError:
             continue
-        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
         if name.startswith("postgres"):
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += seconds
     return total
 
 

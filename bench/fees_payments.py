@@ -171,14 +171,22 @@ def serve(url: str, workers: int, var_dir: Path) -> tuple[subprocess.Popen[bytes
     raise SystemExit("server did not start")
 
 
+def process_cpu(pid: int | str) -> tuple[str, float]:
+    """A process's name and its user + system CPU seconds (Linux /proc); raises OSError
+    when it is gone."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu_seconds(pid: int) -> float:
     """User + system CPU time of the server process and its workers (Linux /proc)."""
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += process_cpu(current)[1]
             for task in os.listdir(f"/proc/{current}/task"):
                 todo += map(int, Path(f"/proc/{current}/task/{task}/children").read_text().split())
         except OSError:

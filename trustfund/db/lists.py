@@ -33,7 +33,7 @@ Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 #: ``SET LOCAL`` of a transaction whose statements take arrays (PostgreSQL): use the generic
 #: plan of a prepared statement at once (a lookup by key, planned once per connection).
-GENERIC_PLANS = ("plan_cache_mode", "force_generic_plan")
+GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
 
 
 class PerBackend(Generic[S]):

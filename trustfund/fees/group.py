@@ -337,7 +337,7 @@ def _set_local(session: Session, lock_wait_ms: int | None) -> None:
     """``SET LOCAL`` of a batch's or group's transaction on PostgreSQL, in one statement: the
     generic plans of its statements that take arrays (``db/lists.GENERIC_PLANS``), and how
     long it waits for a lock (``lock_wait_ms``), if given."""
-    settings = dict([GENERIC_PLANS])
+    settings = dict(GENERIC_PLANS)
     if lock_wait_ms is not None:
         settings["lock_timeout"] = f"{lock_wait_ms}ms"
     session.connection().execute(
