@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fees_payments import pgbench, process_cpu, run_wrk_script, server_cpu_seconds
+from fees_payments import pgbench, postgres_cpu_seconds, run_wrk_script, server_cpu_seconds
 from memory_estates import HOUSEHOLD_CODE, free_port, generate
 
 from trustfund.auth.passwords import hash_password
@@ -186,22 +186,6 @@ def stewards(engine: Engine) -> dict[str, str]:
             ],
         )
     return tokens
-
-
-def postgres_cpu_seconds() -> float:
-    """User + system CPU time of every PostgreSQL process on this machine (its backends for
-    the server's pooled connections live through a run; one that ends meanwhile is missed)."""
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            name, seconds = process_cpu(entry)
-        except OSError:
-            continue
-        if name.startswith("postgres"):
-            total += seconds
-    return total
 
 
 def serve(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:

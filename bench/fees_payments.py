@@ -180,6 +180,22 @@ def process_cpu(pid: int | str) -> tuple[str, float]:
     return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time of every PostgreSQL process on this machine (its backends for
+    the server's pooled connections live through a run; one that ends meanwhile is missed)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            name, seconds = process_cpu(entry)
+        except OSError:
+            continue
+        if name.startswith("postgres"):
+            total += seconds
+    return total
+
+
 def server_cpu_seconds(pid: int) -> float:
     """User + system CPU time of the server process and its workers (Linux /proc)."""
     total, todo = 0.0, [pid]

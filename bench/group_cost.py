@@ -45,6 +45,7 @@ def child(url: str, size: int, groups: int, households: int) -> dict[str, float]
     from trustfund.fees.schemas import PaymentIn
 
     sys.path.insert(0, str(HERE / "bench"))
+    from fees_payments import postgres_cpu_seconds
     from memory_estates import HOUSEHOLD_CODE
 
     engine = make_engine(url)
@@ -72,9 +73,9 @@ def child(url: str, size: int, groups: int, households: int) -> dict[str, float]
         )
         return _Waiting(data, None, f"bench-{uuid.uuid4()}", loop.create_future())
 
-    def grouped(count: int) -> tuple[float, int]:
+    def grouped(count: int) -> tuple[float, float, int]:
         cpu = 0.0
-        sent = statements[0]
+        sent, pg_before = statements[0], postgres_cpu_seconds()
         for _ in range(count):
             members = [(e, [waiting(e)]) for e in rng.sample(ids, size)]
             started = time.process_time()
@@ -86,11 +87,11 @@ def child(url: str, size: int, groups: int, households: int) -> dict[str, float]
                 del loaded
             cpu += time.process_time() - started
             assert all(w.outcome is not None for _, batch in members for w in batch)
-        return cpu, statements[0] - sent
+        return cpu, postgres_cpu_seconds() - pg_before, statements[0] - sent
 
-    def alone(count: int) -> tuple[float, int]:
+    def alone(count: int) -> tuple[float, float, int]:
         cpu = 0.0
-        sent = statements[0]
+        sent, pg_before = statements[0], postgres_cpu_seconds()
         for _ in range(count):
             estate_id = rng.choice(ids)
             batch = [waiting(estate_id)]
@@ -101,18 +102,20 @@ def child(url: str, size: int, groups: int, households: int) -> dict[str, float]
                 del loaded
             cpu += time.process_time() - started
             assert batch[0].outcome is not None, batch[0].error
-        return cpu, statements[0] - sent
+        return cpu, postgres_cpu_seconds() - pg_before, statements[0] - sent
 
     grouped(WARM_UP)
     alone(WARM_UP * size)
-    group_cpu, group_statements = grouped(groups)
-    alone_cpu, alone_statements = alone(groups * size)
+    group_cpu, group_pg, group_statements = grouped(groups)
+    alone_cpu, alone_pg, alone_statements = alone(groups * size)
     engine.dispose()
     payments = groups * size
     return {
         "grouped_ms": 1000 * group_cpu / payments,
+        "grouped_pg_ms": 1000 * group_pg / payments,
         "grouped_statements": group_statements / payments,
         "alone_ms": 1000 * alone_cpu / payments,
+        "alone_pg_ms": 1000 * alone_pg / payments,
         "alone_statements": alone_statements / payments,
     }
 
@@ -161,9 +164,11 @@ def main() -> None:
             result = measure(tree, args)
             runs[name].append(result)
             print(
-                f"round {round_ + 1} {name:7}: grouped {result['grouped_ms']:.2f} ms CPU and "
+                f"round {round_ + 1} {name:7}: grouped {result['grouped_ms']:.2f} ms CPU "
+                f"(PostgreSQL {result['grouped_pg_ms']:.2f}) and "
                 f"{result['grouped_statements']:.1f} statements per payment; alone "
-                f"{result['alone_ms']:.2f} ms and {result['alone_statements']:.1f}",
+                f"{result['alone_ms']:.2f} ms (PostgreSQL {result['alone_pg_ms']:.2f}) and "
+                f"{result['alone_statements']:.1f}",
                 flush=True,
             )
     medians = {
@@ -172,15 +177,18 @@ def main() -> None:
     }
     for name, median in medians.items():
         print(
-            f"{name} (median of {args.rounds}): grouped {median['grouped_ms']:.2f} ms, alone "
-            f"{median['alone_ms']:.2f} ms per payment (grouped / alone "
+            f"{name} (median of {args.rounds}): grouped {median['grouped_ms']:.2f} ms "
+            f"(PostgreSQL {median['grouped_pg_ms']:.2f}), alone {median['alone_ms']:.2f} ms "
+            f"(PostgreSQL {median['alone_pg_ms']:.2f}) per payment (grouped / alone "
             f"{median['grouped_ms'] / median['alone_ms']:.2f})"
         )
     if args.compare:
         this, other = medians["this"], medians["compare"]
         print(
-            f"this / compare: grouped {this['grouped_ms'] / other['grouped_ms']:.2f}, alone "
-            f"{this['alone_ms'] / other['alone_ms']:.2f}"
+            f"this / compare: grouped {this['grouped_ms'] / other['grouped_ms']:.2f} "
+            f"(PostgreSQL {this['grouped_pg_ms'] / other['grouped_pg_ms']:.2f}), alone "
+            f"{this['alone_ms'] / other['alone_ms']:.2f} "
+            f"(PostgreSQL {this['alone_pg_ms'] / other['alone_pg_ms']:.2f})"
         )
 
 

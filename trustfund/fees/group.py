@@ -36,9 +36,14 @@ estates at most, taking one of the ``MAX_WRITERS`` slots) claims the keys of all
 in one statement, reads what their households owe in two, then writes their payments
 together (``record_planned_in``: one statement per step for all the estates, the locks taken
 in estate order), in one transaction with one commit — each still answered on its own
-(refusals as in a batch). A busy estate writes its own: one writing a second batch in a row,
-or whose last writer ended less than ``BUSY_SECONDS`` ago (a hot estate, whose locks the
-other workers' batches hold often). On PostgreSQL the group waits at most
+(refusals as in a batch). A *busy* estate — one writing a second batch in a row, or whose
+last writer ended less than ``BUSY_SECONDS`` ago (a hot estate, whose locks the other
+workers' batches hold often) — joins the group only on PostgreSQL and only if its locks are
+free: the group first locks the busy estates' receipt counters and ledger heads with
+``SKIP LOCKED`` (never waiting), leaves out those another transaction holds (their writers
+write them on their own, as on SQLite always) and keeps the others' locks to its commit (a
+hot estate's lone payment then costs what a grouped one does, about half of its own
+transaction: ``bench/RESULTS.md``). On PostgreSQL the group waits at most
 ``GROUP_LOCK_WAIT_MS`` for any lock (``lock_timeout``): a group never holds up its estates
 behind one whose locks another transaction holds. When the group fails in any way (that
 wait, a locked period, books not open, a database error) it is rolled back and every estate
@@ -54,8 +59,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 from typing import Any, cast
 
@@ -69,10 +75,12 @@ from trustfund.db.lists import GENERIC_PLANS
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
-from trustfund.fees.common import get_estate
+from trustfund.fees.common import get_estate, local_today
+from trustfund.fees.numbers import lock_counters_if_free
 from trustfund.fees.owed import owed_in_estates
 from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned_in, take_payment
 from trustfund.fees.schemas import PaymentIn, PaymentOut
+from trustfund.journal.head import lock_heads_if_free
 from trustfund.journal.idempotency import (
     check_key,
     claim_scoped_keys,
@@ -94,8 +102,8 @@ MAX_WRITERS = 4
 #: The most estates whose lone payments one group writes in one transaction.
 MAX_GROUP = 32
 #: An estate whose writer ended less than this many seconds ago is busy (a hot estate, or
-#: one whose payments the other workers write too): its next lone payment is written on its
-#: own rather than making a group wait for its locks.
+#: one whose payments the other workers write too): a group never waits for its locks (it
+#: writes its next lone payment only if they are free; on SQLite it writes its own).
 BUSY_SECONDS = 1.0
 #: How long a group waits for a lock (PostgreSQL ``lock_timeout``) before it gives up and
 #: its estates write their own payments.
@@ -126,6 +134,8 @@ class _Member:
     estate_id: int
     batch: list[_Waiting]
     written: asyncio.Future[bool]
+    #: a busy estate's payment: written by the group only if its locks are free then
+    busy: bool = False
 
 
 @dataclass(eq=False)
@@ -150,6 +160,13 @@ class PaymentGroups:
         self._grouping: asyncio.Task[None] | None = None
         #: when each estate's last writer ended (``time.monotonic``; one entry per estate)
         self._ended: dict[int, float] = {}
+
+    @cached_property
+    def _postgres(self) -> bool:
+        """Whether a busy estate's lone payment may join a group (PostgreSQL: the group
+        skips its locks if another transaction holds them)."""
+        with self._session_factory() as session:
+            return is_postgres(session)
 
     async def record_payment(
         self,
@@ -209,9 +226,10 @@ class PaymentGroups:
                 del estate.queued[:MAX_BATCH]
                 estate.writing = len(batch)
                 try:
-                    lone = may_group and len(batch) == 1
+                    lone = len(batch) == 1 and (may_group or self._postgres)
+                    busy = not may_group
                     may_group = False  # a second batch in a row: busy
-                    if not (lone and await self._in_group(estate_id, batch)):
+                    if not (lone and await self._in_group(estate_id, batch, busy)):
                         await anyio.to_thread.run_sync(
                             self._write, estate_id, batch, limiter=self._threads
                         )
@@ -233,11 +251,11 @@ class PaymentGroups:
                 if not waiting.answered.done():
                     waiting.answered.set_exception(RuntimeError("payment not written"))
 
-    async def _in_group(self, estate_id: int, batch: list[_Waiting]) -> bool:
+    async def _in_group(self, estate_id: int, batch: list[_Waiting], busy: bool) -> bool:
         """Hand an estate's lone payment to the next group: True once the group holding it
         is committed (its outcome or error set), False when the estate is to write it
         itself."""
-        member = _Member(estate_id, batch, asyncio.get_running_loop().create_future())
+        member = _Member(estate_id, batch, asyncio.get_running_loop().create_future(), busy)
         self._grouped.append(member)
         if self._grouping is None:
             self._grouping = asyncio.create_task(self._write_groups())
@@ -255,8 +273,8 @@ class PaymentGroups:
                     written = len(members) > 1 and await anyio.to_thread.run_sync(
                         self._write_group, members
                     )
-                for member in members:
-                    member.written.set_result(written)
+                for member in members:  # (a busy estate's may have been left out)
+                    member.written.set_result(written and all(_given(w) for w in member.batch))
                 members = []
         finally:
             self._grouping = None
@@ -272,7 +290,10 @@ class PaymentGroups:
                 select(Estate).where(Estate.id.in_([m.estate_id for m in members]))
             ).all()
             written = write_together(
-                session, [(m.estate_id, m.batch) for m in members], lock_wait_ms=GROUP_LOCK_WAIT_MS
+                session,
+                [(m.estate_id, m.batch) for m in members],
+                lock_wait_ms=GROUP_LOCK_WAIT_MS,
+                busy={m.estate_id for m in members if m.busy},
             )
             del estates
             return written
@@ -292,18 +313,22 @@ def write_together(
     members: list[tuple[int, list[_Waiting]]],
     *,
     lock_wait_ms: int | None = None,
+    busy: Collection[int] = (),
 ) -> bool:
     """Check and write the batches of ``members`` (``(estate id, batch)``: one estate's
     batch, or a group's lone payments) in one transaction, estates in id order, each batch
     as ``_pay_together`` checks it. True: committed, every payment given its outcome or
-    error. False: rolled back, nothing given (a lock waited for longer than
-    ``lock_wait_ms`` on PostgreSQL, a locked period, a database error…); the caller then
-    writes the payments in smaller transactions."""
+    error — except those of a ``busy`` estate whose locks another transaction held
+    (PostgreSQL, ``_without_held``): left out, given nothing. False: rolled back, nothing
+    given (a lock waited for longer than ``lock_wait_ms`` on PostgreSQL, a locked period, a
+    database error…); the caller then writes the payments in smaller transactions."""
     members = sorted(members, key=lambda member: member[0])
     try:
         with unit_of_work(session):
             if is_postgres(session):
                 _set_local(session, lock_wait_ms)
+                if busy:
+                    members = _without_held(session, members, busy)
             answered = list(
                 zip((batch for _, batch in members), _pay_together(session, members), strict=True)
             )
@@ -331,6 +356,32 @@ def write_together(
             else:
                 waiting.outcome = answer
     return True
+
+
+def _given(waiting: _Waiting) -> bool:
+    return waiting.outcome is not None or waiting.error is not None
+
+
+def _without_held(
+    session: Session, members: list[tuple[int, list[_Waiting]]], busy: Collection[int]
+) -> list[tuple[int, list[_Waiting]]]:
+    """``members`` less the ``busy`` estates whose receipt counter (of the year their
+    payments are dated in) or ledger head another transaction holds now — those of the
+    estate's batches in another process, mostly: they are left out, for their own writers.
+    The others' counters and heads are locked here, before anything else of the group's,
+    without waiting (``SKIP LOCKED``), and stay locked until the group ends: the group never
+    queues behind a busy estate's writers, which queue behind the group instead. An estate
+    whose year has no counter yet is left out too (its first receipt creates it)."""
+    years: dict[int, set[int]] = {}
+    for estate_id, batch in members:
+        if estate_id in busy:
+            today = local_today(get_estate(session, estate_id))
+            years[estate_id] = {(w.data.paid_on or today).year for w in batch}
+    wanted = [(estate_id, year) for estate_id, ys in years.items() for year in sorted(ys)]
+    counted = lock_counters_if_free(session, wanted)
+    free = [e for e, ys in years.items() if all((e, year) in counted for year in ys)]
+    headed = lock_heads_if_free(session, free) if free else set()
+    return [member for member in members if member[0] not in busy or member[0] in headed]
 
 
 def _set_local(session: Session, lock_wait_ms: int | None) -> None:

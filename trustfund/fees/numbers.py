@@ -4,7 +4,7 @@ receipts, so a rollback gives them back (``payments`` describes the order of the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, case, func, select, tuple_, update
@@ -79,6 +79,17 @@ def take_numbers_in(
     return {key: last[key] - counts[key] + 1 for key in keys}
 
 
+def lock_counters_if_free(
+    session: Session, keys: Sequence[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """PostgreSQL: lock the counters of ``keys`` (``(estate id, year)``) that no other
+    transaction holds, without waiting for the others (``FOR UPDATE SKIP LOCKED``, in
+    ``(estate, year)`` order); returns the keys whose counters are now locked until the
+    transaction ends (a year without a counter yet is not among them)."""
+    rows = session.connection().execute(_COUNTERS_IF_FREE, {"keys": sorted(keys)})
+    return {(estate_id, year) for estate_id, year in rows}
+
+
 def _bump(
     session: Session, counts: Mapping[tuple[int, int], int]
 ) -> list[tuple[tuple[int, int], int]]:
@@ -124,6 +135,12 @@ _BUMP_COUNTER = (  # built once: every payment runs it
 )
 
 
+_COUNTERS_IF_FREE = (
+    select(_COUNTERS.c.estate_id, _COUNTERS.c.year)
+    .where(tuple_(_COUNTERS.c.estate_id, _COUNTERS.c.year).in_(bindparam("keys", expanding=True)))
+    .order_by(_COUNTERS.c.estate_id, _COUNTERS.c.year)
+    .with_for_update(skip_locked=True)
+)
 _PAYMENT_ID = func.nextval(func.pg_get_serial_sequence("fee_payments", "id"))
 #: PostgreSQL, built once: ``_BUMP_COUNTER`` by one, also taking the next payment id.
 _BUMP_COUNTER_AND_PAYMENT_ID = _BUMP_COUNTER.returning(_PAYMENT_ID)

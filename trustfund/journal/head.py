@@ -124,6 +124,23 @@ def _lock_heads(session: Session, estate_ids: Sequence[int]) -> dict[int, Head]:
     return heads
 
 
+def lock_heads_if_free(session: Session, estate_ids: Sequence[int]) -> set[int]:
+    """PostgreSQL: lock the heads of ``estate_ids`` that no other transaction holds, without
+    waiting for the others (``FOR UPDATE SKIP LOCKED``, in estate order); returns the estates
+    whose heads are now locked until the transaction ends (an estate without a head yet is
+    not among them)."""
+    rows = session.connection().execute(_HEADS_IF_FREE, {"estate_ids": sorted(estate_ids)})
+    return set(rows.scalars())
+
+
+_HEADS_IF_FREE = (
+    select(_HEADS.c.estate_id)
+    .where(_HEADS.c.estate_id.in_(bindparam("estate_ids", expanding=True)))
+    .order_by(_HEADS.c.estate_id)
+    .with_for_update(skip_locked=True)
+)
+
+
 def lock_estate_head(session: Session, estate_id: int) -> None:
     """Serialise with every writer of the estate until the transaction ends (for workflows
     that decide from the journal's state, like opening the books)."""

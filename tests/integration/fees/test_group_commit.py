@@ -26,7 +26,7 @@ from tests.integration.journal.api_setup import SCHEDULE
 from tests.integration.onboarding.helpers import PASSWORDS, Cli, installer_creates_admin
 from trustfund.db.models.auth import AuditRecord
 from trustfund.db.models.estates import Estate, Household
-from trustfund.db.models.fees import FeeCharge
+from trustfund.db.models.fees import FeeCharge, FeeReceiptCounter
 from trustfund.db.models.journal import LedgerHead
 from trustfund.db.session import make_session_factory
 from trustfund.estates import rules
@@ -766,13 +766,13 @@ def test_a_groups_reads_have_one_text_whatever_its_size(
     assert len(reads[0]) == 2 and reads[0] == reads[1], reads
 
 
-def test_an_estate_paid_a_moment_ago_writes_its_own(
+def _busy_and_quiet(
     client: TestClient[Litestar], admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An estate whose writer ended less than ``BUSY_SECONDS`` ago (a hot estate) does not
-    join a group: its next lone payment waits for a writer slot of its own, while a quiet
-    estate's payment waits for the group; both are written once a slot is free."""
-    monkeypatch.setattr(group, "BUSY_SECONDS", 600.0)  # "a moment ago", however slow the run
+) -> tuple[list[tuple[str, dict[str, str], dict[str, Any]]], list[str]]:
+    """Two new estates: ``redian`` paid once just now (busy: its writer ended less than
+    ``BUSY_SECONDS`` ago, however slow the run) and ``lengqing`` quiet. Returns a payment of
+    each (redian's second household, lengqing's first) and redian's household codes."""
+    monkeypatch.setattr(group, "BUSY_SECONDS", 600.0)
     made = {slug: new_estate(client, admin, slug, 2) for slug in ("redian", "lengqing")}
     for steward, _ in made.values():
         _ok(client.get("/api/v1/auth/me", headers=steward))
@@ -787,13 +787,92 @@ def test_an_estate_paid_a_moment_ago_writes_its_own(
         ("redian", hot_steward, _payment(hot_codes[1])),
         ("lengqing", made["lengqing"][0], _payment(made["lengqing"][1][0])),
     ]
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    return payments, hot_codes
+
+
+def test_an_estate_paid_a_moment_ago(
+    client: TestClient[Litestar],
+    admin: dict[str, str],
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An estate whose writer ended less than ``BUSY_SECONDS`` ago (a hot estate, which the
+    other workers pay too) and a quiet one each get a lone payment while every writer slot
+    is busy. On PostgreSQL both join the group (the busy one because no other transaction
+    holds its locks): one commit. On SQLite the busy one waits for a writer slot of its own
+    (no row locks to skip) while the quiet one waits for the group; both are written once a
+    slot is free."""
+    payments, _ = _busy_and_quiet(client, admin, monkeypatch)
+    postgres = engine.dialect.name == "postgresql"
+    with ThreadPoolExecutor(max_workers=4) as pool, counting(engine) as (_, commits):
         with slots_taken(client):
             answers = _pay_each(client, pool, payments)
-            _wait_for(lambda: _writers(client) == (MAX_WRITERS, 2))  # each waits for a slot
             groups: PaymentGroups = client.app.state.payment_groups
-            assert client.blocking_portal.call(_grouped, groups) == 1  # the quiet one only
+            if postgres:
+                _wait_grouped(client, 2)
+            else:
+                _wait_for(lambda: _writers(client) == (MAX_WRITERS, 2))  # each waits for a slot
+                assert client.blocking_portal.call(_grouped, groups) == 1  # the quiet one only
+            commits.clear()
         results = [f.result(timeout=60) for f in answers]
     assert [r.status_code for r in results] == [201, 201], [r.text for r in results]
     assert results[0].json()["receipts"][0]["receipt_no"] == "2026-000002"
     assert results[1].json()["receipts"][0]["receipt_no"] == "2026-000001"
+    assert len(commits) == (1 if postgres else 2)
+
+
+@contextmanager
+def counter_held(engine: Engine, slug: str, year: int) -> Iterator[None]:
+    """Another connection holds the estate's receipt counter of ``year`` (as a payment of
+    the estate being written in another process does, from its number to its commit)."""
+    with engine.connect() as connection:
+        estate_id = connection.execute(select(Estate.id).where(Estate.slug == slug)).scalar_one()
+        connection.execute(
+            select(FeeReceiptCounter.estate_id)
+            .where(FeeReceiptCounter.estate_id == estate_id, FeeReceiptCounter.year == year)
+            .with_for_update()
+        ).one()
+        try:
+            yield
+        finally:
+            connection.rollback()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("held", ["counter", "head"])
+def test_a_busy_estate_held_elsewhere_is_left_out_of_the_group(
+    client: TestClient[Litestar],
+    admin: dict[str, str],
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    held: str,
+) -> None:
+    """A busy estate's lone payment joins the group, but another transaction holds its
+    receipt counter (or its ledger head): the group leaves it out without waiting for the
+    lock and writes the quiet estate's payment (one commit, answered while the lock is
+    still held); the busy estate then writes its own, once the lock is let go — numbered
+    after its first payment, its chain whole. (The group's lock wait is made a minute
+    here: a group that waited for the busy estate's lock would not answer in time.)"""
+    payments, _ = _busy_and_quiet(client, admin, monkeypatch)
+    monkeypatch.setattr(group, "GROUP_LOCK_WAIT_MS", 60_000)
+    hold = (
+        counter_held(engine, "redian", 2026) if held == "counter" else head_held(engine, "redian")
+    )
+    with ThreadPoolExecutor(max_workers=4) as pool, counting(engine) as (_, commits):
+        with hold:
+            with slots_taken(client):
+                answers = _pay_each(client, pool, payments)
+                _wait_grouped(client, 2)
+                commits.clear()
+            quiet = answers[1].result(timeout=20)
+            assert quiet.status_code == 201, quiet.text
+            assert quiet.json()["receipts"][0]["receipt_no"] == "2026-000001"
+            assert len(commits) == 1  # the group's, with the quiet estate's payment only
+            time.sleep(0.3)
+            assert not answers[0].done()  # its own writer waits for the lock
+        busy = answers[0].result(timeout=60)
+    assert busy.status_code == 201, busy.text
+    assert busy.json()["receipts"][0]["receipt_no"] == "2026-000002"
+    ledger = client.get("/api/v1/public/estates/redian/ledger.beancount")
+    assert verify_text(ledger.text).problem is None
+    assert "收据2026-000002" in ledger.text
