@@ -27,9 +27,9 @@ from trustfund.auth.principal import Principal
 from trustfund.db.models.auth import User
 from trustfund.db.models.estates import Estate, Household, HouseholdOccupancy, Occupancy
 from trustfund.db.models.fees import FeeCharge, FeeReceipt
+from trustfund.estates.service import today_in
 from trustfund.fees import refunds
 from trustfund.fees.charges import issue_charges
-from trustfund.fees.common import local_today
 from trustfund.fees.deposits import deposit_cash
 from trustfund.fees.payments import pay
 from trustfund.fees.refunds import ask_refund, ask_void
@@ -87,7 +87,7 @@ def run(session: Session, settings: Settings) -> str:
     done = session.scalar(select(FeeReceipt.id).where(FeeReceipt.estate_id == estate.id).limit(1))
     if done is not None:
         return f"fees {FEE_YEAR}: schedule approved, {issued.issued} new charges, payments exist"
-    last_day = min(LAST_DAY, local_today(estate) - timedelta(days=1))
+    last_day = min(LAST_DAY, today_in(estate) - timedelta(days=1))
     counts = _payments(session, estate, steward, last_day)
     return (
         f"fees {FEE_YEAR}: schedule approved by committee1, {issued.issued} charges "

@@ -25,6 +25,7 @@ from trustfund.db.models.estates import Estate
 from trustfund.db.models.settlements import Claim, ClaimStatus, Contractor
 from trustfund.demo.common import approve, principal_of
 from trustfund.demo.grants import voucher_pdf
+from trustfund.estates.service import today_in
 from trustfund.journal.reading import fund_balances
 from trustfund.settings import Settings
 from trustfund.settlements import (
@@ -36,7 +37,6 @@ from trustfund.settlements import (
     vouchers,
     workorders,
 )
-from trustfund.settlements.common import local_today
 from trustfund.settlements.schemas import (
     ClaimIn,
     ClaimLineIn,
@@ -240,7 +240,7 @@ def run(session: Session, settings: Settings) -> str:
         )
     ):
         return "settlements exist"
-    last_day = local_today(estate) - dt.timedelta(days=1)
+    last_day = today_in(estate) - dt.timedelta(days=1)
 
     contractor = contracts.add_contractor(
         session,

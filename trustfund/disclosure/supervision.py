@@ -28,8 +28,8 @@ from trustfund.disclosure.schemas import (
     SupervisionOut,
 )
 from trustfund.disclosure.statements import fund_names
+from trustfund.estates.service import today_in
 from trustfund.fees import reports as fee_reports
-from trustfund.fees.common import local_today
 from trustfund.fees.deposits import cash_on_hand
 from trustfund.journal import reading
 from trustfund.ledger.money import ZERO, money_text
@@ -48,7 +48,7 @@ def supervised_estates(session: Session, principal: Principal) -> list[Estate]:
 def estate_overview(
     session: Session, estate: Estate, today: date | None = None
 ) -> SupervisedEstateOut:
-    today = today or local_today(estate)
+    today = today or today_in(estate)
     quarter = last_finished_quarter(today)
     balances = reading.fund_balances(session, estate.id)
     names = fund_names(session, estate.id)

@@ -24,7 +24,8 @@ from trustfund.messages import Message, reason_of
 
 
 def today_in(estate: Estate) -> date:
-    """Today's date where the estate is (entries and occupancy use local dates)."""
+    """Today's date where the estate is: entries, payments, payouts and occupancy use local
+    dates (a payment at 00:30 Beijing time belongs to that day). The one place for it."""
     return datetime.now(ZoneInfo(estate.timezone)).date()
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -20,11 +18,6 @@ def get_estate(session: Session, estate_id: int) -> Estate:
     if estate is None:
         raise NotFoundError(Message("estates.no_estate_id", estate_id=estate_id))
     return estate
-
-
-def local_today(estate: Estate) -> date:
-    """Today in the estate's time zone (a payment at 00:30 Beijing time belongs to that day)."""
-    return datetime.now(ZoneInfo(estate.timezone)).date()
 
 
 #: ``fields.amount``: money read strictly, or ``None`` with the reason on the field.

@@ -18,11 +18,8 @@ from trustfund.db.models.fees import (
 )
 from trustfund.db.session import command
 from trustfund.errors import FieldError, ValidationError, raise_if
-from trustfund.fees.common import (
-    get_estate,
-    local_today,
-    parse_money,
-)
+from trustfund.estates.service import today_in
+from trustfund.fees.common import get_estate, parse_money
 from trustfund.fees.numbers import (
     lock_counter,
 )
@@ -97,7 +94,7 @@ def deposit_cash(
         amount = parse_money(data.amount, "amount", errors)
         if amount is not None and amount <= 0:
             errors.append(FieldError("amount", Message("input.not_positive")))
-        today = local_today(estate)
+        today = today_in(estate)
         on = data.deposited_on or today
         if on > today:
             errors.append(FieldError("deposited_on", Message("input.in_future", today=today)))

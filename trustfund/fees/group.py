@@ -75,7 +75,8 @@ from trustfund.db.lists import GENERIC_PLANS
 from trustfund.db.models.estates import Estate
 from trustfund.db.session import is_postgres, unit_of_work
 from trustfund.errors import IdempotencyConflictError, TrustfundError, ValidationError
-from trustfund.fees.common import get_estate, local_today
+from trustfund.estates.service import today_in
+from trustfund.fees.common import get_estate
 from trustfund.fees.numbers import lock_counters_if_free
 from trustfund.fees.owed import owed_in_estates
 from trustfund.fees.payments import PaymentPlan, plan_payment, record_planned_in, take_payment
@@ -375,7 +376,7 @@ def _without_held(
     years: dict[int, set[int]] = {}
     for estate_id, batch in members:
         if estate_id in busy:
-            today = local_today(get_estate(session, estate_id))
+            today = today_in(get_estate(session, estate_id))
             years[estate_id] = {(w.data.paid_on or today).year for w in batch}
     wanted = [(estate_id, year) for estate_id, ys in years.items() for year in sorted(ys)]
     counted = lock_counters_if_free(session, wanted)

@@ -60,14 +60,8 @@ from trustfund.db.models.fees import (
 )
 from trustfund.db.session import command, is_postgres
 from trustfund.errors import FieldError, ValidationError, raise_if
-from trustfund.fees.common import (
-    MAX_FEE_YEAR,
-    MIN_FEE_YEAR,
-    HouseholdRef,
-    get_estate,
-    local_today,
-    parse_money,
-)
+from trustfund.estates.service import today_in
+from trustfund.fees.common import MAX_FEE_YEAR, MIN_FEE_YEAR, HouseholdRef, get_estate, parse_money
 from trustfund.fees.numbers import (
     take_number_and_payment_id,
     take_numbers_in,
@@ -209,7 +203,7 @@ def plan_payment(
     errors: list[FieldError] = []
     method = PaymentMethod(data.method)
     total = parse_money(data.amount, "amount", errors)
-    today = local_today(estate)
+    today = today_in(estate)
     paid_on = data.paid_on or today
     if paid_on > today:
         errors.append(FieldError("paid_on", Message("input.in_future", today=today)))

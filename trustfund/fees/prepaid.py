@@ -17,11 +17,8 @@ from trustfund.db.models.fees import (
 )
 from trustfund.db.session import command
 from trustfund.errors import ValidationError
-from trustfund.fees.common import (
-    check_fee_year,
-    get_estate,
-    local_today,
-)
+from trustfund.estates.service import today_in
+from trustfund.fees.common import check_fee_year, get_estate
 from trustfund.fees.numbers import (
     lock_counter,
 )
@@ -59,7 +56,7 @@ def recognise_prepaid(
     estate = get_estate(session, estate_id)
     start = fee_year_start(fee_year)
     on = on or start
-    if on < start or start > local_today(estate):
+    if on < start or start > today_in(estate):
         raise ValidationError.field("on", Message("fees.year_not_started", fee_year=fee_year))
     lock_counter(session, estate_id, on.year)
     receipts = session.scalars(

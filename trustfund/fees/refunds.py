@@ -61,13 +61,13 @@ from trustfund.errors import (
     ValidationError,
     raise_if,
 )
+from trustfund.estates.service import today_in
 from trustfund.fees.common import (
     MAX_FEE_YEAR,
     MIN_FEE_YEAR,
     HouseholdRef,
     get_estate,
     households_by_code,
-    local_today,
 )
 from trustfund.fees.receipt_views import get_receipt
 from trustfund.fees.reversals import (
@@ -357,7 +357,7 @@ def _after(session: Session, request: ApprovalRequest) -> None:
         row.status = RefundRequestStatus.REJECTED
     elif request.status == RequestStatus.APPROVED:
         estate = get_estate(session, row.estate_id)
-        on = _POSTING_DAY.get() or local_today(estate)
+        on = _POSTING_DAY.get() or today_in(estate)
         if row.kind == RefundRequestKind.VOID:
             assert row.receipt_id is not None
             receipt = session.get(FeeReceipt, row.receipt_id)

@@ -33,7 +33,8 @@ from trustfund.db.models.fees import (
     ReceiptStatus,
 )
 from trustfund.estates.order import address_key, natural_key
-from trustfund.fees.common import check_fee_year, get_estate, local_today
+from trustfund.estates.service import today_in
+from trustfund.fees.common import check_fee_year, get_estate
 from trustfund.fees.rules import fee_year_end
 from trustfund.fees.schemas import (
     BuildingCollectionOut,
@@ -210,7 +211,7 @@ def collection_report(
     year with charges (each as of the end of that year, or ``as_of`` if earlier)."""
     check_fee_year(fee_year)
     estate = get_estate(session, estate_id)
-    as_of = as_of or local_today(estate)
+    as_of = as_of or today_in(estate)
     rows = _household_rows(session, estate_id, fee_year, as_of)
     overall = _grouped(session, rows, None)[0][1]
     occupancy: OccupancyCollectionOut = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -20,10 +19,6 @@ def get_estate(session: Session, estate_id: int) -> Estate:
     if estate is None:
         raise NotFoundError(Message("estates.no_estate_id", estate_id=estate_id))
     return estate
-
-
-def local_today(estate: Estate) -> dt.date:
-    return dt.datetime.now(ZoneInfo(estate.timezone)).date()
 
 
 PRICE = Decimal("0.0001")

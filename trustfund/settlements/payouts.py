@@ -40,6 +40,7 @@ from trustfund import approvals, wiring
 from trustfund.db.models.settlements import Claim, ClaimStatus
 from trustfund.db.session import command
 from trustfund.errors import ConflictError, InsufficientFundsError, ValidationError
+from trustfund.estates.service import today_in
 from trustfund.journal.idempotency import run_idempotent
 from trustfund.journal.periods import locking
 from trustfund.journal.service import post_entry
@@ -48,7 +49,7 @@ from trustfund.ledger.entries import EntryDraft, Leg
 from trustfund.ledger.money import format_money
 from trustfund.messages import Message
 from trustfund.settlements.claims import claim_content, claim_view, lock_claim
-from trustfund.settlements.common import get_estate, local_today
+from trustfund.settlements.common import get_estate
 from trustfund.settlements.schemas import ClaimOut
 
 
@@ -128,7 +129,7 @@ def make_payable(
                 value=claim.status.value,
             )
         )
-    _make_payable(session, claim, actor_user_id, local_today(get_estate(session, estate_id)))
+    _make_payable(session, claim, actor_user_id, today_in(get_estate(session, estate_id)))
     session.flush()
     return claim
 
@@ -163,7 +164,7 @@ def pay_claim(
                 value=claim.status.value,
             )
         )
-    on = paid_on or local_today(get_estate(session, estate_id))
+    on = paid_on or today_in(get_estate(session, estate_id))
     if on < claim.work_date:
         raise ValidationError.field(
             "paid_on", Message("settlements.before_work_date", work_date=claim.work_date)

@@ -22,9 +22,10 @@ from trustfund.db.models.settlements import (
 )
 from trustfund.db.session import lock_row
 from trustfund.errors import ConflictError, FieldError, NotFoundError, ValidationError, raise_if
+from trustfund.estates.service import today_in
 from trustfund.fields import text
 from trustfund.messages import Message
-from trustfund.settlements.common import get_estate, local_today
+from trustfund.settlements.common import get_estate
 from trustfund.settlements.contracts import get_contractor
 from trustfund.settlements.schemas import WorkOrderIn, WorkOrderOut, WorkOrderStepIn
 from trustfund.settlements.vouchers import IMAGE_TYPES
@@ -50,7 +51,7 @@ def report(
         problem=text(data.problem, "problem", errors, limit=500),
         reporter=text(data.reporter, "reporter", errors, limit=100, required=False),
         status=WorkOrderStatus.REPORTED,
-        reported_on=data.reported_on or local_today(get_estate(session, estate_id)),
+        reported_on=data.reported_on or today_in(get_estate(session, estate_id)),
         created_by=actor_user_id,
     )
     raise_if(errors, Message("settlements.work_order_invalid"))
@@ -91,7 +92,7 @@ def advance(session: Session, estate_id: int, order_id: int, step: WorkOrderStep
                 value2=target.value,
             )
         )
-    on = step.on or local_today(get_estate(session, estate_id))
+    on = step.on or today_in(get_estate(session, estate_id))
     if on < _last_date(order):
         raise ValidationError.field("on", Message("input.not_before", day=_last_date(order)))
     if target == WorkOrderStatus.ASSIGNED:
@@ -206,7 +207,7 @@ def claim_defaults(session: Session, estate_id: int, order_id: int) -> dict[str,
         "expense_item": "Repairs",
         "description": f"{place(order)} {order.problem}".strip()[:300],
         "line_description": order.problem[:200],
-        "work_date": order.done_on or local_today(get_estate(session, estate_id)),
+        "work_date": order.done_on or today_in(get_estate(session, estate_id)),
         "work_order_id": order.id,
         "photo_ids": [v.id for v in free_photos(session, order)],
     }
