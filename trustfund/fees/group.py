@@ -372,7 +372,11 @@ def _without_held(
     The others' counters and heads are locked here, before anything else of the group's,
     without waiting (``SKIP LOCKED``), and stay locked until the group ends: the group never
     queues behind a busy estate's writers, which queue behind the group instead. An estate
-    whose year has no counter yet is left out too (its first receipt creates it)."""
+    whose year has no counter yet is left out too (its first receipt creates it). These two
+    locks come before the group's charge rows, against the usual order: a group that then
+    waits for a charge row held by a busy estate's other writer (the same household paid
+    twice at once), itself waiting for that counter, gives up after ``lock_wait_ms`` and is
+    written estate by estate, like any group that waits too long."""
     years: dict[int, set[int]] = {}
     for estate_id, batch in members:
         if estate_id in busy:
